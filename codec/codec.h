@@ -1,0 +1,115 @@
+// The codec layer's contract: what a decoder or encoder backend takes and
+// yields. Knows nothing of SystemC or virtio; the device model turns the work
+// figures reported here into cycles.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vvsim::codec {
+
+enum class CodecId { VP8, VP9, H264 };
+
+// The v6 fourcc of a bitstream format ("VP80", "VP90", "H264").
+std::string fourcc_of(CodecId codec);
+std::optional<CodecId> codec_from_fourcc(const std::string& fourcc);
+
+enum class FrameType { Key, Inter, BiPredicted, Unknown };
+
+struct Rect {
+  uint32_t left = 0, top = 0, width = 0, height = 0;
+};
+
+// A decoded picture as planar I420 of its visible size (tightly packed:
+// Y is width*height, U and V are ceil(width/2)*ceil(height/2)).
+struct Picture {
+  uint32_t width = 0, height = 0;
+  std::vector<uint8_t> y, u, v;
+  uint64_t timestamp = 0;
+  bool corrupt = false;  // decoder concealed an error: the v6 ERR flag
+};
+
+// A format change the decoder detected; reported before the first picture
+// of the new format.
+struct StreamFormat {
+  uint32_t coded_width = 0, coded_height = 0;  // padded to the codec's block size
+  Rect visible;                                // crop rectangle in the coded frame
+  uint32_t min_output_buffers = 0;             // buffers the stream needs in flight
+};
+
+// What a hardware block would have done for one input unit; the device's
+// timing model turns this into cycles.
+struct UnitWork {
+  uint32_t coded_width = 0, coded_height = 0;
+  uint32_t macroblocks = 0;  // 16x16 blocks of the coded frame, 0 if no picture coded
+  uint32_t bitstream_bytes = 0;
+  FrameType frame_type = FrameType::Unknown;
+  bool produces_picture = false;  // false for parameter sets, SEI, invisible frames
+};
+
+enum class UnitStatus {
+  Ok,          // unit accepted (may have yielded no picture yet)
+  Corrupt,     // the unit could not be decoded; decoder stays usable, resumes at next key frame
+  Unsupported  // well-formed but a feature this backend cannot decode
+};
+
+struct DecodeResult {
+  UnitStatus status = UnitStatus::Ok;
+  std::string message;                   // why, for Corrupt/Unsupported
+  std::optional<StreamFormat> new_format;  // set before pictures of that format
+  std::vector<Picture> pictures;          // in presentation order
+  UnitWork work;
+};
+
+class Decoder {
+ public:
+  virtual ~Decoder() = default;
+  virtual CodecId codec() const = 0;
+  // One v6 input unit (a VP8/VP9 frame, an H.264 NAL unit) with its timestamp.
+  virtual DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) = 0;
+  // End of stream / drain: return every picture still held, in presentation order.
+  virtual DecodeResult flush() = 0;
+  // Forget all state (STOP / seek); the next decodable unit is a key frame.
+  virtual void reset() = 0;
+};
+
+std::unique_ptr<Decoder> make_decoder(CodecId codec);
+
+struct EncoderConfig {
+  CodecId codec = CodecId::VP8;
+  uint32_t width = 0, height = 0;
+  uint32_t bitrate_bps = 1'000'000;
+  uint32_t framerate = 30;
+  uint32_t keyframe_interval = 0;  // 0: only the first frame and forced ones
+};
+
+struct EncodedUnit {
+  std::vector<uint8_t> data;
+  uint64_t timestamp = 0;
+  FrameType frame_type = FrameType::Unknown;
+  UnitWork work;
+};
+
+struct EncodeResult {
+  UnitStatus status = UnitStatus::Ok;
+  std::string message;
+  std::vector<EncodedUnit> units;  // in decode order
+};
+
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  virtual CodecId codec() const = 0;
+  virtual EncodeResult encode(const Picture& picture, bool force_key_frame) = 0;
+  virtual EncodeResult flush() = 0;
+  virtual void set_bitrate(uint32_t bitrate_bps) = 0;
+  virtual uint32_t min_bitrate() const = 0;
+  virtual uint32_t max_bitrate() const = 0;
+};
+
+std::unique_ptr<Encoder> make_encoder(const EncoderConfig& config);
+
+}  // namespace vvsim::codec
