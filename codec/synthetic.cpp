@@ -36,6 +36,16 @@ uint32_t bounce(int64_t start, int64_t step, uint64_t index, uint32_t span) {
   return static_cast<uint32_t>(p <= span ? p : period - p);
 }
 
+// Fine grain (-8..7) fixed to the scene, so it scrolls with the gradient:
+// gives the encoders detail to spend bits on, as camera content would.
+int texture(uint64_t x, uint64_t y) {
+  uint64_t h = (x * 0x9e3779b1ull) ^ (y * 0x85ebca77ull);
+  h ^= h >> 15;
+  h *= 0x2c1b3c6dull;
+  h ^= h >> 12;
+  return static_cast<int>(h & 15) - 8;
+}
+
 }  // namespace
 
 TestPattern::TestPattern(uint32_t width, uint32_t height, uint64_t seed)
@@ -66,8 +76,10 @@ Picture TestPattern::frame(uint64_t index) const {
   uint32_t cw = chroma_width(width_), ch = chroma_height(height_);
   uint32_t shift = static_cast<uint32_t>(index % 256);
   for (uint32_t r = 0; r < height_; ++r)
-    for (uint32_t c = 0; c < width_; ++c)
-      pic.y[size_t{r} * width_ + c] = static_cast<uint8_t>(48 + ((r + c + 2 * shift) % 256) * 140 / 256);
+    for (uint32_t c = 0; c < width_; ++c) {
+      int ramp = 56 + static_cast<int>(((r + c + 2 * shift) % 256) * 124 / 256);
+      pic.y[size_t{r} * width_ + c] = static_cast<uint8_t>(ramp + texture(c + shift, r));
+    }
   for (uint32_t r = 0; r < ch; ++r)
     for (uint32_t c = 0; c < cw; ++c) {
       pic.u[size_t{r} * cw + c] = static_cast<uint8_t>(108 + 40 * c / std::max<uint32_t>(cw, 1));

@@ -11,7 +11,7 @@
 
 namespace vvsim::codec {
 
-// A diagonal gradient that drifts one step per frame under a few solid
+// A grainy diagonal gradient that drifts each frame under a few solid
 // boxes bouncing around the frame. Box sizes, colours and speeds follow from
 // the seed; the same (size, seed, index) always gives the same picture.
 class TestPattern {
