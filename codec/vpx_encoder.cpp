@@ -54,6 +54,8 @@ std::string VpxEncoder::init() {
   if (vpx_codec_enc_init(&ctx_, interface_of(config().codec), &cfg_, 0) != VPX_CODEC_OK)
     return library_error("vpx_codec_enc_init");
   initialised_ = true;
+  created_width_ = cfg_.g_w;
+  created_height_ = cfg_.g_h;
   bool vp9 = config().codec == CodecId::VP9;
   if (vpx_codec_control(&ctx_, VP8E_SET_CPUUSED, vp9 ? kVp9CpuUsed : kVp8CpuUsed) != VPX_CODEC_OK)
     return library_error("VP8E_SET_CPUUSED");
@@ -73,15 +75,17 @@ void VpxEncoder::apply_bitrate() {
   if (initialised_) vpx_codec_enc_config_set(&ctx_, &cfg_);
 }
 
-// libvpx accepts a new size through config_set only within limits (never
-// larger than the initial size); otherwise start a fresh encoder. Either way
+// A size within the one the encoder was created with goes through
+// config_set; a larger one starts a fresh encoder (VP8 refuses to grow, and
+// growing VP9 this way corrupts the heap in libvpx 1.12). Either way
 // EncoderBase forces the next frame to be a key frame.
 std::string VpxEncoder::apply_resolution() {
   vpx_codec_enc_cfg_t resized = cfg_;
   resized.g_w = config().width;
   resized.g_h = config().height;
   resized.rc_target_bitrate = kbps(config().bitrate_bps);
-  if (initialised_ && vpx_codec_enc_config_set(&ctx_, &resized) == VPX_CODEC_OK) {
+  bool fits = resized.g_w <= created_width_ && resized.g_h <= created_height_;
+  if (initialised_ && fits && vpx_codec_enc_config_set(&ctx_, &resized) == VPX_CODEC_OK) {
     cfg_ = resized;
     return {};
   }

@@ -34,6 +34,7 @@ class VpxEncoder final : public EncoderBase {
   vpx_codec_ctx_t ctx_{};
   vpx_codec_enc_cfg_t cfg_{};
   bool initialised_ = false;
+  unsigned int created_width_ = 0, created_height_ = 0;  // size at vpx_codec_enc_init
   int64_t next_pts_ = 0;                    // in 1/framerate ticks, never reset
   std::map<int64_t, uint64_t> timestamps_;  // pts -> timestamp of the picture
 };

@@ -1,0 +1,77 @@
+// Bad input is refused with a message naming the problem, and the encoder
+// encodes the next good picture as if nothing had happened.
+#define BOOST_TEST_MODULE encode_bad_input
+#include <boost/test/unit_test.hpp>
+
+#include "bitstream_peek.h"
+#include "codec/image_layout.h"
+#include "codec/synthetic.h"
+
+using namespace vvsim::codec;
+
+namespace {
+
+std::unique_ptr<Encoder> small_encoder(CodecId codec) {
+  EncoderConfig c;
+  c.codec = codec;
+  c.width = 64;
+  c.height = 48;
+  auto enc = make_encoder(c);
+  BOOST_REQUIRE(enc);
+  return enc;
+}
+
+void expect_refused(const EncodeResult& r, const std::string& needle) {
+  BOOST_TEST((r.status == UnitStatus::Corrupt));
+  BOOST_TEST(r.units.empty());
+  BOOST_TEST(r.message.find(needle) != std::string::npos, "message '" << r.message << "' lacks '" << needle << "'");
+}
+
+void check_bad_pictures(CodecId codec) {
+  auto enc = small_encoder(codec);
+  TestPattern pattern(64, 48);
+  expect_refused(enc->encode(make_picture(32, 48), false), "does not match the encoder's 64x48");
+  expect_refused(enc->encode(Picture{}, false), "empty");
+  Picture truncated = pattern.frame(0);
+  truncated.u.resize(10);
+  expect_refused(enc->encode(truncated, false), "needs planes");
+  // Still usable, and the first good picture is the stream's key frame.
+  EncodeResult r = enc->encode(pattern.frame(0), false);
+  BOOST_REQUIRE_MESSAGE(r.status == UnitStatus::Ok, r.message);
+  BOOST_REQUIRE(!r.units.empty());
+  BOOST_TEST((r.units.back().frame_type == FrameType::Key));
+  r = enc->encode(pattern.frame(1), false);
+  BOOST_TEST((r.status == UnitStatus::Ok));
+  BOOST_TEST((r.units.back().frame_type == FrameType::Inter));
+  // A size the encoder cannot take is refused; the old size keeps working.
+  expect_refused(enc->set_resolution(63, 48), "even");
+  expect_refused(enc->set_resolution(0, 0), "even");
+  r = enc->encode(pattern.frame(2), false);
+  BOOST_TEST((r.status == UnitStatus::Ok));
+  BOOST_TEST((r.units.back().frame_type == FrameType::Inter));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(vp8_bad_pictures) { check_bad_pictures(CodecId::VP8); }
+BOOST_AUTO_TEST_CASE(vp9_bad_pictures) { check_bad_pictures(CodecId::VP9); }
+BOOST_AUTO_TEST_CASE(h264_bad_pictures) { check_bad_pictures(CodecId::H264); }
+
+BOOST_AUTO_TEST_CASE(bad_configs_refused) {
+  EncoderConfig c;
+  c.width = 0;
+  c.height = 48;
+  BOOST_TEST(check_encoder_config(c).find("size 0x48") != std::string::npos);
+  BOOST_TEST(!make_encoder(c));
+  c.width = 65;
+  BOOST_TEST(!make_encoder(c));
+  c.width = 64;
+  c.framerate = 0;
+  BOOST_TEST(check_encoder_config(c).find("framerate 0") != std::string::npos);
+  BOOST_TEST(!make_encoder(c));
+  c.framerate = 30;
+  c.bitrate_bps = 0;
+  BOOST_TEST(check_encoder_config(c).find("bitrate") != std::string::npos);
+  c.bitrate_bps = 100'000;
+  BOOST_TEST(check_encoder_config(c).empty());
+}
