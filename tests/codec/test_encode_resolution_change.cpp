@@ -100,3 +100,20 @@ BOOST_AUTO_TEST_CASE(h264_change) {
   for (uint32_t i = 0; i < kFramesEach; ++i) expected += "320,240\n";
   BOOST_TEST(std::string(text.begin(), text.end()) == expected);
 }
+
+// Down and back up within the first size (config_set both ways), three segments.
+BOOST_AUTO_TEST_CASE(vpx_shrink_and_grow_back) {
+  for (CodecId codec : {CodecId::VP8, CodecId::VP9}) {
+    SyntheticStreamConfig c;
+    c.codec = codec;
+    c.segments = {{320, 240, 6}, {160, 120, 6}, {320, 240, 6}};
+    c.keep_pictures = true;
+    c.bitrate_bps = 1'500'000;
+    SyntheticStream s = encode_synthetic(c);
+    BOOST_REQUIRE_MESSAGE(s.error.empty(), s.error);
+    std::string dir = test::scratch_dir(codec == CodecId::VP8 ? "vp8_down_up" : "vp9_down_up");
+    IvfHeader h{codec == CodecId::VP8 ? "VP80" : "VP90", 320, 240, 30, 1};
+    BOOST_REQUIRE(write_ivf_file(dir + "/stream.ivf", h, s.units).empty());
+    check_against_source(vpxdec_frames(dir + "/stream.ivf", dir), s);
+  }
+}
