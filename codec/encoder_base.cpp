@@ -8,8 +8,8 @@
 namespace vvsim::codec {
 namespace {
 
-// Lowest target offered. Both libraries accept less, but below this even a
-// QCIF stream sits at the maximum quantizer and the target is no longer met.
+// Lowest target offered: a policy floor (both libraries accept lower
+// targets, but nothing simulated needs them).
 constexpr uint32_t kMinBitrate = 16'000;
 // Highest target per codec: the top level's maximum bitrate (H.264 level
 // 5.2 baseline: 240 Mbit/s; VP9 level 6.2: 480 Mbit/s). VP8 has no levels;
