@@ -108,8 +108,14 @@ class Encoder {
   virtual void set_bitrate(uint32_t bitrate_bps) = 0;
   virtual uint32_t min_bitrate() const = 0;
   virtual uint32_t max_bitrate() const = 0;
+  // Switches to pictures of a new size: returns the units still pending at
+  // the old size; the next encoded frame is a key frame at the new size.
+  virtual EncodeResult set_resolution(uint32_t width, uint32_t height) = 0;
 };
 
+// nullptr when check_encoder_config(config) is not empty or the library refuses it.
 std::unique_ptr<Encoder> make_encoder(const EncoderConfig& config);
+// Empty when make_encoder can build an encoder for config, else why not.
+std::string check_encoder_config(const EncoderConfig& config);
 
 }  // namespace vvsim::codec

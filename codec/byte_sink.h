@@ -1,0 +1,27 @@
+// Where a container writer puts its bytes: a growing byte vector or a file.
+// Both allow patching bytes already written (the IVF frame count).
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace vvsim::codec {
+
+class ByteSink {
+ public:
+  virtual ~ByteSink() = default;
+  // Each returns an empty string on success, else why it failed.
+  virtual std::string append(const uint8_t* data, size_t size) = 0;
+  virtual std::string overwrite(uint64_t position, const uint8_t* data, size_t size) = 0;
+  virtual std::string close() = 0;
+};
+
+// Appends to a vector the caller owns and keeps alive while writing.
+std::unique_ptr<ByteSink> vector_sink(std::vector<uint8_t>& out);
+// Creates (truncates) a file; error names the path.
+std::unique_ptr<ByteSink> file_sink(const std::string& path, std::string& error);
+
+}  // namespace vvsim::codec

@@ -1,0 +1,26 @@
+// make_encoder: picks the backend for the configured codec.
+#include <memory>
+
+#include "codec/codec.h"
+#include "codec/h264_encoder.h"
+#include "codec/vpx_encoder.h"
+
+namespace vvsim::codec {
+namespace {
+
+template <typename Backend>
+std::unique_ptr<Encoder> build(const EncoderConfig& config) {
+  std::string error;
+  auto encoder = std::make_unique<Backend>(config, error);
+  return error.empty() ? std::move(encoder) : nullptr;
+}
+
+}  // namespace
+
+std::unique_ptr<Encoder> make_encoder(const EncoderConfig& config) {
+  if (!check_encoder_config(config).empty()) return nullptr;
+  if (config.codec == CodecId::H264) return build<H264Encoder>(config);
+  return build<VpxEncoder>(config);
+}
+
+}  // namespace vvsim::codec

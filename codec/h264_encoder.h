@@ -1,0 +1,34 @@
+// H.264 encoding on openh264: constrained baseline, one slice per picture,
+// bitrate rate control without frame skipping, single thread. Each NAL unit
+// becomes one EncodedUnit (the v6 H.264 unit), start code included.
+#pragma once
+
+#include <string>
+
+#include <wels/codec_api.h>
+
+#include "codec/encoder_base.h"
+
+namespace vvsim::codec {
+
+class H264Encoder final : public EncoderBase {
+ public:
+  // On a library failure error is set and the encoder must not be used.
+  H264Encoder(const EncoderConfig& config, std::string& error);
+  ~H264Encoder() override;
+
+ private:
+  EncodeResult encode_frame(const Picture& picture, bool key_frame) override;
+  EncodeResult drain() override { return {}; }  // openh264 holds no pictures back
+  void apply_bitrate() override;
+  std::string apply_resolution() override;
+
+  std::string initialise();
+  EncodeResult split_nal_units(const SFrameBSInfo& info, uint64_t timestamp) const;
+
+  ISVCEncoder* encoder_ = nullptr;
+  bool initialised_ = false;
+  uint64_t frames_in_ = 0;  // for openh264's millisecond timestamps (rate control)
+};
+
+}  // namespace vvsim::codec

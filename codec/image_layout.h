@@ -1,0 +1,114 @@
+// Image layouts of the v6 image formats: where each plane of a raw picture
+// lives in the buffers backing one resource, and conversion between those
+// bytes and the codec layer's I420 Picture.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/codec.h"
+
+namespace vvsim::codec {
+
+// The v6 image formats. The spec lists NV12 twice; the review thread (and
+// V4L2) name the two-buffer variant NM12.
+enum class ImageFormat {
+  RGB3,  // one packed R,G,B plane, 3 bytes per pixel
+  NV12,  // Y plane then interleaved U/V plane, one buffer
+  NM12,  // NV12 with Y and UV in two buffers
+  YU12,  // Y, U, V planes in one buffer (I420)
+  YM12   // YU12 with Y, U and V in three buffers
+};
+
+std::string image_fourcc(ImageFormat format);
+std::optional<ImageFormat> image_format_from_fourcc(const std::string& fourcc);
+uint32_t plane_count(ImageFormat format);
+uint32_t buffer_count(ImageFormat format);
+
+struct PlaneLayout {
+  uint32_t buffer_index = 0;  // which backing buffer of the resource holds the plane
+  uint32_t offset = 0;        // first byte of the plane in that buffer
+  uint32_t stride = 0;        // bytes between the starts of two rows
+  uint32_t size = 0;          // bytes the plane occupies from offset (stride * rows)
+};
+
+struct ImageLayout {
+  ImageFormat format = ImageFormat::NV12;
+  uint32_t coded_width = 0, coded_height = 0;
+  Rect crop;                              // visible picture inside the coded frame
+  std::vector<PlaneLayout> planes;        // plane_count(format) entries
+  std::vector<uint32_t> buffer_sizes;     // bytes each backing buffer must hold
+};
+
+// One virtio_video_plane_format as the driver sent it (plain values; the wire
+// decoding lives with the device).
+struct PlaneFormatValues {
+  uint32_t buffer_size = 0, stride = 0, offset = 0;
+};
+
+// An ImageLayout, or why the values given cannot form one.
+struct LayoutOrError {
+  std::optional<ImageLayout> layout;
+  std::string error;
+};
+
+// Success, or a message naming what was wrong.
+struct LayoutStatus {
+  std::string error;
+  bool ok() const { return error.empty(); }
+};
+
+// A window onto memory the caller owns (a backing buffer of a resource).
+struct ByteSpan {
+  uint8_t* data = nullptr;
+  size_t size = 0;
+};
+struct ConstByteSpan {
+  const uint8_t* data = nullptr;
+  size_t size = 0;
+  ConstByteSpan() = default;
+  ConstByteSpan(const uint8_t* d, size_t n) : data(d), size(n) {}
+  ConstByteSpan(ByteSpan s) : data(s.data), size(s.size) {}  // NOLINT: a writable span reads too
+};
+
+// Largest coded dimension accepted; keeps every size computation in 32 bits.
+constexpr uint32_t kMaxCodedDimension = 16384;
+
+// The device's preferred layout: planes packed one after another, each row
+// stride rounded up to stride_alignment bytes (a power of two, 1 for tight).
+// crop defaults to the whole coded frame.
+LayoutOrError default_layout(ImageFormat format, uint32_t coded_width, uint32_t coded_height,
+                             uint32_t stride_alignment = 1, std::optional<Rect> crop = std::nullopt);
+
+// Checks a layout the driver proposes. plane_values holds exactly
+// plane_count(format) entries; buffer_size is read as the bytes the plane
+// occupies from its offset (see docs/codec-encode.md).
+LayoutOrError layout_from_driver(ImageFormat format, uint32_t coded_width, uint32_t coded_height,
+                                 const Rect& crop, const std::vector<PlaneFormatValues>& plane_values);
+
+// Converts an I420 picture of the crop size into the layout, the visible
+// picture at the crop origin; bytes outside the planes' visible rows are left
+// untouched. Refuses (writing nothing) a picture of the wrong size, a buffer
+// count other than buffer_count(format), or a buffer smaller than the layout needs.
+LayoutStatus write_picture(const Picture& picture, const ImageLayout& layout,
+                           const std::vector<ByteSpan>& buffers);
+
+// Reads the crop rectangle of the layout back as an I420 picture.
+struct PictureOrError {
+  std::optional<Picture> picture;
+  std::string error;
+};
+PictureOrError read_picture(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers);
+
+// Bytes of an I420 picture of this size, and its chroma plane dimensions.
+uint32_t chroma_width(uint32_t width);
+uint32_t chroma_height(uint32_t height);
+// A Picture of the given size with planes allocated (mid grey).
+Picture make_picture(uint32_t width, uint32_t height);
+// Empty when the picture's planes match its width and height, else why not.
+std::string check_picture(const Picture& picture);
+
+}  // namespace vvsim::codec
