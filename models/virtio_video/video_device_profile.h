@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -61,6 +62,10 @@ struct VideoDeviceProfile {
   uint32_t min_bitrate = 10'000;
   uint32_t max_bitrate = 100'000'000;
 };
+
+// The v6 bitstream fourcc of a codec, and back (nullopt: no backend for it).
+std::string bitstream_fourcc(codec::CodecId codec);
+std::optional<codec::CodecId> codec_of_fourcc(const std::string& fourcc);
 
 // Throws std::invalid_argument naming the first value out of range.
 void validate(const VideoDeviceProfile& profile);
