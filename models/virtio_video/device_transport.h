@@ -1,0 +1,33 @@
+// The transport services the video device uses: descriptor chains of its two
+// virtqueues and DMA into guest memory with bus timing. Implemented over the
+// virtio-mmio controller (VirtioMmioDeviceTransport); kept as a seam so the
+// protocol logic names only what it needs.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace vvsim::virtio_video {
+
+class DeviceTransport {
+ public:
+  struct Chain {
+    uint16_t head = 0;
+    std::vector<uint8_t> readable;  // driver-written bytes of the chain, in order
+    bool has_writable = false;
+    uint64_t first_writable_addr = 0;  // responses go to the first device-writable descriptor
+    uint32_t first_writable_len = 0;
+  };
+  virtual ~DeviceTransport() = default;
+  // The next available chain of `queue`, or nullopt; may consume simulated time.
+  virtual std::optional<Chain> pop(uint32_t queue) = 0;
+  // Returns a chain to the driver with `written` bytes in its writable part and interrupts it.
+  virtual void complete(uint32_t queue, uint16_t head, uint32_t written) = 0;
+  // Bulk transfers between device and guest memory; wait for their bus time.
+  virtual void dma_read(uint64_t addr, uint8_t* dst, uint32_t len) = 0;
+  virtual void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) = 0;
+  virtual uint64_t guest_memory_size() const = 0;
+};
+
+}  // namespace vvsim::virtio_video

@@ -1,0 +1,859 @@
+// Worker threads are spawned per stream slot at elaboration.
+#define SC_INCLUDE_DYNAMIC_PROCESSES
+#include "models/virtio_video/video_device.h"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace vvsim::virtio_video {
+
+using sc_core::sc_time;
+using sc_core::sc_time_stamp;
+
+namespace {
+
+bool has_feature(uint64_t features, uint32_t bit) { return (features >> bit) & 1u; }
+
+std::optional<QueueType> queue_type_from_wire(uint32_t raw) {
+  if (raw == static_cast<uint32_t>(QueueType::Input)) return QueueType::Input;
+  if (raw == static_cast<uint32_t>(QueueType::Output)) return QueueType::Output;
+  return std::nullopt;
+}
+
+uint64_t total_length(const std::vector<SgEntry>& segments) {
+  uint64_t n = 0;
+  for (const auto& s : segments) n += s.length;
+  return n;
+}
+
+codec::ImageFormat image_format_of(const std::string& fourcc) { return *codec::image_format_from_fourcc(fourcc); }
+
+}  // namespace
+
+VideoDevice::VideoDevice(sc_core::sc_module_name name, const VideoDeviceProfile& profile,
+                         models::CodecEngine& engine, DecoderFactory decoders, const VirtioObjectRegistry* objects)
+    : sc_module(name), profile_(profile), engine_(engine), decoders_(std::move(decoders)), objects_(objects) {
+  validate(profile_);
+  slot_stream_.assign(profile_.max_streams, 0);
+  for (uint32_t i = 0; i < profile_.max_streams; ++i) {
+    slot_wake_.push_back(std::make_unique<sc_core::sc_event>());
+    sc_core::sc_spawn_options opts;
+    sc_core::sc_spawn([this, i] { stream_worker(i); }, sc_core::sc_gen_unique_name("stream_worker"), &opts);
+  }
+  SC_HAS_PROCESS(VideoDevice);
+  SC_THREAD(command_loop);
+  SC_THREAD(event_loop);
+}
+
+// ---------------------------------------------------------------- device interface
+
+uint32_t VideoDevice::device_id() const {
+  return profile_.role == DeviceRole::Decoder ? kDeviceIdDecoder : kDeviceIdEncoder;
+}
+
+uint64_t VideoDevice::device_features() const {
+  uint64_t f = 1ull << kFeatureResourceGuestPages | 1ull << kFeatureResourceNonContig |
+               1ull << kFeatureResourceDynamic;
+  if (objects_) f |= 1ull << kFeatureResourceVirtioObject;
+  return f;
+}
+
+uint32_t VideoDevice::queue_max_size(uint32_t queue) const {
+  if (queue == kCommandQueue) return profile_.commandq_size;
+  if (queue == kEventQueue) return profile_.eventq_size;
+  return 0;
+}
+
+QueryCapsResp VideoDevice::capabilities() const {
+  QueryCapsResp caps;
+  const uint64_t all_images = profile_.image_formats.size() >= 64 ? ~0ull : (1ull << profile_.image_formats.size()) - 1;
+  const uint64_t all_codecs = (1ull << profile_.codecs.size()) - 1;
+  for (auto c : profile_.codecs) {
+    caps.bitstream_formats.push_back(
+        {*fourcc_from_string(bitstream_fourcc(c)), all_images, profile_.max_width, profile_.max_height});
+  }
+  for (const auto& f : profile_.image_formats) {
+    caps.image_formats.push_back({*fourcc_from_string(f), all_codecs, profile_.max_width, profile_.max_height});
+  }
+  return caps;
+}
+
+std::vector<uint8_t> VideoDevice::config_bytes() const {
+  const auto caps = capabilities();
+  return to_bytes(Config{kProtocolVersion, static_cast<uint32_t>(query_caps_resp_size(
+                                                caps.bitstream_formats.size(), caps.image_formats.size()))});
+}
+
+void VideoDevice::driver_ok(uint64_t negotiated_features) { features_ = negotiated_features; }
+
+void VideoDevice::notify(uint32_t queue) {
+  if (queue == kCommandQueue) command_kick_.notify(sc_core::SC_ZERO_TIME);
+  if (queue == kEventQueue) event_kick_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void VideoDevice::reset() {
+  // The transport forgets the rings; held chains die with them, unanswered.
+  engine_.cancel_all();
+  for (auto& [id, s] : streams_) {
+    s->closed = true;
+    ++s->generation;
+    slot_wake_[s->slot]->notify(sc_core::SC_ZERO_TIME);
+  }
+  streams_.clear();
+  std::fill(slot_stream_.begin(), slot_stream_.end(), 0);
+  pending_events_.clear();
+  features_ = 0;
+}
+
+void VideoDevice::diagnose(const std::string& what) {
+  diagnostics_.push_back(fmt::format("{} {}: {}", sc_time_stamp().to_string(), name(), what));
+}
+
+// ---------------------------------------------------------------- answers
+
+void VideoDevice::answer(const HeldChain& chain, const std::vector<uint8_t>& response) {
+  const uint32_t n = std::min<uint32_t>(static_cast<uint32_t>(response.size()), chain.response_capacity);
+  transport_->dma_write(chain.response_addr, response.data(), n);
+  transport_->complete(kCommandQueue, chain.head, n);
+}
+
+void VideoDevice::answer_result(const HeldChain& chain, Result result, const std::string& why) {
+  if (result == Result::ErrCanceled) ++stats_.canceled;
+  if (result != Result::Ok && result != Result::ErrCanceled) {
+    ++stats_.errors_returned;
+    diagnose(fmt::format("{}: {}", result_name(result), why));
+  }
+  std::vector<uint8_t> out;
+  encode_result(out, result);
+  answer(chain, out);
+}
+
+void VideoDevice::answer_queue(const HeldChain& chain, const ResourceQueueResp& resp) {
+  if (resp.result == Result::ErrCanceled) ++stats_.canceled;
+  answer(chain, to_bytes(resp));
+}
+
+void VideoDevice::cancel_resource(Resource& r) {
+  if (!r.queued) return;
+  r.queued = false;
+  ResourceQueueResp resp;
+  resp.result = Result::ErrCanceled;
+  answer_queue(r.chain, resp);
+}
+
+void VideoDevice::cancel_inputs(VideoStream& s) {
+  for (auto& w : s.work) {
+    if (w.is_drain) {
+      answer_result(w.drain_chain, Result::ErrCanceled);
+    } else {
+      cancel_resource(s.input.resources[w.resource_id]);
+    }
+  }
+  s.work.clear();
+  s.drain_pending = false;
+}
+
+void VideoDevice::cancel_outputs(VideoStream& s) {
+  for (uint32_t id : s.ready_outputs) cancel_resource(s.output.resources[id]);
+  s.ready_outputs.clear();
+}
+
+void VideoDevice::close_stream(uint32_t id) {
+  auto it = streams_.find(id);
+  VideoStream& s = *it->second;
+  cancel_inputs(s);
+  cancel_outputs(s);
+  engine_.cancel(s.owner_name);
+  s.closed = true;
+  ++s.generation;
+  slot_stream_[s.slot] = 0;
+  slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
+  streams_.erase(it);
+}
+
+// ---------------------------------------------------------------- command loop
+
+void VideoDevice::command_loop() {
+  for (;;) {
+    auto chain = transport_ ? transport_->pop(kCommandQueue) : std::nullopt;
+    if (!chain) {
+      sc_core::wait(command_kick_);
+      continue;
+    }
+    ++stats_.commands;
+    sc_core::wait(engine_.cycles_to_time(profile_.firmware_cycles_per_command));
+    handle_command(*chain);
+  }
+}
+
+void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
+  const HeldChain chain{c.head, c.first_writable_addr, c.first_writable_len};
+  if (!c.has_writable || c.first_writable_len < kResultOnlyRespSize) {
+    // Nowhere to put even a result code: return the chain untouched.
+    diagnose(fmt::format("commandq chain {} has no device-writable descriptor of >= 4 bytes; dropped", c.head));
+    ++stats_.errors_returned;
+    transport_->complete(kCommandQueue, c.head, 0);
+    return;
+  }
+  const ByteSpan bytes(c.readable);
+  const auto code = decode_cmd_type(bytes);
+  const auto cmd = code ? cmd_type_from_wire(*code) : std::nullopt;
+  if (!cmd) {
+    answer_result(chain, Result::ErrInvalidCommand,
+                  code ? fmt::format("unknown command code {:#x}", *code) : code.error());
+    return;
+  }
+  static const std::map<CmdType, size_t> kResponseSize = {
+      {CmdType::DeviceQueryCaps, kQueryCapsRespHeaderSize}, {CmdType::StreamCreate, kStreamCreateRespSize},
+      {CmdType::StreamDestroy, kResultOnlyRespSize},        {CmdType::StreamDrain, kResultOnlyRespSize},
+      {CmdType::StreamStop, kResultOnlyRespSize},           {CmdType::StreamGetParam, kParamRespSize},
+      {CmdType::StreamSetParam, kParamRespSize},            {CmdType::ResourceAttachBacking, kResultOnlyRespSize},
+      {CmdType::ResourceQueue, kResourceQueueRespSize}};
+  if (*cmd != CmdType::DeviceQueryCaps && chain.response_capacity < kResponseSize.at(*cmd)) {
+    answer_result(chain, Result::ErrOutOfMemory,
+                  fmt::format("{}: response buffer of {} bytes, {} needed", cmd_type_name(*cmd),
+                              chain.response_capacity, kResponseSize.at(*cmd)));
+    return;
+  }
+  auto refuse_truncated = [&](const std::string& why) { answer_result(chain, Result::ErrInvalidArgument, why); };
+  switch (*cmd) {
+    case CmdType::DeviceQueryCaps: return on_query_caps(chain);
+    case CmdType::StreamCreate: return on_stream_create(chain);
+    case CmdType::StreamDestroy:
+    case CmdType::StreamDrain:
+    case CmdType::StreamStop: {
+      auto d = decode_stream_cmd(bytes);
+      if (!d) return refuse_truncated(d.error());
+      if (*cmd == CmdType::StreamDestroy) return on_stream_destroy(*d, chain);
+      if (*cmd == CmdType::StreamDrain) return on_stream_drain(*d, chain);
+      return on_stream_stop(*d, chain);
+    }
+    case CmdType::StreamGetParam: {
+      auto d = decode_get_param(bytes);
+      return d ? on_get_param(*d, chain) : refuse_truncated(d.error());
+    }
+    case CmdType::StreamSetParam: {
+      auto d = decode_set_param(bytes);
+      return d ? on_set_param(*d, chain) : refuse_truncated(d.error());
+    }
+    case CmdType::ResourceAttachBacking: return on_attach_backing(bytes, chain);
+    case CmdType::ResourceQueue: {
+      auto d = decode_resource_queue(bytes);
+      if (!d) {
+        ResourceQueueResp resp;
+        resp.result = Result::ErrInvalidArgument;
+        ++stats_.errors_returned;
+        diagnose(d.error());
+        return answer_queue(chain, resp);
+      }
+      return on_resource_queue(*d, chain);
+    }
+  }
+}
+
+void VideoDevice::on_query_caps(const HeldChain& chain) {
+  auto caps = capabilities();
+  const size_t need = query_caps_resp_size(caps.bitstream_formats.size(), caps.image_formats.size());
+  if (chain.response_capacity < need) {
+    return answer_result(chain, Result::ErrOutOfMemory,
+                         fmt::format("QUERY_CAPS: response buffer of {} bytes, caps_length is {}",
+                                     chain.response_capacity, need));
+  }
+  answer(chain, to_bytes(caps));
+}
+
+void VideoDevice::on_stream_create(const HeldChain& chain) {
+  auto free_slot = std::find(slot_stream_.begin(), slot_stream_.end(), 0u);
+  if (free_slot == slot_stream_.end()) {
+    std::vector<uint8_t> out = to_bytes(StreamCreateResp{Result::ErrOutOfMemory, 0});
+    ++stats_.errors_returned;
+    diagnose(fmt::format("STREAM_CREATE: all {} streams in use", profile_.max_streams));
+    return answer(chain, out);
+  }
+  auto s = std::make_unique<VideoStream>();
+  s->id = next_stream_id_++;
+  s->slot = static_cast<uint32_t>(free_slot - slot_stream_.begin());
+  s->owner_name = fmt::format("{}.stream{}", name(), s->id);
+  s->codec = profile_.codecs.front();
+  const uint8_t mem = static_cast<uint8_t>(has_feature(features_, kFeatureResourceGuestPages) || !objects_
+                                               ? MemType::GuestPages
+                                               : MemType::VirtioObject);
+  for (auto* q : {&s->input, &s->output}) {
+    q->params = {profile_.min_resources, profile_.max_resources, 0, mem};
+  }
+  s->input.resize(profile_.default_input_resources);
+  s->output.resize(profile_.default_output_resources);
+  s->bitstream_format = {*fourcc_from_string(bitstream_fourcc(s->codec)), profile_.default_bitstream_buffer_size};
+  s->output_layout = *codec::default_layout(image_format_of(profile_.image_formats.front()), profile_.default_width,
+                                            profile_.default_height, profile_.stride_alignment)
+                          .layout;
+  s->bitrate = {profile_.min_bitrate, profile_.max_bitrate, profile_.default_bitrate};
+  *free_slot = s->id;
+  const uint32_t id = s->id;
+  streams_[id] = std::move(s);
+  answer(chain, to_bytes(StreamCreateResp{Result::Ok, id}));
+}
+
+#define VVSIM_FIND_STREAM(id, chain)                                                               \
+  auto it_##chain = streams_.find(id);                                                             \
+  if (it_##chain == streams_.end()) {                                                              \
+    return answer_result(chain, Result::ErrInvalidStreamId, fmt::format("no stream {}", id));      \
+  }                                                                                                \
+  VideoStream& s = *it_##chain->second
+
+void VideoDevice::on_stream_destroy(const StreamCmd& cmd, const HeldChain& chain) {
+  VVSIM_FIND_STREAM(cmd.stream_id, chain);
+  (void)s;
+  close_stream(cmd.stream_id);
+  answer_result(chain, Result::Ok);
+}
+
+void VideoDevice::on_stream_drain(const StreamCmd& cmd, const HeldChain& chain) {
+  VVSIM_FIND_STREAM(cmd.stream_id, chain);
+  if (s.drain_pending) {
+    return answer_result(chain, Result::ErrInvalidOperation, fmt::format("stream {}: drain in progress", s.id));
+  }
+  s.drain_pending = true;
+  InputWork w;
+  w.is_drain = true;
+  w.drain_chain = chain;
+  s.work.push_back(w);
+  slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
+}
+
+void VideoDevice::on_stream_stop(const StreamCmd& cmd, const HeldChain& chain) {
+  VVSIM_FIND_STREAM(cmd.stream_id, chain);
+  cancel_inputs(s);
+  engine_.cancel(s.owner_name);
+  ++s.generation;
+  if (s.decoder) s.decoder->reset();
+  for (auto& r : s.input.resources) r.attach_allowed = true;
+  s.input.params_changeable = true;
+  slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
+  answer_result(chain, Result::Ok);
+}
+
+// ---------------------------------------------------------------- parameters
+
+std::optional<ParamType> VideoDevice::param_for_role(uint32_t raw) const {
+  auto t = param_type_from_wire(raw);
+  if (!t) return std::nullopt;
+  const bool decoder = profile_.role == DeviceRole::Decoder;
+  switch (*t) {
+    case ParamType::InputResources:
+    case ParamType::OutputResources: return t;
+    case ParamType::DecoderInputFormat:
+    case ParamType::DecoderOutputFormat: return decoder ? t : std::nullopt;
+    default: return decoder ? std::nullopt : t;
+  }
+}
+
+StreamParamValue VideoDevice::current_param(VideoStream& s, ParamType type) const {
+  switch (type) {
+    case ParamType::InputResources: return s.input.params;
+    case ParamType::OutputResources: return s.output.params;
+    case ParamType::DecoderInputFormat:
+    case ParamType::EncoderOutputFormat: return s.bitstream_format;
+    case ParamType::DecoderOutputFormat:
+    case ParamType::EncoderInputFormat: return to_params(s.output_layout);
+    case ParamType::EncoderBitrate: return s.bitrate;
+  }
+  return s.input.params;
+}
+
+bool VideoDevice::param_changeable(VideoStream& s, ParamType type) const {
+  switch (type) {
+    case ParamType::InputResources:
+    case ParamType::DecoderInputFormat: return s.input.params_changeable;
+    case ParamType::OutputResources:
+    case ParamType::DecoderOutputFormat: return s.output.params_changeable;
+    default: return true;
+  }
+}
+
+ParamsResources VideoDevice::clamp_resources(const ParamsResources& req, uint8_t current_mem) const {
+  ParamsResources r{profile_.min_resources, profile_.max_resources, 0, current_mem};
+  r.num_resources = req.num_resources == 0 ? 0 : std::clamp(req.num_resources, r.min_resources, r.max_resources);
+  const bool pages_ok = has_feature(features_, kFeatureResourceGuestPages);
+  const bool objects_ok = objects_ && has_feature(features_, kFeatureResourceVirtioObject);
+  if (req.mem_type == static_cast<uint8_t>(MemType::GuestPages) && pages_ok) r.mem_type = req.mem_type;
+  if (req.mem_type == static_cast<uint8_t>(MemType::VirtioObject) && objects_ok) r.mem_type = req.mem_type;
+  return r;
+}
+
+void VideoDevice::apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested) {
+  switch (type) {
+    case ParamType::InputResources:
+    case ParamType::OutputResources: {
+      auto& q = type == ParamType::InputResources ? s.input : s.output;
+      const auto wanted = clamp_resources(std::get<ParamsResources>(requested), q.params.mem_type);
+      // Every queued resource of the queue is canceled before the answer.
+      if (type == ParamType::InputResources) {
+        cancel_inputs(s);
+      } else {
+        cancel_outputs(s);
+      }
+      q.params = wanted;
+      q.resize(wanted.num_resources);
+      return;
+    }
+    case ParamType::DecoderInputFormat: {
+      const auto& req = std::get<ParamsBitstreamFormat>(requested);
+      auto wanted = codec_of_fourcc(fourcc_string(req.fourcc));
+      if (wanted && std::find(profile_.codecs.begin(), profile_.codecs.end(), *wanted) != profile_.codecs.end()) {
+        s.codec = *wanted;
+        s.bitstream_format.fourcc = req.fourcc;
+        s.decoder.reset();  // a new codec starts a new decoder on the next input
+      }
+      s.bitstream_format.buffer_size =
+          std::clamp(req.buffer_size, profile_.min_bitstream_buffer_size, profile_.max_bitstream_buffer_size);
+      return;
+    }
+    case ParamType::DecoderOutputFormat: {
+      // The coded size and crop follow the bitstream; the driver picks the
+      // fourcc (if offered) and may ask for larger strides.
+      const auto& req = std::get<ParamsImageFormat>(requested);
+      const std::string fourcc = fourcc_string(req.fourcc);
+      const bool offered =
+          std::find(profile_.image_formats.begin(), profile_.image_formats.end(), fourcc) !=
+          profile_.image_formats.end();
+      const auto format = offered ? image_format_of(fourcc) : s.output_layout.format;
+      auto fallback = codec::default_layout(format, s.output_layout.coded_width, s.output_layout.coded_height,
+                                            profile_.stride_alignment, s.output_layout.crop);
+      std::vector<codec::PlaneFormatValues> planes;
+      for (uint32_t i = 0; i < codec::plane_count(format); ++i) {
+        planes.push_back({req.planes[i].buffer_size, req.planes[i].stride, req.planes[i].offset});
+      }
+      auto driver = codec::layout_from_driver(format, s.output_layout.coded_width, s.output_layout.coded_height,
+                                              s.output_layout.crop, planes);
+      s.output_layout = driver.layout ? *driver.layout : *fallback.layout;
+      return;
+    }
+    case ParamType::EncoderBitrate: {
+      const auto& req = std::get<ParamsBitrate>(requested);
+      s.bitrate.bitrate = std::clamp(req.bitrate, s.bitrate.min_bitrate, s.bitrate.max_bitrate);
+      return;
+    }
+    case ParamType::EncoderInputFormat:
+    case ParamType::EncoderOutputFormat:
+      return;  // encoder streams are not modelled yet: the value stays as read
+  }
+}
+
+void VideoDevice::on_get_param(const GetParamCmd& cmd, const HeldChain& chain) {
+  VVSIM_FIND_STREAM(cmd.stream_id, chain);
+  const auto type = param_for_role(cmd.param_type);
+  if (!type) {
+    return answer_result(chain, Result::ErrInvalidArgument,
+                         fmt::format("GET_PARAM: parameter {:#x} not valid for this device", cmd.param_type));
+  }
+  answer(chain, to_bytes(ParamResp{Result::Ok, current_param(s, *type)}));
+}
+
+void VideoDevice::on_set_param(const SetParamCmd& cmd, const HeldChain& chain) {
+  VVSIM_FIND_STREAM(cmd.stream_id, chain);
+  const auto type = param_for_role(cmd.param_type);
+  if (!type) {
+    return answer_result(chain, Result::ErrInvalidArgument,
+                         fmt::format("SET_PARAM: parameter {:#x} not valid for this device", cmd.param_type));
+  }
+  if (!param_changeable(s, *type)) {
+    return answer_result(chain, Result::ErrInvalidOperation,
+                         fmt::format("SET_PARAM {:#x} on stream {}: resources already queued on that queue",
+                                     cmd.param_type, s.id));
+  }
+  const auto requested = decode_params_union(*type, ByteSpan(cmd.raw_param.data(), cmd.raw_param.size()));
+  apply_param(s, *type, *requested);
+  answer(chain, to_bytes(ParamResp{Result::Ok, current_param(s, *type)}));
+}
+
+// ---------------------------------------------------------------- resources
+
+std::string VideoDevice::check_segments(const std::vector<SgEntry>& segments) const {
+  if (segments.empty()) return "empty scatter-gather list";
+  const uint64_t mem = transport_->guest_memory_size();
+  for (size_t i = 0; i < segments.size(); ++i) {
+    const auto& e = segments[i];
+    if (e.length == 0) return fmt::format("sg entry {} has length 0", i);
+    if (e.addr > mem || e.length > mem - e.addr) {
+      return fmt::format("sg entry {} [{:#x}, +{:#x}) lies outside guest memory ({:#x} bytes)", i, e.addr, e.length,
+                         mem);
+    }
+    if (e.addr % profile_.page_size != 0 && profile_.unaligned_sg == UnalignedSgPolicy::Refuse) {
+      return fmt::format("sg entry {} address {:#x} is not aligned to the {}-byte page", i, e.addr,
+                         profile_.page_size);
+    }
+    if (i > 0 && !has_feature(features_, kFeatureResourceNonContig) &&
+        segments[i - 1].addr + segments[i - 1].length != e.addr) {
+      return fmt::format("sg entry {} at {:#x} is not contiguous with the previous one and RESOURCE_NON_CONTIG "
+                         "was not negotiated",
+                         i, e.addr);
+    }
+  }
+  return {};
+}
+
+uint32_t VideoDevice::buffers_of(const VideoStream& s, QueueType q) const {
+  return q == QueueType::Input ? 1 : codec::buffer_count(s.output_layout.format);
+}
+
+std::vector<uint32_t> VideoDevice::buffer_needs(const VideoStream& s, QueueType q) const {
+  if (q == QueueType::Input) return {1};  // any non-empty bitstream buffer; data_sizes is checked at QUEUE
+  return s.output_layout.buffer_sizes;
+}
+
+void VideoDevice::on_attach_backing(ByteSpan bytes, const HeldChain& chain) {
+  const auto header = decode_attach_backing_header(bytes);
+  if (!header) return answer_result(chain, Result::ErrInvalidArgument, header.error());
+  VVSIM_FIND_STREAM(header->stream_id, chain);
+  const auto qt = queue_type_from_wire(header->queue_type);
+  if (!qt) {
+    return answer_result(chain, Result::ErrInvalidArgument,
+                         fmt::format("ATTACH_BACKING: queue_type {}", header->queue_type));
+  }
+  auto& q = s.queue(*qt);
+  if (header->resource_id >= q.resources.size()) {
+    return answer_result(chain, Result::ErrInvalidArgument,
+                         fmt::format("ATTACH_BACKING: resource_id {} >= num_resources {}", header->resource_id,
+                                     q.resources.size()));
+  }
+  Resource& r = q.resources[header->resource_id];
+  const bool dynamic_ok = has_feature(features_, kFeatureResourceDynamic) && !r.queued && !s.awaiting_reattach;
+  if (!r.attach_allowed && !dynamic_ok) {
+    return answer_result(chain, Result::ErrInvalidOperation,
+                         fmt::format("ATTACH_BACKING: stream {} resource {} was queued since backing could change",
+                                     s.id, header->resource_id));
+  }
+  const auto mem = static_cast<MemType>(q.params.mem_type);
+  const auto cmd = decode_attach_backing(bytes, mem, buffers_of(s, *qt));
+  if (!cmd) return answer_result(chain, Result::ErrInvalidArgument, cmd.error());
+  std::vector<std::vector<SgEntry>> buffers;
+  const auto needs = buffer_needs(s, *qt);
+  for (size_t i = 0; i < cmd->resources.size(); ++i) {
+    std::vector<SgEntry> segments;
+    if (const auto* sg = std::get_if<std::vector<SgEntry>>(&cmd->resources[i])) {
+      segments = *sg;
+    } else {
+      auto resolved = objects_ ? objects_->resolve(std::get<Uuid>(cmd->resources[i])) : std::nullopt;
+      if (!resolved) {
+        return answer_result(chain, Result::ErrInvalidArgument,
+                             fmt::format("ATTACH_BACKING: buffer {} names an unknown virtio object", i));
+      }
+      segments = *resolved;
+    }
+    if (auto why = check_segments(segments); !why.empty()) {
+      return answer_result(chain, Result::ErrInvalidArgument, fmt::format("ATTACH_BACKING buffer {}: {}", i, why));
+    }
+    if (total_length(segments) < needs[i]) {
+      return answer_result(chain, Result::ErrInvalidArgument,
+                           fmt::format("ATTACH_BACKING buffer {}: {} bytes, the format needs {}", i,
+                                       total_length(segments), needs[i]));
+    }
+    buffers.push_back(std::move(segments));
+  }
+  r.buffers = std::move(buffers);
+  r.attached = true;
+  answer_result(chain, Result::Ok);
+}
+
+void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain& chain) {
+  auto refuse = [&](Result result, const std::string& why) {
+    ++stats_.errors_returned;
+    diagnose(fmt::format("RESOURCE_QUEUE {}: {}", result_name(result), why));
+    ResourceQueueResp resp;
+    resp.result = result;
+    answer_queue(chain, resp);
+  };
+  auto it = streams_.find(cmd.stream_id);
+  if (it == streams_.end()) return refuse(Result::ErrInvalidStreamId, fmt::format("no stream {}", cmd.stream_id));
+  VideoStream& s = *it->second;
+  const auto qt = queue_type_from_wire(cmd.queue_type);
+  if (!qt) return refuse(Result::ErrInvalidArgument, fmt::format("queue_type {}", cmd.queue_type));
+  auto& q = s.queue(*qt);
+  if (cmd.resource_id >= q.resources.size()) {
+    return refuse(Result::ErrInvalidArgument,
+                  fmt::format("resource_id {} >= num_resources {}", cmd.resource_id, q.resources.size()));
+  }
+  const uint32_t allowed_flags =
+      profile_.role == DeviceRole::Encoder && *qt == QueueType::Input ? kEnqueueFlagsAll : 0;
+  if (cmd.flags & ~allowed_flags) return refuse(Result::ErrInvalidArgument, fmt::format("flags {:#x}", cmd.flags));
+  Resource& r = q.resources[cmd.resource_id];
+  if (!r.attached) {
+    return refuse(Result::ErrInvalidOperation, fmt::format("stream {} resource {} has no backing attached", s.id,
+                                                           cmd.resource_id));
+  }
+  if (r.queued) {
+    return refuse(Result::ErrInvalidOperation, fmt::format("stream {} resource {} is already queued", s.id,
+                                                           cmd.resource_id));
+  }
+  if (*qt == QueueType::Input && cmd.data_sizes[0] > total_length(r.buffers[0])) {
+    return refuse(Result::ErrInvalidArgument, fmt::format("data_sizes[0] {} exceeds the {}-byte backing",
+                                                          cmd.data_sizes[0], total_length(r.buffers[0])));
+  }
+  if (*qt == QueueType::Output) {
+    const auto needs = buffer_needs(s, QueueType::Output);
+    for (size_t i = 0; i < needs.size(); ++i) {
+      if (i >= r.buffers.size() || total_length(r.buffers[i]) < needs[i]) {
+        return refuse(Result::ErrInvalidArgument,
+                      fmt::format("output resource {} buffer {} is smaller than the current format needs ({})",
+                                  cmd.resource_id, i, needs[i]));
+      }
+    }
+  }
+  r.queued = true;
+  r.attach_allowed = false;
+  r.chain = chain;
+  r.cmd = cmd;
+  q.params_changeable = false;
+  if (*qt == QueueType::Input) {
+    InputWork w;
+    w.resource_id = cmd.resource_id;
+    s.work.push_back(w);
+  } else {
+    s.ready_outputs.push_back(cmd.resource_id);
+    s.awaiting_reattach = false;
+  }
+  slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
+}
+
+// ---------------------------------------------------------------- data movement
+
+void VideoDevice::charge_cpu_copy(const std::vector<SgEntry>& segments, uint32_t len) {
+  if (profile_.unaligned_sg != UnalignedSgPolicy::CpuCopy) return;
+  const bool aligned = std::all_of(segments.begin(), segments.end(),
+                                   [&](const SgEntry& e) { return e.addr % profile_.page_size == 0; });
+  if (!aligned) sc_core::wait(engine_.cycles_to_time((len + profile_.cpu_copy_bytes_per_cycle - 1) /
+                                                      profile_.cpu_copy_bytes_per_cycle));
+}
+
+void VideoDevice::read_backing(const std::vector<SgEntry>& segments, std::vector<uint8_t>& dst, uint32_t len) {
+  dst.resize(len);
+  uint32_t done = 0;
+  for (const auto& e : segments) {
+    if (done == len) break;
+    const uint32_t n = std::min(e.length, len - done);
+    transport_->dma_read(e.addr, dst.data() + done, n);
+    done += n;
+  }
+  charge_cpu_copy(segments, len);
+  stats_.bytes_read += len;
+}
+
+void VideoDevice::write_backing(const std::vector<SgEntry>& segments, const std::vector<uint8_t>& src) {
+  uint32_t done = 0;
+  const auto len = static_cast<uint32_t>(src.size());
+  for (const auto& e : segments) {
+    if (done == len) break;
+    const uint32_t n = std::min(e.length, len - done);
+    transport_->dma_write(e.addr, src.data() + done, n);
+    done += n;
+  }
+  charge_cpu_copy(segments, len);
+  stats_.bytes_written += len;
+}
+
+// ---------------------------------------------------------------- stream workers
+
+VideoStream* VideoDevice::stream_in_slot(uint32_t slot) {
+  const uint32_t id = slot_stream_[slot];
+  auto it = id ? streams_.find(id) : streams_.end();
+  return it == streams_.end() ? nullptr : it->second.get();
+}
+
+bool VideoDevice::still_current(uint32_t slot, uint32_t id, uint64_t generation) {
+  VideoStream* s = stream_in_slot(slot);
+  return s && s->id == id && s->generation == generation;
+}
+
+void VideoDevice::stream_worker(uint32_t slot) {
+  for (;;) {
+    VideoStream* s = stream_in_slot(slot);
+    if (!s || s->work.empty()) {
+      sc_core::wait(*slot_wake_[slot]);
+      continue;
+    }
+    if (s->work.front().is_drain) {
+      run_drain(slot, *s);
+    } else {
+      decode_unit(slot, *s);
+    }
+  }
+}
+
+// Decodes the input at the front of the work list. Returns false when a
+// STOP/DESTROY/error overtook it (its results are dropped).
+bool VideoDevice::decode_unit(uint32_t slot, VideoStream& s) {
+  const uint32_t id = s.id;
+  const uint64_t gen = s.generation;
+  Resource& in = s.input.resources[s.work.front().resource_id];
+  std::vector<uint8_t> data;
+  read_backing(in.buffers[0], data, in.cmd.data_sizes[0]);
+  if (!still_current(slot, id, gen)) return false;
+  if (!s.decoder) s.decoder = decoders_(s.codec);
+  codec::DecodeResult result;
+  const uint64_t timestamp = in.cmd.timestamp;
+  codec::Decoder* decoder = s.decoder.get();
+  auto job = engine_.run(
+      models::JobKind::Decode, s.codec,
+      [&] {
+        result = decoder->decode(data.data(), data.size(), timestamp);
+        return result.work;
+      },
+      s.owner_name);
+  if (job.cancelled || !still_current(slot, id, gen)) return false;
+  // The input is consumed: answer it before its pictures go out.
+  const uint32_t input_id = s.work.front().resource_id;
+  s.work.pop_front();
+  Resource& consumed = s.input.resources[input_id];
+  consumed.queued = false;
+  ResourceQueueResp resp;
+  resp.timestamp = consumed.cmd.timestamp;
+  if (result.status == codec::UnitStatus::Corrupt) {
+    diagnose(fmt::format("stream {}: input ts {} corrupt: {}", id, timestamp, result.message));
+  }
+  answer_queue(consumed.chain, resp);
+  ++stats_.inputs_consumed;
+  if (result.status == codec::UnitStatus::Unsupported) {
+    diagnose(fmt::format("stream {}: unrecoverable: {}", id, result.message));
+    close_stream(id);
+    send_event(Event{EventType::Error, id, 1});
+    return false;
+  }
+  return deliver(slot, id, gen, result);
+}
+
+bool VideoDevice::run_drain(uint32_t slot, VideoStream& s) {
+  const uint32_t id = s.id;
+  const uint64_t gen = s.generation;
+  codec::DecodeResult result;
+  if (s.decoder) {
+    codec::Decoder* decoder = s.decoder.get();
+    auto job = engine_.run(
+        models::JobKind::Decode, s.codec,
+        [&] {
+          result = decoder->flush();
+          return result.work;
+        },
+        s.owner_name);
+    if (job.cancelled || !still_current(slot, id, gen)) return false;
+  }
+  if (!deliver(slot, id, gen, result)) return false;
+  VideoStream* cur = stream_in_slot(slot);
+  const HeldChain chain = cur->work.front().drain_chain;
+  cur->work.pop_front();
+  cur->drain_pending = false;
+  answer_result(chain, Result::Ok);
+  return true;
+}
+
+// Sends the pictures of one decode result to output resources, in order,
+// starting with a DRC if the format changed. Waits for outputs as needed.
+bool VideoDevice::deliver(uint32_t slot, uint32_t id, uint64_t gen, codec::DecodeResult& result) {
+  if (result.new_format) start_drc(*stream_in_slot(slot), *result.new_format);
+  for (const auto& picture : result.pictures) {
+    for (;;) {
+      if (!still_current(slot, id, gen)) return false;
+      VideoStream* s = stream_in_slot(slot);
+      if (!s->ready_outputs.empty()) break;
+      sc_core::wait(*slot_wake_[slot]);
+    }
+    if (!fill_output(*stream_in_slot(slot), picture)) return false;
+    if (!still_current(slot, id, gen)) return false;
+  }
+  return true;
+}
+
+// Applies a format the decoder found. Returns true if a DRC event was sent.
+bool VideoDevice::start_drc(VideoStream& s, const codec::StreamFormat& format) {
+  const auto& cur = s.output_layout;
+  const codec::Rect crop = format.visible;
+  const bool same_size = format.coded_width == cur.coded_width && format.coded_height == cur.coded_height;
+  const bool fits = format.coded_width <= cur.coded_width && format.coded_height <= cur.coded_height;
+  if (same_size || (profile_.drc_only_when_outputs_too_small && fits)) {
+    s.output_layout.crop = crop;
+    return false;
+  }
+  // Every pre-change picture is already out (pictures are delivered in order);
+  // outputs still queued are stopped by the stream event: CANCELED.
+  cancel_outputs(s);
+  s.output.detach_all();
+  s.output.params_changeable = true;
+  s.awaiting_reattach = true;
+  s.output_layout = *codec::default_layout(cur.format, format.coded_width, format.coded_height,
+                                           profile_.stride_alignment, crop)
+                         .layout;
+  send_event(Event{EventType::Drc, s.id, static_cast<uint32_t>(QueueType::Output)});
+  return true;
+}
+
+bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
+  const uint32_t out_id = s.ready_outputs.front();
+  const uint64_t gen = s.generation;
+  const uint32_t id = s.id;
+  const uint32_t slot = s.slot;
+  Resource& r = s.output.resources[out_id];
+  const auto& layout = s.output_layout;
+  std::vector<std::vector<uint8_t>> staging;
+  std::vector<codec::ByteSpan> spans;
+  for (uint32_t size : layout.buffer_sizes) staging.emplace_back(size, 0);
+  for (auto& b : staging) spans.push_back({b.data(), b.size()});
+  const auto status = codec::write_picture(picture, layout, spans);
+  ResourceQueueResp resp;
+  resp.timestamp = picture.timestamp;
+  resp.flags = picture.corrupt ? kDequeueFlagErr : 0;
+  if (!status.ok()) {
+    // A picture that does not match the layout (decoder/format mismatch) is
+    // returned flagged rather than dropped.
+    diagnose(fmt::format("stream {}: picture ts {} not written: {}", id, picture.timestamp, status.error));
+    resp.flags |= kDequeueFlagErr;
+  } else {
+    for (size_t i = 0; i < staging.size(); ++i) {
+      write_backing(r.buffers[i], staging[i]);
+      if (!still_current(slot, id, gen)) return false;
+      resp.data_sizes[i] = static_cast<uint32_t>(staging[i].size());
+    }
+  }
+  s.ready_outputs.pop_front();
+  r.queued = false;
+  answer_queue(r.chain, resp);
+  ++stats_.outputs_filled;
+  return true;
+}
+
+// ---------------------------------------------------------------- events
+
+void VideoDevice::send_event(const Event& event) {
+  pending_events_.push_back({event, sc_time_stamp()});
+  event_kick_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void VideoDevice::event_loop() {
+  for (;;) {
+    sc_core::wait(event_kick_);
+    while (!pending_events_.empty() && transport_) {
+      auto chain = transport_->pop(kEventQueue);
+      if (!chain) {
+        ++stats_.events_held;
+        break;  // held until the driver posts an eventq buffer (its kick wakes us)
+      }
+      const HeldEvent held = pending_events_.front();
+      pending_events_.pop_front();
+      const auto bytes = to_bytes(held.event);
+      if (!chain->has_writable || chain->first_writable_len < kEventSize) {
+        diagnose(fmt::format("eventq buffer {} smaller than an event; returned empty", chain->head));
+        transport_->complete(kEventQueue, chain->head, 0);
+        pending_events_.push_front(held);
+        continue;
+      }
+      transport_->dma_write(chain->first_writable_addr, bytes.data(), static_cast<uint32_t>(bytes.size()));
+      transport_->complete(kEventQueue, chain->head, static_cast<uint32_t>(bytes.size()));
+      const sc_time waited = sc_time_stamp() - held.raised;
+      stats_.event_wait_total += waited;
+      stats_.event_wait_max = std::max(stats_.event_wait_max, waited);
+      ++stats_.events_sent;
+    }
+  }
+}
+
+}  // namespace vvsim::virtio_video

@@ -1,0 +1,144 @@
+// The virtio-video RFC v6 device model (decoder, device ID 31): decodes the
+// commandq, keeps one VideoStream per stream with its INPUT/OUTPUT resource
+// queues, runs each stream's decoding on the shared CodecEngine cores, moves
+// bitstream and pictures through guest memory by DMA, and sends DRC and error
+// events on the eventq (holding them while no eventq buffer is posted).
+// Readings of the spec's holes: docs/spec-notes.md; page: docs/models/video_device.md.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "codec/codec.h"
+#include "models/codec_engine/codec_engine.h"
+#include "models/virtio_video/device_transport.h"
+#include "models/virtio_video/object_registry.h"
+#include "models/virtio_video/video_device_profile.h"
+#include "models/virtio_video/video_stream.h"
+#include "models/virtio_video/wire.h"
+
+namespace vvsim::virtio_video {
+
+using DecoderFactory = std::function<std::unique_ptr<codec::Decoder>(codec::CodecId)>;
+
+struct VideoDeviceStats {
+  uint64_t commands = 0;
+  uint64_t inputs_consumed = 0;
+  uint64_t outputs_filled = 0;
+  uint64_t canceled = 0;
+  uint64_t errors_returned = 0;  // responses with a result other than OK/CANCELED
+  uint64_t events_sent = 0;
+  uint64_t events_held = 0;  // events that found no eventq buffer
+  sc_core::sc_time event_wait_total = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time event_wait_max = sc_core::SC_ZERO_TIME;
+  uint64_t bytes_read = 0, bytes_written = 0;
+};
+
+class VideoDevice : public sc_core::sc_module {
+ public:
+  VideoDevice(sc_core::sc_module_name name, const VideoDeviceProfile& profile, models::CodecEngine& engine,
+              DecoderFactory decoders, const VirtioObjectRegistry* objects = nullptr);
+
+  // Connects the transport (before simulation starts).
+  void bind_transport(DeviceTransport& transport) { transport_ = &transport; }
+
+  // ---- The virtio device interface ----
+  uint32_t device_id() const;
+  uint64_t device_features() const;
+  uint32_t queue_max_size(uint32_t queue) const;
+  std::vector<uint8_t> config_bytes() const;
+  void driver_ok(uint64_t negotiated_features);
+  void notify(uint32_t queue);
+  void reset();
+
+  // The QUERY_CAPS response this device gives (its size is caps_length).
+  QueryCapsResp capabilities() const;
+
+  const VideoDeviceStats& stats() const { return stats_; }
+  // Each refused command or protocol problem, with time and reason.
+  const std::vector<std::string>& diagnostics() const { return diagnostics_; }
+
+ private:
+  // ---- processes ----
+  void command_loop();
+  void event_loop();
+  void stream_worker(uint32_t slot);
+
+  // ---- command handlers; each answers or holds the chain ----
+  void handle_command(const DeviceTransport::Chain& chain);
+  void on_query_caps(const HeldChain& chain);
+  void on_stream_create(const HeldChain& chain);
+  void on_stream_destroy(const StreamCmd& cmd, const HeldChain& chain);
+  void on_stream_drain(const StreamCmd& cmd, const HeldChain& chain);
+  void on_stream_stop(const StreamCmd& cmd, const HeldChain& chain);
+  void on_get_param(const GetParamCmd& cmd, const HeldChain& chain);
+  void on_set_param(const SetParamCmd& cmd, const HeldChain& chain);
+  void on_attach_backing(ByteSpan bytes, const HeldChain& chain);
+  void on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain& chain);
+
+  // ---- answers ----
+  void answer(const HeldChain& chain, const std::vector<uint8_t>& response);
+  void answer_result(const HeldChain& chain, Result result, const std::string& why = {});
+  void answer_queue(const HeldChain& chain, const ResourceQueueResp& resp);
+  void cancel_resource(Resource& r);
+  void cancel_inputs(VideoStream& s);
+  void cancel_outputs(VideoStream& s);
+  void close_stream(uint32_t id);
+  void diagnose(const std::string& what);
+
+  // ---- parameters ----
+  std::optional<ParamType> param_for_role(uint32_t raw) const;
+  StreamParamValue current_param(VideoStream& s, ParamType type) const;
+  bool param_changeable(VideoStream& s, ParamType type) const;
+  void apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested);
+  ParamsResources clamp_resources(const ParamsResources& requested, uint8_t current_mem) const;
+
+  // ---- backing memory ----
+  std::string check_segments(const std::vector<SgEntry>& segments) const;
+  uint32_t buffers_of(const VideoStream& s, QueueType q) const;
+  std::vector<uint32_t> buffer_needs(const VideoStream& s, QueueType q) const;
+  void read_backing(const std::vector<SgEntry>& segments, std::vector<uint8_t>& dst, uint32_t len);
+  void write_backing(const std::vector<SgEntry>& segments, const std::vector<uint8_t>& src);
+  void charge_cpu_copy(const std::vector<SgEntry>& segments, uint32_t len);
+
+  // ---- decoding (worker side) ----
+  VideoStream* stream_in_slot(uint32_t slot);
+  bool still_current(uint32_t slot, uint32_t id, uint64_t generation);
+  bool decode_unit(uint32_t slot, VideoStream& s);
+  bool run_drain(uint32_t slot, VideoStream& s);
+  bool deliver(uint32_t slot, uint32_t id, uint64_t gen, codec::DecodeResult& result);
+  bool start_drc(VideoStream& s, const codec::StreamFormat& format);
+  bool fill_output(VideoStream& s, const codec::Picture& picture);
+  void send_event(const Event& event);
+
+  VideoDeviceProfile profile_;
+  models::CodecEngine& engine_;
+  DecoderFactory decoders_;
+  const VirtioObjectRegistry* objects_;
+  DeviceTransport* transport_ = nullptr;
+  uint64_t features_ = 0;
+
+  std::map<uint32_t, std::unique_ptr<VideoStream>> streams_;
+  std::vector<uint32_t> slot_stream_;  // stream ID served by each worker slot, 0 = free
+  std::vector<std::unique_ptr<sc_core::sc_event>> slot_wake_;
+  uint32_t next_stream_id_ = 1;
+
+  sc_core::sc_event command_kick_, event_kick_;
+  struct HeldEvent {
+    Event event;
+    sc_core::sc_time raised;
+  };
+  std::deque<HeldEvent> pending_events_;
+
+  VideoDeviceStats stats_;
+  std::vector<std::string> diagnostics_;
+};
+
+}  // namespace vvsim::virtio_video

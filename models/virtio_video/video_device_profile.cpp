@@ -1,0 +1,61 @@
+#include "models/virtio_video/video_device_profile.h"
+
+#include <stdexcept>
+
+#include "codec/image_layout.h"
+
+namespace vvsim::virtio_video {
+
+namespace {
+void require(bool ok, const char* what) {
+  if (!ok) throw std::invalid_argument(std::string("VideoDeviceProfile: ") + what);
+}
+}  // namespace
+
+std::string bitstream_fourcc(codec::CodecId codec) {
+  switch (codec) {
+    case codec::CodecId::VP8: return "VP80";
+    case codec::CodecId::VP9: return "VP90";
+    case codec::CodecId::H264: return "H264";
+  }
+  return "????";
+}
+
+std::optional<codec::CodecId> codec_of_fourcc(const std::string& fourcc) {
+  for (auto c : {codec::CodecId::VP8, codec::CodecId::VP9, codec::CodecId::H264}) {
+    if (bitstream_fourcc(c) == fourcc) return c;
+  }
+  return std::nullopt;
+}
+
+void validate(const VideoDeviceProfile& p) {
+  require(!p.codecs.empty(), "codecs must not be empty");
+  require(!p.image_formats.empty() && p.image_formats.size() <= 64, "image_formats must hold 1..64 entries");
+  for (const auto& f : p.image_formats) {
+    require(codec::image_format_from_fourcc(f).has_value(), "image_formats holds an unknown fourcc");
+  }
+  require(p.codecs.size() <= 64, "codecs must hold at most 64 entries");
+  require(p.max_streams >= 1, "max_streams must be >= 1");
+  require(p.commandq_size >= 2 && (p.commandq_size & (p.commandq_size - 1)) == 0,
+          "commandq_size must be a power of two >= 2");
+  require(p.eventq_size >= 1 && (p.eventq_size & (p.eventq_size - 1)) == 0, "eventq_size must be a power of two");
+  require(p.min_resources >= 1 && p.min_resources <= p.max_resources, "min_resources must be in 1..max_resources");
+  require(p.default_input_resources >= p.min_resources && p.default_input_resources <= p.max_resources,
+          "default_input_resources out of [min_resources, max_resources]");
+  require(p.default_output_resources >= p.min_resources && p.default_output_resources <= p.max_resources,
+          "default_output_resources out of [min_resources, max_resources]");
+  require(p.min_bitstream_buffer_size <= p.default_bitstream_buffer_size &&
+              p.default_bitstream_buffer_size <= p.max_bitstream_buffer_size,
+          "default_bitstream_buffer_size out of its bounds");
+  require(p.default_width >= 1 && p.default_width <= p.max_width && p.default_height >= 1 &&
+              p.default_height <= p.max_height && p.max_width <= codec::kMaxCodedDimension &&
+              p.max_height <= codec::kMaxCodedDimension,
+          "default/max size out of range");
+  require(p.stride_alignment >= 1 && (p.stride_alignment & (p.stride_alignment - 1)) == 0,
+          "stride_alignment must be a power of two");
+  require(p.page_size >= 1 && (p.page_size & (p.page_size - 1)) == 0, "page_size must be a power of two");
+  require(p.cpu_copy_bytes_per_cycle >= 1, "cpu_copy_bytes_per_cycle must be >= 1");
+  require(p.min_bitrate <= p.default_bitrate && p.default_bitrate <= p.max_bitrate, "bitrate bounds");
+}
+
+}  // namespace vvsim::virtio_video

@@ -1,0 +1,73 @@
+// Timing and policy values of the virtio-video v6 device model. Defaults are
+// documented in docs/models/video_device.md; codec core cycles come from the
+// CodecEngine's profile, bus timing from the platform's.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/codec.h"
+
+namespace vvsim::virtio_video {
+
+enum class DeviceRole { Decoder, Encoder };
+
+// What the device does with a scatter-gather entry whose address is not
+// page aligned (the thread asks for page alignment; L7032, L7851).
+enum class UnalignedSgPolicy { Refuse, CpuCopy };
+
+struct VideoDeviceProfile {
+  DeviceRole role = DeviceRole::Decoder;
+  std::vector<codec::CodecId> codecs = {codec::CodecId::VP8, codec::CodecId::VP9, codec::CodecId::H264};
+  // Image formats offered, by fourcc; the first is the default output format.
+  std::vector<std::string> image_formats = {"NV12", "NM12", "YU12", "YM12"};
+  uint32_t max_width = 4096;
+  uint32_t max_height = 2304;
+
+  uint32_t max_streams = 4;
+  uint16_t commandq_size = 64;  // queue_max_size of the commandq
+  uint16_t eventq_size = 16;    // queue_max_size of the eventq
+
+  // Resources per queue: [min, max] and the count a new stream starts with.
+  uint32_t min_resources = 1;
+  uint32_t max_resources = 32;
+  uint32_t default_input_resources = 4;
+  uint32_t default_output_resources = 4;
+  // Bitstream buffers: size a new stream asks for, and the bounds SET_PARAM clamps to.
+  uint32_t default_bitstream_buffer_size = 1u << 20;
+  uint32_t min_bitstream_buffer_size = 4096;
+  uint32_t max_bitstream_buffer_size = 16u << 20;
+  // Output format of a new decoder stream until the bitstream says otherwise.
+  uint32_t default_width = 320;
+  uint32_t default_height = 240;
+  uint32_t stride_alignment = 16;  // bytes, power of two
+
+  // Device firmware: cycles spent decoding/answering each command, at the
+  // codec engine's clock.
+  uint64_t firmware_cycles_per_command = 2000;
+
+  uint32_t page_size = 4096;
+  UnalignedSgPolicy unaligned_sg = UnalignedSgPolicy::Refuse;
+  // CpuCopy: bytes the device CPU copies per cycle when bouncing an unaligned buffer.
+  uint32_t cpu_copy_bytes_per_cycle = 8;
+
+  // DRC: a new coded size that still fits the attached outputs (dimensions
+  // not larger, same format) continues without an event when true.
+  bool drc_only_when_outputs_too_small = false;
+
+  // Encoder defaults.
+  uint32_t default_bitrate = 1'000'000;
+  uint32_t min_bitrate = 10'000;
+  uint32_t max_bitrate = 100'000'000;
+};
+
+// The v6 bitstream fourcc of a codec, and back (nullopt: no backend for it).
+std::string bitstream_fourcc(codec::CodecId codec);
+std::optional<codec::CodecId> codec_of_fourcc(const std::string& fourcc);
+
+// Throws std::invalid_argument naming the first value out of range.
+void validate(const VideoDeviceProfile& profile);
+
+}  // namespace vvsim::virtio_video
