@@ -43,13 +43,17 @@ ProfileReader::ProfileReader(ProfileSection section) : section_(std::move(sectio
 YAML::Node ProfileReader::lookup(const char* key) {
   asked_.insert(key);
   const YAML::Node& node = section_.node;  // const: operator[] must not insert
-  if (!node.IsMap()) return YAML::Node(YAML::NodeType::Undefined);
+  // A missing key yields an invalid node whose type queries throw: normalise.
+  if (!node.IsMap() || !node[key].IsDefined()) return YAML::Node(YAML::NodeType::Undefined);
   return node[key];
 }
 
 std::string ProfileReader::place(const std::string& key, const YAML::Mark& mark) const {
   // A value from a --set override is named by that override, not by a file line.
   std::string path = key.empty() ? section_.path : section_.key_path(key);
+  // An override below this key gave it its shape (e.g. turned a value into a map).
+  for (const auto& [overridden, text] : *section_.overrides)
+    if (overridden.rfind(path + ".", 0) == 0) return fmt::format("override '{}'", text);
   while (!path.empty()) {
     auto it = section_.overrides->find(path);
     if (it != section_.overrides->end()) return fmt::format("override '{}'", it->second);
@@ -131,8 +135,8 @@ void ProfileReader::section(const char* key, const std::function<void(ProfileRea
 
 void ProfileReader::raw(const char* key, ProfileSection& value) {
   const YAML::Node node = lookup(key);
-  value = ProfileSection{node.IsDefined() ? YAML::Clone(node) : YAML::Node(), section_.source, section_.key_path(key),
-                         section_.overrides};
+  // Shared, not cloned: a clone would lose the marks that name lines in errors.
+  value = ProfileSection{node, section_.source, section_.key_path(key), section_.overrides};
 }
 
 void ProfileReader::finish() const {
@@ -167,13 +171,38 @@ void ProfileWriter::section(const char* key, const std::function<void(ProfileWri
   out_ << YAML::EndMap;
 }
 
+namespace {
+
+// Emits in block style whatever style the source used, so a raw section looks
+// like the rest of the document; empty collections stay "{}" / "[]".
+void emit_block(YAML::Emitter& out, const YAML::Node& node) {
+  if (node.IsMap() && node.size() > 0) {
+    out << YAML::BeginMap;
+    for (const auto& entry : node) {
+      out << YAML::Key;
+      emit_block(out, entry.first);
+      out << YAML::Value;
+      emit_block(out, entry.second);
+    }
+    out << YAML::EndMap;
+  } else if (node.IsSequence() && node.size() > 0) {
+    out << YAML::BeginSeq;
+    for (const auto& item : node) emit_block(out, item);
+    out << YAML::EndSeq;
+  } else if (node.IsMap() || !node.IsDefined() || node.IsNull()) {
+    out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+  } else if (node.IsSequence()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+  } else {
+    out << node;
+  }
+}
+
+}  // namespace
+
 void ProfileWriter::raw(const char* key, const ProfileSection& value) {
   out_ << YAML::Key << key << YAML::Value;
-  if (value.node.IsDefined() && !value.node.IsNull()) {
-    out_ << value.node;
-  } else {
-    out_ << YAML::BeginMap << YAML::EndMap;
-  }
+  emit_block(out_, value.node);
 }
 
 void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap& overrides) {
