@@ -97,6 +97,7 @@ class CodecEngine : public sc_core::sc_module {
   // runs `work` (the real codec call; zero simulated time) on that core, then
   // holds the core for cost_cycles() of the UnitWork it returned. Returns when
   // the core's work is done, or early with cancelled = true (see cancel()).
+  // If `work` throws, the core is released and the exception propagates.
   JobRecord run(JobKind kind, codec::CodecId codec, const std::function<codec::UnitWork()>& work,
                 const std::string& owner);
 

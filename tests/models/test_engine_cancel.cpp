@@ -190,3 +190,23 @@ BOOST_AUTO_TEST_CASE(invalid_profiles_are_rejected) {
   bad_factor.encode[1].bipred_frame_factor = -0.5;
   BOOST_CHECK_THROW(CodecEngine("bad_factor", bad_factor), std::invalid_argument);
 }
+
+// A codec call that throws frees its core: the next job is not blocked forever.
+BOOST_AUTO_TEST_CASE(throwing_work_releases_the_core) {
+  CodecEngine engine("engine", hand_profile(1));
+  bool caught = false;
+  Submission next;
+  sc_core::sc_spawn([&] {
+    try {
+      engine.run(JobKind::Decode, codec::CodecId::VP8, []() -> codec::UnitWork { throw std::runtime_error("bad unit"); },
+                 "a");
+    } catch (const std::runtime_error&) {
+      caught = true;
+    }
+  });
+  submit_at(engine, "b", sc_time(1, SC_NS), next);
+  sc_core::sc_start();
+  BOOST_TEST(caught);
+  BOOST_TEST(next.record.started == sc_time(1, SC_NS));
+  BOOST_TEST(next.record.finished == sc_time(2401, SC_NS));
+}
