@@ -65,7 +65,12 @@ CodecEngine::JobRecord CodecEngine::run(JobKind kind, codec::CodecId codec,
   record.core = acquire_core(owner);
   record.started = sc_time_stamp();
   if (record.core != kNoCore && !take_cancel_request(record.core)) {
-    record.work = work();
+    try {
+      record.work = work();
+    } catch (...) {
+      release_core(record.core);  // a failing codec call must not leave the core taken forever
+      throw;
+    }
     record.cycles = cost_cycles(kind, codec, record.work);
     notify(JobEventKind::Started, record);
     hold_core(record);

@@ -1,0 +1,54 @@
+#include "models/platform/platform_profile.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <limits>
+#include <sstream>
+
+namespace vvsim::models {
+
+namespace {
+
+YAML::Node parse_document(const std::string& yaml, const std::string& source) {
+  try {
+    return YAML::Load(yaml);
+  } catch (const YAML::ParserException& e) {
+    throw ProfileError(fmt::format("{}:{}:{}: not valid YAML: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+}
+
+}  // namespace
+
+PlatformProfile parse_platform_profile(const std::string& yaml, const std::string& source,
+                                       const std::vector<std::string>& overrides) {
+  YAML::Node root = parse_document(yaml, source);
+  auto applied = std::make_shared<OverrideMap>();
+  for (const std::string& assignment : overrides) apply_override(root, assignment, *applied);
+
+  PlatformProfile profile;
+  ProfileReader reader(ProfileSection{root, source, "", applied});
+  describe_platform(reader, profile);
+  reader.finish();
+  return profile;
+}
+
+PlatformProfile load_platform_profile(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream file(path);
+  if (!file) throw ProfileError(fmt::format("{}: cannot open profile", path));
+  std::ostringstream text;
+  text << file.rdbuf();
+  return parse_platform_profile(text.str(), path, overrides);
+}
+
+std::string to_yaml(const PlatformProfile& profile) {
+  YAML::Emitter out;
+  out.SetDoublePrecision(std::numeric_limits<double>::max_digits10);
+  out << YAML::BeginMap;
+  ProfileWriter writer(out);
+  describe_platform(writer, profile);
+  out << YAML::EndMap;
+  return std::string(out.c_str()) + "\n";
+}
+
+}  // namespace vvsim::models

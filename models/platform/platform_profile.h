@@ -1,0 +1,95 @@
+// Every timing figure of the platform in one struct, loaded from YAML.
+// The C++ initialisers are the defaults; profiles/default.yaml repeats them
+// with units and reasoning (a test keeps the two equal).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/codec_engine/codec_engine.h"
+#include "models/platform/profile_reader.h"
+
+namespace vvsim::models {
+
+// CPU time the guest driver spends, charged by the driver model.
+struct GuestDriverCosts {
+  uint64_t command_submit_ns = 2'000;    // build one command, add its descriptors, publish avail
+  uint64_t interrupt_handle_ns = 5'000;  // IRQ entry, ack, walk the used ring, wake the waiter
+  uint64_t frame_consume_ns = 1'000;     // hand one decoded/encoded buffer to the application
+};
+
+// Where things sit on the bus. Guest memory always starts at 0.
+struct AddressMap {
+  uint64_t mmio_base = 0xF000'0000;  // the virtio-mmio register window of the video device
+};
+
+struct PlatformProfile {
+  AddressMap address_map;
+  CodecEngineProfile engine;
+  GuestDriverCosts driver;
+  // The video device's own section, kept unparsed: the device model owns its
+  // profile and reads this with a ProfileReader (unknown keys are its errors).
+  ProfileSection device;
+};
+
+// Reading and writing share one description of the fields (profile_reader.h).
+template <class V, class P>
+void describe_cost(V& v, P& cost) {
+  const Limits factor = Limits::between(0.0, 100.0);
+  v.field("cycles_per_unit", cost.cycles_per_unit);
+  v.field("cycles_per_macroblock", cost.cycles_per_macroblock);
+  v.field("cycles_per_byte", cost.cycles_per_byte);
+  v.field("key_frame_factor", cost.key_frame_factor, factor);
+  v.field("inter_frame_factor", cost.inter_frame_factor, factor);
+  v.field("bipred_frame_factor", cost.bipred_frame_factor, factor);
+  v.field("cycles_no_picture", cost.cycles_no_picture);
+}
+
+// YAML key of each codec's cost table, indexed by codec::CodecId.
+constexpr const char* kCodecKeys[kCodecCount] = {"vp8", "vp9", "h264"};
+
+template <class V, class Table>
+void describe_cost_table(V& v, Table& table) {
+  for (size_t i = 0; i < kCodecCount; ++i) v.section(kCodecKeys[i], [&](V& sub) { describe_cost(sub, table[i]); });
+}
+
+template <class V, class P>
+void describe_engine(V& v, P& engine) {
+  v.field("clock_mhz", engine.clock_mhz, Limits::exclusive_between(0.0, 100'000.0));
+  v.field("num_cores", engine.num_cores, Limits::between(1, 256));
+  v.section("decode", [&](V& sub) { describe_cost_table(sub, engine.decode); });
+  v.section("encode", [&](V& sub) { describe_cost_table(sub, engine.encode); });
+}
+
+template <class V, class P>
+void describe_driver(V& v, P& driver) {
+  v.field("command_submit_ns", driver.command_submit_ns);
+  v.field("interrupt_handle_ns", driver.interrupt_handle_ns);
+  v.field("frame_consume_ns", driver.frame_consume_ns);
+}
+
+template <class V, class P>
+void describe_address_map(V& v, P& map) {
+  v.field("mmio_base", map.mmio_base);
+}
+
+template <class V, class P>
+void describe_platform(V& v, P& profile) {
+  v.section("address_map", [&](V& sub) { describe_address_map(sub, profile.address_map); });
+  v.section("engine", [&](V& sub) { describe_engine(sub, profile.engine); });
+  v.section("driver", [&](V& sub) { describe_driver(sub, profile.driver); });
+  v.raw("device", profile.device);
+}
+
+// Loads a profile file; `overrides` are "key.path=value" strings applied on
+// top (later ones win). Keys absent from the file keep their defaults.
+// Throws ProfileError naming file, line and key.
+PlatformProfile load_platform_profile(const std::string& path, const std::vector<std::string>& overrides = {});
+// The same from YAML text; `source` names it in messages.
+PlatformProfile parse_platform_profile(const std::string& yaml, const std::string& source,
+                                       const std::vector<std::string>& overrides = {});
+// Every field, in the layout of profiles/default.yaml (without comments).
+std::string to_yaml(const PlatformProfile& profile);
+
+}  // namespace vvsim::models

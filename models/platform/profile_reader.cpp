@@ -1,0 +1,235 @@
+#include "models/platform/profile_reader.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+namespace vvsim::models {
+
+namespace {
+
+const char* kind_of(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Map: return "a map";
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Null: return "nothing";
+    default: return "a scalar";
+  }
+}
+
+std::string format_number(double value) { return fmt::format("{:g}", value); }
+
+}  // namespace
+
+bool Limits::contains(double value) const {
+  const bool above_min = min_exclusive ? value > min : value >= min;
+  return above_min && value <= max;
+}
+
+std::string Limits::describe() const {
+  std::string text = fmt::format("{} {}", min_exclusive ? ">" : ">=", format_number(min));
+  if (max < std::numeric_limits<double>::max()) text += fmt::format(" and <= {}", format_number(max));
+  return text;
+}
+
+ProfileReader::ProfileReader(ProfileSection section) : section_(std::move(section)) {
+  const YAML::Node& node = section_.node;
+  if (node.IsDefined() && !node.IsNull() && !node.IsMap())
+    fail("", fmt::format("expected a map of keys, got {}", kind_of(node)));
+}
+
+YAML::Node ProfileReader::lookup(const char* key) {
+  asked_.insert(key);
+  const YAML::Node& node = section_.node;  // const: operator[] must not insert
+  // A missing key yields an invalid node whose type queries throw: normalise.
+  if (!node.IsMap() || !node[key].IsDefined()) return YAML::Node(YAML::NodeType::Undefined);
+  return node[key];
+}
+
+std::string ProfileReader::place(const std::string& key, const YAML::Mark& mark) const {
+  // A value from a --set override is named by that override, not by a file line.
+  std::string path = key.empty() ? section_.path : section_.key_path(key);
+  // An override below this key gave it its shape (e.g. turned a value into a map).
+  for (const auto& [overridden, text] : *section_.overrides)
+    if (overridden.rfind(path + ".", 0) == 0) return fmt::format("override '{}'", text);
+  while (!path.empty()) {
+    auto it = section_.overrides->find(path);
+    if (it != section_.overrides->end()) return fmt::format("override '{}'", it->second);
+    const auto dot = path.rfind('.');
+    path = dot == std::string::npos ? "" : path.substr(0, dot);
+  }
+  if (mark.is_null()) return section_.source;
+  return fmt::format("{}:{}:{}", section_.source, mark.line + 1, mark.column + 1);
+}
+
+void ProfileReader::fail(const std::string& key, const std::string& message) const {
+  const YAML::Node& node = section_.node;
+  YAML::Mark mark = YAML::Mark::null_mark();
+  if (!key.empty() && node.IsMap() && node[key]) {
+    mark = node[key].Mark();
+  } else if (node.IsDefined()) {
+    mark = node.Mark();
+  }
+  const std::string name = key.empty() ? section_.path : section_.key_path(key);
+  throw ProfileError(fmt::format("{}: key '{}': {}", place(key, mark), name.empty() ? "<root>" : name, message));
+}
+
+uint64_t ProfileReader::parse_unsigned(const char* key, const YAML::Node& node, Limits limits) const {
+  if (!node.IsScalar()) fail(key, fmt::format("expected a non-negative integer, got {}", kind_of(node)));
+  const std::string& text = node.Scalar();
+  const bool hex = text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X');
+  const bool negative = !text.empty() && text[0] == '-';
+  const std::string digits = hex ? text.substr(2) : negative ? text.substr(1) : text;
+  const char* allowed = hex ? "0123456789abcdefABCDEF" : "0123456789";
+  if (digits.empty() || digits.find_first_not_of(allowed) != std::string::npos)
+    fail(key, fmt::format("expected a non-negative integer, got '{}'", text));
+  if (negative) fail(key, fmt::format("value {} out of range (must be {})", text, limits.describe()));
+  errno = 0;
+  const uint64_t value = std::strtoull(digits.c_str(), nullptr, hex ? 16 : 10);
+  if (errno == ERANGE || !limits.contains(static_cast<double>(value)))
+    fail(key, fmt::format("value {} out of range (must be {})", text, limits.describe()));
+  return value;
+}
+
+void ProfileReader::field(const char* key, uint64_t& value, Limits limits) {
+  const YAML::Node node = lookup(key);
+  if (node.IsDefined()) value = parse_unsigned(key, node, limits);
+}
+
+void ProfileReader::field(const char* key, uint32_t& value, Limits limits) {
+  const YAML::Node node = lookup(key);
+  limits.max = std::min(limits.max, static_cast<double>(UINT32_MAX));
+  if (node.IsDefined()) value = static_cast<uint32_t>(parse_unsigned(key, node, limits));
+}
+
+void ProfileReader::field(const char* key, double& value, Limits limits) {
+  const YAML::Node node = lookup(key);
+  if (!node.IsDefined()) return;
+  if (!node.IsScalar()) fail(key, fmt::format("expected a number, got {}", kind_of(node)));
+  const std::string& text = node.Scalar();
+  char* end = nullptr;
+  const double parsed = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !std::isfinite(parsed))
+    fail(key, fmt::format("expected a finite number, got '{}'", text));
+  if (!limits.contains(parsed)) fail(key, fmt::format("value {} out of range (must be {})", text, limits.describe()));
+  value = parsed;
+}
+
+void ProfileReader::field(const char* key, bool& value) {
+  const YAML::Node node = lookup(key);
+  if (!node.IsDefined()) return;
+  const std::string text = node.IsScalar() ? node.Scalar() : "";
+  if (text != "true" && text != "false") fail(key, fmt::format("expected true or false, got {}",
+                                                                node.IsScalar() ? "'" + text + "'" : kind_of(node)));
+  value = text == "true";
+}
+
+void ProfileReader::section(const char* key, const std::function<void(ProfileReader&)>& describe) {
+  ProfileSection child{lookup(key), section_.source, section_.key_path(key), section_.overrides};
+  ProfileReader reader(std::move(child));
+  describe(reader);
+  reader.finish();
+}
+
+void ProfileReader::raw(const char* key, ProfileSection& value) {
+  const YAML::Node node = lookup(key);
+  // Shared, not cloned: a clone would lose the marks that name lines in errors.
+  value = ProfileSection{node, section_.source, section_.key_path(key), section_.overrides};
+}
+
+void ProfileReader::finish() const {
+  if (!section_.node.IsMap()) return;
+  for (const auto& entry : section_.node) {
+    const std::string key = entry.first.as<std::string>();
+    if (asked_.count(key) == 0) {
+      throw ProfileError(fmt::format("{}: unknown key '{}'", place(key, entry.first.Mark()), section_.key_path(key)));
+    }
+  }
+}
+
+void ProfileWriter::field(const char* key, uint64_t value, Limits) {
+  out_ << YAML::Key << key << YAML::Value << value;
+}
+
+void ProfileWriter::field(const char* key, uint32_t value, Limits) {
+  out_ << YAML::Key << key << YAML::Value << value;
+}
+
+void ProfileWriter::field(const char* key, double value, Limits) {
+  out_ << YAML::Key << key << YAML::Value << value;
+}
+
+void ProfileWriter::field(const char* key, bool value) {
+  out_ << YAML::Key << key << YAML::Value << (value ? "true" : "false");
+}
+
+void ProfileWriter::section(const char* key, const std::function<void(ProfileWriter&)>& describe) {
+  out_ << YAML::Key << key << YAML::Value << YAML::BeginMap;
+  describe(*this);
+  out_ << YAML::EndMap;
+}
+
+namespace {
+
+// Emits in block style whatever style the source used, so a raw section looks
+// like the rest of the document; empty collections stay "{}" / "[]".
+void emit_block(YAML::Emitter& out, const YAML::Node& node) {
+  if (node.IsMap() && node.size() > 0) {
+    out << YAML::BeginMap;
+    for (const auto& entry : node) {
+      out << YAML::Key;
+      emit_block(out, entry.first);
+      out << YAML::Value;
+      emit_block(out, entry.second);
+    }
+    out << YAML::EndMap;
+  } else if (node.IsSequence() && node.size() > 0) {
+    out << YAML::BeginSeq;
+    for (const auto& item : node) emit_block(out, item);
+    out << YAML::EndSeq;
+  } else if (node.IsMap() || !node.IsDefined() || node.IsNull()) {
+    out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
+  } else if (node.IsSequence()) {
+    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
+  } else {
+    out << node;
+  }
+}
+
+}  // namespace
+
+void ProfileWriter::raw(const char* key, const ProfileSection& value) {
+  out_ << YAML::Key << key << YAML::Value;
+  emit_block(out_, value.node);
+}
+
+void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap& overrides) {
+  const auto equals = assignment.find('=');
+  const std::string path = assignment.substr(0, equals);
+  if (equals == std::string::npos || path.empty() || path.front() == '.' || path.back() == '.' ||
+      path.find("..") != std::string::npos)
+    throw ProfileError(fmt::format("override '{}': expected key.path=value", assignment));
+  YAML::Node value;
+  try {
+    value = YAML::Load(assignment.substr(equals + 1));
+  } catch (const YAML::Exception& e) {
+    throw ProfileError(fmt::format("override '{}': value is not valid YAML: {}", assignment, e.msg));
+  }
+  if (!root.IsMap()) root = YAML::Node(YAML::NodeType::Map);
+  YAML::Node cursor = root;
+  size_t begin = 0;
+  for (size_t dot = path.find('.'); dot != std::string::npos; begin = dot + 1, dot = path.find('.', begin)) {
+    const std::string segment = path.substr(begin, dot - begin);
+    if (!cursor[segment] || cursor[segment].IsNull()) cursor[segment] = YAML::Node(YAML::NodeType::Map);
+    YAML::Node next = cursor[segment];
+    if (!next.IsMap())
+      throw ProfileError(fmt::format("override '{}': '{}' is a value, not a section", assignment, path.substr(0, dot)));
+    cursor.reset(next);  // rebind, not assign: assigning would overwrite the parent's content
+  }
+  cursor[path.substr(begin)] = value;
+  overrides[path] = assignment;
+}
+
+}  // namespace vvsim::models

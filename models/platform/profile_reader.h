@@ -1,0 +1,109 @@
+// Strict YAML reading for profiles: every value is checked for type and
+// range, every key a loader does not ask for is an error, and every error
+// names its place (file:line:column and the dotted key, or the --set override
+// that supplied the value). Profile structs describe their fields once, as
+//   template <class V, class P> void describe(V& v, P& profile) {
+//     v.field("clock_mhz", profile.clock_mhz, Limits::above(0));
+//     v.section("decode", [&](V& sub) { ... });
+//   }
+// and the same description drives ProfileReader (YAML -> struct) and
+// ProfileWriter (struct -> YAML), so the two cannot drift apart.
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <memory>
+#include <set>
+#include <stdexcept>
+#include <string>
+
+namespace vvsim::models {
+
+class ProfileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Accepted range of a numeric field (inclusive unless min_exclusive).
+struct Limits {
+  double min = 0.0;
+  double max = std::numeric_limits<double>::max();
+  bool min_exclusive = false;
+
+  static Limits at_least(double min) { return {min, std::numeric_limits<double>::max(), false}; }
+  static Limits above(double min) { return {min, std::numeric_limits<double>::max(), true}; }
+  static Limits between(double min, double max) { return {min, max, false}; }
+  static Limits exclusive_between(double min, double max) { return {min, max, true}; }
+  bool contains(double value) const;
+  std::string describe() const;
+};
+
+// `key.path` -> the override text that set it ("engine.clock_mhz=800").
+using OverrideMap = std::map<std::string, std::string>;
+
+// A YAML subtree together with what is needed to name a place in it.
+// Other models' loaders (e.g. the video device's own profile section) receive
+// one of these and read it with a ProfileReader.
+struct ProfileSection {
+  YAML::Node node;       // a map, or undefined/null when the section is absent
+  std::string source;    // file name (or "<string>") for messages
+  std::string path;      // dotted key of this section, "" at the root
+  std::shared_ptr<const OverrideMap> overrides = std::make_shared<OverrideMap>();
+
+  std::string key_path(const std::string& key) const { return path.empty() ? key : path + "." + key; }
+};
+
+class ProfileReader {
+ public:
+  explicit ProfileReader(ProfileSection section);
+
+  // Absent keys leave the field at its current (default) value.
+  void field(const char* key, uint64_t& value, Limits limits = {});
+  void field(const char* key, uint32_t& value, Limits limits = {});
+  void field(const char* key, double& value, Limits limits = {});
+  void field(const char* key, bool& value);
+  void section(const char* key, const std::function<void(ProfileReader&)>& describe);
+  // Keeps a subtree unparsed, for a loader that is not part of this profile.
+  void raw(const char* key, ProfileSection& value);
+
+  // Fails on the first key of this section nobody asked for.
+  void finish() const;
+
+  // A ProfileError at the place of `key` (or of the section when key is empty).
+  [[noreturn]] void fail(const std::string& key, const std::string& message) const;
+
+  const ProfileSection& where() const { return section_; }
+
+ private:
+  YAML::Node lookup(const char* key);
+  std::string place(const std::string& key, const YAML::Mark& mark) const;
+  uint64_t parse_unsigned(const char* key, const YAML::Node& node, Limits limits) const;
+
+  ProfileSection section_;
+  std::set<std::string> asked_;
+};
+
+class ProfileWriter {
+ public:
+  explicit ProfileWriter(YAML::Emitter& out) : out_(out) {}
+
+  void field(const char* key, uint64_t value, Limits = {});
+  void field(const char* key, uint32_t value, Limits = {});
+  void field(const char* key, double value, Limits = {});
+  void field(const char* key, bool value);
+  void section(const char* key, const std::function<void(ProfileWriter&)>& describe);
+  void raw(const char* key, const ProfileSection& value);
+
+ private:
+  YAML::Emitter& out_;
+};
+
+// Parses "key.path=value" and sets that key in `root`, creating maps on the
+// way; records the override in `overrides` so errors name it.
+void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap& overrides);
+
+}  // namespace vvsim::models

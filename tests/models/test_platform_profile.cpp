@@ -1,0 +1,239 @@
+// PlatformProfile YAML: defaults, errors with their place, overrides, round trip.
+#define BOOST_TEST_MODULE platform_profile
+#include <boost/test/unit_test.hpp>
+
+#include <fstream>
+#include <set>
+#include <string>
+
+#include "models/platform/platform_profile.h"
+
+using namespace vvsim::models;
+
+// libsystemc references sc_main; Boost.Test owns main(), so it is never called.
+int sc_main(int, char*[]) { return 0; }
+
+namespace {
+
+const std::string kDefaultFile = std::string(VVSIM_SOURCE_DIR) + "/profiles/default.yaml";
+
+// The ProfileError message of parsing `yaml` (named "bad.yaml"), or "" if it parsed.
+std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse_platform_profile(yaml, "bad.yaml", overrides);
+  } catch (const ProfileError& e) {
+    BOOST_TEST_MESSAGE(e.what());
+    return e.what();
+  }
+  return "";
+}
+
+bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+void collect_keys(const YAML::Node& node, const std::string& prefix, std::set<std::string>& keys) {
+  if (!node.IsMap()) return;
+  for (const auto& entry : node) {
+    const std::string path = prefix + entry.first.as<std::string>();
+    keys.insert(path);
+    collect_keys(entry.second, path + ".", keys);
+  }
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(default_file_equals_builtin_defaults) {
+  const PlatformProfile loaded = load_platform_profile(kDefaultFile);
+  BOOST_TEST(to_yaml(loaded) == to_yaml(PlatformProfile{}));
+  // The file spells out every key, so it documents every value.
+  std::set<std::string> file_keys, builtin_keys;
+  collect_keys(YAML::LoadFile(kDefaultFile), "", file_keys);
+  collect_keys(YAML::Load(to_yaml(PlatformProfile{})), "", builtin_keys);
+  BOOST_TEST(file_keys == builtin_keys, "default.yaml and the built-in profile list different keys");
+  // Spot values, read from the commented file by hand.
+  BOOST_TEST(loaded.engine.clock_mhz == 600.0);
+  BOOST_TEST(loaded.engine.num_cores == 2u);
+  BOOST_TEST(loaded.engine.decode[2].cycles_per_macroblock == 400u);
+  BOOST_TEST(loaded.engine.encode[1].cycles_per_unit == 60000u);
+  BOOST_TEST(loaded.address_map.mmio_base == 0xF0000000u);
+  BOOST_TEST(loaded.driver.interrupt_handle_ns == 5000u);
+}
+
+BOOST_AUTO_TEST_CASE(absent_keys_keep_defaults) {
+  const PlatformProfile profile = parse_platform_profile("engine:\n  num_cores: 4\n", "partial.yaml");
+  BOOST_TEST(profile.engine.num_cores == 4u);
+  BOOST_TEST(to_yaml(parse_platform_profile("", "empty.yaml")) == to_yaml(PlatformProfile{}));
+  PlatformProfile expected;
+  expected.engine.num_cores = 4;
+  BOOST_TEST(to_yaml(profile) == to_yaml(expected));
+}
+
+BOOST_AUTO_TEST_CASE(unknown_keys_are_errors_with_place) {
+  const std::string nested = error_of("engine:\n  clock_mhz: 600\n  num_core: 2\n");
+  BOOST_TEST(contains(nested, "bad.yaml:3:3"));
+  BOOST_TEST(contains(nested, "unknown key 'engine.num_core'"));
+  const std::string top = error_of("driver:\n  frame_consume_ns: 5\nbus_speed: 3\n");
+  BOOST_TEST(contains(top, "bad.yaml:3:1"));
+  BOOST_TEST(contains(top, "'bus_speed'"));
+  const std::string deep = error_of("engine:\n  decode:\n    av1:\n      cycles_per_unit: 1\n");
+  BOOST_TEST(contains(deep, "bad.yaml:3:5"));
+  BOOST_TEST(contains(deep, "engine.decode.av1"));
+}
+
+BOOST_AUTO_TEST_CASE(wrong_types_are_errors_with_place) {
+  const std::string word = error_of("engine:\n  num_cores: two\n");
+  BOOST_TEST(contains(word, "bad.yaml:2:14"));
+  BOOST_TEST(contains(word, "engine.num_cores"));
+  BOOST_TEST(contains(word, "integer"));
+  const std::string fraction = error_of("driver:\n  command_submit_ns: 1.5\n");
+  BOOST_TEST(contains(fraction, "bad.yaml:2:22"));
+  BOOST_TEST(contains(fraction, "driver.command_submit_ns"));
+  const std::string list = error_of("engine:\n  clock_mhz: [1, 2]\n");
+  BOOST_TEST(contains(list, "bad.yaml:2:14"));
+  BOOST_TEST(contains(list, "engine.clock_mhz"));
+  BOOST_TEST(contains(list, "a list"));
+  const std::string section = error_of("address_map: 5\n");
+  BOOST_TEST(contains(section, "bad.yaml:1:14"));
+  BOOST_TEST(contains(section, "address_map"));
+  BOOST_TEST(contains(section, "expected a map"));
+  const std::string syntax = error_of("engine:\n  clock_mhz: [600\n");
+  BOOST_TEST(contains(syntax, "bad.yaml:"));
+  BOOST_TEST(contains(syntax, "not valid YAML"));
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_values_are_errors_with_place) {
+  const std::string clock = error_of("engine:\n  clock_mhz: -600\n");
+  BOOST_TEST(contains(clock, "bad.yaml:2:14"));
+  BOOST_TEST(contains(clock, "engine.clock_mhz"));
+  BOOST_TEST(contains(clock, "out of range"));
+  BOOST_TEST(contains(error_of("engine:\n  clock_mhz: 0\n"), "must be > 0"));
+  const std::string cores = error_of("engine:\n  num_cores: 0\n");
+  BOOST_TEST(contains(cores, "bad.yaml:2:14"));
+  BOOST_TEST(contains(cores, "engine.num_cores"));
+  BOOST_TEST(contains(cores, "must be >= 1"));
+  const std::string negative = error_of("engine:\n  encode:\n    vp9:\n      cycles_per_byte: -5\n");
+  BOOST_TEST(contains(negative, "bad.yaml:4:24"));
+  BOOST_TEST(contains(negative, "engine.encode.vp9.cycles_per_byte"));
+  BOOST_TEST(contains(negative, "out of range"));
+  const std::string factor = error_of("engine:\n  decode:\n    h264:\n      key_frame_factor: 1000\n");
+  BOOST_TEST(contains(factor, "bad.yaml:4:25"));
+  BOOST_TEST(contains(factor, "engine.decode.h264.key_frame_factor"));
+  const std::string huge = error_of("engine:\n  num_cores: 99999999999999999999999\n");
+  BOOST_TEST(contains(huge, "out of range"));
+  const std::string infinite = error_of("engine:\n  clock_mhz: .inf\n");
+  BOOST_TEST(contains(infinite, "engine.clock_mhz"));
+}
+
+BOOST_AUTO_TEST_CASE(missing_file_is_named) {
+  const std::string missing = std::string(VVSIM_BINARY_DIR) + "/no-such-profile.yaml";
+  try {
+    load_platform_profile(missing);
+    BOOST_FAIL("loading a missing file succeeded");
+  } catch (const ProfileError& e) {
+    BOOST_TEST(contains(e.what(), missing));
+  }
+}
+
+BOOST_AUTO_TEST_CASE(overrides_apply_on_top_of_file) {
+  const PlatformProfile profile = load_platform_profile(
+      kDefaultFile, {"engine.clock_mhz=800", "engine.decode.h264.cycles_per_macroblock=123", "engine.num_cores=3",
+                     "engine.num_cores=4", "address_map.mmio_base=0x80000000", "device.firmware.cycles=77"});
+  BOOST_TEST(profile.engine.clock_mhz == 800.0);
+  BOOST_TEST(profile.engine.decode[2].cycles_per_macroblock == 123u);
+  BOOST_TEST(profile.engine.decode[2].cycles_per_byte == 16u);  // untouched neighbour
+  BOOST_TEST(profile.engine.num_cores == 4u);                     // the later override wins
+  BOOST_TEST(profile.address_map.mmio_base == 0x80000000u);
+  BOOST_TEST(profile.device.node["firmware"]["cycles"].as<int>() == 77);
+  BOOST_TEST(profile.device.path == "device");
+  // Overrides on an empty document create the sections they name.
+  BOOST_TEST(parse_platform_profile("", "empty.yaml", {"driver.frame_consume_ns=9"}).driver.frame_consume_ns == 9u);
+}
+
+BOOST_AUTO_TEST_CASE(override_errors_name_the_override) {
+  const std::string range = error_of("engine:\n  clock_mhz: 600\n", {"engine.clock_mhz=-1"});
+  BOOST_TEST(contains(range, "override 'engine.clock_mhz=-1'"));
+  BOOST_TEST(contains(range, "out of range"));
+  const std::string unknown = error_of("", {"engine.clock_ghz=1"});
+  BOOST_TEST(contains(unknown, "override 'engine.clock_ghz=1'"));
+  BOOST_TEST(contains(unknown, "unknown key"));
+  const std::string shape = error_of("engine:\n  clock_mhz: 600\n", {"engine.clock_mhz.x=1"});
+  BOOST_TEST(contains(shape, "override 'engine.clock_mhz.x=1'"));
+  BOOST_TEST(contains(shape, "not a section"));
+  // On a document without the key the override makes a section where a number belongs.
+  const std::string made = error_of("", {"engine.clock_mhz.x=1"});
+  BOOST_TEST(contains(made, "override 'engine.clock_mhz.x=1'"));
+  BOOST_TEST(contains(made, "expected a number"));
+  BOOST_TEST(contains(error_of("", {"engine.clock_mhz"}), "expected key.path=value"));
+  BOOST_TEST(contains(error_of("", {"=5"}), "expected key.path=value"));
+  BOOST_TEST(contains(error_of("", {"engine..clock_mhz=5"}), "expected key.path=value"));
+  // A file error is still reported at its line when overrides touch other keys.
+  const std::string file = error_of("engine:\n  num_cores: 0\n", {"engine.clock_mhz=700"});
+  BOOST_TEST(contains(file, "bad.yaml:2:14"));
+}
+
+// Every field set to a value unlike its default, written out and read back.
+BOOST_AUTO_TEST_CASE(round_trip_of_every_field) {
+  PlatformProfile original;
+  original.address_map.mmio_base = 0x1234'5000;
+  original.engine.clock_mhz = 733.25;
+  original.engine.num_cores = 5;
+  uint64_t next = 1;
+  for (CodecCost* table : {original.engine.decode, original.engine.encode}) {
+    for (size_t i = 0; i < kCodecCount; ++i) {
+      table[i].cycles_per_unit = next++;
+      table[i].cycles_per_macroblock = next++;
+      table[i].cycles_per_byte = next++;
+      table[i].key_frame_factor = 0.1 * static_cast<double>(next++);
+      table[i].inter_frame_factor = 0.1 * static_cast<double>(next++);
+      table[i].bipred_frame_factor = 0.1 * static_cast<double>(next++);
+      table[i].cycles_no_picture = next++;
+    }
+  }
+  original.driver.command_submit_ns = 11;
+  original.driver.interrupt_handle_ns = 22;
+  original.driver.frame_consume_ns = 33;
+  original.device.node = YAML::Load("{firmware: {cycles: 5}, queues: [1, 2]}");
+
+  const std::string text = to_yaml(original);
+  BOOST_TEST_MESSAGE(text);
+  const PlatformProfile copy = parse_platform_profile(text, "roundtrip.yaml");
+  BOOST_TEST(copy.address_map.mmio_base == 0x1234'5000u);
+  BOOST_TEST(copy.engine.clock_mhz == 733.25);
+  BOOST_TEST(copy.engine.num_cores == 5u);
+  for (int kind = 0; kind < 2; ++kind) {
+    const CodecCost* want = kind == 0 ? original.engine.decode : original.engine.encode;
+    const CodecCost* got = kind == 0 ? copy.engine.decode : copy.engine.encode;
+    for (size_t i = 0; i < kCodecCount; ++i) {
+      BOOST_TEST(got[i].cycles_per_unit == want[i].cycles_per_unit);
+      BOOST_TEST(got[i].cycles_per_macroblock == want[i].cycles_per_macroblock);
+      BOOST_TEST(got[i].cycles_per_byte == want[i].cycles_per_byte);
+      BOOST_TEST(got[i].key_frame_factor == want[i].key_frame_factor);  // exact: 17 significant digits
+      BOOST_TEST(got[i].inter_frame_factor == want[i].inter_frame_factor);
+      BOOST_TEST(got[i].bipred_frame_factor == want[i].bipred_frame_factor);
+      BOOST_TEST(got[i].cycles_no_picture == want[i].cycles_no_picture);
+    }
+  }
+  BOOST_TEST(copy.engine.encode[2].cycles_no_picture == 42u);  // the 42nd value assigned above
+  BOOST_TEST(copy.driver.command_submit_ns == 11u);
+  BOOST_TEST(copy.driver.interrupt_handle_ns == 22u);
+  BOOST_TEST(copy.driver.frame_consume_ns == 33u);
+  BOOST_TEST(copy.device.node["firmware"]["cycles"].as<int>() == 5);
+  BOOST_TEST(copy.device.node["queues"][1].as<int>() == 2);
+  BOOST_TEST(to_yaml(copy) == text);
+}
+
+// The device's loader reads its raw section with the same strict reader.
+BOOST_AUTO_TEST_CASE(device_section_reader_reports_its_own_keys) {
+  const PlatformProfile profile =
+      parse_platform_profile("engine:\n  num_cores: 1\ndevice:\n  command_cycles: 10\n  comand_cycles: 3\n", "dev.yaml");
+  uint64_t command_cycles = 0;
+  ProfileReader reader(profile.device);
+  reader.field("command_cycles", command_cycles);
+  BOOST_TEST(command_cycles == 10u);
+  try {
+    reader.finish();
+    BOOST_FAIL("unknown device key accepted");
+  } catch (const ProfileError& e) {
+    BOOST_TEST(contains(e.what(), "dev.yaml:5:3"));
+    BOOST_TEST(contains(e.what(), "device.comand_cycles"));
+  }
+}
