@@ -1,0 +1,32 @@
+#include "tlm_virtio/interrupt_line.h"
+
+namespace vvsim::tlm_virtio {
+
+InterruptLine::InterruptLine(sc_core::sc_module_name name, const InterruptLineProfile& profile)
+    : sc_module(name), latency_(static_cast<double>(profile.delivery_latency_ns), sc_core::SC_NS) {
+  SC_METHOD(deliver_level_change);
+  sensitive << arrivals_;
+  dont_initialize();
+}
+
+void InterruptLine::set_level(bool level) {
+  if (level == device_level_) return;
+  device_level_ = level;
+  in_flight_.push_back(level);
+  arrivals_.notify(latency_);
+}
+
+void InterruptLine::deliver_level_change() {
+  // The event queue fires once per change; equal latencies keep them in order.
+  const bool level = in_flight_.front();
+  in_flight_.pop_front();
+  if (level && !cpu_level_) ++delivered_;
+  cpu_level_ = level;
+  cpu_edge_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void InterruptLine::wait_asserted() {
+  while (!cpu_level_) sc_core::wait(cpu_edge_);
+}
+
+}  // namespace vvsim::tlm_virtio

@@ -1,0 +1,46 @@
+// An interrupt wire from a device to the guest CPU with a delivery latency:
+// the CPU sees each level change delivery_latency after the device made it.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <deque>
+
+#include "tlm_virtio/transport_profile.h"
+
+namespace vvsim::tlm_virtio {
+
+class InterruptSignalIf : public virtual sc_core::sc_interface {
+ public:
+  virtual void set_level(bool level) = 0;
+};
+
+class InterruptLine : public sc_core::sc_module, public InterruptSignalIf {
+ public:
+  SC_HAS_PROCESS(InterruptLine);
+  InterruptLine(sc_core::sc_module_name name, const InterruptLineProfile& profile = {});
+
+  void set_level(bool level) override;
+  // CPU side.
+  bool cpu_level() const { return cpu_level_; }
+  // Blocks the calling thread until the CPU sees the line asserted.
+  void wait_asserted();
+  const sc_core::sc_event& cpu_edge() const { return cpu_edge_; }
+  // Rising edges the CPU saw.
+  uint64_t interrupts_delivered() const { return delivered_; }
+  sc_core::sc_time delivery_latency() const { return latency_; }
+
+ private:
+  void deliver_level_change();
+
+  sc_core::sc_time latency_;
+  bool device_level_ = false;
+  bool cpu_level_ = false;
+  std::deque<bool> in_flight_;
+  sc_core::sc_event_queue arrivals_;
+  sc_core::sc_event cpu_edge_;
+  uint64_t delivered_ = 0;
+};
+
+}  // namespace vvsim::tlm_virtio

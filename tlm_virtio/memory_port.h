@@ -1,0 +1,43 @@
+// An initiator's view of the bus: blocking reads and writes that wait for
+// their bus time, with little-endian helpers. Must be called from an SC_THREAD.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace vvsim::tlm_virtio {
+
+enum class AccessStatus { Ok, AddressError };
+
+class MemoryPort {
+ public:
+  tlm_utils::simple_initiator_socket<MemoryPort> socket;
+
+  explicit MemoryPort(const char* name);
+
+  AccessStatus read(uint64_t addr, uint8_t* dst, uint64_t len);
+  AccessStatus write(uint64_t addr, const uint8_t* src, uint64_t len);
+
+  // Little-endian scalar accesses; an address error yields false.
+  bool read_le16(uint64_t addr, uint16_t& value);
+  bool read_le32(uint64_t addr, uint32_t& value);
+  bool read_le64(uint64_t addr, uint64_t& value);
+  bool write_le16(uint64_t addr, uint16_t value);
+  bool write_le32(uint64_t addr, uint32_t value);
+  bool write_le64(uint64_t addr, uint64_t value);
+
+  uint64_t transactions() const { return transactions_; }
+
+ private:
+  AccessStatus transport(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len);
+  bool read_le(uint64_t addr, uint64_t& value, unsigned bytes);
+  bool write_le(uint64_t addr, uint64_t value, unsigned bytes);
+
+  uint64_t transactions_ = 0;
+};
+
+}  // namespace vvsim::tlm_virtio

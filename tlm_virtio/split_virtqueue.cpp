@@ -1,0 +1,300 @@
+#include "tlm_virtio/split_virtqueue.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace vvsim::tlm_virtio {
+
+uint64_t DescriptorChain::readable_bytes() const {
+  uint64_t n = 0;
+  for (const auto& s : readable) n += s.len;
+  return n;
+}
+
+uint64_t DescriptorChain::writable_bytes() const {
+  uint64_t n = 0;
+  for (const auto& s : writable) n += s.len;
+  return n;
+}
+
+// ---------------------------------------------------------------- device view
+
+SplitVirtqueueDevice::SplitVirtqueueDevice(std::string name, MemoryPort& port, const VirtqueueAddresses& addrs,
+                                           RingFeatures features, uint64_t memory_size, uint16_t initial_index)
+    : name_(std::move(name)),
+      port_(port),
+      addrs_(addrs),
+      features_(features),
+      memory_size_(memory_size),
+      last_avail_(initial_index),
+      used_idx_(initial_index),
+      signalled_used_(initial_index) {}
+
+std::string SplitVirtqueueDevice::where(uint16_t index) const {
+  return fmt::format("{} descriptor {}", name_, index);
+}
+
+bool SplitVirtqueueDevice::read_desc(uint64_t table, uint16_t index, Desc& d) {
+  uint8_t b[kDescSize];
+  if (port_.read(table + kDescSize * index, b, kDescSize) != AccessStatus::Ok) return false;
+  d.addr = 0;
+  for (int i = 0; i < 8; ++i) d.addr |= uint64_t(b[i]) << (8 * i);
+  d.len = uint32_t(b[8]) | uint32_t(b[9]) << 8 | uint32_t(b[10]) << 16 | uint32_t(b[11]) << 24;
+  d.flags = uint16_t(b[12] | b[13] << 8);
+  d.next = uint16_t(b[14] | b[15] << 8);
+  return true;
+}
+
+std::string SplitVirtqueueDevice::add_segment(const Desc& d, DescriptorChain& chain, bool& seen_writable,
+                                              const std::string& at) {
+  if (d.len > memory_size_ || d.addr > memory_size_ - d.len)
+    return fmt::format("{}: buffer [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len);
+  const bool writable = d.flags & VIRTQ_DESC_F_WRITE;
+  if (!writable && seen_writable) return fmt::format("{}: device-readable descriptor after a writable one", at);
+  seen_writable = seen_writable || writable;
+  (writable ? chain.writable : chain.readable).push_back({d.addr, d.len});
+  return {};
+}
+
+std::string SplitVirtqueueDevice::walk_indirect(const Desc& d, DescriptorChain& chain, bool& seen_writable) {
+  const std::string at = name_ + " indirect table";
+  if (!features_.indirect_desc) return at + ": VIRTQ_DESC_F_INDIRECT used but VIRTIO_F_INDIRECT_DESC not negotiated";
+  if (d.flags & VIRTQ_DESC_F_NEXT) return at + ": descriptor has both INDIRECT and NEXT";
+  if (d.len == 0 || d.len % kDescSize != 0)
+    return fmt::format("{}: length {} is not a non-zero multiple of 16", at, d.len);
+  if (d.len > memory_size_ || d.addr > memory_size_ - d.len)
+    return fmt::format("{}: table [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len);
+  const uint64_t entries = d.len / kDescSize;
+  if (entries > kMaxQueueSize) return fmt::format("{}: {} entries exceed the maximum of {}", at, entries, kMaxQueueSize);
+  uint16_t index = 0;
+  for (uint64_t count = 0;; ++count) {
+    const std::string here = fmt::format("{} entry {}", at, index);
+    if (count >= entries) return here + ": chain longer than the indirect table (loop)";
+    Desc e;
+    if (!read_desc(d.addr, index, e)) return here + ": bus error reading the descriptor";
+    if (e.flags & VIRTQ_DESC_F_INDIRECT) return here + ": nested indirect descriptor";
+    if (auto err = add_segment(e, chain, seen_writable, here); !err.empty()) return err;
+    if (!(e.flags & VIRTQ_DESC_F_NEXT)) return {};
+    if (e.next >= entries) return fmt::format("{}: next index {} past the table's {} entries", here, e.next, entries);
+    index = e.next;
+  }
+}
+
+std::string SplitVirtqueueDevice::walk(uint16_t head, DescriptorChain& chain) {
+  bool seen_writable = false;
+  uint16_t index = head;
+  for (uint32_t count = 0;; ++count) {
+    if (count >= addrs_.size) return where(index) + ": chain longer than the queue size (descriptor loop)";
+    Desc d;
+    if (!read_desc(addrs_.desc, index, d)) return where(index) + ": bus error reading the descriptor";
+    if (d.flags & VIRTQ_DESC_F_INDIRECT) return walk_indirect(d, chain, seen_writable);
+    if (auto err = add_segment(d, chain, seen_writable, where(index)); !err.empty()) return err;
+    if (!(d.flags & VIRTQ_DESC_F_NEXT)) return {};
+    if (d.next >= addrs_.size)
+      return fmt::format("{}: next index {} past the queue size {}", where(index), d.next, addrs_.size);
+    index = d.next;
+  }
+}
+
+SplitVirtqueueDevice::PopResult SplitVirtqueueDevice::pop() {
+  PopResult result;
+  uint16_t avail_idx;
+  if (!port_.read_le16(addrs_.driver + 2, avail_idx)) {
+    result.status = PopStatus::Error;
+    result.error = name_ + ": bus error reading the available ring index";
+    return result;
+  }
+  const uint16_t pending = uint16_t(avail_idx - last_avail_);
+  if (pending > addrs_.size) {
+    result.status = PopStatus::Error;
+    result.error = fmt::format("{}: available index {} is {} entries ahead of {} (queue size {})", name_, avail_idx,
+                               pending, last_avail_, addrs_.size);
+    return result;
+  }
+  if (pending == 0) {
+    // Ask for a kick when the next buffer arrives.
+    if (features_.event_idx && kicks_wanted_) port_.write_le16(addrs_.device + 4 + kUsedElemSize * addrs_.size, last_avail_);
+    return result;
+  }
+  uint16_t head;
+  const uint64_t slot = addrs_.driver + 4 + 2ull * (last_avail_ % addrs_.size);
+  if (!port_.read_le16(slot, head)) {
+    result.status = PopStatus::Error;
+    result.error = name_ + ": bus error reading the available ring";
+    return result;
+  }
+  if (head >= addrs_.size) {
+    result.status = PopStatus::Error;
+    result.error = fmt::format("{}: available ring entry {} names head {} past the queue size {}", name_,
+                               last_avail_ % addrs_.size, head, addrs_.size);
+    return result;
+  }
+  result.chain.head = head;
+  if (auto err = walk(head, result.chain); !err.empty()) {
+    result.status = PopStatus::Error;
+    result.error = err;
+    return result;
+  }
+  ++last_avail_;
+  if (features_.event_idx && kicks_wanted_) port_.write_le16(addrs_.device + 4 + kUsedElemSize * addrs_.size, last_avail_);
+  result.status = PopStatus::Chain;
+  return result;
+}
+
+bool SplitVirtqueueDevice::push(uint16_t head, uint32_t written) {
+  uint8_t elem[kUsedElemSize];
+  for (int i = 0; i < 4; ++i) elem[i] = uint8_t(uint32_t(head) >> (8 * i));
+  for (int i = 0; i < 4; ++i) elem[4 + i] = uint8_t(written >> (8 * i));
+  const uint64_t slot = addrs_.device + 4 + kUsedElemSize * (used_idx_ % addrs_.size);
+  if (port_.write(slot, elem, sizeof elem) != AccessStatus::Ok) return false;
+  ++used_idx_;
+  return port_.write_le16(addrs_.device + 2, used_idx_);
+}
+
+bool SplitVirtqueueDevice::needs_interrupt() {
+  const uint16_t old_idx = signalled_used_;
+  signalled_used_ = used_idx_;
+  if (old_idx == used_idx_) return false;
+  if (features_.event_idx) {
+    uint16_t used_event = 0;
+    if (!port_.read_le16(addrs_.driver + 4 + 2ull * addrs_.size, used_event)) return true;
+    return vring_need_event(used_event, used_idx_, old_idx);
+  }
+  uint16_t flags = 0;
+  if (!port_.read_le16(addrs_.driver, flags)) return true;
+  return !(flags & VIRTQ_AVAIL_F_NO_INTERRUPT);
+}
+
+void SplitVirtqueueDevice::set_kicks_wanted(bool wanted) {
+  kicks_wanted_ = wanted;
+  if (features_.event_idx) {
+    if (wanted) port_.write_le16(addrs_.device + 4 + kUsedElemSize * addrs_.size, last_avail_);
+  } else {
+    port_.write_le16(addrs_.device, wanted ? 0 : VIRTQ_USED_F_NO_NOTIFY);
+  }
+}
+
+bool gather_chain(MemoryPort& port, const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes) {
+  out.clear();
+  for (const auto& s : chain.readable) {
+    const uint64_t n = std::min<uint64_t>(s.len, max_bytes - out.size());
+    if (n == 0) break;
+    const size_t at = out.size();
+    out.resize(at + n);
+    if (port.read(s.addr, out.data() + at, n) != AccessStatus::Ok) return false;
+  }
+  return true;
+}
+
+bool scatter_chain(MemoryPort& port, const DescriptorChain& chain, const uint8_t* data, uint64_t len) {
+  if (len > chain.writable_bytes()) return false;
+  for (const auto& s : chain.writable) {
+    if (len == 0) break;
+    const uint64_t n = std::min<uint64_t>(s.len, len);
+    if (port.write(s.addr, data, n) != AccessStatus::Ok) return false;
+    data += n, len -= n;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------- driver view
+
+SplitVirtqueueDriver::SplitVirtqueueDriver(std::string name, MemoryPort& port, const VirtqueueAddresses& addrs,
+                                           RingFeatures features, uint16_t initial_index)
+    : name_(std::move(name)),
+      port_(port),
+      addrs_(addrs),
+      features_(features),
+      chain_length_(addrs.size, 0),
+      chain_next_(addrs.size, 0),
+      avail_idx_(initial_index),
+      published_(initial_index),
+      last_used_(initial_index) {
+  for (uint16_t i = addrs.size; i > 0; --i) free_.push_back(uint16_t(i - 1));
+}
+
+bool SplitVirtqueueDriver::initialize() {
+  std::vector<uint8_t> zeros(std::max(desc_table_bytes(addrs_.size), used_ring_bytes(addrs_.size)), 0);
+  bool ok = port_.write(addrs_.desc, zeros.data(), desc_table_bytes(addrs_.size)) == AccessStatus::Ok &&
+            port_.write(addrs_.driver, zeros.data(), avail_ring_bytes(addrs_.size)) == AccessStatus::Ok &&
+            port_.write(addrs_.device, zeros.data(), used_ring_bytes(addrs_.size)) == AccessStatus::Ok;
+  ok = ok && port_.write_le16(addrs_.driver + 2, avail_idx_) && port_.write_le16(addrs_.device + 2, last_used_);
+  if (features_.event_idx) ok = ok && port_.write_le16(addrs_.driver + 4 + 2ull * addrs_.size, last_used_);
+  return ok;
+}
+
+std::optional<uint16_t> SplitVirtqueueDriver::add(const std::vector<Segment>& readable,
+                                                  const std::vector<Segment>& writable) {
+  const size_t n = readable.size() + writable.size();
+  if (n == 0 || n > free_.size()) return std::nullopt;
+  std::vector<uint16_t> ids(free_.end() - n, free_.end());
+  std::reverse(ids.begin(), ids.end());
+  free_.resize(free_.size() - n);
+  for (size_t i = 0; i < n; ++i) {
+    const bool is_writable = i >= readable.size();
+    const Segment& s = is_writable ? writable[i - readable.size()] : readable[i];
+    const bool last = i + 1 == n;
+    const uint16_t flags = (is_writable ? VIRTQ_DESC_F_WRITE : 0) | (last ? 0 : VIRTQ_DESC_F_NEXT);
+    const uint16_t next = last ? 0 : ids[i + 1];
+    uint8_t b[kDescSize];
+    for (int k = 0; k < 8; ++k) b[k] = uint8_t(s.addr >> (8 * k));
+    for (int k = 0; k < 4; ++k) b[8 + k] = uint8_t(s.len >> (8 * k));
+    b[12] = uint8_t(flags), b[13] = uint8_t(flags >> 8), b[14] = uint8_t(next), b[15] = uint8_t(next >> 8);
+    port_.write(addrs_.desc + kDescSize * ids[i], b, kDescSize);
+    chain_next_[ids[i]] = next;
+  }
+  const uint16_t head = ids.front();
+  chain_length_[head] = static_cast<uint16_t>(n);
+  port_.write_le16(addrs_.driver + 4 + 2ull * (avail_idx_ % addrs_.size), head);
+  ++avail_idx_;
+  return head;
+}
+
+bool SplitVirtqueueDriver::publish() {
+  const uint16_t old_idx = published_;
+  if (old_idx == avail_idx_) return false;
+  published_ = avail_idx_;
+  port_.write_le16(addrs_.driver + 2, published_);
+  if (features_.event_idx) {
+    uint16_t avail_event = 0;
+    port_.read_le16(addrs_.device + 4 + kUsedElemSize * addrs_.size, avail_event);
+    return vring_need_event(avail_event, published_, old_idx);
+  }
+  uint16_t flags = 0;
+  port_.read_le16(addrs_.device, flags);
+  return !(flags & VIRTQ_USED_F_NO_NOTIFY);
+}
+
+std::vector<UsedElement> SplitVirtqueueDriver::reap() {
+  std::vector<UsedElement> out;
+  uint16_t used_idx = last_used_;
+  port_.read_le16(addrs_.device + 2, used_idx);
+  while (last_used_ != used_idx) {
+    uint8_t elem[kUsedElemSize];
+    port_.read(addrs_.device + 4 + kUsedElemSize * (last_used_ % addrs_.size), elem, kUsedElemSize);
+    ++last_used_;
+    const uint32_t id = uint32_t(elem[0]) | uint32_t(elem[1]) << 8 | uint32_t(elem[2]) << 16 | uint32_t(elem[3]) << 24;
+    const uint32_t len = uint32_t(elem[4]) | uint32_t(elem[5]) << 8 | uint32_t(elem[6]) << 16 | uint32_t(elem[7]) << 24;
+    if (id >= addrs_.size || chain_length_[id] == 0) continue;  // not a chain this driver has in flight
+    uint16_t d = uint16_t(id);
+    for (uint16_t k = chain_length_[id]; k > 0; --k) {
+      free_.push_back(d);
+      d = chain_next_[d];
+    }
+    chain_length_[id] = 0;
+    out.push_back({uint16_t(id), len});
+  }
+  if (features_.event_idx && interrupts_wanted_) port_.write_le16(addrs_.driver + 4 + 2ull * addrs_.size, last_used_);
+  return out;
+}
+
+void SplitVirtqueueDriver::set_interrupts_wanted(bool wanted) {
+  interrupts_wanted_ = wanted;
+  if (features_.event_idx)
+    port_.write_le16(addrs_.driver + 4 + 2ull * addrs_.size, uint16_t(wanted ? last_used_ : last_used_ - 1));
+  else
+    port_.write_le16(addrs_.driver, wanted ? 0 : VIRTQ_AVAIL_F_NO_INTERRUPT);
+}
+
+}  // namespace vvsim::tlm_virtio

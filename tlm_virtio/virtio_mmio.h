@@ -1,0 +1,100 @@
+// The virtio-mmio transport, version 2 (virtio 1.2 §4.2.2): the register
+// block, the status handshake and feature negotiation, the device's
+// virtqueues and its interrupt. The device itself is a VirtioDevice.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "tlm_virtio/diagnostics.h"
+#include "tlm_virtio/interrupt_line.h"
+#include "tlm_virtio/memory_port.h"
+#include "tlm_virtio/split_virtqueue.h"
+#include "tlm_virtio/virtio_device.h"
+
+namespace vvsim::tlm_virtio {
+
+// Register offsets, virtio 1.2 §4.2.2.
+namespace mmio {
+constexpr uint32_t MagicValue = 0x000, Version = 0x004, DeviceID = 0x008, VendorID = 0x00c;
+constexpr uint32_t DeviceFeatures = 0x010, DeviceFeaturesSel = 0x014;
+constexpr uint32_t DriverFeatures = 0x020, DriverFeaturesSel = 0x024;
+constexpr uint32_t QueueSel = 0x030, QueueNumMax = 0x034, QueueNum = 0x038, QueueReady = 0x044;
+constexpr uint32_t QueueNotify = 0x050, InterruptStatus = 0x060, InterruptACK = 0x064, Status = 0x070;
+constexpr uint32_t QueueDescLow = 0x080, QueueDescHigh = 0x084, QueueDriverLow = 0x090, QueueDriverHigh = 0x094;
+constexpr uint32_t QueueDeviceLow = 0x0a0, QueueDeviceHigh = 0x0a4, SHMSel = 0x0ac;
+constexpr uint32_t SHMLenLow = 0x0b0, SHMLenHigh = 0x0b4, SHMBaseLow = 0x0b8, SHMBaseHigh = 0x0bc;
+constexpr uint32_t QueueReset = 0x0c0, ConfigGeneration = 0x0fc, Config = 0x100;
+constexpr uint32_t kMagic = 0x74726976;  // "virt"
+constexpr uint32_t kVersion = 2;
+constexpr uint32_t kWindowSize = 0x200;  // registers + 256 bytes of config space
+constexpr uint32_t INTERRUPT_USED_BUFFER = 1, INTERRUPT_CONFIG_CHANGE = 2;
+}  // namespace mmio
+
+class VirtioMmio : public sc_core::sc_module, public VirtioController {
+ public:
+  tlm_utils::simple_target_socket<VirtioMmio> registers;  // CPU side, bind to the bus
+  MemoryPort dma_port;                                      // device side bus master (rings and buffers)
+  sc_core::sc_port<InterruptSignalIf> irq;
+
+  // `guest_memory_size`: rings and buffers must lie in [0, size) of the DMA bus.
+  VirtioMmio(sc_core::sc_module_name name, VirtioDevice& device, uint64_t guest_memory_size);
+
+  // VirtioController
+  SplitVirtqueueDevice::PopResult pop(unsigned queue) override;
+  void push(unsigned queue, const DescriptorChain& chain, uint32_t written) override;
+  bool gather(const DescriptorChain& chain, std::vector<uint8_t>& out) override;
+  bool scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) override;
+  MemoryPort& dma() override { return dma_port; }
+  uint64_t guest_memory_size() const override { return memory_size_; }
+  uint64_t negotiated_features() const override { return driver_features_; }
+  void notify_config_change() override;
+  void set_device_needs_reset(const std::string& why) override;
+  uint64_t epoch() const override { return epoch_; }
+  DiagnosticLog& diagnostics() override { return log_; }
+
+  uint32_t status() const { return status_; }
+  uint64_t offered_features() const;
+  uint64_t kicks() const { return kicks_; }
+  uint64_t interrupts_raised() const { return interrupts_raised_; }
+
+ private:
+  struct Queue {
+    uint16_t num = 0;
+    bool ready = false;
+    uint64_t desc = 0, driver = 0, device = 0;
+    std::unique_ptr<SplitVirtqueueDevice> ring;
+  };
+
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  bool read_register(uint32_t offset, uint32_t& value);
+  bool write_register(uint32_t offset, uint32_t value);
+  void write_status(uint32_t value);
+  void write_queue_ready(uint32_t value);
+  void set_address_half(uint64_t& addr, uint32_t value, bool high);
+  void reset_device();
+  void raise_interrupt(uint32_t cause);
+  Queue* selected_queue();
+  std::string validate_queue(unsigned index, const Queue& q) const;
+  void diagnose(const std::string& message) { log_.report(name(), message); }
+
+  VirtioDevice& device_;
+  uint64_t memory_size_;
+  DiagnosticLog log_;
+  std::vector<Queue> queues_;
+  uint32_t status_ = 0;
+  uint32_t device_features_sel_ = 0, driver_features_sel_ = 0, queue_sel_ = 0;
+  uint64_t driver_features_ = 0;
+  uint32_t interrupt_status_ = 0;
+  uint32_t config_generation_ = 0;
+  uint64_t epoch_ = 0;
+  uint64_t kicks_ = 0, interrupts_raised_ = 0;
+};
+
+}  // namespace vvsim::tlm_virtio
