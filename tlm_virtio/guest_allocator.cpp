@@ -1,0 +1,47 @@
+#include "tlm_virtio/guest_allocator.h"
+
+namespace vvsim::tlm_virtio {
+
+GuestAllocator::GuestAllocator(uint64_t base, uint64_t size) { free_[base] = size; }
+
+std::optional<uint64_t> GuestAllocator::allocate(uint64_t size, uint64_t align) {
+  if (size == 0 || align == 0 || (align & (align - 1)) != 0) return std::nullopt;
+  for (auto it = free_.begin(); it != free_.end(); ++it) {
+    const uint64_t start = it->first, len = it->second;
+    const uint64_t addr = (start + align - 1) & ~(align - 1);
+    if (addr < start || addr - start > len || len - (addr - start) < size) continue;
+    free_.erase(it);
+    if (addr > start) free_[start] = addr - start;
+    const uint64_t end = addr + size;
+    if (start + len > end) free_[end] = start + len - end;
+    used_[addr] = {addr, size};
+    in_use_ += size;
+    return addr;
+  }
+  return std::nullopt;
+}
+
+bool GuestAllocator::release(uint64_t addr) {
+  auto it = used_.find(addr);
+  if (it == used_.end()) return false;
+  uint64_t start = it->second.first, size = it->second.second;
+  in_use_ -= size;
+  used_.erase(it);
+  // Merge with the free neighbours.
+  auto next = free_.lower_bound(start);
+  if (next != free_.end() && start + size == next->first) {
+    size += next->second;
+    next = free_.erase(next);
+  }
+  if (next != free_.begin()) {
+    auto prev = std::prev(next);
+    if (prev->first + prev->second == start) {
+      prev->second += size;
+      return true;
+    }
+  }
+  free_[start] = size;
+  return true;
+}
+
+}  // namespace vvsim::tlm_virtio

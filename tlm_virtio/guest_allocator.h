@@ -1,0 +1,27 @@
+// A first-fit allocator of guest physical memory for the driver side (ring
+// memory, command buffers, frame buffers). Deterministic: lowest address first.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+
+namespace vvsim::tlm_virtio {
+
+class GuestAllocator {
+ public:
+  GuestAllocator(uint64_t base, uint64_t size);
+
+  // Nothing when no free range of `size` bytes at `align` exists.
+  std::optional<uint64_t> allocate(uint64_t size, uint64_t align = 16);
+  // Returns a block given by allocate(); false for an unknown address.
+  bool release(uint64_t addr);
+  uint64_t bytes_in_use() const { return in_use_; }
+
+ private:
+  std::map<uint64_t, uint64_t> free_;  // start -> size
+  std::map<uint64_t, std::pair<uint64_t, uint64_t>> used_;  // addr -> (block start, block size)
+  uint64_t in_use_ = 0;
+};
+
+}  // namespace vvsim::tlm_virtio

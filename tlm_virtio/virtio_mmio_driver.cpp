@@ -1,0 +1,114 @@
+#include "tlm_virtio/virtio_mmio_driver.h"
+
+#include <fmt/format.h>
+
+#include "tlm_virtio/virtio_device.h"
+#include "tlm_virtio/virtio_mmio.h"
+
+namespace vvsim::tlm_virtio {
+
+VirtioMmioDriver::VirtioMmioDriver(MemoryPort& cpu, uint64_t mmio_base, InterruptLine& irq)
+    : cpu_(cpu), base_(mmio_base), irq_(irq) {}
+
+uint32_t VirtioMmioDriver::read_register(uint32_t offset) {
+  uint32_t v = 0;
+  cpu_.read_le32(base_ + offset, v);
+  return v;
+}
+
+void VirtioMmioDriver::write_register(uint32_t offset, uint32_t value) { cpu_.write_le32(base_ + offset, value); }
+
+uint64_t VirtioMmioDriver::device_features() {
+  write_register(mmio::DeviceFeaturesSel, 0);
+  uint64_t f = read_register(mmio::DeviceFeatures);
+  write_register(mmio::DeviceFeaturesSel, 1);
+  return f | uint64_t(read_register(mmio::DeviceFeatures)) << 32;
+}
+
+bool VirtioMmioDriver::negotiate(uint64_t wanted, std::string& error) {
+  if (read_register(mmio::MagicValue) != mmio::kMagic || read_register(mmio::Version) != mmio::kVersion) {
+    error = "not a virtio-mmio version 2 device";
+    return false;
+  }
+  reset();
+  write_register(mmio::Status, STATUS_ACKNOWLEDGE);
+  write_register(mmio::Status, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
+  features_ = (device_features() & wanted) | VIRTIO_F_VERSION_1;
+  write_register(mmio::DriverFeaturesSel, 0);
+  write_register(mmio::DriverFeatures, uint32_t(features_));
+  write_register(mmio::DriverFeaturesSel, 1);
+  write_register(mmio::DriverFeatures, uint32_t(features_ >> 32));
+  write_register(mmio::Status, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
+  if (!(read_register(mmio::Status) & STATUS_FEATURES_OK)) {
+    error = fmt::format("device refused features {:#x}", features_);
+    write_register(mmio::Status, read_register(mmio::Status) | STATUS_FAILED);
+    return false;
+  }
+  return true;
+}
+
+std::unique_ptr<SplitVirtqueueDriver> VirtioMmioDriver::setup_queue(unsigned index, uint16_t size,
+                                                                    GuestAllocator& memory, std::string& error) {
+  write_register(mmio::QueueSel, index);
+  const uint32_t max = read_register(mmio::QueueNumMax);
+  if (max == 0 || size > max) {
+    error = fmt::format("queue {}: size {} not available (QueueNumMax {})", index, size, max);
+    return nullptr;
+  }
+  auto desc = memory.allocate(desc_table_bytes(size), 16);
+  auto avail = memory.allocate(avail_ring_bytes(size), 2);
+  auto used = memory.allocate(used_ring_bytes(size), 4);
+  if (!desc || !avail || !used) {
+    error = fmt::format("queue {}: no guest memory for the rings", index);
+    return nullptr;
+  }
+  const VirtqueueAddresses addrs{size, *desc, *avail, *used};
+  const RingFeatures ring{(features_ & VIRTIO_F_EVENT_IDX) != 0, (features_ & VIRTIO_F_INDIRECT_DESC) != 0};
+  auto queue = std::make_unique<SplitVirtqueueDriver>(fmt::format("queue {}", index), cpu_, addrs, ring);
+  queue->initialize();
+  write_register(mmio::QueueNum, size);
+  write_register(mmio::QueueDescLow, uint32_t(addrs.desc));
+  write_register(mmio::QueueDescHigh, uint32_t(addrs.desc >> 32));
+  write_register(mmio::QueueDriverLow, uint32_t(addrs.driver));
+  write_register(mmio::QueueDriverHigh, uint32_t(addrs.driver >> 32));
+  write_register(mmio::QueueDeviceLow, uint32_t(addrs.device));
+  write_register(mmio::QueueDeviceHigh, uint32_t(addrs.device >> 32));
+  write_register(mmio::QueueReady, 1);
+  if (read_register(mmio::QueueReady) != 1) {
+    error = fmt::format("queue {}: device refused QueueReady", index);
+    return nullptr;
+  }
+  return queue;
+}
+
+void VirtioMmioDriver::driver_ok() { write_register(mmio::Status, read_register(mmio::Status) | STATUS_DRIVER_OK); }
+
+void VirtioMmioDriver::reset() {
+  write_register(mmio::Status, 0);
+  features_ = 0;
+}
+
+uint32_t VirtioMmioDriver::status() { return read_register(mmio::Status); }
+
+uint32_t VirtioMmioDriver::read_config32(uint32_t offset) { return read_register(mmio::Config + offset); }
+
+uint32_t VirtioMmioDriver::config_generation() { return read_register(mmio::ConfigGeneration); }
+
+void VirtioMmioDriver::kick(unsigned queue) { write_register(mmio::QueueNotify, queue); }
+
+uint32_t VirtioMmioDriver::acknowledge_interrupt() {
+  const uint32_t causes = read_register(mmio::InterruptStatus);
+  if (causes) write_register(mmio::InterruptACK, causes);
+  return causes;
+}
+
+uint32_t VirtioMmioDriver::wait_interrupt() {
+  for (;;) {
+    irq_.wait_asserted();
+    if (const uint32_t causes = acknowledge_interrupt()) return causes;
+    // Already acknowledged by someone else: wait for the line to drop and rise again.
+    sc_core::wait(irq_.cpu_edge());
+  }
+}
+
+}  // namespace vvsim::tlm_virtio

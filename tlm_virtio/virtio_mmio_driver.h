@@ -1,0 +1,55 @@
+// The driver side of virtio-mmio, knowing nothing of any device type: the
+// status handshake, feature negotiation, queue set-up, config reads, kicks
+// and interrupt handling, all as register accesses through the CPU's bus
+// port. Call from the guest CPU's SC_THREAD.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "tlm_virtio/guest_allocator.h"
+#include "tlm_virtio/interrupt_line.h"
+#include "tlm_virtio/memory_port.h"
+#include "tlm_virtio/split_virtqueue.h"
+
+namespace vvsim::tlm_virtio {
+
+class VirtioMmioDriver {
+ public:
+  VirtioMmioDriver(MemoryPort& cpu, uint64_t mmio_base, InterruptLine& irq);
+
+  uint32_t read_register(uint32_t offset);
+  void write_register(uint32_t offset, uint32_t value);
+
+  // Reset, ACKNOWLEDGE, DRIVER, negotiate `wanted` & offered (plus VERSION_1),
+  // FEATURES_OK and its check. False (and FAILED set) when the device refuses
+  // or is not a virtio-mmio v2 device; `error` says why.
+  bool negotiate(uint64_t wanted, std::string& error);
+  uint64_t device_features();
+  uint64_t features() const { return features_; }
+  // Allocates and zeroes the rings, programs the queue and enables it.
+  std::unique_ptr<SplitVirtqueueDriver> setup_queue(unsigned index, uint16_t size, GuestAllocator& memory,
+                                                    std::string& error);
+  void driver_ok();
+  void reset();
+  uint32_t status();
+
+  uint32_t read_config32(uint32_t offset);
+  uint32_t config_generation();
+
+  void kick(unsigned queue);
+  // Waits until the line is asserted, then reads and acknowledges
+  // InterruptStatus. Returns the causes (mmio::INTERRUPT_*).
+  uint32_t wait_interrupt();
+  // Acknowledges whatever is pending without waiting (0 if none).
+  uint32_t acknowledge_interrupt();
+
+ private:
+  MemoryPort& cpu_;
+  uint64_t base_;
+  InterruptLine& irq_;
+  uint64_t features_ = 0;
+};
+
+}  // namespace vvsim::tlm_virtio
