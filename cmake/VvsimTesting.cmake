@@ -9,7 +9,7 @@ function(vvsim_add_test_file)
   get_filename_component(stem ${ARG_FILE} NAME_WE)
   get_filename_component(area ${CMAKE_CURRENT_SOURCE_DIR} NAME)
   set(target ${area}_${stem})
-  add_executable(${target} ${ARG_FILE})
+  add_executable(${target} ${ARG_FILE} ${PROJECT_SOURCE_DIR}/tests/support/sc_main_stub.cpp)
   target_link_libraries(${target} PRIVATE ${ARG_LIBS} Boost::unit_test_framework)
   target_compile_definitions(${target} PRIVATE BOOST_TEST_DYN_LINK
     VVSIM_SOURCE_DIR="${PROJECT_SOURCE_DIR}" VVSIM_BINARY_DIR="${PROJECT_BINARY_DIR}")

@@ -18,8 +18,6 @@ using models::JobKind;
 using sc_core::SC_NS;
 using sc_core::sc_time;
 
-// libsystemc references sc_main; Boost.Test owns main(), so it is never called.
-int sc_main(int, char*[]) { return 0; }
 
 namespace {
 

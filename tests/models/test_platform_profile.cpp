@@ -10,8 +10,6 @@
 
 using namespace vvsim::models;
 
-// libsystemc references sc_main; Boost.Test owns main(), so it is never called.
-int sc_main(int, char*[]) { return 0; }
 
 namespace {
 

@@ -11,8 +11,6 @@ using sc_core::sc_time;
 using sc_core::SC_NS;
 using sc_core::SC_US;
 
-// libsystemc references sc_main; Boost.Test owns main().
-int sc_main(int, char**) { return 0; }
 
 namespace {
 

@@ -280,7 +280,11 @@ struct Bench {
     models::CodecEngineProfile p;
     p.clock_mhz = 1000.0;
     p.num_cores = 1;
-    for (size_t i = 0; i < models::kCodecCount; ++i) p.decode[i].cycles_per_unit = 10000;
+    // Constant cost per unit: every other term zero, whatever the defaults are.
+    for (size_t i = 0; i < models::kCodecCount; ++i) {
+      p.decode[i] = models::CodecCost{};
+      p.decode[i].cycles_per_unit = 10000;
+    }
     return p;
   }
   void run(std::function<void()> body) {
