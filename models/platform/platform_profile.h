@@ -9,6 +9,7 @@
 
 #include "models/codec_engine/codec_engine.h"
 #include "models/platform/profile_reader.h"
+#include "tlm_virtio/transport_profile.h"
 
 namespace vvsim::models {
 
@@ -26,6 +27,9 @@ struct AddressMap {
 
 struct PlatformProfile {
   AddressMap address_map;
+  tlm_virtio::GuestMemoryProfile memory;
+  tlm_virtio::BusProfile bus;
+  tlm_virtio::InterruptLineProfile interrupt;
   CodecEngineProfile engine;
   GuestDriverCosts driver;
   // The video device's own section, kept unparsed: the device model owns its
@@ -75,8 +79,28 @@ void describe_address_map(V& v, P& map) {
 }
 
 template <class V, class P>
+void describe_memory(V& v, P& memory) {
+  v.field("size_bytes", memory.size_bytes, Limits::between(double(1ull << 20), double(1ull << 40)));
+}
+
+template <class V, class P>
+void describe_bus(V& v, P& bus) {
+  v.field("clock_mhz", bus.clock_mhz, Limits::exclusive_between(0.0, 100'000.0));
+  v.field("bytes_per_cycle", bus.bytes_per_cycle, Limits::between(1, 4096));
+  v.field("latency_cycles", bus.latency_cycles);
+}
+
+template <class V, class P>
+void describe_interrupt(V& v, P& interrupt) {
+  v.field("delivery_latency_ns", interrupt.delivery_latency_ns);
+}
+
+template <class V, class P>
 void describe_platform(V& v, P& profile) {
   v.section("address_map", [&](V& sub) { describe_address_map(sub, profile.address_map); });
+  v.section("memory", [&](V& sub) { describe_memory(sub, profile.memory); });
+  v.section("bus", [&](V& sub) { describe_bus(sub, profile.bus); });
+  v.section("interrupt", [&](V& sub) { describe_interrupt(sub, profile.interrupt); });
   v.section("engine", [&](V& sub) { describe_engine(sub, profile.engine); });
   v.section("driver", [&](V& sub) { describe_driver(sub, profile.driver); });
   v.raw("device", profile.device);

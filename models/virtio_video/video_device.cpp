@@ -59,7 +59,7 @@ uint64_t VideoDevice::device_features() const {
   return f;
 }
 
-uint32_t VideoDevice::queue_max_size(uint32_t queue) const {
+uint16_t VideoDevice::queue_max_size(unsigned queue) const {
   if (queue == kCommandQueue) return profile_.commandq_size;
   if (queue == kEventQueue) return profile_.eventq_size;
   return 0;
@@ -79,7 +79,7 @@ QueryCapsResp VideoDevice::capabilities() const {
   return caps;
 }
 
-std::vector<uint8_t> VideoDevice::config_bytes() const {
+std::vector<uint8_t> VideoDevice::config_space() const {
   const auto caps = capabilities();
   return to_bytes(Config{kProtocolVersion, static_cast<uint32_t>(query_caps_resp_size(
                                                 caps.bitstream_formats.size(), caps.image_formats.size()))});
@@ -87,13 +87,19 @@ std::vector<uint8_t> VideoDevice::config_bytes() const {
 
 void VideoDevice::driver_ok(uint64_t negotiated_features) { features_ = negotiated_features; }
 
-void VideoDevice::notify(uint32_t queue) {
+void VideoDevice::notify(unsigned queue) {
   if (queue == kCommandQueue) command_kick_.notify(sc_core::SC_ZERO_TIME);
   if (queue == kEventQueue) event_kick_.notify(sc_core::SC_ZERO_TIME);
 }
 
+void VideoDevice::attach(tlm_virtio::VirtioController& controller) {
+  mmio_transport_ = std::make_unique<MmioDeviceTransport>(controller);
+  bind_transport(*mmio_transport_);
+}
+
 void VideoDevice::reset() {
   // The transport forgets the rings; held chains die with them, unanswered.
+  if (mmio_transport_) mmio_transport_->forget_chains();
   engine_.cancel_all();
   for (auto& [id, s] : streams_) {
     s->closed = true;

@@ -19,10 +19,12 @@
 #include "codec/codec.h"
 #include "models/codec_engine/codec_engine.h"
 #include "models/virtio_video/device_transport.h"
+#include "models/virtio_video/mmio_device_transport.h"
 #include "models/virtio_video/object_registry.h"
 #include "models/virtio_video/video_device_profile.h"
 #include "models/virtio_video/video_stream.h"
 #include "models/virtio_video/wire.h"
+#include "tlm_virtio/virtio_device.h"
 
 namespace vvsim::virtio_video {
 
@@ -41,7 +43,7 @@ struct VideoDeviceStats {
   uint64_t bytes_read = 0, bytes_written = 0;
 };
 
-class VideoDevice : public sc_core::sc_module {
+class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
  public:
   VideoDevice(sc_core::sc_module_name name, const VideoDeviceProfile& profile, models::CodecEngine& engine,
               DecoderFactory decoders, const VirtioObjectRegistry* objects = nullptr);
@@ -50,13 +52,16 @@ class VideoDevice : public sc_core::sc_module {
   void bind_transport(DeviceTransport& transport) { transport_ = &transport; }
 
   // ---- The virtio device interface ----
-  uint32_t device_id() const;
-  uint64_t device_features() const;
-  uint32_t queue_max_size(uint32_t queue) const;
-  std::vector<uint8_t> config_bytes() const;
-  void driver_ok(uint64_t negotiated_features);
-  void notify(uint32_t queue);
-  void reset();
+  uint32_t device_id() const override;
+  uint64_t device_features() const override;
+  unsigned num_queues() const override { return 2; }
+  uint16_t queue_max_size(unsigned queue) const override;
+  std::vector<uint8_t> config_space() const override;
+  // On the virtio-mmio controller: the device's transport becomes its rings and bus.
+  void attach(tlm_virtio::VirtioController& controller) override;
+  void driver_ok(uint64_t negotiated_features) override;
+  void notify(unsigned queue) override;
+  void reset() override;
 
   // The QUERY_CAPS response this device gives (its size is caps_length).
   QueryCapsResp capabilities() const;
@@ -123,6 +128,7 @@ class VideoDevice : public sc_core::sc_module {
   DecoderFactory decoders_;
   const VirtioObjectRegistry* objects_;
   DeviceTransport* transport_ = nullptr;
+  std::unique_ptr<MmioDeviceTransport> mmio_transport_;
   uint64_t features_ = 0;
 
   std::map<uint32_t, std::unique_ptr<VideoStream>> streams_;

@@ -172,6 +172,11 @@ BOOST_AUTO_TEST_CASE(override_errors_name_the_override) {
 BOOST_AUTO_TEST_CASE(round_trip_of_every_field) {
   PlatformProfile original;
   original.address_map.mmio_base = 0x1234'5000;
+  original.memory.size_bytes = 0x1000'0000;
+  original.bus.clock_mhz = 812.5;
+  original.bus.bytes_per_cycle = 32;
+  original.bus.latency_cycles = 7;
+  original.interrupt.delivery_latency_ns = 444;
   original.engine.clock_mhz = 733.25;
   original.engine.num_cores = 5;
   uint64_t next = 1;
@@ -195,6 +200,11 @@ BOOST_AUTO_TEST_CASE(round_trip_of_every_field) {
   BOOST_TEST_MESSAGE(text);
   const PlatformProfile copy = parse_platform_profile(text, "roundtrip.yaml");
   BOOST_TEST(copy.address_map.mmio_base == 0x1234'5000u);
+  BOOST_TEST(copy.memory.size_bytes == 0x1000'0000u);
+  BOOST_TEST(copy.bus.clock_mhz == 812.5);
+  BOOST_TEST(copy.bus.bytes_per_cycle == 32u);
+  BOOST_TEST(copy.bus.latency_cycles == 7u);
+  BOOST_TEST(copy.interrupt.delivery_latency_ns == 444u);
   BOOST_TEST(copy.engine.clock_mhz == 733.25);
   BOOST_TEST(copy.engine.num_cores == 5u);
   for (int kind = 0; kind < 2; ++kind) {
@@ -234,4 +244,18 @@ BOOST_AUTO_TEST_CASE(device_section_reader_reports_its_own_keys) {
     BOOST_TEST(contains(e.what(), "dev.yaml:5:3"));
     BOOST_TEST(contains(e.what(), "device.comand_cycles"));
   }
+}
+
+BOOST_AUTO_TEST_CASE(mmio_window_must_lie_above_guest_memory) {
+  try {
+    parse_platform_profile("memory:\n  size_bytes: 0x100000000\n", "overlap.yaml");
+    BOOST_FAIL("a window inside memory was accepted");
+  } catch (const ProfileError& e) {
+    const std::string m = e.what();
+    BOOST_CHECK_NE(m.find("overlap.yaml"), std::string::npos);
+    BOOST_CHECK_NE(m.find("address_map.mmio_base"), std::string::npos);
+  }
+  const auto ok = parse_platform_profile("memory:\n  size_bytes: 0x100000000\naddress_map:\n  mmio_base: 0x100000000\n",
+                                         "moved.yaml");
+  BOOST_CHECK_EQUAL(ok.address_map.mmio_base, 0x100000000ull);
 }

@@ -62,7 +62,7 @@ BOOST_AUTO_TEST_CASE(config_and_query_caps) {
   Bench b;
   b.negotiate(kAllFeatures);
   b.run([&] {
-    auto cfg = decode_config(b.device.config_bytes());
+    auto cfg = decode_config(b.device.config_space());
     BOOST_REQUIRE(cfg);
     BOOST_TEST(cfg->version == 0u);
     // 3 codecs + 4 image formats, 24 bytes each, after a 12-byte header.

@@ -1,0 +1,52 @@
+#include "models/virtio_video/mmio_device_transport.h"
+
+#include <fmt/format.h>
+
+namespace vvsim::virtio_video {
+
+using tlm_virtio::SplitVirtqueueDevice;
+
+std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue) {
+  auto popped = controller_.pop(queue);
+  if (popped.status != SplitVirtqueueDevice::PopStatus::Chain) return std::nullopt;
+  const tlm_virtio::DescriptorChain& dc = popped.chain;
+  Chain chain;
+  chain.head = dc.head;
+  if (!controller_.gather(dc, chain.readable)) {
+    controller_.set_device_needs_reset(fmt::format("queue {} chain {}: bus error reading its bytes", queue, dc.head));
+    return std::nullopt;
+  }
+  if (!dc.writable.empty()) {
+    chain.has_writable = true;
+    chain.first_writable_addr = dc.writable.front().addr;
+    chain.first_writable_len = dc.writable.front().len;
+  }
+  held_[{queue, dc.head}] = dc;
+  return chain;
+}
+
+void MmioDeviceTransport::complete(uint32_t queue, uint16_t head, uint32_t written) {
+  auto it = held_.find({queue, head});
+  if (it == held_.end()) return;  // popped before a reset: its ring is gone
+  const tlm_virtio::DescriptorChain chain = it->second;
+  held_.erase(it);
+  controller_.push(queue, chain, written);
+}
+
+void MmioDeviceTransport::dma_read(uint64_t addr, uint8_t* dst, uint32_t len) {
+  if (controller_.dma().read(addr, dst, len) != tlm_virtio::AccessStatus::Ok)
+    controller_.diagnostics().report("dma", fmt::format("read [{:#x}, +{}) failed", addr, len));
+}
+
+void MmioDeviceTransport::dma_write(uint64_t addr, const uint8_t* src, uint32_t len) {
+  if (controller_.dma().write(addr, src, len) != tlm_virtio::AccessStatus::Ok)
+    controller_.diagnostics().report("dma", fmt::format("write [{:#x}, +{}) failed", addr, len));
+}
+
+size_t MmioDeviceTransport::chains_held(uint32_t queue) const {
+  size_t n = 0;
+  for (const auto& [key, chain] : held_) n += key.first == queue;
+  return n;
+}
+
+}  // namespace vvsim::virtio_video

@@ -1,0 +1,33 @@
+// DeviceTransport over the virtio-mmio controller: chains come from the real
+// split rings, responses go to the used rings with their interrupts, DMA
+// crosses the shared bus. Keeps each popped chain until it is completed.
+#pragma once
+
+#include <map>
+#include <utility>
+
+#include "models/virtio_video/device_transport.h"
+#include "tlm_virtio/virtio_device.h"
+
+namespace vvsim::virtio_video {
+
+class MmioDeviceTransport : public DeviceTransport {
+ public:
+  explicit MmioDeviceTransport(tlm_virtio::VirtioController& controller) : controller_(controller) {}
+
+  std::optional<Chain> pop(uint32_t queue) override;
+  void complete(uint32_t queue, uint16_t head, uint32_t written) override;
+  void dma_read(uint64_t addr, uint8_t* dst, uint32_t len) override;
+  void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) override;
+  uint64_t guest_memory_size() const override { return controller_.guest_memory_size(); }
+  // Chains handed to the device and not yet completed (held descriptors).
+  size_t chains_held(uint32_t queue) const;
+  // The rings are gone after a device reset: forget held chains.
+  void forget_chains() { held_.clear(); }
+
+ private:
+  tlm_virtio::VirtioController& controller_;
+  std::map<std::pair<uint32_t, uint16_t>, tlm_virtio::DescriptorChain> held_;
+};
+
+}  // namespace vvsim::virtio_video
