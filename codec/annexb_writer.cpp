@@ -5,12 +5,6 @@
 
 namespace vvsim::codec {
 
-size_t start_code_length(const uint8_t* data, size_t size) {
-  if (size >= 3 && data[0] == 0 && data[1] == 0 && data[2] == 1) return 3;
-  if (size >= 4 && data[0] == 0 && data[1] == 0 && data[2] == 0 && data[3] == 1) return 4;
-  return 0;
-}
-
 AnnexBWriter::AnnexBWriter(std::unique_ptr<ByteSink> sink) : sink_(std::move(sink)) {
   if (!sink_) fail("Annex B writer has no output");
 }

@@ -10,11 +10,9 @@
 
 #include "codec/byte_sink.h"
 #include "codec/codec.h"
+#include "codec/unit_header.h"
 
 namespace vvsim::codec {
-
-// Length of the start code data begins with (3 or 4), 0 if none.
-size_t start_code_length(const uint8_t* data, size_t size);
 
 class AnnexBWriter {
  public:

@@ -13,6 +13,10 @@ namespace vvsim::codec {
 
 enum class CodecId { VP8, VP9, H264 };
 
+// No plausible compressed unit is larger (an 8K intra frame at very high
+// quality is a few MiB); larger ones are refused as corrupt before decoding.
+constexpr size_t kMaxUnitBytes = 64u << 20;
+
 // The v6 fourcc of a bitstream format ("VP80", "VP90", "H264").
 std::string fourcc_of(CodecId codec);
 std::optional<CodecId> codec_from_fourcc(const std::string& fourcc);

@@ -1,0 +1,126 @@
+#include "codec/bitstream_reader.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "codec/unit_header.h"
+
+namespace vvsim::codec {
+
+namespace {
+
+uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24; }
+uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | p[1] << 8); }
+uint64_t le64(const uint8_t* p) { return uint64_t(le32(p)) | uint64_t(le32(p + 4)) << 32; }
+
+// Position of the next start code at or after `from`, or `size`.
+size_t find_start_code(const uint8_t* d, size_t size, size_t from) {
+  for (size_t i = from; i + 3 <= size; ++i)
+    if (d[i] == 0 && d[i + 1] == 0 && d[i + 2] == 1) return i > from && d[i - 1] == 0 ? i - 1 : i;
+  return size;
+}
+
+}  // namespace
+
+ParsedStream parse_ivf(const uint8_t* d, size_t size) {
+  ParsedStream s;
+  if (size < kIvfFileHeaderSize || std::string(reinterpret_cast<const char*>(d), 4) != "DKIF") {
+    s.error = "offset 0: not an IVF file (no DKIF signature in a 32-byte header)";
+    return s;
+  }
+  const uint16_t version = le16(d + 4), header_size = le16(d + 6);
+  if (version != 0 || header_size != kIvfFileHeaderSize) {
+    s.error = fmt::format("offset 4: IVF version {} with header size {} (expected 0 and 32)", version, header_size);
+    return s;
+  }
+  const std::string fourcc(reinterpret_cast<const char*>(d + 8), 4);
+  const auto codec = codec_from_fourcc(fourcc);
+  if (!codec || *codec == CodecId::H264) {
+    s.error = fmt::format("offset 8: IVF fourcc '{}' is not VP80 or VP90", fourcc);
+    return s;
+  }
+  s.codec = *codec;
+  s.width = le16(d + 12);
+  s.height = le16(d + 14);
+  // The frame count at offset 24 is informational: writers leave it 0 and
+  // concatenated files understate it, so frames are read to the end.
+  size_t at = kIvfFileHeaderSize;
+  while (at < size) {
+    if (size - at < kIvfFrameHeaderSize) {
+      s.error = fmt::format("offset {}: truncated frame header ({} bytes left)", at, size - at);
+      return s;
+    }
+    const uint32_t frame_size = le32(d + at);
+    if (frame_size == 0 || frame_size > kMaxUnitBytes) {
+      s.error = fmt::format("offset {}: frame size {} out of range (1..{})", at, frame_size, kMaxUnitBytes);
+      return s;
+    }
+    if (frame_size > size - at - kIvfFrameHeaderSize) {
+      s.error = fmt::format("offset {}: frame of {} bytes runs past the end of the file", at, frame_size);
+      return s;
+    }
+    BitstreamUnit u;
+    u.timestamp = le64(d + at + 4);
+    const uint8_t* p = d + at + kIvfFrameHeaderSize;
+    u.data.assign(p, p + frame_size);
+    s.units.push_back(std::move(u));
+    at += kIvfFrameHeaderSize + frame_size;
+  }
+  return s;
+}
+
+ParsedStream parse_annexb(const uint8_t* d, size_t size, uint64_t frame_duration) {
+  ParsedStream s;
+  s.codec = CodecId::H264;
+  size_t at = find_start_code(d, size, 0);
+  if (at != 0 || !start_code_length(d, size)) {
+    s.error = fmt::format("offset 0: H.264 Annex B stream must begin with a start code{}",
+                          at < size ? fmt::format(" (first one at offset {})", at) : " (none found)");
+    return s;
+  }
+  uint64_t au_index = 0;
+  bool au_has_slice = false;
+  while (at < size) {
+    const size_t sc = start_code_length(d + at, size - at);
+    const size_t next = find_start_code(d, size, at + sc);
+    BitstreamUnit u;
+    u.data.assign(d + at, d + next);
+    const auto nal = parse_nal(u.data.data(), u.data.size());
+    if (!nal) {
+      s.error = fmt::format("offset {}: malformed NAL unit header", at);
+      return s;
+    }
+    const bool new_au = starts_access_unit(*nal, au_has_slice);
+    if (new_au) {
+      ++au_index;
+      au_has_slice = false;
+      if (!s.units.empty()) s.units.back().ends_frame = true;
+    }
+    au_has_slice = au_has_slice || nal->is_slice;
+    u.timestamp = au_index * frame_duration;
+    u.ends_frame = false;
+    s.units.push_back(std::move(u));
+    at = next;
+  }
+  if (!s.units.empty()) s.units.back().ends_frame = true;
+  return s;
+}
+
+ParsedStream read_bitstream_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ParsedStream s;
+    s.error = fmt::format("{}: cannot open", path);
+    return s;
+  }
+  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ParsedStream s = bytes.size() >= 4 && std::equal(bytes.begin(), bytes.begin() + 4, "DKIF")
+                       ? parse_ivf(bytes.data(), bytes.size())
+                       : parse_annexb(bytes.data(), bytes.size());
+  if (!s.error.empty()) s.error = path + ": " + s.error;
+  return s;
+}
+
+}  // namespace vvsim::codec

@@ -1,0 +1,42 @@
+// Readers that cut a bitstream into the units the v6 spec puts in one input
+// resource: one frame per unit for VP8/VP9 (IVF), one NAL unit per unit for
+// H.264 (Annex B). Both parse from a byte span and never read past its end;
+// a malformed container yields the units read so far and an error naming the
+// byte offset.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/codec.h"
+#include "codec/ivf_writer.h"
+
+namespace vvsim::codec {
+
+struct BitstreamUnit {
+  std::vector<uint8_t> data;
+  uint64_t timestamp = 0;
+  bool ends_frame = true;  // H.264: last NAL of its access unit
+};
+
+struct ParsedStream {
+  CodecId codec = CodecId::VP8;
+  uint32_t width = 0, height = 0;  // from the container header (IVF), 0 if unknown
+  std::vector<BitstreamUnit> units;
+  std::string error;  // empty when the whole input parsed
+};
+
+// IVF: 32-byte header (DKIF, version 0, header size 32, fourcc, size,
+// timebase, frame count) then frames of 12-byte header + data.
+ParsedStream parse_ivf(const uint8_t* data, size_t size);
+// H.264 Annex B: NAL units split on 00 00 01 / 00 00 00 01, start codes kept
+// (openh264 and other decoders want them). Every NAL of an access unit gets
+// the AU's index times `frame_duration` as timestamp.
+ParsedStream parse_annexb(const uint8_t* data, size_t size, uint64_t frame_duration = 1);
+
+// Reads a file and picks the reader: "DKIF" magic -> IVF, a start code -> Annex B.
+ParsedStream read_bitstream_file(const std::string& path);
+
+}  // namespace vvsim::codec

@@ -1,0 +1,156 @@
+#include "codec/h264_decoder.h"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+namespace vvsim::codec {
+
+namespace {
+
+constexpr uint8_t kStartCode[4] = {0, 0, 0, 1};
+// openh264 holds at most this many pictures for reordering (max_dec_frame_buffering 16).
+constexpr int kMaxFlushRounds = 17;
+
+void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst) {
+  dst.resize(size_t(width) * height);
+  for (uint32_t row = 0; row < height; ++row) std::memcpy(dst.data() + size_t(row) * width, src + size_t(row) * stride, width);
+}
+
+}  // namespace
+
+H264Decoder::H264Decoder() { open(); }
+
+H264Decoder::~H264Decoder() { close(); }
+
+bool H264Decoder::open() {
+  if (WelsCreateDecoder(&decoder_) != 0 || !decoder_) return false;
+  SDecodingParam param{};
+  param.sVideoProperty.eVideoBsType = VIDEO_BITSTREAM_AVC;
+  param.eEcActiveIdc = ERROR_CON_DISABLE;  // no concealment: damaged pictures are reported, not invented
+  int threads = 0;
+  decoder_->SetOption(DECODER_OPTION_NUM_OF_THREADS, &threads);
+  if (decoder_->Initialize(&param) != 0) {
+    close();
+    return false;
+  }
+  return true;
+}
+
+void H264Decoder::close() {
+  if (!decoder_) return;
+  decoder_->Uninitialize();
+  WelsDestroyDecoder(decoder_);
+  decoder_ = nullptr;
+}
+
+void H264Decoder::reset() {
+  close();
+  open();
+  access_unit_.clear();
+  au_has_slice_ = au_is_idr_ = false;
+  waiting_for_idr_ = true;
+  format_ = {};
+}
+
+DecodeResult H264Decoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
+  DecodeResult result;
+  result.work.bitstream_bytes = static_cast<uint32_t>(size);
+  if (!decoder_) {
+    result.status = UnitStatus::Unsupported;
+    result.message = "openh264 decoder could not be initialised";
+    return result;
+  }
+  if (size == 0 || size > kMaxUnitBytes) {
+    result.status = UnitStatus::Corrupt;
+    result.message = fmt::format("unit of {} bytes (must be 1..{})", size, kMaxUnitBytes);
+    return result;
+  }
+  const auto nal = parse_nal(data, size);
+  if (!nal) {
+    result.status = UnitStatus::Corrupt;
+    result.message = "not an H.264 NAL unit (forbidden bit set or empty)";
+    return result;
+  }
+  result.work.frame_type = nal->frame_type;
+  if (starts_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
+  if (access_unit_.empty()) au_timestamp_ = timestamp;  // a frame takes its first unit's timestamp
+  if (nal->payload_offset == 0) access_unit_.insert(access_unit_.end(), kStartCode, kStartCode + 4);
+  access_unit_.insert(access_unit_.end(), data, data + size);
+  au_has_slice_ = au_has_slice_ || nal->is_slice;
+  au_is_idr_ = au_is_idr_ || nal->type == uint8_t(NalType::Idr);
+  if (nal->is_slice && format_.coded_width) {
+    result.work.coded_width = format_.coded_width;
+    result.work.coded_height = format_.coded_height;
+    result.work.macroblocks = (format_.coded_width / 16) * (format_.coded_height / 16);
+  }
+  result.work.produces_picture = !result.pictures.empty();
+  return result;
+}
+
+void H264Decoder::take_picture(const SBufferInfo& info, uint8_t* planes[3], DecodeResult& result) {
+  const auto& buf = info.UsrData.sSystemBuffer;
+  const uint32_t w = static_cast<uint32_t>(buf.iWidth), h = static_cast<uint32_t>(buf.iHeight);
+  const StreamFormat format{(w + 15) & ~15u, (h + 15) & ~15u, Rect{0, 0, w, h}, 0};
+  if (format.visible.width != format_.visible.width || format.visible.height != format_.visible.height) {
+    format_ = format;
+    // Reference frames (up to 16) plus the picture being decoded and one on display.
+    format_.min_output_buffers = 16 + 2;
+    result.new_format = format_;
+  }
+  Picture p;
+  p.width = w;
+  p.height = h;
+  copy_plane(planes[0], buf.iStride[0], w, h, p.y);
+  copy_plane(planes[1], buf.iStride[1], (w + 1) / 2, (h + 1) / 2, p.u);
+  copy_plane(planes[2], buf.iStride[1], (w + 1) / 2, (h + 1) / 2, p.v);
+  p.timestamp = info.uiOutYuvTimeStamp;
+  result.pictures.push_back(std::move(p));
+}
+
+void H264Decoder::decode_access_unit(DecodeResult& result) {
+  std::vector<uint8_t> au;
+  au.swap(access_unit_);
+  const bool has_slice = au_has_slice_, is_idr = au_is_idr_;
+  au_has_slice_ = au_is_idr_ = false;
+  if (au.empty()) return;
+  if (waiting_for_idr_ && has_slice && !is_idr) {
+    result.message = "skipped: waiting for an IDR picture";
+    return;
+  }
+  uint8_t* planes[3] = {};
+  SBufferInfo info{};
+  info.uiInBsTimeStamp = au_timestamp_;
+  const DECODING_STATE state =
+      decoder_->DecodeFrameNoDelay(au.data(), static_cast<int>(au.size()), planes, &info);
+  if (state != dsErrorFree && state != dsFramePending) {
+    result.status = UnitStatus::Corrupt;
+    result.message = fmt::format("openh264: decoding state {:#x}", int(state));
+    waiting_for_idr_ = true;
+  } else if (has_slice && is_idr) {
+    waiting_for_idr_ = false;
+  }
+  if (info.iBufferStatus == 1) take_picture(info, planes, result);
+}
+
+DecodeResult H264Decoder::flush() {
+  DecodeResult result;
+  if (!decoder_) return result;
+  decode_access_unit(result);
+  int end = 1;
+  decoder_->SetOption(DECODER_OPTION_END_OF_STREAM, &end);
+  // Each FlushFrame releases at most one picture held for reordering.
+  for (int round = 0; round < kMaxFlushRounds; ++round) {
+    uint8_t* planes[3] = {};
+    SBufferInfo info{};
+    decoder_->FlushFrame(planes, &info);
+    if (info.iBufferStatus != 1) break;
+    take_picture(info, planes, result);
+  }
+  end = 0;
+  decoder_->SetOption(DECODER_OPTION_END_OF_STREAM, &end);
+  result.work.produces_picture = !result.pictures.empty();
+  return result;
+}
+
+}  // namespace vvsim::codec

@@ -1,0 +1,44 @@
+// H.264 decoding on openh264. The v6 unit is one NAL unit: NALs are gathered
+// into access units (H.264 §7.4.1.2.3) and an access unit is decoded when the
+// first NAL of the next one arrives, or at flush. Pictures leave in
+// presentation order with the timestamp of their access unit's first NAL.
+#pragma once
+
+#include <wels/codec_api.h>
+
+#include <vector>
+
+#include "codec/codec.h"
+#include "codec/unit_header.h"
+
+namespace vvsim::codec {
+
+class H264Decoder : public Decoder {
+ public:
+  H264Decoder();
+  ~H264Decoder() override;
+  H264Decoder(const H264Decoder&) = delete;
+  H264Decoder& operator=(const H264Decoder&) = delete;
+
+  CodecId codec() const override { return CodecId::H264; }
+  DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override;
+  DecodeResult flush() override;
+  void reset() override;
+
+ private:
+  bool open();
+  void close();
+  // Decodes the gathered access unit into `result`.
+  void decode_access_unit(DecodeResult& result);
+  void take_picture(const SBufferInfo& info, uint8_t* planes[3], DecodeResult& result);
+
+  ISVCDecoder* decoder_ = nullptr;
+  std::vector<uint8_t> access_unit_;  // NALs with start codes
+  uint64_t au_timestamp_ = 0;
+  bool au_has_slice_ = false;
+  bool au_is_idr_ = false;
+  bool waiting_for_idr_ = true;
+  StreamFormat format_{};
+};
+
+}  // namespace vvsim::codec

@@ -1,0 +1,120 @@
+#include "codec/vpx_decoder.h"
+
+#include <fmt/format.h>
+#include <vpx/vp8dx.h>
+
+#include <cstring>
+
+#include "codec/image_layout.h"
+#include "codec/unit_header.h"
+
+namespace vvsim::codec {
+
+namespace {
+
+uint32_t align16(uint32_t v) { return (v + 15) & ~15u; }
+
+void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst) {
+  dst.resize(size_t(width) * height);
+  for (uint32_t row = 0; row < height; ++row) std::memcpy(dst.data() + size_t(row) * width, src + size_t(row) * stride, width);
+}
+
+}  // namespace
+
+VpxDecoder::VpxDecoder(CodecId codec) : codec_(codec) { open(); }
+
+VpxDecoder::~VpxDecoder() {
+  if (open_) vpx_codec_destroy(&ctx_);
+}
+
+bool VpxDecoder::open() {
+  vpx_codec_dec_cfg_t cfg{};
+  cfg.threads = 1;
+  vpx_codec_iface_t* iface = codec_ == CodecId::VP8 ? vpx_codec_vp8_dx() : vpx_codec_vp9_dx();
+  open_ = vpx_codec_dec_init(&ctx_, iface, &cfg, 0) == VPX_CODEC_OK;
+  return open_;
+}
+
+void VpxDecoder::reset() {
+  if (open_) vpx_codec_destroy(&ctx_);
+  open();
+  waiting_for_key_ = true;
+  format_ = {};
+}
+
+DecodeResult VpxDecoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
+  DecodeResult result;
+  result.work.bitstream_bytes = static_cast<uint32_t>(size);
+  if (!open_) {
+    result.status = UnitStatus::Unsupported;
+    result.message = "libvpx decoder could not be initialised";
+    return result;
+  }
+  if (size == 0 || size > kMaxUnitBytes) {
+    result.status = UnitStatus::Corrupt;
+    result.message = fmt::format("unit of {} bytes (must be 1..{})", size, kMaxUnitBytes);
+    return result;
+  }
+  const auto header = codec_ == CodecId::VP8 ? parse_vp8_header(data, size) : parse_vp9_header(data, size);
+  if (!header) {
+    result.status = UnitStatus::Corrupt;
+    result.message = fmt::format("{} frame header not recognised", fourcc_of(codec_));
+    waiting_for_key_ = true;
+    return result;
+  }
+  result.work.frame_type = header->frame_type;
+  if (waiting_for_key_ && header->frame_type != FrameType::Key) {
+    result.message = "skipped: waiting for a key frame";
+    return result;  // consumed, nothing decoded
+  }
+  if (vpx_codec_decode(&ctx_, data, static_cast<unsigned int>(size), nullptr, 0) != VPX_CODEC_OK) {
+    result.status = UnitStatus::Corrupt;
+    const char* detail = vpx_codec_error_detail(&ctx_);
+    result.message = fmt::format("libvpx: {}{}{}", vpx_codec_error(&ctx_), detail ? ": " : "", detail ? detail : "");
+    waiting_for_key_ = true;
+    return result;
+  }
+  waiting_for_key_ = false;
+  collect_pictures(result, timestamp);
+  if (format_.coded_width != 0) {
+    result.work.coded_width = format_.coded_width;
+    result.work.coded_height = format_.coded_height;
+    result.work.macroblocks = (format_.coded_width / 16) * (format_.coded_height / 16);
+  }
+  result.work.produces_picture = !result.pictures.empty();
+  return result;
+}
+
+void VpxDecoder::collect_pictures(DecodeResult& result, uint64_t timestamp) {
+  vpx_codec_iter_t iter = nullptr;
+  while (const vpx_image_t* img = vpx_codec_get_frame(&ctx_, &iter)) {
+    if (img->fmt != VPX_IMG_FMT_I420) {
+      result.status = UnitStatus::Unsupported;
+      result.message = fmt::format("decoded image format {:#x} is not 8-bit 4:2:0", int(img->fmt));
+      return;
+    }
+    const StreamFormat format{align16(img->d_w), align16(img->d_h), Rect{0, 0, img->d_w, img->d_h},
+                              min_output_buffers(codec_)};
+    if (!(format.coded_width == format_.coded_width && format.coded_height == format_.coded_height &&
+          format.visible.width == format_.visible.width && format.visible.height == format_.visible.height)) {
+      format_ = format;
+      result.new_format = format;
+    }
+    Picture p;
+    p.width = img->d_w;
+    p.height = img->d_h;
+    const uint32_t cw = (img->d_w + 1) / 2, ch = (img->d_h + 1) / 2;
+    copy_plane(img->planes[VPX_PLANE_Y], img->stride[VPX_PLANE_Y], p.width, p.height, p.y);
+    copy_plane(img->planes[VPX_PLANE_U], img->stride[VPX_PLANE_U], cw, ch, p.u);
+    copy_plane(img->planes[VPX_PLANE_V], img->stride[VPX_PLANE_V], cw, ch, p.v);
+    p.timestamp = timestamp;
+    int corrupted = 0;
+    if (vpx_codec_control(&ctx_, VP8D_GET_FRAME_CORRUPTED, &corrupted) == VPX_CODEC_OK) p.corrupt = corrupted != 0;
+    result.pictures.push_back(std::move(p));
+  }
+}
+
+// libvpx holds no frames back (no reordering, g_lag is an encoder notion).
+DecodeResult VpxDecoder::flush() { return {}; }
+
+}  // namespace vvsim::codec
