@@ -71,7 +71,7 @@ QueryCapsResp VideoDevice::capabilities() const {
   const uint64_t all_codecs = (1ull << profile_.codecs.size()) - 1;
   for (auto c : profile_.codecs) {
     caps.bitstream_formats.push_back(
-        {*fourcc_from_string(bitstream_fourcc(c)), all_images, profile_.max_width, profile_.max_height});
+        {*fourcc_from_string(codec::fourcc_of(c)), all_images, profile_.max_width, profile_.max_height});
   }
   for (const auto& f : profile_.image_formats) {
     caps.image_formats.push_back({*fourcc_from_string(f), all_codecs, profile_.max_width, profile_.max_height});
@@ -290,7 +290,7 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
   }
   s->input.resize(profile_.default_input_resources);
   s->output.resize(profile_.default_output_resources);
-  s->bitstream_format = {*fourcc_from_string(bitstream_fourcc(s->codec)), profile_.default_bitstream_buffer_size};
+  s->bitstream_format = {*fourcc_from_string(codec::fourcc_of(s->codec)), profile_.default_bitstream_buffer_size};
   s->output_layout = *codec::default_layout(image_format_of(profile_.image_formats.front()), profile_.default_width,
                                             profile_.default_height, profile_.stride_alignment)
                           .layout;
@@ -406,7 +406,7 @@ void VideoDevice::apply_param(VideoStream& s, ParamType type, const StreamParamV
     }
     case ParamType::DecoderInputFormat: {
       const auto& req = std::get<ParamsBitstreamFormat>(requested);
-      auto wanted = codec_of_fourcc(fourcc_string(req.fourcc));
+      auto wanted = codec::codec_from_fourcc(fourcc_string(req.fourcc));
       if (wanted && std::find(profile_.codecs.begin(), profile_.codecs.end(), *wanted) != profile_.codecs.end()) {
         s.codec = *wanted;
         s.bitstream_format.fourcc = req.fourcc;

@@ -12,22 +12,6 @@ void require(bool ok, const char* what) {
 }
 }  // namespace
 
-std::string bitstream_fourcc(codec::CodecId codec) {
-  switch (codec) {
-    case codec::CodecId::VP8: return "VP80";
-    case codec::CodecId::VP9: return "VP90";
-    case codec::CodecId::H264: return "H264";
-  }
-  return "????";
-}
-
-std::optional<codec::CodecId> codec_of_fourcc(const std::string& fourcc) {
-  for (auto c : {codec::CodecId::VP8, codec::CodecId::VP9, codec::CodecId::H264}) {
-    if (bitstream_fourcc(c) == fourcc) return c;
-  }
-  return std::nullopt;
-}
-
 void validate(const VideoDeviceProfile& p) {
   require(!p.codecs.empty(), "codecs must not be empty");
   require(!p.image_formats.empty() && p.image_formats.size() <= 64, "image_formats must hold 1..64 entries");

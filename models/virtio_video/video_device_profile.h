@@ -63,10 +63,6 @@ struct VideoDeviceProfile {
   uint32_t max_bitrate = 100'000'000;
 };
 
-// The v6 bitstream fourcc of a codec, and back (nullopt: no backend for it).
-std::string bitstream_fourcc(codec::CodecId codec);
-std::optional<codec::CodecId> codec_of_fourcc(const std::string& fourcc);
-
 // Throws std::invalid_argument naming the first value out of range.
 void validate(const VideoDeviceProfile& profile);
 
