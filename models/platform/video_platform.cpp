@@ -1,0 +1,37 @@
+#include "models/platform/video_platform.h"
+
+namespace vvsim::models {
+
+tlm_virtio::SimplePlatformProfile transport_profile(const PlatformProfile& profile) {
+  tlm_virtio::SimplePlatformProfile t;
+  t.memory = profile.memory;
+  t.bus = profile.bus;
+  t.interrupt = profile.interrupt;
+  t.mmio_base = profile.address_map.mmio_base;
+  return t;
+}
+
+namespace {
+virtio_video::VideoDriverProfile driver_profile(const PlatformProfile& p, const virtio_video::VideoDeviceProfile& d) {
+  virtio_video::VideoDriverProfile v;
+  v.commandq_size = d.commandq_size;
+  v.eventq_size = d.eventq_size;
+  v.eventq_buffers = d.eventq_size;
+  v.command_submit_ns = p.driver.command_submit_ns;
+  v.interrupt_handle_ns = p.driver.interrupt_handle_ns;
+  return v;
+}
+}  // namespace
+
+VideoPlatform::VideoPlatform(sc_core::sc_module_name name, const PlatformProfile& profile,
+                             const virtio_video::VideoDeviceProfile& device_profile)
+    : sc_module(name),
+      profile_(profile),
+      engine("engine", profile.engine),
+      device("video", device_profile, engine, [](codec::CodecId c) { return codec::make_decoder(c); }),
+      system("system", device, transport_profile(profile)),
+      guest_memory(kDriverMemoryBase, profile.memory.size_bytes - kDriverMemoryBase),
+      driver(system.cpu.port, profile.address_map.mmio_base, system.irq, guest_memory,
+             driver_profile(profile, device_profile)) {}
+
+}  // namespace vvsim::models

@@ -1,0 +1,95 @@
+// A guest application decoding one stream through the v6 driver: creates the
+// stream, sets the input format, attaches input and output buffers in guest
+// memory, feeds units as input resources free up, takes decoded frames back
+// out of guest memory, handles DRC (take pending outputs, read the new
+// format, re-allocate, re-attach, re-queue), drains at end of stream and
+// destroys the stream. Runs inside a SystemC thread.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "codec/bitstream_reader.h"
+#include "codec/image_layout.h"
+#include "models/virtio_video/video_driver.h"
+
+namespace vvsim::virtio_video {
+
+struct DecodeSessionConfig {
+  codec::CodecId codec = codec::CodecId::VP8;
+  std::vector<codec::BitstreamUnit> units;
+  uint32_t input_resources = 4;
+  uint32_t output_resources = 8;  // raised to the device's minimum when it asks for more
+  uint32_t input_buffer_size = 256 * 1024;
+  std::string output_fourcc = "NV12";
+  bool drain_at_end = true;
+  sc_core::sc_time answer_timeout = sc_core::sc_time(10, sc_core::SC_SEC);
+};
+
+struct DecodedFrame {
+  uint32_t width = 0, height = 0;
+  std::vector<uint8_t> i420;  // visible picture, tightly packed
+  uint64_t timestamp = 0;
+  bool error_flag = false;    // VIRTIO_VIDEO_DEQUEUE_FLAG_ERR
+  sc_core::sc_time answered;  // when the driver saw its output answer
+};
+
+struct DecodeReport {
+  std::vector<DecodedFrame> frames;  // in output order
+  uint32_t stream_id = 0;
+  uint32_t drc_events = 0, error_events = 0;
+  uint32_t inputs_consumed = 0, outputs_canceled = 0;
+  bool drained = false, destroyed = false;
+  std::vector<std::string> problems;  // anything the device refused or that went wrong
+  std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: first unit of each timestamp
+};
+
+class DecodeSession {
+ public:
+  DecodeSession(VideoDriver& driver, DecodeSessionConfig config);
+  DecodeReport run();
+
+ private:
+  struct Buffer {
+    uint64_t addr = 0;
+    uint32_t size = 0;
+  };
+  struct Pending {
+    QueueType queue;
+    uint32_t resource;
+  };
+  bool setup();
+  bool set_resources(QueueType queue, uint32_t wanted);
+  bool attach_inputs();
+  bool attach_outputs();
+  void release_outputs();
+  bool queue_output(uint32_t resource);
+  bool feed_inputs();
+  void handle_answers();
+  void handle_events();
+  void take_output(const ResourceQueueResp& resp, uint32_t resource);
+  bool finish_drc();
+  std::optional<StreamParamValue> get_param(ParamType type);
+  Result set_param(ParamType type, const StreamParamValue& value, StreamParamValue* actual);
+  Result result_of(const std::vector<uint8_t>& response);
+  bool ok(Result r, const std::string& what);
+
+  VideoDriver& driver_;
+  DecodeSessionConfig config_;
+  DecodeReport report_;
+  uint32_t id_ = 0;
+  std::vector<Buffer> inputs_;
+  std::vector<std::vector<Buffer>> outputs_;  // per resource, per buffer
+  codec::ImageLayout output_layout_;
+  std::vector<bool> input_busy_;
+  std::map<uint64_t, Pending> pending_;  // queue tickets
+  size_t next_unit_ = 0;
+  uint64_t drain_ticket_ = 0;
+  bool drc_pending_ = false;
+};
+
+}  // namespace vvsim::virtio_video

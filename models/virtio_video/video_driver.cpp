@@ -1,0 +1,165 @@
+#include "models/virtio_video/video_driver.h"
+
+#include <fmt/format.h>
+
+#include "tlm_virtio/virtio_mmio.h"
+
+namespace vvsim::virtio_video {
+
+using tlm_virtio::AccessStatus;
+
+VideoDriver::VideoDriver(tlm_virtio::MemoryPort& cpu, uint64_t mmio_base, tlm_virtio::InterruptLine& irq,
+                         tlm_virtio::GuestAllocator& memory, const VideoDriverProfile& profile)
+    : cpu_(cpu), mmio_(cpu, mmio_base, irq), memory_(memory), profile_(profile) {}
+
+VideoDriver::~VideoDriver() = default;
+
+bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
+  ++generation_;
+  in_flight_.clear();
+  event_buffers_.clear();
+  if (!mmio_.negotiate(wanted_features, error)) return false;
+  mmio_.write_register(tlm_virtio::mmio::QueueSel, kCommandQueue);
+  const uint16_t cmd_size = std::min<uint32_t>(profile_.commandq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
+  mmio_.write_register(tlm_virtio::mmio::QueueSel, kEventQueue);
+  const uint16_t evt_size = std::min<uint32_t>(profile_.eventq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
+  commandq_ = mmio_.setup_queue(kCommandQueue, cmd_size, memory_, error);
+  if (!commandq_) return false;
+  eventq_ = mmio_.setup_queue(kEventQueue, evt_size, memory_, error);
+  if (!eventq_) return false;
+  // §Device Initialization 3-4: the version and the QUERY_CAPS buffer size.
+  std::vector<uint8_t> cfg(kConfigSize);
+  for (uint32_t i = 0; i < kConfigSize; i += 4) {
+    const uint32_t w = mmio_.read_config32(i);
+    for (int b = 0; b < 4; ++b) cfg[i + b] = uint8_t(w >> (8 * b));
+  }
+  const auto decoded = decode_config(ByteSpan(cfg));
+  if (!decoded || decoded->version != kProtocolVersion) {
+    error = "device speaks an unknown virtio-video protocol version";
+    return false;
+  }
+  config_ = *decoded;
+  mmio_.driver_ok();
+  // The driver MUST at any time have an eventq buffer posted (§Event Virtqueue).
+  const uint16_t stock = std::min<uint16_t>(profile_.eventq_buffers, eventq_->size());
+  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(kEventSize, 16));
+  if (eventq_->publish()) mmio_.kick(kEventQueue);
+  const uint64_t generation = generation_;
+  sc_core::sc_spawn_options options;
+  sc_core::sc_spawn(
+      [this, generation] {
+        while (generation == generation_) service_interrupts();
+      },
+      nullptr, &options);
+  return true;
+}
+
+bool VideoDriver::post_event_buffer(uint64_t addr) {
+  const auto head = eventq_->add({}, {{addr, kEventSize}});
+  if (!head) return false;
+  event_buffers_[*head] = addr;
+  return true;
+}
+
+uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t response_capacity) {
+  // One readable descriptor for the command, one writable for the response.
+  while (commandq_->free_descriptors() < 2) {
+    waiting_for_descriptors_ = true;
+    sc_core::wait(activity_);
+  }
+  waiting_for_descriptors_ = false;
+  charge(profile_.command_submit_ns);
+  const uint64_t cmd = *memory_.allocate(std::max<size_t>(command.size(), 1), 16);
+  const uint64_t resp = *memory_.allocate(std::max<uint32_t>(response_capacity, 1), 16);
+  cpu_.write(cmd, command.data(), command.size());
+  const auto head = commandq_->add({{cmd, uint32_t(command.size())}}, {{resp, response_capacity}});
+  const uint64_t ticket = next_ticket_++;
+  in_flight_[*head] = {ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp()};
+  if (commandq_->publish()) {
+    ++kicks_;
+    mmio_.kick(kCommandQueue);
+  }
+  return ticket;
+}
+
+std::optional<CommandAnswer> VideoDriver::wait(uint64_t ticket, sc_core::sc_time limit) {
+  const sc_core::sc_time deadline = sc_core::sc_time_stamp() + limit;
+  while (!answered(ticket) && sc_core::sc_time_stamp() < deadline)
+    sc_core::wait(deadline - sc_core::sc_time_stamp(), activity_);
+  const CommandAnswer* a = answer(ticket);
+  if (!a) return std::nullopt;
+  return *a;
+}
+
+const CommandAnswer* VideoDriver::answer(uint64_t ticket) const {
+  auto it = answers_.find(ticket);
+  return it == answers_.end() ? nullptr : &it->second;
+}
+
+std::vector<uint8_t> VideoDriver::call(const std::vector<uint8_t>& command, uint32_t response_capacity) {
+  auto a = wait(submit(command, response_capacity));
+  return a ? a->response : std::vector<uint8_t>{};
+}
+
+std::vector<ReceivedEvent> VideoDriver::take_events() { return std::exchange(events_, {}); }
+
+void VideoDriver::service_interrupts() {
+  const uint64_t generation = generation_;
+  const uint32_t causes = mmio_.wait_interrupt();
+  if (generation != generation_) return;
+  ++interrupts_;
+  charge(profile_.interrupt_handle_ns);
+  if (causes & tlm_virtio::mmio::INTERRUPT_USED_BUFFER) {
+    reap_commands();
+    reap_events();
+  }
+  activity_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void VideoDriver::reap_commands() {
+  for (const auto& used : commandq_->reap()) {
+    auto it = in_flight_.find(used.id);
+    if (it == in_flight_.end()) continue;
+    const InFlight f = it->second;
+    in_flight_.erase(it);
+    CommandAnswer a;
+    a.response.resize(std::min(used.len, f.response_capacity));
+    cpu_.read(f.response_addr, a.response.data(), a.response.size());
+    a.submitted = f.submitted;
+    a.answered = sc_core::sc_time_stamp();
+    a.sequence = answers_seen_++;
+    answers_[f.ticket] = std::move(a);
+    memory_.release(f.command_addr);
+    memory_.release(f.response_addr);
+  }
+}
+
+void VideoDriver::reap_events() {
+  bool reposted = false;
+  for (const auto& used : eventq_->reap()) {
+    auto it = event_buffers_.find(used.id);
+    if (it == event_buffers_.end()) continue;
+    const uint64_t addr = it->second;
+    event_buffers_.erase(it);
+    std::vector<uint8_t> bytes(std::min<uint32_t>(used.len, kEventSize));
+    cpu_.read(addr, bytes.data(), bytes.size());
+    if (auto e = decode_event(ByteSpan(bytes))) events_.push_back({*e, sc_core::sc_time_stamp()});
+    reposted = post_event_buffer(addr) || reposted;  // keep the eventq stocked
+  }
+  if (reposted && eventq_->publish()) mmio_.kick(kEventQueue);
+}
+
+void VideoDriver::reset_device() {
+  ++generation_;
+  mmio_.reset();
+  for (const auto& [head, f] : in_flight_) {
+    memory_.release(f.command_addr);
+    memory_.release(f.response_addr);
+  }
+  in_flight_.clear();
+  for (const auto& [head, addr] : event_buffers_) memory_.release(addr);
+  event_buffers_.clear();
+  activity_.notify(sc_core::SC_ZERO_TIME);
+}
+
+}  // namespace vvsim::virtio_video

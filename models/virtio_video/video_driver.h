@@ -1,0 +1,117 @@
+// The driver side of the v6 protocol on the virtio-mmio transport: brings the
+// device up (features, commandq and eventq, config, QUERY_CAPS buffer size),
+// sends commands as descriptor chains in guest memory, services the interrupt
+// and keeps the eventq stocked. Commands are answered out of order; each has
+// a ticket. When the commandq has no free descriptors a sender waits, as a
+// real driver must: nothing, not even DESTROY, can be sent until one frees.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/virtio_video/wire.h"
+#include "tlm_virtio/guest_allocator.h"
+#include "tlm_virtio/interrupt_line.h"
+#include "tlm_virtio/memory_port.h"
+#include "tlm_virtio/split_virtqueue.h"
+#include "tlm_virtio/virtio_mmio_driver.h"
+
+namespace vvsim::virtio_video {
+
+struct VideoDriverProfile {
+  uint16_t commandq_size = 64;       // asked for; capped by QueueNumMax
+  uint16_t eventq_size = 16;
+  uint16_t eventq_buffers = 8;       // event buffers kept posted
+  uint64_t command_submit_ns = 2'000;    // CPU cost to build and post one command
+  uint64_t interrupt_handle_ns = 5'000;  // CPU cost of one interrupt
+};
+
+struct CommandAnswer {
+  std::vector<uint8_t> response;  // the bytes the device wrote
+  sc_core::sc_time submitted, answered;
+  uint64_t sequence = 0;  // order in which the used ring returned the answers
+};
+
+struct ReceivedEvent {
+  Event event;
+  sc_core::sc_time when;
+};
+
+class VideoDriver {
+ public:
+  VideoDriver(tlm_virtio::MemoryPort& cpu, uint64_t mmio_base, tlm_virtio::InterruptLine& irq,
+              tlm_virtio::GuestAllocator& memory, const VideoDriverProfile& profile = {});
+  ~VideoDriver();
+
+  // Handshake, queues, eventq stocking, config. Starts the interrupt thread.
+  // Must run inside a SystemC thread.
+  bool initialize(uint64_t wanted_features, std::string& error);
+  uint64_t features() const { return mmio_.features(); }
+  const Config& config() const { return config_; }
+  uint32_t device_id() { return mmio_.read_register(0x008); }
+
+  // Posts a command; waits for free descriptors if the commandq has none.
+  uint64_t submit(const std::vector<uint8_t>& command, uint32_t response_capacity);
+  // Waits for a ticket's answer; nothing if `limit` of simulated time passes first.
+  std::optional<CommandAnswer> wait(uint64_t ticket, sc_core::sc_time limit = sc_core::sc_time(10, sc_core::SC_SEC));
+  bool answered(uint64_t ticket) const { return answers_.count(ticket) != 0; }
+  const CommandAnswer* answer(uint64_t ticket) const;
+  // Sends and waits.
+  std::vector<uint8_t> call(const std::vector<uint8_t>& command, uint32_t response_capacity);
+
+  // Events received so far, oldest first; `take_events` empties the list.
+  std::vector<ReceivedEvent> take_events();
+  const sc_core::sc_event& activity() const { return activity_; }  // an answer or event arrived
+
+  uint16_t commandq_free() const { return commandq_->free_descriptors(); }
+  uint16_t commandq_size() const { return commandq_->size(); }
+  // Commands sent and not yet answered.
+  size_t commands_in_flight() const { return in_flight_.size(); }
+  bool waiting_for_descriptors() const { return waiting_for_descriptors_; }
+  uint64_t interrupts() const { return interrupts_; }
+  uint64_t kicks() const { return kicks_; }
+  // Device reset from the driver side (Status = 0); in-flight commands are lost.
+  void reset_device();
+
+  tlm_virtio::MemoryPort& cpu() { return cpu_; }
+  tlm_virtio::GuestAllocator& memory() { return memory_; }
+
+ private:
+  struct InFlight {
+    uint64_t ticket;
+    uint64_t command_addr, response_addr;
+    uint32_t response_capacity;
+    sc_core::sc_time submitted;
+  };
+  void service_interrupts();
+  void reap_commands();
+  void reap_events();
+  bool post_event_buffer(uint64_t addr);
+  void charge(uint64_t ns) { sc_core::wait(sc_core::sc_time(double(ns), sc_core::SC_NS)); }
+
+  tlm_virtio::MemoryPort& cpu_;
+  tlm_virtio::VirtioMmioDriver mmio_;
+  tlm_virtio::GuestAllocator& memory_;
+  VideoDriverProfile profile_;
+  std::unique_ptr<tlm_virtio::SplitVirtqueueDriver> commandq_, eventq_;
+  Config config_;
+  std::map<uint16_t, InFlight> in_flight_;      // by head
+  std::map<uint16_t, uint64_t> event_buffers_;  // head -> buffer address
+  std::map<uint64_t, CommandAnswer> answers_;   // by ticket
+  std::vector<ReceivedEvent> events_;
+  uint64_t next_ticket_ = 1;
+  uint64_t answers_seen_ = 0;
+  uint64_t interrupts_ = 0, kicks_ = 0;
+  uint64_t generation_ = 0;  // bumped by reset_device: stops the old interrupt thread
+  bool waiting_for_descriptors_ = false;
+  sc_core::sc_event activity_;
+};
+
+}  // namespace vvsim::virtio_video
