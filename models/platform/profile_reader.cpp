@@ -133,6 +133,30 @@ void ProfileReader::section(const char* key, const std::function<void(ProfileRea
   reader.finish();
 }
 
+void ProfileReader::field(const char* key, std::string& value) {
+  const YAML::Node node = lookup(key);
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsScalar()) fail(key, "expected a string");
+  value = node.Scalar();
+}
+
+bool ProfileReader::has(const char* key) { return lookup(key).IsDefined(); }
+
+void ProfileReader::list(const char* key, const std::function<void(ProfileReader&, size_t)>& describe_element) {
+  const YAML::Node node = lookup(key);
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsSequence()) fail(key, "expected a list");
+  for (size_t i = 0; i < node.size(); ++i) {
+    const YAML::Node element = node[i];
+    const std::string path = section_.key_path(key) + "." + std::to_string(i);
+    if (!element.IsMap())
+      throw ProfileError(fmt::format("{}: key '{}': expected a map", place(std::string(key), element.Mark()), path));
+    ProfileReader reader(ProfileSection{element, section_.source, path, section_.overrides});
+    describe_element(reader, i);
+    reader.finish();
+  }
+}
+
 void ProfileReader::raw(const char* key, ProfileSection& value) {
   const YAML::Node node = lookup(key);
   // Shared, not cloned: a clone would lose the marks that name lines in errors.
@@ -222,9 +246,17 @@ void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap
   size_t begin = 0;
   for (size_t dot = path.find('.'); dot != std::string::npos; begin = dot + 1, dot = path.find('.', begin)) {
     const std::string segment = path.substr(begin, dot - begin);
+    if (cursor.IsSequence()) {  // "streams.0.x": an existing element of a list
+      const bool numeric = !segment.empty() && segment.find_first_not_of("0123456789") == std::string::npos;
+      if (!numeric || std::stoul(segment) >= cursor.size())
+        throw ProfileError(fmt::format("override '{}': '{}' has no element '{}'", assignment, path.substr(0, begin - 1), segment));
+      YAML::Node element = cursor[std::stoul(segment)];
+      cursor.reset(element);
+      continue;
+    }
     if (!cursor[segment] || cursor[segment].IsNull()) cursor[segment] = YAML::Node(YAML::NodeType::Map);
     YAML::Node next = cursor[segment];
-    if (!next.IsMap())
+    if (!next.IsMap() && !next.IsSequence())
       throw ProfileError(fmt::format("override '{}': '{}' is a value, not a section", assignment, path.substr(0, dot)));
     cursor.reset(next);  // rebind, not assign: assigning would overwrite the parent's content
   }

@@ -66,7 +66,12 @@ class ProfileReader {
   void field(const char* key, uint32_t& value, Limits limits = {});
   void field(const char* key, double& value, Limits limits = {});
   void field(const char* key, bool& value);
+  void field(const char* key, std::string& value);
+  // Whether the section has this key (it counts as asked for).
+  bool has(const char* key);
   void section(const char* key, const std::function<void(ProfileReader&)>& describe);
+  // A sequence of maps; each element is read as section "key.N".
+  void list(const char* key, const std::function<void(ProfileReader&, size_t)>& describe_element);
   // Keeps a subtree unparsed, for a loader that is not part of this profile.
   void raw(const char* key, ProfileSection& value);
 

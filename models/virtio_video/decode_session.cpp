@@ -230,8 +230,7 @@ void DecodeSession::handle_answers() {
 }
 
 void DecodeSession::handle_events() {
-  for (const auto& e : driver_.take_events()) {
-    if (e.event.stream_id != id_) continue;
+  for (const auto& e : driver_.take_events(id_)) {
     if (e.event.type == EventType::Drc) {
       ++report_.drc_events;
       drc_pending_ = true;

@@ -101,7 +101,12 @@ std::vector<uint8_t> VideoDriver::call(const std::vector<uint8_t>& command, uint
   return a ? a->response : std::vector<uint8_t>{};
 }
 
-std::vector<ReceivedEvent> VideoDriver::take_events() { return std::exchange(events_, {}); }
+std::vector<ReceivedEvent> VideoDriver::take_events(uint32_t stream_id) {
+  std::vector<ReceivedEvent> taken, kept;
+  for (auto& e : events_) (e.event.stream_id == stream_id ? taken : kept).push_back(e);
+  events_ = std::move(kept);
+  return taken;
+}
 
 void VideoDriver::service_interrupts() {
   const uint64_t generation = generation_;
@@ -143,7 +148,10 @@ void VideoDriver::reap_events() {
     event_buffers_.erase(it);
     std::vector<uint8_t> bytes(std::min<uint32_t>(used.len, kEventSize));
     cpu_.read(addr, bytes.data(), bytes.size());
-    if (auto e = decode_event(ByteSpan(bytes))) events_.push_back({*e, sc_core::sc_time_stamp()});
+    if (auto e = decode_event(ByteSpan(bytes))) {
+      events_.push_back({*e, sc_core::sc_time_stamp()});
+      ++events_received_;
+    }
     reposted = post_event_buffer(addr) || reposted;  // keep the eventq stocked
   }
   if (reposted && eventq_->publish()) mmio_.kick(kEventQueue);

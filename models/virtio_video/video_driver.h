@@ -66,8 +66,9 @@ class VideoDriver {
   // Sends and waits.
   std::vector<uint8_t> call(const std::vector<uint8_t>& command, uint32_t response_capacity);
 
-  // Events received so far, oldest first; `take_events` empties the list.
-  std::vector<ReceivedEvent> take_events();
+  // Events received for a stream, oldest first; taking removes them.
+  std::vector<ReceivedEvent> take_events(uint32_t stream_id);
+  uint64_t events_received() const { return events_received_; }
   const sc_core::sc_event& activity() const { return activity_; }  // an answer or event arrived
 
   uint16_t commandq_free() const { return commandq_->free_descriptors(); }
@@ -108,6 +109,7 @@ class VideoDriver {
   std::vector<ReceivedEvent> events_;
   uint64_t next_ticket_ = 1;
   uint64_t answers_seen_ = 0;
+  uint64_t events_received_ = 0;
   uint64_t interrupts_ = 0, kicks_ = 0;
   uint64_t generation_ = 0;  // bumped by reset_device: stops the old interrupt thread
   bool waiting_for_descriptors_ = false;

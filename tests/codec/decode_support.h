@@ -3,8 +3,6 @@
 // run of vpxdec/ffmpeg).
 #pragma once
 
-#include <boost/uuid/detail/md5.hpp>
-
 #include <cstdio>
 #include <fstream>
 #include <iterator>
@@ -14,6 +12,7 @@
 #include <vector>
 
 #include "codec/bitstream_reader.h"
+#include "codec/checksum.h"
 #include "codec/codec.h"
 
 namespace vvsim::codec::test {
@@ -35,22 +34,7 @@ inline std::map<std::string, Reference> load_references() {
   return refs;
 }
 
-inline std::string md5_hex(const std::vector<uint8_t>& bytes) {
-  boost::uuids::detail::md5 hash;
-  hash.process_bytes(bytes.data(), bytes.size());
-  boost::uuids::detail::md5::digest_type digest;
-  hash.get_digest(digest);
-  // Boost 1.74 packs the digest bytes into four words most significant byte first.
-  const auto* words = reinterpret_cast<const uint32_t*>(&digest);
-  std::string hex;
-  char buf[3];
-  for (int w = 0; w < 4; ++w)
-    for (int b = 0; b < 4; ++b) {
-      std::snprintf(buf, sizeof buf, "%02x", (words[w] >> (8 * (3 - b))) & 0xff);
-      hex += buf;
-    }
-  return hex;
-}
+using codec::md5_hex;
 
 inline void append_i420(const Picture& p, std::vector<uint8_t>& out) {
   out.insert(out.end(), p.y.begin(), p.y.end());

@@ -1,0 +1,28 @@
+// MD5 of byte strings, as md5sum prints it: frame checksums in run summaries
+// are comparable with `md5sum` of the dumped frames.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vvsim::codec {
+
+class Md5 {
+ public:
+  Md5();
+  ~Md5();
+  Md5(const Md5&) = delete;
+  Md5& operator=(const Md5&) = delete;
+  void update(const uint8_t* data, size_t size);
+  // Lower-case hex digest; the object is spent afterwards.
+  std::string hex();
+
+ private:
+  struct State;
+  State* state_;
+};
+
+std::string md5_hex(const std::vector<uint8_t>& bytes);
+
+}  // namespace vvsim::codec
