@@ -266,6 +266,10 @@ DecodeReport DecodeSession::run() {
       report_.drained = ok(result_of(driver_.answer(drain_ticket_)->response), "DRAIN");
       break;
     }
+    if (config_.answer_timeout == sc_core::SC_ZERO_TIME) {
+      sc_core::wait(driver_.activity());
+      continue;
+    }
     const sc_core::sc_time before = sc_core::sc_time_stamp();
     sc_core::wait(config_.answer_timeout, driver_.activity());
     if (sc_core::sc_time_stamp() - before >= config_.answer_timeout) {

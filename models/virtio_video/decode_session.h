@@ -27,6 +27,8 @@ struct DecodeSessionConfig {
   uint32_t input_buffer_size = 256 * 1024;
   std::string output_fourcc = "NV12";
   bool drain_at_end = true;
+  // Give up when the device answers nothing for this long; zero waits forever
+  // (a whole-system deadlock then shows as simulation starvation).
   sc_core::sc_time answer_timeout = sc_core::sc_time(10, sc_core::SC_SEC);
 };
 
@@ -52,6 +54,10 @@ class DecodeSession {
  public:
   DecodeSession(VideoDriver& driver, DecodeSessionConfig config);
   DecodeReport run();
+  // While running: what has happened so far, and the queue commands not yet answered.
+  const DecodeReport& progress() const { return report_; }
+  size_t queue_commands_pending() const { return pending_.size(); }
+  size_t units_fed() const { return next_unit_; }
 
  private:
   struct Buffer {

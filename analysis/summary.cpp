@@ -1,0 +1,132 @@
+#include "analysis/summary.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "codec/checksum.h"
+
+namespace vvsim::analysis {
+
+using nlohmann::ordered_json;
+
+LatencyStats latency_stats(std::vector<double> samples) {
+  LatencyStats s;
+  s.count = samples.size();
+  if (samples.empty()) return s;
+  std::sort(samples.begin(), samples.end());
+  auto rank = [&](double p) { return samples[size_t(std::max(1.0, std::ceil(p / 100.0 * double(samples.size())))) - 1]; };
+  s.min_ns = samples.front();
+  s.p50_ns = rank(50);
+  s.p99_ns = rank(99);
+  s.max_ns = samples.back();
+  return s;
+}
+
+std::vector<double> frame_latencies_ns(const virtio_video::DecodeReport& report) {
+  std::vector<double> out;
+  for (const auto& f : report.frames) {
+    auto it = report.input_queued.find(f.timestamp);
+    if (it != report.input_queued.end()) out.push_back((f.answered - it->second).to_seconds() * 1e9);
+  }
+  return out;
+}
+
+std::string frames_md5(const virtio_video::DecodeReport& report) {
+  codec::Md5 md5;
+  for (const auto& f : report.frames) md5.update(f.i420.data(), f.i420.size());
+  return md5.hex();
+}
+
+namespace {
+
+ordered_json latency_json(const LatencyStats& s) {
+  return ordered_json{{"frames", s.count}, {"min", s.min_ns}, {"p50", s.p50_ns}, {"p99", s.p99_ns}, {"max", s.max_ns}};
+}
+
+ordered_json stream_json(const scenarios::StreamResult& s) {
+  const auto& r = s.report;
+  size_t flagged = 0;
+  for (const auto& f : r.frames) flagged += f.error_flag;
+  return ordered_json{
+      {"name", s.name},
+      {"codec", codec::fourcc_of(s.codec)},
+      {"stream_id", r.stream_id},
+      {"finished", s.finished},
+      {"units_in", s.units_in},
+      {"units_fed", s.units_fed},
+      {"inputs_consumed", r.inputs_consumed},
+      {"frames_out", r.frames.size()},
+      {"frames_with_error_flag", flagged},
+      {"frames_md5", frames_md5(r)},
+      {"drc_events", r.drc_events},
+      {"error_events", r.error_events},
+      {"outputs_canceled", r.outputs_canceled},
+      {"drained", r.drained},
+      {"destroyed", r.destroyed},
+      {"queue_commands_unanswered", s.commands_pending},
+      {"latency_ns", latency_json(latency_stats(frame_latencies_ns(r)))},
+      {"problems", r.problems},
+  };
+}
+
+}  // namespace
+
+ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+  ordered_json streams = ordered_json::array();
+  std::vector<double> all;
+  uint64_t drc = 0, errors = 0;
+  for (const auto& s : result.streams) {
+    streams.push_back(stream_json(s));
+    const auto l = frame_latencies_ns(s.report);
+    all.insert(all.end(), l.begin(), l.end());
+    drc += s.report.drc_events;
+    errors += s.report.error_events;
+  }
+  ordered_json cores = ordered_json::array();
+  for (const auto& c : result.cores) cores.push_back({{"busy_ns", c.busy_ns}, {"utilisation", c.utilisation}});
+  return ordered_json{
+      {"scenario", scenario.source},
+      {"description", scenario.description},
+      {"outcome", scenarios::outcome_name(result.outcome)},
+      {"reason", result.reason},
+      {"seed", scenario.seed},
+      {"simulated_time_ns", double(result.simulated_ps) / 1000.0},
+      {"streams", streams},
+      {"latency_ns", latency_json(latency_stats(all))},
+      {"events", {{"drc", drc}, {"error", errors}, {"received", result.events},
+                  {"held_without_eventq_buffer", result.events_held}, {"max_wait_ns", result.event_wait_max_ns}}},
+      {"interrupts", result.interrupts},
+      {"kicks", result.kicks},
+      {"bus", {{"cpu_bytes", result.bus_bytes_cpu}, {"device_bytes", result.bus_bytes_device},
+               {"contention_ns", result.bus_contention_ns}}},
+      {"device", {{"commands", result.device_commands}, {"canceled", result.device_canceled},
+                  {"errors_returned", result.device_errors}}},
+      {"cores", cores},
+      {"commandq", {{"size", result.commandq_size}, {"free_at_end", result.commandq_free_at_end},
+                    {"driver_waiting_for_descriptor", result.driver_waiting_for_descriptors}}},
+      {"diagnostics", result.diagnostics},
+  };
+}
+
+std::string human_summary(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+  std::string out = fmt::format("{}: {} after {:.3f} ms simulated\n", scenario.source, scenarios::outcome_name(result.outcome),
+                                double(result.simulated_ps) / 1e9);
+  if (!result.reason.empty()) out += "  " + result.reason + "\n";
+  for (const auto& s : result.streams) {
+    const auto l = latency_stats(frame_latencies_ns(s.report));
+    out += fmt::format("  {} ({}): {} units in, {} frames out, {} DRC, latency p50 {:.1f} us p99 {:.1f} us, md5 {}\n",
+                       s.name, codec::fourcc_of(s.codec), s.units_in, s.report.frames.size(), s.report.drc_events,
+                       l.p50_ns / 1000, l.p99_ns / 1000, frames_md5(s.report));
+    for (const auto& p : s.report.problems) out += "    problem: " + p + "\n";
+  }
+  double busy = 0;
+  for (const auto& c : result.cores) busy += c.utilisation;
+  out += fmt::format("  interrupts {}, kicks {}, bus {} B cpu / {} B device, core utilisation {:.1f}%\n", result.interrupts,
+                     result.kicks, result.bus_bytes_cpu, result.bus_bytes_device,
+                     result.cores.empty() ? 0.0 : 100.0 * busy / double(result.cores.size()));
+  return out;
+}
+
+}  // namespace vvsim::analysis

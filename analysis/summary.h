@@ -1,0 +1,33 @@
+// The run summary: what a run did, as deterministic JSON (summary.json) and
+// as a few human lines. Observes a finished run; changes nothing.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenarios/runner.h"
+
+namespace vvsim::analysis {
+
+struct LatencyStats {
+  size_t count = 0;
+  double min_ns = 0, p50_ns = 0, p99_ns = 0, max_ns = 0;
+};
+// Nearest-rank percentiles (the p-th percentile is the smallest value with at
+// least p% of the samples at or below it).
+LatencyStats latency_stats(std::vector<double> samples_ns);
+
+// Per frame: from the driver queueing the first input unit with the frame's
+// timestamp to the driver seeing the frame's output answer.
+std::vector<double> frame_latencies_ns(const virtio_video::DecodeReport& report);
+
+// MD5 of a stream's decoded frames in output order (as `md5sum` of --dump-frames).
+std::string frames_md5(const virtio_video::DecodeReport& report);
+
+nlohmann::ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
+std::string human_summary(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
+
+}  // namespace vvsim::analysis

@@ -1,0 +1,172 @@
+#include "scenarios/runner.h"
+
+#include <fmt/format.h>
+
+#include "codec/synthetic.h"
+#include "models/platform/video_platform.h"
+
+namespace vvsim::scenarios {
+
+using models::ProfileError;
+
+const char* outcome_name(RunOutcome outcome) {
+  switch (outcome) {
+    case RunOutcome::Completed: return "completed";
+    case RunOutcome::Deadlock: return "deadlock";
+    case RunOutcome::TimeLimit: return "time_limit";
+    case RunOutcome::DeviceFailure: return "device_failure";
+  }
+  return "?";
+}
+
+namespace {
+
+std::vector<codec::BitstreamUnit> generate_units(const StreamSpec& spec, uint64_t default_seed) {
+  const GeneratedInput& g = *spec.generate;
+  codec::SyntheticStreamConfig config;
+  config.codec = *spec.codec;
+  config.bitrate_bps = g.bitrate_kbps * 1000;
+  config.seed = g.seed != 0 ? g.seed : default_seed;
+  if (g.change_at == 0) {
+    config.segments = {{g.width, g.height, g.frames}};
+  } else {
+    config.segments = {{g.width, g.height, g.change_at}, {g.new_width, g.new_height, g.frames - g.change_at}};
+  }
+  auto made = codec::encode_synthetic(config);
+  if (!made.error.empty()) throw ProfileError(fmt::format("stream '{}': generating input: {}", spec.name, made.error));
+  std::vector<codec::BitstreamUnit> units;
+  for (auto& u : made.units) units.push_back({std::move(u.data), u.timestamp, true});
+  return units;
+}
+
+std::vector<codec::BitstreamUnit> file_units(StreamSpec& spec, codec::CodecId& codec) {
+  auto parsed = codec::read_bitstream_file(spec.file);
+  if (!parsed.error.empty()) throw ProfileError(fmt::format("stream '{}': {}", spec.name, parsed.error));
+  if (parsed.units.empty()) throw ProfileError(fmt::format("stream '{}': {} holds no units", spec.name, spec.file));
+  if (spec.codec && *spec.codec != parsed.codec)
+    throw ProfileError(fmt::format("stream '{}': codec {} does not match {} ({})", spec.name,
+                                   codec::fourcc_of(*spec.codec), spec.file, codec::fourcc_of(parsed.codec)));
+  codec = parsed.codec;
+  return std::move(parsed.units);
+}
+
+}  // namespace
+
+std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std::string& input_override) {
+  std::vector<PreparedStream> out;
+  for (size_t i = 0; i < scenario.streams.size(); ++i) {
+    PreparedStream p;
+    p.spec = scenario.streams[i];
+    if (i == 0 && !input_override.empty()) {  // --input: the file decides the codec
+      p.spec.file = input_override;
+      p.spec.generate.reset();
+      p.spec.codec.reset();
+    }
+    if (p.spec.generate) {
+      p.codec = *p.spec.codec;
+      p.units = generate_units(p.spec, scenario.seed + i);
+    } else {
+      p.units = file_units(p.spec, p.codec);
+    }
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+namespace {
+
+constexpr uint64_t kFeatures = 1ull << virtio_video::kFeatureResourceGuestPages |
+                               1ull << virtio_video::kFeatureResourceNonContig;
+
+void collect_counters(models::VideoPlatform& p, RunResult& r) {
+  const auto& bus = p.system.bus.stats();
+  if (bus.size() > 0) r.bus_bytes_cpu = bus[0].bytes;
+  if (bus.size() > 1) r.bus_bytes_device = bus[1].bytes;
+  for (const auto& s : bus) r.bus_contention_ns += s.contention_wait.to_seconds() * 1e9;
+  r.interrupts = p.system.irq.interrupts_delivered();
+  r.kicks = p.system.mmio.kicks();
+  r.events = p.driver.events_received();
+  const auto& d = p.device.stats();
+  r.device_commands = d.commands;
+  r.device_canceled = d.canceled;
+  r.device_errors = d.errors_returned;
+  r.events_held = d.events_held;
+  r.event_wait_max_ns = d.event_wait_max.to_seconds() * 1e9;
+  for (uint32_t c = 0; c < p.profile().engine.num_cores; ++c)
+    r.cores.push_back({p.engine.busy_time(c).to_seconds() * 1e9, p.engine.utilisation(c)});
+  for (const auto& diag : p.system.mmio.diagnostics().records()) r.diagnostics.push_back(diag.message);
+  for (const auto& diag : p.device.diagnostics()) r.diagnostics.push_back(diag);
+}
+
+std::string deadlock_reason(const RunResult& r) {
+  std::string held;
+  for (const auto& s : r.streams)
+    if (!s.finished) held += fmt::format(" stream '{}' holds {} queue commands;", s.name, s.commands_pending);
+  return fmt::format("no activity can make progress at {} ns: commandq {}/{} descriptors in use,{}{}", r.simulated_ps / 1000,
+                     r.commandq_size - r.commandq_free_at_end, r.commandq_size, held,
+                     r.driver_waiting_for_descriptors ? " the driver is waiting for a free commandq descriptor" : "");
+}
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams) {
+  models::VideoPlatform platform("platform", scenario.platform, scenario.device);
+  RunResult result;
+  result.streams.resize(streams.size());
+  std::vector<std::unique_ptr<virtio_video::DecodeSession>> sessions;
+  std::string init_error;
+  bool initialised = false;
+  for (size_t i = 0; i < streams.size(); ++i) {
+    result.streams[i].name = streams[i].spec.name;
+    result.streams[i].codec = streams[i].codec;
+    result.streams[i].units_in = streams[i].units.size();
+    virtio_video::DecodeSessionConfig config;
+    config.codec = streams[i].codec;
+    config.units = streams[i].units;
+    config.input_resources = streams[i].spec.input_resources;
+    config.output_resources = streams[i].spec.output_resources;
+    config.input_buffer_size = streams[i].spec.input_buffer_kib * 1024;
+    config.answer_timeout = sc_core::SC_ZERO_TIME;
+    sessions.push_back(std::make_unique<virtio_video::DecodeSession>(platform.driver, std::move(config)));
+  }
+  platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
+    if (!platform.driver.initialize(kFeatures, init_error)) return;
+    initialised = true;
+    for (size_t i = 0; i < sessions.size(); ++i) {
+      sc_core::sc_spawn([&, i] {
+        result.streams[i].report = sessions[i]->run();
+        result.streams[i].finished = true;
+      });
+    }
+  });
+  // Returns early when nothing is left to happen: finished, or deadlocked.
+  sc_core::sc_start(sc_core::sc_time(double(scenario.time_limit_ms), sc_core::SC_MS), sc_core::SC_EXIT_ON_STARVATION);
+
+  result.simulated_ps = sc_core::sc_time_stamp().value();
+  collect_counters(platform, result);
+  if (initialised) {
+    result.commandq_size = platform.driver.commandq_size();
+    result.commandq_free_at_end = platform.driver.commandq_free();
+    result.driver_waiting_for_descriptors = platform.driver.waiting_for_descriptors();
+  }
+  for (size_t i = 0; i < sessions.size(); ++i) {
+    auto& s = result.streams[i];
+    s.units_fed = sessions[i]->units_fed();
+    s.commands_pending = sessions[i]->queue_commands_pending();
+    if (!s.finished) s.report = sessions[i]->progress();
+  }
+  const bool all_done = std::all_of(result.streams.begin(), result.streams.end(), [](auto& s) { return s.finished; });
+  if (!initialised) {
+    result.outcome = RunOutcome::DeviceFailure;
+    result.reason = "device initialisation failed: " + init_error;
+  } else if (!all_done && !sc_core::sc_pending_activity()) {
+    result.outcome = RunOutcome::Deadlock;
+    result.reason = deadlock_reason(result);
+  } else if (!all_done) {
+    result.outcome = RunOutcome::TimeLimit;
+    result.reason = fmt::format("simulated time limit of {} ms reached with streams unfinished", scenario.time_limit_ms);
+  }
+  return result;
+}
+
+}  // namespace vvsim::scenarios

@@ -1,0 +1,64 @@
+// Runs a scenario: prepares each stream's units (file or generated), builds
+// the platform, lets the guest decode every stream concurrently, and reports
+// what happened. A run that cannot progress while work remains is stopped and
+// reported as a deadlock, never left hanging. SystemC elaborates once per
+// process: call run_scenario once per process.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "codec/bitstream_reader.h"
+#include "models/virtio_video/decode_session.h"
+#include "scenarios/scenario.h"
+
+namespace vvsim::scenarios {
+
+struct PreparedStream {
+  StreamSpec spec;
+  codec::CodecId codec = codec::CodecId::VP8;
+  std::vector<codec::BitstreamUnit> units;
+};
+
+// Reads or generates every stream's units; throws models::ProfileError naming
+// the stream on unreadable files or a codec that disagrees with the file.
+std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std::string& input_override = "");
+
+enum class RunOutcome { Completed, Deadlock, TimeLimit, DeviceFailure };
+const char* outcome_name(RunOutcome outcome);
+
+struct StreamResult {
+  std::string name;
+  codec::CodecId codec = codec::CodecId::VP8;
+  size_t units_in = 0;
+  size_t units_fed = 0;
+  size_t commands_pending = 0;  // queue commands without an answer at the end
+  virtio_video::DecodeReport report;
+  bool finished = false;
+};
+
+struct CoreUsage {
+  double busy_ns = 0, utilisation = 0;
+};
+
+struct RunResult {
+  RunOutcome outcome = RunOutcome::Completed;
+  std::string reason;  // one line: why a run did not complete
+  uint64_t simulated_ps = 0;
+  std::vector<StreamResult> streams;
+  // Platform counters.
+  uint64_t interrupts = 0, kicks = 0, events = 0;
+  uint64_t bus_bytes_cpu = 0, bus_bytes_device = 0;
+  double bus_contention_ns = 0;
+  uint64_t device_commands = 0, device_canceled = 0, device_errors = 0, events_held = 0;
+  double event_wait_max_ns = 0;
+  std::vector<CoreUsage> cores;
+  uint32_t commandq_size = 0, commandq_free_at_end = 0;
+  bool driver_waiting_for_descriptors = false;
+  std::vector<std::string> diagnostics;  // transport and device diagnostics, in order
+};
+
+RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams);
+
+}  // namespace vvsim::scenarios

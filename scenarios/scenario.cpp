@@ -1,0 +1,142 @@
+#include "scenarios/scenario.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+namespace vvsim::scenarios {
+
+using models::Limits;
+using models::ProfileError;
+using models::ProfileReader;
+using models::ProfileSection;
+
+namespace {
+
+// Short knob names for --set and sweeps, expanded to their full paths.
+std::vector<std::string> expand_short_names(const std::vector<std::string>& overrides, size_t streams) {
+  std::vector<std::string> out;
+  for (const auto& o : overrides) {
+    const auto eq = o.find('=');
+    const std::string key = o.substr(0, eq), value = eq == std::string::npos ? "" : o.substr(eq);
+    if (key == "output_buffers" || key == "input_buffers") {
+      const std::string field = key == "output_buffers" ? "output_resources" : "input_resources";
+      for (size_t i = 0; i < streams; ++i) out.push_back(fmt::format("streams.{}.{}{}", i, field, value));
+    } else if (key == "cores") {
+      out.push_back("platform.engine.num_cores" + value);
+    } else if (key == "clock_mhz" || key == "device.clock_mhz") {
+      out.push_back("platform.engine.clock_mhz" + value);
+    } else {
+      out.push_back(o);
+    }
+  }
+  return out;
+}
+
+void read_generated(ProfileReader& r, GeneratedInput& g) {
+  const Limits dimension = Limits::between(16, 4096);
+  r.field("width", g.width, dimension);
+  r.field("height", g.height, dimension);
+  r.field("frames", g.frames, Limits::between(1, 100'000));
+  r.field("change_at", g.change_at);
+  r.field("new_width", g.new_width, dimension);
+  r.field("new_height", g.new_height, dimension);
+  r.field("bitrate_kbps", g.bitrate_kbps, Limits::between(16, 240'000));
+  r.field("seed", g.seed);
+  if (g.change_at >= g.frames) r.fail("change_at", fmt::format("must be below frames ({})", g.frames));
+}
+
+void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::string& base_dir) {
+  s.name = fmt::format("stream{}", index);
+  r.field("name", s.name);
+  std::string codec_name;
+  r.field("codec", codec_name);
+  if (codec_name == "vp8") s.codec = codec::CodecId::VP8;
+  else if (codec_name == "vp9") s.codec = codec::CodecId::VP9;
+  else if (codec_name == "h264") s.codec = codec::CodecId::H264;
+  else if (!codec_name.empty()) r.fail("codec", fmt::format("'{}' is not one of vp8, vp9, h264", codec_name));
+  r.section("input", [&](ProfileReader& in) {
+    in.field("file", s.file);
+    if (in.has("generate")) {
+      s.generate.emplace();
+      in.section("generate", [&](ProfileReader& g) { read_generated(g, *s.generate); });
+    }
+    if (s.file.empty() == !s.generate) in.fail("", "give exactly one of 'file' and 'generate'");
+    if (!s.file.empty() && std::filesystem::path(s.file).is_relative()) s.file = base_dir + "/" + s.file;
+  });
+  if (!r.has("input")) r.fail("", "a stream needs an 'input'");
+  if (s.generate && !s.codec) r.fail("codec", "generated input needs a codec (vp8, vp9 or h264)");
+  r.field("input_resources", s.input_resources, Limits::between(1, 64));
+  r.field("output_resources", s.output_resources, Limits::between(1, 64));
+  r.field("input_buffer_kib", s.input_buffer_kib, Limits::between(4, 16384));
+}
+
+// The device's own profile values a scenario may set.
+void read_device(ProfileReader& r, virtio_video::VideoDeviceProfile& d) {
+  uint32_t commandq = d.commandq_size, eventq = d.eventq_size;
+  r.field("commandq_size", commandq, Limits::between(2, 32768));
+  r.field("eventq_size", eventq, Limits::between(2, 32768));
+  r.field("max_streams", d.max_streams, Limits::between(1, 1024));
+  r.field("firmware_cycles_per_command", d.firmware_cycles_per_command);
+  r.field("max_resources", d.max_resources, Limits::between(1, 1024));
+  r.field("drc_only_when_outputs_too_small", d.drc_only_when_outputs_too_small);
+  if ((commandq & (commandq - 1)) != 0) r.fail("commandq_size", "must be a power of two");
+  if ((eventq & (eventq - 1)) != 0) r.fail("eventq_size", "must be a power of two");
+  d.commandq_size = static_cast<uint16_t>(commandq);
+  d.eventq_size = static_cast<uint16_t>(eventq);
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream file(path);
+  if (!file) throw ProfileError(fmt::format("{}: cannot open", path));
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& yaml, const std::string& source, const std::vector<std::string>& overrides) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::ParserException& e) {
+    throw ProfileError(fmt::format("{}:{}:{}: not valid YAML: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  const size_t stream_count = root.IsMap() && root["streams"].IsSequence() ? root["streams"].size() : 0;
+  auto applied = std::make_shared<models::OverrideMap>();
+  for (const auto& o : expand_short_names(overrides, stream_count)) models::apply_override(root, o, *applied);
+
+  Scenario s;
+  s.source = source;
+  const std::string base_dir = std::filesystem::path(source).parent_path().string();
+  ProfileReader r(ProfileSection{root, source, "", applied});
+  r.field("description", s.description);
+  std::string profile_file;
+  r.field("profile", profile_file);
+  if (!profile_file.empty()) {
+    if (std::filesystem::path(profile_file).is_relative()) profile_file = (base_dir.empty() ? "." : base_dir) + "/" + profile_file;
+    s.platform = models::load_platform_profile(profile_file);
+  }
+  r.section("platform", [&](ProfileReader& p) { models::describe_platform(p, s.platform); });
+  r.section("device", [&](ProfileReader& d) { read_device(d, s.device); });
+  r.field("seed", s.seed);
+  r.field("time_limit_ms", s.time_limit_ms, Limits::between(1, 3'600'000));
+  r.list("streams", [&](ProfileReader& e, size_t i) {
+    s.streams.emplace_back();
+    read_stream(e, i, s.streams.back(), base_dir.empty() ? "." : base_dir);
+  });
+  r.finish();
+  if (s.streams.empty()) r.fail("streams", "a scenario needs at least one stream");
+  if (s.platform.address_map.mmio_base < s.platform.memory.size_bytes)
+    r.fail("platform", "address_map.mmio_base lies inside guest memory");
+  return s;
+}
+
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
+  return parse_scenario(read_text(path), path, overrides);
+}
+
+}  // namespace vvsim::scenarios

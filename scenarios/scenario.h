@@ -1,0 +1,57 @@
+// A scenario: what the application in the guest does, on which platform.
+// Loaded from YAML with the same strict reader as profiles: unknown keys,
+// wrong types and out-of-range values are errors naming file, line and key.
+// Schema and examples: docs/scenarios.md.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/codec.h"
+#include "models/platform/platform_profile.h"
+#include "models/virtio_video/video_device_profile.h"
+
+namespace vvsim::scenarios {
+
+// Content made at load time: a moving test pattern, optionally changing size.
+struct GeneratedInput {
+  uint32_t width = 176, height = 144;
+  uint32_t frames = 30;
+  uint32_t change_at = 0;  // frame index of a resolution change; 0 = none
+  uint32_t new_width = 320, new_height = 240;
+  uint32_t bitrate_kbps = 400;
+  uint64_t seed = 0;  // 0: the scenario's seed plus the stream's index
+};
+
+struct StreamSpec {
+  std::string name;
+  // Required for generated input; for a file, taken from the file when absent.
+  std::optional<codec::CodecId> codec;
+  std::string file;                      // a bitstream file, or empty
+  std::optional<GeneratedInput> generate;  // or generated content
+  uint32_t input_resources = 4;
+  uint32_t output_resources = 8;
+  uint32_t input_buffer_kib = 256;
+};
+
+struct Scenario {
+  std::string source;       // the file it came from
+  std::string description;
+  models::PlatformProfile platform;
+  virtio_video::VideoDeviceProfile device;
+  uint64_t seed = 1;
+  uint64_t time_limit_ms = 60'000;  // simulated time after which a run is stopped
+  std::vector<StreamSpec> streams;
+};
+
+// `overrides` are "key.path=value" applied to the scenario file before it is
+// read ("platform.engine.num_cores=1", "streams.0.output_resources=4");
+// short names: output_buffers, input_buffers (every stream), cores, clock_mhz.
+// Throws models::ProfileError naming file, line and key.
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+Scenario parse_scenario(const std::string& yaml, const std::string& source,
+                        const std::vector<std::string>& overrides = {});
+
+}  // namespace vvsim::scenarios
