@@ -62,20 +62,24 @@ bool VideoDriver::post_event_buffer(uint64_t addr) {
 }
 
 uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t response_capacity) {
-  // One readable descriptor for the command, one writable for the response.
+  charge(profile_.command_submit_ns);
+  const uint64_t cmd = *memory_.allocate(std::max<size_t>(command.size(), 1), 16);
+  const uint64_t resp = *memory_.allocate(std::max<uint32_t>(response_capacity, 1), 16);
+  cpu_.write(cmd, command.data(), command.size());
+  // One readable descriptor for the command, one writable for the response;
+  // with none free the sender waits for the device to give some back.
+  commandq_lock_.lock();
   while (commandq_->free_descriptors() < 2) {
     waiting_for_descriptors_ = true;
     sc_core::wait(activity_);
   }
   waiting_for_descriptors_ = false;
-  charge(profile_.command_submit_ns);
-  const uint64_t cmd = *memory_.allocate(std::max<size_t>(command.size(), 1), 16);
-  const uint64_t resp = *memory_.allocate(std::max<uint32_t>(response_capacity, 1), 16);
-  cpu_.write(cmd, command.data(), command.size());
   const auto head = commandq_->add({{cmd, uint32_t(command.size())}}, {{resp, response_capacity}});
   const uint64_t ticket = next_ticket_++;
   in_flight_[*head] = {ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp()};
-  if (commandq_->publish()) {
+  const bool kick = commandq_->publish();
+  commandq_lock_.unlock();
+  if (kick) {
     ++kicks_;
     mmio_.kick(kCommandQueue);
   }
@@ -121,14 +125,20 @@ void VideoDriver::service_interrupts() {
   activity_.notify(sc_core::SC_ZERO_TIME);
 }
 
+// reap() frees the descriptors at once, and reading a response waits on the
+// bus, during which another thread may reuse a freed head: take every used
+// entry's bookkeeping out before the first wait.
 void VideoDriver::reap_commands() {
+  std::vector<std::pair<InFlight, uint32_t>> done;
   for (const auto& used : commandq_->reap()) {
     auto it = in_flight_.find(used.id);
     if (it == in_flight_.end()) continue;
-    const InFlight f = it->second;
+    done.push_back({it->second, used.len});
     in_flight_.erase(it);
+  }
+  for (const auto& [f, len] : done) {
     CommandAnswer a;
-    a.response.resize(std::min(used.len, f.response_capacity));
+    a.response.resize(std::min(len, f.response_capacity));
     cpu_.read(f.response_addr, a.response.data(), a.response.size());
     a.submitted = f.submitted;
     a.answered = sc_core::sc_time_stamp();
@@ -140,13 +150,16 @@ void VideoDriver::reap_commands() {
 }
 
 void VideoDriver::reap_events() {
-  bool reposted = false;
+  std::vector<std::pair<uint64_t, uint32_t>> filled;  // buffer address, bytes written
   for (const auto& used : eventq_->reap()) {
     auto it = event_buffers_.find(used.id);
     if (it == event_buffers_.end()) continue;
-    const uint64_t addr = it->second;
+    filled.push_back({it->second, used.len});
     event_buffers_.erase(it);
-    std::vector<uint8_t> bytes(std::min<uint32_t>(used.len, kEventSize));
+  }
+  bool reposted = false;
+  for (const auto& [addr, len] : filled) {
+    std::vector<uint8_t> bytes(std::min<uint32_t>(len, kEventSize));
     cpu_.read(addr, bytes.data(), bytes.size());
     if (auto e = decode_event(ByteSpan(bytes))) {
       events_.push_back({*e, sc_core::sc_time_stamp()});

@@ -114,6 +114,8 @@ class VideoDriver {
   uint64_t generation_ = 0;  // bumped by reset_device: stops the old interrupt thread
   bool waiting_for_descriptors_ = false;
   sc_core::sc_event activity_;
+  // Several guest threads send commands; writing a chain and its avail slot spans bus waits.
+  sc_core::sc_mutex commandq_lock_;
 };
 
 }  // namespace vvsim::virtio_video
