@@ -19,6 +19,7 @@ VirtioMmio::VirtioMmio(sc_core::sc_module_name name, VirtioDevice& device, uint6
       memory_size_(guest_memory_size),
       queues_(device.num_queues()) {
   registers.register_b_transport(this, &VirtioMmio::b_transport);
+  for (size_t i = 0; i < queues_.size(); ++i) push_locks_.push_back(std::make_unique<sc_core::sc_mutex>());
   device_.attach(*this);
 }
 
@@ -248,12 +249,17 @@ SplitVirtqueueDevice::PopResult VirtioMmio::pop(unsigned queue) {
 
 void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t written) {
   if (chain.epoch != epoch_ || queue >= queues_.size() || !queues_[queue].ready) return;  // stale: reset since
-  Queue& q = queues_[queue];
-  if (!q.ring->push(chain.head, written)) {
-    set_device_needs_reset(fmt::format("queue {}: bus error writing the used ring", queue));
-    return;
+  sc_core::sc_mutex& lock = *push_locks_[queue];
+  lock.lock();
+  // The queue may have been reset while this thread waited for the lock.
+  if (chain.epoch == epoch_ && queues_[queue].ready) {
+    Queue& q = queues_[queue];
+    if (!q.ring->push(chain.head, written))
+      set_device_needs_reset(fmt::format("queue {}: bus error writing the used ring", queue));
+    else if (q.ring->needs_interrupt())
+      raise_interrupt(mmio::INTERRUPT_USED_BUFFER);
   }
-  if (q.ring->needs_interrupt()) raise_interrupt(mmio::INTERRUPT_USED_BUFFER);
+  lock.unlock();
 }
 
 bool VirtioMmio::gather(const DescriptorChain& chain, std::vector<uint8_t>& out) {

@@ -71,6 +71,9 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
     uint64_t desc = 0, driver = 0, device = 0;
     std::unique_ptr<SplitVirtqueueDevice> ring;
   };
+  // Several device threads may complete chains of one queue; a used-ring
+  // update spans bus waits, so they take turns (one lock per queue).
+  std::vector<std::unique_ptr<sc_core::sc_mutex>> push_locks_;
 
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   bool read_register(uint32_t offset, uint32_t& value);

@@ -210,8 +210,14 @@ void DecodeSession::handle_answers() {
   for (const auto& [sequence, ticket] : done) {
     const Pending p = pending_.at(ticket);
     pending_.erase(ticket);
-    const auto resp = decode_resource_queue_resp(ByteSpan(driver_.answer(ticket)->response));
-    const Result r = resp ? resp->result : Result::ErrInvalidCommand;
+    // An error answer may carry only the result (§Command Virtqueue: the rest is invalid).
+    const auto& bytes = driver_.answer(ticket)->response;
+    const Result r = result_of(bytes);
+    const auto resp = decode_resource_queue_resp(ByteSpan(bytes));
+    if (r == Result::Ok && !resp) {
+      report_.problems.push_back(fmt::format("QUEUE answer of {} bytes is too short", bytes.size()));
+      continue;
+    }
     if (p.queue == QueueType::Input) {
       input_busy_[p.resource] = false;
       if (r == Result::Ok) ++report_.inputs_consumed;

@@ -109,6 +109,7 @@ void VideoDevice::reset() {
   streams_.clear();
   std::fill(slot_stream_.begin(), slot_stream_.end(), 0);
   pending_events_.clear();
+  unanswered_.clear();
   features_ = 0;
 }
 
@@ -119,6 +120,11 @@ void VideoDevice::diagnose(const std::string& what) {
 // ---------------------------------------------------------------- answers
 
 void VideoDevice::answer(const HeldChain& chain, const std::vector<uint8_t>& response) {
+  if (unanswered_.erase(chain.head) == 0) {
+    // Answering twice would complete whatever command now uses the head.
+    diagnose(fmt::format("internal: commandq chain {} answered twice; second answer dropped", chain.head));
+    return;
+  }
   const uint32_t n = std::min<uint32_t>(static_cast<uint32_t>(response.size()), chain.response_capacity);
   transport_->dma_write(chain.response_addr, response.data(), n);
   transport_->complete(kCommandQueue, chain.head, n);
@@ -195,10 +201,12 @@ void VideoDevice::command_loop() {
 
 void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
   const HeldChain chain{c.head, c.first_writable_addr, c.first_writable_len};
+  unanswered_.insert(c.head);
   if (!c.has_writable || c.first_writable_len < kResultOnlyRespSize) {
     // Nowhere to put even a result code: return the chain untouched.
     diagnose(fmt::format("commandq chain {} has no device-writable descriptor of >= 4 bytes; dropped", c.head));
     ++stats_.errors_returned;
+    unanswered_.erase(c.head);
     transport_->complete(kCommandQueue, c.head, 0);
     return;
   }

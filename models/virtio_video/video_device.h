@@ -12,6 +12,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -143,6 +144,8 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   };
   std::deque<HeldEvent> pending_events_;
 
+  // Command chains popped and not yet answered: a chain is answered exactly once.
+  std::set<uint16_t> unanswered_;
   VideoDeviceStats stats_;
   std::vector<std::string> diagnostics_;
 };
