@@ -1,0 +1,162 @@
+// The vvsim command end to end: scenarios in, summary.json and frames out,
+// exit statuses and one-line errors; decoded frames through the whole
+// simulated path against the reference decoders.
+#define BOOST_TEST_MODULE vvsim_cli
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <sys/wait.h>
+
+#include "codec/checksum.h"
+
+namespace {
+
+const std::string kBin = std::string(VVSIM_BINARY_DIR) + "/bin/vvsim";
+const std::string kSrc = VVSIM_SOURCE_DIR;
+
+struct Result {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+std::string scratch(const std::string& name) { return std::string(VVSIM_BINARY_DIR) + "/cli_" + name; }
+
+Result run_vvsim(const std::string& args, const std::string& tag) {
+  const std::string out = scratch(tag + ".out"), err = scratch(tag + ".err");
+  const int raw = std::system((kBin + " " + args + " >" + out + " 2>" + err).c_str());
+  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
+}
+
+nlohmann::json summary(const std::string& dir) { return nlohmann::json::parse(slurp(dir + "/summary.json")); }
+
+std::string reference_md5(const std::string& fixture) {
+  std::ifstream f(kSrc + "/tests/codec/fixtures/reference.md5");
+  std::string name, md5, bytes;
+  while (f >> name >> md5 >> bytes)
+    if (name == fixture) return md5;
+  return "missing";
+}
+
+void check_dump_matches_reference(const std::string& fixture) {
+  const std::string dir = scratch("input_" + fixture), frames = dir + "/frames.yuv";
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/default.yaml --quiet --out " + dir + " --input " + kSrc +
+                           "/tests/codec/fixtures/" + fixture + " --dump-frames " + frames,
+                       "input_" + fixture);
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const std::string bytes = slurp(frames);
+  BOOST_CHECK_EQUAL(vvsim::codec::md5_hex(std::vector<uint8_t>(bytes.begin(), bytes.end())), reference_md5(fixture));
+  BOOST_CHECK_EQUAL(summary(dir)["streams"][0]["frames_md5"].get<std::string>(), reference_md5(fixture));
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(default_scenario_shows_two_resolution_changes) {
+  const std::string dir = scratch("default");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/default.yaml --out " + dir, "default");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto s = summary(dir);
+  BOOST_CHECK_EQUAL(s["outcome"], "completed");
+  const auto& stream = s["streams"][0];
+  BOOST_CHECK_EQUAL(stream["frames_out"], 60);
+  BOOST_CHECK_EQUAL(stream["units_in"], 60);
+  // 176x144 differs from the device's initial 320x240, then the change at frame 30.
+  BOOST_CHECK_EQUAL(stream["drc_events"], 2);
+  BOOST_CHECK_EQUAL(s["events"]["drc"], 2);
+  BOOST_CHECK(stream["drained"].get<bool>());
+  BOOST_CHECK(stream["destroyed"].get<bool>());
+  BOOST_CHECK(stream["problems"].empty());
+  BOOST_CHECK_GT(stream["latency_ns"]["p50"].get<double>(), 0.0);
+  BOOST_CHECK_LE(stream["latency_ns"]["p50"].get<double>(), stream["latency_ns"]["p99"].get<double>());
+  BOOST_CHECK_NE(r.out.find("summary.json"), std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(same_scenario_twice_gives_identical_summary) {
+  const auto a = run_vvsim("run " + kSrc + "/scenarios/four_streams_two_cores.yaml --quiet --out " + scratch("twice_a"), "twice_a");
+  const auto b = run_vvsim("run " + kSrc + "/scenarios/four_streams_two_cores.yaml --quiet --out " + scratch("twice_b"), "twice_b");
+  BOOST_REQUIRE_MESSAGE(a.status == 0 && b.status == 0, a.err + b.err);
+  BOOST_CHECK(slurp(scratch("twice_a") + "/summary.json") == slurp(scratch("twice_b") + "/summary.json"));
+  const auto s = summary(scratch("twice_a"));
+  for (const auto& stream : s["streams"]) {
+    BOOST_CHECK_EQUAL(stream["frames_out"], 30);
+    BOOST_CHECK(stream["drained"].get<bool>());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(vp8_input_through_full_path_matches_vpxdec) { check_dump_matches_reference("vp8_176x144.ivf"); }
+BOOST_AUTO_TEST_CASE(vp9_resolution_change_through_full_path_matches_vpxdec) { check_dump_matches_reference("vp9_drc.ivf"); }
+BOOST_AUTO_TEST_CASE(h264_b_frames_through_full_path_match_ffmpeg) {
+  check_dump_matches_reference("h264_x264_high_bframes.h264");
+}
+BOOST_AUTO_TEST_CASE(h264_resolution_change_through_full_path_matches_ffmpeg) {
+  check_dump_matches_reference("h264_drc.h264");
+}
+
+BOOST_AUTO_TEST_CASE(commandq_exhaustion_is_detected_as_deadlock) {
+  const std::string dir = scratch("exhaust");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/commandq_exhaustion.yaml --quiet --out " + dir, "exhaust");
+  BOOST_CHECK_EQUAL(r.status, 3);
+  BOOST_CHECK_NE(r.err.find("16/16 descriptors in use"), std::string::npos);
+  BOOST_CHECK_NE(r.err.find("waiting for a free commandq descriptor"), std::string::npos);
+  const auto s = summary(dir);
+  BOOST_CHECK_EQUAL(s["outcome"], "deadlock");
+  BOOST_CHECK_EQUAL(s["commandq"]["free_at_end"], 0);
+  BOOST_CHECK(s["commandq"]["driver_waiting_for_descriptor"].get<bool>());
+  // Each stream holds its pre-queued outputs: 2 streams x 4 commands = 16 descriptors.
+  for (const auto& stream : s["streams"]) {
+    BOOST_CHECK_EQUAL(stream["frames_out"], 0);
+    BOOST_CHECK_EQUAL(stream["queue_commands_unanswered"], 4);
+  }
+  // With a larger commandq the same scenario completes.
+  const auto ok = run_vvsim("run " + kSrc + "/scenarios/commandq_exhaustion.yaml --quiet --set device.commandq_size=64 --out " +
+                            scratch("exhaust64"),
+                        "exhaust64");
+  BOOST_CHECK_EQUAL(ok.status, 0);
+  BOOST_CHECK_EQUAL(summary(scratch("exhaust64"))["outcome"], "completed");
+}
+
+BOOST_AUTO_TEST_CASE(broken_scenario_gives_one_line_naming_file_line_and_key) {
+  const std::string path = scratch("broken.yaml");
+  std::ofstream(path) << "description: broken\nstreams:\n  - codec: vp8\n    input: {generate: {frames: 5}}\n"
+                         "    output_resourcez: 4\n";
+  const auto r = run_vvsim("run " + path + " --out " + scratch("broken"), "broken");
+  BOOST_CHECK_EQUAL(r.status, 1);
+  BOOST_CHECK_EQUAL(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+  BOOST_CHECK_NE(r.err.find("broken.yaml:5:"), std::string::npos);
+  BOOST_CHECK_NE(r.err.find("streams.0.output_resourcez"), std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(bad_flags_give_one_line_and_nonzero_exit) {
+  for (const std::string args : {"run " + kSrc + "/scenarios/default.yaml --bogus", std::string("run"),
+                                 std::string("run /no/such/file.yaml"), std::string("fly"),
+                                 "run " + kSrc + "/scenarios/default.yaml --set nonsense",
+                                 "run " + kSrc + "/scenarios/default.yaml --set streams.7.output_resources=2",
+                                 "run " + kSrc + "/scenarios/default.yaml --input /no/such.ivf"}) {
+    const auto r = run_vvsim(args, "badflag");
+    BOOST_CHECK_MESSAGE(r.status == 1, args << " -> " << r.status);
+    BOOST_CHECK_MESSAGE(std::count(r.err.begin(), r.err.end(), '\n') == 1, args << " -> " << r.err);
+    BOOST_CHECK_EQUAL(r.err.rfind("vvsim: ", 0), 0u);
+  }
+  const auto help = run_vvsim("run --help", "help");
+  BOOST_CHECK_EQUAL(help.status, 0);
+  BOOST_CHECK_NE(help.out.find("--dump-frames"), std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(input_that_is_not_a_bitstream_is_refused) {
+  const std::string path = scratch("garbage.bin");
+  std::ofstream(path) << "this is not video";
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/default.yaml --input " + path + " --out " + scratch("garbage"), "garbage");
+  BOOST_CHECK_EQUAL(r.status, 1);
+  BOOST_CHECK_NE(r.err.find("start code"), std::string::npos);
+}
