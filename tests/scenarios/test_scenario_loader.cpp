@@ -1,0 +1,99 @@
+// The scenario loader: every shipped scenario loads; errors name file, line
+// and key; --set overrides reach profile, device and stream values.
+#define BOOST_TEST_MODULE scenario_loader
+#include <boost/test/unit_test.hpp>
+
+#include <filesystem>
+
+#include "scenarios/runner.h"
+#include "scenarios/scenario.h"
+
+using namespace vvsim;
+using namespace vvsim::scenarios;
+
+namespace {
+
+const std::string kMinimal = "streams:\n  - codec: vp8\n    input: {generate: {frames: 5}}\n";
+
+std::string error_of(const std::string& yaml, const std::vector<std::string>& overrides = {}) {
+  try {
+    parse_scenario(yaml, "case.yaml", overrides);
+  } catch (const models::ProfileError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_shipped_scenario_loads) {
+  size_t n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::string(VVSIM_SOURCE_DIR) + "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const Scenario s = load_scenario(entry.path().string());
+    BOOST_CHECK_MESSAGE(!s.description.empty(), entry.path() << " has no description");
+    BOOST_CHECK(!s.streams.empty());
+    ++n;
+  }
+  BOOST_CHECK_GE(n, 5u);
+}
+
+BOOST_AUTO_TEST_CASE(defaults_and_values) {
+  const Scenario s = parse_scenario(kMinimal, "case.yaml");
+  BOOST_REQUIRE_EQUAL(s.streams.size(), 1u);
+  BOOST_CHECK((*s.streams[0].codec == codec::CodecId::VP8));
+  BOOST_CHECK_EQUAL(s.streams[0].name, "stream0");
+  BOOST_CHECK_EQUAL(s.streams[0].generate->frames, 5u);
+  BOOST_CHECK_EQUAL(s.streams[0].output_resources, 8u);
+  BOOST_CHECK_EQUAL(s.platform.engine.num_cores, models::PlatformProfile{}.engine.num_cores);
+}
+
+BOOST_AUTO_TEST_CASE(errors_name_file_line_and_key) {
+  const auto unknown = error_of(kMinimal + "    outputs: 3\n");
+  BOOST_CHECK_NE(unknown.find("case.yaml:4:"), std::string::npos);
+  BOOST_CHECK_NE(unknown.find("streams.0.outputs"), std::string::npos);
+  const auto range = error_of(kMinimal + "    output_resources: 0\n");
+  BOOST_CHECK_NE(range.find("streams.0.output_resources"), std::string::npos);
+  const auto codec = error_of("streams:\n  - codec: av1\n    input: {generate: {}}\n");
+  BOOST_CHECK_NE(codec.find("case.yaml:2:"), std::string::npos);
+  BOOST_CHECK_NE(codec.find("not one of vp8, vp9, h264"), std::string::npos);
+  const auto both = error_of("streams:\n  - codec: vp8\n    input: {file: x.ivf, generate: {}}\n");
+  BOOST_CHECK_NE(both.find("exactly one of 'file' and 'generate'"), std::string::npos);
+  BOOST_CHECK_NE(error_of("streams: []\n").find("at least one stream"), std::string::npos);
+  BOOST_CHECK_NE(error_of("streams: [1]\n").find("expected a map"), std::string::npos);
+  BOOST_CHECK_NE(error_of("streams:\n  - codec: vp8\n    input: {generate: {frames: 5, change_at: 9}}\n").find("change_at"),
+                 std::string::npos);
+  BOOST_CHECK_NE(error_of("device: {commandq_size: 48}\n" + kMinimal).find("power of two"), std::string::npos);
+  BOOST_CHECK_NE(error_of("streams: [\n").find("not valid YAML"), std::string::npos);
+  BOOST_CHECK_NE(error_of("platform: {engine: {num_cores: 0}}\n" + kMinimal).find("platform.engine.num_cores"),
+                 std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(overrides_reach_every_level) {
+  const Scenario s = parse_scenario(kMinimal, "case.yaml",
+                                    {"platform.engine.num_cores=3", "device.commandq_size=256",
+                                     "streams.0.input_resources=2", "output_buffers=5", "clock_mhz=800"});
+  BOOST_CHECK_EQUAL(s.platform.engine.num_cores, 3u);
+  BOOST_CHECK_EQUAL(s.platform.engine.clock_mhz, 800.0);
+  BOOST_CHECK_EQUAL(s.device.commandq_size, 256u);
+  BOOST_CHECK_EQUAL(s.streams[0].input_resources, 2u);
+  BOOST_CHECK_EQUAL(s.streams[0].output_resources, 5u);
+  // An override's bad value is named by the override.
+  const auto e = error_of(kMinimal, {"streams.0.output_resources=-1"});
+  BOOST_CHECK_NE(e.find("override 'streams.0.output_resources=-1'"), std::string::npos);
+  BOOST_CHECK_NE(error_of(kMinimal, {"streams.3.output_resources=2"}).find("has no element '3'"), std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(input_files_are_checked_when_prepared) {
+  const std::string dir = std::string(VVSIM_SOURCE_DIR) + "/tests/codec/fixtures";
+  const Scenario ok = parse_scenario("streams:\n  - input: {file: " + dir + "/vp9_176x144.ivf}\n", "case.yaml");
+  const auto prepared = prepare_streams(ok);
+  BOOST_CHECK((prepared[0].codec == codec::CodecId::VP9));
+  BOOST_CHECK_EQUAL(prepared[0].units.size(), 20u);
+  const Scenario wrong = parse_scenario("streams:\n  - codec: h264\n    input: {file: " + dir + "/vp9_176x144.ivf}\n", "case.yaml");
+  BOOST_CHECK_EXCEPTION(prepare_streams(wrong), models::ProfileError, [](const models::ProfileError& e) {
+    return std::string(e.what()).find("does not match") != std::string::npos;
+  });
+  const Scenario missing = parse_scenario("streams:\n  - input: {file: /no/such.ivf}\n", "case.yaml");
+  BOOST_CHECK_THROW(prepare_streams(missing), models::ProfileError);
+}
