@@ -121,6 +121,11 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
     s.platform = models::load_platform_profile(profile_file);
   }
   r.section("platform", [&](ProfileReader& p) { models::describe_platform(p, s.platform); });
+  {  // the profile's own device section first, then the scenario's
+    ProfileReader from_profile(s.platform.device);
+    read_device(from_profile, s.device);
+    from_profile.finish();
+  }
   r.section("device", [&](ProfileReader& d) { read_device(d, s.device); });
   r.field("seed", s.seed);
   r.field("time_limit_ms", s.time_limit_ms, Limits::between(1, 3'600'000));
