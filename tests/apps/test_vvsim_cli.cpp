@@ -160,3 +160,24 @@ BOOST_AUTO_TEST_CASE(input_that_is_not_a_bitstream_is_refused) {
   BOOST_CHECK_EQUAL(r.status, 1);
   BOOST_CHECK_NE(r.err.find("start code"), std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(every_shipped_scenario_runs_as_documented) {
+  for (const std::string name : {"default", "decode_vp9", "decode_h264", "four_streams_two_cores"}) {
+    const std::string dir = scratch("shipped_" + name);
+    const auto r = run_vvsim("run " + kSrc + "/scenarios/" + name + ".yaml --quiet --out " + dir, "shipped_" + name);
+    BOOST_CHECK_MESSAGE(r.status == 0, name << ": " << r.err);
+    const auto s = summary(dir);
+    for (const auto& stream : s["streams"]) {
+      // Every unit consumed and one frame per picture-carrying unit: VP8/VP9 one per unit,
+      // H.264 one per access unit (the frames the generator encoded).
+      BOOST_CHECK_EQUAL(stream["inputs_consumed"], stream["units_in"]);
+      BOOST_CHECK_GT(stream["frames_out"].get<int>(), 0);
+      BOOST_CHECK(stream["drained"].get<bool>());
+      BOOST_CHECK_MESSAGE(stream["problems"].empty(), name << ": " << stream["problems"].dump());
+    }
+  }
+  const auto decode_vp9 = summary(scratch("shipped_decode_vp9"));
+  BOOST_CHECK_EQUAL(decode_vp9["streams"][0]["frames_out"], 60);
+  const auto h264 = summary(scratch("shipped_decode_h264"));
+  BOOST_CHECK_EQUAL(h264["streams"][0]["frames_out"], 60);
+}
