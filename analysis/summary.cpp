@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "codec/checksum.h"
 
 namespace vvsim::analysis {
 
@@ -33,12 +32,6 @@ std::vector<double> frame_latencies_ns(const virtio_video::DecodeReport& report)
   return out;
 }
 
-std::string frames_md5(const virtio_video::DecodeReport& report) {
-  codec::Md5 md5;
-  for (const auto& f : report.frames) md5.update(f.i420.data(), f.i420.size());
-  return md5.hex();
-}
-
 namespace {
 
 ordered_json latency_json(const LatencyStats& s) {
@@ -59,7 +52,7 @@ ordered_json stream_json(const scenarios::StreamResult& s) {
       {"inputs_consumed", r.inputs_consumed},
       {"frames_out", r.frames.size()},
       {"frames_with_error_flag", flagged},
-      {"frames_md5", frames_md5(r)},
+      {"frames_xxh3", s.frames_checksum},
       {"drc_events", r.drc_events},
       {"error_events", r.error_events},
       {"outputs_canceled", r.outputs_canceled},
@@ -116,9 +109,9 @@ std::string human_summary(const scenarios::Scenario& scenario, const scenarios::
   if (!result.reason.empty()) out += "  " + result.reason + "\n";
   for (const auto& s : result.streams) {
     const auto l = latency_stats(frame_latencies_ns(s.report));
-    out += fmt::format("  {} ({}): {} units in, {} frames out, {} DRC, latency p50 {:.1f} us p99 {:.1f} us, md5 {}\n",
+    out += fmt::format("  {} ({}): {} units in, {} frames out, {} DRC, latency p50 {:.1f} us p99 {:.1f} us, xxh3 {}\n",
                        s.name, codec::fourcc_of(s.codec), s.units_in, s.report.frames.size(), s.report.drc_events,
-                       l.p50_ns / 1000, l.p99_ns / 1000, frames_md5(s.report));
+                       l.p50_ns / 1000, l.p99_ns / 1000, s.frames_checksum);
     for (const auto& p : s.report.problems) out += "    problem: " + p + "\n";
   }
   double busy = 0;

@@ -24,9 +24,6 @@ LatencyStats latency_stats(std::vector<double> samples_ns);
 // timestamp to the driver seeing the frame's output answer.
 std::vector<double> frame_latencies_ns(const virtio_video::DecodeReport& report);
 
-// MD5 of a stream's decoded frames in output order (as `md5sum` of --dump-frames).
-std::string frames_md5(const virtio_video::DecodeReport& report);
-
 nlohmann::ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
 std::string human_summary(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
 

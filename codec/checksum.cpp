@@ -1,6 +1,8 @@
 #include "codec/checksum.h"
 
 #include <boost/uuid/detail/md5.hpp>
+#include <fmt/format.h>
+#include <xxhash.h>
 
 #include <cstdio>
 
@@ -34,5 +36,19 @@ std::string md5_hex(const std::vector<uint8_t>& bytes) {
   m.update(bytes.data(), bytes.size());
   return m.hex();
 }
+
+struct FrameChecksum::State {
+  XXH3_state_t* xxh = XXH3_createState();
+};
+
+FrameChecksum::FrameChecksum() : state_(new State) { XXH3_64bits_reset(state_->xxh); }
+FrameChecksum::~FrameChecksum() {
+  XXH3_freeState(state_->xxh);
+  delete state_;
+}
+
+void FrameChecksum::update(const uint8_t* data, size_t size) { XXH3_64bits_update(state_->xxh, data, size); }
+
+std::string FrameChecksum::hex() const { return fmt::format("{:016x}", XXH3_64bits_digest(state_->xxh)); }
 
 }  // namespace vvsim::codec

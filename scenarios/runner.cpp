@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
+
+#include "codec/checksum.h"
 #include "codec/synthetic.h"
 #include "models/platform/video_platform.h"
 
@@ -109,10 +112,16 @@ std::string deadlock_reason(const RunResult& r) {
 
 }  // namespace
 
-RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams) {
+RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams, const RunOptions& options) {
   models::VideoPlatform platform("platform", scenario.platform, scenario.device);
   RunResult result;
   result.streams.resize(streams.size());
+  std::vector<std::unique_ptr<codec::FrameChecksum>> checksums;
+  std::ofstream dump;
+  if (!options.dump_frames.empty()) {
+    dump.open(options.dump_frames, std::ios::binary | std::ios::trunc);
+    if (!dump) throw std::runtime_error(fmt::format("cannot write {}", options.dump_frames));
+  }
   std::vector<std::unique_ptr<virtio_video::DecodeSession>> sessions;
   std::string init_error;
   bool initialised = false;
@@ -127,6 +136,13 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     config.output_resources = streams[i].spec.output_resources;
     config.input_buffer_size = streams[i].spec.input_buffer_kib * 1024;
     config.answer_timeout = sc_core::SC_ZERO_TIME;
+    checksums.push_back(std::make_unique<codec::FrameChecksum>());
+    codec::FrameChecksum* checksum = checksums.back().get();
+    std::ofstream* sink_file = i == 0 && dump.is_open() ? &dump : nullptr;
+    config.frame_sink = [checksum, sink_file](const virtio_video::DecodedFrame& f) {
+      checksum->update(f.i420.data(), f.i420.size());
+      if (sink_file) sink_file->write(reinterpret_cast<const char*>(f.i420.data()), std::streamsize(f.i420.size()));
+    };
     sessions.push_back(std::make_unique<virtio_video::DecodeSession>(platform.driver, std::move(config)));
   }
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
@@ -153,8 +169,10 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     auto& s = result.streams[i];
     s.units_fed = sessions[i]->units_fed();
     s.commands_pending = sessions[i]->queue_commands_pending();
+    s.frames_checksum = checksums[i]->hex();
     if (!s.finished) s.report = sessions[i]->progress();
   }
+  if (dump.is_open() && !dump.flush()) throw std::runtime_error(fmt::format("cannot write {}", options.dump_frames));
   const bool all_done = std::all_of(result.streams.begin(), result.streams.end(), [](auto& s) { return s.finished; });
   if (!initialised) {
     result.outcome = RunOutcome::DeviceFailure;

@@ -35,6 +35,7 @@ struct StreamResult {
   size_t units_fed = 0;
   size_t commands_pending = 0;  // queue commands without an answer at the end
   virtio_video::DecodeReport report;
+  std::string frames_checksum;  // XXH3-64 of the frames in output order (xxhsum -H3 of a dump)
   bool finished = false;
 };
 
@@ -59,6 +60,12 @@ struct RunResult {
   std::vector<std::string> diagnostics;  // transport and device diagnostics, in order
 };
 
-RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams);
+struct RunOptions {
+  std::string dump_frames;  // file for the first stream's frames as raw I420; empty: none
+};
+
+// Throws std::runtime_error when the dump file cannot be written.
+RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams,
+                       const RunOptions& options = {});
 
 }  // namespace vvsim::scenarios

@@ -41,24 +41,15 @@ void write_file(const std::filesystem::path& path, const std::string& text) {
   if (!f) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
 }
 
-void dump_frames(const std::string& path, const scenarios::RunResult& result) {
-  std::ofstream f(path, std::ios::binary);
-  if (!result.streams.empty())
-    for (const auto& frame : result.streams.front().report.frames)
-      f.write(reinterpret_cast<const char*>(frame.i420.data()), std::streamsize(frame.i420.size()));
-  if (!f) throw std::runtime_error(fmt::format("cannot write {}", path));
-}
-
 int run(const RunArgs& args) {
   auto scenario = scenarios::load_scenario(args.scenario, args.overrides);
   if (args.seed) scenario.seed = *args.seed;
   const auto streams = scenarios::prepare_streams(scenario, args.input);
   std::filesystem::create_directories(args.out);
-  const auto result = scenarios::run_scenario(scenario, streams);
+  const auto result = scenarios::run_scenario(scenario, streams, {args.dump_frames});
   const auto summary = analysis::summary_json(scenario, result);
   const auto summary_path = std::filesystem::path(args.out) / "summary.json";
   write_file(summary_path, summary.dump(2) + "\n");
-  if (!args.dump_frames.empty()) dump_frames(args.dump_frames, result);
   if (!args.quiet) {
     std::cout << analysis::human_summary(scenario, result);
     std::cout << "  summary: " << summary_path.string() << "\n";

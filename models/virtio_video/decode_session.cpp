@@ -188,17 +188,16 @@ void DecodeSession::take_output(const ResourceQueueResp& resp, uint32_t resource
     return;
   }
   DecodedFrame frame;
-  frame.width = picture.picture->width;
-  frame.height = picture.picture->height;
   const auto& p = *picture.picture;
-  frame.i420.reserve(p.y.size() + p.u.size() + p.v.size());
-  frame.i420.insert(frame.i420.end(), p.y.begin(), p.y.end());
-  frame.i420.insert(frame.i420.end(), p.u.begin(), p.u.end());
-  frame.i420.insert(frame.i420.end(), p.v.begin(), p.v.end());
-  frame.timestamp = resp.timestamp;
-  frame.error_flag = resp.flags & kDequeueFlagErr;
-  frame.answered = sc_core::sc_time_stamp();
-  report_.frames.push_back(std::move(frame));
+  frame.record = {p.width, p.height, resp.timestamp, (resp.flags & kDequeueFlagErr) != 0, sc_core::sc_time_stamp()};
+  if (config_.frame_sink) {
+    frame.i420.reserve(p.y.size() + p.u.size() + p.v.size());
+    frame.i420.insert(frame.i420.end(), p.y.begin(), p.y.end());
+    frame.i420.insert(frame.i420.end(), p.u.begin(), p.u.end());
+    frame.i420.insert(frame.i420.end(), p.v.begin(), p.v.end());
+    config_.frame_sink(frame);
+  }
+  report_.frames.push_back(frame.record);
 }
 
 void DecodeSession::handle_answers() {

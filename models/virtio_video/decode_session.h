@@ -9,6 +9,7 @@
 #include <systemc>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -19,6 +20,19 @@
 
 namespace vvsim::virtio_video {
 
+struct FrameRecord {
+  uint32_t width = 0, height = 0;
+  uint64_t timestamp = 0;
+  bool error_flag = false;    // VIRTIO_VIDEO_DEQUEUE_FLAG_ERR
+  sc_core::sc_time answered;  // when the driver saw its output answer
+};
+
+// A frame as the application reads it out of guest memory.
+struct DecodedFrame {
+  FrameRecord record;
+  std::vector<uint8_t> i420;  // visible picture, tightly packed
+};
+
 struct DecodeSessionConfig {
   codec::CodecId codec = codec::CodecId::VP8;
   std::vector<codec::BitstreamUnit> units;
@@ -26,22 +40,17 @@ struct DecodeSessionConfig {
   uint32_t output_resources = 8;  // raised to the device's minimum when it asks for more
   uint32_t input_buffer_size = 256 * 1024;
   std::string output_fourcc = "NV12";
+  // Receives every frame in output order; the report keeps only the records,
+  // so memory does not grow with stream length.
+  std::function<void(const DecodedFrame&)> frame_sink;
   bool drain_at_end = true;
   // Give up when the device answers nothing for this long; zero waits forever
   // (a whole-system deadlock then shows as simulation starvation).
   sc_core::sc_time answer_timeout = sc_core::sc_time(10, sc_core::SC_SEC);
 };
 
-struct DecodedFrame {
-  uint32_t width = 0, height = 0;
-  std::vector<uint8_t> i420;  // visible picture, tightly packed
-  uint64_t timestamp = 0;
-  bool error_flag = false;    // VIRTIO_VIDEO_DEQUEUE_FLAG_ERR
-  sc_core::sc_time answered;  // when the driver saw its output answer
-};
-
 struct DecodeReport {
-  std::vector<DecodedFrame> frames;  // in output order
+  std::vector<FrameRecord> frames;  // in output order
   uint32_t stream_id = 0;
   uint32_t drc_events = 0, error_events = 0;
   uint32_t inputs_consumed = 0, outputs_canceled = 0;

@@ -36,10 +36,10 @@ Run decode_fixture(const std::string& name, uint32_t output_resources = 8,
     config.codec = stream.codec;
     config.units = stream.units;
     config.output_resources = output_resources;
+    config.frame_sink = [&](const DecodedFrame& f) { run.i420.insert(run.i420.end(), f.i420.begin(), f.i420.end()); };
     run.report = DecodeSession(platform.driver, config).run();
   });
   sc_core::sc_start();
-  for (const auto& f : run.report.frames) run.i420.insert(run.i420.end(), f.i420.begin(), f.i420.end());
   return run;
 }
 
