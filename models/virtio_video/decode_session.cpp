@@ -175,13 +175,15 @@ bool DecodeSession::feed_inputs() {
 }
 
 void DecodeSession::take_output(const ResourceQueueResp& resp, uint32_t resource) {
-  std::vector<std::vector<uint8_t>> bytes;
+  auto& bytes = readback_;
+  bytes.resize(outputs_[resource].size());
   std::vector<codec::ConstByteSpan> spans;
-  for (const auto& b : outputs_[resource]) {
-    bytes.emplace_back(b.size);
-    driver_.cpu().read(b.addr, bytes.back().data(), b.size);
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const Buffer& b = outputs_[resource][i];
+    bytes[i].resize(b.size);
+    driver_.cpu().read(b.addr, bytes[i].data(), b.size);
+    spans.emplace_back(bytes[i].data(), b.size);
   }
-  for (const auto& b : bytes) spans.emplace_back(b.data(), b.size());
   auto picture = codec::read_picture(output_layout_, spans);
   if (!picture.picture) {
     report_.problems.push_back("output unreadable: " + picture.error);

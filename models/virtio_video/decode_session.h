@@ -105,6 +105,7 @@ class DecodeSession {
   size_t next_unit_ = 0;
   uint64_t drain_ticket_ = 0;
   bool drc_pending_ = false;
+  std::vector<std::vector<uint8_t>> readback_;  // output buffers copied out of guest memory, reused
 };
 
 }  // namespace vvsim::virtio_video

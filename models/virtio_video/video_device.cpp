@@ -808,9 +808,10 @@ bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
   const uint32_t slot = s.slot;
   Resource& r = s.output.resources[out_id];
   const auto& layout = s.output_layout;
-  std::vector<std::vector<uint8_t>> staging;
+  auto& staging = s.output_staging;
+  staging.resize(layout.buffer_sizes.size());
+  for (size_t i = 0; i < staging.size(); ++i) staging[i].resize(layout.buffer_sizes[i]);
   std::vector<codec::ByteSpan> spans;
-  for (uint32_t size : layout.buffer_sizes) staging.emplace_back(size, 0);
   for (auto& b : staging) spans.push_back({b.data(), b.size()});
   const auto status = codec::write_picture(picture, layout, spans);
   ResourceQueueResp resp;

@@ -62,6 +62,9 @@ struct VideoStream {
   ResourceQueue input, output;
   ParamsBitstreamFormat bitstream_format;
   codec::ImageLayout output_layout;
+  // Device-side image of an output buffer set, reused frame after frame (a
+  // fresh zeroed buffer per frame cost more host time than the conversion).
+  std::vector<std::vector<uint8_t>> output_staging;
   ParamsBitrate bitrate;
 
   std::unique_ptr<codec::Decoder> decoder;
