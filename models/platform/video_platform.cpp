@@ -32,6 +32,8 @@ VideoPlatform::VideoPlatform(sc_core::sc_module_name name, const PlatformProfile
       system("system", device, transport_profile(profile)),
       guest_memory(kDriverMemoryBase, profile.memory.size_bytes - kDriverMemoryBase),
       driver(system.cpu.port, profile.address_map.mmio_base, system.irq, guest_memory,
-             driver_profile(profile, device_profile)) {}
+             driver_profile(profile, device_profile)) {
+  device.use_encoders([](const codec::EncoderConfig& c) { return codec::make_encoder(c); });
+}
 
 }  // namespace vvsim::models

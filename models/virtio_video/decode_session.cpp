@@ -6,147 +6,54 @@
 
 namespace vvsim::virtio_video {
 
-namespace {
-constexpr uint32_t kPage = 4096;
-}  // namespace
-
 DecodeSession::DecodeSession(VideoDriver& driver, DecodeSessionConfig config)
-    : driver_(driver), config_(std::move(config)) {}
-
-Result DecodeSession::result_of(const std::vector<uint8_t>& response) {
-  const auto r = decode_result(ByteSpan(response));
-  return r ? *r : Result::ErrInvalidCommand;
-}
-
-bool DecodeSession::ok(Result r, const std::string& what) {
-  if (r == Result::Ok) return true;
-  report_.problems.push_back(fmt::format("{}: {}", what, result_name(r)));
-  return false;
-}
-
-std::optional<StreamParamValue> DecodeSession::get_param(ParamType type) {
-  const auto bytes = driver_.call(to_bytes(GetParamCmd{id_, static_cast<uint32_t>(type)}), kParamRespSize);
-  const auto resp = decode_param_resp(type, ByteSpan(bytes));
-  if (!resp || resp->result != Result::Ok) {
-    report_.problems.push_back(fmt::format("GET_PARAM {:#x} refused", uint32_t(type)));
-    return std::nullopt;
-  }
-  return resp->param;
-}
-
-Result DecodeSession::set_param(ParamType type, const StreamParamValue& value, StreamParamValue* actual) {
-  std::vector<uint8_t> cmd;
-  encode_set_param(cmd, id_, type, value);
-  const auto bytes = driver_.call(cmd, kParamRespSize);
-  const Result r = result_of(bytes);
-  if (r == Result::Ok && actual) {
-    if (auto resp = decode_param_resp(type, ByteSpan(bytes))) *actual = resp->param;
-  }
-  return r;
-}
-
-// Every parameter is read before it is changed, and the device's answer obeyed (§Parameters).
-bool DecodeSession::set_resources(QueueType queue, uint32_t wanted) {
-  const ParamType type = queue == QueueType::Input ? ParamType::InputResources : ParamType::OutputResources;
-  auto current = get_param(type);
-  if (!current) return false;
-  auto res = std::get<ParamsResources>(*current);
-  res.num_resources = std::clamp(wanted, res.min_resources, res.max_resources);
-  StreamParamValue actual = res;
-  if (!ok(set_param(type, res, &actual), "SET_PARAM resources")) return false;
-  const uint32_t n = std::get<ParamsResources>(actual).num_resources;
-  if (queue == QueueType::Input) {
-    inputs_.resize(n);
-    input_busy_.assign(n, false);
-  } else {
-    outputs_.resize(n);
-  }
-  return true;
-}
+    : StreamClient(driver), config_(std::move(config)) {}
 
 bool DecodeSession::setup() {
-  std::vector<uint8_t> create;
-  encode_cmd_header(create, CmdType::StreamCreate);
-  const auto resp = decode_stream_create_resp(ByteSpan(driver_.call(create, kStreamCreateRespSize)));
-  if (!resp || !ok(resp->result, "STREAM_CREATE")) return false;
-  id_ = report_.stream_id = resp->stream_id;
-
-  auto in_format = get_param(ParamType::DecoderInputFormat);
-  if (!in_format) return false;
-  auto bitstream = std::get<ParamsBitstreamFormat>(*in_format);
-  bitstream.fourcc = *fourcc_from_string(codec::fourcc_of(config_.codec));
-  bitstream.buffer_size = config_.input_buffer_size;
-  StreamParamValue actual = bitstream;
-  if (!ok(set_param(ParamType::DecoderInputFormat, bitstream, &actual), "SET_PARAM input format")) return false;
-  const auto& got = std::get<ParamsBitstreamFormat>(actual);
-  if (got.fourcc != bitstream.fourcc) {
-    report_.problems.push_back("device does not decode " + codec::fourcc_of(config_.codec));
-    return false;
-  }
-  config_.input_buffer_size = got.buffer_size;
-  return set_resources(QueueType::Input, config_.input_resources) && attach_inputs() &&
-         set_resources(QueueType::Output, config_.output_resources) && attach_outputs();
+  if (!create_stream()) return false;
+  report_.stream_id = id_;
+  const auto buffer_size =
+      set_bitstream_format(ParamType::DecoderInputFormat, config_.codec, config_.input_buffer_size);
+  if (!buffer_size) return false;
+  config_.input_buffer_size = *buffer_size;
+  const auto inputs = set_resource_count(QueueType::Input, config_.input_resources);
+  if (!inputs) return false;
+  inputs_.resize(*inputs);
+  input_busy_.assign(*inputs, false);
+  return attach_inputs() && attach_outputs();
 }
 
 bool DecodeSession::attach_inputs() {
   for (uint32_t r = 0; r < inputs_.size(); ++r) {
-    const auto addr = driver_.memory().allocate(config_.input_buffer_size, kPage);
-    if (!addr) return ok(Result::ErrOutOfMemory, "guest memory for input buffers");
-    inputs_[r] = {*addr, config_.input_buffer_size};
-    AttachBackingCmd cmd;
-    cmd.header = {id_, static_cast<uint32_t>(QueueType::Input), r};
-    cmd.resources.push_back(std::vector<SgEntry>{{*addr, config_.input_buffer_size}});
-    if (!ok(result_of(driver_.call(to_bytes(cmd), 4)), "ATTACH_BACKING input")) return false;
+    auto buffers = attach(QueueType::Input, r, {config_.input_buffer_size});
+    if (!buffers) return false;
+    inputs_[r] = buffers->front();
   }
   return true;
 }
 
+// Sizes, attaches and queues every output for the format the device reports now.
 bool DecodeSession::attach_outputs() {
-  auto format_param = get_param(ParamType::DecoderOutputFormat);
-  if (!format_param) return false;
-  const auto& f = std::get<ParamsImageFormat>(*format_param);
-  const auto image = codec::image_format_from_fourcc(fourcc_string(f.fourcc));
-  if (!image) return ok(Result::ErrInvalidArgument, "output format " + fourcc_string(f.fourcc));
-  std::vector<codec::PlaneFormatValues> planes;
-  for (uint32_t p = 0; p < codec::plane_count(*image); ++p)
-    planes.push_back({f.planes[p].buffer_size, f.planes[p].stride, f.planes[p].offset});
-  const auto layout = codec::layout_from_driver(*image, f.width, f.height,
-                                                codec::Rect{f.crop.left, f.crop.top, f.crop.width, f.crop.height}, planes);
-  if (!layout.layout) {
-    report_.problems.push_back("device output format unusable: " + layout.error);
-    return false;
-  }
-  output_layout_ = *layout.layout;
+  const auto outputs = set_resource_count(QueueType::Output, config_.output_resources);
+  if (!outputs) return false;
+  auto format = get_param(ParamType::DecoderOutputFormat);
+  if (!format) return false;
+  auto layout = layout_of(std::get<ParamsImageFormat>(*format));
+  if (!layout) return false;
+  output_layout_ = *layout;
+  outputs_.assign(*outputs, {});
   for (uint32_t r = 0; r < outputs_.size(); ++r) {
-    AttachBackingCmd cmd;
-    cmd.header = {id_, static_cast<uint32_t>(QueueType::Output), r};
-    outputs_[r].clear();
-    for (uint32_t size : output_layout_.buffer_sizes) {
-      const auto addr = driver_.memory().allocate(size, kPage);
-      if (!addr) return ok(Result::ErrOutOfMemory, "guest memory for output buffers");
-      outputs_[r].push_back({*addr, size});
-      cmd.resources.push_back(std::vector<SgEntry>{{*addr, size}});
-    }
-    if (!ok(result_of(driver_.call(to_bytes(cmd), 4)), "ATTACH_BACKING output")) return false;
+    auto buffers = attach(QueueType::Output, r, output_layout_.buffer_sizes);
+    if (!buffers) return false;
+    outputs_[r] = std::move(*buffers);
   }
-  for (uint32_t r = 0; r < outputs_.size(); ++r)
-    if (!queue_output(r)) return false;
+  for (uint32_t r = 0; r < outputs_.size(); ++r) pending_[queue_resource(QueueType::Output, r)] = {QueueType::Output, r};
   return true;
 }
 
 void DecodeSession::release_outputs() {
-  for (auto& resource : outputs_)
-    for (const auto& b : resource) driver_.memory().release(b.addr);
+  for (auto& resource : outputs_) release(resource);
   outputs_.clear();
-}
-
-bool DecodeSession::queue_output(uint32_t resource) {
-  ResourceQueueCmd cmd;
-  cmd.stream_id = id_;
-  cmd.queue_type = static_cast<uint32_t>(QueueType::Output);
-  cmd.resource_id = resource;
-  pending_[driver_.submit(to_bytes(cmd), kResourceQueueRespSize)] = {QueueType::Output, resource};
-  return true;
 }
 
 bool DecodeSession::feed_inputs() {
@@ -155,19 +62,13 @@ bool DecodeSession::feed_inputs() {
     if (input_busy_[r]) continue;
     const auto& unit = config_.units[next_unit_++];
     if (unit.data.size() > inputs_[r].size) {
-      report_.problems.push_back(fmt::format("unit {} of {} bytes exceeds the {}-byte input buffers; skipped",
+      problems_.push_back(fmt::format("unit {} of {} bytes exceeds the {}-byte input buffers; skipped",
                                              next_unit_ - 1, unit.data.size(), inputs_[r].size));
       continue;
     }
     driver_.cpu().write(inputs_[r].addr, unit.data.data(), unit.data.size());
-    ResourceQueueCmd cmd;
-    cmd.stream_id = id_;
-    cmd.queue_type = static_cast<uint32_t>(QueueType::Input);
-    cmd.resource_id = r;
-    cmd.timestamp = unit.timestamp;
-    cmd.data_sizes[0] = static_cast<uint32_t>(unit.data.size());
     report_.input_queued.emplace(unit.timestamp, sc_core::sc_time_stamp());
-    pending_[driver_.submit(to_bytes(cmd), kResourceQueueRespSize)] = {QueueType::Input, r};
+    pending_[queue_resource(QueueType::Input, r, unit.timestamp, {uint32_t(unit.data.size())})] = {QueueType::Input, r};
     input_busy_[r] = true;
     fed = true;
   }
@@ -179,14 +80,14 @@ void DecodeSession::take_output(const ResourceQueueResp& resp, uint32_t resource
   bytes.resize(outputs_[resource].size());
   std::vector<codec::ConstByteSpan> spans;
   for (size_t i = 0; i < bytes.size(); ++i) {
-    const Buffer& b = outputs_[resource][i];
+    const GuestBuffer& b = outputs_[resource][i];
     bytes[i].resize(b.size);
     driver_.cpu().read(b.addr, bytes[i].data(), b.size);
     spans.emplace_back(bytes[i].data(), b.size);
   }
   auto picture = codec::read_picture(output_layout_, spans);
   if (!picture.picture) {
-    report_.problems.push_back("output unreadable: " + picture.error);
+    problems_.push_back("output unreadable: " + picture.error);
     return;
   }
   DecodedFrame frame;
@@ -216,7 +117,7 @@ void DecodeSession::handle_answers() {
     const Result r = result_of(bytes);
     const auto resp = decode_resource_queue_resp(ByteSpan(bytes));
     if (r == Result::Ok && !resp) {
-      report_.problems.push_back(fmt::format("QUEUE answer of {} bytes is too short", bytes.size()));
+      problems_.push_back(fmt::format("QUEUE answer of {} bytes is too short", bytes.size()));
       continue;
     }
     if (p.queue == QueueType::Input) {
@@ -227,7 +128,7 @@ void DecodeSession::handle_answers() {
     }
     if (r == Result::Ok) {
       take_output(*resp, p.resource);
-      if (!drc_pending_) queue_output(p.resource);
+      if (!drc_pending_) pending_[queue_resource(QueueType::Output, p.resource)] = {QueueType::Output, p.resource};
     } else if (r == Result::ErrCanceled) {
       ++report_.outputs_canceled;
     } else if (!(drc_pending_ && r == Result::ErrInvalidOperation)) {
@@ -243,7 +144,7 @@ void DecodeSession::handle_events() {
       drc_pending_ = true;
     } else {
       ++report_.error_events;
-      report_.problems.push_back(fmt::format("device error event on stream {} (code {})", id_, e.event.detail));
+      problems_.push_back(fmt::format("device error event on stream {} (code {})", id_, e.event.detail));
     }
   }
 }
@@ -253,11 +154,11 @@ bool DecodeSession::finish_drc() {
     if (p.queue == QueueType::Output) return true;  // outputs of the old format still to come back
   drc_pending_ = false;
   release_outputs();
-  return set_resources(QueueType::Output, config_.output_resources) && attach_outputs();
+  return attach_outputs();
 }
 
 DecodeReport DecodeSession::run() {
-  if (!setup()) return report_;
+  if (!setup()) return progress();
   for (;;) {
     handle_answers();
     handle_events();
@@ -280,13 +181,13 @@ DecodeReport DecodeSession::run() {
     const sc_core::sc_time before = sc_core::sc_time_stamp();
     sc_core::wait(config_.answer_timeout, driver_.activity());
     if (sc_core::sc_time_stamp() - before >= config_.answer_timeout) {
-      report_.problems.push_back(fmt::format("no answer from the device for {}", config_.answer_timeout.to_string()));
+      problems_.push_back(fmt::format("no answer from the device for {}", config_.answer_timeout.to_string()));
       break;
     }
   }
-  report_.destroyed = ok(result_of(driver_.call(to_bytes(StreamCmd{CmdType::StreamDestroy, id_}), 4)), "DESTROY");
+  report_.destroyed = destroy_stream();
   handle_answers();
-  return report_;
+  return progress();
 }
 
 }  // namespace vvsim::virtio_video

@@ -16,7 +16,7 @@
 
 #include "codec/bitstream_reader.h"
 #include "codec/image_layout.h"
-#include "models/virtio_video/video_driver.h"
+#include "models/virtio_video/stream_client.h"
 
 namespace vvsim::virtio_video {
 
@@ -59,46 +59,38 @@ struct DecodeReport {
   std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: first unit of each timestamp
 };
 
-class DecodeSession {
+class DecodeSession : private StreamClient {
  public:
   DecodeSession(VideoDriver& driver, DecodeSessionConfig config);
   DecodeReport run();
   // While running: what has happened so far, and the queue commands not yet answered.
-  const DecodeReport& progress() const { return report_; }
+  DecodeReport progress() const {
+    DecodeReport r = report_;
+    r.problems = problems_;
+    return r;
+  }
   size_t queue_commands_pending() const { return pending_.size(); }
   size_t units_fed() const { return next_unit_; }
 
  private:
-  struct Buffer {
-    uint64_t addr = 0;
-    uint32_t size = 0;
-  };
   struct Pending {
     QueueType queue;
     uint32_t resource;
   };
   bool setup();
-  bool set_resources(QueueType queue, uint32_t wanted);
   bool attach_inputs();
   bool attach_outputs();
   void release_outputs();
-  bool queue_output(uint32_t resource);
   bool feed_inputs();
   void handle_answers();
   void handle_events();
   void take_output(const ResourceQueueResp& resp, uint32_t resource);
   bool finish_drc();
-  std::optional<StreamParamValue> get_param(ParamType type);
-  Result set_param(ParamType type, const StreamParamValue& value, StreamParamValue* actual);
-  Result result_of(const std::vector<uint8_t>& response);
-  bool ok(Result r, const std::string& what);
 
-  VideoDriver& driver_;
   DecodeSessionConfig config_;
   DecodeReport report_;
-  uint32_t id_ = 0;
-  std::vector<Buffer> inputs_;
-  std::vector<std::vector<Buffer>> outputs_;  // per resource, per buffer
+  std::vector<GuestBuffer> inputs_;
+  std::vector<std::vector<GuestBuffer>> outputs_;  // per resource, per buffer
   codec::ImageLayout output_layout_;
   std::vector<bool> input_busy_;
   std::map<uint64_t, Pending> pending_;  // queue tickets

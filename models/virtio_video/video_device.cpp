@@ -379,10 +379,12 @@ StreamParamValue VideoDevice::current_param(VideoStream& s, ParamType type) cons
 bool VideoDevice::param_changeable(VideoStream& s, ParamType type) const {
   switch (type) {
     case ParamType::InputResources:
-    case ParamType::DecoderInputFormat: return s.input.params_changeable;
+    case ParamType::DecoderInputFormat:
+    case ParamType::EncoderInputFormat: return s.input.params_changeable;
     case ParamType::OutputResources:
-    case ParamType::DecoderOutputFormat: return s.output.params_changeable;
-    default: return true;
+    case ParamType::DecoderOutputFormat:
+    case ParamType::EncoderOutputFormat: return s.output.params_changeable;
+    case ParamType::EncoderBitrate: return true;  // changes mid-stream (the review thread asks for it)
   }
 }
 
@@ -394,6 +396,21 @@ ParamsResources VideoDevice::clamp_resources(const ParamsResources& req, uint8_t
   if (req.mem_type == static_cast<uint8_t>(MemType::GuestPages) && pages_ok) r.mem_type = req.mem_type;
   if (req.mem_type == static_cast<uint8_t>(MemType::VirtioObject) && objects_ok) r.mem_type = req.mem_type;
   return r;
+}
+
+// The frame size an encoder stream takes: coded size rounded up to 16 within
+// the device's limits, the crop as given when it lies inside (else the whole
+// frame). Nearest supported value, never an error (§Format parameters).
+void VideoDevice::set_encoder_input_size(VideoStream& s, const ParamsImageFormat& req) {
+  const uint32_t w = std::clamp((req.width + 15) & ~15u, 16u, profile_.max_width);
+  const uint32_t h = std::clamp((req.height + 15) & ~15u, 16u, profile_.max_height);
+  codec::Rect crop{req.crop.left, req.crop.top, req.crop.width, req.crop.height};
+  const bool inside = crop.width >= 2 && crop.height >= 2 && crop.left % 2 == 0 && crop.top % 2 == 0 &&
+                      crop.left + crop.width <= w && crop.top + crop.height <= h;
+  if (!inside) crop = {0, 0, std::min(req.width ? req.width : w, w), std::min(req.height ? req.height : h, h)};
+  s.output_layout =
+      *codec::default_layout(s.output_layout.format, w, h, profile_.stride_alignment, crop).layout;
+  s.encoder.reset();
 }
 
 void VideoDevice::apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested) {
@@ -412,22 +429,27 @@ void VideoDevice::apply_param(VideoStream& s, ParamType type, const StreamParamV
       q.resize(wanted.num_resources);
       return;
     }
-    case ParamType::DecoderInputFormat: {
+    case ParamType::DecoderInputFormat:
+    case ParamType::EncoderOutputFormat: {
       const auto& req = std::get<ParamsBitstreamFormat>(requested);
       auto wanted = codec::codec_from_fourcc(fourcc_string(req.fourcc));
       if (wanted && std::find(profile_.codecs.begin(), profile_.codecs.end(), *wanted) != profile_.codecs.end()) {
         s.codec = *wanted;
         s.bitstream_format.fourcc = req.fourcc;
-        s.decoder.reset();  // a new codec starts a new decoder on the next input
+        s.decoder.reset();  // a new codec starts a new codec instance on the next input
+        s.encoder.reset();
       }
       s.bitstream_format.buffer_size =
           std::clamp(req.buffer_size, profile_.min_bitstream_buffer_size, profile_.max_bitstream_buffer_size);
       return;
     }
-    case ParamType::DecoderOutputFormat: {
-      // The coded size and crop follow the bitstream; the driver picks the
-      // fourcc (if offered) and may ask for larger strides.
+    case ParamType::DecoderOutputFormat:
+    case ParamType::EncoderInputFormat: {
+      // A decoder's coded size and crop follow the bitstream; an encoder takes
+      // the driver's size (nearest supported). The driver picks the fourcc (if
+      // offered) and may ask for larger strides.
       const auto& req = std::get<ParamsImageFormat>(requested);
+      if (type == ParamType::EncoderInputFormat) set_encoder_input_size(s, req);
       const std::string fourcc = fourcc_string(req.fourcc);
       const bool offered =
           std::find(profile_.image_formats.begin(), profile_.image_formats.end(), fourcc) !=
@@ -449,9 +471,6 @@ void VideoDevice::apply_param(VideoStream& s, ParamType type, const StreamParamV
       s.bitrate.bitrate = std::clamp(req.bitrate, s.bitrate.min_bitrate, s.bitrate.max_bitrate);
       return;
     }
-    case ParamType::EncoderInputFormat:
-    case ParamType::EncoderOutputFormat:
-      return;  // encoder streams are not modelled yet: the value stays as read
   }
 }
 
@@ -509,12 +528,12 @@ std::string VideoDevice::check_segments(const std::vector<SgEntry>& segments) co
 }
 
 uint32_t VideoDevice::buffers_of(const VideoStream& s, QueueType q) const {
-  return q == QueueType::Input ? 1 : codec::buffer_count(s.output_layout.format);
+  return q == image_queue() ? codec::buffer_count(s.output_layout.format) : 1;
 }
 
 std::vector<uint32_t> VideoDevice::buffer_needs(const VideoStream& s, QueueType q) const {
-  if (q == QueueType::Input) return {1};  // any non-empty bitstream buffer; data_sizes is checked at QUEUE
-  return s.output_layout.buffer_sizes;
+  if (q == image_queue()) return s.output_layout.buffer_sizes;
+  return {1};  // any non-empty bitstream buffer: data sizes are checked when used
 }
 
 void VideoDevice::on_attach_backing(ByteSpan bytes, const HeldChain& chain) {
@@ -601,16 +620,16 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
     return refuse(Result::ErrInvalidOperation, fmt::format("stream {} resource {} is already queued", s.id,
                                                            cmd.resource_id));
   }
-  if (*qt == QueueType::Input && cmd.data_sizes[0] > total_length(r.buffers[0])) {
+  if (*qt != image_queue() && *qt == QueueType::Input && cmd.data_sizes[0] > total_length(r.buffers[0])) {
     return refuse(Result::ErrInvalidArgument, fmt::format("data_sizes[0] {} exceeds the {}-byte backing",
                                                           cmd.data_sizes[0], total_length(r.buffers[0])));
   }
-  if (*qt == QueueType::Output) {
-    const auto needs = buffer_needs(s, QueueType::Output);
+  if (*qt == image_queue()) {
+    const auto needs = buffer_needs(s, *qt);
     for (size_t i = 0; i < needs.size(); ++i) {
       if (i >= r.buffers.size() || total_length(r.buffers[i]) < needs[i]) {
         return refuse(Result::ErrInvalidArgument,
-                      fmt::format("output resource {} buffer {} is smaller than the current format needs ({})",
+                      fmt::format("resource {} buffer {} is smaller than the current image format needs ({})",
                                   cmd.resource_id, i, needs[i]));
       }
     }
@@ -689,6 +708,8 @@ void VideoDevice::stream_worker(uint32_t slot) {
     }
     if (s->work.front().is_drain) {
       run_drain(slot, *s);
+    } else if (is_encoder()) {
+      encode_unit(slot, *s);
     } else {
       decode_unit(slot, *s);
     }
@@ -740,6 +761,21 @@ bool VideoDevice::decode_unit(uint32_t slot, VideoStream& s) {
 bool VideoDevice::run_drain(uint32_t slot, VideoStream& s) {
   const uint32_t id = s.id;
   const uint64_t gen = s.generation;
+  if (is_encoder()) {
+    std::vector<codec::EncodedUnit> units;
+    if (s.encoder) {
+      codec::Encoder* encoder = s.encoder.get();
+      auto job = engine_.run(
+          models::JobKind::Encode, s.codec,
+          [&] {
+            units = encoder->flush().units;
+            return units.empty() ? codec::UnitWork{} : units.front().work;
+          },
+          s.owner_name);
+      if (job.cancelled || !still_current(slot, id, gen)) return false;
+    }
+    if (!deliver_units(slot, id, gen, units)) return false;
+  }
   codec::DecodeResult result;
   if (s.decoder) {
     codec::Decoder* decoder = s.decoder.get();
@@ -763,15 +799,18 @@ bool VideoDevice::run_drain(uint32_t slot, VideoStream& s) {
 
 // Sends the pictures of one decode result to output resources, in order,
 // starting with a DRC if the format changed. Waits for outputs as needed.
+bool VideoDevice::wait_for_output(uint32_t slot, uint32_t id, uint64_t gen) {
+  for (;;) {
+    if (!still_current(slot, id, gen)) return false;
+    if (!stream_in_slot(slot)->ready_outputs.empty()) return true;
+    sc_core::wait(*slot_wake_[slot]);
+  }
+}
+
 bool VideoDevice::deliver(uint32_t slot, uint32_t id, uint64_t gen, codec::DecodeResult& result) {
   if (result.new_format) start_drc(*stream_in_slot(slot), *result.new_format);
   for (const auto& picture : result.pictures) {
-    for (;;) {
-      if (!still_current(slot, id, gen)) return false;
-      VideoStream* s = stream_in_slot(slot);
-      if (!s->ready_outputs.empty()) break;
-      sc_core::wait(*slot_wake_[slot]);
-    }
+    if (!wait_for_output(slot, id, gen)) return false;
     if (!fill_output(*stream_in_slot(slot), picture)) return false;
     if (!still_current(slot, id, gen)) return false;
   }
@@ -829,10 +868,119 @@ bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
       resp.data_sizes[i] = static_cast<uint32_t>(staging[i].size());
     }
   }
+  return_output(s, r, resp);
+  return true;
+}
+
+// Answers the output at the front of the ready list with `resp`.
+void VideoDevice::return_output(VideoStream& s, Resource& r, const ResourceQueueResp& resp) {
   s.ready_outputs.pop_front();
   r.queued = false;
   answer_queue(r.chain, resp);
   ++stats_.outputs_filled;
+}
+
+// ---------------------------------------------------------------- encoding
+
+bool VideoDevice::ensure_encoder(VideoStream& s) {
+  if (s.encoder) return true;
+  if (!encoders_) return false;
+  codec::EncoderConfig config;
+  config.codec = s.codec;
+  config.width = s.output_layout.crop.width;
+  config.height = s.output_layout.crop.height;
+  config.bitrate_bps = s.bitrate.bitrate;
+  s.encoder = encoders_(config);
+  s.encoder_bitrate = s.bitrate.bitrate;
+  return s.encoder != nullptr;
+}
+
+// Encodes the frame at the front of the work list: reads the image out of
+// guest memory, runs the encoder on a core, answers the input, then hands
+// each produced unit (one frame, or one NAL for H.264) to an output resource.
+bool VideoDevice::encode_unit(uint32_t slot, VideoStream& s) {
+  const uint32_t id = s.id;
+  const uint64_t gen = s.generation;
+  const uint32_t input_id = s.work.front().resource_id;
+  Resource& in = s.input.resources[input_id];
+  std::vector<std::vector<uint8_t>> images(in.buffers.size());
+  std::vector<codec::ConstByteSpan> spans;
+  for (size_t i = 0; i < in.buffers.size(); ++i) {
+    read_backing(in.buffers[i], images[i], s.output_layout.buffer_sizes.at(i));
+    if (!still_current(slot, id, gen)) return false;
+    spans.emplace_back(images[i].data(), images[i].size());
+  }
+  auto picture = codec::read_picture(s.output_layout, spans);
+  if (picture.picture) picture.picture->timestamp = in.cmd.timestamp;
+  const bool force_key = in.cmd.flags & kEnqueueFlagForceKeyFrame;
+  std::vector<codec::EncodedUnit> units;
+  codec::EncodeResult encoded;
+  if (!picture.picture || !ensure_encoder(s)) {
+    encoded.status = codec::UnitStatus::Unsupported;
+    encoded.message = picture.picture ? "no encoder for this stream's settings" : picture.error;
+  } else {
+    if (s.encoder_bitrate != s.bitrate.bitrate) {  // SET_PARAM(BITRATE) while streaming
+      s.encoder->set_bitrate(s.bitrate.bitrate);
+      s.encoder_bitrate = s.bitrate.bitrate;
+    }
+    codec::Encoder* encoder = s.encoder.get();
+    const codec::Picture& frame = *picture.picture;
+    auto job = engine_.run(
+        models::JobKind::Encode, s.codec,
+        [&] {
+          encoded = encoder->encode(frame, force_key);
+          return encoded.units.empty() ? codec::UnitWork{} : encoded.units.front().work;
+        },
+        s.owner_name);
+    if (job.cancelled || !still_current(slot, id, gen)) return false;
+  }
+  s.work.pop_front();
+  in.queued = false;
+  ResourceQueueResp resp;
+  resp.timestamp = in.cmd.timestamp;
+  answer_queue(in.chain, resp);
+  ++stats_.inputs_consumed;
+  if (encoded.status != codec::UnitStatus::Ok) {
+    diagnose(fmt::format("stream {}: unrecoverable encode failure: {}", id, encoded.message));
+    close_stream(id);
+    send_event(Event{EventType::Error, id, 1});
+    return false;
+  }
+  return deliver_units(slot, id, gen, encoded.units);
+}
+
+bool VideoDevice::deliver_units(uint32_t slot, uint32_t id, uint64_t gen, std::vector<codec::EncodedUnit>& units) {
+  for (const auto& unit : units) {
+    if (!wait_for_output(slot, id, gen)) return false;
+    if (!fill_bitstream_output(*stream_in_slot(slot), unit)) return false;
+  }
+  return true;
+}
+
+bool VideoDevice::fill_bitstream_output(VideoStream& s, const codec::EncodedUnit& unit) {
+  const uint32_t out_id = s.ready_outputs.front();
+  const uint64_t gen = s.generation;
+  const uint32_t id = s.id, slot = s.slot;
+  Resource& r = s.output.resources[out_id];
+  ResourceQueueResp resp;
+  resp.timestamp = unit.timestamp;
+  switch (unit.frame_type) {
+    case codec::FrameType::Key: resp.flags = kDequeueFlagKeyFrame; break;
+    case codec::FrameType::Inter: resp.flags = kDequeueFlagPFrame; break;
+    case codec::FrameType::BiPredicted: resp.flags = kDequeueFlagBFrame; break;
+    case codec::FrameType::Unknown: break;
+  }
+  if (unit.data.size() > total_length(r.buffers[0])) {
+    // Never written past the buffer: the unit is reported, flagged, not dropped silently.
+    diagnose(fmt::format("stream {}: encoded unit of {} bytes does not fit output {} ({} bytes)", id,
+                         unit.data.size(), out_id, total_length(r.buffers[0])));
+    resp.flags |= kDequeueFlagErr;
+  } else {
+    write_backing(r.buffers[0], unit.data);
+    if (!still_current(slot, id, gen)) return false;
+    resp.data_sizes[0] = static_cast<uint32_t>(unit.data.size());
+  }
+  return_output(s, r, resp);
   return true;
 }
 

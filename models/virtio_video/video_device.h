@@ -30,6 +30,7 @@
 namespace vvsim::virtio_video {
 
 using DecoderFactory = std::function<std::unique_ptr<codec::Decoder>(codec::CodecId)>;
+using EncoderFactory = std::function<std::unique_ptr<codec::Encoder>(const codec::EncoderConfig&)>;
 
 struct VideoDeviceStats {
   uint64_t commands = 0;
@@ -48,6 +49,9 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
  public:
   VideoDevice(sc_core::sc_module_name name, const VideoDeviceProfile& profile, models::CodecEngine& engine,
               DecoderFactory decoders, const VirtioObjectRegistry* objects = nullptr);
+
+  // The encoders an encoder device (role Encoder) uses; before simulation starts.
+  void use_encoders(EncoderFactory encoders) { encoders_ = std::move(encoders); }
 
   // Connects the transport (before simulation starts).
   void bind_transport(DeviceTransport& transport) { transport_ = &transport; }
@@ -105,6 +109,7 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   bool param_changeable(VideoStream& s, ParamType type) const;
   void apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested);
   ParamsResources clamp_resources(const ParamsResources& requested, uint8_t current_mem) const;
+  void set_encoder_input_size(VideoStream& s, const ParamsImageFormat& requested);
 
   // ---- backing memory ----
   std::string check_segments(const std::vector<SgEntry>& segments) const;
@@ -118,15 +123,26 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   VideoStream* stream_in_slot(uint32_t slot);
   bool still_current(uint32_t slot, uint32_t id, uint64_t generation);
   bool decode_unit(uint32_t slot, VideoStream& s);
+  bool encode_unit(uint32_t slot, VideoStream& s);
+  bool ensure_encoder(VideoStream& s);
+  bool deliver_units(uint32_t slot, uint32_t id, uint64_t gen, std::vector<codec::EncodedUnit>& units);
+  bool fill_bitstream_output(VideoStream& s, const codec::EncodedUnit& unit);
+  bool is_encoder() const { return profile_.role == DeviceRole::Encoder; }
+  // The queue that carries images: OUTPUT for a decoder, INPUT for an encoder.
+  QueueType image_queue() const { return is_encoder() ? QueueType::Input : QueueType::Output; }
   bool run_drain(uint32_t slot, VideoStream& s);
   bool deliver(uint32_t slot, uint32_t id, uint64_t gen, codec::DecodeResult& result);
+  // Waits until the stream has a queued output; false when the stream went away.
+  bool wait_for_output(uint32_t slot, uint32_t id, uint64_t gen);
   bool start_drc(VideoStream& s, const codec::StreamFormat& format);
   bool fill_output(VideoStream& s, const codec::Picture& picture);
+  void return_output(VideoStream& s, Resource& r, const ResourceQueueResp& resp);
   void send_event(const Event& event);
 
   VideoDeviceProfile profile_;
   models::CodecEngine& engine_;
   DecoderFactory decoders_;
+  EncoderFactory encoders_;
   const VirtioObjectRegistry* objects_;
   DeviceTransport* transport_ = nullptr;
   std::unique_ptr<MmioDeviceTransport> mmio_transport_;

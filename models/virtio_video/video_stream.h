@@ -61,6 +61,8 @@ struct VideoStream {
 
   ResourceQueue input, output;
   ParamsBitstreamFormat bitstream_format;
+  // The layout of the image queue: decoded frames (decoder OUTPUT) or frames
+  // to encode (encoder INPUT).
   codec::ImageLayout output_layout;
   // Device-side image of an output buffer set, reused frame after frame (a
   // fresh zeroed buffer per frame cost more host time than the conversion).
@@ -68,6 +70,8 @@ struct VideoStream {
   ParamsBitrate bitrate;
 
   std::unique_ptr<codec::Decoder> decoder;
+  std::unique_ptr<codec::Encoder> encoder;
+  uint32_t encoder_bitrate = 0;  // the bitrate the encoder was last told
   std::deque<InputWork> work;          // front is being processed
   std::deque<uint32_t> ready_outputs;  // queued output resource IDs, in queue order
   bool drain_pending = false;

@@ -1,0 +1,49 @@
+// What every guest application stream does over the v6 driver, whatever it
+// decodes or encodes: create the stream, read parameters before changing them
+// and obey the device's answer, allocate and attach guest buffers, queue
+// resources, destroy. Problems (refusals) are collected for the report.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/image_layout.h"
+#include "models/virtio_video/video_driver.h"
+
+namespace vvsim::virtio_video {
+
+struct GuestBuffer {
+  uint64_t addr = 0;
+  uint32_t size = 0;
+};
+
+class StreamClient {
+ protected:
+  explicit StreamClient(VideoDriver& driver) : driver_(driver) {}
+
+  bool create_stream();
+  Result result_of(const std::vector<uint8_t>& response);
+  // True for OK; otherwise records "what: RESULT" as a problem.
+  bool ok(Result r, const std::string& what);
+  std::optional<StreamParamValue> get_param(ParamType type);
+  Result set_param(ParamType type, const StreamParamValue& value, StreamParamValue* actual);
+  // GET then SET of a queue's resource count; the count the device granted, or nothing.
+  std::optional<uint32_t> set_resource_count(QueueType queue, uint32_t wanted);
+  // Sets the bitstream format (codec fourcc, buffer size) of `type`; the granted buffer size.
+  std::optional<uint32_t> set_bitstream_format(ParamType type, codec::CodecId codec, uint32_t buffer_size);
+  // The layout an image format parameter describes.
+  std::optional<codec::ImageLayout> layout_of(const ParamsImageFormat& format);
+  // Allocates page-aligned guest buffers of `sizes` and attaches them to a resource.
+  std::optional<std::vector<GuestBuffer>> attach(QueueType queue, uint32_t resource, const std::vector<uint32_t>& sizes);
+  void release(std::vector<GuestBuffer>& buffers);
+  uint64_t queue_resource(QueueType queue, uint32_t resource, uint64_t timestamp = 0,
+                          const std::vector<uint32_t>& data_sizes = {}, uint32_t flags = 0);
+  bool destroy_stream();
+
+  VideoDriver& driver_;
+  uint32_t id_ = 0;
+  std::vector<std::string> problems_;
+};
+
+}  // namespace vvsim::virtio_video
