@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "codec/decoder_support.h"
+
 #include <cstring>
 
 namespace vvsim::codec {
@@ -11,11 +13,6 @@ namespace {
 constexpr uint8_t kStartCode[4] = {0, 0, 0, 1};
 // openh264 holds at most this many pictures for reordering (max_dec_frame_buffering 16).
 constexpr int kMaxFlushRounds = 17;
-
-void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst) {
-  dst.resize(size_t(width) * height);
-  for (uint32_t row = 0; row < height; ++row) std::memcpy(dst.data() + size_t(row) * width, src + size_t(row) * stride, width);
-}
 
 }  // namespace
 
@@ -54,18 +51,9 @@ void H264Decoder::reset() {
 }
 
 DecodeResult H264Decoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
+  if (auto refused = refuse_unit(decoder_ != nullptr, "openh264", size)) return *refused;
   DecodeResult result;
   result.work.bitstream_bytes = static_cast<uint32_t>(size);
-  if (!decoder_) {
-    result.status = UnitStatus::Unsupported;
-    result.message = "openh264 decoder could not be initialised";
-    return result;
-  }
-  if (size == 0 || size > kMaxUnitBytes) {
-    result.status = UnitStatus::Corrupt;
-    result.message = fmt::format("unit of {} bytes (must be 1..{})", size, kMaxUnitBytes);
-    return result;
-  }
   const auto nal = parse_nal(data, size);
   if (!nal) {
     result.status = UnitStatus::Corrupt;

@@ -1,6 +1,8 @@
 #include "codec/vpx_decoder.h"
 
 #include <fmt/format.h>
+
+#include "codec/decoder_support.h"
 #include <vpx/vp8dx.h>
 
 #include <cstring>
@@ -13,11 +15,6 @@ namespace vvsim::codec {
 namespace {
 
 uint32_t align16(uint32_t v) { return (v + 15) & ~15u; }
-
-void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst) {
-  dst.resize(size_t(width) * height);
-  for (uint32_t row = 0; row < height; ++row) std::memcpy(dst.data() + size_t(row) * width, src + size_t(row) * stride, width);
-}
 
 }  // namespace
 
@@ -43,18 +40,9 @@ void VpxDecoder::reset() {
 }
 
 DecodeResult VpxDecoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
+  if (auto refused = refuse_unit(open_, "libvpx", size)) return *refused;
   DecodeResult result;
   result.work.bitstream_bytes = static_cast<uint32_t>(size);
-  if (!open_) {
-    result.status = UnitStatus::Unsupported;
-    result.message = "libvpx decoder could not be initialised";
-    return result;
-  }
-  if (size == 0 || size > kMaxUnitBytes) {
-    result.status = UnitStatus::Corrupt;
-    result.message = fmt::format("unit of {} bytes (must be 1..{})", size, kMaxUnitBytes);
-    return result;
-  }
   const auto header = codec_ == CodecId::VP8 ? parse_vp8_header(data, size) : parse_vp9_header(data, size);
   if (!header) {
     result.status = UnitStatus::Corrupt;

@@ -47,7 +47,7 @@ bool DecodeSession::attach_outputs() {
     if (!buffers) return false;
     outputs_[r] = std::move(*buffers);
   }
-  for (uint32_t r = 0; r < outputs_.size(); ++r) pending_[queue_resource(QueueType::Output, r)] = {QueueType::Output, r};
+  for (uint32_t r = 0; r < outputs_.size(); ++r) track(queue_resource(QueueType::Output, r), QueueType::Output, r);
   return true;
 }
 
@@ -68,7 +68,7 @@ bool DecodeSession::feed_inputs() {
     }
     driver_.cpu().write(inputs_[r].addr, unit.data.data(), unit.data.size());
     report_.input_queued.emplace(unit.timestamp, sc_core::sc_time_stamp());
-    pending_[queue_resource(QueueType::Input, r, unit.timestamp, {uint32_t(unit.data.size())})] = {QueueType::Input, r};
+    track(queue_resource(QueueType::Input, r, unit.timestamp, {uint32_t(unit.data.size())}), QueueType::Input, r);
     input_busy_[r] = true;
     fed = true;
   }
@@ -104,35 +104,21 @@ void DecodeSession::take_output(const ResourceQueueResp& resp, uint32_t resource
 }
 
 void DecodeSession::handle_answers() {
-  // In the order the device answered (the used ring's order), not the order sent.
-  std::vector<std::pair<uint64_t, uint64_t>> done;  // sequence, ticket
-  for (const auto& [ticket, p] : pending_)
-    if (const auto* a = driver_.answer(ticket)) done.push_back({a->sequence, ticket});
-  std::sort(done.begin(), done.end());
-  for (const auto& [sequence, ticket] : done) {
-    const Pending p = pending_.at(ticket);
-    pending_.erase(ticket);
-    // An error answer may carry only the result (§Command Virtqueue: the rest is invalid).
-    const auto& bytes = driver_.answer(ticket)->response;
-    const Result r = result_of(bytes);
-    const auto resp = decode_resource_queue_resp(ByteSpan(bytes));
-    if (r == Result::Ok && !resp) {
-      problems_.push_back(fmt::format("QUEUE answer of {} bytes is too short", bytes.size()));
+  for (const auto& a : take_answered()) {
+    const uint32_t resource = a.pending.resource;
+    if (a.pending.queue == QueueType::Input) {
+      input_busy_[resource] = false;
+      if (a.result == Result::Ok) ++report_.inputs_consumed;
+      else if (a.result != Result::ErrCanceled) ok(a.result, fmt::format("input {} QUEUE", resource));
       continue;
     }
-    if (p.queue == QueueType::Input) {
-      input_busy_[p.resource] = false;
-      if (r == Result::Ok) ++report_.inputs_consumed;
-      else if (r != Result::ErrCanceled) ok(r, fmt::format("input {} QUEUE", p.resource));
-      continue;
-    }
-    if (r == Result::Ok) {
-      take_output(*resp, p.resource);
-      if (!drc_pending_) pending_[queue_resource(QueueType::Output, p.resource)] = {QueueType::Output, p.resource};
-    } else if (r == Result::ErrCanceled) {
+    if (a.result == Result::Ok) {
+      take_output(*a.response, resource);
+      if (!drc_pending_) track(queue_resource(QueueType::Output, resource), QueueType::Output, resource);
+    } else if (a.result == Result::ErrCanceled) {
       ++report_.outputs_canceled;
-    } else if (!(drc_pending_ && r == Result::ErrInvalidOperation)) {
-      ok(r, fmt::format("output {} QUEUE", p.resource));
+    } else if (!(drc_pending_ && a.result == Result::ErrInvalidOperation)) {
+      ok(a.result, fmt::format("output {} QUEUE", resource));
     }
   }
 }
@@ -150,8 +136,7 @@ void DecodeSession::handle_events() {
 }
 
 bool DecodeSession::finish_drc() {
-  for (const auto& [ticket, p] : pending_)
-    if (p.queue == QueueType::Output) return true;  // outputs of the old format still to come back
+  if (queue_pending(QueueType::Output)) return true;  // outputs of the old format still to come back
   drc_pending_ = false;
   release_outputs();
   return attach_outputs();

@@ -73,10 +73,6 @@ class DecodeSession : private StreamClient {
   size_t units_fed() const { return next_unit_; }
 
  private:
-  struct Pending {
-    QueueType queue;
-    uint32_t resource;
-  };
   bool setup();
   bool attach_inputs();
   bool attach_outputs();
@@ -93,7 +89,6 @@ class DecodeSession : private StreamClient {
   std::vector<std::vector<GuestBuffer>> outputs_;  // per resource, per buffer
   codec::ImageLayout output_layout_;
   std::vector<bool> input_busy_;
-  std::map<uint64_t, Pending> pending_;  // queue tickets
   size_t next_unit_ = 0;
   uint64_t drain_ticket_ = 0;
   bool drc_pending_ = false;

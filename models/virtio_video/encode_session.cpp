@@ -45,7 +45,7 @@ bool EncodeSession::setup() {
     auto b = attach(QueueType::Output, r, {*out_size});
     if (!b) return false;
     outputs_.push_back(std::move(*b));
-    pending_[queue_resource(QueueType::Output, r)] = {QueueType::Output, r};
+    track(queue_resource(QueueType::Output, r), QueueType::Output, r);
   }
   return true;
 }
@@ -81,42 +81,34 @@ void EncodeSession::feed_frames() {
       sizes.push_back(uint32_t(staging[i].size()));
     }
     const uint32_t flags = config_.force_key_frames.count(index) ? kEnqueueFlagForceKeyFrame : 0;
-    pending_[queue_resource(QueueType::Input, r, index, sizes, flags)] = {QueueType::Input, r};
+    track(queue_resource(QueueType::Input, r, index, sizes, flags), QueueType::Input, r);
     input_busy_[r] = true;
     ++report_.frames_queued;
   }
 }
 
 void EncodeSession::handle_answers() {
-  std::vector<std::pair<uint64_t, uint64_t>> done;  // used-ring order, ticket
-  for (const auto& [ticket, p] : pending_)
-    if (const auto* a = driver_.answer(ticket)) done.push_back({a->sequence, ticket});
-  std::sort(done.begin(), done.end());
-  for (const auto& [sequence, ticket] : done) {
-    const Pending p = pending_.at(ticket);
-    pending_.erase(ticket);
-    const auto& bytes = driver_.answer(ticket)->response;
-    const Result r = result_of(bytes);
-    const auto resp = decode_resource_queue_resp(ByteSpan(bytes));
-    if (p.queue == QueueType::Input) {
-      input_busy_[p.resource] = false;
-      if (r == Result::Ok) ++report_.inputs_consumed;
-      else if (r != Result::ErrCanceled) ok(r, fmt::format("input {} QUEUE", p.resource));
+  for (const auto& a : take_answered()) {
+    const uint32_t resource = a.pending.resource;
+    if (a.pending.queue == QueueType::Input) {
+      input_busy_[resource] = false;
+      if (a.result == Result::Ok) ++report_.inputs_consumed;
+      else if (a.result != Result::ErrCanceled) ok(a.result, fmt::format("input {} QUEUE", resource));
       continue;
     }
-    if (r != Result::Ok || !resp) {
-      if (r != Result::ErrCanceled) ok(r == Result::Ok ? Result::ErrInvalidCommand : r, "output QUEUE");
+    if (a.result != Result::Ok) {
+      if (a.result != Result::ErrCanceled) ok(a.result, fmt::format("output {} QUEUE", resource));
       continue;
     }
     EncodedOutput unit;
-    const GuestBuffer& b = outputs_[p.resource].front();
-    unit.data.resize(std::min(resp->data_sizes[0], b.size));
+    const GuestBuffer& b = outputs_[resource].front();
+    unit.data.resize(std::min(a.response->data_sizes[0], b.size));
     driver_.cpu().read(b.addr, unit.data.data(), unit.data.size());
-    unit.timestamp = resp->timestamp;
-    unit.flags = resp->flags;
+    unit.timestamp = a.response->timestamp;
+    unit.flags = a.response->flags;
     unit.answered = sc_core::sc_time_stamp();
     report_.units.push_back(std::move(unit));
-    pending_[queue_resource(QueueType::Output, p.resource)] = {QueueType::Output, p.resource};
+    track(queue_resource(QueueType::Output, resource), QueueType::Output, resource);
   }
 }
 

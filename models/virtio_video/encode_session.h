@@ -51,10 +51,6 @@ class EncodeSession : private StreamClient {
   EncodeReport run();
 
  private:
-  struct Pending {
-    QueueType queue;
-    uint32_t resource;
-  };
   bool setup();
   bool set_bitrate(uint32_t bps);
   void feed_frames();
@@ -65,7 +61,6 @@ class EncodeSession : private StreamClient {
   codec::ImageLayout input_layout_;
   std::vector<std::vector<GuestBuffer>> inputs_, outputs_;
   std::vector<bool> input_busy_;
-  std::map<uint64_t, Pending> pending_;
   uint32_t next_frame_ = 0;
 };
 

@@ -133,6 +133,33 @@ uint64_t StreamClient::queue_resource(QueueType queue, uint32_t resource, uint64
   return driver_.submit(to_bytes(cmd), kResourceQueueRespSize);
 }
 
+std::vector<StreamClient::AnsweredQueue> StreamClient::take_answered() {
+  std::vector<std::pair<uint64_t, uint64_t>> done;  // sequence, ticket
+  for (const auto& [ticket, p] : pending_)
+    if (const auto* a = driver_.answer(ticket)) done.push_back({a->sequence, ticket});
+  std::sort(done.begin(), done.end());
+  std::vector<AnsweredQueue> out;
+  for (const auto& [sequence, ticket] : done) {
+    // An error answer may carry only the result (§Command Virtqueue: the rest is invalid).
+    const auto& bytes = driver_.answer(ticket)->response;
+    AnsweredQueue a{pending_.at(ticket), result_of(bytes), std::nullopt};
+    if (auto resp = decode_resource_queue_resp(ByteSpan(bytes))) a.response = *resp;
+    if (a.result == Result::Ok && !a.response) {
+      problems_.push_back(fmt::format("QUEUE answer of {} bytes is too short", bytes.size()));
+      a.result = Result::ErrInvalidCommand;
+    }
+    pending_.erase(ticket);
+    out.push_back(a);
+  }
+  return out;
+}
+
+bool StreamClient::queue_pending(QueueType queue) const {
+  for (const auto& [ticket, p] : pending_)
+    if (p.queue == queue) return true;
+  return false;
+}
+
 bool StreamClient::destroy_stream() {
   return ok(result_of(driver_.call(to_bytes(StreamCmd{CmdType::StreamDestroy, id_}), 4)), "DESTROY");
 }

@@ -4,6 +4,7 @@
 // resources, destroy. Problems (refusals) are collected for the report.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,9 +42,26 @@ class StreamClient {
                           const std::vector<uint32_t>& data_sizes = {}, uint32_t flags = 0);
   bool destroy_stream();
 
+  // Queue commands sent and not yet answered, by ticket.
+  struct PendingQueue {
+    QueueType queue;
+    uint32_t resource;
+  };
+  struct AnsweredQueue {
+    PendingQueue pending;
+    Result result;
+    std::optional<ResourceQueueResp> response;  // the full response, when the device wrote one
+  };
+  void track(uint64_t ticket, QueueType queue, uint32_t resource) { pending_[ticket] = {queue, resource}; }
+  // Removes and returns the answered ones, in the order the device answered
+  // them (the used ring's order), not the order they were sent.
+  std::vector<AnsweredQueue> take_answered();
+  bool queue_pending(QueueType queue) const;
+
   VideoDriver& driver_;
   uint32_t id_ = 0;
   std::vector<std::string> problems_;
+  std::map<uint64_t, PendingQueue> pending_;
 };
 
 }  // namespace vvsim::virtio_video
