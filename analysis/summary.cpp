@@ -38,7 +38,29 @@ ordered_json latency_json(const LatencyStats& s) {
   return ordered_json{{"frames", s.count}, {"min", s.min_ns}, {"p50", s.p50_ns}, {"p99", s.p99_ns}, {"max", s.max_ns}};
 }
 
+ordered_json encoder_stream_json(const scenarios::StreamResult& s) {
+  const auto& e = *s.encode;
+  ordered_json keys = ordered_json::array(), sizes = ordered_json::array();
+  uint64_t bytes = 0;
+  for (const auto& u : e.units) {
+    bytes += u.data.size();
+    sizes.push_back(u.data.size());
+    if (u.flags & virtio_video::kDequeueFlagKeyFrame) keys.push_back(u.timestamp);
+  }
+  return ordered_json{
+      {"name", s.name},           {"codec", codec::fourcc_of(s.codec)},
+      {"stream_id", e.stream_id}, {"finished", s.finished},
+      {"frames_in", s.units_in},  {"frames_queued", e.frames_queued},
+      {"inputs_consumed", e.inputs_consumed}, {"units_out", e.units.size()},
+      {"bytes_out", bytes},       {"unit_bytes", sizes},
+      {"key_frame_timestamps", keys},
+      {"units_xxh3", s.frames_checksum}, {"drained", e.drained},
+      {"destroyed", e.destroyed}, {"problems", e.problems},
+  };
+}
+
 ordered_json stream_json(const scenarios::StreamResult& s) {
+  if (s.encode) return encoder_stream_json(s);
   const auto& r = s.report;
   size_t flagged = 0;
   for (const auto& f : r.frames) flagged += f.error_flag;
@@ -108,6 +130,12 @@ std::string human_summary(const scenarios::Scenario& scenario, const scenarios::
                                 double(result.simulated_ps) / 1e9);
   if (!result.reason.empty()) out += "  " + result.reason + "\n";
   for (const auto& s : result.streams) {
+    if (s.encode) {
+      out += fmt::format("  {} ({} encoder): {} frames in, {} units out, {} problems, xxh3 {}\n", s.name,
+                         codec::fourcc_of(s.codec), s.units_in, s.encode->units.size(), s.encode->problems.size(),
+                         s.frames_checksum);
+      continue;
+    }
     const auto l = latency_stats(frame_latencies_ns(s.report));
     out += fmt::format("  {} ({}): {} units in, {} frames out, {} DRC, latency p50 {:.1f} us p99 {:.1f} us, xxh3 {}\n",
                        s.name, codec::fourcc_of(s.codec), s.units_in, s.report.frames.size(), s.report.drc_events,

@@ -65,7 +65,9 @@ std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std:
       p.spec.generate.reset();
       p.spec.codec.reset();
     }
-    if (p.spec.generate) {
+    if (p.spec.encode) {
+      p.codec = *p.spec.codec;
+    } else if (p.spec.generate) {
       p.codec = *p.spec.codec;
       p.units = generate_units(p.spec, scenario.seed + i);
     } else {
@@ -122,13 +124,33 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     dump.open(options.dump_frames, std::ios::binary | std::ios::trunc);
     if (!dump) throw std::runtime_error(fmt::format("cannot write {}", options.dump_frames));
   }
-  std::vector<std::unique_ptr<virtio_video::DecodeSession>> sessions;
+  std::vector<std::unique_ptr<virtio_video::DecodeSession>> sessions;  // null for encoder streams
+  std::vector<std::unique_ptr<virtio_video::EncodeSession>> encoders;  // null for decoder streams
   std::string init_error;
   bool initialised = false;
   for (size_t i = 0; i < streams.size(); ++i) {
     result.streams[i].name = streams[i].spec.name;
     result.streams[i].codec = streams[i].codec;
     result.streams[i].units_in = streams[i].units.size();
+    if (const auto& e = streams[i].spec.encode) {
+      virtio_video::EncodeSessionConfig ec;
+      ec.codec = streams[i].codec;
+      ec.width = e->width;
+      ec.height = e->height;
+      ec.frames = e->frames;
+      ec.seed = e->seed != 0 ? e->seed : scenario.seed + i;
+      ec.bitrate_bps = e->bitrate_kbps * 1000;
+      for (const auto& [at, kbps] : e->bitrate_changes) ec.bitrate_at[at] = kbps * 1000;
+      ec.force_key_frames.insert(e->force_key_frames.begin(), e->force_key_frames.end());
+      ec.input_resources = streams[i].spec.input_resources;
+      ec.output_resources = streams[i].spec.output_resources;
+      result.streams[i].units_in = e->frames;
+      checksums.push_back(std::make_unique<codec::FrameChecksum>());
+      sessions.push_back(nullptr);
+      encoders.push_back(std::make_unique<virtio_video::EncodeSession>(platform.driver, std::move(ec)));
+      continue;
+    }
+    encoders.push_back(nullptr);
     virtio_video::DecodeSessionConfig config;
     config.codec = streams[i].codec;
     config.units = streams[i].units;
@@ -150,7 +172,11 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     initialised = true;
     for (size_t i = 0; i < sessions.size(); ++i) {
       sc_core::sc_spawn([&, i] {
-        result.streams[i].report = sessions[i]->run();
+        if (encoders[i]) {
+          result.streams[i].encode = encoders[i]->run();
+        } else {
+          result.streams[i].report = sessions[i]->run();
+        }
         result.streams[i].finished = true;
       });
     }
@@ -167,6 +193,14 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   }
   for (size_t i = 0; i < sessions.size(); ++i) {
     auto& s = result.streams[i];
+    if (encoders[i]) {
+      if (s.encode) {
+        s.units_fed = s.encode->frames_queued;
+        for (const auto& u : s.encode->units) checksums[i]->update(u.data.data(), u.data.size());
+      }
+      s.frames_checksum = checksums[i]->hex();
+      continue;
+    }
     s.units_fed = sessions[i]->units_fed();
     s.commands_pending = sessions[i]->queue_commands_pending();
     s.frames_checksum = checksums[i]->hex();

@@ -11,6 +11,7 @@
 
 #include "codec/bitstream_reader.h"
 #include "models/virtio_video/decode_session.h"
+#include "models/virtio_video/encode_session.h"
 #include "scenarios/scenario.h"
 
 namespace vvsim::scenarios {
@@ -35,7 +36,10 @@ struct StreamResult {
   size_t units_fed = 0;
   size_t commands_pending = 0;  // queue commands without an answer at the end
   virtio_video::DecodeReport report;
-  std::string frames_checksum;  // XXH3-64 of the frames in output order (xxhsum -H3 of a dump)
+  std::optional<virtio_video::EncodeReport> encode;  // encoder streams
+  // XXH3-64 of the frames in output order (xxhsum -H3 of a dump); for an
+  // encoder stream, of the bitstream units in output order.
+  std::string frames_checksum;
   bool finished = false;
 };
 

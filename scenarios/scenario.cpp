@@ -48,6 +48,28 @@ void read_generated(ProfileReader& r, GeneratedInput& g) {
   if (g.change_at >= g.frames) r.fail("change_at", fmt::format("must be below frames ({})", g.frames));
 }
 
+void read_encode(ProfileReader& r, EncodeSpec& e) {
+  const Limits dimension = Limits::between(16, 4096);
+  r.field("width", e.width, dimension);
+  r.field("height", e.height, dimension);
+  r.field("frames", e.frames, Limits::between(1, 100'000));
+  r.field("bitrate_kbps", e.bitrate_kbps, Limits::between(16, 240'000));
+  r.field("seed", e.seed);
+  r.list("bitrate_changes", [&](ProfileReader& c, size_t) {
+    uint32_t at = 0, kbps = 0;
+    c.field("at_frame", at);
+    c.field("kbps", kbps, Limits::between(16, 240'000));
+    if (at >= e.frames) c.fail("at_frame", fmt::format("must be below frames ({})", e.frames));
+    e.bitrate_changes.push_back({at, kbps});
+  });
+  r.list("force_key_frames", [&](ProfileReader& k, size_t) {
+    uint32_t at = 0;
+    k.field("at_frame", at);
+    if (at >= e.frames) k.fail("at_frame", fmt::format("must be below frames ({})", e.frames));
+    e.force_key_frames.push_back(at);
+  });
+}
+
 void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::string& base_dir) {
   s.name = fmt::format("stream{}", index);
   r.field("name", s.name);
@@ -57,6 +79,15 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   else if (codec_name == "vp9") s.codec = codec::CodecId::VP9;
   else if (codec_name == "h264") s.codec = codec::CodecId::H264;
   else if (!codec_name.empty()) r.fail("codec", fmt::format("'{}' is not one of vp8, vp9, h264", codec_name));
+  if (r.has("encode")) {
+    s.encode.emplace();
+    r.section("encode", [&](ProfileReader& e) { read_encode(e, *s.encode); });
+    if (r.has("input")) r.fail("input", "an encoder stream has 'encode', not 'input'");
+    if (!s.codec) r.fail("codec", "an encoder stream needs a codec (vp8, vp9 or h264)");
+    r.field("input_resources", s.input_resources, Limits::between(1, 64));
+    r.field("output_resources", s.output_resources, Limits::between(1, 64));
+    return;
+  }
   r.section("input", [&](ProfileReader& in) {
     in.field("file", s.file);
     if (in.has("generate")) {
@@ -75,6 +106,10 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
 
 // The device's own profile values a scenario may set.
 void read_device(ProfileReader& r, virtio_video::VideoDeviceProfile& d) {
+  std::string role = d.role == virtio_video::DeviceRole::Encoder ? "encoder" : "decoder";
+  r.field("role", role);
+  if (role != "decoder" && role != "encoder") r.fail("role", fmt::format("'{}' is not decoder or encoder", role));
+  d.role = role == "encoder" ? virtio_video::DeviceRole::Encoder : virtio_video::DeviceRole::Decoder;
   uint32_t commandq = d.commandq_size, eventq = d.eventq_size;
   r.field("commandq_size", commandq, Limits::between(2, 32768));
   r.field("eventq_size", eventq, Limits::between(2, 32768));
@@ -135,6 +170,11 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   });
   r.finish();
   if (s.streams.empty()) r.fail("streams", "a scenario needs at least one stream");
+  const bool encoder = s.device.role == virtio_video::DeviceRole::Encoder;
+  for (const auto& st : s.streams)
+    if (st.encode.has_value() != encoder)
+      r.fail("streams", fmt::format("stream '{}': a {} device takes {} streams", st.name, encoder ? "encoder" : "decoder",
+                                    encoder ? "'encode'" : "'input'"));
   if (s.platform.address_map.mmio_base < s.platform.memory.size_bytes)
     r.fail("platform", "address_map.mmio_base lies inside guest memory");
   return s;

@@ -25,12 +25,23 @@ struct GeneratedInput {
   uint64_t seed = 0;  // 0: the scenario's seed plus the stream's index
 };
 
+// An encoder stream: generated frames in, bitstream units out.
+struct EncodeSpec {
+  uint32_t width = 176, height = 144;
+  uint32_t frames = 30;
+  uint32_t bitrate_kbps = 500;
+  uint64_t seed = 0;  // 0: the scenario's seed plus the stream's index
+  std::vector<std::pair<uint32_t, uint32_t>> bitrate_changes;  // frame index, kbps
+  std::vector<uint32_t> force_key_frames;                       // frame indices
+};
+
 struct StreamSpec {
   std::string name;
   // Required for generated input; for a file, taken from the file when absent.
   std::optional<codec::CodecId> codec;
   std::string file;                      // a bitstream file, or empty
   std::optional<GeneratedInput> generate;  // or generated content
+  std::optional<EncodeSpec> encode;        // an encoder stream (device role encoder) instead of input
   uint32_t input_resources = 4;
   uint32_t output_resources = 8;
   uint32_t input_buffer_kib = 256;

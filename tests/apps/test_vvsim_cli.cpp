@@ -184,3 +184,18 @@ BOOST_AUTO_TEST_CASE(every_shipped_scenario_runs_as_documented) {
   const auto h264 = summary(scratch("shipped_decode_h264"));
   BOOST_CHECK_EQUAL(h264["streams"][0]["frames_out"], 60);
 }
+
+BOOST_AUTO_TEST_CASE(encode_scenario_honours_bitrate_change_and_forced_key_frame) {
+  const std::string dir = scratch("encode");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/encode_bitrate_keyframe.yaml --quiet --out " + dir, "encode");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto stream = summary(dir)["streams"][0];
+  BOOST_CHECK_EQUAL(stream["units_out"], 60);
+  BOOST_CHECK(stream["key_frame_timestamps"] == nlohmann::json::array({0, 45}));
+  BOOST_CHECK(stream["drained"].get<bool>());
+  const auto sizes = stream["unit_bytes"].get<std::vector<double>>();
+  double before = 0, after = 0;  // inter frames at 200 kbit/s, then at 1 Mbit/s
+  for (int i = 5; i < 30; ++i) before += sizes[i] / 25;
+  for (int i = 35; i < 45; ++i) after += sizes[i] / 10;
+  BOOST_CHECK_GT(after, 2.0 * before);
+}
