@@ -118,6 +118,7 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
                {"contention_ns", result.bus_contention_ns}}},
       {"device", {{"commands", result.device_commands}, {"canceled", result.device_canceled},
                   {"errors_returned", result.device_errors}}},
+      {"stalls", {{"no_output_buffer", {{"count", result.output_stalls}, {"total_ns", result.output_stall_ns}}}}},
       {"cores", cores},
       {"commandq", {{"size", result.commandq_size}, {"free_at_end", result.commandq_free_at_end},
                     {"driver_waiting_for_descriptor", result.driver_waiting_for_descriptors}}},

@@ -96,6 +96,8 @@ void collect_counters(models::VideoPlatform& p, RunResult& r) {
   r.device_canceled = d.canceled;
   r.device_errors = d.errors_returned;
   r.events_held = d.events_held;
+  r.output_stalls = d.output_stalls;
+  r.output_stall_ns = d.output_stall_time.to_seconds() * 1e9;
   r.event_wait_max_ns = d.event_wait_max.to_seconds() * 1e9;
   for (uint32_t c = 0; c < p.profile().engine.num_cores; ++c)
     r.cores.push_back({p.engine.busy_time(c).to_seconds() * 1e9, p.engine.utilisation(c)});
@@ -158,6 +160,8 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     config.output_resources = streams[i].spec.output_resources;
     config.input_buffer_size = streams[i].spec.input_buffer_kib * 1024;
     config.answer_timeout = sc_core::SC_ZERO_TIME;
+    config.feed_fps = streams[i].spec.feed_fps;
+    config.output_hold = sc_core::sc_time(double(streams[i].spec.output_hold_us), sc_core::SC_US);
     checksums.push_back(std::make_unique<codec::FrameChecksum>());
     codec::FrameChecksum* checksum = checksums.back().get();
     std::ofstream* sink_file = i == 0 && dump.is_open() ? &dump : nullptr;

@@ -57,6 +57,8 @@ struct RunResult {
   uint64_t bus_bytes_cpu = 0, bus_bytes_device = 0;
   double bus_contention_ns = 0;
   uint64_t device_commands = 0, device_canceled = 0, device_errors = 0, events_held = 0;
+  uint64_t output_stalls = 0;
+  double output_stall_ns = 0;
   double event_wait_max_ns = 0;
   std::vector<CoreUsage> cores;
   uint32_t commandq_size = 0, commandq_free_at_end = 0;

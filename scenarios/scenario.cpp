@@ -102,6 +102,8 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   r.field("input_resources", s.input_resources, Limits::between(1, 64));
   r.field("output_resources", s.output_resources, Limits::between(1, 64));
   r.field("input_buffer_kib", s.input_buffer_kib, Limits::between(4, 16384));
+  r.field("feed_fps", s.feed_fps, Limits::between(0, 1000));
+  r.field("output_hold_us", s.output_hold_us, Limits::between(0, 10'000'000));
 }
 
 // The device's own profile values a scenario may set.

@@ -45,6 +45,8 @@ struct StreamSpec {
   uint32_t input_resources = 4;
   uint32_t output_resources = 8;
   uint32_t input_buffer_kib = 256;
+  double feed_fps = 0;           // queue units in real time at this rate (0: as fast as queues allow)
+  uint64_t output_hold_us = 0;   // the application holds each frame this long before re-queueing its buffer
 };
 
 struct Scenario {

@@ -56,10 +56,26 @@ void DecodeSession::release_outputs() {
   outputs_.clear();
 }
 
+sc_core::sc_time DecodeSession::next_feed_time() const {
+  if (config_.feed_fps <= 0) return sc_core::SC_ZERO_TIME;
+  return start_ + sc_core::sc_time(double(next_unit_) / config_.feed_fps, sc_core::SC_SEC);
+}
+
+std::optional<sc_core::sc_time> DecodeSession::release_outputs_due() {
+  while (!held_outputs_.empty() && held_outputs_.begin()->first <= sc_core::sc_time_stamp()) {
+    const uint32_t resource = held_outputs_.begin()->second;
+    held_outputs_.erase(held_outputs_.begin());
+    if (!drc_pending_) track(queue_resource(QueueType::Output, resource), QueueType::Output, resource);
+  }
+  if (held_outputs_.empty()) return std::nullopt;
+  return held_outputs_.begin()->first;
+}
+
 bool DecodeSession::feed_inputs() {
   bool fed = false;
   for (uint32_t r = 0; r < inputs_.size() && next_unit_ < config_.units.size(); ++r) {
     if (input_busy_[r]) continue;
+    if (next_feed_time() > sc_core::sc_time_stamp()) break;
     const auto& unit = config_.units[next_unit_++];
     if (unit.data.size() > inputs_[r].size) {
       problems_.push_back(fmt::format("unit {} of {} bytes exceeds the {}-byte input buffers; skipped",
@@ -114,7 +130,7 @@ void DecodeSession::handle_answers() {
     }
     if (a.result == Result::Ok) {
       take_output(*a.response, resource);
-      if (!drc_pending_) track(queue_resource(QueueType::Output, resource), QueueType::Output, resource);
+      if (!drc_pending_) held_outputs_.emplace(sc_core::sc_time_stamp() + config_.output_hold, resource);
     } else if (a.result == Result::ErrCanceled) {
       ++report_.outputs_canceled;
     } else if (!(drc_pending_ && a.result == Result::ErrInvalidOperation)) {
@@ -138,11 +154,13 @@ void DecodeSession::handle_events() {
 bool DecodeSession::finish_drc() {
   if (queue_pending(QueueType::Output)) return true;  // outputs of the old format still to come back
   drc_pending_ = false;
+  held_outputs_.clear();  // their buffers are released with the old format
   release_outputs();
   return attach_outputs();
 }
 
 DecodeReport DecodeSession::run() {
+  start_ = sc_core::sc_time_stamp();
   if (!setup()) return progress();
   for (;;) {
     handle_answers();
@@ -158,6 +176,14 @@ DecodeReport DecodeSession::run() {
       handle_answers();  // outputs answered together with the drain
       report_.drained = ok(result_of(driver_.answer(drain_ticket_)->response), "DRAIN");
       break;
+    }
+    // Wake for the device, a held output coming free, or the next unit's feed time.
+    std::optional<sc_core::sc_time> wake = release_outputs_due();
+    if (next_unit_ < config_.units.size() && next_feed_time() > sc_core::sc_time_stamp())
+      wake = wake ? std::min(*wake, next_feed_time()) : next_feed_time();
+    if (wake) {
+      sc_core::wait(*wake - sc_core::sc_time_stamp(), driver_.activity());
+      continue;
     }
     if (config_.answer_timeout == sc_core::SC_ZERO_TIME) {
       sc_core::wait(driver_.activity());

@@ -44,6 +44,12 @@ struct DecodeSessionConfig {
   // so memory does not grow with stream length.
   std::function<void(const DecodedFrame&)> frame_sink;
   bool drain_at_end = true;
+  // Input pacing: unit k of the stream (by timestamp order of arrival) is not
+  // queued before k / feed_fps seconds (0: as fast as input resources free up).
+  double feed_fps = 0;
+  // How long the application holds each decoded frame (a display pipeline)
+  // before its output buffer is queued again.
+  sc_core::sc_time output_hold = sc_core::SC_ZERO_TIME;
   // Give up when the device answers nothing for this long; zero waits forever
   // (a whole-system deadlock then shows as simulation starvation).
   sc_core::sc_time answer_timeout = sc_core::sc_time(10, sc_core::SC_SEC);
@@ -92,7 +98,13 @@ class DecodeSession : private StreamClient {
   size_t next_unit_ = 0;
   uint64_t drain_ticket_ = 0;
   bool drc_pending_ = false;
-  std::vector<std::vector<uint8_t>> readback_;  // output buffers copied out of guest memory, reused
+  std::vector<std::vector<uint8_t>> readback_;
+  std::multimap<sc_core::sc_time, uint32_t> held_outputs_;  // release time -> output resource
+  sc_core::sc_time start_;
+  // Queues the outputs whose hold time is over; the time of the next release, if any.
+  std::optional<sc_core::sc_time> release_outputs_due();
+  // When the next unit may be queued (input pacing).
+  sc_core::sc_time next_feed_time() const;  // output buffers copied out of guest memory, reused
 };
 
 }  // namespace vvsim::virtio_video

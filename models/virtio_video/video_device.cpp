@@ -800,11 +800,19 @@ bool VideoDevice::run_drain(uint32_t slot, VideoStream& s) {
 // Sends the pictures of one decode result to output resources, in order,
 // starting with a DRC if the format changed. Waits for outputs as needed.
 bool VideoDevice::wait_for_output(uint32_t slot, uint32_t id, uint64_t gen) {
+  const sc_time start = sc_time_stamp();
+  bool stalled = false;
   for (;;) {
     if (!still_current(slot, id, gen)) return false;
-    if (!stream_in_slot(slot)->ready_outputs.empty()) return true;
+    if (!stream_in_slot(slot)->ready_outputs.empty()) break;
+    stalled = true;
     sc_core::wait(*slot_wake_[slot]);
   }
+  if (stalled) {
+    ++stats_.output_stalls;
+    stats_.output_stall_time += sc_time_stamp() - start;
+  }
+  return true;
 }
 
 bool VideoDevice::deliver(uint32_t slot, uint32_t id, uint64_t gen, codec::DecodeResult& result) {

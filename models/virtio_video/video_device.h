@@ -43,6 +43,9 @@ struct VideoDeviceStats {
   sc_core::sc_time event_wait_total = sc_core::SC_ZERO_TIME;
   sc_core::sc_time event_wait_max = sc_core::SC_ZERO_TIME;
   uint64_t bytes_read = 0, bytes_written = 0;
+  // Output starvation: a picture or unit was ready and no output was queued.
+  uint64_t output_stalls = 0;
+  sc_core::sc_time output_stall_time = sc_core::SC_ZERO_TIME;
 };
 
 class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {

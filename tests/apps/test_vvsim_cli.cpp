@@ -199,3 +199,34 @@ BOOST_AUTO_TEST_CASE(encode_scenario_honours_bitrate_change_and_forced_key_frame
   for (int i = 35; i < 45; ++i) after += sizes[i] / 10;
   BOOST_CHECK_GT(after, 2.0 * before);
 }
+
+BOOST_AUTO_TEST_CASE(output_starvation_stall_has_the_expected_length) {
+  const std::string dir = scratch("out_starve");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/output_starvation.yaml --quiet --out " + dir, "out_starve");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto s = summary(dir);
+  // 30 frames through 2 buffers each held 20 ms: frames leave in pairs 20 ms
+  // apart, so the last pair leaves (30 / 2 - 1) * 20 ms = 280 ms after the
+  // first, plus the decode of a frame (well under a millisecond here).
+  const double t = s["simulated_time_ns"].get<double>();
+  BOOST_CHECK_GE(t, 280e6);
+  BOOST_CHECK_LE(t, 290e6);
+  BOOST_CHECK_EQUAL(s["streams"][0]["frames_out"], 30);
+  // The device waits for an output buffer nearly all that time.
+  BOOST_CHECK_GE(s["stalls"]["no_output_buffer"]["total_ns"].get<double>(), 0.9 * 280e6);
+  BOOST_CHECK_GT(s["stalls"]["no_output_buffer"]["count"].get<int>(), 0);
+}
+
+BOOST_AUTO_TEST_CASE(input_starvation_follows_the_feed_rate) {
+  const std::string dir = scratch("in_starve");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/input_starvation.yaml --quiet --out " + dir, "in_starve");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto s = summary(dir);
+  // Unit k is queued at k / 10 s: the last at 2.9 s, decoded within milliseconds.
+  const double t = s["simulated_time_ns"].get<double>();
+  BOOST_CHECK_GE(t, 2.9e9);
+  BOOST_CHECK_LE(t, 2.91e9);
+  BOOST_CHECK_EQUAL(s["streams"][0]["frames_out"], 30);
+  for (const auto& core : s["cores"]) BOOST_CHECK_LT(core["utilisation"].get<double>(), 0.01);
+  BOOST_CHECK_EQUAL(s["stalls"]["no_output_buffer"]["count"], 0);
+}
