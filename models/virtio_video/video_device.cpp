@@ -309,22 +309,27 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
   answer(chain, to_bytes(StreamCreateResp{Result::Ok, id}));
 }
 
-#define VVSIM_FIND_STREAM(id, chain)                                                               \
-  auto it_##chain = streams_.find(id);                                                             \
-  if (it_##chain == streams_.end()) {                                                              \
-    return answer_result(chain, Result::ErrInvalidStreamId, fmt::format("no stream {}", id));      \
-  }                                                                                                \
-  VideoStream& s = *it_##chain->second
+// The stream a command names, or nothing after answering INVALID_STREAM_ID.
+VideoStream* VideoDevice::find_stream(uint32_t id, const HeldChain& chain) {
+  auto it = streams_.find(id);
+  if (it != streams_.end()) return it->second.get();
+  answer_result(chain, Result::ErrInvalidStreamId, fmt::format("no stream {}", id));
+  return nullptr;
+}
 
 void VideoDevice::on_stream_destroy(const StreamCmd& cmd, const HeldChain& chain) {
-  VVSIM_FIND_STREAM(cmd.stream_id, chain);
+  VideoStream* found = find_stream(cmd.stream_id, chain);
+  if (!found) return;
+  VideoStream& s = *found;
   (void)s;
   close_stream(cmd.stream_id);
   answer_result(chain, Result::Ok);
 }
 
 void VideoDevice::on_stream_drain(const StreamCmd& cmd, const HeldChain& chain) {
-  VVSIM_FIND_STREAM(cmd.stream_id, chain);
+  VideoStream* found = find_stream(cmd.stream_id, chain);
+  if (!found) return;
+  VideoStream& s = *found;
   if (s.drain_pending) {
     return answer_result(chain, Result::ErrInvalidOperation, fmt::format("stream {}: drain in progress", s.id));
   }
@@ -337,7 +342,9 @@ void VideoDevice::on_stream_drain(const StreamCmd& cmd, const HeldChain& chain) 
 }
 
 void VideoDevice::on_stream_stop(const StreamCmd& cmd, const HeldChain& chain) {
-  VVSIM_FIND_STREAM(cmd.stream_id, chain);
+  VideoStream* found = find_stream(cmd.stream_id, chain);
+  if (!found) return;
+  VideoStream& s = *found;
   cancel_inputs(s);
   engine_.cancel(s.owner_name);
   ++s.generation;
@@ -384,8 +391,9 @@ bool VideoDevice::param_changeable(VideoStream& s, ParamType type) const {
     case ParamType::OutputResources:
     case ParamType::DecoderOutputFormat:
     case ParamType::EncoderOutputFormat: return s.output.params_changeable;
-    case ParamType::EncoderBitrate: return true;  // changes mid-stream (the review thread asks for it)
+    case ParamType::EncoderBitrate: break;  // changes mid-stream (the review thread asks for it)
   }
+  return true;
 }
 
 ParamsResources VideoDevice::clamp_resources(const ParamsResources& req, uint8_t current_mem) const {
@@ -475,7 +483,9 @@ void VideoDevice::apply_param(VideoStream& s, ParamType type, const StreamParamV
 }
 
 void VideoDevice::on_get_param(const GetParamCmd& cmd, const HeldChain& chain) {
-  VVSIM_FIND_STREAM(cmd.stream_id, chain);
+  VideoStream* found = find_stream(cmd.stream_id, chain);
+  if (!found) return;
+  VideoStream& s = *found;
   const auto type = param_for_role(cmd.param_type);
   if (!type) {
     return answer_result(chain, Result::ErrInvalidArgument,
@@ -485,7 +495,9 @@ void VideoDevice::on_get_param(const GetParamCmd& cmd, const HeldChain& chain) {
 }
 
 void VideoDevice::on_set_param(const SetParamCmd& cmd, const HeldChain& chain) {
-  VVSIM_FIND_STREAM(cmd.stream_id, chain);
+  VideoStream* found = find_stream(cmd.stream_id, chain);
+  if (!found) return;
+  VideoStream& s = *found;
   const auto type = param_for_role(cmd.param_type);
   if (!type) {
     return answer_result(chain, Result::ErrInvalidArgument,
@@ -539,7 +551,9 @@ std::vector<uint32_t> VideoDevice::buffer_needs(const VideoStream& s, QueueType 
 void VideoDevice::on_attach_backing(ByteSpan bytes, const HeldChain& chain) {
   const auto header = decode_attach_backing_header(bytes);
   if (!header) return answer_result(chain, Result::ErrInvalidArgument, header.error());
-  VVSIM_FIND_STREAM(header->stream_id, chain);
+  VideoStream* found = find_stream(header->stream_id, chain);
+  if (!found) return;
+  VideoStream& s = *found;
   const auto qt = queue_type_from_wire(header->queue_type);
   if (!qt) {
     return answer_result(chain, Result::ErrInvalidArgument,
