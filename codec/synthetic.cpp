@@ -110,6 +110,7 @@ SyntheticStream encode_synthetic(const SyntheticStreamConfig& config) {
   ec.height = config.segments[0].height;
   ec.bitrate_bps = config.bitrate_bps;
   ec.framerate = config.framerate;
+  ec.keyframe_interval = config.keyframe_interval;
   if (auto e = check_encoder_config(ec); !e.empty()) {
     out.error = e;
     return out;

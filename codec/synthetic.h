@@ -44,6 +44,7 @@ struct SyntheticStreamConfig {
   std::vector<SyntheticSegment> segments;  // two or more: resolution changes between them
   uint32_t bitrate_bps = 1'000'000;
   uint32_t framerate = 30;
+  uint32_t keyframe_interval = 0;  // 0: key frames only where each segment starts
   uint64_t seed = 1;
   bool keep_pictures = false;  // also return the source pictures (for quality checks)
 };

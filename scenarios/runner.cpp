@@ -30,6 +30,7 @@ std::vector<codec::BitstreamUnit> generate_units(const StreamSpec& spec, uint64_
   config.codec = *spec.codec;
   config.bitrate_bps = g.bitrate_kbps * 1000;
   config.seed = g.seed != 0 ? g.seed : default_seed;
+  config.keyframe_interval = g.key_frame_interval;
   if (g.change_at == 0) {
     config.segments = {{g.width, g.height, g.frames}};
   } else {
@@ -161,6 +162,9 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     config.input_buffer_size = streams[i].spec.input_buffer_kib * 1024;
     config.answer_timeout = sc_core::SC_ZERO_TIME;
     config.feed_fps = streams[i].spec.feed_fps;
+    config.stop_after_units = streams[i].spec.stop_after_units;
+    config.seek_to_unit = streams[i].spec.seek_to_unit;
+    config.destroy_after_units = streams[i].spec.destroy_after_units;
     config.output_hold = sc_core::sc_time(double(streams[i].spec.output_hold_us), sc_core::SC_US);
     checksums.push_back(std::make_unique<codec::FrameChecksum>());
     codec::FrameChecksum* checksum = checksums.back().get();

@@ -44,6 +44,7 @@ void read_generated(ProfileReader& r, GeneratedInput& g) {
   r.field("new_width", g.new_width, dimension);
   r.field("new_height", g.new_height, dimension);
   r.field("bitrate_kbps", g.bitrate_kbps, Limits::between(16, 240'000));
+  r.field("key_frame_interval", g.key_frame_interval, Limits::between(0, 100'000));
   r.field("seed", g.seed);
   if (g.change_at >= g.frames) r.fail("change_at", fmt::format("must be below frames ({})", g.frames));
 }
@@ -104,6 +105,19 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   r.field("input_buffer_kib", s.input_buffer_kib, Limits::between(4, 16384));
   r.field("feed_fps", s.feed_fps, Limits::between(0, 1000));
   r.field("output_hold_us", s.output_hold_us, Limits::between(0, 10'000'000));
+  if (r.has("stop")) {
+    r.section("stop", [&](ProfileReader& st) {
+      uint32_t after = 0;
+      st.field("after_units", after, Limits::between(1, 1'000'000));
+      st.field("seek_to_unit", s.seek_to_unit);
+      s.stop_after_units = after;
+    });
+  }
+  if (r.has("destroy_after_units")) {
+    uint32_t after = 0;
+    r.field("destroy_after_units", after, Limits::between(1, 1'000'000));
+    s.destroy_after_units = after;
+  }
 }
 
 // The device's own profile values a scenario may set.

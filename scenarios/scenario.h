@@ -22,6 +22,7 @@ struct GeneratedInput {
   uint32_t change_at = 0;  // frame index of a resolution change; 0 = none
   uint32_t new_width = 320, new_height = 240;
   uint32_t bitrate_kbps = 400;
+  uint32_t key_frame_interval = 0;  // 0: key frames only at the start and at the change
   uint64_t seed = 0;  // 0: the scenario's seed plus the stream's index
 };
 
@@ -47,6 +48,10 @@ struct StreamSpec {
   uint32_t input_buffer_kib = 256;
   double feed_fps = 0;           // queue units in real time at this rate (0: as fast as queues allow)
   uint64_t output_hold_us = 0;   // the application holds each frame this long before re-queueing its buffer
+  // Actions, by the number of units queued so far.
+  std::optional<uint32_t> stop_after_units;  // STREAM_STOP once this many units are queued ...
+  uint32_t seek_to_unit = 0;                 // ... then resume feeding from this unit (a seek)
+  std::optional<uint32_t> destroy_after_units;  // STREAM_DESTROY mid-stream once this many are queued
 };
 
 struct Scenario {

@@ -125,10 +125,12 @@ void DecodeSession::handle_answers() {
     if (a.pending.queue == QueueType::Input) {
       input_busy_[resource] = false;
       if (a.result == Result::Ok) ++report_.inputs_consumed;
-      else if (a.result != Result::ErrCanceled) ok(a.result, fmt::format("input {} QUEUE", resource));
+      else if (a.result == Result::ErrCanceled) ++report_.inputs_canceled;
+      else ok(a.result, fmt::format("input {} QUEUE", resource));
       continue;
     }
     if (a.result == Result::Ok) {
+      if (report_.stopped && !report_.first_timestamp_after_stop) report_.first_timestamp_after_stop = a.response->timestamp;
       take_output(*a.response, resource);
       if (!drc_pending_) held_outputs_.emplace(sc_core::sc_time_stamp() + config_.output_hold, resource);
     } else if (a.result == Result::ErrCanceled) {
@@ -151,6 +153,14 @@ void DecodeSession::handle_events() {
   }
 }
 
+// §STREAM_STOP: pending inputs are answered CANCELED before the STOP answer;
+// outputs stay queued. Feeding then resumes at the seek target.
+void DecodeSession::stop_and_seek() {
+  report_.stopped = ok(result_of(driver_.call(to_bytes(StreamCmd{CmdType::StreamStop, id_}), 4)), "STOP");
+  handle_answers();
+  next_unit_ = std::min<size_t>(config_.seek_to_unit, config_.units.size());
+}
+
 bool DecodeSession::finish_drc() {
   if (queue_pending(QueueType::Output)) return true;  // outputs of the old format still to come back
   drc_pending_ = false;
@@ -168,6 +178,14 @@ DecodeReport DecodeSession::run() {
     if (report_.error_events > 0) break;
     if (drc_pending_ && !finish_drc()) break;
     feed_inputs();
+    if (config_.stop_after_units && !report_.stopped && next_unit_ >= *config_.stop_after_units) {
+      stop_and_seek();
+      continue;
+    }
+    if (config_.destroy_after_units && next_unit_ >= *config_.destroy_after_units) {
+      report_.destroyed_mid_stream = true;
+      break;
+    }
     const bool inputs_done = next_unit_ == config_.units.size() &&
                              std::none_of(input_busy_.begin(), input_busy_.end(), [](bool b) { return b; });
     if (inputs_done && !config_.drain_at_end) break;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,12 @@ struct DecodeSessionConfig {
   // How long the application holds each decoded frame (a display pipeline)
   // before its output buffer is queued again.
   sc_core::sc_time output_hold = sc_core::SC_ZERO_TIME;
+  // A seek: STREAM_STOP once this many units are queued, then feeding resumes
+  // at unit seek_to_unit (the device skips to the next key frame itself).
+  std::optional<uint32_t> stop_after_units;
+  uint32_t seek_to_unit = 0;
+  // STREAM_DESTROY once this many units are queued (no drain).
+  std::optional<uint32_t> destroy_after_units;
   // Give up when the device answers nothing for this long; zero waits forever
   // (a whole-system deadlock then shows as simulation starvation).
   sc_core::sc_time answer_timeout = sc_core::sc_time(10, sc_core::SC_SEC);
@@ -59,7 +66,9 @@ struct DecodeReport {
   std::vector<FrameRecord> frames;  // in output order
   uint32_t stream_id = 0;
   uint32_t drc_events = 0, error_events = 0;
-  uint32_t inputs_consumed = 0, outputs_canceled = 0;
+  uint32_t inputs_consumed = 0, inputs_canceled = 0, outputs_canceled = 0;
+  bool stopped = false, destroyed_mid_stream = false;
+  std::optional<uint64_t> first_timestamp_after_stop;
   bool drained = false, destroyed = false;
   std::vector<std::string> problems;  // anything the device refused or that went wrong
   std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: first unit of each timestamp
@@ -88,6 +97,7 @@ class DecodeSession : private StreamClient {
   void handle_events();
   void take_output(const ResourceQueueResp& resp, uint32_t resource);
   bool finish_drc();
+  void stop_and_seek();
 
   DecodeSessionConfig config_;
   DecodeReport report_;

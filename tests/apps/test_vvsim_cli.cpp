@@ -230,3 +230,36 @@ BOOST_AUTO_TEST_CASE(input_starvation_follows_the_feed_rate) {
   for (const auto& core : s["cores"]) BOOST_CHECK_LT(core["utilisation"].get<double>(), 0.01);
   BOOST_CHECK_EQUAL(s["stalls"]["no_output_buffer"]["count"], 0);
 }
+
+BOOST_AUTO_TEST_CASE(seek_with_stop_cancels_inputs_and_resumes_at_a_key_frame) {
+  const std::string dir = scratch("seek");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/seek_stop.yaml --quiet --out " + dir, "seek");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto st = summary(dir)["streams"][0];
+  BOOST_CHECK(st["stopped"].get<bool>());
+  BOOST_CHECK_GT(st["inputs_canceled"].get<int>(), 0);  // pending inputs answered CANCELED by STOP
+  // Resumed at unit 43; key frames every 10: the device skips to frame 50.
+  BOOST_CHECK_EQUAL(st["first_timestamp_after_stop"], 50);
+  // Frames out: every input consumed before the STOP, then 50..59.
+  const int before_stop = 20 - st["inputs_canceled"].get<int>();
+  BOOST_CHECK_EQUAL(st["frames_out"].get<int>(), before_stop + 10);
+  BOOST_CHECK_EQUAL(st["inputs_consumed"].get<int>(), before_stop + (60 - 43));
+  BOOST_CHECK(st["drained"].get<bool>());
+  BOOST_CHECK(st["problems"].empty());
+}
+
+BOOST_AUTO_TEST_CASE(destroy_mid_stream_cancels_pending_work) {
+  const std::string dir = scratch("destroy");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/destroy_mid_stream.yaml --quiet --out " + dir, "destroy");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto st = summary(dir)["streams"][0];
+  BOOST_CHECK(st["destroyed_mid_stream"].get<bool>());
+  BOOST_CHECK(st["destroyed"].get<bool>());
+  BOOST_CHECK(!st["drained"].get<bool>());
+  BOOST_CHECK_EQUAL(st["units_fed"], 15);
+  // Every queued input is either consumed or canceled, and nothing stays unanswered.
+  BOOST_CHECK_EQUAL(st["inputs_consumed"].get<int>() + st["inputs_canceled"].get<int>(), 15);
+  BOOST_CHECK_EQUAL(st["queue_commands_unanswered"], 0);
+  BOOST_CHECK_GT(st["outputs_canceled"].get<int>(), 0);
+  BOOST_CHECK(st["problems"].empty());
+}
