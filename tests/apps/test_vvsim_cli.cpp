@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(broken_scenario_gives_one_line_naming_file_line_and_key) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_flags_give_one_line_and_nonzero_exit) {
-  for (const std::string args : {"run " + kSrc + "/scenarios/default.yaml --bogus", std::string("run"),
+  for (const std::string& args : {"run " + kSrc + "/scenarios/default.yaml --bogus", std::string("run"),
                                  std::string("run /no/such/file.yaml"), std::string("fly"),
                                  "run " + kSrc + "/scenarios/default.yaml --set nonsense",
                                  "run " + kSrc + "/scenarios/default.yaml --set streams.7.output_resources=2",
@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(input_that_is_not_a_bitstream_is_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(every_shipped_scenario_runs_as_documented) {
-  for (const std::string name : {"default", "decode_vp9", "decode_h264", "four_streams_two_cores"}) {
+  for (const std::string& name : {"default", "decode_vp9", "decode_h264", "four_streams_two_cores"}) {
     const std::string dir = scratch("shipped_" + name);
     const auto r = run_vvsim("run " + kSrc + "/scenarios/" + name + ".yaml --quiet --out " + dir, "shipped_" + name);
     BOOST_CHECK_MESSAGE(r.status == 0, name << ": " << r.err);
