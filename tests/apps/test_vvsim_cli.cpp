@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(input_that_is_not_a_bitstream_is_refused) {
 }
 
 BOOST_AUTO_TEST_CASE(every_shipped_scenario_runs_as_documented) {
-  for (const char* name : {"default", "decode_vp9", "decode_h264", "four_streams_two_cores"}) {
+  for (const std::string& name : std::vector<std::string>{"default", "decode_vp9", "decode_h264", "four_streams_two_cores"}) {
     const std::string dir = scratch("shipped_" + name);
     const auto r = run_vvsim("run " + kSrc + "/scenarios/" + name + ".yaml --quiet --out " + dir, "shipped_" + name);
     BOOST_CHECK_MESSAGE(r.status == 0, name << ": " << r.err);
