@@ -186,13 +186,20 @@ DecodeReport DecodeSession::run() {
       report_.destroyed_mid_stream = true;
       break;
     }
-    const bool inputs_done = next_unit_ == config_.units.size() &&
-                             std::none_of(input_busy_.begin(), input_busy_.end(), [](bool b) { return b; });
+    const bool all_queued = next_unit_ == config_.units.size();
+    const bool inputs_done =
+        all_queued && std::none_of(input_busy_.begin(), input_busy_.end(), [](bool b) { return b; });
     if (inputs_done && !config_.drain_at_end) break;
-    if (inputs_done && drain_ticket_ == 0) drain_ticket_ = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
+    // End of stream: DRAIN right after the last unit is queued, as a driver does;
+    // the answer comes once every earlier input is processed and its frames returned.
+    if (all_queued && config_.drain_at_end && drain_ticket_ == 0) {
+      report_.drain_sent = sc_core::sc_time_stamp();
+      drain_ticket_ = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
+    }
     if (drain_ticket_ != 0 && driver_.answered(drain_ticket_)) {
       handle_answers();  // outputs answered together with the drain
       report_.drained = ok(result_of(driver_.answer(drain_ticket_)->response), "DRAIN");
+      report_.drain_answered = driver_.answer(drain_ticket_)->answered;
       break;
     }
     // Wake for the device, a held output coming free, or the next unit's feed time.

@@ -70,6 +70,7 @@ struct DecodeReport {
   bool stopped = false, destroyed_mid_stream = false;
   std::optional<uint64_t> first_timestamp_after_stop;
   bool drained = false, destroyed = false;
+  sc_core::sc_time drain_sent, drain_answered;  // DRAIN submitted / its answer reaped
   std::vector<std::string> problems;  // anything the device refused or that went wrong
   std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: first unit of each timestamp
 };

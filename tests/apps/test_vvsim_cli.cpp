@@ -263,3 +263,17 @@ BOOST_AUTO_TEST_CASE(destroy_mid_stream_cancels_pending_work) {
   BOOST_CHECK_GT(st["outputs_canceled"].get<int>(), 0);
   BOOST_CHECK(st["problems"].empty());
 }
+
+BOOST_AUTO_TEST_CASE(resolution_change_racing_the_drain) {
+  const std::string dir = scratch("drc_drain");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/drc_racing_drain.yaml --quiet --out " + dir, "drc_drain");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto st = summary(dir)["streams"][0];
+  BOOST_CHECK_EQUAL(st["frames_out"], 30);
+  BOOST_CHECK_EQUAL(st["drc_events"], 2);  // the initial size, then 176x144 -> 320x240 at frame 28
+  BOOST_CHECK(st["drained"].get<bool>());
+  // The drain was pending while the last frames came out, and answered after the last one.
+  BOOST_CHECK_LT(st["drain_sent_ns"].get<double>(), st["last_frame_ns"].get<double>());
+  BOOST_CHECK_GE(st["drain_answered_ns"].get<double>(), st["last_frame_ns"].get<double>());
+  BOOST_CHECK(st["problems"].empty());
+}
