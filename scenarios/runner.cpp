@@ -119,6 +119,7 @@ std::string deadlock_reason(const RunResult& r) {
 
 RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams, const RunOptions& options) {
   models::VideoPlatform platform("platform", scenario.platform, scenario.device);
+  platform.driver.withhold_eventq(sc_core::sc_time(double(scenario.withhold_eventq_us), sc_core::SC_US));
   RunResult result;
   result.streams.resize(streams.size());
   std::vector<std::unique_ptr<codec::FrameChecksum>> checksums;

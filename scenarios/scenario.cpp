@@ -180,6 +180,9 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   r.section("device", [&](ProfileReader& d) { read_device(d, s.device); });
   r.field("seed", s.seed);
   r.field("time_limit_ms", s.time_limit_ms, Limits::between(1, 3'600'000));
+  r.section("driver_policy", [&](ProfileReader& d) {
+    d.field("withhold_eventq_us", s.withhold_eventq_us, Limits::between(0, 3'600'000'000.0));
+  });
   r.list("streams", [&](ProfileReader& e, size_t i) {
     s.streams.emplace_back();
     read_stream(e, i, s.streams.back(), base_dir.empty() ? "." : base_dir);

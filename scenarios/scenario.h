@@ -61,6 +61,7 @@ struct Scenario {
   virtio_video::VideoDeviceProfile device;
   uint64_t seed = 1;
   uint64_t time_limit_ms = 60'000;  // simulated time after which a run is stopped
+  uint64_t withhold_eventq_us = 0;   // driver policy: post eventq buffers this late (0: at once)
   std::vector<StreamSpec> streams;
 };
 

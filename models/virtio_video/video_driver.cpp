@@ -40,11 +40,15 @@ bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
   }
   config_ = *decoded;
   mmio_.driver_ok();
-  // The driver MUST at any time have an eventq buffer posted (§Event Virtqueue).
-  const uint16_t stock = std::min<uint16_t>(profile_.eventq_buffers, eventq_->size());
-  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(kEventSize, 16));
-  if (eventq_->publish()) mmio_.kick(kEventQueue);
   const uint64_t generation = generation_;
+  if (profile_.withhold_eventq == sc_core::SC_ZERO_TIME) {
+    stock_eventq();
+  } else {
+    sc_core::sc_spawn([this, generation] {
+      sc_core::wait(profile_.withhold_eventq);
+      if (generation == generation_) stock_eventq();
+    });
+  }
   sc_core::sc_spawn_options options;
   sc_core::sc_spawn(
       [this, generation] {
@@ -52,6 +56,13 @@ bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
       },
       nullptr, &options);
   return true;
+}
+
+// The driver MUST at any time have an eventq buffer posted (§Event Virtqueue).
+void VideoDriver::stock_eventq() {
+  const uint16_t stock = std::min<uint16_t>(profile_.eventq_buffers, eventq_->size());
+  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(kEventSize, 16));
+  if (eventq_->publish()) mmio_.kick(kEventQueue);
 }
 
 bool VideoDriver::post_event_buffer(uint64_t addr) {

@@ -31,6 +31,9 @@ struct VideoDriverProfile {
   uint16_t eventq_buffers = 8;       // event buffers kept posted
   uint64_t command_submit_ns = 2'000;    // CPU cost to build and post one command
   uint64_t interrupt_handle_ns = 5'000;  // CPU cost of one interrupt
+  // A misbehaving-driver policy: post the eventq buffers only this long after
+  // DRIVER_OK (0: at once, as §Event Virtqueue requires).
+  sc_core::sc_time withhold_eventq = sc_core::SC_ZERO_TIME;
 };
 
 struct CommandAnswer {
@@ -48,6 +51,8 @@ class VideoDriver {
  public:
   VideoDriver(tlm_virtio::MemoryPort& cpu, uint64_t mmio_base, tlm_virtio::InterruptLine& irq,
               tlm_virtio::GuestAllocator& memory, const VideoDriverProfile& profile = {});
+  // Before initialize(): a driver policy for scenarios.
+  void withhold_eventq(sc_core::sc_time delay) { profile_.withhold_eventq = delay; }
   ~VideoDriver();
 
   // Handshake, queues, eventq stocking, config. Starts the interrupt thread.
@@ -95,6 +100,7 @@ class VideoDriver {
   void reap_commands();
   void reap_events();
   bool post_event_buffer(uint64_t addr);
+  void stock_eventq();
   void charge(uint64_t ns) { sc_core::wait(sc_core::sc_time(double(ns), sc_core::SC_NS)); }
 
   tlm_virtio::MemoryPort& cpu_;
