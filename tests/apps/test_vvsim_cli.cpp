@@ -293,3 +293,15 @@ BOOST_AUTO_TEST_CASE(eventq_starvation_holds_the_event_until_a_buffer_arrives) {
   BOOST_CHECK_EQUAL(s["streams"][0]["frames_out"], 20);
   BOOST_CHECK_GT(s["streams"][0]["latency_ns"]["max"].get<double>(), 4e6);  // the first frame waited with it
 }
+
+BOOST_AUTO_TEST_CASE(commandq_sweep_finds_the_smallest_safe_size) {
+  // 2 streams x 6 pre-queued outputs hold 2 x 6 x 2 = 24 descriptors; with one
+  // more command (2 descriptors) for input, 26 are needed: 16 deadlocks, 32 is
+  // the smallest power of two that completes.
+  const std::string out = scratch("sweep.out");
+  const int raw = std::system((kSrc + "/scenarios/sweeps/commandq_size.sh 2 6 " + kBin + " > " + out).c_str());
+  BOOST_REQUIRE_EQUAL(WEXITSTATUS(raw), 0);
+  const std::string text = slurp(out);
+  BOOST_CHECK_NE(text.find("commandq_size 16: deadlock"), std::string::npos);
+  BOOST_CHECK_NE(text.find("smallest safe commandq size for 2 streams x 6 output buffers: 32"), std::string::npos);
+}
