@@ -78,6 +78,7 @@ ordered_json stream_json(const scenarios::StreamResult& s) {
       {"frames_xxh3", s.frames_checksum},
       {"drc_events", r.drc_events},
       {"error_events", r.error_events},
+      {"destroy_result", r.destroy_result},
       {"outputs_canceled", r.outputs_canceled},
       {"drained", r.drained},
       {"drain_sent_ns", r.drained ? ordered_json(r.drain_sent.to_seconds() * 1e9) : ordered_json()},

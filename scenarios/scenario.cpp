@@ -133,6 +133,7 @@ void read_device(ProfileReader& r, virtio_video::VideoDeviceProfile& d) {
   r.field("firmware_cycles_per_command", d.firmware_cycles_per_command);
   r.field("max_resources", d.max_resources, Limits::between(1, 1024));
   r.field("drc_only_when_outputs_too_small", d.drc_only_when_outputs_too_small);
+  r.field("inject_error_after_units", d.inject_error_after_units);
   if ((commandq & (commandq - 1)) != 0) r.fail("commandq_size", "must be a power of two");
   if ((eventq & (eventq - 1)) != 0) r.fail("eventq_size", "must be a power of two");
   d.commandq_size = static_cast<uint16_t>(commandq);

@@ -148,7 +148,7 @@ void DecodeSession::handle_events() {
       drc_pending_ = true;
     } else {
       ++report_.error_events;
-      problems_.push_back(fmt::format("device error event on stream {} (code {})", id_, e.event.detail));
+      report_.error_code = e.event.detail;
     }
   }
 }
@@ -221,7 +221,13 @@ DecodeReport DecodeSession::run() {
       break;
     }
   }
-  report_.destroyed = destroy_stream();
+  // After an error event the stream is gone: DESTROY is still sent and must
+  // come back INVALID_STREAM_ID (§Error Event), which is not a problem then.
+  const Result destroyed = result_of(driver_.call(to_bytes(StreamCmd{CmdType::StreamDestroy, id_}), 4));
+  report_.destroy_result = result_name(destroyed);
+  report_.destroyed = destroyed == Result::Ok;
+  if (!(report_.destroyed || (report_.error_events > 0 && destroyed == Result::ErrInvalidStreamId)))
+    ok(destroyed, "DESTROY");
   handle_answers();
   return progress();
 }

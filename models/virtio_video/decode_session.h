@@ -66,10 +66,12 @@ struct DecodeReport {
   std::vector<FrameRecord> frames;  // in output order
   uint32_t stream_id = 0;
   uint32_t drc_events = 0, error_events = 0;
+  uint32_t error_code = 0;  // detail of the last error event
   uint32_t inputs_consumed = 0, inputs_canceled = 0, outputs_canceled = 0;
   bool stopped = false, destroyed_mid_stream = false;
   std::optional<uint64_t> first_timestamp_after_stop;
   bool drained = false, destroyed = false;
+  std::string destroy_result;  // the DESTROY answer (INVALID_STREAM_ID after an error event closed the stream)
   sc_core::sc_time drain_sent, drain_answered;  // DRAIN submitted / its answer reaped
   std::vector<std::string> problems;  // anything the device refused or that went wrong
   std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: first unit of each timestamp

@@ -309,6 +309,12 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
   answer(chain, to_bytes(StreamCreateResp{Result::Ok, id}));
 }
 
+// §Error Event: the stream is closed (pending commands CANCELED), then the event goes out.
+void VideoDevice::fail_stream(uint32_t id) {
+  close_stream(id);
+  send_event(Event{EventType::Error, id, 1});
+}
+
 // The stream a command names, or nothing after answering INVALID_STREAM_ID.
 VideoStream* VideoDevice::find_stream(uint32_t id, const HeldChain& chain) {
   auto it = streams_.find(id);
@@ -763,10 +769,10 @@ bool VideoDevice::decode_unit(uint32_t slot, VideoStream& s) {
   }
   answer_queue(consumed.chain, resp);
   ++stats_.inputs_consumed;
-  if (result.status == codec::UnitStatus::Unsupported) {
-    diagnose(fmt::format("stream {}: unrecoverable: {}", id, result.message));
-    close_stream(id);
-    send_event(Event{EventType::Error, id, 1});
+  const bool injected = ++s.inputs_consumed == profile_.inject_error_after_units;
+  if (result.status == codec::UnitStatus::Unsupported || injected) {
+    diagnose(fmt::format("stream {}: unrecoverable: {}", id, injected ? "injected host failure" : result.message));
+    fail_stream(id);
     return false;
   }
   return deliver(slot, id, gen, result);
@@ -964,8 +970,7 @@ bool VideoDevice::encode_unit(uint32_t slot, VideoStream& s) {
   ++stats_.inputs_consumed;
   if (encoded.status != codec::UnitStatus::Ok) {
     diagnose(fmt::format("stream {}: unrecoverable encode failure: {}", id, encoded.message));
-    close_stream(id);
-    send_event(Event{EventType::Error, id, 1});
+    fail_stream(id);
     return false;
   }
   return deliver_units(slot, id, gen, encoded.units);

@@ -104,6 +104,7 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   void cancel_inputs(VideoStream& s);
   void cancel_outputs(VideoStream& s);
   void close_stream(uint32_t id);
+  void fail_stream(uint32_t id);
   VideoStream* find_stream(uint32_t id, const HeldChain& chain);
   void diagnose(const std::string& what);
 

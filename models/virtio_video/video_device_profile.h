@@ -57,6 +57,10 @@ struct VideoDeviceProfile {
   // not larger, same format) continues without an event when true.
   bool drc_only_when_outputs_too_small = false;
 
+  // Fault injection: after a stream has consumed this many inputs the device
+  // fails it as a host driver failure would (error event, stream closed). 0: off.
+  uint32_t inject_error_after_units = 0;
+
   // Encoder defaults.
   uint32_t default_bitrate = 1'000'000;
   uint32_t min_bitrate = 10'000;

@@ -79,6 +79,7 @@ struct VideoStream {
   // Bumped by STOP/DESTROY/error: the worker drops results of older work.
   uint64_t generation = 0;
   bool closed = false;
+  uint32_t inputs_consumed = 0;
 
   ResourceQueue& queue(QueueType t) { return t == QueueType::Input ? input : output; }
 };

@@ -305,3 +305,21 @@ BOOST_AUTO_TEST_CASE(commandq_sweep_finds_the_smallest_safe_size) {
   BOOST_CHECK_NE(text.find("commandq_size 16: deadlock"), std::string::npos);
   BOOST_CHECK_NE(text.find("smallest safe commandq size for 2 streams x 6 output buffers: 32"), std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(unrecoverable_device_error_closes_the_stream) {
+  const std::string dir = scratch("device_error");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/device_error.yaml --quiet --out " + dir, "device_error");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto s = summary(dir);
+  const auto st = s["streams"][0];
+  BOOST_CHECK_EQUAL(st["error_events"], 1);
+  BOOST_CHECK_EQUAL(s["events"]["error"], 1);
+  BOOST_CHECK_EQUAL(st["inputs_consumed"], 10);  // the injected failure comes with the 10th
+  BOOST_CHECK_LE(st["frames_out"].get<int>(), 10);
+  // Every pending command was answered (CANCELED) and the dead stream refuses DESTROY.
+  BOOST_CHECK_EQUAL(st["queue_commands_unanswered"], 0);
+  BOOST_CHECK_GT(st["inputs_canceled"].get<int>() + st["outputs_canceled"].get<int>(), 0);
+  BOOST_CHECK_EQUAL(st["destroy_result"], "ERR_INVALID_STREAM_ID");
+  BOOST_CHECK(!st["drained"].get<bool>());
+  BOOST_CHECK(st["problems"].empty());
+}
