@@ -88,6 +88,8 @@ ordered_json stream_json(const scenarios::StreamResult& s) {
       {"stopped", r.stopped},
       {"first_timestamp_after_stop", r.first_timestamp_after_stop ? ordered_json(*r.first_timestamp_after_stop) : ordered_json()},
       {"destroyed_mid_stream", r.destroyed_mid_stream},
+      {"device_resets", r.resets},
+      {"first_timestamp_after_reset", r.first_timestamp_after_reset ? ordered_json(*r.first_timestamp_after_reset) : ordered_json()},
       {"queue_commands_unanswered", s.commands_pending},
       {"latency_ns", latency_json(latency_stats(frame_latencies_ns(r)))},
       {"problems", r.problems},

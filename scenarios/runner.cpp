@@ -166,6 +166,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     config.stop_after_units = streams[i].spec.stop_after_units;
     config.seek_to_unit = streams[i].spec.seek_to_unit;
     config.destroy_after_units = streams[i].spec.destroy_after_units;
+    config.reset_after_units = streams[i].spec.reset_after_units;
     config.output_hold = sc_core::sc_time(double(streams[i].spec.output_hold_us), sc_core::SC_US);
     checksums.push_back(std::make_unique<codec::FrameChecksum>());
     codec::FrameChecksum* checksum = checksums.back().get();

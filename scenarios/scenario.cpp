@@ -113,6 +113,11 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
       s.stop_after_units = after;
     });
   }
+  if (r.has("reset_after_units")) {
+    uint32_t after = 0;
+    r.field("reset_after_units", after, Limits::between(1, 1'000'000));
+    s.reset_after_units = after;
+  }
   if (r.has("destroy_after_units")) {
     uint32_t after = 0;
     r.field("destroy_after_units", after, Limits::between(1, 1'000'000));
@@ -191,6 +196,10 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   r.finish();
   if (s.streams.empty()) r.fail("streams", "a scenario needs at least one stream");
   const bool encoder = s.device.role == virtio_video::DeviceRole::Encoder;
+  for (const auto& st : s.streams)
+    if (st.reset_after_units && s.streams.size() > 1)
+      r.fail("streams", fmt::format("stream '{}': a device reset ends every stream; reset_after_units needs a "
+                                    "single-stream scenario", st.name));
   for (const auto& st : s.streams)
     if (st.encode.has_value() != encoder)
       r.fail("streams", fmt::format("stream '{}': a {} device takes {} streams", st.name, encoder ? "encoder" : "decoder",

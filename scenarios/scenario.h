@@ -52,6 +52,7 @@ struct StreamSpec {
   std::optional<uint32_t> stop_after_units;  // STREAM_STOP once this many units are queued ...
   uint32_t seek_to_unit = 0;                 // ... then resume feeding from this unit (a seek)
   std::optional<uint32_t> destroy_after_units;  // STREAM_DESTROY mid-stream once this many are queued
+  std::optional<uint32_t> reset_after_units;    // device reset (Status = 0) once this many are queued
 };
 
 struct Scenario {

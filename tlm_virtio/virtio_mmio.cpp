@@ -197,7 +197,7 @@ void VirtioMmio::write_queue_ready(uint32_t value) {
   }
   const RingFeatures features{(driver_features_ & VIRTIO_F_EVENT_IDX) != 0,
                               (driver_features_ & VIRTIO_F_INDIRECT_DESC) != 0};
-  q->ring = std::make_unique<SplitVirtqueueDevice>(fmt::format("{} queue {}", name(), queue_sel_), dma_port,
+  q->ring = std::make_shared<SplitVirtqueueDevice>(fmt::format("{} queue {}", name(), queue_sel_), dma_port,
                                                    VirtqueueAddresses{q->num, q->desc, q->driver, q->device}, features,
                                                    memory_size_);
   q->ready = true;
@@ -241,9 +241,12 @@ void VirtioMmio::reset_device() {
 
 SplitVirtqueueDevice::PopResult VirtioMmio::pop(unsigned queue) {
   if (queue >= queues_.size() || !queues_[queue].ready || (status_ & STATUS_DEVICE_NEEDS_RESET)) return {};
-  auto result = queues_[queue].ring->pop();
+  const uint64_t epoch = epoch_;
+  const std::shared_ptr<SplitVirtqueueDevice> ring = queues_[queue].ring;
+  auto result = ring->pop();
+  if (epoch != epoch_) return {};  // reset while reading the ring: the chain belongs to no one
   if (result.status == SplitVirtqueueDevice::PopStatus::Error) set_device_needs_reset(result.error);
-  result.chain.epoch = epoch_;
+  result.chain.epoch = epoch;
   return result;
 }
 
@@ -253,11 +256,15 @@ void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t wri
   lock.lock();
   // The queue may have been reset while this thread waited for the lock.
   if (chain.epoch == epoch_ && queues_[queue].ready) {
-    Queue& q = queues_[queue];
-    if (!q.ring->push(chain.head, written))
+    const std::shared_ptr<SplitVirtqueueDevice> ring = queues_[queue].ring;
+    const bool pushed = ring->push(chain.head, written);
+    if (chain.epoch != epoch_) {
+      // reset while writing: the old ring is gone, nothing to signal
+    } else if (!pushed) {
       set_device_needs_reset(fmt::format("queue {}: bus error writing the used ring", queue));
-    else if (q.ring->needs_interrupt())
+    } else if (ring->needs_interrupt()) {
       raise_interrupt(mmio::INTERRUPT_USED_BUFFER);
+    }
   }
   lock.unlock();
 }

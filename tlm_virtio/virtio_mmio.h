@@ -69,7 +69,9 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
     uint16_t num = 0;
     bool ready = false;
     uint64_t desc = 0, driver = 0, device = 0;
-    std::unique_ptr<SplitVirtqueueDevice> ring;
+    // Shared: a device thread suspended inside pop/push keeps the ring alive
+    // across a reset that drops it from the queue.
+    std::shared_ptr<SplitVirtqueueDevice> ring;
   };
   // Several device threads may complete chains of one queue; a used-ring
   // update spans bus waits, so they take turns (one lock per queue).

@@ -131,6 +131,8 @@ void DecodeSession::handle_answers() {
     }
     if (a.result == Result::Ok) {
       if (report_.stopped && !report_.first_timestamp_after_stop) report_.first_timestamp_after_stop = a.response->timestamp;
+      if (report_.resets > 0 && !report_.first_timestamp_after_reset)
+        report_.first_timestamp_after_reset = a.response->timestamp;
       take_output(*a.response, resource);
       if (!drc_pending_) held_outputs_.emplace(sc_core::sc_time_stamp() + config_.output_hold, resource);
     } else if (a.result == Result::ErrCanceled) {
@@ -161,6 +163,27 @@ void DecodeSession::stop_and_seek() {
   next_unit_ = std::min<size_t>(config_.seek_to_unit, config_.units.size());
 }
 
+// Status = 0 mid-stream: every ring, stream and attached buffer is gone on the
+// device side. The driver re-initialises the device from scratch and the
+// application opens a new stream that continues with the next unit (units
+// queued before the reset are lost; the decoder waits for a key frame).
+bool DecodeSession::reset_and_restart() {
+  driver_.reset_device();
+  forget_pending();
+  for (auto& in : inputs_) driver_.memory().release(in.addr);
+  inputs_.clear();
+  release_outputs();
+  held_outputs_.clear();
+  drc_pending_ = false;
+  ++report_.resets;
+  std::string error;
+  if (!driver_.reinitialize(error)) {
+    problems_.push_back("re-initialisation after reset failed: " + error);
+    return false;
+  }
+  return setup();
+}
+
 bool DecodeSession::finish_drc() {
   if (queue_pending(QueueType::Output)) return true;  // outputs of the old format still to come back
   drc_pending_ = false;
@@ -180,6 +203,10 @@ DecodeReport DecodeSession::run() {
     feed_inputs();
     if (config_.stop_after_units && !report_.stopped && next_unit_ >= *config_.stop_after_units) {
       stop_and_seek();
+      continue;
+    }
+    if (config_.reset_after_units && report_.resets == 0 && next_unit_ >= *config_.reset_after_units) {
+      if (!reset_and_restart()) break;
       continue;
     }
     if (config_.destroy_after_units && next_unit_ >= *config_.destroy_after_units) {

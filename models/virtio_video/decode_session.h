@@ -57,6 +57,9 @@ struct DecodeSessionConfig {
   uint32_t seek_to_unit = 0;
   // STREAM_DESTROY once this many units are queued (no drain).
   std::optional<uint32_t> destroy_after_units;
+  // Device reset (Status = 0) once this many units are queued, then full
+  // re-initialisation and a new stream that continues with the next unit.
+  std::optional<uint32_t> reset_after_units;
   // Give up when the device answers nothing for this long; zero waits forever
   // (a whole-system deadlock then shows as simulation starvation).
   sc_core::sc_time answer_timeout = sc_core::sc_time(10, sc_core::SC_SEC);
@@ -70,6 +73,8 @@ struct DecodeReport {
   uint32_t inputs_consumed = 0, inputs_canceled = 0, outputs_canceled = 0;
   bool stopped = false, destroyed_mid_stream = false;
   std::optional<uint64_t> first_timestamp_after_stop;
+  uint32_t resets = 0;
+  std::optional<uint64_t> first_timestamp_after_reset;
   bool drained = false, destroyed = false;
   std::string destroy_result;  // the DESTROY answer (INVALID_STREAM_ID after an error event closed the stream)
   sc_core::sc_time drain_sent, drain_answered;  // DRAIN submitted / its answer reaped
@@ -101,6 +106,7 @@ class DecodeSession : private StreamClient {
   void take_output(const ResourceQueueResp& resp, uint32_t resource);
   bool finish_drc();
   void stop_and_seek();
+  bool reset_and_restart();
 
   DecodeSessionConfig config_;
   DecodeReport report_;

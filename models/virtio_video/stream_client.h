@@ -57,6 +57,8 @@ class StreamClient {
   // them (the used ring's order), not the order they were sent.
   std::vector<AnsweredQueue> take_answered();
   bool queue_pending(QueueType queue) const;
+  // After a device reset no pending command will ever be answered.
+  void forget_pending() { pending_.clear(); }
 
   VideoDriver& driver_;
   uint32_t id_ = 0;

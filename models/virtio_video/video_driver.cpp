@@ -16,6 +16,7 @@ VideoDriver::~VideoDriver() = default;
 
 bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
   ++generation_;
+  wanted_features_ = wanted_features;
   in_flight_.clear();
   event_buffers_.clear();
   if (!mmio_.negotiate(wanted_features, error)) return false;
@@ -49,12 +50,14 @@ bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
       if (generation == generation_) stock_eventq();
     });
   }
-  sc_core::sc_spawn_options options;
-  sc_core::sc_spawn(
-      [this, generation] {
-        while (generation == generation_) service_interrupts();
-      },
-      nullptr, &options);
+  // One interrupt thread for the driver's life: it serves whatever queues the
+  // current initialisation set up (a reset replaces them).
+  if (!interrupt_thread_started_) {
+    interrupt_thread_started_ = true;
+    sc_core::sc_spawn([this] {
+      for (;;) service_interrupts();
+    });
+  }
   return true;
 }
 
@@ -73,6 +76,7 @@ bool VideoDriver::post_event_buffer(uint64_t addr) {
 }
 
 uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t response_capacity) {
+  if (!commandq_) return 0;  // no device set up (after a reset, before initialize): never answered
   charge(profile_.command_submit_ns);
   const uint64_t cmd = *memory_.allocate(std::max<size_t>(command.size(), 1), 16);
   const uint64_t resp = *memory_.allocate(std::max<uint32_t>(response_capacity, 1), 16);
@@ -124,12 +128,10 @@ std::vector<ReceivedEvent> VideoDriver::take_events(uint32_t stream_id) {
 }
 
 void VideoDriver::service_interrupts() {
-  const uint64_t generation = generation_;
   const uint32_t causes = mmio_.wait_interrupt();
-  if (generation != generation_) return;
   ++interrupts_;
   charge(profile_.interrupt_handle_ns);
-  if (causes & tlm_virtio::mmio::INTERRUPT_USED_BUFFER) {
+  if ((causes & tlm_virtio::mmio::INTERRUPT_USED_BUFFER) && commandq_ && eventq_) {
     reap_commands();
     reap_events();
   }
@@ -191,6 +193,8 @@ void VideoDriver::reset_device() {
   in_flight_.clear();
   for (const auto& [head, addr] : event_buffers_) memory_.release(addr);
   event_buffers_.clear();
+  commandq_.reset();  // the rings died with the reset; initialize() makes new ones
+  eventq_.reset();
   activity_.notify(sc_core::SC_ZERO_TIME);
 }
 

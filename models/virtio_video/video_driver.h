@@ -58,11 +58,14 @@ class VideoDriver {
   // Handshake, queues, eventq stocking, config. Starts the interrupt thread.
   // Must run inside a SystemC thread.
   bool initialize(uint64_t wanted_features, std::string& error);
+  // After reset_device(): the same initialisation with the same wanted features.
+  bool reinitialize(std::string& error) { return initialize(wanted_features_, error); }
   uint64_t features() const { return mmio_.features(); }
   const Config& config() const { return config_; }
   uint32_t device_id() { return mmio_.read_register(0x008); }
 
   // Posts a command; waits for free descriptors if the commandq has none.
+  // Returns 0 (a ticket never answered) when no commandq is set up.
   uint64_t submit(const std::vector<uint8_t>& command, uint32_t response_capacity);
   // Waits for a ticket's answer; nothing if `limit` of simulated time passes first.
   std::optional<CommandAnswer> wait(uint64_t ticket, sc_core::sc_time limit = sc_core::sc_time(10, sc_core::SC_SEC));
@@ -76,8 +79,8 @@ class VideoDriver {
   uint64_t events_received() const { return events_received_; }
   const sc_core::sc_event& activity() const { return activity_; }  // an answer or event arrived
 
-  uint16_t commandq_free() const { return commandq_->free_descriptors(); }
-  uint16_t commandq_size() const { return commandq_->size(); }
+  uint16_t commandq_free() const { return commandq_ ? commandq_->free_descriptors() : 0; }
+  uint16_t commandq_size() const { return commandq_ ? commandq_->size() : 0; }
   // Commands sent and not yet answered.
   size_t commands_in_flight() const { return in_flight_.size(); }
   bool waiting_for_descriptors() const { return waiting_for_descriptors_; }
@@ -117,7 +120,9 @@ class VideoDriver {
   uint64_t answers_seen_ = 0;
   uint64_t events_received_ = 0;
   uint64_t interrupts_ = 0, kicks_ = 0;
-  uint64_t generation_ = 0;  // bumped by reset_device: stops the old interrupt thread
+  uint64_t generation_ = 0;  // bumped by each initialisation and reset: stale timers do nothing
+  bool interrupt_thread_started_ = false;
+  uint64_t wanted_features_ = 0;
   bool waiting_for_descriptors_ = false;
   sc_core::sc_event activity_;
   // Several guest threads send commands; writing a chain and its avail slot spans bus waits.

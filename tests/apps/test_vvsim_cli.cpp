@@ -323,3 +323,17 @@ BOOST_AUTO_TEST_CASE(unrecoverable_device_error_closes_the_stream) {
   BOOST_CHECK(!st["drained"].get<bool>());
   BOOST_CHECK(st["problems"].empty());
 }
+
+BOOST_AUTO_TEST_CASE(device_reset_mid_stream_and_full_reinitialisation) {
+  const std::string dir = scratch("reset");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/device_reset.yaml --quiet --out " + dir, "reset");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto st = summary(dir)["streams"][0];
+  BOOST_CHECK_EQUAL(st["device_resets"], 1);
+  BOOST_CHECK_EQUAL(st["stream_id"], 2);  // a new stream on the re-initialised device
+  // Feeding resumed at unit 25; key frames every 10: the new decoder starts at frame 30.
+  BOOST_CHECK_EQUAL(st["first_timestamp_after_reset"], 30);
+  BOOST_CHECK_GE(st["frames_out"].get<int>(), 30);
+  BOOST_CHECK(st["drained"].get<bool>());
+  BOOST_CHECK(st["problems"].empty());
+}
