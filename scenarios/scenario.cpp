@@ -35,6 +35,18 @@ std::vector<std::string> expand_short_names(const std::vector<std::string>& over
   return out;
 }
 
+// "00 02 00 00" or "00020000": bytes in hex, spaces allowed between pairs.
+std::optional<std::vector<uint8_t>> parse_hex(const std::string& text) {
+  std::string digits;
+  for (char c : text)
+    if (c != ' ') digits += c;
+  if (digits.size() % 2 != 0 || digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+    return std::nullopt;
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i < digits.size(); i += 2) out.push_back(uint8_t(std::stoul(digits.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
 void read_generated(ProfileReader& r, GeneratedInput& g) {
   const Limits dimension = Limits::between(16, 4096);
   r.field("width", g.width, dimension);
@@ -112,6 +124,14 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
       st.field("seek_to_unit", s.seek_to_unit);
       s.stop_after_units = after;
     });
+  }
+  r.field("corrupt_units", s.corrupt_units);
+  std::vector<std::string> raw;
+  r.field("raw_commands", raw);
+  for (size_t i = 0; i < raw.size(); ++i) {
+    auto bytes = parse_hex(raw[i]);
+    if (!bytes) r.fail("raw_commands", fmt::format("element {} is not hex bytes (e.g. \"00 02 00 00\")", i));
+    s.raw_commands.push_back(*bytes);
   }
   if (r.has("reset_after_units")) {
     uint32_t after = 0;

@@ -53,6 +53,8 @@ struct StreamSpec {
   uint32_t seek_to_unit = 0;                 // ... then resume feeding from this unit (a seek)
   std::optional<uint32_t> destroy_after_units;  // STREAM_DESTROY mid-stream once this many are queued
   std::optional<uint32_t> reset_after_units;    // device reset (Status = 0) once this many are queued
+  std::vector<uint32_t> corrupt_units;          // units damaged by the application before queueing
+  std::vector<std::vector<uint8_t>> raw_commands;  // raw commandq bytes sent after set-up
 };
 
 struct Scenario {

@@ -140,6 +140,29 @@ void ProfileReader::field(const char* key, std::string& value) {
   value = node.Scalar();
 }
 
+void ProfileReader::field(const char* key, std::vector<uint32_t>& values, Limits limits) {
+  const YAML::Node node = lookup(key);
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsSequence()) fail(key, "expected a list of numbers");
+  values.clear();
+  for (size_t i = 0; i < node.size(); ++i) {
+    const uint64_t v = parse_unsigned(key, node[i], limits);
+    if (v > UINT32_MAX) fail(key, fmt::format("element {} is above {}", i, UINT32_MAX));
+    values.push_back(static_cast<uint32_t>(v));
+  }
+}
+
+void ProfileReader::field(const char* key, std::vector<std::string>& values) {
+  const YAML::Node node = lookup(key);
+  if (!node.IsDefined() || node.IsNull()) return;
+  if (!node.IsSequence()) fail(key, "expected a list of strings");
+  values.clear();
+  for (size_t i = 0; i < node.size(); ++i) {
+    if (!node[i].IsScalar()) fail(key, fmt::format("element {} is not a string", i));
+    values.push_back(node[i].Scalar());
+  }
+}
+
 bool ProfileReader::has(const char* key) { return lookup(key).IsDefined(); }
 
 void ProfileReader::list(const char* key, const std::function<void(ProfileReader&, size_t)>& describe_element) {

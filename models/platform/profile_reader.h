@@ -20,6 +20,7 @@
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace vvsim::models {
 
@@ -67,6 +68,9 @@ class ProfileReader {
   void field(const char* key, double& value, Limits limits = {});
   void field(const char* key, bool& value);
   void field(const char* key, std::string& value);
+  // A sequence of scalars.
+  void field(const char* key, std::vector<uint32_t>& values, Limits limits = {});
+  void field(const char* key, std::vector<std::string>& values);
   // Whether the section has this key (it counts as asked for).
   bool has(const char* key);
   void section(const char* key, const std::function<void(ProfileReader&)>& describe);

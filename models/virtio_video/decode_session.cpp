@@ -82,7 +82,13 @@ bool DecodeSession::feed_inputs() {
                                              next_unit_ - 1, unit.data.size(), inputs_[r].size));
       continue;
     }
-    driver_.cpu().write(inputs_[r].addr, unit.data.data(), unit.data.size());
+    if (config_.corrupt_units.count(static_cast<uint32_t>(next_unit_ - 1))) {
+      std::vector<uint8_t> damaged = unit.data;
+      for (size_t i = 4; i < damaged.size(); ++i) damaged[i] ^= 0x5A;
+      driver_.cpu().write(inputs_[r].addr, damaged.data(), damaged.size());
+    } else {
+      driver_.cpu().write(inputs_[r].addr, unit.data.data(), unit.data.size());
+    }
     report_.input_queued.emplace(unit.timestamp, sc_core::sc_time_stamp());
     track(queue_resource(QueueType::Input, r, unit.timestamp, {uint32_t(unit.data.size())}), QueueType::Input, r);
     input_busy_[r] = true;
@@ -195,6 +201,10 @@ bool DecodeSession::finish_drc() {
 DecodeReport DecodeSession::run() {
   start_ = sc_core::sc_time_stamp();
   if (!setup()) return progress();
+  for (const auto& raw : config_.raw_commands) {
+    const auto answer = driver_.call(raw, kParamRespSize);  // room for the largest response
+    report_.raw_answers.push_back(answer.size() >= 4 ? result_name(result_of(answer)) : "no answer bytes");
+  }
   for (;;) {
     handle_answers();
     handle_events();

@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -60,6 +61,12 @@ struct DecodeSessionConfig {
   // Device reset (Status = 0) once this many units are queued, then full
   // re-initialisation and a new stream that continues with the next unit.
   std::optional<uint32_t> reset_after_units;
+  // Units whose bytes the application damages before queueing them (every
+  // byte after the first 4 XORed with 0x5A): the decoder must report them.
+  std::set<uint32_t> corrupt_units;
+  // Raw command bytes sent on the commandq once set-up is done; their answers
+  // are recorded as they come (hostile or malformed commands).
+  std::vector<std::vector<uint8_t>> raw_commands;
   // Give up when the device answers nothing for this long; zero waits forever
   // (a whole-system deadlock then shows as simulation starvation).
   sc_core::sc_time answer_timeout = sc_core::sc_time(10, sc_core::SC_SEC);
@@ -74,6 +81,7 @@ struct DecodeReport {
   bool stopped = false, destroyed_mid_stream = false;
   std::optional<uint64_t> first_timestamp_after_stop;
   uint32_t resets = 0;
+  std::vector<std::string> raw_answers;  // result of each raw command, e.g. "ERR_INVALID_COMMAND"
   std::optional<uint64_t> first_timestamp_after_reset;
   bool drained = false, destroyed = false;
   std::string destroy_result;  // the DESTROY answer (INVALID_STREAM_ID after an error event closed the stream)

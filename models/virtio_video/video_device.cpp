@@ -766,6 +766,8 @@ bool VideoDevice::decode_unit(uint32_t slot, VideoStream& s) {
   resp.timestamp = consumed.cmd.timestamp;
   if (result.status == codec::UnitStatus::Corrupt) {
     diagnose(fmt::format("stream {}: input ts {} corrupt: {}", id, timestamp, result.message));
+  } else if (!result.message.empty()) {  // consumed without a picture, and why (e.g. waiting for a key frame)
+    diagnose(fmt::format("stream {}: input ts {}: {}", id, timestamp, result.message));
   }
   answer_queue(consumed.chain, resp);
   ++stats_.inputs_consumed;

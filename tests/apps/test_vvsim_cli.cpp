@@ -337,3 +337,26 @@ BOOST_AUTO_TEST_CASE(device_reset_mid_stream_and_full_reinitialisation) {
   BOOST_CHECK(st["drained"].get<bool>());
   BOOST_CHECK(st["problems"].empty());
 }
+
+BOOST_AUTO_TEST_CASE(corrupt_unit_and_malformed_commands_get_their_answers) {
+  const std::string dir = scratch("bad_input");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/bad_input.yaml --quiet --out " + dir, "bad_input");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto s = summary(dir);
+  const auto st = s["streams"][0];
+  BOOST_CHECK(st["raw_command_answers"] ==
+              nlohmann::json::array({"ERR_INVALID_COMMAND", "ERR_INVALID_STREAM_ID", "ERR_INVALID_COMMAND"}));
+  // Unit 12 is damaged: it and the inter frames depending on it (13..19) give no
+  // picture, each with a diagnostic; from the key frame at 20 the stream recovers.
+  BOOST_CHECK_EQUAL(st["inputs_consumed"], 30);
+  BOOST_CHECK_EQUAL(st["frames_out"], 22);
+  BOOST_CHECK(st["drained"].get<bool>());
+  size_t corrupt = 0, skipped = 0;
+  for (const auto& d : s["diagnostics"]) {
+    const std::string line = d.get<std::string>();
+    corrupt += line.find("input ts 12 corrupt") != std::string::npos;
+    skipped += line.find("waiting for a key frame") != std::string::npos;
+  }
+  BOOST_CHECK_EQUAL(corrupt, 1u);
+  BOOST_CHECK_EQUAL(skipped, 7u);
+}
