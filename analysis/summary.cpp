@@ -90,6 +90,7 @@ ordered_json stream_json(const scenarios::StreamResult& s) {
       {"destroyed_mid_stream", r.destroyed_mid_stream},
       {"device_resets", r.resets},
       {"raw_command_answers", r.raw_answers},
+      {"frame_drains", r.frame_drains},
       {"first_timestamp_after_reset", r.first_timestamp_after_reset ? ordered_json(*r.first_timestamp_after_reset) : ordered_json()},
       {"queue_commands_unanswered", s.commands_pending},
       {"latency_ns", latency_json(latency_stats(frame_latencies_ns(r)))},

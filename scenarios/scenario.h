@@ -54,6 +54,7 @@ struct StreamSpec {
   std::optional<uint32_t> destroy_after_units;  // STREAM_DESTROY mid-stream once this many are queued
   std::optional<uint32_t> reset_after_units;    // device reset (Status = 0) once this many are queued
   std::vector<uint32_t> corrupt_units;          // units damaged by the application before queueing
+  bool drain_each_frame = false;                // low-latency policy: DRAIN after every frame
   std::vector<std::vector<uint8_t>> raw_commands;  // raw commandq bytes sent after set-up
 };
 

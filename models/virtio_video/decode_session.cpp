@@ -73,6 +73,11 @@ std::optional<sc_core::sc_time> DecodeSession::release_outputs_due() {
 
 bool DecodeSession::feed_inputs() {
   bool fed = false;
+  if (frame_drain_ticket_ != 0) {
+    if (!driver_.answered(frame_drain_ticket_)) return false;
+    ok(result_of(driver_.answer(frame_drain_ticket_)->response), "per-frame DRAIN");
+    frame_drain_ticket_ = 0;
+  }
   for (uint32_t r = 0; r < inputs_.size() && next_unit_ < config_.units.size(); ++r) {
     if (input_busy_[r]) continue;
     if (next_feed_time() > sc_core::sc_time_stamp()) break;
@@ -93,6 +98,11 @@ bool DecodeSession::feed_inputs() {
     track(queue_resource(QueueType::Input, r, unit.timestamp, {uint32_t(unit.data.size())}), QueueType::Input, r);
     input_busy_[r] = true;
     fed = true;
+    if (config_.drain_each_frame && unit.ends_frame && next_unit_ < config_.units.size()) {
+      frame_drain_ticket_ = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
+      ++report_.frame_drains;
+      break;
+    }
   }
   return fed;
 }

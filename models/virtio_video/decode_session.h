@@ -61,6 +61,10 @@ struct DecodeSessionConfig {
   // Device reset (Status = 0) once this many units are queued, then full
   // re-initialisation and a new stream that continues with the next unit.
   std::optional<uint32_t> reset_after_units;
+  // Low-latency policy: DRAIN after every complete frame (AC's advice in the
+  // review thread for decoders that batch output), waiting for the answer
+  // before the next unit.
+  bool drain_each_frame = false;
   // Units whose bytes the application damages before queueing them (every
   // byte after the first 4 XORed with 0x5A): the decoder must report them.
   std::set<uint32_t> corrupt_units;
@@ -81,6 +85,7 @@ struct DecodeReport {
   bool stopped = false, destroyed_mid_stream = false;
   std::optional<uint64_t> first_timestamp_after_stop;
   uint32_t resets = 0;
+  uint32_t frame_drains = 0;
   std::vector<std::string> raw_answers;  // result of each raw command, e.g. "ERR_INVALID_COMMAND"
   std::optional<uint64_t> first_timestamp_after_reset;
   bool drained = false, destroyed = false;
@@ -125,6 +130,7 @@ class DecodeSession : private StreamClient {
   size_t next_unit_ = 0;
   uint64_t drain_ticket_ = 0;
   bool drc_pending_ = false;
+  uint64_t frame_drain_ticket_ = 0;  // the per-frame DRAIN awaiting its answer
   std::vector<std::vector<uint8_t>> readback_;
   std::multimap<sc_core::sc_time, uint32_t> held_outputs_;  // release time -> output resource
   sc_core::sc_time start_;

@@ -360,3 +360,18 @@ BOOST_AUTO_TEST_CASE(corrupt_unit_and_malformed_commands_get_their_answers) {
   BOOST_CHECK_EQUAL(corrupt, 1u);
   BOOST_CHECK_EQUAL(skipped, 7u);
 }
+
+BOOST_AUTO_TEST_CASE(output_batching_compared_with_drain_after_every_frame) {
+  const auto a = run_vvsim("run " + kSrc + "/scenarios/output_batching.yaml --quiet --out " + scratch("batch"), "batch");
+  const auto b = run_vvsim("run " + kSrc + "/scenarios/output_batching_drain_each_frame.yaml --quiet --out " +
+                               scratch("batch_drain"),
+                           "batch_drain");
+  BOOST_REQUIRE_MESSAGE(a.status == 0 && b.status == 0, a.err + b.err);
+  const auto batched = summary(scratch("batch"))["streams"][0];
+  const auto drained = summary(scratch("batch_drain"))["streams"][0];
+  BOOST_CHECK_EQUAL(batched["frames_out"], 20);
+  BOOST_CHECK_EQUAL(drained["frames_out"], 20);
+  BOOST_CHECK_EQUAL(batched["frames_xxh3"], drained["frames_xxh3"]);  // the same pictures either way
+  BOOST_CHECK_EQUAL(drained["frame_drains"], 19);
+  BOOST_CHECK_GT(batched["latency_ns"]["p50"].get<double>(), 10 * drained["latency_ns"]["p50"].get<double>());
+}
