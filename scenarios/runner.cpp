@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
 #include <fstream>
 
 #include "codec/checksum.h"
@@ -123,6 +124,19 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   RunResult result;
   result.streams.resize(streams.size());
   std::vector<std::unique_ptr<codec::FrameChecksum>> checksums;
+  // Progress counts frames leaving the guest's sinks: no extra simulation events.
+  size_t total_units = 0, frames_seen = 0;
+  int shown_percent = -1;
+  for (const auto& st : streams) total_units += st.units.size();
+  auto show_progress = [&] {
+    if (!options.progress || total_units == 0) return;
+    const int percent = int(std::min<size_t>(100, 100 * ++frames_seen / total_units));
+    if (percent == shown_percent) return;
+    shown_percent = percent;
+    const int bar = percent / 5;
+    std::fprintf(stderr, "\rvvsim [%.*s%*s] %3d%%  %.3f ms simulated", bar, "####################", 20 - bar, "",
+                 percent, sc_core::sc_time_stamp().to_seconds() * 1e3);
+  };
   std::ofstream dump;
   if (!options.dump_frames.empty()) {
     dump.open(options.dump_frames, std::ios::binary | std::ios::trunc);
@@ -174,7 +188,8 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     checksums.push_back(std::make_unique<codec::FrameChecksum>());
     codec::FrameChecksum* checksum = checksums.back().get();
     std::ofstream* sink_file = i == 0 && dump.is_open() ? &dump : nullptr;
-    config.frame_sink = [checksum, sink_file](const virtio_video::DecodedFrame& f) {
+    config.frame_sink = [checksum, sink_file, &show_progress](const virtio_video::DecodedFrame& f) {
+      show_progress();
       checksum->update(f.i420.data(), f.i420.size());
       if (sink_file) sink_file->write(reinterpret_cast<const char*>(f.i420.data()), std::streamsize(f.i420.size()));
     };
@@ -197,6 +212,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   // Returns early when nothing is left to happen: finished, or deadlocked.
   sc_core::sc_start(sc_core::sc_time(double(scenario.time_limit_ms), sc_core::SC_MS), sc_core::SC_EXIT_ON_STARVATION);
 
+  if (shown_percent >= 0) std::fprintf(stderr, "\n");
   result.simulated_ps = sc_core::sc_time_stamp().value();
   collect_counters(platform, result);
   if (initialised) {

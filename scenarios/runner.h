@@ -68,6 +68,7 @@ struct RunResult {
 
 struct RunOptions {
   std::string dump_frames;  // file for the first stream's frames as raw I420; empty: none
+  bool progress = false;    // draw a progress line on stderr (for terminals)
 };
 
 // Throws std::runtime_error when the dump file cannot be written.

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <unistd.h>
 
 #include "analysis/summary.h"
 #include "scenarios/runner.h"
@@ -46,7 +47,8 @@ int run(const RunArgs& args) {
   if (args.seed) scenario.seed = *args.seed;
   const auto streams = scenarios::prepare_streams(scenario, args.input);
   std::filesystem::create_directories(args.out);
-  const auto result = scenarios::run_scenario(scenario, streams, {args.dump_frames});
+  const bool terminal = isatty(STDERR_FILENO) != 0;
+  const auto result = scenarios::run_scenario(scenario, streams, {args.dump_frames, terminal && !args.quiet});
   const auto summary = analysis::summary_json(scenario, result);
   const auto summary_path = std::filesystem::path(args.out) / "summary.json";
   write_file(summary_path, summary.dump(2) + "\n");

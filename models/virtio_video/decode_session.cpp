@@ -10,6 +10,10 @@ DecodeSession::DecodeSession(VideoDriver& driver, DecodeSessionConfig config)
     : StreamClient(driver), config_(std::move(config)) {}
 
 bool DecodeSession::setup() {
+  if (!driver_.offers_bitstream(codec::fourcc_of(config_.codec))) {
+    problems_.push_back("QUERY_CAPS lists no " + codec::fourcc_of(config_.codec) + " bitstream format");
+    return false;
+  }
   if (!create_stream()) return false;
   report_.stream_id = id_;
   const auto buffer_size =

@@ -58,7 +58,31 @@ bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
       for (;;) service_interrupts();
     });
   }
+  return query_capabilities(error);
+}
+
+// §Device Initialization 4-6: a caps_length buffer, QUERY_CAPS, parse the answer.
+bool VideoDriver::query_capabilities(std::string& error) {
+  std::vector<uint8_t> cmd;
+  encode_cmd_header(cmd, CmdType::DeviceQueryCaps);
+  const auto answer = call(cmd, config_.caps_length);
+  const auto caps = decode_query_caps_resp(ByteSpan(answer));
+  if (!caps || caps->result != Result::Ok) {
+    error = "QUERY_CAPS failed";
+    return false;
+  }
+  if (answer.size() != config_.caps_length) {
+    error = fmt::format("QUERY_CAPS answered {} bytes, caps_length is {}", answer.size(), config_.caps_length);
+    return false;
+  }
+  caps_ = *caps;
   return true;
+}
+
+bool VideoDriver::offers_bitstream(const std::string& fourcc) const {
+  for (const auto& f : caps_.bitstream_formats)
+    if (fourcc_string(f.fourcc) == fourcc) return true;
+  return false;
 }
 
 // The driver MUST at any time have an eventq buffer posted (§Event Virtqueue).

@@ -62,6 +62,9 @@ class VideoDriver {
   bool reinitialize(std::string& error) { return initialize(wanted_features_, error); }
   uint64_t features() const { return mmio_.features(); }
   const Config& config() const { return config_; }
+  // The device's formats, from QUERY_CAPS during initialize().
+  const QueryCapsResp& capabilities() const { return caps_; }
+  bool offers_bitstream(const std::string& fourcc) const;
   uint32_t device_id() { return mmio_.read_register(0x008); }
 
   // Posts a command; waits for free descriptors if the commandq has none.
@@ -104,6 +107,7 @@ class VideoDriver {
   void reap_events();
   bool post_event_buffer(uint64_t addr);
   void stock_eventq();
+  bool query_capabilities(std::string& error);
   void charge(uint64_t ns) { sc_core::wait(sc_core::sc_time(double(ns), sc_core::SC_NS)); }
 
   tlm_virtio::MemoryPort& cpu_;
@@ -112,6 +116,7 @@ class VideoDriver {
   VideoDriverProfile profile_;
   std::unique_ptr<tlm_virtio::SplitVirtqueueDriver> commandq_, eventq_;
   Config config_;
+  QueryCapsResp caps_;
   std::map<uint16_t, InFlight> in_flight_;      // by head
   std::map<uint16_t, uint64_t> event_buffers_;  // head -> buffer address
   std::map<uint64_t, CommandAnswer> answers_;   // by ticket
