@@ -184,6 +184,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     config.corrupt_units.insert(streams[i].spec.corrupt_units.begin(), streams[i].spec.corrupt_units.end());
     config.raw_commands = streams[i].spec.raw_commands;
     config.drain_each_frame = streams[i].spec.drain_each_frame;
+    config.no_outputs_during_drain = streams[i].spec.no_outputs_during_drain;
     config.output_hold = sc_core::sc_time(double(streams[i].spec.output_hold_us), sc_core::SC_US);
     checksums.push_back(std::make_unique<codec::FrameChecksum>());
     codec::FrameChecksum* checksum = checksums.back().get();

@@ -127,6 +127,7 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   }
   r.field("corrupt_units", s.corrupt_units);
   r.field("drain_each_frame", s.drain_each_frame);
+  r.field("no_outputs_during_drain", s.no_outputs_during_drain);
   std::vector<std::string> raw;
   r.field("raw_commands", raw);
   for (size_t i = 0; i < raw.size(); ++i) {

@@ -66,6 +66,7 @@ sc_core::sc_time DecodeSession::next_feed_time() const {
 }
 
 std::optional<sc_core::sc_time> DecodeSession::release_outputs_due() {
+  if (config_.no_outputs_during_drain && drain_ticket_ != 0) return std::nullopt;  // withheld until the answer
   while (!held_outputs_.empty() && held_outputs_.begin()->first <= sc_core::sc_time_stamp()) {
     const uint32_t resource = held_outputs_.begin()->second;
     held_outputs_.erase(held_outputs_.begin());

@@ -65,6 +65,9 @@ struct DecodeSessionConfig {
   // review thread for decoders that batch output), waiting for the answer
   // before the next unit.
   bool drain_each_frame = false;
+  // Misbehaving policy: stop queueing outputs once the end-of-stream DRAIN is
+  // sent (§STREAM_DRAIN: the driver MUST keep queueing them; the device may stall).
+  bool no_outputs_during_drain = false;
   // Units whose bytes the application damages before queueing them (every
   // byte after the first 4 XORed with 0x5A): the decoder must report them.
   std::set<uint32_t> corrupt_units;

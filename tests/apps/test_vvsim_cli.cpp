@@ -375,3 +375,15 @@ BOOST_AUTO_TEST_CASE(output_batching_compared_with_drain_after_every_frame) {
   BOOST_CHECK_EQUAL(drained["frame_drains"], 19);
   BOOST_CHECK_GT(batched["latency_ns"]["p50"].get<double>(), 10 * drained["latency_ns"]["p50"].get<double>());
 }
+
+BOOST_AUTO_TEST_CASE(drain_with_outputs_withheld_stalls_and_is_reported) {
+  const std::string dir = scratch("drain_stall");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/drain_without_outputs.yaml --quiet --out " + dir, "drain_stall");
+  BOOST_CHECK_EQUAL(r.status, 3);
+  const auto s = summary(dir);
+  BOOST_CHECK_EQUAL(s["outcome"], "deadlock");
+  const auto st = s["streams"][0];
+  BOOST_CHECK(!st["drained"].get<bool>());
+  BOOST_CHECK_LT(st["frames_out"].get<int>(), 12);  // frames the device could not hand back
+  BOOST_CHECK_NE(s["reason"].get<std::string>().find("stream 'stingy' holds"), std::string::npos);
+}
