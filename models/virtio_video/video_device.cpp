@@ -488,27 +488,31 @@ void VideoDevice::apply_param(VideoStream& s, ParamType type, const StreamParamV
   }
 }
 
-void VideoDevice::on_get_param(const GetParamCmd& cmd, const HeldChain& chain) {
-  VideoStream* found = find_stream(cmd.stream_id, chain);
-  if (!found) return;
-  VideoStream& s = *found;
-  const auto type = param_for_role(cmd.param_type);
+// The stream and parameter a GET/SET_PARAM names; nothing after answering the error.
+std::optional<ParamType> VideoDevice::param_target(const char* command, uint32_t stream_id, uint32_t raw_type,
+                                                   const HeldChain& chain, VideoStream*& stream) {
+  stream = find_stream(stream_id, chain);
+  if (!stream) return std::nullopt;
+  const auto type = param_for_role(raw_type);
   if (!type) {
-    return answer_result(chain, Result::ErrInvalidArgument,
-                         fmt::format("GET_PARAM: parameter {:#x} not valid for this device", cmd.param_type));
+    answer_result(chain, Result::ErrInvalidArgument,
+                  fmt::format("{}: parameter {:#x} not valid for this device", command, raw_type));
   }
-  answer(chain, to_bytes(ParamResp{Result::Ok, current_param(s, *type)}));
+  return type;
+}
+
+void VideoDevice::on_get_param(const GetParamCmd& cmd, const HeldChain& chain) {
+  VideoStream* s = nullptr;
+  const auto type = param_target("GET_PARAM", cmd.stream_id, cmd.param_type, chain, s);
+  if (!type) return;
+  answer(chain, to_bytes(ParamResp{Result::Ok, current_param(*s, *type)}));
 }
 
 void VideoDevice::on_set_param(const SetParamCmd& cmd, const HeldChain& chain) {
-  VideoStream* found = find_stream(cmd.stream_id, chain);
-  if (!found) return;
+  VideoStream* found = nullptr;
+  const auto type = param_target("SET_PARAM", cmd.stream_id, cmd.param_type, chain, found);
+  if (!type) return;
   VideoStream& s = *found;
-  const auto type = param_for_role(cmd.param_type);
-  if (!type) {
-    return answer_result(chain, Result::ErrInvalidArgument,
-                         fmt::format("SET_PARAM: parameter {:#x} not valid for this device", cmd.param_type));
-  }
   if (!param_changeable(s, *type)) {
     return answer_result(chain, Result::ErrInvalidOperation,
                          fmt::format("SET_PARAM {:#x} on stream {}: resources already queued on that queue",

@@ -110,6 +110,8 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
 
   // ---- parameters ----
   std::optional<ParamType> param_for_role(uint32_t raw) const;
+  std::optional<ParamType> param_target(const char* command, uint32_t stream_id, uint32_t raw_type,
+                                        const HeldChain& chain, VideoStream*& stream);
   StreamParamValue current_param(VideoStream& s, ParamType type) const;
   bool param_changeable(VideoStream& s, ParamType type) const;
   void apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested);
