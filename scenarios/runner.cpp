@@ -82,9 +82,6 @@ std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std:
 
 namespace {
 
-constexpr uint64_t kFeatures = 1ull << virtio_video::kFeatureResourceGuestPages |
-                               1ull << virtio_video::kFeatureResourceNonContig;
-
 void collect_counters(models::VideoPlatform& p, RunResult& r) {
   const auto& bus = p.system.bus.stats();
   if (bus.size() > 0) r.bus_bytes_cpu = bus[0].bytes;
@@ -197,7 +194,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     sessions.push_back(std::make_unique<virtio_video::DecodeSession>(platform.driver, std::move(config)));
   }
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
-    if (!platform.driver.initialize(kFeatures, init_error)) return;
+    if (!platform.driver.initialize(scenario.driver_features, init_error)) return;
     initialised = true;
     for (size_t i = 0; i < sessions.size(); ++i) {
       sc_core::sc_spawn([&, i] {

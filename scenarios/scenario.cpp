@@ -1,7 +1,10 @@
 #include "scenarios/scenario.h"
 
+#include "models/virtio_video/wire_constants.h"
+
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -210,6 +213,22 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   r.field("time_limit_ms", s.time_limit_ms, Limits::between(1, 3'600'000));
   r.section("driver_policy", [&](ProfileReader& d) {
     d.field("withhold_eventq_us", s.withhold_eventq_us, Limits::between(0, 3'600'000'000.0));
+    std::vector<std::string> features;
+    d.field("features", features);
+    if (d.has("features")) {
+      static const std::pair<const char*, uint32_t> kNames[] = {
+          {"guest_pages", virtio_video::kFeatureResourceGuestPages},
+          {"non_contig", virtio_video::kFeatureResourceNonContig},
+          {"dynamic", virtio_video::kFeatureResourceDynamic},
+          {"virtio_object", virtio_video::kFeatureResourceVirtioObject}};
+      s.driver_features = 0;
+      for (const auto& name : features) {
+        auto it = std::find_if(std::begin(kNames), std::end(kNames), [&](const auto& n) { return name == n.first; });
+        if (it == std::end(kNames))
+          d.fail("features", fmt::format("'{}' is not one of guest_pages, non_contig, dynamic, virtio_object", name));
+        s.driver_features |= 1ull << it->second;
+      }
+    }
   });
   r.list("streams", [&](ProfileReader& e, size_t i) {
     s.streams.emplace_back();

@@ -67,6 +67,9 @@ struct Scenario {
   uint64_t seed = 1;
   uint64_t time_limit_ms = 60'000;  // simulated time after which a run is stopped
   uint64_t withhold_eventq_us = 0;   // driver policy: post eventq buffers this late (0: at once)
+  // virtio-video feature bits the driver asks for (VIRTIO_VIDEO_F_*); the
+  // transport's own bits are negotiated as the driver needs them.
+  uint64_t driver_features = 1ull << 0 | 1ull << 1;  // RESOURCE_GUEST_PAGES | RESOURCE_NON_CONTIG
   std::vector<StreamSpec> streams;
 };
 

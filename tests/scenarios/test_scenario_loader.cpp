@@ -97,3 +97,11 @@ BOOST_AUTO_TEST_CASE(input_files_are_checked_when_prepared) {
   const Scenario missing = parse_scenario("streams:\n  - input: {file: /no/such.ivf}\n", "case.yaml");
   BOOST_CHECK_THROW(prepare_streams(missing), models::ProfileError);
 }
+
+BOOST_AUTO_TEST_CASE(driver_features_by_name) {
+  const Scenario s = parse_scenario("driver_policy: {features: [guest_pages, dynamic]}\n" + kMinimal, "case.yaml");
+  BOOST_CHECK_EQUAL(s.driver_features, (1ull << 0) | (1ull << 2));
+  BOOST_CHECK_EQUAL(parse_scenario(kMinimal, "case.yaml").driver_features, (1ull << 0) | (1ull << 1));
+  BOOST_CHECK_NE(error_of("driver_policy: {features: [teleport]}\n" + kMinimal).find("'teleport' is not one of"),
+                 std::string::npos);
+}
