@@ -65,7 +65,7 @@ sc_core::sc_time DecodeSession::next_feed_time() const {
   return start_ + sc_core::sc_time(double(next_unit_) / config_.feed_fps, sc_core::SC_SEC);
 }
 
-std::optional<sc_core::sc_time> DecodeSession::release_outputs_due() {
+std::optional<sc_core::sc_time> DecodeSession::requeue_held_outputs() {
   if (config_.no_outputs_during_drain && drain_ticket_ != 0) return std::nullopt;  // withheld until the answer
   while (!held_outputs_.empty() && held_outputs_.begin()->first <= sc_core::sc_time_stamp()) {
     const uint32_t resource = held_outputs_.begin()->second;
@@ -255,7 +255,7 @@ DecodeReport DecodeSession::run() {
       break;
     }
     // Wake for the device, a held output coming free, or the next unit's feed time.
-    std::optional<sc_core::sc_time> wake = release_outputs_due();
+    std::optional<sc_core::sc_time> wake = requeue_held_outputs();
     if (next_unit_ < config_.units.size() && next_feed_time() > sc_core::sc_time_stamp())
       wake = wake ? std::min(*wake, next_feed_time()) : next_feed_time();
     if (wake) {

@@ -138,7 +138,7 @@ class DecodeSession : private StreamClient {
   std::multimap<sc_core::sc_time, uint32_t> held_outputs_;  // release time -> output resource
   sc_core::sc_time start_;
   // Queues the outputs whose hold time is over; the time of the next release, if any.
-  std::optional<sc_core::sc_time> release_outputs_due();
+  std::optional<sc_core::sc_time> requeue_held_outputs();
   // When the next unit may be queued (input pacing).
   sc_core::sc_time next_feed_time() const;  // output buffers copied out of guest memory, reused
 };
