@@ -19,6 +19,7 @@ const char* outcome_name(RunOutcome outcome) {
     case RunOutcome::Deadlock: return "deadlock";
     case RunOutcome::TimeLimit: return "time_limit";
     case RunOutcome::DeviceFailure: return "device_failure";
+    case RunOutcome::StreamProblems: return "stream_problems";
   }
   return "?";
 }
@@ -181,6 +182,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     config.corrupt_units.insert(streams[i].spec.corrupt_units.begin(), streams[i].spec.corrupt_units.end());
     config.raw_commands = streams[i].spec.raw_commands;
     config.drain_each_frame = streams[i].spec.drain_each_frame;
+    config.scatter_buffers = streams[i].spec.scatter_buffers;
     config.no_outputs_during_drain = streams[i].spec.no_outputs_during_drain;
     config.output_hold = sc_core::sc_time(double(streams[i].spec.output_hold_us), sc_core::SC_US);
     checksums.push_back(std::make_unique<codec::FrameChecksum>());
@@ -244,6 +246,14 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   } else if (!all_done) {
     result.outcome = RunOutcome::TimeLimit;
     result.reason = fmt::format("simulated time limit of {} ms reached with streams unfinished", scenario.time_limit_ms);
+  } else {
+    for (const auto& s : result.streams) {
+      const auto& problems = s.encode ? s.encode->problems : s.report.problems;
+      if (problems.empty()) continue;
+      result.outcome = RunOutcome::StreamProblems;
+      result.reason = fmt::format("stream '{}': {}", s.name, problems.front());
+      break;
+    }
   }
   return result;
 }

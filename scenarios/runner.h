@@ -26,7 +26,9 @@ struct PreparedStream {
 // the stream on unreadable files or a codec that disagrees with the file.
 std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std::string& input_override = "");
 
-enum class RunOutcome { Completed, Deadlock, TimeLimit, DeviceFailure };
+// StreamProblems: the run ended, but a stream met a refusal or failure it did
+// not expect (listed in its problems).
+enum class RunOutcome { Completed, Deadlock, TimeLimit, DeviceFailure, StreamProblems };
 const char* outcome_name(RunOutcome outcome);
 
 struct StreamResult {

@@ -130,6 +130,7 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   }
   r.field("corrupt_units", s.corrupt_units);
   r.field("drain_each_frame", s.drain_each_frame);
+  r.field("scatter_buffers", s.scatter_buffers);
   r.field("no_outputs_during_drain", s.no_outputs_during_drain);
   std::vector<std::string> raw;
   r.field("raw_commands", raw);

@@ -55,6 +55,7 @@ struct StreamSpec {
   std::optional<uint32_t> reset_after_units;    // device reset (Status = 0) once this many are queued
   std::vector<uint32_t> corrupt_units;          // units damaged by the application before queueing
   bool drain_each_frame = false;                // low-latency policy: DRAIN after every frame
+  bool scatter_buffers = false;                 // buffers as scattered pages (RESOURCE_NON_CONTIG)
   bool no_outputs_during_drain = false;         // misbehaving policy: stop queueing outputs once DRAIN is sent
   std::vector<std::vector<uint8_t>> raw_commands;  // raw commandq bytes sent after set-up
 };

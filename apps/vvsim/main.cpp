@@ -2,7 +2,8 @@
 //   vvsim run SCENARIO [--input FILE] [--out DIR] [--dump-frames FILE.yuv]
 //                      [--seed N] [--set KEY=VALUE ...] [--quiet]
 // Exit status: 0 completed; 1 bad arguments, scenario or input; 3 deadlock;
-// 4 simulated time limit reached; 5 the device could not be initialised.
+// 4 simulated time limit reached; 5 the device could not be initialised;
+// 6 a stream met a refusal or failure it did not expect.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <systemc>
@@ -32,6 +33,7 @@ int exit_code(scenarios::RunOutcome o) {
     case scenarios::RunOutcome::Deadlock: return 3;
     case scenarios::RunOutcome::TimeLimit: return 4;
     case scenarios::RunOutcome::DeviceFailure: return 5;
+    case scenarios::RunOutcome::StreamProblems: return 6;
   }
   return 1;
 }

@@ -7,7 +7,9 @@
 namespace vvsim::virtio_video {
 
 DecodeSession::DecodeSession(VideoDriver& driver, DecodeSessionConfig config)
-    : StreamClient(driver), config_(std::move(config)) {}
+    : StreamClient(driver), config_(std::move(config)) {
+  scatter_buffers(config_.scatter_buffers);
+}
 
 bool DecodeSession::setup() {
   if (!driver_.offers_bitstream(codec::fourcc_of(config_.codec))) {
@@ -95,9 +97,9 @@ bool DecodeSession::feed_inputs() {
     if (config_.corrupt_units.count(static_cast<uint32_t>(next_unit_ - 1))) {
       std::vector<uint8_t> damaged = unit.data;
       for (size_t i = 4; i < damaged.size(); ++i) damaged[i] ^= 0x5A;
-      driver_.cpu().write(inputs_[r].addr, damaged.data(), damaged.size());
+      write_buffer(inputs_[r], damaged.data(), damaged.size());
     } else {
-      driver_.cpu().write(inputs_[r].addr, unit.data.data(), unit.data.size());
+      write_buffer(inputs_[r], unit.data.data(), unit.data.size());
     }
     report_.input_queued.emplace(unit.timestamp, sc_core::sc_time_stamp());
     track(queue_resource(QueueType::Input, r, unit.timestamp, {uint32_t(unit.data.size())}), QueueType::Input, r);
@@ -119,7 +121,7 @@ void DecodeSession::take_output(const ResourceQueueResp& resp, uint32_t resource
   for (size_t i = 0; i < bytes.size(); ++i) {
     const GuestBuffer& b = outputs_[resource][i];
     bytes[i].resize(b.size);
-    driver_.cpu().read(b.addr, bytes[i].data(), b.size);
+    read_buffer(b, bytes[i].data(), b.size);
     spans.emplace_back(bytes[i].data(), b.size);
   }
   auto picture = codec::read_picture(output_layout_, spans);
@@ -191,8 +193,7 @@ void DecodeSession::stop_and_seek() {
 bool DecodeSession::reset_and_restart() {
   driver_.reset_device();
   forget_pending();
-  for (auto& in : inputs_) driver_.memory().release(in.addr);
-  inputs_.clear();
+  release(inputs_);
   release_outputs();
   held_outputs_.clear();
   drc_pending_ = false;

@@ -65,6 +65,8 @@ struct DecodeSessionConfig {
   // review thread for decoders that batch output), waiting for the answer
   // before the next unit.
   bool drain_each_frame = false;
+  // Allocate buffers as scattered pages (the device must offer RESOURCE_NON_CONTIG).
+  bool scatter_buffers = false;
   // Misbehaving policy: stop queueing outputs once the end-of-stream DRAIN is
   // sent (§STREAM_DRAIN: the driver MUST keep queueing them; the device may stall).
   bool no_outputs_during_drain = false;

@@ -77,7 +77,7 @@ void EncodeSession::feed_frames() {
     }
     std::vector<uint32_t> sizes;
     for (size_t i = 0; i < staging.size(); ++i) {
-      driver_.cpu().write(inputs_[r][i].addr, staging[i].data(), staging[i].size());
+      write_buffer(inputs_[r][i], staging[i].data(), staging[i].size());
       sizes.push_back(uint32_t(staging[i].size()));
     }
     const uint32_t flags = config_.force_key_frames.count(index) ? kEnqueueFlagForceKeyFrame : 0;
@@ -103,7 +103,7 @@ void EncodeSession::handle_answers() {
     EncodedOutput unit;
     const GuestBuffer& b = outputs_[resource].front();
     unit.data.resize(std::min(a.response->data_sizes[0], b.size));
-    driver_.cpu().read(b.addr, unit.data.data(), unit.data.size());
+    read_buffer(b, unit.data.data(), unit.data.size());
     unit.timestamp = a.response->timestamp;
     unit.flags = a.response->flags;
     unit.answered = sc_core::sc_time_stamp();

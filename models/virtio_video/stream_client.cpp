@@ -94,20 +94,47 @@ std::optional<codec::ImageLayout> StreamClient::layout_of(const ParamsImageForma
   return layout.layout;
 }
 
+std::optional<GuestBuffer> StreamClient::allocate(uint32_t size) {
+  GuestBuffer b;
+  b.size = size;
+  if (!scatter_) {
+    const auto addr = driver_.memory().allocate(size, kPage);
+    if (!addr) return std::nullopt;
+    b.segments.push_back({*addr, size});
+    return b;
+  }
+  // One page per segment with a page-sized hole after each, so no two are adjacent.
+  std::vector<uint64_t> holes;
+  for (uint32_t done = 0; done < size; done += kPage) {
+    const auto page = driver_.memory().allocate(kPage, kPage);
+    const auto hole = driver_.memory().allocate(kPage, kPage);
+    if (page) b.segments.push_back({*page, std::min(kPage, size - done)});
+    if (hole) holes.push_back(*hole);
+    if (!page || !hole) break;
+  }
+  for (uint64_t h : holes) driver_.memory().release(h);
+  uint64_t total = 0;
+  for (const auto& e : b.segments) total += e.length;
+  if (total == size) return b;
+  std::vector<GuestBuffer> partial{b};
+  release(partial);
+  return std::nullopt;
+}
+
 std::optional<std::vector<GuestBuffer>> StreamClient::attach(QueueType queue, uint32_t resource,
                                                              const std::vector<uint32_t>& sizes) {
   std::vector<GuestBuffer> buffers;
   AttachBackingCmd cmd;
   cmd.header = {id_, static_cast<uint32_t>(queue), resource};
   for (uint32_t size : sizes) {
-    const auto addr = driver_.memory().allocate(size, kPage);
-    if (!addr) {
+    auto b = allocate(size);
+    if (!b) {
       release(buffers);
       ok(Result::ErrOutOfMemory, "guest memory for buffers");
       return std::nullopt;
     }
-    buffers.push_back({*addr, size});
-    cmd.resources.push_back(std::vector<SgEntry>{{*addr, size}});
+    cmd.resources.push_back(b->segments);
+    buffers.push_back(std::move(*b));
   }
   if (!ok(result_of(driver_.call(to_bytes(cmd), 4)), "ATTACH_BACKING")) {
     release(buffers);
@@ -117,8 +144,27 @@ std::optional<std::vector<GuestBuffer>> StreamClient::attach(QueueType queue, ui
 }
 
 void StreamClient::release(std::vector<GuestBuffer>& buffers) {
-  for (const auto& b : buffers) driver_.memory().release(b.addr);
+  for (const auto& b : buffers)
+    for (const auto& e : b.segments) driver_.memory().release(e.addr);
   buffers.clear();
+}
+
+void StreamClient::write_buffer(const GuestBuffer& b, const uint8_t* data, size_t size) {
+  for (const auto& e : b.segments) {
+    if (size == 0) break;
+    const size_t n = std::min<size_t>(e.length, size);
+    driver_.cpu().write(e.addr, data, n);
+    data += n, size -= n;
+  }
+}
+
+void StreamClient::read_buffer(const GuestBuffer& b, uint8_t* data, size_t size) {
+  for (const auto& e : b.segments) {
+    if (size == 0) break;
+    const size_t n = std::min<size_t>(e.length, size);
+    driver_.cpu().read(e.addr, data, n);
+    data += n, size -= n;
+  }
 }
 
 uint64_t StreamClient::queue_resource(QueueType queue, uint32_t resource, uint64_t timestamp,

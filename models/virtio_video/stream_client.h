@@ -14,14 +14,21 @@
 
 namespace vvsim::virtio_video {
 
+// A buffer in guest memory: one segment, or several non-adjacent pages when
+// the application scatters its buffers (RESOURCE_NON_CONTIG).
 struct GuestBuffer {
-  uint64_t addr = 0;
+  std::vector<SgEntry> segments;
   uint32_t size = 0;
 };
 
 class StreamClient {
  protected:
   explicit StreamClient(VideoDriver& driver) : driver_(driver) {}
+
+  // Allocate buffers as separate, non-adjacent pages (needs RESOURCE_NON_CONTIG).
+  void scatter_buffers(bool scatter) { scatter_ = scatter; }
+  void write_buffer(const GuestBuffer& b, const uint8_t* data, size_t size);
+  void read_buffer(const GuestBuffer& b, uint8_t* data, size_t size);
 
   bool create_stream();
   Result result_of(const std::vector<uint8_t>& response);
@@ -38,6 +45,7 @@ class StreamClient {
   // Allocates page-aligned guest buffers of `sizes` and attaches them to a resource.
   std::optional<std::vector<GuestBuffer>> attach(QueueType queue, uint32_t resource, const std::vector<uint32_t>& sizes);
   void release(std::vector<GuestBuffer>& buffers);
+  std::optional<GuestBuffer> allocate(uint32_t size);
   uint64_t queue_resource(QueueType queue, uint32_t resource, uint64_t timestamp = 0,
                           const std::vector<uint32_t>& data_sizes = {}, uint32_t flags = 0);
   bool destroy_stream();
@@ -64,6 +72,7 @@ class StreamClient {
   uint32_t id_ = 0;
   std::vector<std::string> problems_;
   std::map<uint64_t, PendingQueue> pending_;
+  bool scatter_ = false;
 };
 
 }  // namespace vvsim::virtio_video

@@ -387,3 +387,22 @@ BOOST_AUTO_TEST_CASE(drain_with_outputs_withheld_stalls_and_is_reported) {
   BOOST_CHECK_LT(st["frames_out"].get<int>(), 12);  // frames the device could not hand back
   BOOST_CHECK_NE(s["reason"].get<std::string>().find("stream 'stingy' holds"), std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(scattered_buffers_need_non_contig) {
+  // Scattered pages give the same frames as contiguous buffers ...
+  const auto a = run_vvsim("run " + kSrc + "/scenarios/default.yaml --quiet --out " + scratch("scatter") +
+                               " --set streams.0.scatter_buffers=true",
+                           "scatter");
+  BOOST_REQUIRE_MESSAGE(a.status == 0, a.err);
+  const auto b = run_vvsim("run " + kSrc + "/scenarios/default.yaml --quiet --out " + scratch("contig"), "contig");
+  BOOST_REQUIRE_MESSAGE(b.status == 0, b.err);
+  BOOST_CHECK_EQUAL(summary(scratch("scatter"))["streams"][0]["frames_xxh3"],
+                    summary(scratch("contig"))["streams"][0]["frames_xxh3"]);
+  // ... and without RESOURCE_NON_CONTIG the device refuses them (INVALID_ARGUMENT): exit 6.
+  const auto c = run_vvsim("run " + kSrc + "/scenarios/default.yaml --quiet --out " + scratch("no_noncontig") +
+                               " --set streams.0.scatter_buffers=true --set 'driver_policy.features=[guest_pages]'",
+                           "no_noncontig");
+  BOOST_CHECK_EQUAL(c.status, 6);
+  BOOST_CHECK_NE(c.err.find("ATTACH_BACKING: ERR_INVALID_ARGUMENT"), std::string::npos);
+  BOOST_CHECK_EQUAL(summary(scratch("no_noncontig"))["outcome"], "stream_problems");
+}
