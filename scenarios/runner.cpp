@@ -122,6 +122,11 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   RunResult result;
   result.streams.resize(streams.size());
   std::vector<std::unique_ptr<codec::FrameChecksum>> checksums;
+  platform.engine.add_listener([&result](models::CodecEngine::JobEventKind kind, const models::CodecEngine::JobRecord& job) {
+    if (kind == models::CodecEngine::JobEventKind::Started || job.core == models::CodecEngine::kNoCore) return;
+    result.core_slices.push_back({job.core, job.owner, job.started.value(), job.finished.value(),
+                                  kind == models::CodecEngine::JobEventKind::Cancelled});
+  });
   // Progress counts frames leaving the guest's sinks: no extra simulation events.
   size_t total_units = 0, frames_seen = 0;
   int shown_percent = -1;
@@ -215,6 +220,8 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   if (shown_percent >= 0) std::fprintf(stderr, "\n");
   result.simulated_ps = sc_core::sc_time_stamp().value();
   collect_counters(platform, result);
+  for (const auto& [ticket, a] : platform.driver.answers())
+    result.commands.push_back({ticket, a.submitted.value(), a.answered.value()});
   if (initialised) {
     result.commandq_size = platform.driver.commandq_size();
     result.commandq_free_at_end = platform.driver.commandq_free();

@@ -45,6 +45,18 @@ struct StreamResult {
   bool finished = false;
 };
 
+// What happened when, for traces (observed, never fed back into the run).
+struct CoreSlice {
+  uint32_t core = 0;
+  std::string owner;  // the stream's module name
+  uint64_t start_ps = 0, end_ps = 0;
+  bool cancelled = false;
+};
+struct CommandSlice {
+  uint64_t ticket = 0;
+  uint64_t submitted_ps = 0, answered_ps = 0;
+};
+
 struct CoreUsage {
   double busy_ns = 0, utilisation = 0;
 };
@@ -66,6 +78,8 @@ struct RunResult {
   uint32_t commandq_size = 0, commandq_free_at_end = 0;
   bool driver_waiting_for_descriptors = false;
   std::vector<std::string> diagnostics;  // transport and device diagnostics, in order
+  std::vector<CoreSlice> core_slices;     // codec core occupancy, in completion order
+  std::vector<CommandSlice> commands;     // every answered command, by ticket
 };
 
 struct RunOptions {

@@ -1,5 +1,5 @@
 // vvsim: run a virtio-video scenario on the simulated platform.
-//   vvsim run SCENARIO [--input FILE] [--out DIR] [--dump-frames FILE.yuv]
+//   vvsim run SCENARIO [--input FILE] [--out DIR] [--dump-frames FILE.yuv] [--trace FILE.json]
 //                      [--seed N] [--set KEY=VALUE ...] [--quiet]
 // Exit status: 0 completed; 1 bad arguments, scenario or input; 3 deadlock;
 // 4 simulated time limit reached; 5 the device could not be initialised;
@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "analysis/summary.h"
+#include "analysis/trace.h"
 #include "scenarios/runner.h"
 
 namespace {
@@ -21,7 +22,7 @@ namespace {
 using namespace vvsim;
 
 struct RunArgs {
-  std::string scenario, input, out = "out", dump_frames;
+  std::string scenario, input, out = "out", dump_frames, trace;
   std::optional<uint64_t> seed;
   std::vector<std::string> overrides;
   bool quiet = false;
@@ -54,10 +55,12 @@ int run(const RunArgs& args) {
   const auto summary = analysis::summary_json(scenario, result);
   const auto summary_path = std::filesystem::path(args.out) / "summary.json";
   write_file(summary_path, summary.dump(2) + "\n");
+  if (!args.trace.empty()) write_file(args.trace, analysis::chrome_trace(scenario, result).dump() + "\n");
   if (!args.quiet) {
     std::cout << analysis::human_summary(scenario, result);
     std::cout << "  summary: " << summary_path.string() << "\n";
     if (!args.dump_frames.empty()) std::cout << "  frames of stream 0 (I420): " << args.dump_frames << "\n";
+    if (!args.trace.empty()) std::cout << "  trace (ui.perfetto.dev): " << args.trace << "\n";
   }
   if (result.outcome != scenarios::RunOutcome::Completed) std::cerr << "vvsim: " << result.reason << "\n";
   return exit_code(result.outcome);
@@ -73,6 +76,7 @@ int cli(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   run_cmd->add_option("--out", args.out, "Output directory (default: out)");
   run_cmd->add_option("--dump-frames", args.dump_frames, "Write the first stream's decoded frames as raw I420");
+  run_cmd->add_option("--trace", args.trace, "Write a Perfetto/Chrome trace (JSON) of the run to this file");
   run_cmd->add_option("--seed", args.seed, "Seed for generated content (replaces the scenario's)");
   run_cmd->add_option("--set", args.overrides,
                       "Override a scenario value: key.path=value, e.g. platform.engine.num_cores=1, "

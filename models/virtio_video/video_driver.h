@@ -74,6 +74,8 @@ class VideoDriver {
   std::optional<CommandAnswer> wait(uint64_t ticket, sc_core::sc_time limit = sc_core::sc_time(10, sc_core::SC_SEC));
   bool answered(uint64_t ticket) const { return answers_.count(ticket) != 0; }
   const CommandAnswer* answer(uint64_t ticket) const;
+  // Every answer so far, by ticket (for traces; read after a run).
+  const std::map<uint64_t, CommandAnswer>& answers() const { return answers_; }
   // Sends and waits.
   std::vector<uint8_t> call(const std::vector<uint8_t>& command, uint32_t response_capacity);
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <sys/wait.h>
 
@@ -405,4 +406,48 @@ BOOST_AUTO_TEST_CASE(scattered_buffers_need_non_contig) {
   BOOST_CHECK_EQUAL(c.status, 6);
   BOOST_CHECK_NE(c.err.find("ATTACH_BACKING: ERR_INVALID_ARGUMENT"), std::string::npos);
   BOOST_CHECK_EQUAL(summary(scratch("no_noncontig"))["outcome"], "stream_problems");
+}
+
+BOOST_AUTO_TEST_CASE(trace_has_the_runs_tracks_and_slices) {
+  const std::string dir = scratch("trace"), trace = dir + "/trace.json";
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/four_streams_two_cores.yaml --quiet --out " + dir + " --trace " + trace,
+                           "trace");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto s = summary(dir);
+  const auto t = nlohmann::json::parse(slurp(trace));
+  std::map<int, std::string> tracks;
+  size_t frame_begins = 0, frame_ends = 0, command_begins = 0;
+  std::map<int, std::vector<std::pair<double, double>>> core_slices;
+  for (const auto& e : t["traceEvents"]) {
+    const std::string ph = e["ph"];
+    if (ph == "M" && e["name"] == "thread_name") tracks[e["tid"]] = e["args"]["name"];
+    if (ph == "b" && e["cat"] == "frame") ++frame_begins;
+    if (ph == "e" && e["cat"] == "frame") ++frame_ends;
+    if (ph == "b" && e["cat"] == "command") ++command_begins;
+    if (ph == "X") core_slices[e["tid"]].push_back({e["ts"].get<double>(), e["ts"].get<double>() + e["dur"].get<double>()});
+  }
+  // One track for the commandq, one per core, one per stream.
+  BOOST_CHECK_EQUAL(tracks.size(), 1u + 2u + 4u);
+  size_t frames = 0;
+  for (const auto& st : s["streams"]) frames += st["frames_out"].get<size_t>();
+  BOOST_CHECK_EQUAL(frame_begins, frames);
+  BOOST_CHECK_EQUAL(frame_ends, frames);
+  BOOST_CHECK_EQUAL(command_begins, s["device"]["commands"].get<size_t>());  // every command answered
+  // A core runs one job at a time, inside the run.
+  const double end_us = s["simulated_time_ns"].get<double>() / 1000.0;
+  BOOST_CHECK_EQUAL(core_slices.size(), 2u);
+  for (auto& [tid, slices] : core_slices) {
+    std::sort(slices.begin(), slices.end());
+    for (size_t i = 0; i < slices.size(); ++i) {
+      BOOST_CHECK_GE(slices[i].first, 0.0);
+      BOOST_CHECK_LE(slices[i].second, end_us + 1e-6);
+      if (i > 0) BOOST_CHECK_GE(slices[i].first, slices[i - 1].second - 1e-6);
+    }
+  }
+  // Deterministic: the same run gives the same bytes.
+  const auto again = run_vvsim("run " + kSrc + "/scenarios/four_streams_two_cores.yaml --quiet --out " + dir +
+                                   " --trace " + trace + ".2",
+                               "trace2");
+  BOOST_REQUIRE_EQUAL(again.status, 0);
+  BOOST_CHECK(slurp(trace) == slurp(trace + ".2"));
 }
