@@ -138,6 +138,20 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
   };
 }
 
+std::string frames_csv(const scenarios::RunResult& result) {
+  std::string out = "stream,timestamp,width,height,error_flag,queued_ns,answered_ns,latency_ns\n";
+  for (const auto& s : result.streams) {
+    for (const auto& f : s.report.frames) {
+      auto queued = s.report.input_queued.find(f.timestamp);
+      if (queued == s.report.input_queued.end()) continue;
+      const double q = queued->second.to_seconds() * 1e9, a = f.answered.to_seconds() * 1e9;
+      out += fmt::format("{},{},{},{},{},{:.3f},{:.3f},{:.3f}\n", s.name, f.timestamp, f.width, f.height,
+                         f.error_flag ? 1 : 0, q, a, a - q);
+    }
+  }
+  return out;
+}
+
 std::string human_summary(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
   std::string out = fmt::format("{}: {} after {:.3f} ms simulated\n", scenario.source, scenarios::outcome_name(result.outcome),
                                 double(result.simulated_ps) / 1e9);

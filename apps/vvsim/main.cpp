@@ -22,7 +22,7 @@ namespace {
 using namespace vvsim;
 
 struct RunArgs {
-  std::string scenario, input, out = "out", dump_frames, trace;
+  std::string scenario, input, out = "out", dump_frames, trace, csv;
   std::optional<uint64_t> seed;
   std::vector<std::string> overrides;
   bool quiet = false;
@@ -56,6 +56,7 @@ int run(const RunArgs& args) {
   const auto summary_path = std::filesystem::path(args.out) / "summary.json";
   write_file(summary_path, summary.dump(2) + "\n");
   if (!args.trace.empty()) write_file(args.trace, analysis::chrome_trace(scenario, result).dump() + "\n");
+  if (!args.csv.empty()) write_file(args.csv, analysis::frames_csv(result));
   if (!args.quiet) {
     std::cout << analysis::human_summary(scenario, result);
     std::cout << "  summary: " << summary_path.string() << "\n";
@@ -77,6 +78,7 @@ int cli(int argc, char** argv) {
   run_cmd->add_option("--out", args.out, "Output directory (default: out)");
   run_cmd->add_option("--dump-frames", args.dump_frames, "Write the first stream's decoded frames as raw I420");
   run_cmd->add_option("--trace", args.trace, "Write a Perfetto/Chrome trace (JSON) of the run to this file");
+  run_cmd->add_option("--csv", args.csv, "Write one CSV row per decoded frame (times in ns) to this file");
   run_cmd->add_option("--seed", args.seed, "Seed for generated content (replaces the scenario's)");
   run_cmd->add_option("--set", args.overrides,
                       "Override a scenario value: key.path=value, e.g. platform.engine.num_cores=1, "

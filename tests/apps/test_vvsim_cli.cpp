@@ -451,3 +451,31 @@ BOOST_AUTO_TEST_CASE(trace_has_the_runs_tracks_and_slices) {
   BOOST_REQUIRE_EQUAL(again.status, 0);
   BOOST_CHECK(slurp(trace) == slurp(trace + ".2"));
 }
+
+BOOST_AUTO_TEST_CASE(csv_has_a_row_per_frame_matching_the_summary) {
+  const std::string dir = scratch("csv"), csv = dir + "/frames.csv";
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/default.yaml --quiet --out " + dir + " --csv " + csv, "csv");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  std::istringstream lines(slurp(csv));
+  std::string line;
+  std::getline(lines, line);
+  BOOST_CHECK_EQUAL(line, "stream,timestamp,width,height,error_flag,queued_ns,answered_ns,latency_ns");
+  std::vector<double> latencies;
+  size_t small = 0, large = 0;
+  while (std::getline(lines, line)) {
+    std::vector<std::string> cells;
+    std::istringstream row(line);
+    for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
+    BOOST_REQUIRE_EQUAL(cells.size(), 8u);
+    small += cells[2] == "176";
+    large += cells[2] == "320";
+    // latency = answered - queued, to the printed precision
+    BOOST_CHECK_SMALL(std::stod(cells[6]) - std::stod(cells[5]) - std::stod(cells[7]), 0.002);
+    latencies.push_back(std::stod(cells[7]));
+  }
+  BOOST_CHECK_EQUAL(small, 30u);  // 176x144 before the change at frame 30
+  BOOST_CHECK_EQUAL(large, 30u);
+  const auto s = summary(dir)["streams"][0]["latency_ns"];
+  BOOST_CHECK_CLOSE(*std::max_element(latencies.begin(), latencies.end()), s["max"].get<double>(), 1e-6);
+  BOOST_CHECK_CLOSE(*std::min_element(latencies.begin(), latencies.end()), s["min"].get<double>(), 1e-6);
+}
