@@ -75,7 +75,7 @@ ordered_json stream_json(const scenarios::StreamResult& s) {
       {"inputs_canceled", r.inputs_canceled},
       {"frames_out", r.frames.size()},
       {"frames_with_error_flag", flagged},
-      {"frames_xxh3", s.frames_checksum},
+      {"frames_xxh3", s.frames_checksum.empty() ? ordered_json() : ordered_json(s.frames_checksum)},
       {"drc_events", r.drc_events},
       {"error_events", r.error_events},
       {"destroy_result", r.destroy_result},
@@ -116,6 +116,7 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
   return ordered_json{
       {"scenario", scenario.source},
       {"description", scenario.description},
+      {"mode", result.timing_only ? "timing_only" : "full"},
       {"outcome", scenarios::outcome_name(result.outcome)},
       {"reason", result.reason},
       {"seed", scenario.seed},

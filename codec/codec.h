@@ -34,6 +34,8 @@ struct Picture {
   std::vector<uint8_t> y, u, v;
   uint64_t timestamp = 0;
   bool corrupt = false;  // decoder concealed an error: the v6 ERR flag
+  // False from a timing-only decoder: size and timestamp are known, the planes are empty.
+  bool has_pixels = true;
 };
 
 // A format change the decoder detected; reported before the first picture

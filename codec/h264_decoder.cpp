@@ -82,8 +82,7 @@ void H264Decoder::take_picture(const SBufferInfo& info, uint8_t* planes[3], Deco
   const StreamFormat format{(w + 15) & ~15u, (h + 15) & ~15u, Rect{0, 0, w, h}, 0};
   if (format.visible.width != format_.visible.width || format.visible.height != format_.visible.height) {
     format_ = format;
-    // Reference frames (up to 16) plus the picture being decoded and one on display.
-    format_.min_output_buffers = 16 + 2;
+    format_.min_output_buffers = kMinOutputBuffers;
     result.new_format = format_;
   }
   Picture p;

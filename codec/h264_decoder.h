@@ -25,6 +25,9 @@ class H264Decoder : public Decoder {
   DecodeResult flush() override;
   void reset() override;
 
+  // Reference frames (up to 16) plus the picture being decoded and one on display.
+  static constexpr uint32_t kMinOutputBuffers = 16 + 2;
+
  private:
   bool open();
   void close();

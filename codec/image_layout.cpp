@@ -241,6 +241,7 @@ std::string check_picture(const Picture& picture) {
   size_t luma = size_t{picture.width} * picture.height;
   size_t chroma = size_t{chroma_width(picture.width)} * chroma_height(picture.height);
   if (luma == 0) return fmt::format("picture is empty ({}x{})", picture.width, picture.height);
+  if (!picture.has_pixels) return {};
   if (picture.y.size() != luma || picture.u.size() != chroma || picture.v.size() != chroma)
     return fmt::format("picture {}x{} needs planes of {}/{}/{} bytes, has {}/{}/{}", picture.width,
                        picture.height, luma, chroma, chroma, picture.y.size(), picture.u.size(),
@@ -295,13 +296,19 @@ LayoutOrError layout_from_driver(ImageFormat format, uint32_t coded_width, uint3
   return {layout, {}};
 }
 
-LayoutStatus write_picture(const Picture& picture, const ImageLayout& layout,
-                           const std::vector<ByteSpan>& buffers) {
+LayoutStatus check_picture_fits(const Picture& picture, const ImageLayout& layout) {
   if (auto e = check_layout(layout); !e.empty()) return {"layout: " + e};
   if (auto e = check_picture(picture); !e.empty()) return {e};
   if (picture.width != layout.crop.width || picture.height != layout.crop.height)
     return {fmt::format("picture {}x{} does not match the {}x{} crop", picture.width,
                         picture.height, layout.crop.width, layout.crop.height)};
+  return {};
+}
+
+LayoutStatus write_picture(const Picture& picture, const ImageLayout& layout,
+                           const std::vector<ByteSpan>& buffers) {
+  if (auto status = check_picture_fits(picture, layout); !status.ok()) return status;
+  if (!picture.has_pixels) return {"picture has no pixels (timing-only decoder)"};
   if (auto e = check_buffers(layout, buffers); !e.empty()) return {e};
   std::vector<uint8_t*> bufs;
   for (const auto& b : buffers) bufs.push_back(b.data);

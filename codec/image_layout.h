@@ -93,6 +93,9 @@ LayoutOrError layout_from_driver(ImageFormat format, uint32_t coded_width, uint3
 // picture at the crop origin; bytes outside the planes' visible rows are left
 // untouched. Refuses (writing nothing) a picture of the wrong size, a buffer
 // count other than buffer_count(format), or a buffer smaller than the layout needs.
+// The checks write_picture makes of the picture alone (a size-only picture
+// from a timing-only decoder passes them when its size matches the crop).
+LayoutStatus check_picture_fits(const Picture& picture, const ImageLayout& layout);
 LayoutStatus write_picture(const Picture& picture, const ImageLayout& layout,
                            const std::vector<ByteSpan>& buffers);
 

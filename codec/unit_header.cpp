@@ -29,6 +29,12 @@ class BitReader {
     if (!rest) return std::nullopt;
     return (1u << zeros) - 1 + *rest;
   }
+  // Signed Exp-Golomb se(v), §9.1.1.
+  std::optional<int32_t> se() {
+    auto k = ue();
+    if (!k) return std::nullopt;
+    return (*k & 1) ? int32_t((*k + 1) / 2) : -int32_t(*k / 2);
+  }
 
  private:
   const uint8_t* data_;
@@ -124,6 +130,128 @@ std::optional<NalInfo> parse_nal(const uint8_t* d, size_t size) {
     case 1: n.frame_type = FrameType::BiPredicted; break;
   }
   return n;
+}
+
+namespace {
+
+// §7.4.1: the RBSP of a NAL payload, without emulation prevention bytes (00 00 03).
+std::vector<uint8_t> nal_rbsp(const uint8_t* d, size_t size) {
+  std::vector<uint8_t> out;
+  out.reserve(size);
+  int zeros = 0;
+  for (size_t i = 0; i < size; ++i) {
+    if (zeros >= 2 && d[i] == 3) {
+      zeros = 0;
+      continue;
+    }
+    zeros = d[i] == 0 ? zeros + 1 : 0;
+    out.push_back(d[i]);
+  }
+  return out;
+}
+
+bool skip_scaling_list(BitReader& r, int entries) {
+  int32_t last = 8, next = 8;
+  for (int j = 0; j < entries; ++j) {
+    if (next != 0) {
+      auto delta = r.se();
+      if (!delta) return false;
+      next = (last + *delta + 256) % 256;
+    }
+    last = next == 0 ? last : next;
+  }
+  return true;
+}
+
+bool profile_has_chroma_info(uint32_t profile_idc) {
+  for (uint32_t p : {100u, 110u, 122u, 244u, 44u, 83u, 86u, 118u, 128u, 138u, 139u, 134u, 135u})
+    if (profile_idc == p) return true;
+  return false;
+}
+
+}  // namespace
+
+std::optional<SpsInfo> parse_sps(const uint8_t* d, size_t size) {
+  const size_t start = start_code_length(d, size);
+  if (start >= size || (d[start] & 0x1f) != uint8_t(NalType::Sps)) return std::nullopt;
+  const auto rbsp = nal_rbsp(d + start + 1, size - start - 1);
+  BitReader r(rbsp.data(), rbsp.size());
+  auto profile_idc = r.bits(8);
+  if (!profile_idc || !r.bits(16) || !r.ue()) return std::nullopt;  // constraints+level, sps id
+  uint32_t chroma_format_idc = 1;
+  if (profile_has_chroma_info(*profile_idc)) {
+    auto cf = r.ue();
+    if (!cf || *cf > 3) return std::nullopt;
+    chroma_format_idc = *cf;
+    if (chroma_format_idc == 3 && !r.bits(1)) return std::nullopt;
+    if (!r.ue() || !r.ue() || !r.bits(1)) return std::nullopt;  // bit depths, qpprime bypass
+    auto matrix = r.bits(1);
+    if (!matrix) return std::nullopt;
+    const int lists = *matrix ? (chroma_format_idc != 3 ? 8 : 12) : 0;
+    for (int i = 0; i < lists; ++i) {
+      auto present = r.bits(1);
+      if (!present || (*present && !skip_scaling_list(r, i < 6 ? 16 : 64))) return std::nullopt;
+    }
+  }
+  SpsInfo info;
+  info.profile_idc = *profile_idc;
+  auto frame_num_bits = r.ue(), poc_type = r.ue();
+  if (!frame_num_bits || !poc_type || *poc_type > 2) return std::nullopt;
+  info.pic_order_cnt_type = *poc_type;
+  if (*poc_type == 0 && !r.ue()) return std::nullopt;
+  if (*poc_type == 1) {
+    if (!r.bits(1) || !r.se() || !r.se()) return std::nullopt;
+    auto cycle = r.ue();
+    if (!cycle || *cycle > 255) return std::nullopt;
+    for (uint32_t i = 0; i < *cycle; ++i)
+      if (!r.se()) return std::nullopt;
+  }
+  auto refs = r.ue(), gaps = r.bits(1), w_mbs = r.ue(), h_units = r.ue(), frame_mbs_only = r.bits(1);
+  if (!refs || !gaps || !w_mbs || !h_units || !frame_mbs_only || *w_mbs > 1023 || *h_units > 1023) return std::nullopt;
+  if (!*frame_mbs_only && !r.bits(1)) return std::nullopt;  // mb_adaptive_frame_field
+  auto direct8x8 = r.bits(1), cropping = r.bits(1);
+  if (!direct8x8 || !cropping) return std::nullopt;
+  uint32_t crop[4] = {0, 0, 0, 0};  // left, right, top, bottom
+  if (*cropping) {
+    for (auto& c : crop) {
+      auto v = r.ue();
+      if (!v) return std::nullopt;
+      c = *v;
+    }
+  }
+  // §7.4.2.1.1: crop units in luma samples.
+  const uint32_t field_factor = 2 - *frame_mbs_only;
+  const uint32_t unit_x = chroma_format_idc == 1 || chroma_format_idc == 2 ? 2 : 1;
+  const uint32_t unit_y = (chroma_format_idc == 1 ? 2 : 1) * field_factor;
+  const uint32_t coded_w = (*w_mbs + 1) * 16, coded_h = (*h_units + 1) * 16 * field_factor;
+  const uint64_t crop_w = uint64_t(unit_x) * (crop[0] + crop[1]), crop_h = uint64_t(unit_y) * (crop[2] + crop[3]);
+  if (crop_w >= coded_w || crop_h >= coded_h) return std::nullopt;
+  info.width = coded_w - uint32_t(crop_w);
+  info.height = coded_h - uint32_t(crop_h);
+  return info;
+}
+
+std::vector<std::pair<size_t, size_t>> split_vp9_superframe(const uint8_t* d, size_t size) {
+  if (size == 0) return {};
+  const uint8_t marker = d[size - 1];
+  if ((marker & 0xe0) == 0xc0) {
+    const size_t frames = (marker & 7) + 1, mag = ((marker >> 3) & 3) + 1;
+    const size_t index = 2 + mag * frames;
+    if (size >= index && d[size - index] == marker) {
+      std::vector<std::pair<size_t, size_t>> out;
+      size_t offset = 0;
+      const uint8_t* p = d + size - index + 1;
+      for (size_t f = 0; f < frames; ++f) {
+        size_t frame_size = 0;
+        for (size_t b = 0; b < mag; ++b) frame_size |= size_t(*p++) << (8 * b);
+        if (frame_size > size - index - offset) return {{0, size}};
+        out.emplace_back(offset, frame_size);
+        offset += frame_size;
+      }
+      return out;
+    }
+  }
+  return {{0, size}};
 }
 
 bool starts_access_unit(const NalInfo& nal, bool current_has_slice) {

@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "codec/codec.h"
 
@@ -34,6 +36,20 @@ struct NalInfo {
 // Length of the start code data begins with (3 or 4), 0 if none.
 size_t start_code_length(const uint8_t* data, size_t size);
 std::optional<NalInfo> parse_nal(const uint8_t* data, size_t size);
+// H.264 sequence parameter set (§7.3.2.1.1): the picture size it declares,
+// after cropping, and its reordering-relevant fields. `data` is one SPS NAL
+// unit with or without start code; emulation prevention bytes are removed.
+struct SpsInfo {
+  uint32_t width = 0, height = 0;  // visible (cropped) size
+  uint32_t profile_idc = 0;
+  uint32_t pic_order_cnt_type = 0;
+};
+std::optional<SpsInfo> parse_sps(const uint8_t* data, size_t size);
+
+// VP9 superframe (Annex B of the VP9 spec): the frames packed in one unit, as
+// (offset, size); one frame covering the unit when there is no valid index.
+std::vector<std::pair<size_t, size_t>> split_vp9_superframe(const uint8_t* data, size_t size);
+
 // H.264 §7.4.1.2.3: once the current access unit has a slice, an AUD, SPS,
 // PPS, SEI, NAL types 14..18, or a slice with first_mb_in_slice == 0 begins
 // the next one.

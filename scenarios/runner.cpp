@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "codec/checksum.h"
+#include "codec/scan_decoder.h"
 #include "codec/synthetic.h"
 #include "models/platform/video_platform.h"
 
@@ -116,10 +117,24 @@ std::string deadlock_reason(const RunResult& r) {
 
 }  // namespace
 
+void check_timing_only(const std::vector<PreparedStream>& streams) {
+  for (const auto& st : streams) {
+    std::string why;
+    if (st.spec.encode) why = "an encoder stream's output sizes come from the real encoder";
+    else if (!st.spec.corrupt_units.empty()) why = "what the real decoder makes of a damaged unit cannot be scanned";
+    else why = codec::scan_stream_support(st.codec, st.units);
+    if (!why.empty()) throw ProfileError(fmt::format("stream '{}': timing-only mode refused: {}", st.spec.name, why));
+  }
+}
+
 RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams, const RunOptions& options) {
-  models::VideoPlatform platform("platform", scenario.platform, scenario.device);
+  if (options.timing_only) check_timing_only(streams);
+  virtio_video::DecoderFactory decoders;
+  if (options.timing_only) decoders = [](codec::CodecId c) { return codec::make_scan_decoder(c); };
+  models::VideoPlatform platform("platform", scenario.platform, scenario.device, std::move(decoders));
   platform.driver.withhold_eventq(sc_core::sc_time(double(scenario.withhold_eventq_us), sc_core::SC_US));
   RunResult result;
+  result.timing_only = options.timing_only;
   result.streams.resize(streams.size());
   std::vector<std::unique_ptr<codec::FrameChecksum>> checksums;
   platform.engine.add_listener([&result](models::CodecEngine::JobEventKind kind, const models::CodecEngine::JobRecord& job) {
@@ -189,6 +204,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     config.drain_each_frame = streams[i].spec.drain_each_frame;
     config.scatter_buffers = streams[i].spec.scatter_buffers;
     config.no_outputs_during_drain = streams[i].spec.no_outputs_during_drain;
+    config.timing_only = options.timing_only;
     config.output_hold = sc_core::sc_time(double(streams[i].spec.output_hold_us), sc_core::SC_US);
     checksums.push_back(std::make_unique<codec::FrameChecksum>());
     codec::FrameChecksum* checksum = checksums.back().get();
@@ -239,7 +255,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     }
     s.units_fed = sessions[i]->units_fed();
     s.commands_pending = sessions[i]->queue_commands_pending();
-    s.frames_checksum = checksums[i]->hex();
+    if (!options.timing_only) s.frames_checksum = checksums[i]->hex();
     if (!s.finished) s.report = sessions[i]->progress();
   }
   if (dump.is_open() && !dump.flush()) throw std::runtime_error(fmt::format("cannot write {}", options.dump_frames));

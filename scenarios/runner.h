@@ -40,7 +40,8 @@ struct StreamResult {
   virtio_video::DecodeReport report;
   std::optional<virtio_video::EncodeReport> encode;  // encoder streams
   // XXH3-64 of the frames in output order (xxhsum -H3 of a dump); for an
-  // encoder stream, of the bitstream units in output order.
+  // encoder stream, of the bitstream units in output order. Empty in a
+  // timing-only run (no pixels).
   std::string frames_checksum;
   bool finished = false;
 };
@@ -63,6 +64,7 @@ struct CoreUsage {
 
 struct RunResult {
   RunOutcome outcome = RunOutcome::Completed;
+  bool timing_only = false;
   std::string reason;  // one line: why a run did not complete
   uint64_t simulated_ps = 0;
   std::vector<StreamResult> streams;
@@ -85,7 +87,15 @@ struct RunResult {
 struct RunOptions {
   std::string dump_frames;  // file for the first stream's frames as raw I420; empty: none
   bool progress = false;    // draw a progress line on stderr (for terminals)
+  // The device decodes with codec::make_scan_decoder: headers only, no pixels
+  // decoded or moved; timing identical to a full run (see docs/performance.md).
+  bool timing_only = false;
 };
+
+// Throws models::ProfileError when a timing-only run cannot reproduce the
+// full run's timing for these streams (encoder streams, damaged units,
+// H.264 with B slices), naming the stream and the reason.
+void check_timing_only(const std::vector<PreparedStream>& streams);
 
 // Throws std::runtime_error when the dump file cannot be written.
 RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams,

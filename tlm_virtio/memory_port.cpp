@@ -28,6 +28,10 @@ AccessStatus MemoryPort::write(uint64_t addr, const uint8_t* src, uint64_t len) 
   return transport(tlm::TLM_WRITE_COMMAND, addr, const_cast<uint8_t*>(src), len);
 }
 
+AccessStatus MemoryPort::touch(uint64_t addr, uint64_t len) {
+  return transport(tlm::TLM_IGNORE_COMMAND, addr, nullptr, len);
+}
+
 bool MemoryPort::read_le(uint64_t addr, uint64_t& value, unsigned bytes) {
   uint8_t b[8] = {};
   if (read(addr, b, bytes) != AccessStatus::Ok) return false;

@@ -21,6 +21,9 @@ class MemoryPort {
 
   AccessStatus read(uint64_t addr, uint8_t* dst, uint64_t len);
   AccessStatus write(uint64_t addr, const uint8_t* src, uint64_t len);
+  // A transfer of `len` bytes that takes its bus time and is checked against
+  // the address map but carries no data (TLM_IGNORE_COMMAND): timing-only runs.
+  AccessStatus touch(uint64_t addr, uint64_t len);
 
   // Little-endian scalar accesses; an address error yields false.
   bool read_le16(uint64_t addr, uint16_t& value);

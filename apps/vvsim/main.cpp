@@ -1,6 +1,6 @@
 // vvsim: run a virtio-video scenario on the simulated platform.
 //   vvsim run SCENARIO [--input FILE] [--out DIR] [--dump-frames FILE.yuv] [--trace FILE.json]
-//                      [--seed N] [--set KEY=VALUE ...] [--quiet]
+//                      [--seed N] [--set KEY=VALUE ...] [--timing-only] [--quiet]
 // Exit status: 0 completed; 1 bad arguments, scenario or input; 3 deadlock;
 // 4 simulated time limit reached; 5 the device could not be initialised;
 // 6 a stream met a refusal or failure it did not expect.
@@ -25,7 +25,7 @@ struct RunArgs {
   std::string scenario, input, out = "out", dump_frames, trace, csv;
   std::optional<uint64_t> seed;
   std::vector<std::string> overrides;
-  bool quiet = false;
+  bool quiet = false, timing_only = false;
 };
 
 int exit_code(scenarios::RunOutcome o) {
@@ -51,7 +51,10 @@ int run(const RunArgs& args) {
   const auto streams = scenarios::prepare_streams(scenario, args.input);
   std::filesystem::create_directories(args.out);
   const bool terminal = isatty(STDERR_FILENO) != 0;
-  const auto result = scenarios::run_scenario(scenario, streams, {args.dump_frames, terminal && !args.quiet});
+  if (args.timing_only && !args.dump_frames.empty())
+    throw std::runtime_error("--dump-frames needs pixels: it cannot be combined with --timing-only");
+  const auto result =
+      scenarios::run_scenario(scenario, streams, {args.dump_frames, terminal && !args.quiet, args.timing_only});
   const auto summary = analysis::summary_json(scenario, result);
   const auto summary_path = std::filesystem::path(args.out) / "summary.json";
   write_file(summary_path, summary.dump(2) + "\n");
@@ -83,6 +86,9 @@ int cli(int argc, char** argv) {
   run_cmd->add_option("--set", args.overrides,
                       "Override a scenario value: key.path=value, e.g. platform.engine.num_cores=1, "
                       "streams.0.output_resources=4, or a short name: output_buffers, input_buffers, cores, clock_mhz");
+  run_cmd->add_flag("--timing-only", args.timing_only,
+                    "Timing model only: the device scans unit headers instead of decoding; no pixels are decoded "
+                    "or moved, every time and counter is the same as a full run");
   run_cmd->add_flag("--quiet", args.quiet, "Print nothing but errors");
   try {
     app.parse(argc, argv);

@@ -24,11 +24,14 @@ virtio_video::VideoDriverProfile driver_profile(const PlatformProfile& p, const 
 }  // namespace
 
 VideoPlatform::VideoPlatform(sc_core::sc_module_name name, const PlatformProfile& profile,
-                             const virtio_video::VideoDeviceProfile& device_profile)
+                             const virtio_video::VideoDeviceProfile& device_profile,
+                             virtio_video::DecoderFactory decoders)
     : sc_module(name),
       profile_(profile),
       engine("engine", profile.engine),
-      device("video", device_profile, engine, [](codec::CodecId c) { return codec::make_decoder(c); }),
+      device("video", device_profile, engine,
+             decoders ? std::move(decoders)
+                      : virtio_video::DecoderFactory([](codec::CodecId c) { return codec::make_decoder(c); })),
       system("system", device, transport_profile(profile)),
       guest_memory(kDriverMemoryBase, profile.memory.size_bytes - kDriverMemoryBase),
       driver(system.cpu.port, profile.address_map.mmio_base, system.irq, guest_memory,

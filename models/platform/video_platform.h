@@ -22,8 +22,10 @@ class VideoPlatform : public sc_core::sc_module {
   // Guest memory below this is left to firmware/tests; the driver allocates above it.
   static constexpr uint64_t kDriverMemoryBase = 0x10000;
 
+  // `decoders` empty: the real codec backends (codec::make_decoder).
   VideoPlatform(sc_core::sc_module_name name, const PlatformProfile& profile,
-                const virtio_video::VideoDeviceProfile& device_profile);
+                const virtio_video::VideoDeviceProfile& device_profile,
+                virtio_video::DecoderFactory decoders = {});
 
   const PlatformProfile& profile() const { return profile_; }
 

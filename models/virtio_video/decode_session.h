@@ -70,6 +70,9 @@ struct DecodeSessionConfig {
   // Misbehaving policy: stop queueing outputs once the end-of-stream DRAIN is
   // sent (§STREAM_DRAIN: the driver MUST keep queueing them; the device may stall).
   bool no_outputs_during_drain = false;
+  // Timing-only run: the device's pictures carry no pixels, so the guest reads
+  // its output buffers for their bus time only and frames have an empty i420.
+  bool timing_only = false;
   // Units whose bytes the application damages before queueing them (every
   // byte after the first 4 XORed with 0x5A): the decoder must report them.
   std::set<uint32_t> corrupt_units;
@@ -122,6 +125,7 @@ class DecodeSession : private StreamClient {
   void handle_answers();
   void handle_events();
   void take_output(const ResourceQueueResp& resp, uint32_t resource);
+  void take_output_timing(const ResourceQueueResp& resp, uint32_t resource);
   bool finish_drc();
   void stop_and_seek();
   bool reset_and_restart();

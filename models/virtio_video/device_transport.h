@@ -27,6 +27,8 @@ class DeviceTransport {
   // Bulk transfers between device and guest memory; wait for their bus time.
   virtual void dma_read(uint64_t addr, uint8_t* dst, uint32_t len) = 0;
   virtual void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) = 0;
+  // A write that takes its bus time but carries no data (timing-only runs).
+  virtual void dma_write_timing(uint64_t addr, uint32_t len) = 0;
   virtual uint64_t guest_memory_size() const = 0;
 };
 

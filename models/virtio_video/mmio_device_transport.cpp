@@ -43,6 +43,11 @@ void MmioDeviceTransport::dma_write(uint64_t addr, const uint8_t* src, uint32_t 
     controller_.diagnostics().report("dma", fmt::format("write [{:#x}, +{}) failed", addr, len));
 }
 
+void MmioDeviceTransport::dma_write_timing(uint64_t addr, uint32_t len) {
+  if (controller_.dma().touch(addr, len) != tlm_virtio::AccessStatus::Ok)
+    controller_.diagnostics().report("dma", fmt::format("write [{:#x}, +{}) failed", addr, len));
+}
+
 size_t MmioDeviceTransport::chains_held(uint32_t queue) const {
   size_t n = 0;
   for (const auto& [key, chain] : held_) n += key.first == queue;

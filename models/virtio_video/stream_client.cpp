@@ -149,22 +149,32 @@ void StreamClient::release(std::vector<GuestBuffer>& buffers) {
   buffers.clear();
 }
 
-void StreamClient::write_buffer(const GuestBuffer& b, const uint8_t* data, size_t size) {
+namespace {
+
+// Calls access(addr, offset, n) for each piece of the first `size` bytes of `b`.
+template <typename Access>
+void each_piece(const GuestBuffer& b, size_t size, Access access) {
+  size_t done = 0;
   for (const auto& e : b.segments) {
-    if (size == 0) break;
-    const size_t n = std::min<size_t>(e.length, size);
-    driver_.cpu().write(e.addr, data, n);
-    data += n, size -= n;
+    if (done == size) break;
+    const size_t n = std::min<size_t>(e.length, size - done);
+    access(e.addr, done, n);
+    done += n;
   }
 }
 
+}  // namespace
+
+void StreamClient::write_buffer(const GuestBuffer& b, const uint8_t* data, size_t size) {
+  each_piece(b, size, [&](uint64_t addr, size_t at, size_t n) { driver_.cpu().write(addr, data + at, n); });
+}
+
 void StreamClient::read_buffer(const GuestBuffer& b, uint8_t* data, size_t size) {
-  for (const auto& e : b.segments) {
-    if (size == 0) break;
-    const size_t n = std::min<size_t>(e.length, size);
-    driver_.cpu().read(e.addr, data, n);
-    data += n, size -= n;
-  }
+  each_piece(b, size, [&](uint64_t addr, size_t at, size_t n) { driver_.cpu().read(addr, data + at, n); });
+}
+
+void StreamClient::touch_buffer(const GuestBuffer& b, size_t size) {
+  each_piece(b, size, [&](uint64_t addr, size_t, size_t n) { driver_.cpu().touch(addr, n); });
 }
 
 uint64_t StreamClient::queue_resource(QueueType queue, uint32_t resource, uint64_t timestamp,

@@ -29,6 +29,8 @@ class StreamClient {
   void scatter_buffers(bool scatter) { scatter_ = scatter; }
   void write_buffer(const GuestBuffer& b, const uint8_t* data, size_t size);
   void read_buffer(const GuestBuffer& b, uint8_t* data, size_t size);
+  // A read of `size` bytes that takes its bus time but moves no data (timing-only runs).
+  void touch_buffer(const GuestBuffer& b, size_t size);
 
   bool create_stream();
   Result result_of(const std::vector<uint8_t>& response);

@@ -697,13 +697,16 @@ void VideoDevice::read_backing(const std::vector<SgEntry>& segments, std::vector
   stats_.bytes_read += len;
 }
 
-void VideoDevice::write_backing(const std::vector<SgEntry>& segments, const std::vector<uint8_t>& src) {
+void VideoDevice::write_backing(const std::vector<SgEntry>& segments, const uint8_t* src, uint32_t len) {
   uint32_t done = 0;
-  const auto len = static_cast<uint32_t>(src.size());
   for (const auto& e : segments) {
     if (done == len) break;
     const uint32_t n = std::min(e.length, len - done);
-    transport_->dma_write(e.addr, src.data() + done, n);
+    if (src) {
+      transport_->dma_write(e.addr, src + done, n);
+    } else {
+      transport_->dma_write_timing(e.addr, n);
+    }
     done += n;
   }
   charge_cpu_copy(segments, len);
@@ -882,11 +885,14 @@ bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
   Resource& r = s.output.resources[out_id];
   const auto& layout = s.output_layout;
   auto& staging = s.output_staging;
-  staging.resize(layout.buffer_sizes.size());
-  for (size_t i = 0; i < staging.size(); ++i) staging[i].resize(layout.buffer_sizes[i]);
+  const bool pixels = picture.has_pixels;  // a timing-only decoder's pictures have none to move
+  staging.resize(pixels ? layout.buffer_sizes.size() : 0);
   std::vector<codec::ByteSpan> spans;
-  for (auto& b : staging) spans.push_back({b.data(), b.size()});
-  const auto status = codec::write_picture(picture, layout, spans);
+  for (size_t i = 0; i < staging.size(); ++i) {
+    staging[i].resize(layout.buffer_sizes[i]);
+    spans.push_back({staging[i].data(), staging[i].size()});
+  }
+  const auto status = pixels ? codec::write_picture(picture, layout, spans) : codec::check_picture_fits(picture, layout);
   ResourceQueueResp resp;
   resp.timestamp = picture.timestamp;
   resp.flags = picture.corrupt ? kDequeueFlagErr : 0;
@@ -896,10 +902,11 @@ bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
     diagnose(fmt::format("stream {}: picture ts {} not written: {}", id, picture.timestamp, status.error));
     resp.flags |= kDequeueFlagErr;
   } else {
-    for (size_t i = 0; i < staging.size(); ++i) {
-      write_backing(r.buffers[i], staging[i]);
+    for (size_t i = 0; i < layout.buffer_sizes.size(); ++i) {
+      const auto size = static_cast<uint32_t>(layout.buffer_sizes[i]);
+      write_backing(r.buffers[i], pixels ? staging[i].data() : nullptr, size);
       if (!still_current(slot, id, gen)) return false;
-      resp.data_sizes[i] = static_cast<uint32_t>(staging[i].size());
+      resp.data_sizes[i] = size;
     }
   }
   return_output(s, r, resp);
@@ -1009,7 +1016,7 @@ bool VideoDevice::fill_bitstream_output(VideoStream& s, const codec::EncodedUnit
                          unit.data.size(), out_id, total_length(r.buffers[0])));
     resp.flags |= kDequeueFlagErr;
   } else {
-    write_backing(r.buffers[0], unit.data);
+    write_backing(r.buffers[0], unit.data.data(), static_cast<uint32_t>(unit.data.size()));
     if (!still_current(slot, id, gen)) return false;
     resp.data_sizes[0] = static_cast<uint32_t>(unit.data.size());
   }

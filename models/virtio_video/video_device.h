@@ -123,7 +123,8 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   uint32_t buffers_of(const VideoStream& s, QueueType q) const;
   std::vector<uint32_t> buffer_needs(const VideoStream& s, QueueType q) const;
   void read_backing(const std::vector<SgEntry>& segments, std::vector<uint8_t>& dst, uint32_t len);
-  void write_backing(const std::vector<SgEntry>& segments, const std::vector<uint8_t>& src);
+  // `src` null: the transfer takes its bus time but moves no data (timing-only pictures).
+  void write_backing(const std::vector<SgEntry>& segments, const uint8_t* src, uint32_t len);
   void charge_cpu_copy(const std::vector<SgEntry>& segments, uint32_t len);
 
   // ---- decoding (worker side) ----

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -478,4 +479,52 @@ BOOST_AUTO_TEST_CASE(csv_has_a_row_per_frame_matching_the_summary) {
   const auto s = summary(dir)["streams"][0]["latency_ns"];
   BOOST_CHECK_CLOSE(*std::max_element(latencies.begin(), latencies.end()), s["max"].get<double>(), 1e-6);
   BOOST_CHECK_CLOSE(*std::min_element(latencies.begin(), latencies.end()), s["min"].get<double>(), 1e-6);
+}
+
+namespace {
+
+// A summary without what only a full run has (the mode and pixel checksums).
+nlohmann::json timing_figures(nlohmann::json s) {
+  s.erase("mode");
+  for (auto& stream : s["streams"]) stream.erase("frames_xxh3");
+  return s;
+}
+
+}  // namespace
+
+// Every shipped scenario: a timing-only run gives the same summary as a full
+// run (every time, counter, latency and diagnostic), or refuses up front with
+// its reason when the scan cannot know what the real codec would do.
+BOOST_AUTO_TEST_CASE(timing_only_summaries_equal_full_runs_for_every_shipped_scenario) {
+  const std::map<std::string, std::string> refused = {
+      {"bad_input", "damaged unit"}, {"encode_bitrate_keyframe", "encoder stream"},
+      {"output_batching", "profile_idc 100"}, {"output_batching_drain_each_frame", "profile_idc 100"}};
+  size_t compared = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kSrc + "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const std::string name = entry.path().stem().string(), file = entry.path().string();
+    const auto full = run_vvsim("run " + file + " --quiet --out " + scratch("tfull_" + name), "tfull_" + name);
+    const auto timing =
+        run_vvsim("run " + file + " --quiet --timing-only --out " + scratch("tonly_" + name), "tonly_" + name);
+    if (refused.count(name)) {
+      BOOST_CHECK_EQUAL(timing.status, 1);
+      BOOST_CHECK_MESSAGE(timing.err.find(refused.at(name)) != std::string::npos, name << ": " << timing.err);
+      continue;
+    }
+    BOOST_CHECK_EQUAL(full.status, timing.status);
+    const auto a = summary(scratch("tfull_" + name)), b = summary(scratch("tonly_" + name));
+    BOOST_CHECK_EQUAL(b["mode"], "timing_only");
+    BOOST_CHECK(b["streams"][0]["frames_xxh3"].is_null());
+    BOOST_CHECK_MESSAGE(timing_figures(a) == timing_figures(b), name << ": timing-only summary differs");
+    ++compared;
+  }
+  BOOST_CHECK_EQUAL(compared, 14u);
+}
+
+BOOST_AUTO_TEST_CASE(timing_only_refuses_frame_dumps) {
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/default.yaml --timing-only --dump-frames " + scratch("x.yuv") +
+                               " --out " + scratch("tonly_dump"),
+                           "tonly_dump");
+  BOOST_CHECK_EQUAL(r.status, 1);
+  BOOST_CHECK_NE(r.err.find("--timing-only"), std::string::npos);
 }

@@ -1,0 +1,194 @@
+#include "codec/scan_decoder.h"
+
+#include <fmt/format.h>
+
+#include "codec/decoder_support.h"
+#include "codec/h264_decoder.h"
+#include "codec/unit_header.h"
+#include "codec/vpx_decoder.h"
+
+namespace vvsim::codec {
+
+namespace {
+
+uint32_t align16(uint32_t v) { return (v + 15) & ~15u; }
+
+Picture size_only_picture(uint32_t width, uint32_t height, uint64_t timestamp) {
+  Picture p;
+  p.width = width;
+  p.height = height;
+  p.timestamp = timestamp;
+  p.has_pixels = false;
+  return p;
+}
+
+// The picture-format bookkeeping both backends do: a new format is reported
+// with the first picture of a new size, and work figures follow the format.
+class FormatTracker {
+ public:
+  explicit FormatTracker(uint32_t min_buffers) : min_buffers_(min_buffers) {}
+  void picture(DecodeResult& result, uint32_t width, uint32_t height, uint64_t timestamp) {
+    if (width != format_.visible.width || height != format_.visible.height) {
+      format_ = StreamFormat{align16(width), align16(height), Rect{0, 0, width, height}, min_buffers_};
+      result.new_format = format_;
+    }
+    result.pictures.push_back(size_only_picture(width, height, timestamp));
+  }
+  void fill_work(UnitWork& work) const {
+    if (format_.coded_width == 0) return;
+    work.coded_width = format_.coded_width;
+    work.coded_height = format_.coded_height;
+    work.macroblocks = (format_.coded_width / 16) * (format_.coded_height / 16);
+  }
+  void reset() { format_ = {}; }
+
+ private:
+  uint32_t min_buffers_;
+  StreamFormat format_{};
+};
+
+// Mirrors VpxDecoder: key-frame gating after start, reset or a bad header;
+// one picture per unit that shows a frame (a VP9 superframe shows at most one).
+class ScanVpxDecoder : public Decoder {
+ public:
+  explicit ScanVpxDecoder(CodecId codec) : codec_(codec), format_(VpxDecoder::min_output_buffers(codec)) {}
+  CodecId codec() const override { return codec_; }
+
+  DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
+    if (auto refused = refuse_unit(true, "libvpx", size)) return *refused;
+    DecodeResult result;
+    result.work.bitstream_bytes = static_cast<uint32_t>(size);
+    const auto header = codec_ == CodecId::VP8 ? parse_vp8_header(data, size) : parse_vp9_header(data, size);
+    if (!header) {
+      result.status = UnitStatus::Corrupt;
+      result.message = fmt::format("{} frame header not recognised", fourcc_of(codec_));
+      waiting_for_key_ = true;
+      return result;
+    }
+    result.work.frame_type = header->frame_type;
+    if (waiting_for_key_ && header->frame_type != FrameType::Key) {
+      result.message = "skipped: waiting for a key frame";
+      return result;
+    }
+    waiting_for_key_ = false;
+    if (shows_picture(data, size)) format_.picture(result, width_, height_, timestamp);
+    format_.fill_work(result.work);
+    result.work.produces_picture = !result.pictures.empty();
+    return result;
+  }
+  DecodeResult flush() override { return {}; }
+  void reset() override {
+    waiting_for_key_ = true;
+    format_.reset();
+  }
+
+ private:
+  // Follows the frame size through key frames; true if a frame is shown.
+  bool shows_picture(const uint8_t* data, size_t size) {
+    if (codec_ == CodecId::VP8) return note_size(parse_vp8_header(data, size));
+    bool shows = false;
+    for (const auto& [offset, length] : split_vp9_superframe(data, size))
+      shows = note_size(parse_vp9_header(data + offset, length)) || shows;
+    return shows;
+  }
+  bool note_size(const std::optional<UnitHeader>& h) {
+    if (!h) return false;
+    if (h->width != 0) width_ = h->width, height_ = h->height;
+    return h->shows_picture;
+  }
+
+  CodecId codec_;
+  FormatTracker format_;
+  bool waiting_for_key_ = true;
+  uint32_t width_ = 0, height_ = 0;
+};
+
+// Mirrors H264Decoder's access-unit assembly and IDR gating; every access
+// unit with a slice shows a picture at once (Baseline: no reorder buffer).
+class ScanH264Decoder : public Decoder {
+ public:
+  ScanH264Decoder() : format_(H264Decoder::kMinOutputBuffers) {}
+  CodecId codec() const override { return CodecId::H264; }
+
+  DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
+    if (auto refused = refuse_unit(true, "openh264", size)) return *refused;
+    DecodeResult result;
+    result.work.bitstream_bytes = static_cast<uint32_t>(size);
+    const auto nal = parse_nal(data, size);
+    if (!nal) {
+      result.status = UnitStatus::Corrupt;
+      result.message = "not an H.264 NAL unit (forbidden bit set or empty)";
+      return result;
+    }
+    result.work.frame_type = nal->frame_type;
+    if (starts_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
+    if (!au_open_) au_timestamp_ = timestamp;
+    au_open_ = true;
+    if (nal->type == uint8_t(NalType::Sps)) {
+      if (auto sps = parse_sps(data, size)) width_ = sps->width, height_ = sps->height;
+    }
+    au_has_slice_ = au_has_slice_ || nal->is_slice;
+    au_is_idr_ = au_is_idr_ || nal->type == uint8_t(NalType::Idr);
+    if (nal->is_slice) format_.fill_work(result.work);
+    result.work.produces_picture = !result.pictures.empty();
+    return result;
+  }
+  DecodeResult flush() override {
+    DecodeResult result;
+    decode_access_unit(result);
+    result.work.produces_picture = !result.pictures.empty();
+    return result;
+  }
+  void reset() override {
+    au_open_ = au_has_slice_ = au_is_idr_ = false;
+    waiting_for_idr_ = true;
+    format_.reset();
+  }
+
+ private:
+  void decode_access_unit(DecodeResult& result) {
+    const bool open = au_open_, has_slice = au_has_slice_, is_idr = au_is_idr_;
+    au_open_ = au_has_slice_ = au_is_idr_ = false;
+    if (!open) return;
+    if (waiting_for_idr_ && has_slice && !is_idr) {
+      result.message = "skipped: waiting for an IDR picture";
+      return;
+    }
+    if (has_slice && is_idr) waiting_for_idr_ = false;
+    if (has_slice && width_ != 0) format_.picture(result, width_, height_, au_timestamp_);
+  }
+
+  FormatTracker format_;
+  bool au_open_ = false, au_has_slice_ = false, au_is_idr_ = false;
+  bool waiting_for_idr_ = true;
+  uint64_t au_timestamp_ = 0;
+  uint32_t width_ = 0, height_ = 0;
+};
+
+}  // namespace
+
+std::string scan_stream_support(CodecId codec, const std::vector<BitstreamUnit>& units) {
+  if (codec != CodecId::H264) return {};
+  // openh264 hands out a picture as soon as it is decoded only on its Baseline
+  // path (profile_idc 66 or 83); for other profiles it holds pictures in a
+  // reorder buffer whose release depends on POC arithmetic it does not expose.
+  for (size_t i = 0; i < units.size(); ++i) {
+    const auto& d = units[i].data;
+    const auto nal = parse_nal(d.data(), d.size());
+    if (!nal || nal->type != uint8_t(NalType::Sps)) continue;
+    const auto sps = parse_sps(d.data(), d.size());
+    if (!sps) return fmt::format("unit {}: sequence parameter set not understood", i);
+    if (sps->profile_idc != 66 && sps->profile_idc != 83)
+      return fmt::format("unit {}: profile_idc {} is not Baseline; when its pictures leave depends on the real "
+                         "decoder's reorder buffer",
+                         i, sps->profile_idc);
+  }
+  return {};
+}
+
+std::unique_ptr<Decoder> make_scan_decoder(CodecId codec) {
+  if (codec == CodecId::H264) return std::make_unique<ScanH264Decoder>();
+  return std::make_unique<ScanVpxDecoder>(codec);
+}
+
+}  // namespace vvsim::codec

@@ -1,0 +1,26 @@
+// The timing-only stand-in for a decoder: it reads only unit headers (VP8
+// frame tags, VP9 uncompressed headers and superframe indexes, H.264 NAL and
+// SPS headers) and reports what the real backend would report, minus the
+// pixels: the same statuses, formats, work figures and pictures (sizes and
+// timestamps only, `has_pixels` false). The device's timing depends on
+// nothing else, so a timing-only run times exactly like a full one.
+//
+// What it cannot know without decoding, it refuses up front
+// (scan_stream_support): H.264 streams of a profile other than Baseline, as
+// openh264 then holds pictures in a reorder buffer.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "codec/bitstream_reader.h"
+#include "codec/codec.h"
+
+namespace vvsim::codec {
+
+// Empty when a ScanDecoder reproduces the real decoder on `units`, else why not.
+std::string scan_stream_support(CodecId codec, const std::vector<BitstreamUnit>& units);
+
+std::unique_ptr<Decoder> make_scan_decoder(CodecId codec);
+
+}  // namespace vvsim::codec

@@ -1,0 +1,126 @@
+// The timing-only scan decoder against the real backends: on every fixture
+// it may model, each unit's status, message, format change, work figures and
+// pictures (sizes, timestamps) must equal what libvpx / openh264 report.
+#define BOOST_TEST_MODULE scan_decoder
+#include <boost/test/unit_test.hpp>
+
+#include "codec/scan_decoder.h"
+#include "codec/unit_header.h"
+#include "decode_support.h"
+
+using namespace vvsim::codec;
+using namespace vvsim::codec::test;
+
+namespace {
+
+void check_same(const DecodeResult& real, const DecodeResult& scan, const std::string& where) {
+  BOOST_TEST_CONTEXT(where) {
+    BOOST_CHECK(real.status == scan.status);
+    BOOST_CHECK_EQUAL(real.message, scan.message);
+    BOOST_REQUIRE_EQUAL(real.new_format.has_value(), scan.new_format.has_value());
+    if (real.new_format) {
+      BOOST_CHECK_EQUAL(real.new_format->coded_width, scan.new_format->coded_width);
+      BOOST_CHECK_EQUAL(real.new_format->coded_height, scan.new_format->coded_height);
+      BOOST_CHECK_EQUAL(real.new_format->visible.width, scan.new_format->visible.width);
+      BOOST_CHECK_EQUAL(real.new_format->visible.height, scan.new_format->visible.height);
+      BOOST_CHECK_EQUAL(real.new_format->min_output_buffers, scan.new_format->min_output_buffers);
+    }
+    BOOST_CHECK_EQUAL(real.work.coded_width, scan.work.coded_width);
+    BOOST_CHECK_EQUAL(real.work.coded_height, scan.work.coded_height);
+    BOOST_CHECK_EQUAL(real.work.macroblocks, scan.work.macroblocks);
+    BOOST_CHECK_EQUAL(real.work.bitstream_bytes, scan.work.bitstream_bytes);
+    BOOST_CHECK(real.work.frame_type == scan.work.frame_type);
+    BOOST_CHECK_EQUAL(real.work.produces_picture, scan.work.produces_picture);
+    BOOST_REQUIRE_EQUAL(real.pictures.size(), scan.pictures.size());
+    for (size_t i = 0; i < real.pictures.size(); ++i) {
+      BOOST_CHECK_EQUAL(real.pictures[i].timestamp, scan.pictures[i].timestamp);
+      BOOST_CHECK_EQUAL(real.pictures[i].width, scan.pictures[i].width);
+      BOOST_CHECK_EQUAL(real.pictures[i].height, scan.pictures[i].height);
+      BOOST_CHECK(!scan.pictures[i].has_pixels);
+      BOOST_CHECK(scan.pictures[i].y.empty());
+    }
+  }
+}
+
+// Feeds units [from, end) to both, after a reset when `from` > 0 (a seek),
+// then flushes; returns the number of pictures seen.
+size_t compare_on(const std::string& name, size_t from = 0) {
+  const ParsedStream stream = read_bitstream_file(fixture(name));
+  BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
+  BOOST_REQUIRE_MESSAGE(scan_stream_support(stream.codec, stream.units).empty(), name);
+  auto real = make_decoder(stream.codec);
+  auto scan = make_scan_decoder(stream.codec);
+  if (from > 0) {
+    for (size_t i = 0; i < from; ++i) {
+      real->decode(stream.units[i].data.data(), stream.units[i].data.size(), stream.units[i].timestamp);
+      scan->decode(stream.units[i].data.data(), stream.units[i].data.size(), stream.units[i].timestamp);
+    }
+    real->reset();
+    scan->reset();
+  }
+  size_t pictures = 0;
+  for (size_t i = from; i < stream.units.size(); ++i) {
+    const auto& u = stream.units[i];
+    const auto r = real->decode(u.data.data(), u.data.size(), u.timestamp);
+    check_same(r, scan->decode(u.data.data(), u.data.size(), u.timestamp), name + " unit " + std::to_string(i));
+    pictures += r.pictures.size();
+  }
+  const auto r = real->flush();
+  check_same(r, scan->flush(), name + " flush");
+  return pictures + r.pictures.size();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(vp8_scan_matches_libvpx) { BOOST_CHECK_EQUAL(compare_on("vp8_176x144.ivf"), 20u); }
+BOOST_AUTO_TEST_CASE(vp9_scan_matches_libvpx) { BOOST_CHECK_GT(compare_on("vp9_176x144.ivf"), 0u); }
+BOOST_AUTO_TEST_CASE(vp8_resolution_change_scan_matches_libvpx) { BOOST_CHECK_GT(compare_on("vp8_drc.ivf"), 0u); }
+BOOST_AUTO_TEST_CASE(vp9_resolution_change_scan_matches_libvpx) { BOOST_CHECK_GT(compare_on("vp9_drc.ivf"), 0u); }
+BOOST_AUTO_TEST_CASE(h264_baseline_scan_matches_openh264) { BOOST_CHECK_GT(compare_on("h264_x264_baseline.h264"), 0u); }
+BOOST_AUTO_TEST_CASE(h264_resolution_change_scan_matches_openh264) { BOOST_CHECK_GT(compare_on("h264_drc.h264"), 0u); }
+
+// A seek lands on inter frames: both skip to the next key frame alike.
+BOOST_AUTO_TEST_CASE(vp8_scan_matches_libvpx_after_reset_mid_stream) { compare_on("vp8_drc.ivf", 7); }
+BOOST_AUTO_TEST_CASE(h264_scan_matches_openh264_after_reset_mid_stream) { compare_on("h264_drc.h264", 9); }
+
+BOOST_AUTO_TEST_CASE(non_baseline_h264_is_refused_with_its_reason) {
+  const ParsedStream stream = read_bitstream_file(fixture("h264_x264_high_bframes.h264"));
+  const std::string why = scan_stream_support(stream.codec, stream.units);
+  BOOST_CHECK_NE(why.find("profile_idc 100"), std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(sps_size_with_cropping_by_hand) {
+  // Baseline SPS for 1920x1080: 120x68 macroblocks, frame_cropping bottom 4 (x2 rows = 8).
+  // Bits after the NAL header: profile 66, constraints 0xc0, level 40, then ue fields:
+  // sps_id 0 '1', log2_max_frame_num-4 0 '1', poc_type 2 '011', max_refs 1 '010', gaps '0',
+  // width_mbs-1 119 '0000001111000', height-1 67 '00000010000100', frame_mbs_only '1',
+  // direct8x8 '1', cropping '1', left 0 '1', right 0 '1', top 0 '1', bottom 4 '00101', vui '0', stop '1'.
+  const std::string bits = "1" "1" "011" "010" "0" "0000001111000" "0000001000100" "1" "1" "1" "1" "1" "1" "00101"
+                           "0" "1";
+  std::vector<uint8_t> sps = {0, 0, 0, 1, 0x67, 66, 0xc0, 40};
+  for (size_t i = 0; i < bits.size(); i += 8) {
+    std::string byte = bits.substr(i, 8);
+    byte.resize(8, '0');
+    sps.push_back(static_cast<uint8_t>(std::stoi(byte, nullptr, 2)));
+  }
+  const auto info = parse_sps(sps.data(), sps.size());
+  BOOST_REQUIRE(info);
+  BOOST_CHECK_EQUAL(info->profile_idc, 66u);
+  BOOST_CHECK_EQUAL(info->pic_order_cnt_type, 2u);
+  BOOST_CHECK_EQUAL(info->width, 1920u);
+  BOOST_CHECK_EQUAL(info->height, 1080u);
+}
+
+BOOST_AUTO_TEST_CASE(vp9_superframe_index_split_by_hand) {
+  // Two frames of 3 and 2 bytes, 1-byte sizes: marker 0b11000001 = 0xc1, index c1 03 02 c1.
+  const std::vector<uint8_t> unit = {1, 2, 3, 4, 5, 0xc1, 3, 2, 0xc1};
+  const auto frames = split_vp9_superframe(unit.data(), unit.size());
+  BOOST_REQUIRE_EQUAL(frames.size(), 2u);
+  BOOST_CHECK_EQUAL(frames[0].first, 0u);
+  BOOST_CHECK_EQUAL(frames[0].second, 3u);
+  BOOST_CHECK_EQUAL(frames[1].first, 3u);
+  BOOST_CHECK_EQUAL(frames[1].second, 2u);
+  // An index whose sizes overrun the unit is not trusted.
+  const std::vector<uint8_t> lying = {1, 2, 0xc1, 9, 9, 0xc1};
+  BOOST_CHECK_EQUAL(split_vp9_superframe(lying.data(), lying.size()).size(), 1u);
+}
