@@ -1,5 +1,7 @@
 #include "analysis/summary.h"
 
+#include "analysis/frame_stages.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -59,7 +61,25 @@ ordered_json encoder_stream_json(const scenarios::StreamResult& s) {
   };
 }
 
-ordered_json stream_json(const scenarios::StreamResult& s) {
+// Mean of each stage over the stream's frames with a full breakdown.
+ordered_json stages_json(const std::vector<FrameStages>& frames, size_t stream) {
+  std::array<double, kStageCount> sum{};
+  size_t complete = 0, partial = 0;
+  for (const auto& f : frames) {
+    if (f.stream != stream) continue;
+    if (!f.complete) {
+      ++partial;
+      continue;
+    }
+    ++complete;
+    for (size_t k = 0; k < kStageCount; ++k) sum[k] += f.stage_ns[k];
+  }
+  ordered_json mean = ordered_json::object();
+  for (size_t k = 0; k < kStageCount; ++k) mean[kStageNames[k]] = complete ? sum[k] / double(complete) : 0.0;
+  return ordered_json{{"frames", complete}, {"frames_without_breakdown", partial}, {"mean_ns", mean}};
+}
+
+ordered_json stream_json(const scenarios::StreamResult& s, const ordered_json& stages) {
   if (s.encode) return encoder_stream_json(s);
   const auto& r = s.report;
   size_t flagged = 0;
@@ -94,6 +114,8 @@ ordered_json stream_json(const scenarios::StreamResult& s) {
       {"first_timestamp_after_reset", r.first_timestamp_after_reset ? ordered_json(*r.first_timestamp_after_reset) : ordered_json()},
       {"queue_commands_unanswered", s.commands_pending},
       {"latency_ns", latency_json(latency_stats(frame_latencies_ns(r)))},
+      {"stages", stages},
+      {"resources", {{"input", r.input_resources}, {"output", r.output_resources}}},
       {"problems", r.problems},
   };
 }
@@ -104,8 +126,10 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
   ordered_json streams = ordered_json::array();
   std::vector<double> all;
   uint64_t drc = 0, errors = 0;
-  for (const auto& s : result.streams) {
-    streams.push_back(stream_json(s));
+  const auto stages = frame_stages(scenario, result);
+  for (size_t i = 0; i < result.streams.size(); ++i) {
+    const auto& s = result.streams[i];
+    streams.push_back(stream_json(s, stages_json(stages, i)));
     const auto l = frame_latencies_ns(s.report);
     all.insert(all.end(), l.begin(), l.end());
     drc += s.report.drc_events;
@@ -131,7 +155,12 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
                {"contention_ns", result.bus_contention_ns}}},
       {"device", {{"commands", result.device_commands}, {"canceled", result.device_canceled},
                   {"errors_returned", result.device_errors}}},
-      {"stalls", {{"no_output_buffer", {{"count", result.output_stalls}, {"total_ns", result.output_stall_ns}}}}},
+      {"commands_by_type", result.commands_by_type},
+      {"stalls", {{"no_output_buffer", {{"count", result.output_stalls}, {"total_ns", result.output_stall_ns}}},
+                  {"no_input", {{"count", result.input_waits}, {"total_ns", result.input_wait_ns}}},
+                  {"no_eventq_buffer", {{"count", result.events_held}, {"total_ns", result.event_wait_total_ns}}},
+                  {"core_busy", {{"total_ns", result.core_wait_ns}}},
+                  {"bus_busy", {{"total_ns", result.bus_contention_ns}}}}},
       {"cores", cores},
       {"commandq", {{"size", result.commandq_size}, {"free_at_end", result.commandq_free_at_end},
                     {"driver_waiting_for_descriptor", result.driver_waiting_for_descriptors}}},
@@ -139,16 +168,16 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
   };
 }
 
-std::string frames_csv(const scenarios::RunResult& result) {
-  std::string out = "stream,timestamp,width,height,error_flag,queued_ns,answered_ns,latency_ns\n";
-  for (const auto& s : result.streams) {
-    for (const auto& f : s.report.frames) {
-      auto queued = s.report.input_queued.find(f.timestamp);
-      if (queued == s.report.input_queued.end()) continue;
-      const double q = queued->second.to_seconds() * 1e9, a = f.answered.to_seconds() * 1e9;
-      out += fmt::format("{},{},{},{},{},{:.3f},{:.3f},{:.3f}\n", s.name, f.timestamp, f.width, f.height,
-                         f.error_flag ? 1 : 0, q, a, a - q);
-    }
+std::string frames_csv(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+  std::string out = "stream,timestamp,width,height,error_flag,queued_ns,answered_ns,latency_ns,consumed_ns,breakdown";
+  for (const char* stage : kStageNames) out += fmt::format(",{}_ns", stage);
+  out += "\n";
+  for (const auto& f : frame_stages(scenario, result)) {
+    out += fmt::format("{},{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{}", result.streams[f.stream].name, f.timestamp,
+                       f.width, f.height, f.error_flag ? 1 : 0, f.queued_ns, f.taken_ns, f.latency_ns(),
+                       f.consumed_ns, f.complete ? 1 : 0);
+    for (double v : f.stage_ns) out += fmt::format(",{:.3f}", v);
+    out += "\n";
   }
   return out;
 }

@@ -26,8 +26,9 @@ std::vector<double> frame_latencies_ns(const virtio_video::DecodeReport& report)
 
 nlohmann::ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
 // One CSV row per decoded frame, in output order per stream:
-// stream,timestamp,width,height,error_flag,queued_ns,answered_ns,latency_ns
-std::string frames_csv(const scenarios::RunResult& result);
+// stream,timestamp,width,height,error_flag,queued_ns,answered_ns,latency_ns,consumed_ns,breakdown,
+// then one <stage>_ns column per stage of analysis/frame_stages.h (0 when breakdown is 0).
+std::string frames_csv(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
 
 std::string human_summary(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
 

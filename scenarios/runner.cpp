@@ -100,6 +100,11 @@ void collect_counters(models::VideoPlatform& p, RunResult& r) {
   r.output_stalls = d.output_stalls;
   r.output_stall_ns = d.output_stall_time.to_seconds() * 1e9;
   r.event_wait_max_ns = d.event_wait_max.to_seconds() * 1e9;
+  r.event_wait_total_ns = d.event_wait_total.to_seconds() * 1e9;
+  r.input_waits = d.input_waits;
+  r.input_wait_ns = d.input_wait_time.to_seconds() * 1e9;
+  r.commands_by_type = d.commands_by_type;
+  for (const auto& [owner, s] : p.engine.owner_stats()) r.core_wait_ns += s.queue_wait_total.to_seconds() * 1e9;
   for (uint32_t c = 0; c < p.profile().engine.num_cores; ++c)
     r.cores.push_back({p.engine.busy_time(c).to_seconds() * 1e9, p.engine.utilisation(c)});
   for (const auto& diag : p.system.mmio.diagnostics().records()) r.diagnostics.push_back(diag.message);
@@ -137,6 +142,10 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   result.timing_only = options.timing_only;
   result.streams.resize(streams.size());
   std::vector<std::unique_ptr<codec::FrameChecksum>> checksums;
+  platform.device.set_probe([&result](const virtio_video::DeviceStageMark& m) { result.stage_marks.push_back(m); });
+  platform.driver.observe_commandq([&result](sc_core::sc_time at, uint16_t in_use) {
+    result.commandq_depth.push_back({at.value(), in_use});
+  });
   platform.engine.add_listener([&result](models::CodecEngine::JobEventKind kind, const models::CodecEngine::JobRecord& job) {
     if (kind == models::CodecEngine::JobEventKind::Started || job.core == models::CodecEngine::kNoCore) return;
     result.core_slices.push_back({job.core, job.owner, job.started.value(), job.finished.value(),

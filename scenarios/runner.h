@@ -6,12 +6,14 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
 #include "codec/bitstream_reader.h"
 #include "models/virtio_video/decode_session.h"
 #include "models/virtio_video/encode_session.h"
+#include "models/virtio_video/video_device.h"
 #include "scenarios/scenario.h"
 
 namespace vvsim::scenarios {
@@ -82,6 +84,16 @@ struct RunResult {
   std::vector<std::string> diagnostics;  // transport and device diagnostics, in order
   std::vector<CoreSlice> core_slices;     // codec core occupancy, in completion order
   std::vector<CommandSlice> commands;     // every answered command, by ticket
+  // For stage breakdowns and occupancy plots (observed, never fed back).
+  std::vector<virtio_video::DeviceStageMark> stage_marks;  // in time order
+  struct DepthSample {
+    uint64_t at_ps = 0;
+    uint32_t depth = 0;
+  };
+  std::vector<DepthSample> commandq_depth;  // descriptors in use after each change
+  std::map<std::string, uint64_t> commands_by_type;
+  uint64_t input_waits = 0;
+  double input_wait_ns = 0, core_wait_ns = 0, event_wait_total_ns = 0;
 };
 
 struct RunOptions {

@@ -59,7 +59,7 @@ int run(const RunArgs& args) {
   const auto summary_path = std::filesystem::path(args.out) / "summary.json";
   write_file(summary_path, summary.dump(2) + "\n");
   if (!args.trace.empty()) write_file(args.trace, analysis::chrome_trace(scenario, result).dump() + "\n");
-  if (!args.csv.empty()) write_file(args.csv, analysis::frames_csv(result));
+  if (!args.csv.empty()) write_file(args.csv, analysis::frames_csv(scenario, result));
   if (!args.quiet) {
     std::cout << analysis::human_summary(scenario, result);
     std::cout << "  summary: " << summary_path.string() << "\n";

@@ -25,6 +25,7 @@ bool DecodeSession::setup() {
   const auto inputs = set_resource_count(QueueType::Input, config_.input_resources);
   if (!inputs) return false;
   inputs_.resize(*inputs);
+  report_.input_resources = std::max(report_.input_resources, *inputs);
   input_busy_.assign(*inputs, false);
   return attach_inputs() && attach_outputs();
 }
@@ -48,6 +49,7 @@ bool DecodeSession::attach_outputs() {
   if (!layout) return false;
   output_layout_ = *layout;
   outputs_.assign(*outputs, {});
+  report_.output_resources = std::max(report_.output_resources, *outputs);
   for (uint32_t r = 0; r < outputs_.size(); ++r) {
     auto buffers = attach(QueueType::Output, r, output_layout_.buffer_sizes);
     if (!buffers) return false;
@@ -114,8 +116,21 @@ bool DecodeSession::feed_inputs() {
   return fed;
 }
 
-void DecodeSession::take_output(const ResourceQueueResp& resp, uint32_t resource) {
-  if (config_.timing_only) return take_output_timing(resp, resource);
+FrameRecord DecodeSession::frame_record(const AnsweredQueue& a, uint32_t width, uint32_t height) const {
+  return {id_,         width,        height, a.response->timestamp, (a.response->flags & kDequeueFlagErr) != 0,
+          sc_core::sc_time_stamp(), a.interrupted, a.reaped};
+}
+
+void DecodeSession::take_output(const AnsweredQueue& a) {
+  const uint32_t resource = a.pending.resource;
+  DecodedFrame frame;
+  if (config_.timing_only) {  // the device moved no pixels: read for the bus time only
+    for (const GuestBuffer& b : outputs_[resource]) touch_buffer(b, b.size);
+    frame.record = frame_record(a, output_layout_.crop.width, output_layout_.crop.height);
+    if (config_.frame_sink) config_.frame_sink(frame);
+    report_.frames.push_back(frame.record);
+    return;
+  }
   auto& bytes = readback_;
   bytes.resize(outputs_[resource].size());
   std::vector<codec::ConstByteSpan> spans;
@@ -130,9 +145,8 @@ void DecodeSession::take_output(const ResourceQueueResp& resp, uint32_t resource
     problems_.push_back("output unreadable: " + picture.error);
     return;
   }
-  DecodedFrame frame;
   const auto& p = *picture.picture;
-  frame.record = {p.width, p.height, resp.timestamp, (resp.flags & kDequeueFlagErr) != 0, sc_core::sc_time_stamp()};
+  frame.record = frame_record(a, p.width, p.height);
   if (config_.frame_sink) {
     frame.i420.reserve(p.y.size() + p.u.size() + p.v.size());
     frame.i420.insert(frame.i420.end(), p.y.begin(), p.y.end());
@@ -140,15 +154,6 @@ void DecodeSession::take_output(const ResourceQueueResp& resp, uint32_t resource
     frame.i420.insert(frame.i420.end(), p.v.begin(), p.v.end());
     config_.frame_sink(frame);
   }
-  report_.frames.push_back(frame.record);
-}
-
-void DecodeSession::take_output_timing(const ResourceQueueResp& resp, uint32_t resource) {
-  for (const GuestBuffer& b : outputs_[resource]) touch_buffer(b, b.size);
-  DecodedFrame frame;
-  frame.record = {output_layout_.crop.width, output_layout_.crop.height, resp.timestamp,
-                  (resp.flags & kDequeueFlagErr) != 0, sc_core::sc_time_stamp()};
-  if (config_.frame_sink) config_.frame_sink(frame);
   report_.frames.push_back(frame.record);
 }
 
@@ -166,7 +171,7 @@ void DecodeSession::handle_answers() {
       if (report_.stopped && !report_.first_timestamp_after_stop) report_.first_timestamp_after_stop = a.response->timestamp;
       if (report_.resets > 0 && !report_.first_timestamp_after_reset)
         report_.first_timestamp_after_reset = a.response->timestamp;
-      take_output(*a.response, resource);
+      take_output(a);
       if (!drc_pending_) held_outputs_.emplace(sc_core::sc_time_stamp() + config_.output_hold, resource);
     } else if (a.result == Result::ErrCanceled) {
       ++report_.outputs_canceled;

@@ -23,10 +23,12 @@
 namespace vvsim::virtio_video {
 
 struct FrameRecord {
+  uint32_t stream_id = 0;  // the stream it came from (a device reset gives the stream a new ID)
   uint32_t width = 0, height = 0;
   uint64_t timestamp = 0;
   bool error_flag = false;    // VIRTIO_VIDEO_DEQUEUE_FLAG_ERR
-  sc_core::sc_time answered;  // when the driver saw its output answer
+  sc_core::sc_time answered;  // when the application took the frame (its output answer reached it)
+  sc_core::sc_time interrupted, reaped;  // the interrupt that announced it; the driver reaping the answer
 };
 
 // A frame as the application reads it out of guest memory.
@@ -101,6 +103,8 @@ struct DecodeReport {
   sc_core::sc_time drain_sent, drain_answered;  // DRAIN submitted / its answer reaped
   std::vector<std::string> problems;  // anything the device refused or that went wrong
   std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: first unit of each timestamp
+  std::vector<QueueDepthSample> queue_depth;          // device-held INPUT/OUTPUT resources over time
+  uint32_t input_resources = 0, output_resources = 0;  // the most the device granted
 };
 
 class DecodeSession : private StreamClient {
@@ -111,6 +115,7 @@ class DecodeSession : private StreamClient {
   DecodeReport progress() const {
     DecodeReport r = report_;
     r.problems = problems_;
+    r.queue_depth = depth_samples_;
     return r;
   }
   size_t queue_commands_pending() const { return pending_.size(); }
@@ -124,8 +129,9 @@ class DecodeSession : private StreamClient {
   bool feed_inputs();
   void handle_answers();
   void handle_events();
-  void take_output(const ResourceQueueResp& resp, uint32_t resource);
-  void take_output_timing(const ResourceQueueResp& resp, uint32_t resource);
+  void take_output(const AnsweredQueue& answer);
+  // The frame as the application records it, read at the current time.
+  FrameRecord frame_record(const AnsweredQueue& answer, uint32_t width, uint32_t height) const;
   bool finish_drc();
   void stop_and_seek();
   bool reset_and_restart();

@@ -189,6 +189,12 @@ uint64_t StreamClient::queue_resource(QueueType queue, uint32_t resource, uint64
   return driver_.submit(to_bytes(cmd), kResourceQueueRespSize);
 }
 
+void StreamClient::sample_depth(QueueType queue) {
+  uint32_t held = 0;
+  for (const auto& [ticket, p] : pending_) held += p.queue == queue;
+  depth_samples_.push_back({sc_core::sc_time_stamp(), queue, held});
+}
+
 std::vector<StreamClient::AnsweredQueue> StreamClient::take_answered() {
   std::vector<std::pair<uint64_t, uint64_t>> done;  // sequence, ticket
   for (const auto& [ticket, p] : pending_)
@@ -204,7 +210,11 @@ std::vector<StreamClient::AnsweredQueue> StreamClient::take_answered() {
       problems_.push_back(fmt::format("QUEUE answer of {} bytes is too short", bytes.size()));
       a.result = Result::ErrInvalidCommand;
     }
+    a.interrupted = driver_.answer(ticket)->interrupted;
+    a.reaped = driver_.answer(ticket)->answered;
+    const QueueType queue = a.pending.queue;
     pending_.erase(ticket);
+    sample_depth(queue);
     out.push_back(a);
   }
   return out;

@@ -14,6 +14,14 @@
 
 namespace vvsim::virtio_video {
 
+// How many of a stream's resources of one queue the device holds (queued,
+// not yet answered) from `at` on; the application holds the rest.
+struct QueueDepthSample {
+  sc_core::sc_time at;
+  QueueType queue = QueueType::Input;
+  uint32_t device_held = 0;
+};
+
 // A buffer in guest memory: one segment, or several non-adjacent pages when
 // the application scatters its buffers (RESOURCE_NON_CONTIG).
 struct GuestBuffer {
@@ -61,20 +69,30 @@ class StreamClient {
     PendingQueue pending;
     Result result;
     std::optional<ResourceQueueResp> response;  // the full response, when the device wrote one
+    sc_core::sc_time interrupted, reaped;        // the driver's interrupt and reaping of the answer
   };
-  void track(uint64_t ticket, QueueType queue, uint32_t resource) { pending_[ticket] = {queue, resource}; }
+  void track(uint64_t ticket, QueueType queue, uint32_t resource) {
+    pending_[ticket] = {queue, resource};
+    sample_depth(queue);
+  }
   // Removes and returns the answered ones, in the order the device answered
   // them (the used ring's order), not the order they were sent.
   std::vector<AnsweredQueue> take_answered();
   bool queue_pending(QueueType queue) const;
   // After a device reset no pending command will ever be answered.
-  void forget_pending() { pending_.clear(); }
+  void forget_pending() {
+    pending_.clear();
+    sample_depth(QueueType::Input);
+    sample_depth(QueueType::Output);
+  }
+  void sample_depth(QueueType queue);
 
   VideoDriver& driver_;
   uint32_t id_ = 0;
   std::vector<std::string> problems_;
   std::map<uint64_t, PendingQueue> pending_;
   bool scatter_ = false;
+  std::vector<QueueDepthSample> depth_samples_;
 };
 
 }  // namespace vvsim::virtio_video

@@ -213,6 +213,7 @@ void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
   const ByteSpan bytes(c.readable);
   const auto code = decode_cmd_type(bytes);
   const auto cmd = code ? cmd_type_from_wire(*code) : std::nullopt;
+  ++stats_.commands_by_type[cmd ? cmd_type_name(*cmd) : "UNKNOWN"];
   if (!cmd) {
     answer_result(chain, Result::ErrInvalidCommand,
                   code ? fmt::format("unknown command code {:#x}", *code) : code.error());
@@ -664,6 +665,7 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
   r.cmd = cmd;
   q.params_changeable = false;
   if (*qt == QueueType::Input) {
+    mark(s.id, cmd.timestamp, DeviceStage::InputAccepted);
     InputWork w;
     w.resource_id = cmd.resource_id;
     s.work.push_back(w);
@@ -727,11 +729,19 @@ bool VideoDevice::still_current(uint32_t slot, uint32_t id, uint64_t generation)
 }
 
 void VideoDevice::stream_worker(uint32_t slot) {
+  std::optional<sc_time> idle_since;  // waiting for input on a live stream
   for (;;) {
     VideoStream* s = stream_in_slot(slot);
     if (!s || s->work.empty()) {
+      if (!s) idle_since.reset();
+      else if (!idle_since) idle_since = sc_time_stamp();
       sc_core::wait(*slot_wake_[slot]);
       continue;
+    }
+    if (idle_since) {
+      ++stats_.input_waits;
+      stats_.input_wait_time += sc_time_stamp() - *idle_since;
+      idle_since.reset();
     }
     if (s->work.front().is_drain) {
       run_drain(slot, *s);
@@ -764,6 +774,7 @@ bool VideoDevice::decode_unit(uint32_t slot, VideoStream& s) {
       },
       s.owner_name);
   if (job.cancelled || !still_current(slot, id, gen)) return false;
+  mark_decode(id, result, job);
   // The input is consumed: answer it before its pictures go out.
   const uint32_t input_id = s.work.front().resource_id;
   s.work.pop_front();
@@ -785,6 +796,13 @@ bool VideoDevice::decode_unit(uint32_t slot, VideoStream& s) {
     return false;
   }
   return deliver(slot, id, gen, result);
+}
+
+void VideoDevice::mark_decode(uint32_t id, const codec::DecodeResult& result, const models::CodecEngine::JobRecord& job) {
+  for (const auto& p : result.pictures) {
+    mark(id, p.timestamp, DeviceStage::DecodeStarted, job.started);
+    mark(id, p.timestamp, DeviceStage::DecodeFinished, job.finished);
+  }
 }
 
 bool VideoDevice::run_drain(uint32_t slot, VideoStream& s) {
@@ -816,6 +834,7 @@ bool VideoDevice::run_drain(uint32_t slot, VideoStream& s) {
         },
         s.owner_name);
     if (job.cancelled || !still_current(slot, id, gen)) return false;
+    mark_decode(id, result, job);
   }
   if (!deliver(slot, id, gen, result)) return false;
   VideoStream* cur = stream_in_slot(slot);
@@ -902,14 +921,17 @@ bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
     diagnose(fmt::format("stream {}: picture ts {} not written: {}", id, picture.timestamp, status.error));
     resp.flags |= kDequeueFlagErr;
   } else {
+    mark(id, picture.timestamp, DeviceStage::OutputWriteStarted);
     for (size_t i = 0; i < layout.buffer_sizes.size(); ++i) {
       const auto size = static_cast<uint32_t>(layout.buffer_sizes[i]);
       write_backing(r.buffers[i], pixels ? staging[i].data() : nullptr, size);
       if (!still_current(slot, id, gen)) return false;
       resp.data_sizes[i] = size;
     }
+    mark(id, picture.timestamp, DeviceStage::OutputWriteFinished);
   }
   return_output(s, r, resp);
+  mark(id, picture.timestamp, DeviceStage::OutputReturned);
   return true;
 }
 

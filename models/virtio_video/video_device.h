@@ -46,12 +46,38 @@ struct VideoDeviceStats {
   // Output starvation: a picture or unit was ready and no output was queued.
   uint64_t output_stalls = 0;
   sc_core::sc_time output_stall_time = sc_core::SC_ZERO_TIME;
+  // Input starvation: a stream's worker idled with no input until one came.
+  uint64_t input_waits = 0;
+  sc_core::sc_time input_wait_time = sc_core::SC_ZERO_TIME;
+  std::map<std::string, uint64_t> commands_by_type;  // v6 command name -> count ("UNKNOWN" for the rest)
 };
+
+// Where a frame is on its way through the device, for analysis: reported by
+// stream ID and the timestamp the frame carries.
+enum class DeviceStage {
+  InputAccepted,        // a RESOURCE_QUEUE of an input with this timestamp was taken in
+  DecodeStarted,        // the core job that produced the picture began
+  DecodeFinished,       // ... and ended
+  OutputWriteStarted,   // an output buffer was free: its pixels start crossing the bus
+  OutputWriteFinished,  // the pixels are in guest memory
+  OutputReturned,       // the output's answer is in the used ring (the interrupt follows)
+};
+struct DeviceStageMark {
+  uint32_t stream_id = 0;
+  uint64_t timestamp = 0;
+  DeviceStage stage = DeviceStage::InputAccepted;
+  sc_core::sc_time at;
+};
+// Observers must not change the simulation; they run inside device threads.
+using DeviceProbe = std::function<void(const DeviceStageMark&)>;
 
 class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
  public:
   VideoDevice(sc_core::sc_module_name name, const VideoDeviceProfile& profile, models::CodecEngine& engine,
               DecoderFactory decoders, const VirtioObjectRegistry* objects = nullptr);
+
+  // Analysis hook (before simulation starts); observes, changes nothing.
+  void set_probe(DeviceProbe probe) { probe_ = std::move(probe); }
 
   // The encoders an encoder device (role Encoder) uses; before simulation starts.
   void use_encoders(EncoderFactory encoders) { encoders_ = std::move(encoders); }
@@ -125,6 +151,7 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   void read_backing(const std::vector<SgEntry>& segments, std::vector<uint8_t>& dst, uint32_t len);
   // `src` null: the transfer takes its bus time but moves no data (timing-only pictures).
   void write_backing(const std::vector<SgEntry>& segments, const uint8_t* src, uint32_t len);
+  void mark_decode(uint32_t id, const codec::DecodeResult& result, const models::CodecEngine::JobRecord& job);
   void charge_cpu_copy(const std::vector<SgEntry>& segments, uint32_t len);
 
   // ---- decoding (worker side) ----
@@ -150,6 +177,10 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   VideoDeviceProfile profile_;
   models::CodecEngine& engine_;
   DecoderFactory decoders_;
+  DeviceProbe probe_;
+  void mark(uint32_t stream_id, uint64_t timestamp, DeviceStage stage, sc_core::sc_time at = sc_core::sc_time_stamp()) {
+    if (probe_) probe_({stream_id, timestamp, stage, at});
+  }
   EncoderFactory encoders_;
   const VirtioObjectRegistry* objects_;
   DeviceTransport* transport_ = nullptr;

@@ -117,6 +117,7 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
   const uint64_t ticket = next_ticket_++;
   in_flight_[*head] = {ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp()};
   const bool kick = commandq_->publish();
+  report_commandq();
   commandq_lock_.unlock();
   if (kick) {
     ++kicks_;
@@ -153,10 +154,11 @@ std::vector<ReceivedEvent> VideoDriver::take_events(uint32_t stream_id) {
 
 void VideoDriver::service_interrupts() {
   const uint32_t causes = mmio_.wait_interrupt();
+  const sc_core::sc_time delivered = sc_core::sc_time_stamp();
   ++interrupts_;
   charge(profile_.interrupt_handle_ns);
   if ((causes & tlm_virtio::mmio::INTERRUPT_USED_BUFFER) && commandq_ && eventq_) {
-    reap_commands();
+    reap_commands(delivered);
     reap_events();
   }
   activity_.notify(sc_core::SC_ZERO_TIME);
@@ -165,7 +167,7 @@ void VideoDriver::service_interrupts() {
 // reap() frees the descriptors at once, and reading a response waits on the
 // bus, during which another thread may reuse a freed head: take every used
 // entry's bookkeeping out before the first wait.
-void VideoDriver::reap_commands() {
+void VideoDriver::reap_commands(sc_core::sc_time interrupted) {
   std::vector<std::pair<InFlight, uint32_t>> done;
   for (const auto& used : commandq_->reap()) {
     auto it = in_flight_.find(used.id);
@@ -173,12 +175,14 @@ void VideoDriver::reap_commands() {
     done.push_back({it->second, used.len});
     in_flight_.erase(it);
   }
+  if (!done.empty()) report_commandq();
   for (const auto& [f, len] : done) {
     CommandAnswer a;
     a.response.resize(std::min(len, f.response_capacity));
     cpu_.read(f.response_addr, a.response.data(), a.response.size());
     a.submitted = f.submitted;
     a.answered = sc_core::sc_time_stamp();
+    a.interrupted = interrupted;
     a.sequence = answers_seen_++;
     answers_[f.ticket] = std::move(a);
     memory_.release(f.command_addr);

@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -39,6 +40,7 @@ struct VideoDriverProfile {
 struct CommandAnswer {
   std::vector<uint8_t> response;  // the bytes the device wrote
   sc_core::sc_time submitted, answered;
+  sc_core::sc_time interrupted;  // delivery of the interrupt whose handler reaped the answer
   uint64_t sequence = 0;  // order in which the used ring returned the answers
 };
 
@@ -90,6 +92,11 @@ class VideoDriver {
   size_t commands_in_flight() const { return in_flight_.size(); }
   bool waiting_for_descriptors() const { return waiting_for_descriptors_; }
   uint64_t interrupts() const { return interrupts_; }
+  // Analysis hook (before initialize): called with the commandq descriptors in
+  // use after each change. Observes, changes nothing.
+  void observe_commandq(std::function<void(sc_core::sc_time, uint16_t in_use)> observer) {
+    commandq_observer_ = std::move(observer);
+  }
   uint64_t kicks() const { return kicks_; }
   // Device reset from the driver side (Status = 0); in-flight commands are lost.
   void reset_device();
@@ -105,7 +112,11 @@ class VideoDriver {
     sc_core::sc_time submitted;
   };
   void service_interrupts();
-  void reap_commands();
+  void reap_commands(sc_core::sc_time interrupted);
+  void report_commandq() const {
+    if (commandq_observer_ && commandq_)
+      commandq_observer_(sc_core::sc_time_stamp(), uint16_t(commandq_->size() - commandq_->free_descriptors()));
+  }
   void reap_events();
   bool post_event_buffer(uint64_t addr);
   void stock_eventq();
@@ -132,6 +143,7 @@ class VideoDriver {
   uint64_t wanted_features_ = 0;
   bool waiting_for_descriptors_ = false;
   sc_core::sc_event activity_;
+  std::function<void(sc_core::sc_time, uint16_t)> commandq_observer_;
   // Several guest threads send commands; writing a chain and its avail slot spans bus waits.
   sc_core::sc_mutex commandq_lock_;
 };

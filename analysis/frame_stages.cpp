@@ -1,0 +1,103 @@
+#include "analysis/frame_stages.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+#include <optional>
+
+namespace vvsim::analysis {
+
+namespace {
+
+using virtio_video::DeviceStage;
+
+double ns(const sc_core::sc_time& t) { return double(t.value()) / 1000.0; }
+
+// The device's marks for one (stream ID, timestamp), per stage, in time order.
+struct MarkTimes {
+  std::array<std::vector<double>, 6> by_stage;
+  const std::vector<double>& of(DeviceStage s) const { return by_stage[size_t(s)]; }
+};
+using MarkIndex = std::map<std::pair<uint32_t, uint64_t>, MarkTimes>;
+
+MarkIndex index_marks(const std::vector<virtio_video::DeviceStageMark>& marks) {
+  MarkIndex index;
+  for (const auto& m : marks) index[{m.stream_id, m.timestamp}].by_stage[size_t(m.stage)].push_back(ns(m.at));
+  return index;
+}
+
+// The last time at or before `limit` (a frame re-decoded after a seek or reset
+// is marked again: the marks that led to this output are the latest ones).
+std::optional<double> last_before(const std::vector<double>& times, double limit) {
+  auto it = std::upper_bound(times.begin(), times.end(), limit);
+  if (it == times.begin()) return std::nullopt;
+  return *std::prev(it);
+}
+
+void fill_stages(FrameStages& f, const MarkTimes& m, double interrupted, double reaped) {
+  const auto& accepted = m.of(DeviceStage::InputAccepted);
+  const auto ds = last_before(m.of(DeviceStage::DecodeStarted), f.taken_ns);
+  const auto de = last_before(m.of(DeviceStage::DecodeFinished), f.taken_ns);
+  const auto ws = last_before(m.of(DeviceStage::OutputWriteStarted), f.taken_ns);
+  const auto we = last_before(m.of(DeviceStage::OutputWriteFinished), f.taken_ns);
+  const auto ret = last_before(m.of(DeviceStage::OutputReturned), f.taken_ns);
+  const auto a = last_before(accepted, ds.value_or(f.taken_ns));
+  if (!a || !ds || !de || !ws || !we || !ret) return;
+  const double points[] = {f.queued_ns, *a, *ds, *de, *ws, *we, *ret, reaped, f.taken_ns};
+  if (!std::is_sorted(std::begin(points), std::end(points))) return;
+  const double irq = std::max(interrupted, *ret);
+  f.stage_ns = {*a - f.queued_ns, *ds - *a,  *de - *ds,     *ws - *de,       *we - *ws,
+                *ret - *we,       irq - *ret, reaped - irq, f.taken_ns - reaped};
+  f.complete = true;
+}
+
+}  // namespace
+
+std::vector<FrameStages> frame_stages(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+  const MarkIndex marks = index_marks(result.stage_marks);
+  std::vector<FrameStages> out;
+  for (size_t i = 0; i < result.streams.size(); ++i) {
+    const auto& report = result.streams[i].report;
+    const double hold_ns = i < scenario.streams.size() ? double(scenario.streams[i].output_hold_us) * 1000.0 : 0.0;
+    for (const auto& rec : report.frames) {
+      auto queued = report.input_queued.find(rec.timestamp);
+      if (queued == report.input_queued.end()) continue;
+      FrameStages f;
+      f.stream = i;
+      f.timestamp = rec.timestamp;
+      f.width = rec.width;
+      f.height = rec.height;
+      f.error_flag = rec.error_flag;
+      f.queued_ns = ns(queued->second);
+      f.taken_ns = ns(rec.answered);
+      f.consumed_ns = f.taken_ns + hold_ns;
+      if (auto m = marks.find({rec.stream_id, rec.timestamp}); m != marks.end())
+        fill_stages(f, m->second, ns(rec.interrupted), ns(rec.reaped));
+      out.push_back(f);
+    }
+  }
+  return out;
+}
+
+std::vector<DepthSeries> depth_series(const scenarios::Scenario&, const scenarios::RunResult& result) {
+  std::vector<DepthSeries> out;
+  DepthSeries commandq{"commandq descriptors in use", result.commandq_size, {{0, 0}}};
+  for (const auto& s : result.commandq_depth) commandq.points.push_back({double(s.at_ps) / 1000.0, s.depth});
+  out.push_back(std::move(commandq));
+  for (const auto& s : result.streams) {
+    if (s.encode) continue;
+    for (auto queue : {virtio_video::QueueType::Input, virtio_video::QueueType::Output}) {
+      const bool input = queue == virtio_video::QueueType::Input;
+      DepthSeries d{fmt::format("{} {} held by device", s.name, input ? "INPUT" : "OUTPUT"),
+                    input ? s.report.input_resources : s.report.output_resources,
+                    {{0, 0}}};
+      for (const auto& q : s.report.queue_depth)
+        if (q.queue == queue) d.points.push_back({ns(q.at), q.device_held});
+      out.push_back(std::move(d));
+    }
+  }
+  return out;
+}
+
+}  // namespace vvsim::analysis

@@ -1,0 +1,62 @@
+// Where each decoded frame's latency went: the run's observation points
+// (driver queueing, device stage marks, interrupt, reaping) turned into
+// consecutive stages that add up to the frame's latency exactly. Also the
+// depth series behind occupancy plots and waveforms. Observes a finished
+// run; changes nothing.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scenarios/runner.h"
+
+namespace vvsim::analysis {
+
+// In order; each runs from the end of the previous one.
+//   submit      driver queues the input .. the device has taken the command in (commandq, firmware)
+//   wait_core   .. the core job that produced the picture starts (earlier units, busy cores, reordering)
+//   decode      .. that job ends
+//   wait_output .. an output buffer is free and the pixels start over the bus
+//   write       .. the pixels are in guest memory
+//   complete    .. the output's answer is in the used ring
+//   interrupt   .. the interrupt reaches the guest (0 when an earlier one's handler picks it up)
+//   isr         .. the driver's handler has reaped the answer
+//   wake        .. the application has the frame
+inline constexpr std::array<const char*, 9> kStageNames = {"submit", "wait_core",  "decode", "wait_output", "write",
+                                                           "complete", "interrupt", "isr",   "wake"};
+constexpr size_t kStageCount = kStageNames.size();
+
+struct FrameStages {
+  size_t stream = 0;  // index into RunResult::streams
+  uint64_t timestamp = 0;
+  uint32_t width = 0, height = 0;
+  bool error_flag = false;
+  double queued_ns = 0, taken_ns = 0;  // latency = taken - queued
+  double consumed_ns = 0;              // the application is done with it (taken + its output hold)
+  // Every observation point was seen (false e.g. for a picture flagged before
+  // it was written); only then are the stages meaningful.
+  bool complete = false;
+  std::array<double, kStageCount> stage_ns{};
+  double latency_ns() const { return taken_ns - queued_ns; }
+};
+
+// Every decoded frame of every decoder stream, in output order per stream.
+std::vector<FrameStages> frame_stages(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
+
+// A step series: `value` holds from `at_ns` until the next sample.
+struct DepthPoint {
+  double at_ns = 0;
+  uint32_t value = 0;
+};
+struct DepthSeries {
+  std::string name;   // e.g. "main INPUT held by device", "commandq descriptors in use"
+  uint32_t limit = 0;  // the most the series may reach (queue or resource count)
+  std::vector<DepthPoint> points;
+};
+// The commandq's descriptors in use, then per decoder stream the INPUT and
+// OUTPUT resources the device holds.
+std::vector<DepthSeries> depth_series(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
+
+}  // namespace vvsim::analysis
