@@ -460,14 +460,21 @@ BOOST_AUTO_TEST_CASE(csv_has_a_row_per_frame_matching_the_summary) {
   std::istringstream lines(slurp(csv));
   std::string line;
   std::getline(lines, line);
-  BOOST_CHECK_EQUAL(line, "stream,timestamp,width,height,error_flag,queued_ns,answered_ns,latency_ns");
+  BOOST_CHECK_EQUAL(line,
+                    "stream,timestamp,width,height,error_flag,queued_ns,answered_ns,latency_ns,consumed_ns,breakdown,"
+                    "submit_ns,wait_core_ns,decode_ns,wait_output_ns,write_ns,complete_ns,interrupt_ns,isr_ns,wake_ns");
   std::vector<double> latencies;
   size_t small = 0, large = 0;
   while (std::getline(lines, line)) {
     std::vector<std::string> cells;
     std::istringstream row(line);
     for (std::string cell; std::getline(row, cell, ',');) cells.push_back(cell);
-    BOOST_REQUIRE_EQUAL(cells.size(), 8u);
+    BOOST_REQUIRE_EQUAL(cells.size(), 19u);
+    // The stages add up to the latency, to the printed precision.
+    double stages = 0;
+    for (size_t k = 10; k < 19; ++k) stages += std::stod(cells[k]);
+    BOOST_CHECK_EQUAL(cells[9], "1");
+    BOOST_CHECK_SMALL(stages - std::stod(cells[7]), 0.01);
     small += cells[2] == "176";
     large += cells[2] == "320";
     // latency = answered - queued, to the printed precision
