@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <map>
+
+#include "analysis/frame_stages.h"
+
 namespace vvsim::analysis {
 
 using nlohmann::ordered_json;
@@ -9,15 +13,23 @@ using nlohmann::ordered_json;
 namespace {
 
 constexpr int kPid = 1;
-constexpr int kCommandTrack = 1;
+constexpr int kSubmitTrack = 1;
+constexpr int kInterruptTrack = 2;
+constexpr int kCommandTrack = 3;
+constexpr int kBusTrack = 4;
 constexpr int kFirstCoreTrack = 10;
 constexpr int kFirstStreamTrack = 100;
+constexpr double kInstantUs = 0.001;  // flows bind to slices: a submission is a 1 ns slice
 
 double us(uint64_t ps) { return double(ps) / 1e6; }
-double us(const sc_core::sc_time& t) { return t.to_seconds() * 1e6; }
+double us(const sc_core::sc_time& t) { return us(t.value()); }
 
 ordered_json track_name(int tid, const std::string& name) {
   return {{"ph", "M"}, {"pid", kPid}, {"tid", tid}, {"name", "thread_name"}, {"args", {{"name", name}}}};
+}
+
+ordered_json slice(int tid, const std::string& cat, const std::string& name, double begin, double dur) {
+  return {{"ph", "X"}, {"pid", kPid}, {"tid", tid}, {"cat", cat}, {"name", name}, {"ts", begin}, {"dur", dur}};
 }
 
 // Overlapping spans on one track: async begin/end pairs.
@@ -27,39 +39,79 @@ void add_span(ordered_json& events, int tid, const std::string& cat, const std::
   events.push_back({{"ph", "e"}, {"pid", kPid}, {"tid", tid}, {"cat", cat}, {"name", name}, {"id", id}, {"ts", end}});
 }
 
+void add_commands(ordered_json& events, const scenarios::RunResult& result) {
+  // One handler run per interrupt delivery: from delivery to its last reaped answer.
+  std::map<uint64_t, uint64_t> handler_end;
+  for (const auto& c : result.commands) {
+    auto& end = handler_end[c.interrupted_ps];
+    end = std::max(end, c.answered_ps);
+  }
+  for (const auto& [delivered, end] : handler_end)
+    events.push_back(slice(kInterruptTrack, "interrupt", "interrupt handler", us(delivered), us(end - delivered)));
+  for (const auto& c : result.commands) {
+    const std::string name = fmt::format("command {}", c.ticket);
+    add_span(events, kCommandTrack, "command", name, c.ticket, us(c.submitted_ps), us(c.answered_ps));
+    events.push_back(slice(kSubmitTrack, "submit", name, us(c.submitted_ps), kInstantUs));
+    ordered_json flow = {{"pid", kPid}, {"cat", "command"}, {"name", name}, {"id", c.ticket}};
+    flow["ph"] = "s";
+    flow["tid"] = kSubmitTrack;
+    flow["ts"] = us(c.submitted_ps);
+    events.push_back(flow);
+    flow["ph"] = "f";
+    flow["bp"] = "e";
+    flow["tid"] = kInterruptTrack;
+    flow["ts"] = us(c.answered_ps);
+    events.push_back(flow);
+  }
+}
+
+void add_frame_writes(ordered_json& events, const scenarios::RunResult& result) {
+  std::map<std::pair<uint32_t, uint64_t>, uint64_t> started;  // (stream id, timestamp) -> write start
+  for (const auto& m : result.stage_marks) {
+    if (m.stage == virtio_video::DeviceStage::OutputWriteStarted) started[{m.stream_id, m.timestamp}] = m.at.value();
+    if (m.stage != virtio_video::DeviceStage::OutputWriteFinished) continue;
+    auto it = started.find({m.stream_id, m.timestamp});
+    if (it == started.end()) continue;
+    events.push_back(slice(kBusTrack, "dma", fmt::format("stream {} frame ts {}", m.stream_id, m.timestamp),
+                           us(it->second), us(m.at.value() - it->second)));
+    started.erase(it);
+  }
+}
+
+void add_counters(ordered_json& events, const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+  for (const auto& series : depth_series(scenario, result)) {
+    for (const auto& p : series.points)
+      events.push_back({{"ph", "C"}, {"pid", kPid}, {"name", series.name}, {"ts", p.at_ns / 1000.0},
+                        {"args", {{"depth", p.value}}}});
+  }
+}
+
 }  // namespace
 
 ordered_json chrome_trace(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
   ordered_json events = ordered_json::array();
   events.push_back({{"ph", "M"}, {"pid", kPid}, {"name", "process_name"}, {"args", {{"name", "vvsim: " + scenario.source}}}});
+  events.push_back(track_name(kSubmitTrack, "driver: submit"));
+  events.push_back(track_name(kInterruptTrack, "driver: interrupt"));
   events.push_back(track_name(kCommandTrack, "driver: commandq"));
+  events.push_back(track_name(kBusTrack, "bus: frame writes"));
   for (size_t c = 0; c < result.cores.size(); ++c)
     events.push_back(track_name(kFirstCoreTrack + int(c), fmt::format("codec core {}", c)));
   for (size_t i = 0; i < result.streams.size(); ++i)
     events.push_back(track_name(kFirstStreamTrack + int(i), "application: " + result.streams[i].name));
 
-  for (const auto& c : result.commands)
-    add_span(events, kCommandTrack, "command", fmt::format("command {}", c.ticket), c.ticket, us(c.submitted_ps),
-             us(c.answered_ps));
+  add_commands(events, result);
   for (const auto& j : result.core_slices) {
-    events.push_back({{"ph", "X"},
-                      {"pid", kPid},
-                      {"tid", kFirstCoreTrack + int(j.core)},
-                      {"cat", "codec"},
-                      {"name", j.cancelled ? j.owner + " (cancelled)" : j.owner},
-                      {"ts", us(j.start_ps)},
-                      {"dur", us(j.end_ps - j.start_ps)}});
+    events.push_back(slice(kFirstCoreTrack + int(j.core), "codec", j.cancelled ? j.owner + " (cancelled)" : j.owner,
+                           us(j.start_ps), us(j.end_ps - j.start_ps)));
   }
+  add_frame_writes(events, result);
   uint64_t frame_id = 0;
-  for (size_t i = 0; i < result.streams.size(); ++i) {
-    const auto& report = result.streams[i].report;
-    for (const auto& f : report.frames) {
-      auto queued = report.input_queued.find(f.timestamp);
-      if (queued == report.input_queued.end()) continue;
-      add_span(events, kFirstStreamTrack + int(i), "frame", fmt::format("frame ts {}", f.timestamp), ++frame_id,
-               us(queued->second), us(f.answered));
-    }
+  for (const auto& f : frame_stages(scenario, result)) {
+    add_span(events, kFirstStreamTrack + int(f.stream), "frame", fmt::format("frame ts {}", f.timestamp), ++frame_id,
+             f.queued_ns / 1000.0, f.taken_ns / 1000.0);
   }
+  add_counters(events, scenario, result);
   return ordered_json{{"displayTimeUnit", "ns"}, {"traceEvents", events}};
 }
 

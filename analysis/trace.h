@@ -1,7 +1,12 @@
-// A Perfetto-loadable trace (Chrome trace-event JSON) of a finished run:
-// one track per stream with each frame as a slice from its first unit being
-// queued to its output reaching the driver, one track of commandq commands
-// (submitted -> answered), and one track per codec core with every job it ran.
+// A Perfetto-loadable trace (Chrome trace-event JSON) of a finished run.
+// Tracks:
+//   driver: submit      each command posted (an instant), with a flow arrow to
+//   driver: interrupt   the handler run that reaped its answer (delivery -> reap)
+//   driver: commandq    every command as an async span, submitted -> answered
+//   codec core N        every job the core ran
+//   bus: frame writes   each decoded picture crossing the bus into guest memory
+//   application: S      each frame from its first unit queued to the application taking it
+//   counters            commandq descriptors in use; per stream INPUT/OUTPUT resources the device holds
 // Open in ui.perfetto.dev or chrome://tracing. Observes only; deterministic.
 #pragma once
 

@@ -246,7 +246,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   result.simulated_ps = sc_core::sc_time_stamp().value();
   collect_counters(platform, result);
   for (const auto& [ticket, a] : platform.driver.answers())
-    result.commands.push_back({ticket, a.submitted.value(), a.answered.value()});
+    result.commands.push_back({ticket, a.submitted.value(), a.answered.value(), a.interrupted.value()});
   if (initialised) {
     result.commandq_size = platform.driver.commandq_size();
     result.commandq_free_at_end = platform.driver.commandq_free();

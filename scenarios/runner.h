@@ -58,6 +58,7 @@ struct CoreSlice {
 struct CommandSlice {
   uint64_t ticket = 0;
   uint64_t submitted_ps = 0, answered_ps = 0;
+  uint64_t interrupted_ps = 0;  // the interrupt whose handler reaped the answer
 };
 
 struct CoreUsage {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 #include <sys/wait.h>
 
@@ -417,7 +418,8 @@ BOOST_AUTO_TEST_CASE(trace_has_the_runs_tracks_and_slices) {
   const auto s = summary(dir);
   const auto t = nlohmann::json::parse(slurp(trace));
   std::map<int, std::string> tracks;
-  size_t frame_begins = 0, frame_ends = 0, command_begins = 0;
+  size_t frame_begins = 0, frame_ends = 0, command_begins = 0, flow_starts = 0, flow_ends = 0, writes = 0;
+  std::set<std::string> counters;
   std::map<int, std::vector<std::pair<double, double>>> core_slices;
   for (const auto& e : t["traceEvents"]) {
     const std::string ph = e["ph"];
@@ -425,13 +427,24 @@ BOOST_AUTO_TEST_CASE(trace_has_the_runs_tracks_and_slices) {
     if (ph == "b" && e["cat"] == "frame") ++frame_begins;
     if (ph == "e" && e["cat"] == "frame") ++frame_ends;
     if (ph == "b" && e["cat"] == "command") ++command_begins;
-    if (ph == "X") core_slices[e["tid"]].push_back({e["ts"].get<double>(), e["ts"].get<double>() + e["dur"].get<double>()});
+    flow_starts += ph == "s";
+    flow_ends += ph == "f";
+    if (ph == "C") counters.insert(e["name"].get<std::string>());
+    if (ph == "X" && e["cat"] == "dma") ++writes;
+    if (ph == "X" && e["cat"] == "codec")
+      core_slices[e["tid"]].push_back({e["ts"].get<double>(), e["ts"].get<double>() + e["dur"].get<double>()});
   }
-  // One track for the commandq, one per core, one per stream.
-  BOOST_CHECK_EQUAL(tracks.size(), 1u + 2u + 4u);
+  // Driver submit, interrupt and commandq, the bus, one per core, one per stream.
+  BOOST_CHECK_EQUAL(tracks.size(), 4u + 2u + 4u);
+  // Every command has a flow arrow from its submission to the handler that reaped it.
+  BOOST_CHECK_EQUAL(flow_starts, s["device"]["commands"].get<size_t>());
+  BOOST_CHECK_EQUAL(flow_ends, flow_starts);
+  // Counter tracks: the commandq and each stream's INPUT and OUTPUT.
+  BOOST_CHECK_EQUAL(counters.size(), 1u + 2u * 4u);
   size_t frames = 0;
   for (const auto& st : s["streams"]) frames += st["frames_out"].get<size_t>();
   BOOST_CHECK_EQUAL(frame_begins, frames);
+  BOOST_CHECK_EQUAL(writes, frames);  // each picture crossed the bus once
   BOOST_CHECK_EQUAL(frame_ends, frames);
   BOOST_CHECK_EQUAL(command_begins, s["device"]["commands"].get<size_t>());  // every command answered
   // A core runs one job at a time, inside the run.
