@@ -1,5 +1,6 @@
 // vvsim: run a virtio-video scenario on the simulated platform.
-//   vvsim run SCENARIO [--input FILE] [--out DIR] [--dump-frames FILE.yuv] [--trace FILE.json]
+//   vvsim run SCENARIO [--input FILE] [--out DIR] [--dump-frames FILE.yuv] [--trace FILE.json] [--csv FILE]
+//                      [--vcd FILE] [--report FILE.html]
 //                      [--seed N] [--set KEY=VALUE ...] [--timing-only] [--quiet]
 // Exit status: 0 completed; 1 bad arguments, scenario or input; 3 deadlock;
 // 4 simulated time limit reached; 5 the device could not be initialised;
@@ -15,6 +16,7 @@
 
 #include "analysis/summary.h"
 #include "analysis/trace.h"
+#include "analysis/vcd.h"
 #include "scenarios/runner.h"
 
 namespace {
@@ -22,7 +24,7 @@ namespace {
 using namespace vvsim;
 
 struct RunArgs {
-  std::string scenario, input, out = "out", dump_frames, trace, csv;
+  std::string scenario, input, out = "out", dump_frames, trace, csv, vcd;
   std::optional<uint64_t> seed;
   std::vector<std::string> overrides;
   bool quiet = false, timing_only = false;
@@ -60,6 +62,7 @@ int run(const RunArgs& args) {
   write_file(summary_path, summary.dump(2) + "\n");
   if (!args.trace.empty()) write_file(args.trace, analysis::chrome_trace(scenario, result).dump() + "\n");
   if (!args.csv.empty()) write_file(args.csv, analysis::frames_csv(scenario, result));
+  if (!args.vcd.empty()) write_file(args.vcd, analysis::run_vcd(scenario, result));
   if (!args.quiet) {
     std::cout << analysis::human_summary(scenario, result);
     std::cout << "  summary: " << summary_path.string() << "\n";
@@ -82,6 +85,7 @@ int cli(int argc, char** argv) {
   run_cmd->add_option("--dump-frames", args.dump_frames, "Write the first stream's decoded frames as raw I420");
   run_cmd->add_option("--trace", args.trace, "Write a Perfetto/Chrome trace (JSON) of the run to this file");
   run_cmd->add_option("--csv", args.csv, "Write one CSV row per decoded frame (times in ns) to this file");
+  run_cmd->add_option("--vcd", args.vcd, "Write a VCD of interrupt, core busy and queue depths (for GTKWave)");
   run_cmd->add_option("--seed", args.seed, "Seed for generated content (replaces the scenario's)");
   run_cmd->add_option("--set", args.overrides,
                       "Override a scenario value: key.path=value, e.g. platform.engine.num_cores=1, "
