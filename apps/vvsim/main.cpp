@@ -1,4 +1,5 @@
-// vvsim: run a virtio-video scenario on the simulated platform.
+// vvsim: run a virtio-video scenario on the simulated platform, or sweep it.
+//   vvsim sweep SCENARIO --param KEY=V1,V2,... [--param ...] [--jobs N] [--out DIR] [--set K=V] [--timing-only]
 //   vvsim run SCENARIO [--input FILE] [--out DIR] [--dump-frames FILE.yuv] [--trace FILE.json] [--csv FILE]
 //                      [--vcd FILE] [--report FILE.html]
 //                      [--seed N] [--set KEY=VALUE ...] [--timing-only] [--quiet]
@@ -14,9 +15,11 @@
 #include <iostream>
 #include <unistd.h>
 
+#include "analysis/html_report.h"
 #include "analysis/summary.h"
 #include "analysis/trace.h"
 #include "analysis/vcd.h"
+#include "apps/vvsim/sweep_command.h"
 #include "scenarios/runner.h"
 
 namespace {
@@ -24,7 +27,7 @@ namespace {
 using namespace vvsim;
 
 struct RunArgs {
-  std::string scenario, input, out = "out", dump_frames, trace, csv, vcd;
+  std::string scenario, input, out = "out", dump_frames, trace, csv, vcd, report;
   std::optional<uint64_t> seed;
   std::vector<std::string> overrides;
   bool quiet = false, timing_only = false;
@@ -63,11 +66,13 @@ int run(const RunArgs& args) {
   if (!args.trace.empty()) write_file(args.trace, analysis::chrome_trace(scenario, result).dump() + "\n");
   if (!args.csv.empty()) write_file(args.csv, analysis::frames_csv(scenario, result));
   if (!args.vcd.empty()) write_file(args.vcd, analysis::run_vcd(scenario, result));
+  if (!args.report.empty()) write_file(args.report, analysis::run_report_html(scenario, result));
   if (!args.quiet) {
     std::cout << analysis::human_summary(scenario, result);
     std::cout << "  summary: " << summary_path.string() << "\n";
     if (!args.dump_frames.empty()) std::cout << "  frames of stream 0 (I420): " << args.dump_frames << "\n";
     if (!args.trace.empty()) std::cout << "  trace (ui.perfetto.dev): " << args.trace << "\n";
+    if (!args.report.empty()) std::cout << "  report: " << args.report << "\n";
   }
   if (result.outcome != scenarios::RunOutcome::Completed) std::cerr << "vvsim: " << result.reason << "\n";
   return exit_code(result.outcome);
@@ -86,6 +91,7 @@ int cli(int argc, char** argv) {
   run_cmd->add_option("--trace", args.trace, "Write a Perfetto/Chrome trace (JSON) of the run to this file");
   run_cmd->add_option("--csv", args.csv, "Write one CSV row per decoded frame (times in ns) to this file");
   run_cmd->add_option("--vcd", args.vcd, "Write a VCD of interrupt, core busy and queue depths (for GTKWave)");
+  run_cmd->add_option("--report", args.report, "Write a self-contained HTML report of the run to this file");
   run_cmd->add_option("--seed", args.seed, "Seed for generated content (replaces the scenario's)");
   run_cmd->add_option("--set", args.overrides,
                       "Override a scenario value: key.path=value, e.g. platform.engine.num_cores=1, "
@@ -94,6 +100,21 @@ int cli(int argc, char** argv) {
                     "Timing model only: the device scans unit headers instead of decoding; no pixels are decoded "
                     "or moved, every time and counter is the same as a full run");
   run_cmd->add_flag("--quiet", args.quiet, "Print nothing but errors");
+
+  app::SweepArgs sweep;
+  auto* sweep_cmd = app.add_subcommand(
+      "sweep", "Run a scenario at every point of a parameter cross product, in parallel processes; "
+               "write sweep.csv and sweep.html to the output directory");
+  sweep_cmd->add_option("scenario", sweep.scenario, "Scenario file (YAML)")->required()->check(CLI::ExistingFile);
+  sweep_cmd->add_option("--param", sweep.params,
+                        "KEY=V1,V2,...: a scenario or profile value path, or a short name (output_buffers, "
+                        "input_buffers, cores, clock_mhz / device.clock_mhz); repeat for a cross product")
+      ->required();
+  sweep_cmd->add_option("--jobs", sweep.jobs, "Points run at once (default 2)")->check(CLI::Range(1u, 256u));
+  sweep_cmd->add_option("--out", sweep.out, "Output directory (default: out/sweep)");
+  sweep_cmd->add_option("--set", sweep.overrides, "Override a value at every point: key.path=value");
+  sweep_cmd->add_flag("--timing-only", sweep.timing_only, "Run every point in timing-only mode");
+  sweep_cmd->add_flag("--quiet", sweep.quiet, "Print nothing but errors");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -104,6 +125,7 @@ int cli(int argc, char** argv) {
     std::cerr << "vvsim: " << e.what() << " (see vvsim --help)\n";
     return 1;
   }
+  if (sweep_cmd->parsed()) return app::run_sweep(sweep);
   return run(args);
 }
 

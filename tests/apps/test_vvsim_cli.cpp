@@ -625,3 +625,62 @@ BOOST_AUTO_TEST_CASE(vcd_signals_agree_with_the_summary) {
   BOOST_REQUIRE_EQUAL(again.status, 0);
   BOOST_CHECK(slurp(vcd) == slurp(vcd + ".2"));
 }
+
+namespace {
+
+// Pixels of a PNG as RGB, decoded by ffmpeg (an independent PNG reader).
+std::string png_rgb(const std::string& png, const std::string& tag) {
+  const std::string raw = scratch(tag + ".rgb");
+  const int rc = std::system(("ffmpeg -loglevel error -y -i " + png + " -f rawvideo -pix_fmt rgb24 " + raw).c_str());
+  BOOST_REQUIRE_EQUAL(rc, 0);
+  return slurp(raw);
+}
+
+}  // namespace
+
+// The HTML report is one self-contained page (no scripts, nothing fetched),
+// the same bytes on a second run, and headless Chromium renders its plots:
+// the screenshot holds the plots' blue (#0072B2) bars and lines.
+BOOST_AUTO_TEST_CASE(html_report_is_self_contained_and_renders_in_chromium) {
+  const std::string dir = scratch("report"), report = dir + "/report.html";
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/four_streams_two_cores.yaml --quiet --out " + dir +
+                               " --report " + report,
+                           "report");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const std::string html = slurp(report);
+  BOOST_CHECK_EQUAL(html.rfind("<!DOCTYPE html>", 0), 0u);
+  BOOST_CHECK_EQUAL(html.find("<script"), std::string::npos);
+  BOOST_CHECK_EQUAL(html.find("https://"), std::string::npos);
+  size_t http = 0, svgs = 0;
+  for (size_t at = html.find("http://"); at != std::string::npos; at = html.find("http://", at + 1)) {
+    BOOST_CHECK_EQUAL(html.compare(at, 26, "http://www.w3.org/2000/svg"), 0);  // the SVG namespace, not a fetch
+    ++http;
+  }
+  for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
+  // 4 histograms + latency over time + stage breakdown + 9 occupancy plots + utilisation.
+  BOOST_CHECK_EQUAL(svgs, 4u + 1u + 1u + 9u + 1u);
+  BOOST_CHECK_EQUAL(http, svgs);
+  for (const char* stream : {"vp8", "vp9", "h264", "vp8_drc"}) BOOST_CHECK_NE(html.find(stream), std::string::npos);
+  const auto again = run_vvsim("run " + kSrc + "/scenarios/four_streams_two_cores.yaml --quiet --out " + dir +
+                                   " --report " + report + ".2",
+                               "report2");
+  BOOST_REQUIRE_EQUAL(again.status, 0);
+  BOOST_CHECK(html == slurp(report + ".2"));
+
+  const std::string shot = dir + "/screenshot.png";
+  const int rc = std::system(("chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --window-size=1200,2400 "
+                              "--screenshot=" + shot + " file://" + report + " >" + scratch("chromium.log") + " 2>&1")
+                                 .c_str());
+  BOOST_REQUIRE_MESSAGE(rc == 0, "chromium failed: " + slurp(scratch("chromium.log")));
+  const std::string rgb = png_rgb(shot, "screenshot");
+  BOOST_REQUIRE_EQUAL(rgb.size(), 1200u * 2400u * 3u);
+  size_t blue = 0, white = 0;
+  for (size_t i = 0; i + 2 < rgb.size(); i += 3) {
+    const int cr = uint8_t(rgb[i]), cg = uint8_t(rgb[i + 1]), cb = uint8_t(rgb[i + 2]);
+    blue += std::abs(cr - 0x00) < 24 && std::abs(cg - 0x72) < 24 && std::abs(cb - 0xB2) < 24;
+    white += cr > 245 && cg > 245 && cb > 245;
+  }
+  BOOST_TEST_MESSAGE("screenshot: " << blue << " plot-blue pixels, " << white << " white");
+  BOOST_CHECK_GT(blue, 5000u);            // histogram bars and lines were drawn
+  BOOST_CHECK_LT(white, 1200u * 2400u);   // not a blank page
+}

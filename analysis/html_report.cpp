@@ -1,0 +1,172 @@
+#include "analysis/html_report.h"
+
+#include <fmt/format.h>
+
+#include "analysis/frame_stages.h"
+#include "analysis/html_page.h"
+#include "analysis/summary.h"
+#include "analysis/svg_plot.h"
+#include "models/platform/platform_profile.h"
+
+namespace vvsim::analysis {
+
+namespace {
+
+using svg::ChartOptions;
+using svg::Series;
+
+std::string fixed(double v, int digits = 1) { return fmt::format("{:.{}f}", v, digits); }
+
+std::string overview(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+  const bool ok = result.outcome == scenarios::RunOutcome::Completed;
+  std::string out = fmt::format("<p>{}</p>\n<p>Outcome: <span class=\"{}\">{}</span>{}</p>\n",
+                                svg::html_escape(scenario.description), ok ? "good" : "bad",
+                                scenarios::outcome_name(result.outcome),
+                                result.reason.empty() ? "" : " &mdash; " + svg::html_escape(result.reason));
+  out += html::table({"scenario", "mode", "seed", "simulated time (ms)", "streams", "cores"},
+                     {{scenario.source, result.timing_only ? "timing only" : "full", std::to_string(scenario.seed),
+                       fixed(double(result.simulated_ps) / 1e9, 3), std::to_string(result.streams.size()),
+                       std::to_string(result.cores.size())}});
+  return out;
+}
+
+std::string stream_table(const scenarios::RunResult& result) {
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& s : result.streams) {
+    if (s.encode) {
+      rows.push_back({s.name, codec::fourcc_of(s.codec) + " encode", std::to_string(s.units_in),
+                      std::to_string(s.encode->units.size()), "", "", "", "", "", std::to_string(s.encode->problems.size())});
+      continue;
+    }
+    const auto l = latency_stats(frame_latencies_ns(s.report));
+    rows.push_back({s.name, codec::fourcc_of(s.codec), std::to_string(s.units_in), std::to_string(s.report.frames.size()),
+                    std::to_string(s.report.drc_events), fixed(l.p50_ns / 1e3), fixed(l.p99_ns / 1e3),
+                    fixed(l.max_ns / 1e3),
+                    fmt::format("{} / {}", s.report.input_resources, s.report.output_resources),
+                    std::to_string(s.report.problems.size())});
+  }
+  return html::table({"stream", "codec", "units in", "frames out", "DRC", "p50 latency (us)", "p99 (us)", "max (us)",
+                      "input / output resources", "problems"},
+                     rows);
+}
+
+std::string latency_plots(const scenarios::RunResult& result, const std::vector<FrameStages>& frames) {
+  std::string out = "<div class=\"plots\">\n";
+  std::vector<Series> over_time;
+  for (size_t i = 0; i < result.streams.size(); ++i) {
+    if (result.streams[i].encode) continue;
+    std::vector<double> samples;
+    Series s{result.streams[i].name, {}};
+    for (const auto& f : frames) {
+      if (f.stream != i) continue;
+      samples.push_back(f.latency_ns() / 1e3);
+      s.points.push_back({f.taken_ns / 1e6, f.latency_ns() / 1e3});
+    }
+    ChartOptions h{fmt::format("Latency histogram: {}", result.streams[i].name), "latency (us)", "frames"};
+    out += svg::histogram(samples, 20, h);
+    over_time.push_back(std::move(s));
+  }
+  ChartOptions t{"Latency over time", "frame taken at (ms)", "latency (us)"};
+  t.markers = true;
+  out += svg::line_chart(over_time, t);
+  return out + "</div>\n";
+}
+
+std::string stage_breakdown(const scenarios::RunResult& result, const std::vector<FrameStages>& frames) {
+  std::vector<std::string> names(kStageNames.begin(), kStageNames.end());
+  std::vector<svg::StackedBar> bars;
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < result.streams.size(); ++i) {
+    if (result.streams[i].encode) continue;
+    std::vector<double> mean(kStageCount, 0.0);
+    size_t n = 0;
+    for (const auto& f : frames) {
+      if (f.stream != i || !f.complete) continue;
+      ++n;
+      for (size_t k = 0; k < kStageCount; ++k) mean[k] += f.stage_ns[k] / 1e3;
+    }
+    if (n == 0) continue;
+    std::vector<std::string> row = {result.streams[i].name};
+    for (auto& m : mean) {
+      m /= double(n);
+      row.push_back(fixed(m, 2));
+    }
+    rows.push_back(std::move(row));
+    bars.push_back({result.streams[i].name, mean});
+  }
+  std::vector<std::string> header = {"stream"};
+  for (const char* s : kStageNames) header.push_back(std::string(s) + " (us)");
+  ChartOptions o{"Mean latency by stage", "microseconds", ""};
+  o.height = 80 + 40 * int(bars.size());
+  return svg::stacked_bars(names, bars, o) + html::table(header, rows) +
+         "<p>Stages run back to back from the driver queueing a frame's first unit to the application taking "
+         "it; their sum is the frame's latency.</p>\n";
+}
+
+std::string occupancy(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+  std::string out = "<div class=\"plots\">\n";
+  const double end_ms = double(result.simulated_ps) / 1e9;
+  for (const auto& d : depth_series(scenario, result)) {
+    Series s{d.name, {}};
+    for (const auto& p : d.points) s.points.push_back({p.at_ns / 1e6, double(p.value)});
+    if (!s.points.empty()) s.points.push_back({end_ms, s.points.back().second});
+    Series limit{"size", {{0, double(d.limit)}, {end_ms, double(d.limit)}}};
+    ChartOptions o{d.name, "time (ms)", "count"};
+    o.step = true;
+    o.y_min = 0;
+    out += svg::line_chart({s, limit}, o);
+  }
+  return out + "</div>\n";
+}
+
+std::string utilisation(const scenarios::RunResult& result) {
+  std::vector<svg::StackedBar> bars;
+  for (size_t c = 0; c < result.cores.size(); ++c)
+    bars.push_back({fmt::format("core {}", c), {100.0 * result.cores[c].utilisation}});
+  ChartOptions o{"Codec core utilisation", "% of simulated time busy", ""};
+  o.height = 80 + 30 * int(bars.size());
+  return svg::stacked_bars({"busy"}, bars, o);
+}
+
+std::string counters(const scenarios::RunResult& result) {
+  std::vector<std::vector<std::string>> rows = {
+      {"interrupts", std::to_string(result.interrupts)},
+      {"kicks", std::to_string(result.kicks)},
+      {"events received", std::to_string(result.events)},
+      {"bus bytes (guest CPU)", std::to_string(result.bus_bytes_cpu)},
+      {"bus bytes (device DMA)", std::to_string(result.bus_bytes_device)},
+      {"device commands", std::to_string(result.device_commands)},
+      {"cancellations", std::to_string(result.device_canceled)},
+      {"error answers", std::to_string(result.device_errors)}};
+  for (const auto& [type, n] : result.commands_by_type) rows.push_back({"commands " + type, std::to_string(n)});
+  std::string out = html::table({"counter", "value"}, rows);
+  out += html::table({"stall", "count", "total (us)"},
+                     {{"no output buffer", std::to_string(result.output_stalls), fixed(result.output_stall_ns / 1e3)},
+                      {"no input", std::to_string(result.input_waits), fixed(result.input_wait_ns / 1e3)},
+                      {"no eventq buffer", std::to_string(result.events_held), fixed(result.event_wait_total_ns / 1e3)},
+                      {"core busy (queued for a core)", "", fixed(result.core_wait_ns / 1e3)},
+                      {"bus busy (contention)", "", fixed(result.bus_contention_ns / 1e3)}});
+  return out;
+}
+
+}  // namespace
+
+std::string run_report_html(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+  const auto frames = frame_stages(scenario, result);
+  std::string body = overview(scenario, result);
+  body += html::section("Streams", stream_table(result));
+  body += html::section("Latency", latency_plots(result, frames));
+  body += html::section("Where the time goes", stage_breakdown(result, frames));
+  body += html::section("Queue occupancy", occupancy(scenario, result));
+  body += html::section("Utilisation", utilisation(result));
+  body += html::section("Counters and stalls", counters(result));
+  body += html::section("Platform profile", "<pre>" + svg::html_escape(models::to_yaml(scenario.platform)) + "</pre>\n");
+  if (!result.diagnostics.empty()) {
+    std::string diag;
+    for (const auto& d : result.diagnostics) diag += svg::html_escape(d) + "\n";
+    body += html::section("Diagnostics", "<pre>" + diag + "</pre>\n");
+  }
+  return html::page("vvsim run report: " + scenario.source, body);
+}
+
+}  // namespace vvsim::analysis

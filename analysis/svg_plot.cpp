@@ -1,0 +1,275 @@
+#include "analysis/svg_plot.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+namespace vvsim::analysis::svg {
+
+namespace {
+
+// Okabe-Ito, colour-blind safe, plus grey.
+constexpr const char* kColours[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
+                                    "#56B4E9", "#F0E442", "#000000", "#999999"};
+constexpr size_t kColourCount = sizeof(kColours) / sizeof(kColours[0]);
+constexpr int kLeft = 64, kTop = 34, kBottom = 44, kRightPlain = 16, kLegendWidth = 190;
+constexpr int kFont = 11;
+
+const char* colour(size_t i) { return kColours[i % kColourCount]; }
+// Past the palette, series repeat a colour with a dash pattern.
+std::string dash(size_t i) { return i < kColourCount ? "" : " stroke-dasharray=\"6 3\""; }
+
+std::string num(double v) {
+  if (std::fabs(v) < 0.05) v = 0;  // no "-0.0"
+  return fmt::format("{:.1f}", v);
+}
+
+bool finite(double v) { return std::isfinite(v); }
+
+struct Range {
+  double lo = std::numeric_limits<double>::infinity(), hi = -std::numeric_limits<double>::infinity();
+  void add(double v) {
+    if (!finite(v)) return;
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  bool empty() const { return lo > hi; }
+};
+
+// Maps data to pixels inside the plot area.
+struct Frame {
+  int width, height, right;
+  double x0, x1, y0, y1;
+  double left() const { return kLeft; }
+  double plot_w() const { return width - kLeft - right; }
+  double plot_h() const { return height - kTop - kBottom; }
+  double px(double x) const { return kLeft + (x - x0) / (x1 - x0) * plot_w(); }
+  double py(double y) const { return kTop + plot_h() - (y - y0) / (y1 - y0) * plot_h(); }
+};
+
+std::string open_svg(const ChartOptions& o) {
+  return fmt::format(
+      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{0}\" height=\"{1}\" viewBox=\"0 0 {0} {1}\" "
+      "font-family=\"sans-serif\" font-size=\"{2}\">\n<rect width=\"{0}\" height=\"{1}\" fill=\"#ffffff\"/>\n"
+      "<text x=\"{3}\" y=\"20\" font-size=\"13\" font-weight=\"bold\">{4}</text>\n",
+      o.width, o.height, kFont, kLeft, html_escape(o.title));
+}
+
+std::string axes(const Frame& f, const std::vector<double>& xt, const std::vector<double>& yt, const ChartOptions& o) {
+  std::string out;
+  for (double y : yt) {
+    const double p = f.py(y);
+    out += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#e0e0e0\"/>\n", kLeft, num(p),
+                       num(kLeft + f.plot_w()), num(p));
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", kLeft - 4, num(p + 4), tick_label(y));
+  }
+  for (double x : xt) {
+    const double p = f.px(x);
+    out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#888888\"/>\n", num(p),
+                       num(kTop + f.plot_h()), num(kTop + f.plot_h() + 4));
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", num(p),
+                       num(kTop + f.plot_h() + 16), tick_label(x));
+  }
+  out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888888\"/>\n", kLeft,
+                     kTop, num(f.plot_w()), num(f.plot_h()));
+  out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", num(kLeft + f.plot_w() / 2),
+                     f.height - 8, html_escape(o.x_label));
+  out += fmt::format("<text x=\"14\" y=\"{0}\" text-anchor=\"middle\" transform=\"rotate(-90 14 {0})\">{1}</text>\n",
+                     num(kTop + f.plot_h() / 2), html_escape(o.y_label));
+  return out;
+}
+
+std::string legend(const std::vector<std::string>& names, const Frame& f) {
+  std::string out;
+  const double x = f.width - f.right + 10;
+  for (size_t i = 0; i < names.size(); ++i) {
+    const double y = kTop + 6 + 16.0 * double(i);
+    if (y > f.height - 8) break;  // no room: the table next to the chart names every series
+    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n", num(x), num(y), colour(i));
+    out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", num(x + 14), num(y + 9), html_escape(names[i]));
+  }
+  return out;
+}
+
+// Thins a long series to the min and max of each pixel column (in x order).
+std::vector<std::pair<double, double>> thin(const std::vector<std::pair<double, double>>& pts, const Frame& f) {
+  const size_t columns = size_t(std::max(1.0, f.plot_w()));
+  if (pts.size() <= 2 * columns) return pts;
+  std::vector<std::pair<double, double>> out;
+  size_t i = 0;
+  while (i < pts.size()) {
+    const long column = std::lround((f.px(pts[i].first) - kLeft));
+    size_t lo = i, hi = i, j = i;
+    for (; j < pts.size() && std::lround(f.px(pts[j].first) - kLeft) == column; ++j) {
+      if (pts[j].second < pts[lo].second) lo = j;
+      if (pts[j].second > pts[hi].second) hi = j;
+    }
+    out.push_back(pts[std::min(lo, hi)]);
+    if (lo != hi) out.push_back(pts[std::max(lo, hi)]);
+    i = j;
+  }
+  return out;
+}
+
+std::vector<std::pair<double, double>> finite_points(const Series& s) {
+  std::vector<std::pair<double, double>> out;
+  for (const auto& p : s.points)
+    if (finite(p.first) && finite(p.second)) out.push_back(p);
+  return out;
+}
+
+// An axis from ticks that cover the range (a flat range gets a unit of room).
+std::vector<double> axis_ticks(Range r, std::optional<double> floor_value) {
+  if (r.empty()) r = {0, 1};
+  if (floor_value) r.lo = std::min(r.lo, *floor_value);
+  if (r.hi == r.lo) r.hi = r.lo + (r.lo == 0 ? 1 : std::fabs(r.lo) * 0.1);
+  return nice_ticks(r.lo, r.hi, 6);
+}
+
+}  // namespace
+
+std::vector<double> nice_ticks(double lo, double hi, size_t max_count) {
+  if (!finite(lo) || !finite(hi)) return {0, 1};
+  if (hi < lo) std::swap(lo, hi);
+  if (hi == lo) hi = lo + 1;
+  const double raw = (hi - lo) / double(std::max<size_t>(1, max_count));
+  const double magnitude = std::pow(10.0, std::floor(std::log10(raw)));
+  const double norm = raw / magnitude;
+  const double step = (norm <= 1 ? 1 : norm <= 2 ? 2 : norm <= 5 ? 5 : 10) * magnitude;
+  const double first = std::floor(lo / step + 1e-9) * step;
+  std::vector<double> ticks;
+  for (double t = first;; t += step) {
+    ticks.push_back(std::fabs(t) < step * 1e-9 ? 0.0 : t);
+    if (t >= hi - step * 1e-9 || ticks.size() > 4 * max_count + 2) break;
+  }
+  return ticks;
+}
+
+std::string tick_label(double v) {
+  const double a = std::fabs(v);
+  auto trim = [](std::string s) {
+    if (s.find('.') != std::string::npos) {
+      while (s.back() == '0') s.pop_back();
+      if (s.back() == '.') s.pop_back();
+    }
+    return s == "-0" ? std::string("0") : s;
+  };
+  if (a >= 1e9) return trim(fmt::format("{:.2f}", v / 1e9)) + "G";
+  if (a >= 1e6) return trim(fmt::format("{:.2f}", v / 1e6)) + "M";
+  if (a >= 1e4) return trim(fmt::format("{:.2f}", v / 1e3)) + "k";
+  if (a >= 1 || a == 0) return trim(fmt::format("{:.2f}", v));
+  return trim(fmt::format("{:.4f}", v));
+}
+
+std::string html_escape(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&#39;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string line_chart(const std::vector<Series>& series, const ChartOptions& o) {
+  std::vector<std::vector<std::pair<double, double>>> data;
+  Range xr, yr;
+  for (const auto& s : series) {
+    data.push_back(finite_points(s));
+    for (const auto& [x, y] : data.back()) xr.add(x), yr.add(y);
+  }
+  const auto xt = axis_ticks(xr, std::nullopt), yt = axis_ticks(yr, o.y_min);
+  const int right = series.size() > 1 ? kLegendWidth : kRightPlain;
+  const Frame f{o.width, o.height, right, xt.front(), xt.back(), yt.front(), yt.back()};
+  std::string out = open_svg(o) + axes(f, xt, yt, o);
+  for (size_t i = 0; i < data.size(); ++i) {
+    const auto pts = thin(data[i], f);
+    std::string path;
+    for (size_t k = 0; k < pts.size(); ++k) {
+      if (o.step && k > 0) path += num(f.px(pts[k].first)) + "," + num(f.py(pts[k - 1].second)) + " ";
+      path += num(f.px(pts[k].first)) + "," + num(f.py(pts[k].second)) + " ";
+    }
+    if (!path.empty()) path.pop_back();
+    out += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"{} points=\"{}\"/>\n", colour(i),
+                       dash(i), path);
+    if (o.markers && pts.size() <= 1000)
+      for (const auto& [x, y] : pts)
+        out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"{}\"/>\n", num(f.px(x)), num(f.py(y)), colour(i));
+  }
+  if (series.size() > 1) {
+    std::vector<std::string> names;
+    for (const auto& s : series) names.push_back(s.name);
+    out += legend(names, f);
+  }
+  return out + "</svg>\n";
+}
+
+std::string histogram(const std::vector<double>& samples, size_t bins, const ChartOptions& o) {
+  Range r;
+  for (double v : samples) r.add(v);
+  bins = std::max<size_t>(1, bins);
+  if (r.empty()) r = {0, 1};
+  if (r.hi == r.lo) r = {r.lo - 0.5, r.hi + 0.5};
+  const double width = (r.hi - r.lo) / double(bins);
+  std::vector<double> counts(bins, 0.0);
+  for (double v : samples) {
+    if (!finite(v)) continue;
+    counts[std::min(bins - 1, size_t((v - r.lo) / width))] += 1;
+  }
+  Range cr{0, *std::max_element(counts.begin(), counts.end())};
+  const auto xt = nice_ticks(r.lo, r.hi, 6), yt = axis_ticks(cr, 0.0);
+  const Frame f{o.width, o.height, kRightPlain, std::min(xt.front(), r.lo), std::max(xt.back(), r.hi), yt.front(),
+                yt.back()};
+  std::string out = open_svg(o) + axes(f, xt, yt, o);
+  for (size_t b = 0; b < bins; ++b) {
+    const double x0 = f.px(r.lo + width * double(b)), x1 = f.px(r.lo + width * double(b + 1));
+    const double y = f.py(counts[b]);
+    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" stroke=\"#ffffff\"/>\n", num(x0),
+                       num(y), num(std::max(0.0, x1 - x0)), num(kTop + f.plot_h() - y), colour(0));
+  }
+  return out + "</svg>\n";
+}
+
+std::string stacked_bars(const std::vector<std::string>& names, const std::vector<StackedBar>& bars,
+                         const ChartOptions& o) {
+  Range total{0, 0};
+  for (const auto& b : bars) {
+    double sum = 0;
+    for (double v : b.segments)
+      if (finite(v) && v > 0) sum += v;
+    total.add(sum);
+  }
+  const auto xt = axis_ticks(total, 0.0);
+  const int right = names.size() > 1 ? kLegendWidth : kRightPlain;
+  // Bars are rows; the frame's y runs over row slots.
+  const Frame f{o.width, o.height, right, xt.front(), xt.back(), 0, double(std::max<size_t>(1, bars.size()))};
+  std::string out = open_svg(o) + axes(f, xt, {}, o);
+  const double slot = f.plot_h() / double(std::max<size_t>(1, bars.size()));
+  for (size_t i = 0; i < bars.size(); ++i) {
+    const double y = kTop + slot * double(i) + slot * 0.15, h = slot * 0.7;
+    out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", kLeft - 4, num(y + h / 2 + 4),
+                       html_escape(bars[i].label));
+    double at = 0;
+    for (size_t k = 0; k < bars[i].segments.size(); ++k) {
+      const double v = bars[i].segments[k];
+      if (!finite(v) || v <= 0) continue;
+      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\"><title>{}: {}</title></rect>\n",
+                         num(f.px(at)), num(y), num(f.px(at + v) - f.px(at)), num(h), colour(k),
+                         html_escape(k < names.size() ? names[k] : ""), tick_label(v));
+      at += v;
+    }
+  }
+  if (names.size() > 1) out += legend(names, f);
+  return out + "</svg>\n";
+}
+
+}  // namespace vvsim::analysis::svg

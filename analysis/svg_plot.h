@@ -1,0 +1,50 @@
+// Small deterministic SVG charts for vvsim's self-contained HTML reports:
+// line/step charts (optionally with markers), histograms and horizontal
+// stacked bars. Output is a complete <svg> element for inline use in HTML5.
+// Non-finite values are skipped; very long series are thinned to the min and
+// max of each pixel column, so spikes stay visible and files stay small.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace vvsim::analysis::svg {
+
+struct Series {
+  std::string name;
+  std::vector<std::pair<double, double>> points;  // (x, y), in x order
+};
+
+struct ChartOptions {
+  std::string title, x_label, y_label;
+  int width = 640, height = 320;
+  bool step = false;     // hold each y until the next x (queue depths)
+  bool markers = false;  // a dot per point (sweep results)
+  std::optional<double> y_min;
+};
+
+std::string line_chart(const std::vector<Series>& series, const ChartOptions& options);
+// Counts of `samples` in `bins` equal bins over their range.
+std::string histogram(const std::vector<double>& samples, size_t bins, const ChartOptions& options);
+
+struct StackedBar {
+  std::string label;
+  std::vector<double> segments;  // one value per segment name, >= 0
+};
+std::string stacked_bars(const std::vector<std::string>& segment_names, const std::vector<StackedBar>& bars,
+                         const ChartOptions& options);
+
+// Round tick values (1, 2 or 5 times a power of ten) covering [lo, hi] with at
+// most about `max_count` ticks; the first is <= lo and the last >= hi.
+std::vector<double> nice_ticks(double lo, double hi, size_t max_count);
+// Compact tick text: 1.5k, 2M, 0.25, -3.
+std::string tick_label(double value);
+
+// Escapes & < > " ' for XML/HTML text and attributes.
+std::string html_escape(std::string_view text);
+
+}  // namespace vvsim::analysis::svg

@@ -1,0 +1,100 @@
+#include "analysis/sweep.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+namespace vvsim::analysis {
+
+SweepParam parse_sweep_param(const std::string& spec) {
+  const auto eq = spec.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw std::invalid_argument(fmt::format("--param '{}': expected KEY=V1,V2,...", spec));
+  SweepParam p{spec.substr(0, eq), {}};
+  size_t start = eq + 1;
+  for (;;) {
+    const auto comma = spec.find(',', start);
+    const std::string v = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (v.empty()) throw std::invalid_argument(fmt::format("--param '{}': empty value", spec));
+    p.values.push_back(v);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return p;
+}
+
+std::vector<SweepPoint> sweep_points(const std::vector<SweepParam>& params) {
+  std::vector<SweepPoint> points{{}};
+  for (const auto& p : params) {
+    std::vector<SweepPoint> next;
+    for (const auto& base : points) {
+      for (const auto& v : p.values) {
+        SweepPoint point = base;
+        point.emplace_back(p.key, v);
+        next.push_back(std::move(point));
+      }
+    }
+    points = std::move(next);
+  }
+  return points;
+}
+
+std::vector<std::string> point_overrides(const SweepPoint& point) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : point) out.push_back(k + "=" + v);
+  return out;
+}
+
+std::optional<SweepMetrics> sweep_metrics(const SweepPointResult& r) {
+  if (!r.summary) return std::nullopt;
+  const auto& s = *r.summary;
+  SweepMetrics m;
+  m.outcome = s.value("outcome", "");
+  const auto& l = s.at("latency_ns");
+  m.frames = l.at("frames").get<double>();
+  m.p50_ns = l.at("p50").get<double>();
+  m.p99_ns = l.at("p99").get<double>();
+  m.max_ns = l.at("max").get<double>();
+  m.simulated_ns = s.at("simulated_time_ns").get<double>();
+  m.throughput_fps = m.simulated_ns > 0 ? m.frames / (m.simulated_ns / 1e9) : 0;
+  m.output_stall_ns = s.at("stalls").at("no_output_buffer").at("total_ns").get<double>();
+  const auto& cores = s.at("cores");
+  for (const auto& c : cores) m.core_utilisation += c.at("utilisation").get<double>();
+  if (!cores.empty()) m.core_utilisation /= double(cores.size());
+  return m;
+}
+
+namespace {
+
+std::string csv_cell(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c == '\n' ? ' ' : c);
+  return out + "\"";
+}
+
+}  // namespace
+
+std::string sweep_csv(const std::vector<SweepParam>& params, const std::vector<SweepPointResult>& results) {
+  std::string out = "point";
+  for (const auto& p : params) out += "," + csv_cell(p.key);
+  out += ",exit_status,outcome,frames,latency_p50_ns,latency_p99_ns,latency_max_ns,throughput_fps,"
+         "output_stall_ns,core_utilisation,simulated_ns,error\n";
+  for (size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    out += std::to_string(i);
+    for (const auto& [k, v] : r.point) out += "," + csv_cell(v);
+    out += fmt::format(",{}", r.exit_status);
+    if (const auto m = sweep_metrics(r)) {
+      out += fmt::format(",{},{:.0f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.6f},{:.3f}", m->outcome, m->frames,
+                         m->p50_ns, m->p99_ns, m->max_ns, m->throughput_fps, m->output_stall_ns, m->core_utilisation,
+                         m->simulated_ns);
+    } else {
+      out += ",failed,,,,,,,,";
+    }
+    out += "," + csv_cell(r.error) + "\n";
+  }
+  return out;
+}
+
+}  // namespace vvsim::analysis
