@@ -38,12 +38,14 @@ double x_of(const SweepParam& p, const std::string& value) {
   return 0;
 }
 
-// "others" label of a point: the values of every parameter but `skip`.
+// "others" label of a point: the values of every parameter but `skip`, each
+// key by its last path component so legends stay short.
 std::string others_label(const SweepPoint& point, size_t skip) {
   std::string label;
   for (size_t i = 0; i < point.size(); ++i) {
     if (i == skip) continue;
-    label += (label.empty() ? "" : ", ") + point[i].first + "=" + point[i].second;
+    const std::string& key = point[i].first;
+    label += (label.empty() ? "" : ", ") + key.substr(key.rfind('.') + 1) + "=" + point[i].second;
   }
   return label.empty() ? "all points" : label;
 }

@@ -61,7 +61,7 @@ struct PendingPoint {
 
 // Runs the points at most `jobs` at a time; fills each result's exit status.
 void run_points(std::vector<PendingPoint> queue, std::vector<analysis::SweepPointResult>& results, unsigned jobs,
-                bool quiet) {
+                bool progress) {
   std::map<pid_t, size_t> running;
   size_t next = 0, done = 0;
   const size_t total = queue.size();
@@ -83,9 +83,10 @@ void run_points(std::vector<PendingPoint> queue, std::vector<analysis::SweepPoin
     if (it == running.end()) continue;
     results[it->second].exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     running.erase(it);
-    if (!quiet) std::cerr << fmt::format("\rvvsim sweep: {}/{} points done", ++done, total) << std::flush;
+    ++done;
+    if (progress) std::cerr << fmt::format("\rvvsim sweep: {}/{} points done", done, total) << std::flush;
   }
-  if (!quiet && total > 0) std::cerr << "\n";
+  if (progress && total > 0) std::cerr << "\n";
 }
 
 std::string self_executable() {
@@ -125,7 +126,7 @@ int run_sweep(const SweepArgs& args) {
     queue.push_back({i, std::move(argv), dir});
   }
   const auto dirs = queue;
-  run_points(std::move(queue), results, args.jobs, args.quiet);
+  run_points(std::move(queue), results, args.jobs, !args.quiet && isatty(STDERR_FILENO) != 0);
   for (const auto& p : dirs) {
     auto& r = results[p.index];
     if (fs::exists(p.dir / "summary.json")) r.summary = nlohmann::json::parse(slurp(p.dir / "summary.json"));

@@ -684,3 +684,99 @@ BOOST_AUTO_TEST_CASE(html_report_is_self_contained_and_renders_in_chromium) {
   BOOST_CHECK_GT(blue, 5000u);            // histogram bars and lines were drawn
   BOOST_CHECK_LT(white, 1200u * 2400u);   // not a blank page
 }
+
+namespace {
+
+std::vector<std::map<std::string, std::string>> read_csv(const std::string& text) {
+  std::istringstream lines(text);
+  std::string line;
+  std::getline(lines, line);
+  std::vector<std::string> header;
+  std::istringstream h(line);
+  for (std::string cell; std::getline(h, cell, ',');) header.push_back(cell);
+  std::vector<std::map<std::string, std::string>> rows;
+  while (std::getline(lines, line)) {
+    std::map<std::string, std::string> row;
+    std::istringstream r(line);
+    std::string cell;
+    for (size_t i = 0; i < header.size() && std::getline(r, cell, ','); ++i) row[header[i]] = cell;
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+}  // namespace
+
+// The shipped sweep, 4 x 3 x 2 = 24 points on 2 jobs: p99 latency falls as
+// output buffers rise until the codec is the bottleneck (at 200 MHz on one
+// core throughput stops growing from 4 buffers on, at 800 MHz on two it
+// grows all the way to 16).
+BOOST_AUTO_TEST_CASE(sweep_of_24_points_shows_starvation_then_codec_saturation) {
+  const std::string dir = scratch("sweep");
+  const auto r = run_vvsim("sweep " + kSrc +
+                               "/scenarios/sweep_display_pipeline.yaml --param output_buffers=2,4,8,16 "
+                               "--param device.clock_mhz=200,400,800 --param cores=1,2 --jobs 2 --quiet --out " + dir,
+                           "sweep");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto rows = read_csv(slurp(dir + "/sweep.csv"));
+  BOOST_REQUIRE_EQUAL(rows.size(), 24u);
+  std::map<std::string, std::map<int, std::pair<double, double>>> by_combo;  // clock/cores -> buffers -> p99, fps
+  for (const auto& row : rows) {
+    BOOST_CHECK_EQUAL(row.at("outcome"), "completed");
+    by_combo[row.at("device.clock_mhz") + "/" + row.at("cores")][std::stoi(row.at("output_buffers"))] = {
+        std::stod(row.at("latency_p99_ns")), std::stod(row.at("throughput_fps"))};
+  }
+  BOOST_REQUIRE_EQUAL(by_combo.size(), 6u);
+  for (const auto& [combo, points] : by_combo) {
+    BOOST_TEST_CONTEXT(combo) {
+      BOOST_CHECK_LT(points.at(4).first, points.at(2).first);
+      BOOST_CHECK_LT(points.at(16).first, 0.6 * points.at(2).first);
+      BOOST_CHECK_GT(points.at(16).second, 1.5 * points.at(2).second);
+    }
+  }
+  const auto& slow = by_combo.at("200/1");
+  BOOST_CHECK_CLOSE(slow.at(16).second, slow.at(4).second, 5.0);  // codec-bound: buffers no longer help
+  const auto& fast = by_combo.at("800/2");
+  BOOST_CHECK_GT(fast.at(16).second, 1.5 * fast.at(8).second);  // still display-bound at 8
+  BOOST_CHECK_NE(slurp(dir + "/sweep.html").find("<svg"), std::string::npos);
+  // Each point is a deterministic run: a second sweep gives the same table.
+  const auto again = run_vvsim("sweep " + kSrc +
+                                   "/scenarios/sweep_display_pipeline.yaml --param output_buffers=2,4,8,16 "
+                                   "--param device.clock_mhz=200,400,800 --param cores=1,2 --jobs 2 --quiet --out " +
+                                   dir + "2",
+                               "sweep2");
+  BOOST_REQUIRE_EQUAL(again.status, 0);
+  BOOST_CHECK(slurp(dir + "/sweep.csv") == slurp(dir + "2/sweep.csv"));
+  BOOST_CHECK(slurp(dir + "/sweep.html") == slurp(dir + "2/sweep.html"));
+}
+
+// A point the scenario refuses and a point that deadlocks are reported with
+// their parameters and reasons; the other points still run.
+BOOST_AUTO_TEST_CASE(sweep_reports_failed_points_and_runs_the_rest) {
+  const std::string dir = scratch("sweep_fail");
+  const auto r = run_vvsim("sweep " + kSrc + "/scenarios/commandq_exhaustion.yaml --param cores=0,1 "
+                               "--param device.commandq_size=16,64 --jobs 2 --quiet --out " + dir,
+                           "sweep_fail");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto rows = read_csv(slurp(dir + "/sweep.csv"));
+  BOOST_REQUIRE_EQUAL(rows.size(), 4u);
+  for (size_t i = 0; i < 2; ++i) {  // cores=0: refused by the loader, never run
+    BOOST_CHECK_EQUAL(rows[i].at("cores"), "0");
+    BOOST_CHECK_EQUAL(rows[i].at("exit_status"), "1");
+    BOOST_CHECK_EQUAL(rows[i].at("outcome"), "failed");
+    BOOST_CHECK_NE(rows[i].at("error").find("num_cores"), std::string::npos);
+  }
+  BOOST_CHECK_EQUAL(rows[2].at("exit_status"), "3");  // 16 descriptors: the known commandq deadlock
+  BOOST_CHECK_EQUAL(rows[2].at("outcome"), "deadlock");
+  BOOST_CHECK_NE(rows[2].at("error").find("no activity can make progress"), std::string::npos);
+  BOOST_CHECK_EQUAL(rows[3].at("exit_status"), "0");
+  BOOST_CHECK_EQUAL(rows[3].at("outcome"), "completed");
+}
+
+BOOST_AUTO_TEST_CASE(sweep_rejects_a_malformed_param) {
+  const auto r = run_vvsim("sweep " + kSrc + "/scenarios/default.yaml --param output_buffers= --out " +
+                               scratch("sweep_bad"),
+                           "sweep_bad");
+  BOOST_CHECK_EQUAL(r.status, 1);
+  BOOST_CHECK_NE(r.err.find("--param 'output_buffers=': empty value"), std::string::npos);
+}
