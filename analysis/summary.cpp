@@ -120,6 +120,21 @@ ordered_json stream_json(const scenarios::StreamResult& s, const ordered_json& s
   };
 }
 
+ordered_json conformance_json(const scenarios::RunResult& result) {
+  ordered_json list = ordered_json::array();
+  size_t unexpected = 0;
+  for (size_t i = 0; i < result.violations.size(); ++i) {
+    const auto& v = result.violations[i];
+    const bool expected = result.violation_expected[i];
+    unexpected += !expected;
+    list.push_back({{"time_ns", double(v.at_ps) / 1000.0}, {"rule", v.rule}, {"side", virtio_video::side_name(v.side)},
+                    {"section", v.section}, {"stream_id", v.stream_id}, {"command", v.command},
+                    {"detail", v.detail}, {"expected", expected}});
+  }
+  return ordered_json{{"rules_checked", virtio_video::conformance_rules().size()},
+                      {"violations", list.size()}, {"unexpected", unexpected}, {"list", list}};
+}
+
 }  // namespace
 
 ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
@@ -164,6 +179,7 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
       {"cores", cores},
       {"commandq", {{"size", result.commandq_size}, {"free_at_end", result.commandq_free_at_end},
                     {"driver_waiting_for_descriptor", result.driver_waiting_for_descriptors}}},
+      {"conformance", conformance_json(result)},
       {"diagnostics", result.diagnostics},
   };
 }
@@ -201,6 +217,11 @@ std::string human_summary(const scenarios::Scenario& scenario, const scenarios::
   }
   double busy = 0;
   for (const auto& c : result.cores) busy += c.utilisation;
+  size_t unexpected = 0;
+  for (bool expected : result.violation_expected) unexpected += !expected;
+  if (!result.violations.empty())
+    out += fmt::format("  conformance: {} violations ({} unexpected), first: {} side, '{}'\n", result.violations.size(),
+                       unexpected, virtio_video::side_name(result.violations.front().side), result.violations.front().rule);
   out += fmt::format("  interrupts {}, kicks {}, bus {} B cpu / {} B device, core utilisation {:.1f}%\n", result.interrupts,
                      result.kicks, result.bus_bytes_cpu, result.bus_bytes_device,
                      result.cores.empty() ? 0.0 : 100.0 * busy / double(result.cores.size()));

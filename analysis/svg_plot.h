@@ -20,6 +20,8 @@ struct Series {
 };
 
 struct ChartOptions {
+  ChartOptions(std::string title_, std::string x_label_, std::string y_label_)
+      : title(std::move(title_)), x_label(std::move(x_label_)), y_label(std::move(y_label_)) {}
   std::string title, x_label, y_label;
   int width = 640, height = 320;
   bool step = false;     // hold each y until the next x (queue depths)

@@ -22,7 +22,6 @@ constexpr int kFirstStreamTrack = 100;
 constexpr double kInstantUs = 0.001;  // flows bind to slices: a submission is a 1 ns slice
 
 double us(uint64_t ps) { return double(ps) / 1e6; }
-double us(const sc_core::sc_time& t) { return us(t.value()); }
 
 ordered_json track_name(int tid, const std::string& name) {
   return {{"ph", "M"}, {"pid", kPid}, {"tid", tid}, {"name", "thread_name"}, {"args", {{"name", name}}}};

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <set>
 #include <fstream>
 
 #include "codec/checksum.h"
@@ -21,6 +22,7 @@ const char* outcome_name(RunOutcome outcome) {
     case RunOutcome::TimeLimit: return "time_limit";
     case RunOutcome::DeviceFailure: return "device_failure";
     case RunOutcome::StreamProblems: return "stream_problems";
+    case RunOutcome::ConformanceViolation: return "conformance_violation";
   }
   return "?";
 }
@@ -142,6 +144,18 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   result.timing_only = options.timing_only;
   result.streams.resize(streams.size());
   std::vector<std::unique_ptr<codec::FrameChecksum>> checksums;
+  const auto config = virtio_video::decode_config(virtio_video::ByteSpan(platform.device.config_space()));
+  virtio_video::ConformanceMonitor monitor(platform.device.device_id(), config ? config->caps_length : 0);
+  const std::set<std::string> expected(scenario.expect_violations.begin(), scenario.expect_violations.end());
+  monitor.on_violation([&](const virtio_video::Violation& v) {
+    if (options.strict && !expected.count(v.rule) && result.outcome == RunOutcome::Completed) {
+      result.outcome = RunOutcome::ConformanceViolation;
+      result.reason = fmt::format("{} side broke '{}' ({}) at {} ns: {}", virtio_video::side_name(v.side), v.rule,
+                                  v.section, v.at_ps / 1000, v.detail);
+      sc_core::sc_stop();
+    }
+  });
+  platform.device.observe_transport(&monitor);
   platform.device.set_probe([&result](const virtio_video::DeviceStageMark& m) { result.stage_marks.push_back(m); });
   platform.driver.observe_commandq([&result](sc_core::sc_time at, uint16_t in_use) {
     result.commandq_depth.push_back({at.value(), in_use});
@@ -214,6 +228,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     config.scatter_buffers = streams[i].spec.scatter_buffers;
     config.no_outputs_during_drain = streams[i].spec.no_outputs_during_drain;
     config.timing_only = options.timing_only;
+    config.requeue_before_reattach = streams[i].spec.requeue_before_reattach;
     config.output_hold = sc_core::sc_time(double(streams[i].spec.output_hold_us), sc_core::SC_US);
     checksums.push_back(std::make_unique<codec::FrameChecksum>());
     codec::FrameChecksum* checksum = checksums.back().get();
@@ -243,6 +258,8 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   sc_core::sc_start(sc_core::sc_time(double(scenario.time_limit_ms), sc_core::SC_MS), sc_core::SC_EXIT_ON_STARVATION);
 
   if (shown_percent >= 0) std::fprintf(stderr, "\n");
+  result.violations = monitor.violations();
+  for (const auto& v : result.violations) result.violation_expected.push_back(expected.count(v.rule) != 0);
   result.simulated_ps = sc_core::sc_time_stamp().value();
   collect_counters(platform, result);
   for (const auto& [ticket, a] : platform.driver.answers())
@@ -269,6 +286,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   }
   if (dump.is_open() && !dump.flush()) throw std::runtime_error(fmt::format("cannot write {}", options.dump_frames));
   const bool all_done = std::all_of(result.streams.begin(), result.streams.end(), [](auto& s) { return s.finished; });
+  if (result.outcome == RunOutcome::ConformanceViolation) return result;  // stopped on purpose, reason set
   if (!initialised) {
     result.outcome = RunOutcome::DeviceFailure;
     result.reason = "device initialisation failed: " + init_error;

@@ -12,6 +12,7 @@
 
 #include "codec/bitstream_reader.h"
 #include "models/virtio_video/decode_session.h"
+#include "models/virtio_video/conformance_monitor.h"
 #include "models/virtio_video/encode_session.h"
 #include "models/virtio_video/video_device.h"
 #include "scenarios/scenario.h"
@@ -30,7 +31,8 @@ std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std:
 
 // StreamProblems: the run ended, but a stream met a refusal or failure it did
 // not expect (listed in its problems).
-enum class RunOutcome { Completed, Deadlock, TimeLimit, DeviceFailure, StreamProblems };
+// ConformanceViolation: a --strict run stopped at the first unexpected violation.
+enum class RunOutcome { Completed, Deadlock, TimeLimit, DeviceFailure, StreamProblems, ConformanceViolation };
 const char* outcome_name(RunOutcome outcome);
 
 struct StreamResult {
@@ -93,6 +95,10 @@ struct RunResult {
   };
   std::vector<DepthSample> commandq_depth;  // descriptors in use after each change
   std::map<std::string, uint64_t> commands_by_type;
+  // Breaches of the v6 rules seen by the conformance monitor, in time order,
+  // and whether the scenario declared each one's rule as expected.
+  std::vector<virtio_video::Violation> violations;
+  std::vector<bool> violation_expected;
   uint64_t input_waits = 0;
   double input_wait_ns = 0, core_wait_ns = 0, event_wait_total_ns = 0;
 };
@@ -103,6 +109,8 @@ struct RunOptions {
   // The device decodes with codec::make_scan_decoder: headers only, no pixels
   // decoded or moved; timing identical to a full run (see docs/performance.md).
   bool timing_only = false;
+  // Stop the run at the first conformance violation the scenario does not expect.
+  bool strict = false;
 };
 
 // Throws models::ProfileError when a timing-only run cannot reproduce the

@@ -1,5 +1,7 @@
 #include "scenarios/scenario.h"
 
+#include "models/virtio_video/conformance_monitor.h"
+
 #include "models/virtio_video/wire_constants.h"
 
 #include <fmt/format.h>
@@ -132,6 +134,7 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   r.field("drain_each_frame", s.drain_each_frame);
   r.field("scatter_buffers", s.scatter_buffers);
   r.field("no_outputs_during_drain", s.no_outputs_during_drain);
+  r.field("requeue_before_reattach", s.requeue_before_reattach);
   std::vector<std::string> raw;
   r.field("raw_commands", raw);
   for (size_t i = 0; i < raw.size(); ++i) {
@@ -165,6 +168,14 @@ void read_device(ProfileReader& r, virtio_video::VideoDeviceProfile& d) {
   r.field("max_resources", d.max_resources, Limits::between(1, 1024));
   r.field("drc_only_when_outputs_too_small", d.drc_only_when_outputs_too_small);
   r.field("inject_error_after_units", d.inject_error_after_units);
+  std::vector<std::string> faults;
+  r.field("faults", faults);
+  for (const auto& name : faults) {
+    const auto& names = virtio_video::device_fault_names();
+    auto it = std::find_if(names.begin(), names.end(), [&](const auto& n) { return name == n.first; });
+    if (it == names.end()) r.fail("faults", fmt::format("'{}' is not a device fault (see docs/conformance.md)", name));
+    d.faults.push_back(it->second);
+  }
   if ((commandq & (commandq - 1)) != 0) r.fail("commandq_size", "must be a power of two");
   if ((eventq & (eventq - 1)) != 0) r.fail("eventq_size", "must be a power of two");
   d.commandq_size = static_cast<uint16_t>(commandq);
@@ -212,6 +223,12 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   r.section("device", [&](ProfileReader& d) { read_device(d, s.device); });
   r.field("seed", s.seed);
   r.field("time_limit_ms", s.time_limit_ms, Limits::between(1, 3'600'000));
+  r.field("expect_violations", s.expect_violations);
+  for (const auto& id : s.expect_violations) {
+    const auto& rules = virtio_video::conformance_rules();
+    if (std::none_of(rules.begin(), rules.end(), [&](const auto& rule) { return id == rule.id; }))
+      r.fail("expect_violations", fmt::format("'{}' is not a conformance rule (see docs/conformance.md)", id));
+  }
   r.section("driver_policy", [&](ProfileReader& d) {
     d.field("withhold_eventq_us", s.withhold_eventq_us, Limits::between(0, 3'600'000'000.0));
     std::vector<std::string> features;

@@ -56,6 +56,7 @@ struct StreamSpec {
   std::vector<uint32_t> corrupt_units;          // units damaged by the application before queueing
   bool drain_each_frame = false;                // low-latency policy: DRAIN after every frame
   bool scatter_buffers = false;                 // buffers as scattered pages (RESOURCE_NON_CONTIG)
+  bool requeue_before_reattach = false;  // misbehaving policy: after DRC queue an output before re-attaching
   bool no_outputs_during_drain = false;         // misbehaving policy: stop queueing outputs once DRAIN is sent
   std::vector<std::vector<uint8_t>> raw_commands;  // raw commandq bytes sent after set-up
 };
@@ -72,6 +73,9 @@ struct Scenario {
   // transport's own bits are negotiated as the driver needs them.
   uint64_t driver_features = 1ull << 0 | 1ull << 1;  // RESOURCE_GUEST_PAGES | RESOURCE_NON_CONTIG
   std::vector<StreamSpec> streams;
+  // Conformance rules this scenario breaks on purpose (e.g. hostile raw
+  // commands): reported, but not counted as unexpected.
+  std::vector<std::string> expect_violations;
 };
 
 // `overrides` are "key.path=value" applied to the scenario file before it is

@@ -32,6 +32,17 @@ AccessStatus MemoryPort::touch(uint64_t addr, uint64_t len) {
   return transport(tlm::TLM_IGNORE_COMMAND, addr, nullptr, len);
 }
 
+AccessStatus MemoryPort::peek(uint64_t addr, uint8_t* dst, uint64_t len) {
+  tlm::tlm_generic_payload trans;
+  trans.set_command(tlm::TLM_READ_COMMAND);
+  trans.set_address(addr);
+  trans.set_data_ptr(dst);
+  trans.set_data_length(static_cast<unsigned int>(len));
+  trans.set_streaming_width(static_cast<unsigned int>(len));
+  trans.set_byte_enable_ptr(nullptr);
+  return socket->transport_dbg(trans) == len ? AccessStatus::Ok : AccessStatus::AddressError;
+}
+
 bool MemoryPort::read_le(uint64_t addr, uint64_t& value, unsigned bytes) {
   uint8_t b[8] = {};
   if (read(addr, b, bytes) != AccessStatus::Ok) return false;

@@ -24,6 +24,8 @@ class MemoryPort {
   // A transfer of `len` bytes that takes its bus time and is checked against
   // the address map but carries no data (TLM_IGNORE_COMMAND): timing-only runs.
   AccessStatus touch(uint64_t addr, uint64_t len);
+  // A debug read (transport_dbg): no bus time, no side effects; for observers.
+  AccessStatus peek(uint64_t addr, uint8_t* dst, uint64_t len);
 
   // Little-endian scalar accesses; an address error yields false.
   bool read_le16(uint64_t addr, uint16_t& value);

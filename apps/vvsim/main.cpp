@@ -1,11 +1,12 @@
 // vvsim: run a virtio-video scenario on the simulated platform, or sweep it.
 //   vvsim sweep SCENARIO --param KEY=V1,V2,... [--param ...] [--jobs N] [--out DIR] [--set K=V] [--timing-only]
 //   vvsim run SCENARIO [--input FILE] [--out DIR] [--dump-frames FILE.yuv] [--trace FILE.json] [--csv FILE]
-//                      [--vcd FILE] [--report FILE.html]
+//                      [--vcd FILE] [--report FILE.html] [--timing-only] [--strict]
 //                      [--seed N] [--set KEY=VALUE ...] [--timing-only] [--quiet]
 // Exit status: 0 completed; 1 bad arguments, scenario or input; 3 deadlock;
 // 4 simulated time limit reached; 5 the device could not be initialised;
-// 6 a stream met a refusal or failure it did not expect.
+// 6 a stream met a refusal or failure it did not expect; 7 a --strict run
+// stopped at a conformance violation.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <systemc>
@@ -30,7 +31,7 @@ struct RunArgs {
   std::string scenario, input, out = "out", dump_frames, trace, csv, vcd, report;
   std::optional<uint64_t> seed;
   std::vector<std::string> overrides;
-  bool quiet = false, timing_only = false;
+  bool quiet = false, timing_only = false, strict = false;
 };
 
 int exit_code(scenarios::RunOutcome o) {
@@ -40,6 +41,7 @@ int exit_code(scenarios::RunOutcome o) {
     case scenarios::RunOutcome::TimeLimit: return 4;
     case scenarios::RunOutcome::DeviceFailure: return 5;
     case scenarios::RunOutcome::StreamProblems: return 6;
+    case scenarios::RunOutcome::ConformanceViolation: return 7;
   }
   return 1;
 }
@@ -59,7 +61,7 @@ int run(const RunArgs& args) {
   if (args.timing_only && !args.dump_frames.empty())
     throw std::runtime_error("--dump-frames needs pixels: it cannot be combined with --timing-only");
   const auto result =
-      scenarios::run_scenario(scenario, streams, {args.dump_frames, terminal && !args.quiet, args.timing_only});
+      scenarios::run_scenario(scenario, streams, {args.dump_frames, terminal && !args.quiet, args.timing_only, args.strict});
   const auto summary = analysis::summary_json(scenario, result);
   const auto summary_path = std::filesystem::path(args.out) / "summary.json";
   write_file(summary_path, summary.dump(2) + "\n");
@@ -99,6 +101,8 @@ int cli(int argc, char** argv) {
   run_cmd->add_flag("--timing-only", args.timing_only,
                     "Timing model only: the device scans unit headers instead of decoding; no pixels are decoded "
                     "or moved, every time and counter is the same as a full run");
+  run_cmd->add_flag("--strict", args.strict,
+                    "Stop at the first breach of a v6 rule the scenario does not expect (exit status 7)");
   run_cmd->add_flag("--quiet", args.quiet, "Print nothing but errors");
 
   app::SweepArgs sweep;

@@ -223,6 +223,12 @@ bool DecodeSession::reset_and_restart() {
 
 bool DecodeSession::finish_drc() {
   if (queue_pending(QueueType::Output)) return true;  // outputs of the old format still to come back
+  if (config_.requeue_before_reattach && !outputs_.empty()) {
+    // Misbehaving on purpose: output 0 goes back with its detached old backing;
+    // the device must refuse it (ERR_INVALID_OPERATION, tolerated below).
+    const uint64_t ticket = queue_resource(QueueType::Output, 0);
+    if (!driver_.wait(ticket)) problems_.push_back("queue of an unattached output was never answered");
+  }
   drc_pending_ = false;
   held_outputs_.clear();  // their buffers are released with the old format
   release_outputs();

@@ -75,6 +75,8 @@ struct DecodeSessionConfig {
   // Timing-only run: the device's pictures carry no pixels, so the guest reads
   // its output buffers for their bus time only and frames have an empty i420.
   bool timing_only = false;
+  // Misbehaving policy: after a DRC, queue output 0 once before re-attaching backing.
+  bool requeue_before_reattach = false;
   // Units whose bytes the application damages before queueing them (every
   // byte after the first 4 XORed with 0x5A): the decoder must report them.
   std::set<uint32_t> corrupt_units;

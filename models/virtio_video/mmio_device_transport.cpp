@@ -8,6 +8,8 @@ using tlm_virtio::SplitVirtqueueDevice;
 
 std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue) {
   auto popped = controller_.pop(queue);
+  if (popped.status == SplitVirtqueueDevice::PopStatus::Empty && observer_)
+    observer_->on_queue_empty(sc_core::sc_time_stamp().value(), queue);
   if (popped.status != SplitVirtqueueDevice::PopStatus::Chain) return std::nullopt;
   const tlm_virtio::DescriptorChain& dc = popped.chain;
   Chain chain;
@@ -22,6 +24,7 @@ std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue) {
     chain.first_writable_len = dc.writable.front().len;
   }
   held_[{queue, dc.head}] = dc;
+  if (observer_) observer_->on_chain_taken(sc_core::sc_time_stamp().value(), queue, dc, chain.readable);
   return chain;
 }
 
@@ -31,6 +34,28 @@ void MmioDeviceTransport::complete(uint32_t queue, uint16_t head, uint32_t writt
   const tlm_virtio::DescriptorChain chain = it->second;
   held_.erase(it);
   controller_.push(queue, chain, written);
+  if (observer_)
+    observer_->on_chain_returned(sc_core::sc_time_stamp().value(), queue, chain, written, peek_written(chain, written));
+}
+
+std::vector<uint8_t> MmioDeviceTransport::peek_written(const tlm_virtio::DescriptorChain& chain, uint32_t len) {
+  std::vector<uint8_t> out;
+  for (const auto& s : chain.writable) {
+    if (out.size() >= len) break;
+    const size_t n = std::min<size_t>(s.len, len - out.size());
+    const size_t at = out.size();
+    out.resize(at + n);
+    if (controller_.dma().peek(s.addr, out.data() + at, n) != tlm_virtio::AccessStatus::Ok) {
+      out.resize(at);
+      break;
+    }
+  }
+  return out;
+}
+
+void MmioDeviceTransport::forget_chains() {
+  held_.clear();
+  if (observer_) observer_->on_reset(sc_core::sc_time_stamp().value());
 }
 
 void MmioDeviceTransport::dma_read(uint64_t addr, uint8_t* dst, uint32_t len) {

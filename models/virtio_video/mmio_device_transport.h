@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "models/virtio_video/device_transport.h"
+#include "models/virtio_video/transport_observer.h"
 #include "tlm_virtio/virtio_device.h"
 
 namespace vvsim::virtio_video {
@@ -24,10 +25,16 @@ class MmioDeviceTransport : public DeviceTransport {
   // Chains handed to the device and not yet completed (held descriptors).
   size_t chains_held(uint32_t queue) const;
   // The rings are gone after a device reset: forget held chains.
-  void forget_chains() { held_.clear(); }
+  void forget_chains();
+  // A passive observer of what crosses the queues (null: none).
+  void set_observer(TransportObserver* observer) { observer_ = observer; }
 
  private:
+  // The first `len` bytes of a chain's writable part, read without bus time.
+  std::vector<uint8_t> peek_written(const tlm_virtio::DescriptorChain& chain, uint32_t len);
+
   tlm_virtio::VirtioController& controller_;
+  TransportObserver* observer_ = nullptr;
   std::map<std::pair<uint32_t, uint16_t>, tlm_virtio::DescriptorChain> held_;
 };
 

@@ -204,14 +204,13 @@ std::vector<StreamClient::AnsweredQueue> StreamClient::take_answered() {
   for (const auto& [sequence, ticket] : done) {
     // An error answer may carry only the result (§Command Virtqueue: the rest is invalid).
     const auto& bytes = driver_.answer(ticket)->response;
-    AnsweredQueue a{pending_.at(ticket), result_of(bytes), std::nullopt};
+    const auto* answer = driver_.answer(ticket);
+    AnsweredQueue a{pending_.at(ticket), result_of(bytes), std::nullopt, answer->interrupted, answer->answered};
     if (auto resp = decode_resource_queue_resp(ByteSpan(bytes))) a.response = *resp;
     if (a.result == Result::Ok && !a.response) {
       problems_.push_back(fmt::format("QUEUE answer of {} bytes is too short", bytes.size()));
       a.result = Result::ErrInvalidCommand;
     }
-    a.interrupted = driver_.answer(ticket)->interrupted;
-    a.reaped = driver_.answer(ticket)->answered;
     const QueueType queue = a.pending.queue;
     pending_.erase(ticket);
     sample_depth(queue);

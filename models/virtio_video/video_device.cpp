@@ -15,12 +15,6 @@ namespace {
 
 bool has_feature(uint64_t features, uint32_t bit) { return (features >> bit) & 1u; }
 
-std::optional<QueueType> queue_type_from_wire(uint32_t raw) {
-  if (raw == static_cast<uint32_t>(QueueType::Input)) return QueueType::Input;
-  if (raw == static_cast<uint32_t>(QueueType::Output)) return QueueType::Output;
-  return std::nullopt;
-}
-
 uint64_t total_length(const std::vector<SgEntry>& segments) {
   uint64_t n = 0;
   for (const auto& s : segments) n += s.length;
@@ -94,6 +88,7 @@ void VideoDevice::notify(unsigned queue) {
 
 void VideoDevice::attach(tlm_virtio::VirtioController& controller) {
   mmio_transport_ = std::make_unique<MmioDeviceTransport>(controller);
+  mmio_transport_->set_observer(transport_observer_);
   bind_transport(*mmio_transport_);
 }
 
@@ -127,7 +122,7 @@ void VideoDevice::answer(const HeldChain& chain, const std::vector<uint8_t>& res
   }
   const uint32_t n = std::min<uint32_t>(static_cast<uint32_t>(response.size()), chain.response_capacity);
   transport_->dma_write(chain.response_addr, response.data(), n);
-  transport_->complete(kCommandQueue, chain.head, n);
+  transport_->complete(kCommandQueue, chain.head, n + (fault(DeviceFault::ResponseOverrun) ? kFaultOverrunBytes : 0));
 }
 
 void VideoDevice::answer_result(const HeldChain& chain, Result result, const std::string& why) {
@@ -212,27 +207,22 @@ void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
   }
   const ByteSpan bytes(c.readable);
   const auto code = decode_cmd_type(bytes);
-  const auto cmd = code ? cmd_type_from_wire(*code) : std::nullopt;
-  ++stats_.commands_by_type[cmd ? cmd_type_name(*cmd) : "UNKNOWN"];
-  if (!cmd) {
-    answer_result(chain, Result::ErrInvalidCommand,
+  const std::optional<CmdType> cmd = code ? cmd_type_from_wire(*code) : std::optional<CmdType>();
+  ++stats_.commands_by_type[cmd.has_value() ? cmd_type_name(cmd.value()) : "UNKNOWN"];
+  if (!cmd.has_value()) {
+    answer_result(chain, fault(DeviceFault::UnknownCommandWrongError) ? Result::ErrInvalidArgument : Result::ErrInvalidCommand,
                   code ? fmt::format("unknown command code {:#x}", *code) : code.error());
     return;
   }
-  static const std::map<CmdType, size_t> kResponseSize = {
-      {CmdType::DeviceQueryCaps, kQueryCapsRespHeaderSize}, {CmdType::StreamCreate, kStreamCreateRespSize},
-      {CmdType::StreamDestroy, kResultOnlyRespSize},        {CmdType::StreamDrain, kResultOnlyRespSize},
-      {CmdType::StreamStop, kResultOnlyRespSize},           {CmdType::StreamGetParam, kParamRespSize},
-      {CmdType::StreamSetParam, kParamRespSize},            {CmdType::ResourceAttachBacking, kResultOnlyRespSize},
-      {CmdType::ResourceQueue, kResourceQueueRespSize}};
-  if (*cmd != CmdType::DeviceQueryCaps && chain.response_capacity < kResponseSize.at(*cmd)) {
+  const CmdType type = cmd.value();
+  if (type != CmdType::DeviceQueryCaps && chain.response_capacity < ok_response_size(type)) {
     answer_result(chain, Result::ErrOutOfMemory,
-                  fmt::format("{}: response buffer of {} bytes, {} needed", cmd_type_name(*cmd),
-                              chain.response_capacity, kResponseSize.at(*cmd)));
+                  fmt::format("{}: response buffer of {} bytes, {} needed", cmd_type_name(type),
+                              chain.response_capacity, ok_response_size(type)));
     return;
   }
   auto refuse_truncated = [&](const std::string& why) { answer_result(chain, Result::ErrInvalidArgument, why); };
-  switch (*cmd) {
+  switch (type) {
     case CmdType::DeviceQueryCaps: return on_query_caps(chain);
     case CmdType::StreamCreate: return on_stream_create(chain);
     case CmdType::StreamDestroy:
@@ -240,8 +230,8 @@ void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
     case CmdType::StreamStop: {
       auto d = decode_stream_cmd(bytes);
       if (!d) return refuse_truncated(d.error());
-      if (*cmd == CmdType::StreamDestroy) return on_stream_destroy(*d, chain);
-      if (*cmd == CmdType::StreamDrain) return on_stream_drain(*d, chain);
+      if (type == CmdType::StreamDestroy) return on_stream_destroy(*d, chain);
+      if (type == CmdType::StreamDrain) return on_stream_drain(*d, chain);
       return on_stream_stop(*d, chain);
     }
     case CmdType::StreamGetParam: {
@@ -275,7 +265,9 @@ void VideoDevice::on_query_caps(const HeldChain& chain) {
                          fmt::format("QUERY_CAPS: response buffer of {} bytes, caps_length is {}",
                                      chain.response_capacity, need));
   }
-  answer(chain, to_bytes(caps));
+  auto bytes = to_bytes(caps);
+  if (fault(DeviceFault::ShortQueryCaps)) bytes.resize(bytes.size() - 4);
+  answer(chain, bytes);
 }
 
 void VideoDevice::on_stream_create(const HeldChain& chain) {
@@ -307,7 +299,9 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
   *free_slot = s->id;
   const uint32_t id = s->id;
   streams_[id] = std::move(s);
-  answer(chain, to_bytes(StreamCreateResp{Result::Ok, id}));
+  uint32_t reported = id;
+  if (fault(DeviceFault::ReuseStreamId) && streams_.begin()->first != id) reported = streams_.begin()->first;
+  answer(chain, to_bytes(StreamCreateResp{Result::Ok, reported}));
 }
 
 // §Error Event: the stream is closed (pending commands CANCELED), then the event goes out.
@@ -320,17 +314,16 @@ void VideoDevice::fail_stream(uint32_t id) {
 VideoStream* VideoDevice::find_stream(uint32_t id, const HeldChain& chain) {
   auto it = streams_.find(id);
   if (it != streams_.end()) return it->second.get();
-  answer_result(chain, Result::ErrInvalidStreamId, fmt::format("no stream {}", id));
+  answer_result(chain, fault(DeviceFault::GoneStreamWrongError) ? Result::ErrInvalidArgument : Result::ErrInvalidStreamId,
+                fmt::format("no stream {}", id));
   return nullptr;
 }
 
 void VideoDevice::on_stream_destroy(const StreamCmd& cmd, const HeldChain& chain) {
-  VideoStream* found = find_stream(cmd.stream_id, chain);
-  if (!found) return;
-  VideoStream& s = *found;
-  (void)s;
+  if (!find_stream(cmd.stream_id, chain)) return;
+  if (fault(DeviceFault::DestroyBeforeCancel)) answer_result(chain, Result::Ok);
   close_stream(cmd.stream_id);
-  answer_result(chain, Result::Ok);
+  if (!fault(DeviceFault::DestroyBeforeCancel)) answer_result(chain, Result::Ok);
 }
 
 void VideoDevice::on_stream_drain(const StreamCmd& cmd, const HeldChain& chain) {
@@ -340,6 +333,7 @@ void VideoDevice::on_stream_drain(const StreamCmd& cmd, const HeldChain& chain) 
   if (s.drain_pending) {
     return answer_result(chain, Result::ErrInvalidOperation, fmt::format("stream {}: drain in progress", s.id));
   }
+  if (fault(DeviceFault::DrainBeforeInputs)) return answer_result(chain, Result::Ok);
   s.drain_pending = true;
   InputWork w;
   w.is_drain = true;
@@ -352,6 +346,7 @@ void VideoDevice::on_stream_stop(const StreamCmd& cmd, const HeldChain& chain) {
   VideoStream* found = find_stream(cmd.stream_id, chain);
   if (!found) return;
   VideoStream& s = *found;
+  if (fault(DeviceFault::StopBeforeCancel)) answer_result(chain, Result::Ok);
   cancel_inputs(s);
   engine_.cancel(s.owner_name);
   ++s.generation;
@@ -359,7 +354,7 @@ void VideoDevice::on_stream_stop(const StreamCmd& cmd, const HeldChain& chain) {
   for (auto& r : s.input.resources) r.attach_allowed = true;
   s.input.params_changeable = true;
   slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
-  answer_result(chain, Result::Ok);
+  if (!fault(DeviceFault::StopBeforeCancel)) answer_result(chain, Result::Ok);
 }
 
 // ---------------------------------------------------------------- parameters
@@ -391,6 +386,7 @@ StreamParamValue VideoDevice::current_param(VideoStream& s, ParamType type) cons
 }
 
 bool VideoDevice::param_changeable(VideoStream& s, ParamType type) const {
+  if (fault(DeviceFault::ParamChangeAnyTime)) return true;
   switch (type) {
     case ParamType::InputResources:
     case ParamType::DecoderInputFormat:
@@ -401,6 +397,11 @@ bool VideoDevice::param_changeable(VideoStream& s, ParamType type) const {
     case ParamType::EncoderBitrate: break;  // changes mid-stream (the review thread asks for it)
   }
   return true;
+}
+
+bool VideoDevice::needs_adjusting(const StreamParamValue& requested) const {
+  const auto* r = std::get_if<ParamsResources>(&requested);
+  return r && r->num_resources != 0 && (r->num_resources < profile_.min_resources || r->num_resources > profile_.max_resources);
 }
 
 ParamsResources VideoDevice::clamp_resources(const ParamsResources& req, uint8_t current_mem) const {
@@ -520,6 +521,9 @@ void VideoDevice::on_set_param(const SetParamCmd& cmd, const HeldChain& chain) {
                                      cmd.param_type, s.id));
   }
   const auto requested = decode_params_union(*type, ByteSpan(cmd.raw_param.data(), cmd.raw_param.size()));
+  if (fault(DeviceFault::RefuseAdjustedParam) && needs_adjusting(*requested)) {
+    return answer_result(chain, Result::ErrInvalidArgument, "SET_PARAM: value out of range refused (fault)");
+  }
   apply_param(s, *type, *requested);
   answer(chain, to_bytes(ParamResp{Result::Ok, current_param(s, *type)}));
 }
@@ -637,6 +641,9 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
       profile_.role == DeviceRole::Encoder && *qt == QueueType::Input ? kEnqueueFlagsAll : 0;
   if (cmd.flags & ~allowed_flags) return refuse(Result::ErrInvalidArgument, fmt::format("flags {:#x}", cmd.flags));
   Resource& r = q.resources[cmd.resource_id];
+  if (!r.attached && s.awaiting_reattach && fault(DeviceFault::AcceptUnattachedOutput)) {
+    return answer_queue(chain, ResourceQueueResp{});  // OK, nothing written
+  }
   if (!r.attached) {
     return refuse(Result::ErrInvalidOperation, fmt::format("stream {} resource {} has no backing attached", s.id,
                                                            cmd.resource_id));
@@ -883,17 +890,38 @@ bool VideoDevice::start_drc(VideoStream& s, const codec::StreamFormat& format) {
     s.output_layout.crop = crop;
     return false;
   }
-  // Every pre-change picture is already out (pictures are delivered in order);
-  // outputs still queued are stopped by the stream event: CANCELED.
+  if (fault(DeviceFault::OutputAfterDrc) && !s.ready_outputs.empty()) return late_output_after_drc(s, format);
+  // Every pre-change picture is already out (pictures are delivered in order).
+  switch_output_format(s, format);
+  send_event(Event{EventType::Drc, s.id, static_cast<uint32_t>(QueueType::Output)});
+  return true;
+}
+
+// The OutputAfterDrc fault: the event goes out first, then one old output is
+// answered OK (with the last picture's timestamp), then the DRC proceeds.
+bool VideoDevice::late_output_after_drc(VideoStream& s, const codec::StreamFormat& format) {
+  const uint32_t id = s.id, slot = s.slot;
+  const uint64_t gen = s.generation;
+  send_event(Event{EventType::Drc, s.id, static_cast<uint32_t>(QueueType::Output)});
+  sc_core::wait(engine_.cycles_to_time(profile_.firmware_cycles_per_command));  // the event reaches the eventq
+  if (!still_current(slot, id, gen) || s.ready_outputs.empty()) return true;
+  ResourceQueueResp resp;
+  resp.timestamp = s.last_output_timestamp;
+  return_output(s, s.output.resources[s.ready_outputs.front()], resp);
+  switch_output_format(s, format);
+  return true;
+}
+
+// Outputs still queued are stopped by the stream event (CANCELED), every
+// output backing is detached and the OUTPUT queue takes the new format.
+void VideoDevice::switch_output_format(VideoStream& s, const codec::StreamFormat& format) {
   cancel_outputs(s);
   s.output.detach_all();
   s.output.params_changeable = true;
   s.awaiting_reattach = true;
-  s.output_layout = *codec::default_layout(cur.format, format.coded_width, format.coded_height,
-                                           profile_.stride_alignment, crop)
+  s.output_layout = *codec::default_layout(s.output_layout.format, format.coded_width, format.coded_height,
+                                           profile_.stride_alignment, format.visible)
                          .layout;
-  send_event(Event{EventType::Drc, s.id, static_cast<uint32_t>(QueueType::Output)});
-  return true;
 }
 
 bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
@@ -913,7 +941,7 @@ bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
   }
   const auto status = pixels ? codec::write_picture(picture, layout, spans) : codec::check_picture_fits(picture, layout);
   ResourceQueueResp resp;
-  resp.timestamp = picture.timestamp;
+  resp.timestamp = picture.timestamp + (fault(DeviceFault::WrongOutputTimestamp) ? kFaultTimestampShift : 0);
   resp.flags = picture.corrupt ? kDequeueFlagErr : 0;
   if (!status.ok()) {
     // A picture that does not match the layout (decoder/format mismatch) is
@@ -930,6 +958,7 @@ bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
     }
     mark(id, picture.timestamp, DeviceStage::OutputWriteFinished);
   }
+  s.last_output_timestamp = picture.timestamp;
   return_output(s, r, resp);
   mark(id, picture.timestamp, DeviceStage::OutputReturned);
   return true;
@@ -1032,6 +1061,7 @@ bool VideoDevice::fill_bitstream_output(VideoStream& s, const codec::EncodedUnit
     case codec::FrameType::BiPredicted: resp.flags = kDequeueFlagBFrame; break;
     case codec::FrameType::Unknown: break;
   }
+  if (fault(DeviceFault::NoEncoderFrameFlag)) resp.flags = 0;
   if (unit.data.size() > total_length(r.buffers[0])) {
     // Never written past the buffer: the unit is reported, flagged, not dropped silently.
     diagnose(fmt::format("stream {}: encoded unit of {} bytes does not fit output {} ({} bytes)", id,

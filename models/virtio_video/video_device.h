@@ -78,6 +78,11 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
 
   // Analysis hook (before simulation starts); observes, changes nothing.
   void set_probe(DeviceProbe probe) { probe_ = std::move(probe); }
+  // A passive observer of the device's virtqueues (the conformance monitor).
+  void observe_transport(TransportObserver* observer) {
+    transport_observer_ = observer;
+    if (mmio_transport_) mmio_transport_->set_observer(observer);
+  }
 
   // The encoders an encoder device (role Encoder) uses; before simulation starts.
   void use_encoders(EncoderFactory encoders) { encoders_ = std::move(encoders); }
@@ -141,6 +146,7 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   StreamParamValue current_param(VideoStream& s, ParamType type) const;
   bool param_changeable(VideoStream& s, ParamType type) const;
   void apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested);
+  bool needs_adjusting(const StreamParamValue& requested) const;  // a resources count the device would clamp
   ParamsResources clamp_resources(const ParamsResources& requested, uint8_t current_mem) const;
   void set_encoder_input_size(VideoStream& s, const ParamsImageFormat& requested);
 
@@ -169,6 +175,8 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   bool deliver(uint32_t slot, uint32_t id, uint64_t gen, codec::DecodeResult& result);
   // Waits until the stream has a queued output; false when the stream went away.
   bool wait_for_output(uint32_t slot, uint32_t id, uint64_t gen);
+  bool late_output_after_drc(VideoStream& s, const codec::StreamFormat& format);
+  void switch_output_format(VideoStream& s, const codec::StreamFormat& format);
   bool start_drc(VideoStream& s, const codec::StreamFormat& format);
   bool fill_output(VideoStream& s, const codec::Picture& picture);
   void return_output(VideoStream& s, Resource& r, const ResourceQueueResp& resp);
@@ -177,7 +185,11 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   VideoDeviceProfile profile_;
   models::CodecEngine& engine_;
   DecoderFactory decoders_;
+  bool fault(DeviceFault f) const { return profile_.has_fault(f); }
+  static constexpr uint32_t kFaultOverrunBytes = 8;
+  static constexpr uint64_t kFaultTimestampShift = 1'000'000'007;  // lands on no input's timestamp
   DeviceProbe probe_;
+  TransportObserver* transport_observer_ = nullptr;
   void mark(uint32_t stream_id, uint64_t timestamp, DeviceStage stage, sc_core::sc_time at = sc_core::sc_time_stamp()) {
     if (probe_) probe_({stream_id, timestamp, stage, at});
   }

@@ -42,4 +42,24 @@ void validate(const VideoDeviceProfile& p) {
   require(p.min_bitrate <= p.default_bitrate && p.default_bitrate <= p.max_bitrate, "bitrate bounds");
 }
 
+const std::vector<std::pair<const char*, DeviceFault>>& device_fault_names() {
+  static const std::vector<std::pair<const char*, DeviceFault>> names = {
+      {"response_overrun", DeviceFault::ResponseOverrun},
+      {"short_query_caps", DeviceFault::ShortQueryCaps},
+      {"reuse_stream_id", DeviceFault::ReuseStreamId},
+      {"destroy_before_cancel", DeviceFault::DestroyBeforeCancel},
+      {"drain_before_inputs", DeviceFault::DrainBeforeInputs},
+      {"stop_before_cancel", DeviceFault::StopBeforeCancel},
+      {"param_change_any_time", DeviceFault::ParamChangeAnyTime},
+      {"refuse_adjusted_param", DeviceFault::RefuseAdjustedParam},
+      {"output_after_drc", DeviceFault::OutputAfterDrc},
+      {"accept_unattached_output", DeviceFault::AcceptUnattachedOutput},
+      {"wrong_output_timestamp", DeviceFault::WrongOutputTimestamp},
+      {"no_encoder_frame_flag", DeviceFault::NoEncoderFrameFlag},
+      {"unknown_command_wrong_error", DeviceFault::UnknownCommandWrongError},
+      {"gone_stream_wrong_error", DeviceFault::GoneStreamWrongError},
+  };
+  return names;
+}
+
 }  // namespace vvsim::virtio_video

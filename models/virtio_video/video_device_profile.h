@@ -3,6 +3,7 @@
 // CodecEngine's profile, bus timing from the platform's.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -17,6 +18,28 @@ enum class DeviceRole { Decoder, Encoder };
 // What the device does with a scatter-gather entry whose address is not
 // page aligned (the thread asks for page alignment; L7032, L7851).
 enum class UnalignedSgPolicy { Refuse, CpuCopy };
+
+// Deliberate breaches of the v6 protocol, one per normative statement the
+// conformance monitor checks on the device side, so that each check can be
+// shown to fire on live traffic (docs/conformance.md). Never on by default.
+enum class DeviceFault {
+  ResponseOverrun,           // used length claims 8 bytes past the first writable descriptor
+  ShortQueryCaps,            // QUERY_CAPS answered with caps_length - 4 bytes
+  ReuseStreamId,             // STREAM_CREATE reports the ID of a live stream
+  DestroyBeforeCancel,       // DESTROY answered before its pending commands are CANCELED
+  DrainBeforeInputs,         // DRAIN answered at once
+  StopBeforeCancel,          // STOP answered before pending inputs are CANCELED
+  ParamChangeAnyTime,        // resources/format parameters change while streaming
+  RefuseAdjustedParam,       // a resources count out of range is refused instead of clamped
+  OutputAfterDrc,            // one output queued before a DRC is returned OK after the event
+  AcceptUnattachedOutput,    // after DRC an output without new backing is answered OK
+  WrongOutputTimestamp,      // decoded outputs carry a timestamp no input had
+  NoEncoderFrameFlag,        // encoder outputs without KEY/P/B flag
+  UnknownCommandWrongError,  // unknown command answered ERR_INVALID_ARGUMENT
+  GoneStreamWrongError,      // commands for a missing stream answered ERR_INVALID_ARGUMENT
+};
+// Scenario names of the faults ("response_overrun", ...), in enum order.
+const std::vector<std::pair<const char*, DeviceFault>>& device_fault_names();
 
 struct VideoDeviceProfile {
   DeviceRole role = DeviceRole::Decoder;
@@ -60,6 +83,8 @@ struct VideoDeviceProfile {
   // Fault injection: after a stream has consumed this many inputs the device
   // fails it as a host driver failure would (error event, stream closed). 0: off.
   uint32_t inject_error_after_units = 0;
+  std::vector<DeviceFault> faults;  // protocol breaches on purpose (tests of conformance checkers)
+  bool has_fault(DeviceFault f) const { return std::find(faults.begin(), faults.end(), f) != faults.end(); }
 
   // Encoder defaults.
   uint32_t default_bitrate = 1'000'000;

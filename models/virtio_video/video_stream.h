@@ -75,6 +75,7 @@ struct VideoStream {
   std::deque<InputWork> work;          // front is being processed
   std::deque<uint32_t> ready_outputs;  // queued output resource IDs, in queue order
   bool drain_pending = false;
+  uint64_t last_output_timestamp = 0;  // of the last picture written to an output
   bool awaiting_reattach = false;      // DRC sent, no re-attached output queued yet
   // Bumped by STOP/DESTROY/error: the worker drops results of older work.
   uint64_t generation = 0;

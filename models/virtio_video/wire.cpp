@@ -493,4 +493,19 @@ Decoded<Event> decode_event(ByteSpan in) {
   return Decoded<Event>::ok(v);
 }
 
+size_t ok_response_size(CmdType cmd) {
+  switch (cmd) {
+    case CmdType::DeviceQueryCaps: return kQueryCapsRespHeaderSize;
+    case CmdType::StreamCreate: return kStreamCreateRespSize;
+    case CmdType::StreamGetParam:
+    case CmdType::StreamSetParam: return kParamRespSize;
+    case CmdType::ResourceQueue: return kResourceQueueRespSize;
+    case CmdType::StreamDestroy:
+    case CmdType::StreamDrain:
+    case CmdType::StreamStop:
+    case CmdType::ResourceAttachBacking: break;
+  }
+  return kResultOnlyRespSize;
+}
+
 }  // namespace vvsim::virtio_video

@@ -215,6 +215,10 @@ struct Event {
   uint32_t detail = 0;
 };
 
+// Bytes of a command's OK response (for QUERY_CAPS: its fixed header; the
+// whole response is caps_length).
+size_t ok_response_size(CmdType cmd);
+
 // ---- Encoders: append the structure's bytes to `out`. ----
 void encode(std::vector<uint8_t>& out, const Config& v);
 void encode(std::vector<uint8_t>& out, const FormatDesc& v);

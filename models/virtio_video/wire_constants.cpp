@@ -87,4 +87,10 @@ bool is_bitstream_format(const Fourcc& fourcc) {
          fourcc == kFourccVp9;
 }
 
+std::optional<QueueType> queue_type_from_wire(uint32_t raw) {
+  if (raw == static_cast<uint32_t>(QueueType::Input)) return QueueType::Input;
+  if (raw == static_cast<uint32_t>(QueueType::Output)) return QueueType::Output;
+  return std::nullopt;
+}
+
 }  // namespace vvsim::virtio_video

@@ -73,6 +73,7 @@ enum class QueueType : uint32_t {
   Input = 0,
   Output = 1,
 };
+std::optional<QueueType> queue_type_from_wire(uint32_t raw);
 
 constexpr uint32_t kMaxPlanes = 8;
 

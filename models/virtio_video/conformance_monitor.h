@@ -1,0 +1,111 @@
+// A passive checker of the v6 protocol on live traffic: it watches the
+// commandq and eventq through a TransportObserver and reports every breach of
+// a normative statement of the spec, naming the side that broke it (driver or
+// device), the simulated time, the stream, the command and the spec section.
+// It never changes what crosses the queues. Rules and their tests:
+// docs/conformance.md.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "models/virtio_video/transport_observer.h"
+#include "models/virtio_video/wire.h"
+
+namespace vvsim::virtio_video {
+
+enum class Side { Driver, Device };
+const char* side_name(Side side);
+
+struct ConformanceRule {
+  const char* id;       // e.g. "drain-after-inputs"
+  Side side;
+  const char* section;  // the spec section (v6, or virtio 1.2 for ring rules)
+  const char* must;     // the normative statement, briefly
+};
+// Every rule the monitor checks.
+const std::vector<ConformanceRule>& conformance_rules();
+
+struct Violation {
+  uint64_t at_ps = 0;
+  std::string rule;
+  Side side = Side::Device;
+  std::string section;
+  uint32_t stream_id = 0;  // 0: not tied to a stream
+  std::string command;     // the v6 command (or "event")
+  std::string detail;
+};
+
+class ConformanceMonitor : public TransportObserver {
+ public:
+  // `device_id`: 30 encoder, 31 decoder; `caps_length` from the config space.
+  ConformanceMonitor(uint32_t device_id, uint32_t caps_length);
+  // Called with each violation as it is found (e.g. to stop a strict run).
+  void on_violation(std::function<void(const Violation&)> callback) { callback_ = std::move(callback); }
+  const std::vector<Violation>& violations() const { return violations_; }
+
+  void on_chain_taken(uint64_t at_ps, uint32_t queue, const tlm_virtio::DescriptorChain& chain,
+                      const std::vector<uint8_t>& readable) override;
+  void on_chain_returned(uint64_t at_ps, uint32_t queue, const tlm_virtio::DescriptorChain& chain, uint32_t written,
+                         const std::vector<uint8_t>& response) override;
+  void on_queue_empty(uint64_t at_ps, uint32_t queue) override;
+  void on_reset(uint64_t at_ps) override;
+
+ private:
+  // A command the device has taken and not yet answered.
+  struct Pending {
+    uint64_t order = 0;  // position in the commandq's available order
+    std::optional<CmdType> type;
+    uint32_t raw_type = 0;
+    uint32_t stream_id = 0;
+    std::optional<QueueType> queue;
+    uint32_t resource_id = 0;
+    uint32_t param_type = 0;
+    uint64_t drc_count = 0;          // DRC events of the stream when it was taken
+    bool unattached_after_drc = false;  // an OUTPUT queued after DRC without a new ATTACH_BACKING
+    bool stream_was_closed = false;     // sent for a stream already destroyed or closed
+    uint64_t window_epoch = 0;          // RESOURCE_QUEUE: its queue's change window when taken
+  };
+  // A queue's parameters may change while its window is open (after CREATE,
+  // STOP for INPUT, DRC for OUTPUT) and no RESOURCE_QUEUE taken since was accepted.
+  struct ChangeWindow {
+    uint64_t epoch = 0;   // bumped each time the window opens again
+    uint32_t queued = 0;  // RESOURCE_QUEUEs taken in this epoch and not refused
+    bool changeable() const { return queued == 0; }
+    void reopen() { ++epoch, queued = 0; }
+  };
+  struct StreamState {
+    ChangeWindow input, output;
+    ChangeWindow& window(QueueType q) { return q == QueueType::Input ? input : output; }
+    uint64_t drc_count = 0;
+    std::set<uint32_t> reattached_outputs;  // OUTPUT resources attached since the last DRC
+    std::set<uint64_t> input_timestamps;
+  };
+
+  void take_command(uint64_t at_ps, const tlm_virtio::DescriptorChain& chain, const std::vector<uint8_t>& bytes);
+  void answer_command(uint64_t at_ps, const Pending& p, uint32_t written, const std::vector<uint8_t>& response);
+  void answer_stream_command(uint64_t at_ps, const Pending& p, Result result);
+  void answer_set_param(uint64_t at_ps, const Pending& p, Result result);
+  void answer_resource_queue(uint64_t at_ps, const Pending& p, const std::vector<uint8_t>& response);
+  void take_event(uint64_t at_ps, const std::vector<uint8_t>& bytes);
+  // Any pending command of `stream` matching `which`, taken before `before`.
+  bool pending_of(uint32_t stream, uint64_t before, const std::function<bool(const Pending&)>& which) const;
+  void report(uint64_t at_ps, const char* rule, uint32_t stream, const std::string& command, const std::string& detail);
+  bool is_encoder() const { return device_id_ == kDeviceIdEncoder; }
+
+  uint32_t device_id_, caps_length_;
+  std::function<void(const Violation&)> callback_;
+  std::vector<Violation> violations_;
+  std::map<uint16_t, Pending> pending_;  // by chain head
+  uint64_t next_order_ = 0;
+  std::map<uint32_t, StreamState> alive_;
+  std::set<uint32_t> created_, closed_;  // every ID created / destroyed or closed by an error event
+  bool eventq_empty_reported_ = false;
+};
+
+}  // namespace vvsim::virtio_video
