@@ -538,7 +538,7 @@ BOOST_AUTO_TEST_CASE(timing_only_summaries_equal_full_runs_for_every_shipped_sce
     BOOST_CHECK_MESSAGE(timing_figures(a) == timing_figures(b), name << ": timing-only summary differs");
     ++compared;
   }
-  BOOST_CHECK_EQUAL(compared, 14u);
+  BOOST_CHECK_EQUAL(compared, 15u);
 }
 
 BOOST_AUTO_TEST_CASE(timing_only_refuses_frame_dumps) {
@@ -779,4 +779,24 @@ BOOST_AUTO_TEST_CASE(sweep_rejects_a_malformed_param) {
                            "sweep_bad");
   BOOST_CHECK_EQUAL(r.status, 1);
   BOOST_CHECK_NE(r.err.find("--param 'output_buffers=': empty value"), std::string::npos);
+}
+
+// Every shipped scenario runs --strict without a conformance violation it
+// does not declare; the ones that break rules on purpose say which.
+BOOST_AUTO_TEST_CASE(shipped_scenarios_have_no_unexpected_conformance_violations) {
+  size_t runs = 0, expected = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kSrc + "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const std::string name = entry.path().stem().string();
+    const auto r = run_vvsim("run " + entry.path().string() + " --strict --quiet --out " + scratch("strict_" + name),
+                             "strict_" + name);
+    BOOST_CHECK_MESSAGE(r.status != 7, name << ": " << r.err);
+    const auto c = summary(scratch("strict_" + name))["conformance"];
+    BOOST_CHECK_EQUAL(c["rules_checked"].get<size_t>(), 18u);
+    BOOST_CHECK_MESSAGE(c["unexpected"].get<size_t>() == 0, name << ": " << c["list"].dump());
+    expected += c["violations"].get<size_t>();
+    ++runs;
+  }
+  BOOST_CHECK_EQUAL(runs, 19u);
+  BOOST_CHECK_EQUAL(expected, 4u);  // bad_input: 2 unknown codes + a stream never created; eventq_starvation: 1
 }
