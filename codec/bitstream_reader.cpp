@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -109,10 +110,12 @@ ParsedStream parse_annexb(const uint8_t* d, size_t size, uint64_t frame_duration
 }
 
 ParsedStream read_bitstream_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::error_code ec;
+  std::ifstream in;
+  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
+  if (!in.is_open() || !in) {
     ParsedStream s;
-    s.error = fmt::format("{}: cannot open", path);
+    s.error = fmt::format("{}: cannot open (not a readable regular file)", path);
     return s;
   }
   const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

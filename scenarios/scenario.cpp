@@ -182,14 +182,6 @@ void read_device(ProfileReader& r, virtio_video::VideoDeviceProfile& d) {
   d.eventq_size = static_cast<uint16_t>(eventq);
 }
 
-std::string read_text(const std::string& path) {
-  std::ifstream file(path);
-  if (!file) throw ProfileError(fmt::format("{}: cannot open", path));
-  std::ostringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
 }  // namespace
 
 Scenario parse_scenario(const std::string& yaml, const std::string& source, const std::vector<std::string>& overrides) {
@@ -269,7 +261,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
 }
 
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides) {
-  return parse_scenario(read_text(path), path, overrides);
+  return parse_scenario(models::read_yaml_file(path, "scenario"), path, overrides);
 }
 
 }  // namespace vvsim::scenarios

@@ -38,11 +38,7 @@ PlatformProfile parse_platform_profile(const std::string& yaml, const std::strin
 }
 
 PlatformProfile load_platform_profile(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream file(path);
-  if (!file) throw ProfileError(fmt::format("{}: cannot open profile", path));
-  std::ostringstream text;
-  text << file.rdbuf();
-  return parse_platform_profile(text.str(), path, overrides);
+  return parse_platform_profile(read_yaml_file(path, "profile"), path, overrides);
 }
 
 std::string to_yaml(const PlatformProfile& profile) {

@@ -4,6 +4,9 @@
 
 #include <cerrno>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <cstdlib>
 
 namespace vvsim::models {
@@ -285,6 +288,19 @@ void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap
   }
   cursor[path.substr(begin)] = value;
   overrides[path] = assignment;
+}
+
+std::string read_yaml_file(const std::string& path, const char* what) {
+  constexpr uintmax_t kMaxBytes = 16u << 20;
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw ProfileError(fmt::format("{}: cannot open {}: not a regular file", path, what));
+  if (std::filesystem::file_size(path, ec) > kMaxBytes)
+    throw ProfileError(fmt::format("{}: {} larger than {} bytes", path, what, kMaxBytes));
+  std::ifstream file(path);
+  if (!file) throw ProfileError(fmt::format("{}: cannot open {}", path, what));
+  std::ostringstream text;
+  text << file.rdbuf();
+  return text.str();
 }
 
 }  // namespace vvsim::models

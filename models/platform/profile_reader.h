@@ -29,6 +29,11 @@ class ProfileError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The text of a YAML file (`what`: "profile", "scenario"). Refuses, naming
+// the path, what cannot be opened, is not a regular file (a device or FIFO
+// would never end) or is larger than any real profile (16 MiB).
+std::string read_yaml_file(const std::string& path, const char* what);
+
 // Accepted range of a numeric field (inclusive unless min_exclusive).
 struct Limits {
   double min = 0.0;

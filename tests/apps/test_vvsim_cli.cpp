@@ -800,3 +800,20 @@ BOOST_AUTO_TEST_CASE(shipped_scenarios_have_no_unexpected_conformance_violations
   BOOST_CHECK_EQUAL(runs, 19u);
   BOOST_CHECK_EQUAL(expected, 4u);  // bad_input: 2 unknown codes + a stream never created; eventq_starvation: 1
 }
+
+// A character device would never end: scenario, profile and input files must
+// be regular files, refused with a one-line reason (found by fuzzing the loader).
+BOOST_AUTO_TEST_CASE(device_files_are_refused_as_scenario_profile_or_input) {
+  const auto scenario = run_vvsim("run /dev/zero --out " + scratch("devzero"), "devzero1");
+  BOOST_CHECK_EQUAL(scenario.status, 1);
+  BOOST_CHECK_NE(scenario.err.find("/dev/zero: cannot open scenario: not a regular file"), std::string::npos);
+  const auto input = run_vvsim("run " + kSrc + "/scenarios/default.yaml --input /dev/zero --out " + scratch("devzero"),
+                               "devzero2");
+  BOOST_CHECK_EQUAL(input.status, 1);
+  BOOST_CHECK_NE(input.err.find("/dev/zero: cannot open (not a readable regular file)"), std::string::npos);
+  const std::string yaml = scratch("devzero.yaml");
+  std::ofstream(yaml) << "profile: /dev/zero\nstreams: [{name: a, codec: vp8, input: {generate: {frames: 2}}}]\n";
+  const auto profile = run_vvsim("run " + yaml + " --out " + scratch("devzero"), "devzero3");
+  BOOST_CHECK_EQUAL(profile.status, 1);
+  BOOST_CHECK_NE(profile.err.find("/dev/zero: cannot open profile: not a regular file"), std::string::npos);
+}
