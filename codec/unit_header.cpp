@@ -155,7 +155,7 @@ bool skip_scaling_list(BitReader& r, int entries) {
   for (int j = 0; j < entries; ++j) {
     if (next != 0) {
       auto delta = r.se();
-      if (!delta) return false;
+      if (!delta || *delta < -128 || *delta > 127) return false;  // §7.4.2.1.1.1: delta_scale range
       next = (last + *delta + 256) % 256;
     }
     last = next == 0 ? last : next;

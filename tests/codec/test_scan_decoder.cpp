@@ -124,3 +124,25 @@ BOOST_AUTO_TEST_CASE(vp9_superframe_index_split_by_hand) {
   const std::vector<uint8_t> lying = {1, 2, 0xc1, 9, 9, 0xc1};
   BOOST_CHECK_EQUAL(split_vp9_superframe(lying.data(), lying.size()).size(), 1u);
 }
+
+// Found by fuzz_bitstream: a scaling-list delta far outside -128..127 made the
+// running scale overflow (undefined behaviour, caught by UBSan). Such an SPS
+// is refused.
+BOOST_AUTO_TEST_CASE(sps_with_out_of_range_scaling_delta_is_refused) {
+  const std::vector<uint8_t> finding = {
+      0x87, 0x80, 0x07, 0x00, 0xc0, 0x00, 0x00, 0x2c, 0x00, 0xc0, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff,
+      0xff, 0xff, 0x00, 0x00, 0x00, 0x01, 0xff, 0xff, 0xff, 0x00, 0x00, 0x00, 0x01, 0xff, 0xff, 0xff,
+      0xff, 0xff, 0xff, 0xfa, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x2c};
+  BOOST_CHECK(!parse_sps(finding.data(), finding.size()));
+  // A High-profile SPS whose first scaling list has delta_scale 200 (se 200 = ue 399).
+  // profile 100, constraints 0, level 30, sps_id 0 '1', chroma 1 '010', depths '1' '1',
+  // qpprime '0', matrix present '1', list 0 present '1', delta ue(399) = 8 zeros + '110010000'.
+  const std::string bits = "1" "010" "1" "1" "0" "1" "1" "00000000110010000" "1";
+  std::vector<uint8_t> sps = {0, 0, 0, 1, 0x67, 100, 0, 30};
+  for (size_t i = 0; i < bits.size(); i += 8) {
+    std::string byte = bits.substr(i, 8);
+    byte.resize(8, '0');
+    sps.push_back(static_cast<uint8_t>(std::stoi(byte, nullptr, 2)));
+  }
+  BOOST_CHECK(!parse_sps(sps.data(), sps.size()));
+}
