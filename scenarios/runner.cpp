@@ -262,8 +262,8 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   for (const auto& v : result.violations) result.violation_expected.push_back(expected.count(v.rule) != 0);
   result.simulated_ps = sc_core::sc_time_stamp().value();
   collect_counters(platform, result);
-  for (const auto& [ticket, a] : platform.driver.answers())
-    result.commands.push_back({ticket, a.submitted.value(), a.answered.value(), a.interrupted.value()});
+  for (const auto& c : platform.driver.history())
+    result.commands.push_back({c.ticket, c.submitted.value(), c.answered.value(), c.interrupted.value()});
   if (initialised) {
     result.commandq_size = platform.driver.commandq_size();
     result.commandq_free_at_end = platform.driver.commandq_free();

@@ -13,11 +13,23 @@ AccessStatus MemoryPort::transport(tlm::tlm_command command, uint64_t addr, uint
   trans.set_streaming_width(static_cast<unsigned int>(len));
   trans.set_byte_enable_ptr(nullptr);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+  sc_core::sc_time delay = local_offset_;
   socket->b_transport(trans, delay);
   ++transactions_;
-  sc_core::wait(delay);
+  if (batch_depth_ > 0) {
+    local_offset_ = delay;
+  } else {
+    local_offset_ = sc_core::SC_ZERO_TIME;
+    sc_core::wait(delay);
+  }
   return trans.is_response_ok() ? AccessStatus::Ok : AccessStatus::AddressError;
+}
+
+void MemoryPort::end_batch() {
+  if (--batch_depth_ > 0) return;
+  const sc_core::sc_time owed = local_offset_;
+  local_offset_ = sc_core::SC_ZERO_TIME;
+  if (owed != sc_core::SC_ZERO_TIME) sc_core::wait(owed);
 }
 
 AccessStatus MemoryPort::read(uint64_t addr, uint8_t* dst, uint64_t len) {

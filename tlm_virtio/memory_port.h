@@ -37,12 +37,31 @@ class MemoryPort {
 
   uint64_t transactions() const { return transactions_; }
 
+  // Temporal decoupling for a run of small accesses (a ring operation): inside
+  // a Batch, each transaction goes to the bus with the time the previous ones
+  // took as its local offset, so the bus schedules it exactly as if the
+  // initiator had waited, and the thread waits once, when the outermost Batch
+  // ends. Nothing inside a Batch may wait on its own or read the time.
+  class Batch {
+   public:
+    explicit Batch(MemoryPort& port) : port_(port) { ++port_.batch_depth_; }
+    ~Batch() { port_.end_batch(); }
+    Batch(const Batch&) = delete;
+    Batch& operator=(const Batch&) = delete;
+
+   private:
+    MemoryPort& port_;
+  };
+
  private:
+  void end_batch();
   AccessStatus transport(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len);
   bool read_le(uint64_t addr, uint64_t& value, unsigned bytes);
   bool write_le(uint64_t addr, uint64_t value, unsigned bytes);
 
   uint64_t transactions_ = 0;
+  unsigned batch_depth_ = 0;
+  sc_core::sc_time local_offset_ = sc_core::SC_ZERO_TIME;  // bus time owed by the current Batch
 };
 
 }  // namespace vvsim::tlm_virtio

@@ -98,6 +98,7 @@ std::string SplitVirtqueueDevice::walk(uint16_t head, DescriptorChain& chain) {
 }
 
 SplitVirtqueueDevice::PopResult SplitVirtqueueDevice::pop() {
+  MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
   PopResult result;
   uint16_t avail_idx;
   if (!port_.read_le16(addrs_.driver + 2, avail_idx)) {
@@ -143,6 +144,7 @@ SplitVirtqueueDevice::PopResult SplitVirtqueueDevice::pop() {
 }
 
 bool SplitVirtqueueDevice::push(uint16_t head, uint32_t written) {
+  MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
   uint8_t elem[kUsedElemSize];
   for (int i = 0; i < 4; ++i) elem[i] = uint8_t(uint32_t(head) >> (8 * i));
   for (int i = 0; i < 4; ++i) elem[4 + i] = uint8_t(written >> (8 * i));
@@ -153,6 +155,7 @@ bool SplitVirtqueueDevice::push(uint16_t head, uint32_t written) {
 }
 
 bool SplitVirtqueueDevice::needs_interrupt() {
+  MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
   const uint16_t old_idx = signalled_used_;
   signalled_used_ = used_idx_;
   if (old_idx == used_idx_) return false;
@@ -167,6 +170,7 @@ bool SplitVirtqueueDevice::needs_interrupt() {
 }
 
 void SplitVirtqueueDevice::set_kicks_wanted(bool wanted) {
+  MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
   kicks_wanted_ = wanted;
   if (features_.event_idx) {
     if (wanted) port_.write_le16(addrs_.device + 4 + kUsedElemSize * addrs_.size, last_avail_);
@@ -176,6 +180,7 @@ void SplitVirtqueueDevice::set_kicks_wanted(bool wanted) {
 }
 
 bool gather_chain(MemoryPort& port, const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes) {
+  MemoryPort::Batch batch(port);  // one wait for the whole ring operation
   out.clear();
   for (const auto& s : chain.readable) {
     const uint64_t n = std::min<uint64_t>(s.len, max_bytes - out.size());
@@ -188,6 +193,7 @@ bool gather_chain(MemoryPort& port, const DescriptorChain& chain, std::vector<ui
 }
 
 bool scatter_chain(MemoryPort& port, const DescriptorChain& chain, const uint8_t* data, uint64_t len) {
+  MemoryPort::Batch batch(port);  // one wait for the whole ring operation
   if (len > chain.writable_bytes()) return false;
   for (const auto& s : chain.writable) {
     if (len == 0) break;
@@ -215,6 +221,7 @@ SplitVirtqueueDriver::SplitVirtqueueDriver(std::string name, MemoryPort& port, c
 }
 
 bool SplitVirtqueueDriver::initialize() {
+  MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
   std::vector<uint8_t> zeros(std::max(desc_table_bytes(addrs_.size), used_ring_bytes(addrs_.size)), 0);
   bool ok = port_.write(addrs_.desc, zeros.data(), desc_table_bytes(addrs_.size)) == AccessStatus::Ok &&
             port_.write(addrs_.driver, zeros.data(), avail_ring_bytes(addrs_.size)) == AccessStatus::Ok &&
@@ -226,6 +233,7 @@ bool SplitVirtqueueDriver::initialize() {
 
 std::optional<uint16_t> SplitVirtqueueDriver::add(const std::vector<Segment>& readable,
                                                   const std::vector<Segment>& writable) {
+  MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
   const size_t n = readable.size() + writable.size();
   if (n == 0 || n > free_.size()) return std::nullopt;
   std::vector<uint16_t> ids(free_.end() - n, free_.end());
@@ -252,6 +260,7 @@ std::optional<uint16_t> SplitVirtqueueDriver::add(const std::vector<Segment>& re
 }
 
 bool SplitVirtqueueDriver::publish() {
+  MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
   const uint16_t old_idx = published_;
   if (old_idx == avail_idx_) return false;
   published_ = avail_idx_;
@@ -267,6 +276,7 @@ bool SplitVirtqueueDriver::publish() {
 }
 
 std::vector<UsedElement> SplitVirtqueueDriver::reap() {
+  MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
   std::vector<UsedElement> out;
   uint16_t used_idx = last_used_;
   port_.read_le16(addrs_.device + 2, used_idx);
@@ -290,6 +300,7 @@ std::vector<UsedElement> SplitVirtqueueDriver::reap() {
 }
 
 void SplitVirtqueueDriver::set_interrupts_wanted(bool wanted) {
+  MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
   interrupts_wanted_ = wanted;
   if (features_.event_idx)
     port_.write_le16(addrs_.driver + 4 + 2ull * addrs_.size, uint16_t(wanted ? last_used_ : last_used_ - 1));

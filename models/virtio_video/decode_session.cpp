@@ -84,7 +84,7 @@ bool DecodeSession::feed_inputs() {
   bool fed = false;
   if (frame_drain_ticket_ != 0) {
     if (!driver_.answered(frame_drain_ticket_)) return false;
-    ok(result_of(driver_.answer(frame_drain_ticket_)->response), "per-frame DRAIN");
+    ok(result_of(driver_.take_answer(frame_drain_ticket_)->response), "per-frame DRAIN");
     frame_drain_ticket_ = 0;
   }
   for (uint32_t r = 0; r < inputs_.size() && next_unit_ < config_.units.size(); ++r) {
@@ -272,8 +272,9 @@ DecodeReport DecodeSession::run() {
     }
     if (drain_ticket_ != 0 && driver_.answered(drain_ticket_)) {
       handle_answers();  // outputs answered together with the drain
-      report_.drained = ok(result_of(driver_.answer(drain_ticket_)->response), "DRAIN");
-      report_.drain_answered = driver_.answer(drain_ticket_)->answered;
+      const auto drain = driver_.take_answer(drain_ticket_);
+      report_.drained = ok(result_of(drain->response), "DRAIN");
+      report_.drain_answered = drain->answered;
       break;
     }
     // Wake for the device, a held output coming free, or the next unit's feed time.

@@ -123,7 +123,7 @@ EncodeReport EncodeSession::run() {
       if (inputs_done && drain == 0) drain = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
       if (drain != 0 && driver_.answered(drain)) {
         handle_answers();
-        report_.drained = ok(result_of(driver_.answer(drain)->response), "DRAIN");
+        report_.drained = ok(result_of(driver_.take_answer(drain)->response), "DRAIN");
         break;
       }
       sc_core::wait(driver_.activity());

@@ -203,9 +203,9 @@ std::vector<StreamClient::AnsweredQueue> StreamClient::take_answered() {
   std::vector<AnsweredQueue> out;
   for (const auto& [sequence, ticket] : done) {
     // An error answer may carry only the result (§Command Virtqueue: the rest is invalid).
-    const auto& bytes = driver_.answer(ticket)->response;
-    const auto* answer = driver_.answer(ticket);
-    AnsweredQueue a{pending_.at(ticket), result_of(bytes), std::nullopt, answer->interrupted, answer->answered};
+    const CommandAnswer answer = *driver_.take_answer(ticket);
+    const auto& bytes = answer.response;
+    AnsweredQueue a{pending_.at(ticket), result_of(bytes), std::nullopt, answer.interrupted, answer.answered};
     if (auto resp = decode_resource_queue_resp(ByteSpan(bytes))) a.response = *resp;
     if (a.result == Result::Ok && !a.response) {
       problems_.push_back(fmt::format("QUEUE answer of {} bytes is too short", bytes.size()));

@@ -127,12 +127,23 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
 }
 
 std::optional<CommandAnswer> VideoDriver::wait(uint64_t ticket, sc_core::sc_time limit) {
-  const sc_core::sc_time deadline = sc_core::sc_time_stamp() + limit;
-  while (!answered(ticket) && sc_core::sc_time_stamp() < deadline)
-    sc_core::wait(deadline - sc_core::sc_time_stamp(), activity_);
-  const CommandAnswer* a = answer(ticket);
-  if (!a) return std::nullopt;
-  return *a;
+  if (ticket == 0) return std::nullopt;  // never sent
+  if (limit == sc_core::SC_ZERO_TIME) {
+    while (!answered(ticket)) sc_core::wait(activity_);
+  } else {
+    const sc_core::sc_time deadline = sc_core::sc_time_stamp() + limit;
+    while (!answered(ticket) && sc_core::sc_time_stamp() < deadline)
+      sc_core::wait(deadline - sc_core::sc_time_stamp(), activity_);
+  }
+  return take_answer(ticket);
+}
+
+std::optional<CommandAnswer> VideoDriver::take_answer(uint64_t ticket) {
+  auto it = answers_.find(ticket);
+  if (it == answers_.end()) return std::nullopt;
+  CommandAnswer a = std::move(it->second);
+  answers_.erase(it);
+  return a;
 }
 
 const CommandAnswer* VideoDriver::answer(uint64_t ticket) const {
@@ -184,6 +195,7 @@ void VideoDriver::reap_commands(sc_core::sc_time interrupted) {
     a.answered = sc_core::sc_time_stamp();
     a.interrupted = interrupted;
     a.sequence = answers_seen_++;
+    history_.push_back({f.ticket, a.submitted, a.answered, a.interrupted});
     answers_[f.ticket] = std::move(a);
     memory_.release(f.command_addr);
     memory_.release(f.response_addr);

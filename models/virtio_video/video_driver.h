@@ -44,6 +44,13 @@ struct CommandAnswer {
   uint64_t sequence = 0;  // order in which the used ring returned the answers
 };
 
+// When a command was posted, answered and announced; kept for every command
+// (for traces), while the answer's bytes are dropped once taken.
+struct CommandTiming {
+  uint64_t ticket = 0;
+  sc_core::sc_time submitted, answered, interrupted;
+};
+
 struct ReceivedEvent {
   Event event;
   sc_core::sc_time when;
@@ -72,12 +79,20 @@ class VideoDriver {
   // Posts a command; waits for free descriptors if the commandq has none.
   // Returns 0 (a ticket never answered) when no commandq is set up.
   uint64_t submit(const std::vector<uint8_t>& command, uint32_t response_capacity);
-  // Waits for a ticket's answer; nothing if `limit` of simulated time passes first.
-  std::optional<CommandAnswer> wait(uint64_t ticket, sc_core::sc_time limit = sc_core::sc_time(10, sc_core::SC_SEC));
+  // Waits for a ticket's answer; nothing if `limit` of simulated time passes
+  // first. A zero limit waits as long as it takes: an answer that never comes
+  // then shows as a deadlock (no pending activity). Untimed waits also leave no
+  // timeout behind in SystemC's queue of timed notifications, which a timed
+  // wait does every time, cancelled or not.
+  // The answer is taken (see take_answer).
+  std::optional<CommandAnswer> wait(uint64_t ticket, sc_core::sc_time limit = sc_core::SC_ZERO_TIME);
   bool answered(uint64_t ticket) const { return answers_.count(ticket) != 0; }
   const CommandAnswer* answer(uint64_t ticket) const;
-  // Every answer so far, by ticket (for traces; read after a run).
-  const std::map<uint64_t, CommandAnswer>& answers() const { return answers_; }
+  // Removes and returns an answer: the driver keeps answers only until their
+  // sender takes them, so memory follows the commands in flight.
+  std::optional<CommandAnswer> take_answer(uint64_t ticket);
+  // Timing of every answered command, in reaping order (for traces).
+  const std::vector<CommandTiming>& history() const { return history_; }
   // Sends and waits.
   std::vector<uint8_t> call(const std::vector<uint8_t>& command, uint32_t response_capacity);
 
@@ -132,7 +147,8 @@ class VideoDriver {
   QueryCapsResp caps_;
   std::map<uint16_t, InFlight> in_flight_;      // by head
   std::map<uint16_t, uint64_t> event_buffers_;  // head -> buffer address
-  std::map<uint64_t, CommandAnswer> answers_;   // by ticket
+  std::map<uint64_t, CommandAnswer> answers_;   // by ticket, until taken
+  std::vector<CommandTiming> history_;
   std::vector<ReceivedEvent> events_;
   uint64_t next_ticket_ = 1;
   uint64_t answers_seen_ = 0;
