@@ -257,12 +257,17 @@ void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t wri
   // The queue may have been reset while this thread waited for the lock.
   if (chain.epoch == epoch_ && queues_[queue].ready) {
     const std::shared_ptr<SplitVirtqueueDevice> ring = queues_[queue].ring;
-    const bool pushed = ring->push(chain.head, written);
+    bool pushed = false, signal = false;
+    {
+      MemoryPort::Batch batch(dma_port);  // used entry, index and event check: one wait, then the interrupt
+      pushed = ring->push(chain.head, written);
+      signal = pushed && ring->needs_interrupt();
+    }
     if (chain.epoch != epoch_) {
       // reset while writing: the old ring is gone, nothing to signal
     } else if (!pushed) {
       set_device_needs_reset(fmt::format("queue {}: bus error writing the used ring", queue));
-    } else if (ring->needs_interrupt()) {
+    } else if (signal) {
       raise_interrupt(mmio::INTERRUPT_USED_BUFFER);
     }
   }

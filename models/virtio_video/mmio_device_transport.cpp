@@ -7,6 +7,7 @@ namespace vvsim::virtio_video {
 using tlm_virtio::SplitVirtqueueDevice;
 
 std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue) {
+  tlm_virtio::MemoryPort::Batch batch(controller_.dma());  // ring walk and command bytes: one wait
   auto popped = controller_.pop(queue);
   if (popped.status == SplitVirtqueueDevice::PopStatus::Empty && observer_)
     observer_->on_queue_empty(sc_core::sc_time_stamp().value(), queue);

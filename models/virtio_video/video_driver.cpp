@@ -104,7 +104,6 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
   charge(profile_.command_submit_ns);
   const uint64_t cmd = *memory_.allocate(std::max<size_t>(command.size(), 1), 16);
   const uint64_t resp = *memory_.allocate(std::max<uint32_t>(response_capacity, 1), 16);
-  cpu_.write(cmd, command.data(), command.size());
   // One readable descriptor for the command, one writable for the response;
   // with none free the sender waits for the device to give some back.
   commandq_lock_.lock();
@@ -113,10 +112,15 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
     sc_core::wait(activity_);
   }
   waiting_for_descriptors_ = false;
-  const auto head = commandq_->add({{cmd, uint32_t(command.size())}}, {{resp, response_capacity}});
   const uint64_t ticket = next_ticket_++;
-  in_flight_[*head] = {ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp()};
-  const bool kick = commandq_->publish();
+  bool kick = false;
+  {
+    tlm_virtio::MemoryPort::Batch batch(cpu_);  // command bytes, descriptors, avail ring: one wait, then the kick
+    cpu_.write(cmd, command.data(), command.size());
+    const auto head = commandq_->add({{cmd, uint32_t(command.size())}}, {{resp, response_capacity}});
+    in_flight_[*head] = {ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp()};
+    kick = commandq_->publish();
+  }
   report_commandq();
   commandq_lock_.unlock();
   if (kick) {
@@ -175,22 +179,30 @@ void VideoDriver::service_interrupts() {
   activity_.notify(sc_core::SC_ZERO_TIME);
 }
 
-// reap() frees the descriptors at once, and reading a response waits on the
-// bus, during which another thread may reuse a freed head: take every used
-// entry's bookkeeping out before the first wait.
+// reap() frees the descriptors at once, and a wait would let another thread
+// reuse a freed head: every used entry's bookkeeping and response is taken
+// out in one batch of bus accesses, before its single wait.
 void VideoDriver::reap_commands(sc_core::sc_time interrupted) {
   std::vector<std::pair<InFlight, uint32_t>> done;
-  for (const auto& used : commandq_->reap()) {
-    auto it = in_flight_.find(used.id);
-    if (it == in_flight_.end()) continue;
-    done.push_back({it->second, used.len});
-    in_flight_.erase(it);
+  std::vector<std::vector<uint8_t>> responses;
+  {
+    tlm_virtio::MemoryPort::Batch batch(cpu_);  // used ring and responses: one wait
+    for (const auto& used : commandq_->reap()) {
+      auto it = in_flight_.find(used.id);
+      if (it == in_flight_.end()) continue;
+      done.push_back({it->second, used.len});
+      in_flight_.erase(it);
+    }
+    for (const auto& [f, len] : done) {
+      responses.emplace_back(std::min(len, f.response_capacity));
+      cpu_.read(f.response_addr, responses.back().data(), responses.back().size());
+    }
   }
   if (!done.empty()) report_commandq();
-  for (const auto& [f, len] : done) {
+  for (size_t i = 0; i < done.size(); ++i) {
+    const InFlight& f = done[i].first;
     CommandAnswer a;
-    a.response.resize(std::min(len, f.response_capacity));
-    cpu_.read(f.response_addr, a.response.data(), a.response.size());
+    a.response = std::move(responses[i]);
     a.submitted = f.submitted;
     a.answered = sc_core::sc_time_stamp();
     a.interrupted = interrupted;
