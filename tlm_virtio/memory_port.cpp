@@ -5,7 +5,7 @@ namespace vvsim::tlm_virtio {
 MemoryPort::MemoryPort(const char* name) : socket(name) {}
 
 AccessStatus MemoryPort::transport(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len) {
-  tlm::tlm_generic_payload trans;
+  tlm::tlm_generic_payload& trans = payload_;  // reused: b_transport never waits, so no call overlaps another
   trans.set_command(command);
   trans.set_address(addr);
   trans.set_data_ptr(data);
@@ -45,7 +45,7 @@ AccessStatus MemoryPort::touch(uint64_t addr, uint64_t len) {
 }
 
 AccessStatus MemoryPort::peek(uint64_t addr, uint8_t* dst, uint64_t len) {
-  tlm::tlm_generic_payload trans;
+  tlm::tlm_generic_payload& trans = payload_;
   trans.set_command(tlm::TLM_READ_COMMAND);
   trans.set_address(addr);
   trans.set_data_ptr(dst);

@@ -60,6 +60,7 @@ class MemoryPort {
   bool write_le(uint64_t addr, uint64_t value, unsigned bytes);
 
   uint64_t transactions_ = 0;
+  tlm::tlm_generic_payload payload_;  // constructing one per access costs an allocation
   unsigned batch_depth_ = 0;
   sc_core::sc_time local_offset_ = sc_core::SC_ZERO_TIME;  // bus time owed by the current Batch
 };
