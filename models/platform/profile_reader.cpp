@@ -192,7 +192,10 @@ void ProfileReader::raw(const char* key, ProfileSection& value) {
 void ProfileReader::finish() const {
   if (!section_.node.IsMap()) return;
   for (const auto& entry : section_.node) {
-    const std::string key = entry.first.as<std::string>();
+    if (!entry.first.IsScalar())  // e.g. "{ {a: 1}: 2 }": a map or list used as a key
+      throw ProfileError(fmt::format("{}: a key must be a name, not {}", place("", entry.first.Mark()),
+                                     kind_of(entry.first)));
+    const std::string key = entry.first.Scalar();
     if (asked_.count(key) == 0) {
       throw ProfileError(fmt::format("{}: unknown key '{}'", place(key, entry.first.Mark()), section_.key_path(key)));
     }

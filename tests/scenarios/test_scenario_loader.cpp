@@ -105,3 +105,18 @@ BOOST_AUTO_TEST_CASE(driver_features_by_name) {
   BOOST_CHECK_NE(error_of("driver_policy: {features: [teleport]}\n" + kMinimal).find("'teleport' is not one of"),
                  std::string::npos);
 }
+
+// Found by fuzz_scenario: a map used as a key (from a stray comma in a flow
+// map) escaped as yaml-cpp's bad-conversion exception, past the loader's
+// ProfileError. It is now refused, naming the place.
+BOOST_AUTO_TEST_CASE(a_map_used_as_a_key_is_refused_with_its_place) {
+  const std::string yaml = "streams:\n  - name: a\n    codec: vp8\n    input: {generate: ,{width: 176, frames: 2}}\n";
+  try {
+    parse_scenario(yaml, "fuzzed.yaml");
+    BOOST_ERROR("accepted a map as a key");
+  } catch (const vvsim::models::ProfileError& e) {
+    const std::string what = e.what();
+    BOOST_CHECK_NE(what.find("fuzzed.yaml:4"), std::string::npos);
+    BOOST_CHECK_NE(what.find("a key must be a name, not a map"), std::string::npos);
+  }
+}
