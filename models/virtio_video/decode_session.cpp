@@ -148,10 +148,7 @@ void DecodeSession::take_output(const AnsweredQueue& a) {
   const auto& p = *picture.picture;
   frame.record = frame_record(a, p.width, p.height);
   if (config_.frame_sink) {
-    frame.i420.reserve(p.y.size() + p.u.size() + p.v.size());
-    frame.i420.insert(frame.i420.end(), p.y.begin(), p.y.end());
-    frame.i420.insert(frame.i420.end(), p.u.begin(), p.u.end());
-    frame.i420.insert(frame.i420.end(), p.v.begin(), p.v.end());
+    frame.picture = &p;
     config_.frame_sink(frame);
   }
   report_.frames.push_back(frame.record);

@@ -31,10 +31,12 @@ struct FrameRecord {
   sc_core::sc_time interrupted, reaped;  // the interrupt that announced it; the driver reaping the answer
 };
 
-// A frame as the application reads it out of guest memory.
+// A frame as the application reads it out of guest memory. The planes, in
+// this order, are the frame as raw I420 (what `vpxdec --i420` writes); they
+// are valid during the sink call only.
 struct DecodedFrame {
   FrameRecord record;
-  std::vector<uint8_t> i420;  // visible picture, tightly packed
+  const codec::Picture* picture = nullptr;  // null in a timing-only run (no pixels)
 };
 
 struct DecodeSessionConfig {
@@ -73,7 +75,7 @@ struct DecodeSessionConfig {
   // sent (§STREAM_DRAIN: the driver MUST keep queueing them; the device may stall).
   bool no_outputs_during_drain = false;
   // Timing-only run: the device's pictures carry no pixels, so the guest reads
-  // its output buffers for their bus time only and frames have an empty i420.
+  // its output buffers for their bus time only and frames carry no picture.
   bool timing_only = false;
   // Misbehaving policy: after a DRC, queue output 0 once before re-attaching backing.
   bool requeue_before_reattach = false;
