@@ -36,7 +36,10 @@ Run decode_fixture(const std::string& name, uint32_t output_resources = 8,
     config.codec = stream.codec;
     config.units = stream.units;
     config.output_resources = output_resources;
-    config.frame_sink = [&](const DecodedFrame& f) { run.i420.insert(run.i420.end(), f.i420.begin(), f.i420.end()); };
+    config.frame_sink = [&](const DecodedFrame& f) {
+      for (const auto* plane : {&f.picture->y, &f.picture->u, &f.picture->v})
+        run.i420.insert(run.i420.end(), plane->begin(), plane->end());
+    };
     run.report = DecodeSession(platform.driver, config).run();
   });
   sc_core::sc_start();
