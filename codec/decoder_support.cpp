@@ -27,4 +27,45 @@ void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height,
   for (uint32_t row = 0; row < height; ++row) std::memcpy(dst.data() + size_t(row) * width, src + size_t(row) * stride, width);
 }
 
+std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, const uint8_t* data, size_t size,
+                                         bool& waiting_for_key, DecodeResult& result) {
+  if (auto refused = refuse_unit(library_ready, "libvpx", size)) {
+    result = *refused;
+    return std::nullopt;
+  }
+  result = DecodeResult{};
+  result.work.bitstream_bytes = static_cast<uint32_t>(size);
+  const auto header = codec == CodecId::VP8 ? parse_vp8_header(data, size) : parse_vp9_header(data, size);
+  if (!header) {
+    result.status = UnitStatus::Corrupt;
+    result.message = fmt::format("{} frame header not recognised", fourcc_of(codec));
+    waiting_for_key = true;
+    return std::nullopt;
+  }
+  result.work.frame_type = header->frame_type;
+  if (waiting_for_key && header->frame_type != FrameType::Key) {
+    result.message = "skipped: waiting for a key frame";
+    return std::nullopt;  // consumed, nothing decoded
+  }
+  waiting_for_key = false;
+  return header;
+}
+
+std::optional<NalInfo> admit_h264_unit(bool library_ready, const uint8_t* data, size_t size, DecodeResult& result) {
+  if (auto refused = refuse_unit(library_ready, "openh264", size)) {
+    result = *refused;
+    return std::nullopt;
+  }
+  result = DecodeResult{};
+  result.work.bitstream_bytes = static_cast<uint32_t>(size);
+  const auto nal = parse_nal(data, size);
+  if (!nal) {
+    result.status = UnitStatus::Corrupt;
+    result.message = "not an H.264 NAL unit (forbidden bit set or empty)";
+    return std::nullopt;
+  }
+  result.work.frame_type = nal->frame_type;
+  return nal;
+}
+
 }  // namespace vvsim::codec

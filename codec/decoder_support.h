@@ -8,12 +8,22 @@
 #include <vector>
 
 #include "codec/codec.h"
+#include "codec/unit_header.h"
 
 namespace vvsim::codec {
 
 // A result refusing the unit when the library is not available or the unit's
 // size is implausible; nothing when the unit may be decoded.
 std::optional<DecodeResult> refuse_unit(bool library_ready, const char* library, size_t size);
+
+// The checks every VP8/VP9 unit passes before a library (or the scan
+// decoder) sees it: size, frame header, key-frame gating. Fills `result` (bytes,
+// frame type, or why the unit goes no further) and returns the header when the
+// unit is to be decoded; nothing when `result` is final.
+std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, const uint8_t* data, size_t size,
+                                         bool& waiting_for_key, DecodeResult& result);
+// The same for an H.264 NAL unit: size and NAL header.
+std::optional<NalInfo> admit_h264_unit(bool library_ready, const uint8_t* data, size_t size, DecodeResult& result);
 
 // Copies `height` rows of `width` bytes from a strided plane.
 void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst);

@@ -51,16 +51,9 @@ void H264Decoder::reset() {
 }
 
 DecodeResult H264Decoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
-  if (auto refused = refuse_unit(decoder_ != nullptr, "openh264", size)) return *refused;
   DecodeResult result;
-  result.work.bitstream_bytes = static_cast<uint32_t>(size);
-  const auto nal = parse_nal(data, size);
-  if (!nal) {
-    result.status = UnitStatus::Corrupt;
-    result.message = "not an H.264 NAL unit (forbidden bit set or empty)";
-    return result;
-  }
-  result.work.frame_type = nal->frame_type;
+  const auto nal = admit_h264_unit(decoder_ != nullptr, data, size, result);
+  if (!nal) return result;
   if (starts_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
   if (access_unit_.empty()) au_timestamp_ = timestamp;  // a frame takes its first unit's timestamp
   if (nal->payload_offset == 0) access_unit_.insert(access_unit_.end(), kStartCode, kStartCode + 4);

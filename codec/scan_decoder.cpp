@@ -55,22 +55,8 @@ class ScanVpxDecoder : public Decoder {
   CodecId codec() const override { return codec_; }
 
   DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
-    if (auto refused = refuse_unit(true, "libvpx", size)) return *refused;
     DecodeResult result;
-    result.work.bitstream_bytes = static_cast<uint32_t>(size);
-    const auto header = codec_ == CodecId::VP8 ? parse_vp8_header(data, size) : parse_vp9_header(data, size);
-    if (!header) {
-      result.status = UnitStatus::Corrupt;
-      result.message = fmt::format("{} frame header not recognised", fourcc_of(codec_));
-      waiting_for_key_ = true;
-      return result;
-    }
-    result.work.frame_type = header->frame_type;
-    if (waiting_for_key_ && header->frame_type != FrameType::Key) {
-      result.message = "skipped: waiting for a key frame";
-      return result;
-    }
-    waiting_for_key_ = false;
+    if (!admit_vpx_unit(codec_, true, data, size, waiting_for_key_, result)) return result;
     if (shows_picture(data, size)) format_.picture(result, width_, height_, timestamp);
     format_.fill_work(result.work);
     result.work.produces_picture = !result.pictures.empty();
@@ -111,16 +97,9 @@ class ScanH264Decoder : public Decoder {
   CodecId codec() const override { return CodecId::H264; }
 
   DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
-    if (auto refused = refuse_unit(true, "openh264", size)) return *refused;
     DecodeResult result;
-    result.work.bitstream_bytes = static_cast<uint32_t>(size);
-    const auto nal = parse_nal(data, size);
-    if (!nal) {
-      result.status = UnitStatus::Corrupt;
-      result.message = "not an H.264 NAL unit (forbidden bit set or empty)";
-      return result;
-    }
-    result.work.frame_type = nal->frame_type;
+    const auto nal = admit_h264_unit(true, data, size, result);
+    if (!nal) return result;
     if (starts_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
     if (!au_open_) au_timestamp_ = timestamp;
     au_open_ = true;

@@ -40,21 +40,8 @@ void VpxDecoder::reset() {
 }
 
 DecodeResult VpxDecoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
-  if (auto refused = refuse_unit(open_, "libvpx", size)) return *refused;
   DecodeResult result;
-  result.work.bitstream_bytes = static_cast<uint32_t>(size);
-  const auto header = codec_ == CodecId::VP8 ? parse_vp8_header(data, size) : parse_vp9_header(data, size);
-  if (!header) {
-    result.status = UnitStatus::Corrupt;
-    result.message = fmt::format("{} frame header not recognised", fourcc_of(codec_));
-    waiting_for_key_ = true;
-    return result;
-  }
-  result.work.frame_type = header->frame_type;
-  if (waiting_for_key_ && header->frame_type != FrameType::Key) {
-    result.message = "skipped: waiting for a key frame";
-    return result;  // consumed, nothing decoded
-  }
+  if (!admit_vpx_unit(codec_, open_, data, size, waiting_for_key_, result)) return result;
   if (vpx_codec_decode(&ctx_, data, static_cast<unsigned int>(size), nullptr, 0) != VPX_CODEC_OK) {
     result.status = UnitStatus::Corrupt;
     const char* detail = vpx_codec_error_detail(&ctx_);
@@ -62,7 +49,6 @@ DecodeResult VpxDecoder::decode(const uint8_t* data, size_t size, uint64_t times
     waiting_for_key_ = true;
     return result;
   }
-  waiting_for_key_ = false;
   collect_pictures(result, timestamp);
   if (format_.coded_width != 0) {
     result.work.coded_width = format_.coded_width;
