@@ -25,9 +25,47 @@ size_t find_start_code(const uint8_t* d, size_t size, size_t from) {
 
 }  // namespace
 
-ParsedStream parse_ivf(const uint8_t* d, size_t size) {
+namespace {
+
+// Where parse_ivf reads from: a buffer in memory, or a file read as it goes
+// (a long stream is then held once, as its units, never twice).
+class MemorySource {
+ public:
+  MemorySource(const uint8_t* data, size_t size) : data_(data), size_(size) {}
+  size_t size() const { return size_; }
+  void read(size_t at, uint8_t* dst, size_t n) const { std::copy(data_ + at, data_ + at + n, dst); }
+
+ private:
+  const uint8_t* data_;
+  size_t size_;
+};
+
+class FileSource {
+ public:
+  FileSource(std::ifstream& in, size_t size) : in_(in), size_(size) {}
+  size_t size() const { return size_; }
+  void read(size_t at, uint8_t* dst, size_t n) {
+    in_.seekg(std::streamoff(at));
+    in_.read(reinterpret_cast<char*>(dst), std::streamsize(n));
+    if (!in_) std::fill(dst, dst + n, 0);  // the file shrank under us: reads as zeros, refused below
+  }
+
+ private:
+  std::ifstream& in_;
+  size_t size_;
+};
+
+template <typename Source>
+ParsedStream parse_ivf_from(Source& src) {
   ParsedStream s;
-  if (size < kIvfFileHeaderSize || std::string(reinterpret_cast<const char*>(d), 4) != "DKIF") {
+  const size_t size = src.size();
+  uint8_t d[kIvfFileHeaderSize];
+  if (size < kIvfFileHeaderSize) {
+    s.error = "offset 0: not an IVF file (no DKIF signature in a 32-byte header)";
+    return s;
+  }
+  src.read(0, d, kIvfFileHeaderSize);
+  if (std::string(reinterpret_cast<const char*>(d), 4) != "DKIF") {
     s.error = "offset 0: not an IVF file (no DKIF signature in a 32-byte header)";
     return s;
   }
@@ -53,7 +91,9 @@ ParsedStream parse_ivf(const uint8_t* d, size_t size) {
       s.error = fmt::format("offset {}: truncated frame header ({} bytes left)", at, size - at);
       return s;
     }
-    const uint32_t frame_size = le32(d + at);
+    uint8_t h[kIvfFrameHeaderSize];
+    src.read(at, h, kIvfFrameHeaderSize);
+    const uint32_t frame_size = le32(h);
     if (frame_size == 0 || frame_size > kMaxUnitBytes) {
       s.error = fmt::format("offset {}: frame size {} out of range (1..{})", at, frame_size, kMaxUnitBytes);
       return s;
@@ -63,13 +103,20 @@ ParsedStream parse_ivf(const uint8_t* d, size_t size) {
       return s;
     }
     BitstreamUnit u;
-    u.timestamp = le64(d + at + 4);
-    const uint8_t* p = d + at + kIvfFrameHeaderSize;
-    u.data.assign(p, p + frame_size);
+    u.timestamp = le64(h + 4);
+    u.data.resize(frame_size);
+    src.read(at + kIvfFrameHeaderSize, u.data.data(), frame_size);
     s.units.push_back(std::move(u));
     at += kIvfFrameHeaderSize + frame_size;
   }
   return s;
+}
+
+}  // namespace
+
+ParsedStream parse_ivf(const uint8_t* d, size_t size) {
+  MemorySource source(d, size);
+  return parse_ivf_from(source);
 }
 
 ParsedStream parse_annexb(const uint8_t* d, size_t size, uint64_t frame_duration) {
@@ -118,10 +165,21 @@ ParsedStream read_bitstream_file(const std::string& path) {
     s.error = fmt::format("{}: cannot open (not a readable regular file)", path);
     return s;
   }
-  const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  ParsedStream s = bytes.size() >= 4 && std::equal(bytes.begin(), bytes.begin() + 4, "DKIF")
-                       ? parse_ivf(bytes.data(), bytes.size())
-                       : parse_annexb(bytes.data(), bytes.size());
+  const size_t size = std::filesystem::file_size(path, ec);
+  char magic[4] = {};
+  in.read(magic, 4);
+  in.clear();
+  ParsedStream s;
+  if (!ec && size >= 4 && std::equal(magic, magic + 4, "DKIF")) {
+    FileSource source(in, size);
+    s = parse_ivf_from(source);
+  } else {
+    std::vector<uint8_t> bytes(ec ? 0 : size);
+    in.seekg(0);
+    in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(bytes.size()));
+    bytes.resize(size_t(in.gcount()));
+    s = parse_annexb(bytes.data(), bytes.size());
+  }
   if (!s.error.empty()) s.error = path + ": " + s.error;
   return s;
 }

@@ -75,9 +75,9 @@ std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std:
       p.codec = *p.spec.codec;
     } else if (p.spec.generate) {
       p.codec = *p.spec.codec;
-      p.units = generate_units(p.spec, scenario.seed + i);
+      p.units = std::make_shared<const std::vector<codec::BitstreamUnit>>(generate_units(p.spec, scenario.seed + i));
     } else {
-      p.units = file_units(p.spec, p.codec);
+      p.units = std::make_shared<const std::vector<codec::BitstreamUnit>>(file_units(p.spec, p.codec));
     }
     out.push_back(std::move(p));
   }
@@ -129,7 +129,7 @@ void check_timing_only(const std::vector<PreparedStream>& streams) {
     std::string why;
     if (st.spec.encode) why = "an encoder stream's output sizes come from the real encoder";
     else if (!st.spec.corrupt_units.empty()) why = "what the real decoder makes of a damaged unit cannot be scanned";
-    else why = codec::scan_stream_support(st.codec, st.units);
+    else why = codec::scan_stream_support(st.codec, *st.units);
     if (!why.empty()) throw ProfileError(fmt::format("stream '{}': timing-only mode refused: {}", st.spec.name, why));
   }
 }
@@ -168,7 +168,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   // Progress counts frames leaving the guest's sinks: no extra simulation events.
   size_t total_units = 0, frames_seen = 0;
   int shown_percent = -1;
-  for (const auto& st : streams) total_units += st.units.size();
+  for (const auto& st : streams) total_units += st.units ? st.units->size() : 0;
   auto show_progress = [&] {
     if (!options.progress || total_units == 0) return;
     const int percent = int(std::min<size_t>(100, 100 * ++frames_seen / total_units));
@@ -190,7 +190,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   for (size_t i = 0; i < streams.size(); ++i) {
     result.streams[i].name = streams[i].spec.name;
     result.streams[i].codec = streams[i].codec;
-    result.streams[i].units_in = streams[i].units.size();
+    result.streams[i].units_in = streams[i].units ? streams[i].units->size() : 0;
     if (const auto& e = streams[i].spec.encode) {
       virtio_video::EncodeSessionConfig ec;
       ec.codec = streams[i].codec;

@@ -87,10 +87,10 @@ bool DecodeSession::feed_inputs() {
     ok(result_of(driver_.take_answer(frame_drain_ticket_)->response), "per-frame DRAIN");
     frame_drain_ticket_ = 0;
   }
-  for (uint32_t r = 0; r < inputs_.size() && next_unit_ < config_.units.size(); ++r) {
+  for (uint32_t r = 0; r < inputs_.size() && next_unit_ < config_.units->size(); ++r) {
     if (input_busy_[r]) continue;
     if (next_feed_time() > sc_core::sc_time_stamp()) break;
-    const auto& unit = config_.units[next_unit_++];
+    const auto& unit = (*config_.units)[next_unit_++];
     if (unit.data.size() > inputs_[r].size) {
       problems_.push_back(fmt::format("unit {} of {} bytes exceeds the {}-byte input buffers; skipped",
                                              next_unit_ - 1, unit.data.size(), inputs_[r].size));
@@ -107,7 +107,7 @@ bool DecodeSession::feed_inputs() {
     track(queue_resource(QueueType::Input, r, unit.timestamp, {uint32_t(unit.data.size())}), QueueType::Input, r);
     input_busy_[r] = true;
     fed = true;
-    if (config_.drain_each_frame && unit.ends_frame && next_unit_ < config_.units.size()) {
+    if (config_.drain_each_frame && unit.ends_frame && next_unit_ < config_.units->size()) {
       frame_drain_ticket_ = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
       ++report_.frame_drains;
       break;
@@ -195,7 +195,7 @@ void DecodeSession::handle_events() {
 void DecodeSession::stop_and_seek() {
   report_.stopped = ok(result_of(driver_.call(to_bytes(StreamCmd{CmdType::StreamStop, id_}), 4)), "STOP");
   handle_answers();
-  next_unit_ = std::min<size_t>(config_.seek_to_unit, config_.units.size());
+  next_unit_ = std::min<size_t>(config_.seek_to_unit, config_.units->size());
 }
 
 // Status = 0 mid-stream: every ring, stream and attached buffer is gone on the
@@ -257,7 +257,7 @@ DecodeReport DecodeSession::run() {
       report_.destroyed_mid_stream = true;
       break;
     }
-    const bool all_queued = next_unit_ == config_.units.size();
+    const bool all_queued = next_unit_ == config_.units->size();
     const bool inputs_done =
         all_queued && std::none_of(input_busy_.begin(), input_busy_.end(), [](bool b) { return b; });
     if (inputs_done && !config_.drain_at_end) break;
@@ -276,7 +276,7 @@ DecodeReport DecodeSession::run() {
     }
     // Wake for the device, a held output coming free, or the next unit's feed time.
     std::optional<sc_core::sc_time> wake = requeue_held_outputs();
-    if (next_unit_ < config_.units.size() && next_feed_time() > sc_core::sc_time_stamp())
+    if (next_unit_ < config_.units->size() && next_feed_time() > sc_core::sc_time_stamp())
       wake = wake ? std::min(*wake, next_feed_time()) : next_feed_time();
     if (wake) {
       sc_core::wait(*wake - sc_core::sc_time_stamp(), driver_.activity());

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -41,7 +42,8 @@ struct DecodedFrame {
 
 struct DecodeSessionConfig {
   codec::CodecId codec = codec::CodecId::VP8;
-  std::vector<codec::BitstreamUnit> units;
+  // The stream, shared with whoever prepared it (a long stream is held once).
+  std::shared_ptr<const std::vector<codec::BitstreamUnit>> units = std::make_shared<std::vector<codec::BitstreamUnit>>();
   uint32_t input_resources = 4;
   uint32_t output_resources = 8;  // raised to the device's minimum when it asks for more
   uint32_t input_buffer_size = 256 * 1024;

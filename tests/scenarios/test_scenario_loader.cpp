@@ -89,7 +89,7 @@ BOOST_AUTO_TEST_CASE(input_files_are_checked_when_prepared) {
   const Scenario ok = parse_scenario("streams:\n  - input: {file: " + dir + "/vp9_176x144.ivf}\n", "case.yaml");
   const auto prepared = prepare_streams(ok);
   BOOST_CHECK((prepared[0].codec == codec::CodecId::VP9));
-  BOOST_CHECK_EQUAL(prepared[0].units.size(), 20u);
+  BOOST_CHECK_EQUAL(prepared[0].units->size(), 20u);
   const Scenario wrong = parse_scenario("streams:\n  - codec: h264\n    input: {file: " + dir + "/vp9_176x144.ivf}\n", "case.yaml");
   BOOST_CHECK_EXCEPTION(prepare_streams(wrong), models::ProfileError, [](const models::ProfileError& e) {
     return std::string(e.what()).find("does not match") != std::string::npos;
