@@ -27,8 +27,8 @@ size_t find_start_code(const uint8_t* d, size_t size, size_t from) {
 
 namespace {
 
-// Where parse_ivf reads from: a buffer in memory, or a file read as it goes
-// (a long stream is then held once, as its units, never twice).
+// Where the IVF walk reads from: a buffer in memory, or a file read as it goes
+// (SeekingSource, below).
 class MemorySource {
  public:
   MemorySource(const uint8_t* data, size_t size) : data_(data), size_(size) {}
@@ -40,45 +40,28 @@ class MemorySource {
   size_t size_;
 };
 
-class FileSource {
- public:
-  FileSource(std::ifstream& in, size_t size) : in_(in), size_(size) {}
-  size_t size() const { return size_; }
-  void read(size_t at, uint8_t* dst, size_t n) {
-    in_.seekg(std::streamoff(at));
-    in_.read(reinterpret_cast<char*>(dst), std::streamsize(n));
-    if (!in_) std::fill(dst, dst + n, 0);  // the file shrank under us: reads as zeros, refused below
-  }
 
- private:
-  std::ifstream& in_;
-  size_t size_;
-};
-
-template <typename Source>
-ParsedStream parse_ivf_from(Source& src) {
-  ParsedStream s;
+// Checks an IVF container and calls on_frame(offset of the frame's data,
+// size, timestamp) for each frame; `s` gets the header's facts and the error.
+template <typename Source, typename OnFrame>
+void walk_ivf(Source& src, ParsedStream& s, OnFrame on_frame) {
   const size_t size = src.size();
   uint8_t d[kIvfFileHeaderSize];
-  if (size < kIvfFileHeaderSize) {
+  if (size >= kIvfFileHeaderSize) src.read(0, d, kIvfFileHeaderSize);
+  if (size < kIvfFileHeaderSize || std::string(reinterpret_cast<const char*>(d), 4) != "DKIF") {
     s.error = "offset 0: not an IVF file (no DKIF signature in a 32-byte header)";
-    return s;
-  }
-  src.read(0, d, kIvfFileHeaderSize);
-  if (std::string(reinterpret_cast<const char*>(d), 4) != "DKIF") {
-    s.error = "offset 0: not an IVF file (no DKIF signature in a 32-byte header)";
-    return s;
+    return;
   }
   const uint16_t version = le16(d + 4), header_size = le16(d + 6);
   if (version != 0 || header_size != kIvfFileHeaderSize) {
     s.error = fmt::format("offset 4: IVF version {} with header size {} (expected 0 and 32)", version, header_size);
-    return s;
+    return;
   }
   const std::string fourcc(reinterpret_cast<const char*>(d + 8), 4);
   const auto codec = codec_from_fourcc(fourcc);
   if (!codec || *codec == CodecId::H264) {
     s.error = fmt::format("offset 8: IVF fourcc '{}' is not VP80 or VP90", fourcc);
-    return s;
+    return;
   }
   s.codec = *codec;
   s.width = le16(d + 12);
@@ -89,28 +72,79 @@ ParsedStream parse_ivf_from(Source& src) {
   while (at < size) {
     if (size - at < kIvfFrameHeaderSize) {
       s.error = fmt::format("offset {}: truncated frame header ({} bytes left)", at, size - at);
-      return s;
+      return;
     }
     uint8_t h[kIvfFrameHeaderSize];
     src.read(at, h, kIvfFrameHeaderSize);
     const uint32_t frame_size = le32(h);
     if (frame_size == 0 || frame_size > kMaxUnitBytes) {
       s.error = fmt::format("offset {}: frame size {} out of range (1..{})", at, frame_size, kMaxUnitBytes);
-      return s;
+      return;
     }
     if (frame_size > size - at - kIvfFrameHeaderSize) {
       s.error = fmt::format("offset {}: frame of {} bytes runs past the end of the file", at, frame_size);
-      return s;
+      return;
     }
-    BitstreamUnit u;
-    u.timestamp = le64(h + 4);
-    u.data.resize(frame_size);
-    src.read(at + kIvfFrameHeaderSize, u.data.data(), frame_size);
-    s.units.push_back(std::move(u));
+    on_frame(at + kIvfFrameHeaderSize, frame_size, le64(h + 4));
     at += kIvfFrameHeaderSize + frame_size;
   }
+}
+
+template <typename Source>
+ParsedStream parse_ivf_from(Source& src) {
+  ParsedStream s;
+  walk_ivf(src, s, [&](size_t at, uint32_t size, uint64_t timestamp) {
+    BitstreamUnit u;
+    u.timestamp = timestamp;
+    u.data.resize(size);
+    src.read(at, u.data.data(), size);
+    s.units.push_back(std::move(u));
+  });
   return s;
 }
+
+// An indexed IVF file: frames are read when asked for.
+class IvfFileUnits : public UnitSource {
+ public:
+  struct Frame {
+    uint64_t offset, timestamp;
+    uint32_t size;
+  };
+  IvfFileUnits(std::ifstream in, std::vector<Frame> frames) : in_(std::move(in)), frames_(std::move(frames)) {}
+  size_t size() const override { return frames_.size(); }
+  const BitstreamUnit& unit(size_t i) override {
+    const Frame& f = frames_.at(i);
+    current_.timestamp = f.timestamp;
+    current_.data.resize(f.size);
+    in_.clear();
+    in_.seekg(std::streamoff(f.offset));
+    in_.read(reinterpret_cast<char*>(current_.data.data()), std::streamsize(f.size));
+    if (!in_) std::fill(current_.data.begin(), current_.data.end(), 0);  // the file changed under us: a corrupt unit
+    return current_;
+  }
+
+ private:
+  std::ifstream in_;
+  std::vector<Frame> frames_;
+  BitstreamUnit current_;
+};
+
+// Index-only pass: the frames' data is skipped, not read.
+class SeekingSource {
+ public:
+  SeekingSource(std::ifstream& in, size_t size) : in_(in), size_(size) {}
+  size_t size() const { return size_; }
+  void read(size_t at, uint8_t* dst, size_t n) {
+    in_.clear();
+    in_.seekg(std::streamoff(at));
+    in_.read(reinterpret_cast<char*>(dst), std::streamsize(n));
+    if (!in_) std::fill(dst, dst + n, 0);
+  }
+
+ private:
+  std::ifstream& in_;
+  size_t size_;
+};
 
 }  // namespace
 
@@ -171,7 +205,7 @@ ParsedStream read_bitstream_file(const std::string& path) {
   in.clear();
   ParsedStream s;
   if (!ec && size >= 4 && std::equal(magic, magic + 4, "DKIF")) {
-    FileSource source(in, size);
+    SeekingSource source(in, size);
     s = parse_ivf_from(source);
   } else {
     std::vector<uint8_t> bytes(ec ? 0 : size);
@@ -182,6 +216,34 @@ ParsedStream read_bitstream_file(const std::string& path) {
   }
   if (!s.error.empty()) s.error = path + ": " + s.error;
   return s;
+}
+
+OpenedStream open_bitstream_file(const std::string& path) {
+  OpenedStream out;
+  std::error_code ec;
+  std::ifstream in;
+  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
+  const size_t size = in.is_open() ? size_t(std::filesystem::file_size(path, ec)) : 0;
+  char magic[4] = {};
+  if (in.is_open()) in.read(magic, 4);
+  if (!in.is_open() || ec || size < 4 || !std::equal(magic, magic + 4, "DKIF")) {
+    in.close();
+    ParsedStream whole = read_bitstream_file(path);  // Annex B, or the reader's error
+    out.codec = whole.codec, out.width = whole.width, out.height = whole.height, out.error = whole.error;
+    if (out.error.empty()) out.units = std::make_shared<UnitsInMemory>(std::move(whole.units));
+    return out;
+  }
+  ParsedStream header;
+  std::vector<IvfFileUnits::Frame> frames;
+  SeekingSource source(in, size);
+  walk_ivf(source, header, [&](size_t at, uint32_t n, uint64_t ts) { frames.push_back({at, ts, n}); });
+  out.codec = header.codec, out.width = header.width, out.height = header.height;
+  if (!header.error.empty()) {
+    out.error = path + ": " + header.error;
+    return out;
+  }
+  out.units = std::make_shared<IvfFileUnits>(std::move(in), std::move(frames));
+  return out;
 }
 
 }  // namespace vvsim::codec

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,5 +39,35 @@ ParsedStream parse_annexb(const uint8_t* data, size_t size, uint64_t frame_durat
 
 // Reads a file and picks the reader: "DKIF" magic -> IVF, a start code -> Annex B.
 ParsedStream read_bitstream_file(const std::string& path);
+
+// A stream's units as a decode session takes them, one at a time.
+class UnitSource {
+ public:
+  virtual ~UnitSource() = default;
+  virtual size_t size() const = 0;
+  // Unit i (< size()); the reference is valid until the next call.
+  virtual const BitstreamUnit& unit(size_t i) = 0;
+};
+
+class UnitsInMemory : public UnitSource {
+ public:
+  explicit UnitsInMemory(std::vector<BitstreamUnit> units) : units_(std::move(units)) {}
+  size_t size() const override { return units_.size(); }
+  const BitstreamUnit& unit(size_t i) override { return units_.at(i); }
+
+ private:
+  std::vector<BitstreamUnit> units_;
+};
+
+struct OpenedStream {
+  CodecId codec = CodecId::VP8;
+  uint32_t width = 0, height = 0;
+  std::shared_ptr<UnitSource> units;  // null on error
+  std::string error;
+};
+// Like read_bitstream_file, but an IVF file is only indexed (offset, size and
+// timestamp of each frame) and each frame is read from the file when asked
+// for: memory does not grow with the stream's length. Annex B is read whole.
+OpenedStream open_bitstream_file(const std::string& path);
 
 }  // namespace vvsim::codec

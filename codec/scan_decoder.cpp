@@ -146,13 +146,13 @@ class ScanH264Decoder : public Decoder {
 
 }  // namespace
 
-std::string scan_stream_support(CodecId codec, const std::vector<BitstreamUnit>& units) {
+std::string scan_stream_support(CodecId codec, UnitSource& units) {
   if (codec != CodecId::H264) return {};
   // openh264 hands out a picture as soon as it is decoded only on its Baseline
   // path (profile_idc 66 or 83); for other profiles it holds pictures in a
   // reorder buffer whose release depends on POC arithmetic it does not expose.
   for (size_t i = 0; i < units.size(); ++i) {
-    const auto& d = units[i].data;
+    const auto& d = units.unit(i).data;
     const auto nal = parse_nal(d.data(), d.size());
     if (!nal || nal->type != uint8_t(NalType::Sps)) continue;
     const auto sps = parse_sps(d.data(), d.size());

@@ -19,7 +19,7 @@
 namespace vvsim::codec {
 
 // Empty when a ScanDecoder reproduces the real decoder on `units`, else why not.
-std::string scan_stream_support(CodecId codec, const std::vector<BitstreamUnit>& units);
+std::string scan_stream_support(CodecId codec, UnitSource& units);
 
 std::unique_ptr<Decoder> make_scan_decoder(CodecId codec);
 

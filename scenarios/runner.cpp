@@ -48,15 +48,15 @@ std::vector<codec::BitstreamUnit> generate_units(const StreamSpec& spec, uint64_
   return units;
 }
 
-std::vector<codec::BitstreamUnit> file_units(StreamSpec& spec, codec::CodecId& codec) {
-  auto parsed = codec::read_bitstream_file(spec.file);
+std::shared_ptr<codec::UnitSource> file_units(StreamSpec& spec, codec::CodecId& codec) {
+  auto parsed = codec::open_bitstream_file(spec.file);
   if (!parsed.error.empty()) throw ProfileError(fmt::format("stream '{}': {}", spec.name, parsed.error));
-  if (parsed.units.empty()) throw ProfileError(fmt::format("stream '{}': {} holds no units", spec.name, spec.file));
+  if (parsed.units->size() == 0) throw ProfileError(fmt::format("stream '{}': {} holds no units", spec.name, spec.file));
   if (spec.codec && *spec.codec != parsed.codec)
     throw ProfileError(fmt::format("stream '{}': codec {} does not match {} ({})", spec.name,
                                    codec::fourcc_of(*spec.codec), spec.file, codec::fourcc_of(parsed.codec)));
   codec = parsed.codec;
-  return std::move(parsed.units);
+  return parsed.units;
 }
 
 }  // namespace
@@ -75,9 +75,9 @@ std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std:
       p.codec = *p.spec.codec;
     } else if (p.spec.generate) {
       p.codec = *p.spec.codec;
-      p.units = std::make_shared<const std::vector<codec::BitstreamUnit>>(generate_units(p.spec, scenario.seed + i));
+      p.units = std::make_shared<codec::UnitsInMemory>(generate_units(p.spec, scenario.seed + i));
     } else {
-      p.units = std::make_shared<const std::vector<codec::BitstreamUnit>>(file_units(p.spec, p.codec));
+      p.units = file_units(p.spec, p.codec);
     }
     out.push_back(std::move(p));
   }

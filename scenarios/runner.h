@@ -22,7 +22,7 @@ namespace vvsim::scenarios {
 struct PreparedStream {
   StreamSpec spec;
   codec::CodecId codec = codec::CodecId::VP8;
-  std::shared_ptr<const std::vector<codec::BitstreamUnit>> units;  // shared with the session: held once
+  std::shared_ptr<codec::UnitSource> units;  // handed to the session (null for encoder streams)
 };
 
 // Reads or generates every stream's units; throws models::ProfileError naming

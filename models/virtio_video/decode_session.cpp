@@ -90,7 +90,7 @@ bool DecodeSession::feed_inputs() {
   for (uint32_t r = 0; r < inputs_.size() && next_unit_ < config_.units->size(); ++r) {
     if (input_busy_[r]) continue;
     if (next_feed_time() > sc_core::sc_time_stamp()) break;
-    const auto& unit = (*config_.units)[next_unit_++];
+    const auto& unit = config_.units->unit(next_unit_++);
     if (unit.data.size() > inputs_[r].size) {
       problems_.push_back(fmt::format("unit {} of {} bytes exceeds the {}-byte input buffers; skipped",
                                              next_unit_ - 1, unit.data.size(), inputs_[r].size));

@@ -43,7 +43,7 @@ struct DecodedFrame {
 struct DecodeSessionConfig {
   codec::CodecId codec = codec::CodecId::VP8;
   // The stream, shared with whoever prepared it (a long stream is held once).
-  std::shared_ptr<const std::vector<codec::BitstreamUnit>> units = std::make_shared<std::vector<codec::BitstreamUnit>>();
+  std::shared_ptr<codec::UnitSource> units = std::make_shared<codec::UnitsInMemory>(std::vector<codec::BitstreamUnit>{});
   uint32_t input_resources = 4;
   uint32_t output_resources = 8;  // raised to the device's minimum when it asks for more
   uint32_t input_buffer_size = 256 * 1024;

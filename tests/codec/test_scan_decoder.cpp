@@ -47,7 +47,8 @@ void check_same(const DecodeResult& real, const DecodeResult& scan, const std::s
 size_t compare_on(const std::string& name, size_t from = 0) {
   const ParsedStream stream = read_bitstream_file(fixture(name));
   BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
-  BOOST_REQUIRE_MESSAGE(scan_stream_support(stream.codec, stream.units).empty(), name);
+  UnitsInMemory source(stream.units);
+  BOOST_REQUIRE_MESSAGE(scan_stream_support(stream.codec, source).empty(), name);
   auto real = make_decoder(stream.codec);
   auto scan = make_scan_decoder(stream.codec);
   if (from > 0) {
@@ -85,7 +86,8 @@ BOOST_AUTO_TEST_CASE(h264_scan_matches_openh264_after_reset_mid_stream) { compar
 
 BOOST_AUTO_TEST_CASE(non_baseline_h264_is_refused_with_its_reason) {
   const ParsedStream stream = read_bitstream_file(fixture("h264_x264_high_bframes.h264"));
-  const std::string why = scan_stream_support(stream.codec, stream.units);
+  UnitsInMemory source(stream.units);
+  const std::string why = scan_stream_support(stream.codec, source);
   BOOST_CHECK_NE(why.find("profile_idc 100"), std::string::npos);
 }
 

@@ -34,7 +34,7 @@ Run decode_fixture(const std::string& name, uint32_t output_resources = 8,
     if (!platform.driver.initialize(kFeatures, run.init_error)) return;
     DecodeSessionConfig config;
     config.codec = stream.codec;
-    config.units = std::make_shared<const std::vector<codec::BitstreamUnit>>(stream.units);
+    config.units = std::make_shared<codec::UnitsInMemory>(stream.units);
     config.output_resources = output_resources;
     config.frame_sink = [&](const DecodedFrame& f) {
       for (const auto* plane : {&f.picture->y, &f.picture->u, &f.picture->v})
