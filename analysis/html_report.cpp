@@ -149,6 +149,20 @@ std::string counters(const scenarios::RunResult& result) {
   return out;
 }
 
+std::string conformance(const scenarios::RunResult& result) {
+  const size_t rules = virtio_video::conformance_rules().size();
+  if (result.violations.empty())
+    return fmt::format("<p class=\"good\">No breach of the {} rules checked.</p>\n", rules);
+  std::vector<std::vector<std::string>> rows;
+  for (size_t i = 0; i < result.violations.size(); ++i) {
+    const auto& v = result.violations[i];
+    rows.push_back({fixed(double(v.at_ps) / 1e3, 3), v.rule, virtio_video::side_name(v.side), v.section,
+                    std::to_string(v.stream_id), v.command, v.detail, result.violation_expected[i] ? "yes" : "no"});
+  }
+  return fmt::format("<p>{} rules checked; {} breaches (docs/conformance.md).</p>\n", rules, rows.size()) +
+         html::table({"time (ns)", "rule", "side", "section", "stream", "command", "detail", "expected"}, rows);
+}
+
 }  // namespace
 
 std::string run_report_html(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
@@ -160,6 +174,7 @@ std::string run_report_html(const scenarios::Scenario& scenario, const scenarios
   body += html::section("Queue occupancy", occupancy(scenario, result));
   body += html::section("Utilisation", utilisation(result));
   body += html::section("Counters and stalls", counters(result));
+  body += html::section("Protocol conformance", conformance(result));
   body += html::section("Platform profile", "<pre>" + svg::html_escape(models::to_yaml(scenario.platform)) + "</pre>\n");
   if (!result.diagnostics.empty()) {
     std::string diag;
