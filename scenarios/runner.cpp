@@ -113,6 +113,17 @@ void collect_counters(models::VideoPlatform& p, RunResult& r) {
   for (const auto& diag : p.device.diagnostics()) r.diagnostics.push_back(diag);
 }
 
+// The analysis records: device stage marks and commandq depth (observed, never fed back).
+void record_observations(models::VideoPlatform& p, RunResult& r) {
+  p.device.set_probe([&r](const virtio_video::DeviceStageMark& m) { r.stage_marks.push_back(m); });
+  p.driver.observe_commandq([&r](sc_core::sc_time at, uint16_t in_use) { r.commandq_depth.push_back({at.value(), in_use}); });
+  p.engine.add_listener([&r](models::CodecEngine::JobEventKind kind, const models::CodecEngine::JobRecord& job) {
+    if (kind == models::CodecEngine::JobEventKind::Started || job.core == models::CodecEngine::kNoCore) return;
+    r.core_slices.push_back({job.core, job.owner, job.started.value(), job.finished.value(),
+                             kind == models::CodecEngine::JobEventKind::Cancelled});
+  });
+}
+
 std::string deadlock_reason(const RunResult& r) {
   std::string held;
   for (const auto& s : r.streams)
@@ -147,24 +158,17 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   const auto config = virtio_video::decode_config(virtio_video::ByteSpan(platform.device.config_space()));
   virtio_video::ConformanceMonitor monitor(platform.device.device_id(), config ? config->caps_length : 0);
   const std::set<std::string> expected(scenario.expect_violations.begin(), scenario.expect_violations.end());
-  monitor.on_violation([&](const virtio_video::Violation& v) {
-    if (options.strict && !expected.count(v.rule) && result.outcome == RunOutcome::Completed) {
+  if (options.strict) {
+    monitor.on_violation([&](const virtio_video::Violation& v) {
+      if (expected.count(v.rule) || result.outcome != RunOutcome::Completed) return;
       result.outcome = RunOutcome::ConformanceViolation;
       result.reason = fmt::format("{} side broke '{}' ({}) at {} ns: {}", virtio_video::side_name(v.side), v.rule,
                                   v.section, v.at_ps / 1000, v.detail);
       sc_core::sc_stop();
-    }
-  });
+    });
+  }
   platform.device.observe_transport(&monitor);
-  platform.device.set_probe([&result](const virtio_video::DeviceStageMark& m) { result.stage_marks.push_back(m); });
-  platform.driver.observe_commandq([&result](sc_core::sc_time at, uint16_t in_use) {
-    result.commandq_depth.push_back({at.value(), in_use});
-  });
-  platform.engine.add_listener([&result](models::CodecEngine::JobEventKind kind, const models::CodecEngine::JobRecord& job) {
-    if (kind == models::CodecEngine::JobEventKind::Started || job.core == models::CodecEngine::kNoCore) return;
-    result.core_slices.push_back({job.core, job.owner, job.started.value(), job.finished.value(),
-                                  kind == models::CodecEngine::JobEventKind::Cancelled});
-  });
+  record_observations(platform, result);
   // Progress counts frames leaving the guest's sinks: no extra simulation events.
   size_t total_units = 0, frames_seen = 0;
   int shown_percent = -1;
