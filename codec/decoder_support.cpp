@@ -23,8 +23,12 @@ std::optional<DecodeResult> refuse_unit(bool library_ready, const char* library,
 }
 
 void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst) {
-  dst.resize(size_t(width) * height);
-  for (uint32_t row = 0; row < height; ++row) std::memcpy(dst.data() + size_t(row) * width, src + size_t(row) * stride, width);
+  dst.clear();
+  dst.reserve(size_t(width) * height);  // appended row by row: no zero-fill of a frame-sized buffer first
+  for (uint32_t row = 0; row < height; ++row) {
+    const uint8_t* line = src + size_t(row) * stride;
+    dst.insert(dst.end(), line, line + width);
+  }
 }
 
 std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, const uint8_t* data, size_t size,

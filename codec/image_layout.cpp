@@ -320,14 +320,25 @@ LayoutStatus write_picture(const Picture& picture, const ImageLayout& layout,
   return {};
 }
 
-PictureOrError read_picture(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers) {
-  if (auto e = check_layout(layout); !e.empty()) return {std::nullopt, "layout: " + e};
-  if (auto e = check_buffers(layout, buffers); !e.empty()) return {std::nullopt, e};
-  Picture pic = make_picture(layout.crop.width, layout.crop.height);
+LayoutStatus read_picture_into(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers, Picture& pic) {
+  if (auto e = check_layout(layout); !e.empty()) return {"layout: " + e};
+  if (auto e = check_buffers(layout, buffers); !e.empty()) return {e};
+  pic.width = layout.crop.width;
+  pic.height = layout.crop.height;
+  pic.y.resize(size_t{pic.width} * pic.height);  // no work when `pic` already had this size
+  pic.u.resize(size_t{chroma_width(pic.width)} * chroma_height(pic.height));
+  pic.v.resize(pic.u.size());
   std::vector<const uint8_t*> bufs;
   for (const auto& b : buffers) bufs.push_back(b.data);
   if (layout.format == ImageFormat::RGB3) read_rgb(layout, bufs[0], pic);
   else copy_yuv<false>(layout, bufs, pic);
+  return {};
+}
+
+PictureOrError read_picture(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers) {
+  Picture pic;
+  auto status = read_picture_into(layout, buffers, pic);
+  if (!status.ok()) return {std::nullopt, status.error};
   return {std::move(pic), {}};
 }
 

@@ -105,6 +105,9 @@ struct PictureOrError {
   std::string error;
 };
 PictureOrError read_picture(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers);
+// The same into `picture`, reusing its planes (a stream of frames of one size
+// then allocates nothing).
+LayoutStatus read_picture_into(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers, Picture& picture);
 
 // Bytes of an I420 picture of this size, and its chroma plane dimensions.
 uint32_t chroma_width(uint32_t width);

@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <malloc.h>
 #include <unistd.h>
 
 #include "analysis/html_report.h"
@@ -147,5 +148,9 @@ int sc_main(int argc, char** argv) {
 // Our own main: SystemC's banner would otherwise precede every run's output.
 int main(int argc, char** argv) {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
+  // Frame-sized buffers come and go every frame: keep them in the heap instead
+  // of mapping and unmapping (and page-faulting) each one.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 128 << 20);
   return sc_core::sc_elab_and_sim(argc, argv);
 }

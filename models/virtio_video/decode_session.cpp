@@ -140,12 +140,12 @@ void DecodeSession::take_output(const AnsweredQueue& a) {
     read_buffer(b, bytes[i].data(), b.size);
     spans.emplace_back(bytes[i].data(), b.size);
   }
-  auto picture = codec::read_picture(output_layout_, spans);
-  if (!picture.picture) {
-    problems_.push_back("output unreadable: " + picture.error);
+  const auto status = codec::read_picture_into(output_layout_, spans, picture_);
+  if (!status.ok()) {
+    problems_.push_back("output unreadable: " + status.error);
     return;
   }
-  const auto& p = *picture.picture;
+  const auto& p = picture_;
   frame.record = frame_record(a, p.width, p.height);
   if (config_.frame_sink) {
     frame.picture = &p;

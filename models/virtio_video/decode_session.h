@@ -153,6 +153,7 @@ class DecodeSession : private StreamClient {
   bool drc_pending_ = false;
   uint64_t frame_drain_ticket_ = 0;  // the per-frame DRAIN awaiting its answer
   std::vector<std::vector<uint8_t>> readback_;
+  codec::Picture picture_;  // the frame last read back, its planes reused
   std::multimap<sc_core::sc_time, uint32_t> held_outputs_;  // release time -> output resource
   sc_core::sc_time start_;
   // Queues the outputs whose hold time is over; the time of the next release, if any.
