@@ -46,6 +46,10 @@ class MemoryPort {
    public:
     explicit Batch(MemoryPort& port) : port_(port) { ++port_.batch_depth_; }
     ~Batch() { port_.end_batch(); }
+    // The initiator then works for `t` without touching the bus (firmware):
+    // the time joins the batch's single wait. Only after the batch's last
+    // access: a read after it would see memory as it was before `t` passed.
+    void then_busy(const sc_core::sc_time& t) { port_.local_offset_ += t; }
     Batch(const Batch&) = delete;
     Batch& operator=(const Batch&) = delete;
 

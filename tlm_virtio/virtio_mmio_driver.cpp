@@ -97,6 +97,7 @@ uint32_t VirtioMmioDriver::config_generation() { return read_register(mmio::Conf
 void VirtioMmioDriver::kick(unsigned queue) { write_register(mmio::QueueNotify, queue); }
 
 uint32_t VirtioMmioDriver::acknowledge_interrupt() {
+  MemoryPort::Batch batch(cpu_);  // read and acknowledge: one wait
   const uint32_t causes = read_register(mmio::InterruptStatus);
   if (causes) write_register(mmio::InterruptACK, causes);
   return causes;

@@ -4,6 +4,8 @@
 // protocol logic names only what it needs.
 #pragma once
 
+#include <systemc>
+
 #include <cstdint>
 #include <optional>
 #include <vector>
@@ -20,8 +22,10 @@ class DeviceTransport {
     uint32_t first_writable_len = 0;
   };
   virtual ~DeviceTransport() = default;
-  // The next available chain of `queue`, or nullopt; may consume simulated time.
-  virtual std::optional<Chain> pop(uint32_t queue) = 0;
+  // The next available chain of `queue`, or nullopt; may consume simulated
+  // time. With a chain, the device then works on it for `then_busy` (its
+  // firmware), charged together with the transport's own time.
+  virtual std::optional<Chain> pop(uint32_t queue, sc_core::sc_time then_busy) = 0;
   // Returns a chain to the driver with `written` bytes in its writable part and interrupts it.
   virtual void complete(uint32_t queue, uint16_t head, uint32_t written) = 0;
   // Bulk transfers between device and guest memory; wait for their bus time.

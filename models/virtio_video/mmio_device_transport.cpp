@@ -6,8 +6,8 @@ namespace vvsim::virtio_video {
 
 using tlm_virtio::SplitVirtqueueDevice;
 
-std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue) {
-  tlm_virtio::MemoryPort::Batch batch(controller_.dma());  // ring walk and command bytes: one wait
+std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue, sc_core::sc_time then_busy) {
+  tlm_virtio::MemoryPort::Batch batch(controller_.dma());  // ring walk, command bytes, firmware: one wait
   auto popped = controller_.pop(queue);
   if (popped.status == SplitVirtqueueDevice::PopStatus::Empty && observer_)
     observer_->on_queue_empty(sc_core::sc_time_stamp().value(), queue);
@@ -26,6 +26,7 @@ std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue) {
   }
   held_[{queue, dc.head}] = dc;
   if (observer_) observer_->on_chain_taken(sc_core::sc_time_stamp().value(), queue, dc, chain.readable);
+  batch.then_busy(then_busy);
   return chain;
 }
 

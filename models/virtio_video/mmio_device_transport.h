@@ -16,7 +16,7 @@ class MmioDeviceTransport : public DeviceTransport {
  public:
   explicit MmioDeviceTransport(tlm_virtio::VirtioController& controller) : controller_(controller) {}
 
-  std::optional<Chain> pop(uint32_t queue) override;
+  std::optional<Chain> pop(uint32_t queue, sc_core::sc_time then_busy) override;
   void complete(uint32_t queue, uint16_t head, uint32_t written) override;
   void dma_read(uint64_t addr, uint8_t* dst, uint32_t len) override;
   void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) override;

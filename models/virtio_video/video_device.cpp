@@ -183,13 +183,13 @@ void VideoDevice::close_stream(uint32_t id) {
 
 void VideoDevice::command_loop() {
   for (;;) {
-    auto chain = transport_ ? transport_->pop(kCommandQueue) : std::nullopt;
+    auto chain = transport_ ? transport_->pop(kCommandQueue, engine_.cycles_to_time(profile_.firmware_cycles_per_command))
+                            : std::nullopt;
     if (!chain) {
       sc_core::wait(command_kick_);
       continue;
     }
     ++stats_.commands;
-    sc_core::wait(engine_.cycles_to_time(profile_.firmware_cycles_per_command));
     handle_command(*chain);
   }
 }
@@ -1087,7 +1087,7 @@ void VideoDevice::event_loop() {
   for (;;) {
     sc_core::wait(event_kick_);
     while (!pending_events_.empty() && transport_) {
-      auto chain = transport_->pop(kEventQueue);
+      auto chain = transport_->pop(kEventQueue, sc_core::SC_ZERO_TIME);
       if (!chain) {
         ++stats_.events_held;
         break;  // held until the driver posts an eventq buffer (its kick wakes us)

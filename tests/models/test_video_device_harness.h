@@ -89,11 +89,12 @@ class FakeDecoder : public codec::Decoder {
 class ScriptedTransport : public DeviceTransport {
  public:
   explicit ScriptedTransport(size_t memory_bytes) : memory(memory_bytes, 0) {}
-  std::optional<Chain> pop(uint32_t queue) override {
+  std::optional<Chain> pop(uint32_t queue, sc_core::sc_time then_busy) override {
     auto& q = available[queue];
     if (q.empty()) return std::nullopt;
     Chain c = q.front();
     q.pop_front();
+    sc_core::wait(then_busy);
     return c;
   }
   void complete(uint32_t queue, uint16_t head, uint32_t written) override {
