@@ -173,48 +173,35 @@ void VideoDriver::service_interrupts() {
   ++interrupts_;
   charge(profile_.interrupt_handle_ns);
   if ((causes & tlm_virtio::mmio::INTERRUPT_USED_BUFFER) && commandq_ && eventq_) {
-    reap_commands(delivered);
-    reap_events();
+    Reaped reaped;
+    {
+      tlm_virtio::MemoryPort::Batch batch(cpu_);  // both used rings, responses, events: one wait
+      reap_commands(reaped);
+      reap_events(reaped);
+    }
+    record(reaped, delivered);
+    if (reaped.events_reposted && eventq_->publish()) mmio_.kick(kEventQueue);
   }
   activity_.notify(sc_core::SC_ZERO_TIME);
 }
 
 // reap() frees the descriptors at once, and a wait would let another thread
 // reuse a freed head: every used entry's bookkeeping and response is taken
-// out in one batch of bus accesses, before its single wait.
-void VideoDriver::reap_commands(sc_core::sc_time interrupted) {
-  std::vector<std::pair<InFlight, uint32_t>> done;
-  std::vector<std::vector<uint8_t>> responses;
-  {
-    tlm_virtio::MemoryPort::Batch batch(cpu_);  // used ring and responses: one wait
-    for (const auto& used : commandq_->reap()) {
-      auto it = in_flight_.find(used.id);
-      if (it == in_flight_.end()) continue;
-      done.push_back({it->second, used.len});
-      in_flight_.erase(it);
-    }
-    for (const auto& [f, len] : done) {
-      responses.emplace_back(std::min(len, f.response_capacity));
-      cpu_.read(f.response_addr, responses.back().data(), responses.back().size());
-    }
+// out in the handler's one batch of bus accesses, before its single wait.
+void VideoDriver::reap_commands(Reaped& reaped) {
+  for (const auto& used : commandq_->reap()) {
+    auto it = in_flight_.find(used.id);
+    if (it == in_flight_.end()) continue;
+    reaped.commands.push_back({it->second, used.len});
+    in_flight_.erase(it);
   }
-  if (!done.empty()) report_commandq();
-  for (size_t i = 0; i < done.size(); ++i) {
-    const InFlight& f = done[i].first;
-    CommandAnswer a;
-    a.response = std::move(responses[i]);
-    a.submitted = f.submitted;
-    a.answered = sc_core::sc_time_stamp();
-    a.interrupted = interrupted;
-    a.sequence = answers_seen_++;
-    history_.push_back({f.ticket, a.submitted, a.answered, a.interrupted});
-    answers_[f.ticket] = std::move(a);
-    memory_.release(f.command_addr);
-    memory_.release(f.response_addr);
+  for (const auto& [f, len] : reaped.commands) {
+    reaped.responses.emplace_back(std::min(len, f.response_capacity));
+    cpu_.read(f.response_addr, reaped.responses.back().data(), reaped.responses.back().size());
   }
 }
 
-void VideoDriver::reap_events() {
+void VideoDriver::reap_events(Reaped& reaped) {
   std::vector<std::pair<uint64_t, uint32_t>> filled;  // buffer address, bytes written
   for (const auto& used : eventq_->reap()) {
     auto it = event_buffers_.find(used.id);
@@ -222,17 +209,37 @@ void VideoDriver::reap_events() {
     filled.push_back({it->second, used.len});
     event_buffers_.erase(it);
   }
-  bool reposted = false;
   for (const auto& [addr, len] : filled) {
     std::vector<uint8_t> bytes(std::min<uint32_t>(len, kEventSize));
     cpu_.read(addr, bytes.data(), bytes.size());
+    reaped.events.push_back(std::move(bytes));
+    reaped.events_reposted = post_event_buffer(addr) || reaped.events_reposted;  // keep the eventq stocked
+  }
+}
+
+// After the handler's wait: answers and events get the time the handler had them.
+void VideoDriver::record(Reaped& reaped, sc_core::sc_time interrupted) {
+  if (!reaped.commands.empty()) report_commandq();
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  for (size_t i = 0; i < reaped.commands.size(); ++i) {
+    const InFlight& f = reaped.commands[i].first;
+    CommandAnswer a;
+    a.response = std::move(reaped.responses[i]);
+    a.submitted = f.submitted;
+    a.answered = now;
+    a.interrupted = interrupted;
+    a.sequence = answers_seen_++;
+    history_.push_back({f.ticket, a.submitted, a.answered, a.interrupted});
+    answers_[f.ticket] = std::move(a);
+    memory_.release(f.command_addr);
+    memory_.release(f.response_addr);
+  }
+  for (const auto& bytes : reaped.events) {
     if (auto e = decode_event(ByteSpan(bytes))) {
-      events_.push_back({*e, sc_core::sc_time_stamp()});
+      events_.push_back({*e, now});
       ++events_received_;
     }
-    reposted = post_event_buffer(addr) || reposted;  // keep the eventq stocked
   }
-  if (reposted && eventq_->publish()) mmio_.kick(kEventQueue);
 }
 
 void VideoDriver::reset_device() {

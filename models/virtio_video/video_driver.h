@@ -127,12 +127,20 @@ class VideoDriver {
     sc_core::sc_time submitted;
   };
   void service_interrupts();
-  void reap_commands(sc_core::sc_time interrupted);
+  // What one interrupt handler run takes from the used rings, read in one batch.
+  struct Reaped {
+    std::vector<std::pair<InFlight, uint32_t>> commands;  // with the length the device wrote
+    std::vector<std::vector<uint8_t>> responses;
+    std::vector<std::vector<uint8_t>> events;
+    bool events_reposted = false;
+  };
+  void reap_commands(Reaped& reaped);
+  void reap_events(Reaped& reaped);
+  void record(Reaped& reaped, sc_core::sc_time interrupted);
   void report_commandq() const {
     if (commandq_observer_ && commandq_)
       commandq_observer_(sc_core::sc_time_stamp(), uint16_t(commandq_->size() - commandq_->free_descriptors()));
   }
-  void reap_events();
   bool post_event_buffer(uint64_t addr);
   void stock_eventq();
   bool query_capabilities(std::string& error);
