@@ -52,6 +52,12 @@ void fill_stages(FrameStages& f, const MarkTimes& m, double interrupted, double 
   f.complete = true;
 }
 
+DepthSeries ring_series(const char* name, uint32_t size, const std::vector<scenarios::RunResult::DepthSample>& samples) {
+  DepthSeries series{name, size, {{0, 0}}};
+  for (const auto& s : samples) series.points.push_back({double(s.at_ps) / 1000.0, s.depth});
+  return series;
+}
+
 }  // namespace
 
 std::vector<FrameStages> frame_stages(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
@@ -82,9 +88,8 @@ std::vector<FrameStages> frame_stages(const scenarios::Scenario& scenario, const
 
 std::vector<DepthSeries> depth_series(const scenarios::Scenario&, const scenarios::RunResult& result) {
   std::vector<DepthSeries> out;
-  DepthSeries commandq{"commandq descriptors in use", result.commandq_size, {{0, 0}}};
-  for (const auto& s : result.commandq_depth) commandq.points.push_back({double(s.at_ps) / 1000.0, s.depth});
-  out.push_back(std::move(commandq));
+  out.push_back(ring_series("commandq descriptors in use", result.commandq_size, result.commandq_depth));
+  out.push_back(ring_series("eventq buffers held by device", result.eventq_size, result.eventq_depth));
   for (const auto& s : result.streams) {
     if (s.encode) continue;
     for (auto queue : {virtio_video::QueueType::Input, virtio_video::QueueType::Output}) {

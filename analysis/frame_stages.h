@@ -55,8 +55,8 @@ struct DepthSeries {
   uint32_t limit = 0;  // the most the series may reach (queue or resource count)
   std::vector<DepthPoint> points;
 };
-// The commandq's descriptors in use, then per decoder stream the INPUT and
-// OUTPUT resources the device holds.
+// The commandq's descriptors in use, the eventq buffers the device holds,
+// then per decoder stream the INPUT and OUTPUT resources the device holds.
 std::vector<DepthSeries> depth_series(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
 
 }  // namespace vvsim::analysis

@@ -123,7 +123,12 @@ std::string utilisation(const scenarios::RunResult& result) {
   std::vector<svg::StackedBar> bars;
   for (size_t c = 0; c < result.cores.size(); ++c)
     bars.push_back({fmt::format("core {}", c), {100.0 * result.cores[c].utilisation}});
-  ChartOptions o{"Codec core utilisation", "% of simulated time busy", ""};
+  const double simulated_ns = double(result.simulated_ps) / 1e3;
+  if (simulated_ns > 0) {
+    bars.push_back({"bus CPU", {100.0 * result.bus_busy_cpu_ns / simulated_ns}});  // the guest CPU's transfers
+    bars.push_back({"bus DMA", {100.0 * result.bus_busy_device_ns / simulated_ns}});  // the device's
+  }
+  ChartOptions o{"Codec core and bus utilisation", "% of simulated time busy", ""};
   o.height = 80 + 30 * int(bars.size());
   return svg::stacked_bars({"busy"}, bars, o);
 }

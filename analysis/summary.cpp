@@ -167,6 +167,7 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
       {"interrupts", result.interrupts},
       {"kicks", result.kicks},
       {"bus", {{"cpu_bytes", result.bus_bytes_cpu}, {"device_bytes", result.bus_bytes_device},
+               {"cpu_busy_ns", result.bus_busy_cpu_ns}, {"device_busy_ns", result.bus_busy_device_ns},
                {"contention_ns", result.bus_contention_ns}}},
       {"device", {{"commands", result.device_commands}, {"canceled", result.device_canceled},
                   {"errors_returned", result.device_errors}}},
@@ -179,6 +180,7 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
       {"cores", cores},
       {"commandq", {{"size", result.commandq_size}, {"free_at_end", result.commandq_free_at_end},
                     {"driver_waiting_for_descriptor", result.driver_waiting_for_descriptors}}},
+      {"eventq", {{"size", result.eventq_size}}},
       {"conformance", conformance_json(result)},
       {"diagnostics", result.diagnostics},
   };

@@ -15,7 +15,8 @@ namespace {
 constexpr const char* kColours[] = {"#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
                                     "#56B4E9", "#F0E442", "#000000", "#999999"};
 constexpr size_t kColourCount = sizeof(kColours) / sizeof(kColours[0]);
-constexpr int kLeft = 64, kTop = 34, kBottom = 44, kRightPlain = 16, kLegendWidth = 190;
+constexpr int kLeft = 64, kTop = 34, kBottom = 44, kRightPlain = 16;
+constexpr double kLegendRow = 16;
 constexpr int kFont = 11;
 
 const char* colour(size_t i) { return kColours[i % kColourCount]; }
@@ -58,7 +59,15 @@ std::string open_svg(const ChartOptions& o) {
       o.width, o.height, kFont, kLeft, html_escape(o.title));
 }
 
-std::string axes(const Frame& f, const std::vector<double>& xt, const std::vector<double>& yt, const ChartOptions& o) {
+using Ticks = std::vector<std::pair<double, std::string>>;
+
+Ticks labelled(const std::vector<double>& ticks) {
+  Ticks out;
+  for (double t : ticks) out.push_back({t, tick_label(t)});
+  return out;
+}
+
+std::string axes(const Frame& f, const Ticks& xt, const std::vector<double>& yt, const ChartOptions& o) {
   std::string out;
   for (double y : yt) {
     const double p = f.py(y);
@@ -66,12 +75,12 @@ std::string axes(const Frame& f, const std::vector<double>& xt, const std::vecto
                        num(kLeft + f.plot_w()), num(p));
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", kLeft - 4, num(p + 4), tick_label(y));
   }
-  for (double x : xt) {
+  for (const auto& [x, label] : xt) {
     const double p = f.px(x);
     out += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#888888\"/>\n", num(p),
                        num(kTop + f.plot_h()), num(kTop + f.plot_h() + 4));
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n", num(p),
-                       num(kTop + f.plot_h() + 16), tick_label(x));
+                       num(kTop + f.plot_h() + 16), html_escape(label));
   }
   out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"none\" stroke=\"#888888\"/>\n", kLeft,
                      kTop, num(f.plot_w()), num(f.plot_h()));
@@ -82,13 +91,20 @@ std::string axes(const Frame& f, const std::vector<double>& xt, const std::vecto
   return out;
 }
 
-std::string legend(const std::vector<std::string>& names, const Frame& f) {
+// Bars are named by a filled square, lines by a stroke with their dash.
+enum class Swatch { Square, Line };
+
+std::string legend(const std::vector<std::string>& names, const Frame& f, Swatch swatch) {
   std::string out;
   const double x = f.width - f.right + 10;
   for (size_t i = 0; i < names.size(); ++i) {
-    const double y = kTop + 6 + 16.0 * double(i);
+    const double y = kTop + 6 + kLegendRow * double(i);
     if (y > f.height - 8) break;  // no room: the table next to the chart names every series
-    out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n", num(x), num(y), colour(i));
+    if (swatch == Swatch::Square)
+      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n", num(x), num(y), colour(i));
+    else
+      out += fmt::format("<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2.5\"{4}/>\n",
+                         num(x - 4), num(x + 10), num(y + 5), colour(i), dash(i));
     out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", num(x + 14), num(y + 9), html_escape(names[i]));
   }
   return out;
@@ -187,9 +203,14 @@ std::string line_chart(const std::vector<Series>& series, const ChartOptions& o)
     data.push_back(finite_points(s));
     for (const auto& [x, y] : data.back()) xr.add(x), yr.add(y);
   }
-  const auto xt = axis_ticks(xr, std::nullopt), yt = axis_ticks(yr, o.y_min);
-  const int right = series.size() > 1 ? kLegendWidth : kRightPlain;
-  const Frame f{o.width, o.height, right, xt.front(), xt.back(), yt.front(), yt.back()};
+  for (const auto& [x, label] : o.x_ticks) xr.add(x);
+  const Ticks xt = o.x_ticks.empty() ? labelled(axis_ticks(xr, std::nullopt)) : o.x_ticks;
+  const auto yt = axis_ticks(yr, o.y_min);
+  const int right = series.size() > 1 ? o.legend_width : kRightPlain;
+  // Given ticks span the data; round ones may reach past it. One value still needs a width.
+  const double x0 = o.x_ticks.empty() ? xt.front().first : xr.lo;
+  const double x1 = o.x_ticks.empty() ? xt.back().first : (xr.hi > xr.lo ? xr.hi : xr.lo + 1);
+  const Frame f{o.width, o.height, right, x0, x1, yt.front(), yt.back()};
   std::string out = open_svg(o) + axes(f, xt, yt, o);
   for (size_t i = 0; i < data.size(); ++i) {
     const auto pts = thin(data[i], f);
@@ -208,7 +229,7 @@ std::string line_chart(const std::vector<Series>& series, const ChartOptions& o)
   if (series.size() > 1) {
     std::vector<std::string> names;
     for (const auto& s : series) names.push_back(s.name);
-    out += legend(names, f);
+    out += legend(names, f, Swatch::Line);
   }
   return out + "</svg>\n";
 }
@@ -229,7 +250,7 @@ std::string histogram(const std::vector<double>& samples, size_t bins, const Cha
   const auto xt = nice_ticks(r.lo, r.hi, 6), yt = axis_ticks(cr, 0.0);
   const Frame f{o.width, o.height, kRightPlain, std::min(xt.front(), r.lo), std::max(xt.back(), r.hi), yt.front(),
                 yt.back()};
-  std::string out = open_svg(o) + axes(f, xt, yt, o);
+  std::string out = open_svg(o) + axes(f, labelled(xt), yt, o);
   for (size_t b = 0; b < bins; ++b) {
     const double x0 = f.px(r.lo + width * double(b)), x1 = f.px(r.lo + width * double(b + 1));
     const double y = f.py(counts[b]);
@@ -249,10 +270,10 @@ std::string stacked_bars(const std::vector<std::string>& names, const std::vecto
     total.add(sum);
   }
   const auto xt = axis_ticks(total, 0.0);
-  const int right = names.size() > 1 ? kLegendWidth : kRightPlain;
+  const int right = names.size() > 1 ? o.legend_width : kRightPlain;
   // Bars are rows; the frame's y runs over row slots.
   const Frame f{o.width, o.height, right, xt.front(), xt.back(), 0, double(std::max<size_t>(1, bars.size()))};
-  std::string out = open_svg(o) + axes(f, xt, {}, o);
+  std::string out = open_svg(o) + axes(f, labelled(xt), {}, o);
   const double slot = f.plot_h() / double(std::max<size_t>(1, bars.size()));
   for (size_t i = 0; i < bars.size(); ++i) {
     const double y = kTop + slot * double(i) + slot * 0.15, h = slot * 0.7;
@@ -268,7 +289,7 @@ std::string stacked_bars(const std::vector<std::string>& names, const std::vecto
       at += v;
     }
   }
-  if (names.size() > 1) out += legend(names, f);
+  if (names.size() > 1) out += legend(names, f, Swatch::Square);
   return out + "</svg>\n";
 }
 

@@ -27,6 +27,10 @@ struct ChartOptions {
   bool step = false;     // hold each y until the next x (queue depths)
   bool markers = false;  // a dot per point (sweep results)
   std::optional<double> y_min;
+  // Ticks at these x positions with these labels (e.g. a sweep's values);
+  // empty: round ticks over the data.
+  std::vector<std::pair<double, std::string>> x_ticks;
+  int legend_width = 190;  // room right of the plot for the series' names
 };
 
 std::string line_chart(const std::vector<Series>& series, const ChartOptions& options);

@@ -28,6 +28,8 @@ const std::vector<Metric>& metrics() {
   return m;
 }
 
+constexpr int kLegendCharWidth = 6, kLegendSwatchWidth = 30;  // at the charts' 11 px sans-serif
+
 // The x coordinate of a value: the number itself, or its position among the values.
 double x_of(const SweepParam& p, const std::string& value) {
   char* end = nullptr;
@@ -69,6 +71,11 @@ std::string charts_for(const std::vector<SweepParam>& params, size_t p, const st
     svg::ChartOptions o{fmt::format("{} vs {}", metric.title, params[p].key), params[p].key, metric.unit};
     o.markers = true;
     o.y_min = 0;
+    for (const auto& value : params[p].values) o.x_ticks.push_back({x_of(params[p], value), value});
+    size_t longest = 0;
+    for (const auto& label : order) longest = std::max(longest, label.size());
+    o.legend_width = std::max(o.legend_width, int(longest) * kLegendCharWidth + kLegendSwatchWidth);
+    o.width += o.legend_width - svg::ChartOptions{"", "", ""}.legend_width;  // the plot keeps its width
     out += svg::line_chart(series, o);
   }
   return out + "</div>\n";

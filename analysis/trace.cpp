@@ -17,6 +17,7 @@ constexpr int kSubmitTrack = 1;
 constexpr int kInterruptTrack = 2;
 constexpr int kCommandTrack = 3;
 constexpr int kBusTrack = 4;
+constexpr int kEventTrack = 5;
 constexpr int kFirstCoreTrack = 10;
 constexpr int kFirstStreamTrack = 100;
 constexpr double kInstantUs = 0.001;  // flows bind to slices: a submission is a 1 ns slice
@@ -33,9 +34,16 @@ ordered_json slice(int tid, const std::string& cat, const std::string& name, dou
 
 // Overlapping spans on one track: async begin/end pairs.
 void add_span(ordered_json& events, int tid, const std::string& cat, const std::string& name, uint64_t id, double begin,
-              double end) {
-  events.push_back({{"ph", "b"}, {"pid", kPid}, {"tid", tid}, {"cat", cat}, {"name", name}, {"id", id}, {"ts", begin}});
+              double end, const ordered_json& args = ordered_json::object()) {
+  events.push_back({{"ph", "b"}, {"pid", kPid}, {"tid", tid}, {"cat", cat}, {"name", name}, {"id", id}, {"ts", begin},
+                    {"args", args}});
   events.push_back({{"ph", "e"}, {"pid", kPid}, {"tid", tid}, {"cat", cat}, {"name", name}, {"id", id}, {"ts", end}});
+}
+
+ordered_json command_args(const scenarios::CommandSlice& c) {
+  ordered_json args = {{"ticket", c.ticket}, {"result", virtio_video::result_label(c.digest)}};
+  if (c.digest.stream_id) args["stream_id"] = *c.digest.stream_id;
+  return args;
 }
 
 void add_commands(ordered_json& events, const scenarios::RunResult& result) {
@@ -48,8 +56,8 @@ void add_commands(ordered_json& events, const scenarios::RunResult& result) {
   for (const auto& [delivered, end] : handler_end)
     events.push_back(slice(kInterruptTrack, "interrupt", "interrupt handler", us(delivered), us(end - delivered)));
   for (const auto& c : result.commands) {
-    const std::string name = fmt::format("command {}", c.ticket);
-    add_span(events, kCommandTrack, "command", name, c.ticket, us(c.submitted_ps), us(c.answered_ps));
+    const std::string name = virtio_video::command_label(c.digest);
+    add_span(events, kCommandTrack, "command", name, c.ticket, us(c.submitted_ps), us(c.answered_ps), command_args(c));
     events.push_back(slice(kSubmitTrack, "submit", name, us(c.submitted_ps), kInstantUs));
     ordered_json flow = {{"pid", kPid}, {"cat", "command"}, {"name", name}, {"id", c.ticket}};
     flow["ph"] = "s";
@@ -77,6 +85,18 @@ void add_frame_writes(ordered_json& events, const scenarios::RunResult& result) 
   }
 }
 
+// Each event as the driver's handler received it.
+void add_events(ordered_json& events, const scenarios::RunResult& result) {
+  for (const auto& e : result.events_received) {
+    const bool drc = e.event.type == virtio_video::EventType::Drc;
+    ordered_json instant = {{"ph", "i"}, {"pid", kPid}, {"tid", kEventTrack}, {"cat", "event"},
+                            {"name", fmt::format("{} stream {}", drc ? "DRC" : "ERROR", e.event.stream_id)},
+                            {"ts", us(e.received_ps)}, {"s", "t"},
+                            {"args", {{"stream_id", e.event.stream_id}, {drc ? "queue_type" : "error", e.event.detail}}}};
+    events.push_back(std::move(instant));
+  }
+}
+
 void add_counters(ordered_json& events, const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
   for (const auto& series : depth_series(scenario, result)) {
     for (const auto& p : series.points)
@@ -94,6 +114,7 @@ ordered_json chrome_trace(const scenarios::Scenario& scenario, const scenarios::
   events.push_back(track_name(kInterruptTrack, "driver: interrupt"));
   events.push_back(track_name(kCommandTrack, "driver: commandq"));
   events.push_back(track_name(kBusTrack, "bus: frame writes"));
+  events.push_back(track_name(kEventTrack, "driver: eventq"));
   for (size_t c = 0; c < result.cores.size(); ++c)
     events.push_back(track_name(kFirstCoreTrack + int(c), fmt::format("codec core {}", c)));
   for (size_t i = 0; i < result.streams.size(); ++i)
@@ -105,6 +126,7 @@ ordered_json chrome_trace(const scenarios::Scenario& scenario, const scenarios::
                            us(j.start_ps), us(j.end_ps - j.start_ps)));
   }
   add_frame_writes(events, result);
+  add_events(events, result);
   uint64_t frame_id = 0;
   for (const auto& f : frame_stages(scenario, result)) {
     add_span(events, kFirstStreamTrack + int(f.stream), "frame", fmt::format("frame ts {}", f.timestamp), ++frame_id,

@@ -2,7 +2,9 @@
 // Tracks:
 //   driver: submit      each command posted (an instant), with a flow arrow to
 //   driver: interrupt   the handler run that reaped its answer (delivery -> reap)
-//   driver: commandq    every command as an async span, submitted -> answered
+//   driver: commandq    every command as an async span, submitted -> answered, named by
+//                       type (queue, resource, parameter), with its stream and result
+//   driver: eventq      each event (DRC, ERROR) as the driver's handler received it
 //   codec core N        every job the core ran
 //   bus: frame writes   each decoded picture crossing the bus into guest memory
 //   application: S      each frame from its first unit queued to the application taking it

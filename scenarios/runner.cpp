@@ -88,8 +88,8 @@ namespace {
 
 void collect_counters(models::VideoPlatform& p, RunResult& r) {
   const auto& bus = p.system.bus.stats();
-  if (bus.size() > 0) r.bus_bytes_cpu = bus[0].bytes;
-  if (bus.size() > 1) r.bus_bytes_device = bus[1].bytes;
+  if (bus.size() > 0) r.bus_bytes_cpu = bus[0].bytes, r.bus_busy_cpu_ns = bus[0].busy.to_seconds() * 1e9;
+  if (bus.size() > 1) r.bus_bytes_device = bus[1].bytes, r.bus_busy_device_ns = bus[1].busy.to_seconds() * 1e9;
   for (const auto& s : bus) r.bus_contention_ns += s.contention_wait.to_seconds() * 1e9;
   r.interrupts = p.system.irq.interrupts_delivered();
   r.kicks = p.system.mmio.kicks();
@@ -113,10 +113,12 @@ void collect_counters(models::VideoPlatform& p, RunResult& r) {
   for (const auto& diag : p.device.diagnostics()) r.diagnostics.push_back(diag);
 }
 
-// The analysis records: device stage marks and commandq depth (observed, never fed back).
+// The analysis records: device stage marks and virtqueue depths (observed, never fed back).
 void record_observations(models::VideoPlatform& p, RunResult& r) {
   p.device.set_probe([&r](const virtio_video::DeviceStageMark& m) { r.stage_marks.push_back(m); });
-  p.driver.observe_commandq([&r](sc_core::sc_time at, uint16_t in_use) { r.commandq_depth.push_back({at.value(), in_use}); });
+  p.driver.observe_virtqueues([&r](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
+    (queue == virtio_video::kCommandQueue ? r.commandq_depth : r.eventq_depth).push_back({at.value(), in_use});
+  });
   p.engine.add_listener([&r](models::CodecEngine::JobEventKind kind, const models::CodecEngine::JobRecord& job) {
     if (kind == models::CodecEngine::JobEventKind::Started || job.core == models::CodecEngine::kNoCore) return;
     r.core_slices.push_back({job.core, job.owner, job.started.value(), job.finished.value(),
@@ -270,10 +272,12 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   result.simulated_ps = sc_core::sc_time_stamp().value();
   collect_counters(platform, result);
   for (const auto& c : platform.driver.history())
-    result.commands.push_back({c.ticket, c.submitted.value(), c.answered.value(), c.interrupted.value()});
+    result.commands.push_back({c.ticket, c.submitted.value(), c.answered.value(), c.interrupted.value(), c.digest});
+  for (const auto& e : platform.driver.event_history()) result.events_received.push_back({e.when.value(), e.event});
   if (initialised) {
     result.commandq_size = platform.driver.commandq_size();
     result.commandq_free_at_end = platform.driver.commandq_free();
+    result.eventq_size = platform.driver.eventq_size();
     result.driver_waiting_for_descriptors = platform.driver.waiting_for_descriptors();
   }
   for (size_t i = 0; i < sessions.size(); ++i) {

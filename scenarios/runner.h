@@ -61,6 +61,11 @@ struct CommandSlice {
   uint64_t ticket = 0;
   uint64_t submitted_ps = 0, answered_ps = 0;
   uint64_t interrupted_ps = 0;  // the interrupt whose handler reaped the answer
+  virtio_video::CommandDigest digest;
+};
+struct EventRecord {
+  uint64_t received_ps = 0;  // when the driver's handler had it
+  virtio_video::Event event;
 };
 
 struct CoreUsage {
@@ -76,17 +81,19 @@ struct RunResult {
   // Platform counters.
   uint64_t interrupts = 0, kicks = 0, events = 0;
   uint64_t bus_bytes_cpu = 0, bus_bytes_device = 0;
+  double bus_busy_cpu_ns = 0, bus_busy_device_ns = 0;  // time the bus carried each initiator's transfers
   double bus_contention_ns = 0;
   uint64_t device_commands = 0, device_canceled = 0, device_errors = 0, events_held = 0;
   uint64_t output_stalls = 0;
   double output_stall_ns = 0;
   double event_wait_max_ns = 0;
   std::vector<CoreUsage> cores;
-  uint32_t commandq_size = 0, commandq_free_at_end = 0;
+  uint32_t commandq_size = 0, commandq_free_at_end = 0, eventq_size = 0;
   bool driver_waiting_for_descriptors = false;
   std::vector<std::string> diagnostics;  // transport and device diagnostics, in order
   std::vector<CoreSlice> core_slices;     // codec core occupancy, in completion order
   std::vector<CommandSlice> commands;     // every answered command, by ticket
+  std::vector<EventRecord> events_received;  // every eventq event, in order
   // For stage breakdowns and occupancy plots (observed, never fed back).
   std::vector<virtio_video::DeviceStageMark> stage_marks;  // in time order
   struct DepthSample {
@@ -94,6 +101,7 @@ struct RunResult {
     uint32_t depth = 0;
   };
   std::vector<DepthSample> commandq_depth;  // descriptors in use after each change
+  std::vector<DepthSample> eventq_depth;    // event buffers the device has, after each change
   std::map<std::string, uint64_t> commands_by_type;
   // Breaches of the v6 rules seen by the conformance monitor, in time order,
   // and whether the scenario declared each one's rule as expected.

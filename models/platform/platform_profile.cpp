@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <fstream>
-#include <limits>
 #include <sstream>
 
 namespace vvsim::models {
@@ -43,7 +42,6 @@ PlatformProfile load_platform_profile(const std::string& path, const std::vector
 
 std::string to_yaml(const PlatformProfile& profile) {
   YAML::Emitter out;
-  out.SetDoublePrecision(std::numeric_limits<double>::max_digits10);
   out << YAML::BeginMap;
   ProfileWriter writer(out);
   describe_platform(writer, profile);

@@ -210,8 +210,9 @@ void ProfileWriter::field(const char* key, uint32_t value, Limits) {
   out_ << YAML::Key << key << YAML::Value << value;
 }
 
+// The shortest text that reads back as the same double (1.1, not 1.1000000000000001).
 void ProfileWriter::field(const char* key, double value, Limits) {
-  out_ << YAML::Key << key << YAML::Value << value;
+  out_ << YAML::Key << key << YAML::Value << fmt::format("{}", value);
 }
 
 void ProfileWriter::field(const char* key, bool value) {

@@ -89,6 +89,7 @@ bool VideoDriver::offers_bitstream(const std::string& fourcc) const {
 void VideoDriver::stock_eventq() {
   const uint16_t stock = std::min<uint16_t>(profile_.eventq_buffers, eventq_->size());
   for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(kEventSize, 16));
+  report_eventq();
   if (eventq_->publish()) mmio_.kick(kEventQueue);
 }
 
@@ -118,7 +119,7 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
     tlm_virtio::MemoryPort::Batch batch(cpu_);  // command bytes, descriptors, avail ring: one wait, then the kick
     cpu_.write(cmd, command.data(), command.size());
     const auto head = commandq_->add({{cmd, uint32_t(command.size())}}, {{resp, response_capacity}});
-    in_flight_[*head] = {ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp()};
+    in_flight_[*head] = {ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp(), digest_command(command)};
     kick = commandq_->publish();
   }
   report_commandq();
@@ -220,6 +221,7 @@ void VideoDriver::reap_events(Reaped& reaped) {
 // After the handler's wait: answers and events get the time the handler had them.
 void VideoDriver::record(Reaped& reaped, sc_core::sc_time interrupted) {
   if (!reaped.commands.empty()) report_commandq();
+  if (!reaped.events.empty()) report_eventq();
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   for (size_t i = 0; i < reaped.commands.size(); ++i) {
     const InFlight& f = reaped.commands[i].first;
@@ -229,7 +231,9 @@ void VideoDriver::record(Reaped& reaped, sc_core::sc_time interrupted) {
     a.answered = now;
     a.interrupted = interrupted;
     a.sequence = answers_seen_++;
-    history_.push_back({f.ticket, a.submitted, a.answered, a.interrupted});
+    CommandDigest digest = f.digest;
+    digest.result = response_result(a.response);
+    history_.push_back({f.ticket, a.submitted, a.answered, a.interrupted, digest});
     answers_[f.ticket] = std::move(a);
     memory_.release(f.command_addr);
     memory_.release(f.response_addr);
@@ -237,6 +241,7 @@ void VideoDriver::record(Reaped& reaped, sc_core::sc_time interrupted) {
   for (const auto& bytes : reaped.events) {
     if (auto e = decode_event(ByteSpan(bytes))) {
       events_.push_back({*e, now});
+      event_history_.push_back(events_.back());
       ++events_received_;
     }
   }

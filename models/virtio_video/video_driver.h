@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "models/virtio_video/command_digest.h"
 #include "models/virtio_video/wire.h"
 #include "tlm_virtio/guest_allocator.h"
 #include "tlm_virtio/interrupt_line.h"
@@ -49,6 +50,7 @@ struct CommandAnswer {
 struct CommandTiming {
   uint64_t ticket = 0;
   sc_core::sc_time submitted, answered, interrupted;
+  CommandDigest digest;  // what it was and its result
 };
 
 struct ReceivedEvent {
@@ -93,6 +95,8 @@ class VideoDriver {
   std::optional<CommandAnswer> take_answer(uint64_t ticket);
   // Timing of every answered command, in reaping order (for traces).
   const std::vector<CommandTiming>& history() const { return history_; }
+  // Every event received, in order (for traces); take_events() does not empty it.
+  const std::vector<ReceivedEvent>& event_history() const { return event_history_; }
   // Sends and waits.
   std::vector<uint8_t> call(const std::vector<uint8_t>& command, uint32_t response_capacity);
 
@@ -103,15 +107,16 @@ class VideoDriver {
 
   uint16_t commandq_free() const { return commandq_ ? commandq_->free_descriptors() : 0; }
   uint16_t commandq_size() const { return commandq_ ? commandq_->size() : 0; }
+  uint16_t eventq_size() const { return eventq_ ? eventq_->size() : 0; }
   // Commands sent and not yet answered.
   size_t commands_in_flight() const { return in_flight_.size(); }
   bool waiting_for_descriptors() const { return waiting_for_descriptors_; }
   uint64_t interrupts() const { return interrupts_; }
-  // Analysis hook (before initialize): called with the commandq descriptors in
-  // use after each change. Observes, changes nothing.
-  void observe_commandq(std::function<void(sc_core::sc_time, uint16_t in_use)> observer) {
-    commandq_observer_ = std::move(observer);
-  }
+  // Analysis hook (before initialize): called with a virtqueue's descriptors
+  // in use (commandq: commands in flight; eventq: buffers given to the device)
+  // after each change. Observes, changes nothing.
+  using QueueObserver = std::function<void(sc_core::sc_time, uint32_t queue, uint16_t in_use)>;
+  void observe_virtqueues(QueueObserver observer) { queue_observer_ = std::move(observer); }
   uint64_t kicks() const { return kicks_; }
   // Device reset from the driver side (Status = 0); in-flight commands are lost.
   void reset_device();
@@ -125,6 +130,7 @@ class VideoDriver {
     uint64_t command_addr, response_addr;
     uint32_t response_capacity;
     sc_core::sc_time submitted;
+    CommandDigest digest;
   };
   void service_interrupts();
   // What one interrupt handler run takes from the used rings, read in one batch.
@@ -137,10 +143,11 @@ class VideoDriver {
   void reap_commands(Reaped& reaped);
   void reap_events(Reaped& reaped);
   void record(Reaped& reaped, sc_core::sc_time interrupted);
-  void report_commandq() const {
-    if (commandq_observer_ && commandq_)
-      commandq_observer_(sc_core::sc_time_stamp(), uint16_t(commandq_->size() - commandq_->free_descriptors()));
+  void report_depth(uint32_t queue, const tlm_virtio::SplitVirtqueueDriver* ring) const {
+    if (queue_observer_ && ring) queue_observer_(sc_core::sc_time_stamp(), queue, uint16_t(ring->size() - ring->free_descriptors()));
   }
+  void report_commandq() const { report_depth(kCommandQueue, commandq_.get()); }
+  void report_eventq() const { report_depth(kEventQueue, eventq_.get()); }
   bool post_event_buffer(uint64_t addr);
   void stock_eventq();
   bool query_capabilities(std::string& error);
@@ -157,7 +164,7 @@ class VideoDriver {
   std::map<uint16_t, uint64_t> event_buffers_;  // head -> buffer address
   std::map<uint64_t, CommandAnswer> answers_;   // by ticket, until taken
   std::vector<CommandTiming> history_;
-  std::vector<ReceivedEvent> events_;
+  std::vector<ReceivedEvent> events_, event_history_;
   uint64_t next_ticket_ = 1;
   uint64_t answers_seen_ = 0;
   uint64_t events_received_ = 0;
@@ -167,7 +174,7 @@ class VideoDriver {
   uint64_t wanted_features_ = 0;
   bool waiting_for_descriptors_ = false;
   sc_core::sc_event activity_;
-  std::function<void(sc_core::sc_time, uint16_t)> commandq_observer_;
+  QueueObserver queue_observer_;
   // Several guest threads send commands; writing a chain and its avail slot spans bus waits.
   sc_core::sc_mutex commandq_lock_;
 };

@@ -54,8 +54,9 @@ void check_stages_add_up(const Run& r) {
 
 void check_depths_in_bounds(const Run& r) {
   const auto series = analysis::depth_series(r.scenario, r.result);
-  BOOST_REQUIRE_EQUAL(series.size(), 1 + 2 * r.result.streams.size());
+  BOOST_REQUIRE_EQUAL(series.size(), 2 + 2 * r.result.streams.size());
   BOOST_CHECK_GT(series[0].points.size(), 2u);  // the commandq moved
+  BOOST_CHECK_EQUAL(series[1].points.back().value, series[1].limit);  // the driver keeps the eventq stocked
   for (const auto& s : series) {
     BOOST_TEST_CONTEXT(s.name) {
       BOOST_CHECK_GT(s.limit, 0u);

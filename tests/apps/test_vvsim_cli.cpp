@@ -420,13 +420,22 @@ BOOST_AUTO_TEST_CASE(trace_has_the_runs_tracks_and_slices) {
   std::map<int, std::string> tracks;
   size_t frame_begins = 0, frame_ends = 0, command_begins = 0, flow_starts = 0, flow_ends = 0, writes = 0;
   std::set<std::string> counters;
+  std::map<std::string, size_t> commands_by_type;  // the driver's view: the first word of each span's name
+  size_t canceled = 0;
   std::map<int, std::vector<std::pair<double, double>>> core_slices;
   for (const auto& e : t["traceEvents"]) {
     const std::string ph = e["ph"];
     if (ph == "M" && e["name"] == "thread_name") tracks[e["tid"]] = e["args"]["name"];
     if (ph == "b" && e["cat"] == "frame") ++frame_begins;
     if (ph == "e" && e["cat"] == "frame") ++frame_ends;
-    if (ph == "b" && e["cat"] == "command") ++command_begins;
+    if (ph == "b" && e["cat"] == "command") {
+      ++command_begins;
+      const std::string name = e["name"];
+      ++commands_by_type[name.substr(0, name.find(' '))];
+      const std::string result = e["args"]["result"];
+      canceled += result == "ERR_CANCELED";
+      BOOST_CHECK(result == "OK" || result == "ERR_CANCELED");  // this scenario refuses nothing
+    }
     flow_starts += ph == "s";
     flow_ends += ph == "f";
     if (ph == "C") counters.insert(e["name"].get<std::string>());
@@ -434,13 +443,16 @@ BOOST_AUTO_TEST_CASE(trace_has_the_runs_tracks_and_slices) {
     if (ph == "X" && e["cat"] == "codec")
       core_slices[e["tid"]].push_back({e["ts"].get<double>(), e["ts"].get<double>() + e["dur"].get<double>()});
   }
-  // Driver submit, interrupt and commandq, the bus, one per core, one per stream.
-  BOOST_CHECK_EQUAL(tracks.size(), 4u + 2u + 4u);
+  // Driver submit, interrupt, commandq and eventq, the bus, one per core, one per stream.
+  BOOST_CHECK_EQUAL(tracks.size(), 5u + 2u + 4u);
+  // The spans' names (decoded from the driver's bytes) count what the device decoded.
+  BOOST_CHECK(nlohmann::json(commands_by_type) == s["commands_by_type"]);
+  BOOST_CHECK_EQUAL(canceled, s["device"]["canceled"].get<size_t>());  // outputs given back at DESTROY
   // Every command has a flow arrow from its submission to the handler that reaped it.
   BOOST_CHECK_EQUAL(flow_starts, s["device"]["commands"].get<size_t>());
   BOOST_CHECK_EQUAL(flow_ends, flow_starts);
-  // Counter tracks: the commandq and each stream's INPUT and OUTPUT.
-  BOOST_CHECK_EQUAL(counters.size(), 1u + 2u * 4u);
+  // Counter tracks: the commandq, the eventq and each stream's INPUT and OUTPUT.
+  BOOST_CHECK_EQUAL(counters.size(), 2u + 2u * 4u);
   size_t frames = 0;
   for (const auto& st : s["streams"]) frames += st["frames_out"].get<size_t>();
   BOOST_CHECK_EQUAL(frame_begins, frames);
@@ -464,6 +476,32 @@ BOOST_AUTO_TEST_CASE(trace_has_the_runs_tracks_and_slices) {
                                "trace2");
   BOOST_REQUIRE_EQUAL(again.status, 0);
   BOOST_CHECK(slurp(trace) == slurp(trace + ".2"));
+}
+
+BOOST_AUTO_TEST_CASE(trace_shows_each_event_the_driver_received) {
+  const std::string dir = scratch("trace_events"), trace = dir + "/trace.json";
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/default.yaml --quiet --out " + dir + " --trace " + trace,
+                           "trace_events");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto s = summary(dir);
+  std::vector<double> drc_at_us;
+  std::vector<double> output_get_param_at_us;  // the driver asks for the new format after each DRC
+  const auto t = nlohmann::json::parse(slurp(trace));
+  for (const auto& e : t["traceEvents"]) {
+    if (e["ph"] == "i" && e["cat"] == "event") {
+      BOOST_CHECK_EQUAL(e["name"], "DRC stream 1");
+      BOOST_CHECK_EQUAL(e["args"]["queue_type"], 1);  // QUEUE_TYPE_OUTPUT
+      drc_at_us.push_back(e["ts"]);
+    }
+    if (e["ph"] == "b" && e["name"] == "STREAM_GET_PARAM 0x102") output_get_param_at_us.push_back(e["ts"]);
+  }
+  BOOST_REQUIRE_EQUAL(drc_at_us.size(), s["events"]["drc"].get<size_t>());
+  BOOST_REQUIRE_EQUAL(drc_at_us.size(), 2u);
+  drc_at_us.push_back(s["simulated_time_ns"].get<double>() / 1000.0);
+  for (size_t i = 0; i + 1 < drc_at_us.size(); ++i)  // after each DRC and before the next
+    BOOST_CHECK(std::any_of(output_get_param_at_us.begin(), output_get_param_at_us.end(), [&](double asked) {
+      return asked >= drc_at_us[i] && asked < drc_at_us[i + 1];
+    }));
 }
 
 BOOST_AUTO_TEST_CASE(csv_has_a_row_per_frame_matching_the_summary) {
@@ -615,6 +653,9 @@ BOOST_AUTO_TEST_CASE(vcd_signals_agree_with_the_summary) {
   BOOST_CHECK_LE(rises, s["interrupts"].get<size_t>());
   const uint64_t commandq = s["commandq"]["size"];
   for (const auto& [t, v] : signals.at("commandq_descriptors_in_use")) BOOST_CHECK_LE(v, commandq);
+  const uint64_t eventq = s["eventq"]["size"];
+  BOOST_CHECK_GT(eventq, 0u);
+  for (const auto& [t, v] : signals.at("eventq_buffers_held_by_device")) BOOST_CHECK_LE(v, eventq);
   for (const auto& st : s["streams"]) {
     for (const auto& [t, v] : signals.at(st["name"].get<std::string>() + "_OUTPUT_held_by_device"))
       BOOST_CHECK_LE(v, st["resources"]["output"].get<uint64_t>());
@@ -641,6 +682,22 @@ std::string png_rgb(const std::string& png, const std::string& tag) {
 // The HTML report is one self-contained page (no scripts, nothing fetched),
 // the same bytes on a second run, and headless Chromium renders its plots:
 // the screenshot holds the plots' blue (#0072B2) bars and lines.
+// The driver withholds its event buffers for 5 ms: the eventq occupancy stays
+// at zero until then, and then holds the driver's stock (the whole eventq).
+BOOST_AUTO_TEST_CASE(eventq_occupancy_shows_the_withheld_buffers) {
+  const std::string dir = scratch("evq_vcd"), vcd = dir + "/run.vcd";
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/eventq_starvation.yaml --quiet --out " + dir + " --vcd " + vcd,
+                           "evq_vcd");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto changes = read_vcd(slurp(vcd)).at("eventq_buffers_held_by_device");
+  const auto first_stock = std::find_if(changes.begin(), changes.end(), [](const auto& c) { return c.second > 0; });
+  BOOST_REQUIRE(first_stock != changes.end());
+  constexpr uint64_t kWithheldPs = 5'000'000'000;  // withhold_eventq_us: 5000
+  BOOST_CHECK_GE(first_stock->first, kWithheldPs);
+  BOOST_CHECK_LT(first_stock->first, kWithheldPs + 100'000'000);  // counted from the driver's set-up, well under 0.1 ms
+  BOOST_CHECK_EQUAL(first_stock->second, summary(dir)["eventq"]["size"].get<uint64_t>());
+}
+
 BOOST_AUTO_TEST_CASE(html_report_is_self_contained_and_renders_in_chromium) {
   const std::string dir = scratch("report"), report = dir + "/report.html";
   const auto r = run_vvsim("run " + kSrc + "/scenarios/four_streams_two_cores.yaml --quiet --out " + dir +
@@ -657,8 +714,8 @@ BOOST_AUTO_TEST_CASE(html_report_is_self_contained_and_renders_in_chromium) {
     ++http;
   }
   for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
-  // 4 histograms + latency over time + stage breakdown + 9 occupancy plots + utilisation.
-  BOOST_CHECK_EQUAL(svgs, 4u + 1u + 1u + 9u + 1u);
+  // 4 histograms + latency over time + stage breakdown + 10 occupancy plots + utilisation.
+  BOOST_CHECK_EQUAL(svgs, 4u + 1u + 1u + 10u + 1u);
   BOOST_CHECK_EQUAL(http, svgs);
   for (const char* stream : {"vp8", "vp9", "h264", "vp8_drc"}) BOOST_CHECK_NE(html.find(stream), std::string::npos);
   const auto again = run_vvsim("run " + kSrc + "/scenarios/four_streams_two_cores.yaml --quiet --out " + dir +
