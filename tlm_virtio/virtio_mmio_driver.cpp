@@ -47,6 +47,11 @@ bool VirtioMmioDriver::negotiate(uint64_t wanted, std::string& error) {
   return true;
 }
 
+void VirtioMmioDriver::release_queue(const SplitVirtqueueDriver& queue, GuestAllocator& memory) {
+  const VirtqueueAddresses& a = queue.addresses();
+  for (uint64_t block : {a.desc, a.driver, a.device}) memory.release(block);
+}
+
 std::unique_ptr<SplitVirtqueueDriver> VirtioMmioDriver::setup_queue(unsigned index, uint16_t size,
                                                                     GuestAllocator& memory, std::string& error) {
   write_register(mmio::QueueSel, index);

@@ -31,6 +31,10 @@ class VirtioMmioDriver {
   // Allocates and zeroes the rings, programs the queue and enables it.
   std::unique_ptr<SplitVirtqueueDriver> setup_queue(unsigned index, uint16_t size, GuestAllocator& memory,
                                                     std::string& error);
+  // Gives a queue's ring memory back once the device can no longer use it
+  // (after reset()); a driver that resets and sets up again would otherwise
+  // leak three blocks per queue each time.
+  static void release_queue(const SplitVirtqueueDriver& queue, GuestAllocator& memory);
   void driver_ok();
   void reset();
   uint32_t status();

@@ -257,8 +257,11 @@ void VideoDriver::reset_device() {
   in_flight_.clear();
   for (const auto& [head, addr] : event_buffers_) memory_.release(addr);
   event_buffers_.clear();
-  commandq_.reset();  // the rings died with the reset; initialize() makes new ones
-  eventq_.reset();
+  // The rings died with the reset; initialize() makes new ones.
+  for (auto* ring : {&commandq_, &eventq_}) {
+    if (*ring) tlm_virtio::VirtioMmioDriver::release_queue(**ring, memory_);
+    ring->reset();
+  }
   activity_.notify(sc_core::SC_ZERO_TIME);
 }
 
