@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "models/codec_engine/codec_engine.h"
+#include "tests/models/engine_support.h"
 
 using namespace vvsim;
 using models::CodecEngine;
@@ -21,24 +22,10 @@ using sc_core::sc_time;
 
 namespace {
 
-models::CodecEngineProfile hand_profile(uint32_t cores) {
-  models::CodecEngineProfile profile;
-  profile.clock_mhz = 500.0;
-  profile.num_cores = cores;
-  for (auto* table : {profile.decode, profile.encode})
-    for (size_t i = 0; i < models::kCodecCount; ++i) table[i] = models::CodecCost{100, 10, 2, 2.0, 1.0, 1.5, 50};
-  return profile;
-}
+using models::test::hand_profile;
 
 // 100 + 2*50 + 10*100 = 1200 cycles.
-codec::UnitWork inter_unit() {
-  codec::UnitWork work;
-  work.macroblocks = 100;
-  work.bitstream_bytes = 50;
-  work.frame_type = codec::FrameType::Inter;
-  work.produces_picture = true;
-  return work;
-}
+codec::UnitWork inter_unit() { return models::test::picture_work(100, 50, codec::FrameType::Inter); }
 
 struct Submission {
   CodecEngine::JobRecord record;

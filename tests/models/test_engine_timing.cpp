@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/codec_engine/codec_engine.h"
+#include "tests/models/engine_support.h"
 
 using namespace vvsim;
 using models::CodecEngine;
@@ -20,30 +21,17 @@ using sc_core::sc_time;
 
 namespace {
 
+// The shared hand profile with different H.264 encode figures, to see the kind selects its own table.
 models::CodecEngineProfile hand_profile(uint32_t cores) {
-  models::CodecEngineProfile profile;
-  profile.clock_mhz = 500.0;
-  profile.num_cores = cores;
-  for (auto* table : {profile.decode, profile.encode}) {
-    for (size_t i = 0; i < models::kCodecCount; ++i) {
-      table[i] = models::CodecCost{100, 10, 2, 2.0, 1.0, 1.5, 50};
-    }
-  }
-  // Different encode figures, to see the kind selects its own table.
+  auto profile = models::test::hand_profile(cores);
   profile.encode[static_cast<size_t>(codec::CodecId::H264)] = models::CodecCost{1000, 30, 4, 0.5, 1.0, 1.25, 300};
   return profile;
 }
 
 codec::UnitWork picture(uint32_t macroblocks, uint32_t bytes, codec::FrameType type) {
-  codec::UnitWork work;
-  work.macroblocks = macroblocks;
-  work.bitstream_bytes = bytes;
-  work.frame_type = type;
-  work.produces_picture = true;
-  return work;
+  return models::test::picture_work(macroblocks, bytes, type);
 }
 
-// Inter frame of 100 macroblocks, 50 bytes: 100 + 2*50 + 10*100*1.0 = 1200 cycles = 2400 ns.
 const codec::UnitWork kInter = picture(100, 50, codec::FrameType::Inter);
 const sc_time kInterTime(2400, SC_NS);
 
