@@ -153,12 +153,13 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   if (options.timing_only) decoders = [](codec::CodecId c) { return codec::make_scan_decoder(c); };
   models::VideoPlatform platform("platform", scenario.platform, scenario.device, std::move(decoders));
   platform.driver.withhold_eventq(sc_core::sc_time(double(scenario.withhold_eventq_us), sc_core::SC_US));
+  platform.driver.break_ring(scenario.ring_breach);
   RunResult result;
   result.timing_only = options.timing_only;
   result.streams.resize(streams.size());
   std::vector<std::unique_ptr<codec::FrameChecksum>> checksums;
   const auto config = virtio_video::decode_config(virtio_video::ByteSpan(platform.device.config_space()));
-  virtio_video::ConformanceMonitor monitor(platform.device.device_id(), config ? config->caps_length : 0);
+  virtio_video::ConformanceMonitor monitor(platform.device.device_id(), config ? *config : virtio_video::Config{});
   const std::set<std::string> expected(scenario.expect_violations.begin(), scenario.expect_violations.end());
   if (options.strict) {
     monitor.on_violation([&](const virtio_video::Violation& v) {
@@ -170,6 +171,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     });
   }
   platform.device.observe_transport(&monitor);
+  platform.system.mmio.set_observer(&monitor);
   record_observations(platform, result);
   // Progress counts frames leaving the guest's sinks: no extra simulation events.
   size_t total_units = 0, frames_seen = 0;
@@ -235,6 +237,10 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     config.no_outputs_during_drain = streams[i].spec.no_outputs_during_drain;
     config.timing_only = options.timing_only;
     config.requeue_before_reattach = streams[i].spec.requeue_before_reattach;
+    config.attach_before_format_query = streams[i].spec.attach_before_format_query;
+    config.double_drain = streams[i].spec.double_drain;
+    config.destroy_during_drain = streams[i].spec.destroy_during_drain;
+    config.use_after_destroy = streams[i].spec.use_after_destroy;
     config.output_hold = sc_core::sc_time(double(streams[i].spec.output_hold_us), sc_core::SC_US);
     checksums.push_back(std::make_unique<codec::FrameChecksum>());
     codec::FrameChecksum* checksum = checksums.back().get();
@@ -267,6 +273,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   sc_core::sc_start(sc_core::sc_time(double(scenario.time_limit_ms), sc_core::SC_MS), sc_core::SC_EXIT_ON_STARVATION);
 
   if (shown_percent >= 0) std::fprintf(stderr, "\n");
+  if (!sc_core::sc_pending_activity()) monitor.on_run_idle(sc_core::sc_time_stamp().value());
   result.violations = monitor.violations();
   for (const auto& v : result.violations) result.violation_expected.push_back(expected.count(v.rule) != 0);
   result.simulated_ps = sc_core::sc_time_stamp().value();

@@ -135,6 +135,10 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   r.field("scatter_buffers", s.scatter_buffers);
   r.field("no_outputs_during_drain", s.no_outputs_during_drain);
   r.field("requeue_before_reattach", s.requeue_before_reattach);
+  r.field("attach_before_format_query", s.attach_before_format_query);
+  r.field("double_drain", s.double_drain);
+  r.field("destroy_during_drain", s.destroy_during_drain);
+  r.field("use_after_destroy", s.use_after_destroy);
   std::vector<std::string> raw;
   r.field("raw_commands", raw);
   for (size_t i = 0; i < raw.size(); ++i) {
@@ -223,6 +227,14 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   }
   r.section("driver_policy", [&](ProfileReader& d) {
     d.field("withhold_eventq_us", s.withhold_eventq_us, Limits::between(0, 3'600'000'000.0));
+    std::string breach;
+    d.field("break_ring", breach);
+    if (d.has("break_ring")) {
+      const auto& names = tlm_virtio::ring_breach_names();
+      auto it = std::find_if(names.begin(), names.end(), [&](const auto& n) { return breach == n.first; });
+      if (it == names.end()) d.fail("break_ring", fmt::format("'{}' is not a ring breach (see docs/conformance.md)", breach));
+      s.ring_breach = it->second;
+    }
     std::vector<std::string> features;
     d.field("features", features);
     if (d.has("features")) {

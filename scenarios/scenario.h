@@ -12,6 +12,7 @@
 #include "codec/codec.h"
 #include "models/platform/platform_profile.h"
 #include "models/virtio_video/video_device_profile.h"
+#include "tlm_virtio/split_virtqueue.h"
 
 namespace vvsim::scenarios {
 
@@ -58,6 +59,10 @@ struct StreamSpec {
   bool scatter_buffers = false;                 // buffers as scattered pages (RESOURCE_NON_CONTIG)
   bool requeue_before_reattach = false;  // misbehaving policy: after DRC queue an output before re-attaching
   bool no_outputs_during_drain = false;         // misbehaving policy: stop queueing outputs once DRAIN is sent
+  bool attach_before_format_query = false;  // misbehaving policy: after DRC attach outputs, then query the format
+  bool double_drain = false;         // the end-of-stream DRAIN is sent twice (the second must be refused)
+  bool destroy_during_drain = false;  // DESTROY right after the end-of-stream DRAIN, without waiting for it
+  bool use_after_destroy = false;     // misbehaving policy: a DRAIN for the stream after its DESTROY answer
   std::vector<std::vector<uint8_t>> raw_commands;  // raw commandq bytes sent after set-up
 };
 
@@ -69,6 +74,8 @@ struct Scenario {
   uint64_t seed = 1;
   uint64_t time_limit_ms = 60'000;  // simulated time after which a run is stopped
   uint64_t withhold_eventq_us = 0;   // driver policy: post eventq buffers this late (0: at once)
+  // Driver policy: the first command goes out on a chain breaking this ring rule.
+  std::optional<tlm_virtio::RingBreach> ring_breach;
   // virtio-video feature bits the driver asks for (VIRTIO_VIDEO_F_*); the
   // transport's own bits are negotiated as the driver needs them.
   uint64_t driver_features = 1ull << 0 | 1ull << 1;  // RESOURCE_GUEST_PAGES | RESOURCE_NON_CONTIG

@@ -4,7 +4,11 @@
 
 #include <algorithm>
 
+#include "tlm_virtio/ring_rules.h"
+
 namespace vvsim::tlm_virtio {
+
+using namespace ring_rule_id;
 
 uint64_t DescriptorChain::readable_bytes() const {
   uint64_t n = 0;
@@ -46,73 +50,84 @@ bool SplitVirtqueueDevice::read_desc(uint64_t table, uint16_t index, Desc& d) {
   return true;
 }
 
-std::string SplitVirtqueueDevice::add_segment(const Desc& d, DescriptorChain& chain, bool& seen_writable,
-                                              const std::string& at) {
+SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::add_segment(const Desc& d, DescriptorChain& chain,
+                                                                   bool& seen_writable, const std::string& at) {
   if (d.len > memory_size_ || d.addr > memory_size_ - d.len)
-    return fmt::format("{}: buffer [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len);
+    return ChainError{kBufferInMemory, fmt::format("{}: buffer [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len)};
   const bool writable = d.flags & VIRTQ_DESC_F_WRITE;
-  if (!writable && seen_writable) return fmt::format("{}: device-readable descriptor after a writable one", at);
+  if (!writable && seen_writable)
+    return ChainError{kWritableLast, fmt::format("{}: device-readable descriptor after a writable one", at)};
   seen_writable = seen_writable || writable;
   (writable ? chain.writable : chain.readable).push_back({d.addr, d.len});
-  return {};
+  return std::nullopt;
 }
 
-std::string SplitVirtqueueDevice::walk_indirect(const Desc& d, DescriptorChain& chain, bool& seen_writable) {
+SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk_indirect(const Desc& d, DescriptorChain& chain,
+                                                                     bool& seen_writable) {
   const std::string at = name_ + " indirect table";
-  if (!features_.indirect_desc) return at + ": VIRTQ_DESC_F_INDIRECT used but VIRTIO_F_INDIRECT_DESC not negotiated";
-  if (d.flags & VIRTQ_DESC_F_NEXT) return at + ": descriptor has both INDIRECT and NEXT";
+  if (!features_.indirect_desc)
+    return ChainError{kIndirectNegotiated, at + ": VIRTQ_DESC_F_INDIRECT used but VIRTIO_F_INDIRECT_DESC not negotiated"};
+  if (d.flags & VIRTQ_DESC_F_NEXT) return ChainError{kIndirectWithoutNext, at + ": descriptor has both INDIRECT and NEXT"};
   if (d.len == 0 || d.len % kDescSize != 0)
-    return fmt::format("{}: length {} is not a non-zero multiple of 16", at, d.len);
+    return ChainError{kIndirectTableSize, fmt::format("{}: length {} is not a non-zero multiple of 16", at, d.len)};
   if (d.len > memory_size_ || d.addr > memory_size_ - d.len)
-    return fmt::format("{}: table [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len);
+    return ChainError{kBufferInMemory, fmt::format("{}: table [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len)};
   const uint64_t entries = d.len / kDescSize;
-  if (entries > kMaxQueueSize) return fmt::format("{}: {} entries exceed the maximum of {}", at, entries, kMaxQueueSize);
+  if (entries > kMaxQueueSize)
+    return ChainError{kIndirectTableSize,
+                      fmt::format("{}: {} entries exceed the maximum of {}", at, entries, kMaxQueueSize)};
   uint16_t index = 0;
   for (uint64_t count = 0;; ++count) {
     const std::string here = fmt::format("{} entry {}", at, index);
-    if (count >= entries) return here + ": chain longer than the indirect table (loop)";
+    if (count >= entries) return ChainError{kNoLoop, here + ": chain longer than the indirect table (loop)"};
     Desc e;
-    if (!read_desc(d.addr, index, e)) return here + ": bus error reading the descriptor";
-    if (e.flags & VIRTQ_DESC_F_INDIRECT) return here + ": nested indirect descriptor";
-    if (auto err = add_segment(e, chain, seen_writable, here); !err.empty()) return err;
-    if (!(e.flags & VIRTQ_DESC_F_NEXT)) return {};
-    if (e.next >= entries) return fmt::format("{}: next index {} past the table's {} entries", here, e.next, entries);
+    if (!read_desc(d.addr, index, e)) return ChainError{nullptr, here + ": bus error reading the descriptor"};
+    if (e.flags & VIRTQ_DESC_F_INDIRECT) return ChainError{kIndirectNotNested, here + ": nested indirect descriptor"};
+    if (auto err = add_segment(e, chain, seen_writable, here)) return err;
+    if (!(e.flags & VIRTQ_DESC_F_NEXT)) return std::nullopt;
+    if (e.next >= entries)
+      return ChainError{kNextInRange, fmt::format("{}: next index {} past the table's {} entries", here, e.next, entries)};
     index = e.next;
   }
 }
 
-std::string SplitVirtqueueDevice::walk(uint16_t head, DescriptorChain& chain) {
+SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk(uint16_t head, DescriptorChain& chain) {
   bool seen_writable = false;
   uint16_t index = head;
   for (uint32_t count = 0;; ++count) {
-    if (count >= addrs_.size) return where(index) + ": chain longer than the queue size (descriptor loop)";
+    if (count >= addrs_.size)
+      return ChainError{kNoLoop, where(index) + ": chain longer than the queue size (descriptor loop)"};
     Desc d;
-    if (!read_desc(addrs_.desc, index, d)) return where(index) + ": bus error reading the descriptor";
+    if (!read_desc(addrs_.desc, index, d)) return ChainError{nullptr, where(index) + ": bus error reading the descriptor"};
     if (d.flags & VIRTQ_DESC_F_INDIRECT) return walk_indirect(d, chain, seen_writable);
-    if (auto err = add_segment(d, chain, seen_writable, where(index)); !err.empty()) return err;
-    if (!(d.flags & VIRTQ_DESC_F_NEXT)) return {};
+    if (auto err = add_segment(d, chain, seen_writable, where(index))) return err;
+    if (!(d.flags & VIRTQ_DESC_F_NEXT)) return std::nullopt;
     if (d.next >= addrs_.size)
-      return fmt::format("{}: next index {} past the queue size {}", where(index), d.next, addrs_.size);
+      return ChainError{kNextInRange,
+                        fmt::format("{}: next index {} past the queue size {}", where(index), d.next, addrs_.size)};
     index = d.next;
   }
 }
 
+SplitVirtqueueDevice::PopResult SplitVirtqueueDevice::refuse(ChainError error) {
+  PopResult result;
+  result.status = PopStatus::Error;
+  result.rule = error.rule;
+  result.error = std::move(error.message);
+  return result;
+}
+
 SplitVirtqueueDevice::PopResult SplitVirtqueueDevice::pop() {
   MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
-  PopResult result;
   uint16_t avail_idx;
-  if (!port_.read_le16(addrs_.driver + 2, avail_idx)) {
-    result.status = PopStatus::Error;
-    result.error = name_ + ": bus error reading the available ring index";
-    return result;
-  }
+  if (!port_.read_le16(addrs_.driver + 2, avail_idx))
+    return refuse({nullptr, name_ + ": bus error reading the available ring index"});
   const uint16_t pending = uint16_t(avail_idx - last_avail_);
   if (pending > addrs_.size) {
-    result.status = PopStatus::Error;
-    result.error = fmt::format("{}: available index {} is {} entries ahead of {} (queue size {})", name_, avail_idx,
-                               pending, last_avail_, addrs_.size);
-    return result;
+    return refuse({kAvailIdxAdvance, fmt::format("{}: available index {} is {} entries ahead of {} (queue size {})",
+                                                 name_, avail_idx, pending, last_avail_, addrs_.size)});
   }
+  PopResult result;
   if (pending == 0) {
     // Ask for a kick when the next buffer arrives.
     if (features_.event_idx && kicks_wanted_) port_.write_le16(addrs_.device + 4 + kUsedElemSize * addrs_.size, last_avail_);
@@ -120,23 +135,13 @@ SplitVirtqueueDevice::PopResult SplitVirtqueueDevice::pop() {
   }
   uint16_t head;
   const uint64_t slot = addrs_.driver + 4 + 2ull * (last_avail_ % addrs_.size);
-  if (!port_.read_le16(slot, head)) {
-    result.status = PopStatus::Error;
-    result.error = name_ + ": bus error reading the available ring";
-    return result;
-  }
+  if (!port_.read_le16(slot, head)) return refuse({nullptr, name_ + ": bus error reading the available ring"});
   if (head >= addrs_.size) {
-    result.status = PopStatus::Error;
-    result.error = fmt::format("{}: available ring entry {} names head {} past the queue size {}", name_,
-                               last_avail_ % addrs_.size, head, addrs_.size);
-    return result;
+    return refuse({kHeadInRange, fmt::format("{}: available ring entry {} names head {} past the queue size {}", name_,
+                                             last_avail_ % addrs_.size, head, addrs_.size)});
   }
   result.chain.head = head;
-  if (auto err = walk(head, result.chain); !err.empty()) {
-    result.status = PopStatus::Error;
-    result.error = err;
-    return result;
-  }
+  if (auto err = walk(head, result.chain)) return refuse(std::move(*err));
   ++last_avail_;
   if (features_.event_idx && kicks_wanted_) port_.write_le16(addrs_.device + 4 + kUsedElemSize * addrs_.size, last_avail_);
   result.status = PopStatus::Chain;
@@ -253,6 +258,7 @@ std::optional<uint16_t> SplitVirtqueueDriver::add(const std::vector<Segment>& re
     chain_next_[ids[i]] = next;
   }
   const uint16_t head = ids.front();
+  last_head_ = head;
   chain_length_[head] = static_cast<uint16_t>(n);
   port_.write_le16(addrs_.driver + 4 + 2ull * (avail_idx_ % addrs_.size), head);
   ++avail_idx_;
@@ -273,6 +279,76 @@ bool SplitVirtqueueDriver::publish() {
   uint16_t flags = 0;
   port_.read_le16(addrs_.device, flags);
   return !(flags & VIRTQ_USED_F_NO_NOTIFY);
+}
+
+const std::vector<std::pair<const char*, RingBreach>>& ring_breach_names() {
+  static const std::vector<std::pair<const char*, RingBreach>> names = {
+      {"writable_first", RingBreach::WritableFirst},
+      {"buffer_outside_memory", RingBreach::BufferOutsideMemory},
+      {"next_out_of_range", RingBreach::NextOutOfRange},
+      {"loop", RingBreach::Loop},
+      {"indirect_not_negotiated", RingBreach::IndirectNotNegotiated},
+      {"indirect_with_next", RingBreach::IndirectWithNext},
+      {"nested_indirect", RingBreach::NestedIndirect},
+      {"indirect_table_length", RingBreach::IndirectTableLength},
+      {"head_out_of_range", RingBreach::HeadOutOfRange},
+      {"avail_idx_jump", RingBreach::AvailIdxJump},
+  };
+  return names;
+}
+
+bool ring_breach_needs_indirect(RingBreach breach) {
+  return breach == RingBreach::IndirectWithNext || breach == RingBreach::NestedIndirect ||
+         breach == RingBreach::IndirectTableLength;
+}
+
+namespace {
+// Field offsets in a virtq_desc (§2.7.5).
+constexpr uint64_t kDescAddr = 0, kDescLen = 8, kDescFlags = 12, kDescNext = 14;
+constexpr uint64_t kBeyondAnyMemory = 1ull << 63;
+constexpr uint32_t kBadIndirectTableLength = kDescSize + 4;
+}  // namespace
+
+bool SplitVirtqueueDriver::break_last_chain(RingBreach breach, uint64_t scratch) {
+  const uint16_t head = last_head_;
+  if (chain_length_[head] < 2) return false;
+  const uint64_t head_desc = addrs_.desc + kDescSize * head;
+  const uint64_t tail_desc = addrs_.desc + kDescSize * chain_next_[head];
+  uint16_t head_flags = 0;
+  port_.read_le16(head_desc + kDescFlags, head_flags);
+  // The head's own buffer moves into a one-entry indirect table at `scratch`
+  // (the response descriptor is left out of the chain unless `head_extra` has NEXT).
+  auto make_indirect = [&](uint16_t entry_flags, uint32_t table_len, uint16_t head_extra) {
+    uint64_t addr = 0;
+    uint32_t len = 0;
+    port_.read_le64(head_desc + kDescAddr, addr);
+    port_.read_le32(head_desc + kDescLen, len);
+    port_.write_le64(scratch + kDescAddr, addr);
+    port_.write_le32(scratch + kDescLen, len);
+    port_.write_le16(scratch + kDescFlags, entry_flags);
+    port_.write_le16(scratch + kDescNext, 0);
+    port_.write_le64(head_desc + kDescAddr, scratch);
+    port_.write_le32(head_desc + kDescLen, table_len);
+    port_.write_le16(head_desc + kDescFlags, uint16_t(VIRTQ_DESC_F_INDIRECT | head_extra));
+  };
+  switch (breach) {
+    case RingBreach::WritableFirst:
+      port_.write_le16(head_desc + kDescFlags, uint16_t(head_flags | VIRTQ_DESC_F_WRITE));
+      port_.write_le16(tail_desc + kDescFlags, 0);
+      return true;
+    case RingBreach::BufferOutsideMemory: port_.write_le64(head_desc + kDescAddr, kBeyondAnyMemory); return true;
+    case RingBreach::NextOutOfRange: port_.write_le16(head_desc + kDescNext, addrs_.size); return true;
+    case RingBreach::Loop: port_.write_le16(head_desc + kDescNext, head); return true;  // the head chains to itself
+    case RingBreach::IndirectNotNegotiated: make_indirect(0, kDescSize, 0); return true;
+    case RingBreach::IndirectWithNext: make_indirect(0, kDescSize, VIRTQ_DESC_F_NEXT); return true;
+    case RingBreach::NestedIndirect: make_indirect(VIRTQ_DESC_F_INDIRECT, kDescSize, 0); return true;
+    case RingBreach::IndirectTableLength: make_indirect(0, kBadIndirectTableLength, 0); return true;
+    case RingBreach::HeadOutOfRange:
+      port_.write_le16(addrs_.driver + 4 + 2ull * (uint16_t(avail_idx_ - 1) % addrs_.size), addrs_.size);
+      return true;
+    case RingBreach::AvailIdxJump: avail_idx_ = uint16_t(avail_idx_ + addrs_.size); return true;
+  }
+  return false;
 }
 
 std::vector<UsedElement> SplitVirtqueueDriver::reap() {

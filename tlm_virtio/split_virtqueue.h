@@ -75,7 +75,8 @@ class SplitVirtqueueDevice {
   struct PopResult {
     PopStatus status = PopStatus::Empty;
     DescriptorChain chain;
-    std::string error;  // names the queue and descriptor
+    std::string error;         // names the queue and descriptor
+    const char* rule = nullptr;  // the ring rule (ring_rules.h) the driver broke; null for a bus error
   };
 
   // `memory_size`: the guest memory every descriptor must lie in ([0, size)).
@@ -99,10 +100,17 @@ class SplitVirtqueueDevice {
     uint32_t len;
     uint16_t flags, next;
   };
+  // What made a chain unusable: the ring rule broken (null for a bus error) and where.
+  struct ChainError {
+    const char* rule;
+    std::string message;
+  };
+  using ChainCheck = std::optional<ChainError>;
   bool read_desc(uint64_t table, uint16_t index, Desc& d);
-  std::string walk(uint16_t head, DescriptorChain& chain);
-  std::string walk_indirect(const Desc& d, DescriptorChain& chain, bool& seen_writable);
-  std::string add_segment(const Desc& d, DescriptorChain& chain, bool& seen_writable, const std::string& where);
+  ChainCheck walk(uint16_t head, DescriptorChain& chain);
+  ChainCheck walk_indirect(const Desc& d, DescriptorChain& chain, bool& seen_writable);
+  ChainCheck add_segment(const Desc& d, DescriptorChain& chain, bool& seen_writable, const std::string& where);
+  PopResult refuse(ChainError error);
   std::string where(uint16_t index) const;
 
   std::string name_;
@@ -115,6 +123,27 @@ class SplitVirtqueueDevice {
   uint16_t signalled_used_ = 0;  // used idx when the driver was last considered for an interrupt
   bool kicks_wanted_ = true;
 };
+
+// Ways a misbehaving driver breaks one ring rule with a chain it has just
+// added (tests of the transport's ring checks; never used by a sane driver).
+enum class RingBreach {
+  WritableFirst,          // the device-writable descriptor comes first
+  BufferOutsideMemory,    // the first descriptor points past guest memory
+  NextOutOfRange,         // the first descriptor's next is the queue size
+  Loop,                   // the head's next is the head itself
+  IndirectNotNegotiated,  // the command goes in an indirect table without VIRTIO_F_INDIRECT_DESC
+  IndirectWithNext,       // an indirect descriptor that also has NEXT
+  NestedIndirect,         // the indirect table's entry is itself INDIRECT
+  IndirectTableLength,    // an indirect table of 20 bytes
+  HeadOutOfRange,         // the available ring entry names the queue size
+  AvailIdxJump,           // the available idx jumps a whole queue size ahead
+};
+// Scenario names of the breaches ("writable_first", ...), in enum order.
+const std::vector<std::pair<const char*, RingBreach>>& ring_breach_names();
+// Whether the breach needs VIRTIO_F_INDIRECT_DESC negotiated to reach its rule.
+bool ring_breach_needs_indirect(RingBreach breach);
+// Guest memory a breach needs for its indirect table.
+constexpr uint64_t kRingBreachScratchBytes = kDescSize;
 
 class SplitVirtqueueDriver {
  public:
@@ -129,6 +158,10 @@ class SplitVirtqueueDriver {
   std::optional<uint16_t> add(const std::vector<Segment>& readable, const std::vector<Segment>& writable);
   // Makes added chains visible. Returns whether the device wants a kick.
   bool publish();
+  // Misbehaving on purpose: rewrites the chain added last (before publish) so
+  // that it breaks one ring rule. `scratch`: kRingBreachScratchBytes of guest
+  // memory for an indirect table. False when the chain has fewer than two descriptors.
+  bool break_last_chain(RingBreach breach, uint64_t scratch);
   std::vector<UsedElement> reap();
   // NO_INTERRUPT flag, or used_event, per the negotiated features.
   void set_interrupts_wanted(bool wanted);
@@ -145,6 +178,7 @@ class SplitVirtqueueDriver {
   std::vector<uint16_t> free_;
   std::vector<uint16_t> chain_length_;  // descriptors used by the chain at each head
   std::vector<uint16_t> chain_next_;    // next pointers as written, to free chains
+  uint16_t last_head_ = 0;   // head of the chain added last
   uint16_t avail_idx_ = 0;   // next avail index to publish
   uint16_t published_ = 0;   // avail idx the device can see
   uint16_t last_used_ = 0;

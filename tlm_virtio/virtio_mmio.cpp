@@ -184,6 +184,7 @@ void VirtioMmio::write_queue_ready(uint32_t value) {
   if (value == 0) {
     q->ready = false;
     q->ring.reset();
+    q->outstanding.clear();
     return;
   }
   if (q->ready) return;
@@ -223,6 +224,8 @@ void VirtioMmio::write_status(uint32_t value) {
     accepted &= ~STATUS_DRIVER_OK;
   }
   status_ |= accepted;
+  if ((accepted & STATUS_FEATURES_OK) && observer_)
+    observer_->on_features_ok(sc_core::sc_time_stamp().value(), offered_features(), driver_features_);
   if (accepted & STATUS_DRIVER_OK) device_.driver_ok(driver_features_);
 }
 
@@ -245,9 +248,36 @@ SplitVirtqueueDevice::PopResult VirtioMmio::pop(unsigned queue) {
   const std::shared_ptr<SplitVirtqueueDevice> ring = queues_[queue].ring;
   auto result = ring->pop();
   if (epoch != epoch_) return {};  // reset while reading the ring: the chain belongs to no one
-  if (result.status == SplitVirtqueueDevice::PopStatus::Error) set_device_needs_reset(result.error);
+  if (result.status == SplitVirtqueueDevice::PopStatus::Error) {
+    if (result.rule) report_ring(queue, result.rule, result.error);
+    set_device_needs_reset(result.error);
+  }
+  if (result.status == SplitVirtqueueDevice::PopStatus::Chain)
+    queues_[queue].outstanding[result.chain.head] = result.chain.writable_bytes();
   result.chain.epoch = epoch;
   return result;
+}
+
+void VirtioMmio::report_ring(unsigned queue, const char* rule, const std::string& detail) {
+  if (observer_) observer_->on_ring_violation({sc_core::sc_time_stamp().value(), queue, &ring_rule(rule), detail});
+}
+
+void VirtioMmio::check_used(unsigned queue, Queue& q, const DescriptorChain& chain, uint32_t written) {
+  using namespace ring_rule_id;
+  auto it = q.outstanding.find(chain.head);
+  if (it == q.outstanding.end()) {
+    // Each used element advances the used idx by one: one for a chain not
+    // outstanding also takes the used idx past the chains outstanding.
+    report_ring(queue, kUsedIdOutstanding,
+                fmt::format("queue {}: used element names head {}, which is not outstanding ({} chains are)", queue,
+                            chain.head, q.outstanding.size()));
+    return;
+  }
+  if (written > it->second)
+    report_ring(queue, kUsedLenBounded,
+                fmt::format("queue {}: used len {} for head {}, whose writable descriptors hold {} bytes", queue,
+                            written, chain.head, it->second));
+  q.outstanding.erase(it);
 }
 
 void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t written) {
@@ -256,6 +286,7 @@ void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t wri
   lock.lock();
   // The queue may have been reset while this thread waited for the lock.
   if (chain.epoch == epoch_ && queues_[queue].ready) {
+    check_used(queue, queues_[queue], chain, written);
     const std::shared_ptr<SplitVirtqueueDevice> ring = queues_[queue].ring;
     bool pushed = false, signal = false;
     {

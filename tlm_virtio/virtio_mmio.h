@@ -8,6 +8,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <array>
+#include <map>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "tlm_virtio/diagnostics.h"
 #include "tlm_virtio/interrupt_line.h"
 #include "tlm_virtio/memory_port.h"
+#include "tlm_virtio/ring_rules.h"
 #include "tlm_virtio/split_virtqueue.h"
 #include "tlm_virtio/virtio_device.h"
 
@@ -59,6 +61,9 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
   uint64_t epoch() const override { return epoch_; }
   DiagnosticLog& diagnostics() override { return log_; }
 
+  // A passive observer of feature negotiation and ring breaches (null: none).
+  void set_observer(VirtioObserver* observer) { observer_ = observer; }
+
   uint32_t status() const { return status_; }
   uint64_t offered_features() const;
   uint64_t kicks() const { return kicks_; }
@@ -72,6 +77,8 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
     // Shared: a device thread suspended inside pop/push keeps the ring alive
     // across a reset that drops it from the queue.
     std::shared_ptr<SplitVirtqueueDevice> ring;
+    // Chains the device took and has not returned: head -> bytes it may write.
+    std::map<uint16_t, uint64_t> outstanding;
   };
   // Several device threads may complete chains of one queue; a used-ring
   // update spans bus waits, so they take turns (one lock per queue).
@@ -88,8 +95,12 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
   Queue* selected_queue();
   std::string validate_queue(unsigned index, const Queue& q) const;
   void diagnose(const std::string& message) { log_.report(name(), message); }
+  // §2.7.8: a used element returns an outstanding chain and claims no more than it holds.
+  void check_used(unsigned queue, Queue& q, const DescriptorChain& chain, uint32_t written);
+  void report_ring(unsigned queue, const char* rule, const std::string& detail);
 
   VirtioDevice& device_;
+  VirtioObserver* observer_ = nullptr;
   uint64_t memory_size_;
   DiagnosticLog log_;
   std::vector<Queue> queues_;

@@ -2,8 +2,10 @@
 // commandq and eventq through a TransportObserver and reports every breach of
 // a normative statement of the spec, naming the side that broke it (driver or
 // device), the simulated time, the stream, the command and the spec section.
-// It never changes what crosses the queues. Rules and their tests:
-// docs/conformance.md.
+// It also hears the transport (tlm_virtio::VirtioObserver): the features the
+// driver negotiated, and the virtio 1.2 ring rules the transport found broken,
+// which it reports among its own. It never changes what crosses the queues.
+// Rules and their tests: docs/conformance.md.
 #pragma once
 
 #include <cstdint>
@@ -16,11 +18,12 @@
 
 #include "models/virtio_video/transport_observer.h"
 #include "models/virtio_video/wire.h"
+#include "tlm_virtio/ring_rules.h"
 
 namespace vvsim::virtio_video {
 
-enum class Side { Driver, Device };
-const char* side_name(Side side);
+using tlm_virtio::Side;
+using tlm_virtio::side_name;
 
 struct ConformanceRule {
   const char* id;       // e.g. "drain-after-inputs"
@@ -28,7 +31,7 @@ struct ConformanceRule {
   const char* section;  // the spec section (v6, or virtio 1.2 for ring rules)
   const char* must;     // the normative statement, briefly
 };
-// Every rule the monitor checks.
+// Every rule the monitor checks: the v6 rules, then the transport's ring rules.
 const std::vector<ConformanceRule>& conformance_rules();
 
 struct Violation {
@@ -41,10 +44,10 @@ struct Violation {
   std::string detail;
 };
 
-class ConformanceMonitor : public TransportObserver {
+class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioObserver {
  public:
-  // `device_id`: 30 encoder, 31 decoder; `caps_length` from the config space.
-  ConformanceMonitor(uint32_t device_id, uint32_t caps_length);
+  // `device_id`: 30 encoder, 31 decoder; `config`: the device's config space.
+  ConformanceMonitor(uint32_t device_id, const Config& config);
   // Called with each violation as it is found (e.g. to stop a strict run).
   void on_violation(std::function<void(const Violation&)> callback) { callback_ = std::move(callback); }
   const std::vector<Violation>& violations() const { return violations_; }
@@ -55,6 +58,10 @@ class ConformanceMonitor : public TransportObserver {
                          const std::vector<uint8_t>& response) override;
   void on_queue_empty(uint64_t at_ps, uint32_t queue) override;
   void on_reset(uint64_t at_ps) override;
+  void on_features_ok(uint64_t at_ps, uint64_t offered, uint64_t accepted) override;
+  void on_ring_violation(const tlm_virtio::RingViolation& violation) override;
+  // The run ended with nothing left to happen: rules that only an end can show.
+  void on_run_idle(uint64_t at_ps);
 
  private:
   // A command the device has taken and not yet answered.
@@ -70,6 +77,8 @@ class ConformanceMonitor : public TransportObserver {
     bool unattached_after_drc = false;  // an OUTPUT queued after DRC without a new ATTACH_BACKING
     bool stream_was_closed = false;     // sent for a stream already destroyed or closed
     uint64_t window_epoch = 0;          // RESOURCE_QUEUE: its queue's change window when taken
+    uint64_t taken_ps = 0;
+    bool earlier_input_canceled = false;  // DRAIN: an INPUT queued before it was answered CANCELED
   };
   // A queue's parameters may change while its window is open (after CREATE,
   // STOP for INPUT, DRC for OUTPUT) and no RESOURCE_QUEUE taken since was accepted.
@@ -79,9 +88,18 @@ class ConformanceMonitor : public TransportObserver {
     bool changeable() const { return queued == 0; }
     void reopen() { ++epoch, queued = 0; }
   };
+  // What the driver last learnt of a queue's resources (GET/SET_PARAM answers).
+  struct QueueParams {
+    std::optional<ParamsResources> resources;
+    std::optional<Fourcc> image_fourcc;  // the image queue's format
+  };
   struct StreamState {
     ChangeWindow input, output;
     ChangeWindow& window(QueueType q) { return q == QueueType::Input ? input : output; }
+    QueueParams input_params, output_params;
+    QueueParams& params(QueueType q) { return q == QueueType::Input ? input_params : output_params; }
+    std::set<uint32_t> params_set;      // parameter types set OK (no longer defaults)
+    bool format_query_owed = false;     // a DRC came; no GET_PARAM of the output format since
     uint64_t drc_count = 0;
     std::set<uint32_t> reattached_outputs;  // OUTPUT resources attached since the last DRC
     std::set<uint64_t> input_timestamps;
@@ -90,21 +108,37 @@ class ConformanceMonitor : public TransportObserver {
   void take_command(uint64_t at_ps, const tlm_virtio::DescriptorChain& chain, const std::vector<uint8_t>& bytes);
   void answer_command(uint64_t at_ps, const Pending& p, uint32_t written, const std::vector<uint8_t>& response);
   void answer_stream_command(uint64_t at_ps, const Pending& p, Result result);
-  void answer_set_param(uint64_t at_ps, const Pending& p, Result result);
+  void answer_set_param(uint64_t at_ps, const Pending& p, Result result, const std::vector<uint8_t>& response);
+  void answer_query_caps(uint64_t at_ps, Result result, uint32_t written, const std::vector<uint8_t>& response);
+  void mark_drains_interrupted(const Pending& input);
   void answer_resource_queue(uint64_t at_ps, const Pending& p, const std::vector<uint8_t>& response);
   void take_event(uint64_t at_ps, const std::vector<uint8_t>& bytes);
+  // Driver-side checks of a RESOURCE_QUEUE or ATTACH_BACKING as it is taken.
+  void check_resource_target(uint64_t at_ps, const Pending& p, uint32_t raw_queue_type);
+  void check_backing(uint64_t at_ps, const Pending& p, ByteSpan bytes);
+  void check_drain_answer(uint64_t at_ps, const Pending& p, Result result);
+  void answer_get_param(uint64_t at_ps, const Pending& p, const std::vector<uint8_t>& response);
+  void learn_param(StreamState& s, uint32_t raw_type, const StreamParamValue& value);
+  std::string invalid_default(const StreamParamValue& value) const;
+  // The queue that carries images: OUTPUT for a decoder, INPUT for an encoder.
+  QueueType image_queue() const { return is_encoder() ? QueueType::Input : QueueType::Output; }
+  bool negotiated(uint32_t feature) const { return (accepted_features_ >> feature) & 1u; }
   // Any pending command of `stream` matching `which`, taken before `before`.
   bool pending_of(uint32_t stream, uint64_t before, const std::function<bool(const Pending&)>& which) const;
   void report(uint64_t at_ps, const char* rule, uint32_t stream, const std::string& command, const std::string& detail);
   bool is_encoder() const { return device_id_ == kDeviceIdEncoder; }
 
-  uint32_t device_id_, caps_length_;
+  uint32_t device_id_;
+  Config config_;
+  uint64_t accepted_features_ = 0, offered_features_ = 0;
+  std::optional<QueryCapsResp> caps_;
   std::function<void(const Violation&)> callback_;
   std::vector<Violation> violations_;
   std::map<uint16_t, Pending> pending_;  // by chain head
   uint64_t next_order_ = 0;
   std::map<uint32_t, StreamState> alive_;
   std::set<uint32_t> created_, closed_;  // every ID created / destroyed or closed by an error event
+  std::set<uint32_t> destroyed_;          // IDs whose DESTROY was answered OK (and not created again)
   bool eventq_empty_reported_ = false;
 };
 

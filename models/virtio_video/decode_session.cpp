@@ -39,15 +39,21 @@ bool DecodeSession::attach_inputs() {
   return true;
 }
 
-// Sizes, attaches and queues every output for the format the device reports now.
-bool DecodeSession::attach_outputs() {
-  const auto outputs = set_resource_count(QueueType::Output, config_.output_resources);
-  if (!outputs) return false;
+bool DecodeSession::read_output_format() {
   auto format = get_param(ParamType::DecoderOutputFormat);
   if (!format) return false;
   auto layout = layout_of(std::get<ParamsImageFormat>(*format));
   if (!layout) return false;
   output_layout_ = *layout;
+  return true;
+}
+
+// Sizes, attaches and queues every output for the format the device reports now.
+bool DecodeSession::attach_outputs() {
+  const auto outputs = set_resource_count(QueueType::Output, config_.output_resources);
+  if (!outputs) return false;
+  const bool attach_first = config_.attach_before_format_query && report_.drc_events > 0;
+  if (!attach_first && !read_output_format()) return false;
   outputs_.assign(*outputs, {});
   report_.output_resources = std::max(report_.output_resources, *outputs);
   for (uint32_t r = 0; r < outputs_.size(); ++r) {
@@ -55,6 +61,7 @@ bool DecodeSession::attach_outputs() {
     if (!buffers) return false;
     outputs_[r] = std::move(*buffers);
   }
+  if (attach_first && !read_output_format()) return false;
   for (uint32_t r = 0; r < outputs_.size(); ++r) track(queue_resource(QueueType::Output, r), QueueType::Output, r);
   return true;
 }
@@ -266,6 +273,8 @@ DecodeReport DecodeSession::run() {
     if (all_queued && config_.drain_at_end && drain_ticket_ == 0) {
       report_.drain_sent = sc_core::sc_time_stamp();
       drain_ticket_ = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
+      if (config_.double_drain) second_drain_ticket_ = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
+      if (config_.destroy_during_drain) break;
     }
     if (drain_ticket_ != 0 && driver_.answered(drain_ticket_)) {
       handle_answers();  // outputs answered together with the drain
@@ -300,6 +309,11 @@ DecodeReport DecodeSession::run() {
   report_.destroyed = destroyed == Result::Ok;
   if (!(report_.destroyed || (report_.error_events > 0 && destroyed == Result::ErrInvalidStreamId)))
     ok(destroyed, "DESTROY");
+  if (second_drain_ticket_ != 0) report_.raw_answers.push_back(result_name(result_of(driver_.wait(second_drain_ticket_)->response)));
+  if (config_.use_after_destroy) {
+    const auto answer = driver_.call(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
+    report_.raw_answers.push_back(result_name(result_of(answer)));
+  }
   handle_answers();
   return progress();
 }

@@ -81,6 +81,16 @@ struct DecodeSessionConfig {
   bool timing_only = false;
   // Misbehaving policy: after a DRC, queue output 0 once before re-attaching backing.
   bool requeue_before_reattach = false;
+  // Misbehaving policy: after a DRC, attach outputs sized for the old format,
+  // then query the new one (§DRC: the driver MUST query it first).
+  bool attach_before_format_query = false;
+  // The end-of-stream DRAIN is sent twice; the second's answer goes to raw_answers.
+  bool double_drain = false;
+  // DESTROY right after the end-of-stream DRAIN, without waiting for it.
+  bool destroy_during_drain = false;
+  // Misbehaving policy: one more DRAIN for the stream after its DESTROY answer
+  // (§STREAM_DESTROY); its answer goes to raw_answers.
+  bool use_after_destroy = false;
   // Units whose bytes the application damages before queueing them (every
   // byte after the first 4 XORed with 0x5A): the decoder must report them.
   std::set<uint32_t> corrupt_units;
@@ -131,6 +141,7 @@ class DecodeSession : private StreamClient {
   bool setup();
   bool attach_inputs();
   bool attach_outputs();
+  bool read_output_format();
   void release_outputs();
   bool feed_inputs();
   void handle_answers();
@@ -150,6 +161,7 @@ class DecodeSession : private StreamClient {
   std::vector<bool> input_busy_;
   size_t next_unit_ = 0;
   uint64_t drain_ticket_ = 0;
+  uint64_t second_drain_ticket_ = 0;  // double_drain
   bool drc_pending_ = false;
   uint64_t frame_drain_ticket_ = 0;  // the per-frame DRAIN awaiting its answer
   std::vector<std::vector<uint8_t>> readback_;

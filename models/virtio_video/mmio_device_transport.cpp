@@ -36,6 +36,10 @@ void MmioDeviceTransport::complete(uint32_t queue, uint16_t head, uint32_t writt
   const tlm_virtio::DescriptorChain chain = it->second;
   held_.erase(it);
   controller_.push(queue, chain, written);
+  if (duplicate_push_pending_) {
+    duplicate_push_pending_ = false;
+    controller_.push(queue, chain, written);
+  }
   if (observer_)
     observer_->on_chain_returned(sc_core::sc_time_stamp().value(), queue, chain, written, peek_written(chain, written));
 }

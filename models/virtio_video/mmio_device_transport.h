@@ -14,7 +14,10 @@ namespace vvsim::virtio_video {
 
 class MmioDeviceTransport : public DeviceTransport {
  public:
-  explicit MmioDeviceTransport(tlm_virtio::VirtioController& controller) : controller_(controller) {}
+  // `duplicate_first_push`: a device fault (DeviceFault::DuplicateUsedEntry):
+  // the first chain completed goes on its used ring twice.
+  explicit MmioDeviceTransport(tlm_virtio::VirtioController& controller, bool duplicate_first_push = false)
+      : controller_(controller), duplicate_push_pending_(duplicate_first_push) {}
 
   std::optional<Chain> pop(uint32_t queue, sc_core::sc_time then_busy) override;
   void complete(uint32_t queue, uint16_t head, uint32_t written) override;
@@ -35,6 +38,7 @@ class MmioDeviceTransport : public DeviceTransport {
 
   tlm_virtio::VirtioController& controller_;
   TransportObserver* observer_ = nullptr;
+  bool duplicate_push_pending_;
   std::map<std::pair<uint32_t, uint16_t>, tlm_virtio::DescriptorChain> held_;
 };
 

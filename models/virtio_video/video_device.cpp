@@ -50,6 +50,7 @@ uint64_t VideoDevice::device_features() const {
   uint64_t f = 1ull << kFeatureResourceGuestPages | 1ull << kFeatureResourceNonContig |
                1ull << kFeatureResourceDynamic;
   if (objects_) f |= 1ull << kFeatureResourceVirtioObject;
+  if (fault(DeviceFault::NoMemoryFeatures)) f &= ~(1ull << kFeatureResourceGuestPages | 1ull << kFeatureResourceVirtioObject);
   return f;
 }
 
@@ -73,10 +74,15 @@ QueryCapsResp VideoDevice::capabilities() const {
   return caps;
 }
 
-std::vector<uint8_t> VideoDevice::config_space() const {
+uint32_t VideoDevice::caps_length() const {
   const auto caps = capabilities();
-  return to_bytes(Config{kProtocolVersion, static_cast<uint32_t>(query_caps_resp_size(
-                                                caps.bitstream_formats.size(), caps.image_formats.size()))});
+  const size_t size = query_caps_resp_size(caps.bitstream_formats.size(), caps.image_formats.size());
+  return static_cast<uint32_t>(size + (fault(DeviceFault::CapsLengthOverstated) ? kFormatDescSize : 0));
+}
+
+std::vector<uint8_t> VideoDevice::config_space() const {
+  const uint32_t version = kProtocolVersion + (fault(DeviceFault::WrongConfigVersion) ? 1 : 0);
+  return to_bytes(Config{version, caps_length()});
 }
 
 void VideoDevice::driver_ok(uint64_t negotiated_features) { features_ = negotiated_features; }
@@ -87,7 +93,7 @@ void VideoDevice::notify(unsigned queue) {
 }
 
 void VideoDevice::attach(tlm_virtio::VirtioController& controller) {
-  mmio_transport_ = std::make_unique<MmioDeviceTransport>(controller);
+  mmio_transport_ = std::make_unique<MmioDeviceTransport>(controller, fault(DeviceFault::DuplicateUsedEntry));
   mmio_transport_->set_observer(transport_observer_);
   bind_transport(*mmio_transport_);
 }
@@ -152,7 +158,7 @@ void VideoDevice::cancel_resource(Resource& r) {
 void VideoDevice::cancel_inputs(VideoStream& s) {
   for (auto& w : s.work) {
     if (w.is_drain) {
-      answer_result(w.drain_chain, Result::ErrCanceled);
+      answer_result(w.drain_chain, fault(DeviceFault::InterruptedDrainOk) ? Result::Ok : Result::ErrCanceled);
     } else {
       cancel_resource(s.input.resources[w.resource_id]);
     }
@@ -267,6 +273,7 @@ void VideoDevice::on_query_caps(const HeldChain& chain) {
   }
   auto bytes = to_bytes(caps);
   if (fault(DeviceFault::ShortQueryCaps)) bytes.resize(bytes.size() - 4);
+  if (fault(DeviceFault::CapsLengthOverstated)) bytes.resize(caps_length(), 0);
   answer(chain, bytes);
 }
 
@@ -292,6 +299,7 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
   s->input.resize(profile_.default_input_resources);
   s->output.resize(profile_.default_output_resources);
   s->bitstream_format = {*fourcc_from_string(codec::fourcc_of(s->codec)), profile_.default_bitstream_buffer_size};
+  if (fault(DeviceFault::InvalidDefaultParam)) s->bitstream_format.fourcc = kFaultFourcc;
   s->output_layout = *codec::default_layout(image_format_of(profile_.image_formats.front()), profile_.default_width,
                                             profile_.default_height, profile_.stride_alignment)
                           .layout;
@@ -331,7 +339,9 @@ void VideoDevice::on_stream_drain(const StreamCmd& cmd, const HeldChain& chain) 
   if (!found) return;
   VideoStream& s = *found;
   if (s.drain_pending) {
-    return answer_result(chain, Result::ErrInvalidOperation, fmt::format("stream {}: drain in progress", s.id));
+    const bool wrong = fault(DeviceFault::SecondDrainWrongError);
+    return answer_result(chain, wrong ? Result::ErrInvalidArgument : Result::ErrInvalidOperation,
+                         fmt::format("stream {}: drain in progress", s.id));
   }
   if (fault(DeviceFault::DrainBeforeInputs)) return answer_result(chain, Result::Ok);
   s.drain_pending = true;
@@ -1102,7 +1112,8 @@ void VideoDevice::event_loop() {
         continue;
       }
       transport_->dma_write(chain->first_writable_addr, bytes.data(), static_cast<uint32_t>(bytes.size()));
-      transport_->complete(kEventQueue, chain->head, static_cast<uint32_t>(bytes.size()));
+      const uint32_t claimed = fault(DeviceFault::EventLenOverstated) ? kFaultOverrunBytes : 0;
+      transport_->complete(kEventQueue, chain->head, static_cast<uint32_t>(bytes.size()) + claimed);
       const sc_time waited = sc_time_stamp() - held.raised;
       stats_.event_wait_total += waited;
       stats_.event_wait_max = std::max(stats_.event_wait_max, waited);

@@ -104,6 +104,8 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
 
   // The QUERY_CAPS response this device gives (its size is caps_length).
   QueryCapsResp capabilities() const;
+  // The caps_length the config space reports.
+  uint32_t caps_length() const;
 
   const VideoDeviceStats& stats() const { return stats_; }
   // Each refused command or protocol problem, with time and reason.
@@ -188,6 +190,7 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   bool fault(DeviceFault f) const { return profile_.has_fault(f); }
   static constexpr uint32_t kFaultOverrunBytes = 8;
   static constexpr uint64_t kFaultTimestampShift = 1'000'000'007;  // lands on no input's timestamp
+  static constexpr Fourcc kFaultFourcc = make_fourcc("NONE");         // in no QUERY_CAPS list
   DeviceProbe probe_;
   TransportObserver* transport_observer_ = nullptr;
   void mark(uint32_t stream_id, uint64_t timestamp, DeviceStage stage, sc_core::sc_time at = sc_core::sc_time_stamp()) {

@@ -58,6 +58,14 @@ const std::vector<std::pair<const char*, DeviceFault>>& device_fault_names() {
       {"no_encoder_frame_flag", DeviceFault::NoEncoderFrameFlag},
       {"unknown_command_wrong_error", DeviceFault::UnknownCommandWrongError},
       {"gone_stream_wrong_error", DeviceFault::GoneStreamWrongError},
+      {"no_memory_features", DeviceFault::NoMemoryFeatures},
+      {"wrong_config_version", DeviceFault::WrongConfigVersion},
+      {"caps_length_overstated", DeviceFault::CapsLengthOverstated},
+      {"second_drain_wrong_error", DeviceFault::SecondDrainWrongError},
+      {"interrupted_drain_ok", DeviceFault::InterruptedDrainOk},
+      {"invalid_default_param", DeviceFault::InvalidDefaultParam},
+      {"duplicate_used_entry", DeviceFault::DuplicateUsedEntry},
+      {"event_len_overstated", DeviceFault::EventLenOverstated},
   };
   return names;
 }

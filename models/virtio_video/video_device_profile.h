@@ -37,6 +37,14 @@ enum class DeviceFault {
   NoEncoderFrameFlag,        // encoder outputs without KEY/P/B flag
   UnknownCommandWrongError,  // unknown command answered ERR_INVALID_ARGUMENT
   GoneStreamWrongError,      // commands for a missing stream answered ERR_INVALID_ARGUMENT
+  NoMemoryFeatures,          // neither RESOURCE_GUEST_PAGES nor RESOURCE_VIRTIO_OBJECT offered
+  WrongConfigVersion,        // config space version 1
+  CapsLengthOverstated,      // caps_length one format descriptor too large, QUERY_CAPS padded to it
+  SecondDrainWrongError,     // a DRAIN while one is in progress answered ERR_INVALID_ARGUMENT
+  InterruptedDrainOk,        // a DRAIN cut short by STOP/DESTROY answered OK instead of CANCELED
+  InvalidDefaultParam,       // a new stream's bitstream format is a fourcc QUERY_CAPS does not list
+  DuplicateUsedEntry,        // the first chain returned is put on the used ring twice
+  EventLenOverstated,        // event buffers returned with a used len 8 bytes past the buffer
 };
 // Scenario names of the faults ("response_overrun", ...), in enum order.
 const std::vector<std::pair<const char*, DeviceFault>>& device_fault_names();

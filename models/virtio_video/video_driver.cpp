@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "tlm_virtio/virtio_mmio.h"
 
 namespace vvsim::virtio_video {
@@ -19,7 +21,8 @@ bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
   wanted_features_ = wanted_features;
   in_flight_.clear();
   event_buffers_.clear();
-  if (!mmio_.negotiate(wanted_features, error)) return false;
+  const bool wants_indirect = profile_.ring_breach && tlm_virtio::ring_breach_needs_indirect(*profile_.ring_breach);
+  if (!mmio_.negotiate(wanted_features | (wants_indirect ? tlm_virtio::VIRTIO_F_INDIRECT_DESC : 0), error)) return false;
   mmio_.write_register(tlm_virtio::mmio::QueueSel, kCommandQueue);
   const uint16_t cmd_size = std::min<uint32_t>(profile_.commandq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
   mmio_.write_register(tlm_virtio::mmio::QueueSel, kEventQueue);
@@ -58,7 +61,9 @@ bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
       for (;;) service_interrupts();
     });
   }
-  return query_capabilities(error);
+  if (!query_capabilities(error)) return false;
+  ring_breach_armed_ = profile_.ring_breach.has_value();
+  return true;
 }
 
 // §Device Initialization 4-6: a caps_length buffer, QUERY_CAPS, parse the answer.
@@ -105,6 +110,8 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
   charge(profile_.command_submit_ns);
   const uint64_t cmd = *memory_.allocate(std::max<size_t>(command.size(), 1), 16);
   const uint64_t resp = *memory_.allocate(std::max<uint32_t>(response_capacity, 1), 16);
+  const bool breach = std::exchange(ring_breach_armed_, false);
+  const uint64_t scratch = breach ? *memory_.allocate(tlm_virtio::kRingBreachScratchBytes, 16) : 0;
   // One readable descriptor for the command, one writable for the response;
   // with none free the sender waits for the device to give some back.
   commandq_lock_.lock();
@@ -120,6 +127,7 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
     cpu_.write(cmd, command.data(), command.size());
     const auto head = commandq_->add({{cmd, uint32_t(command.size())}}, {{resp, response_capacity}});
     in_flight_[*head] = {ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp(), digest_command(command)};
+    if (breach) commandq_->break_last_chain(*profile_.ring_breach, scratch);
     kick = commandq_->publish();
   }
   report_commandq();

@@ -36,6 +36,9 @@ struct VideoDriverProfile {
   // A misbehaving-driver policy: post the eventq buffers only this long after
   // DRIVER_OK (0: at once, as §Event Virtqueue requires).
   sc_core::sc_time withhold_eventq = sc_core::SC_ZERO_TIME;
+  // A misbehaving-driver policy: the first command after initialisation goes
+  // out on a chain that breaks this virtio 1.2 ring rule (none: a sane driver).
+  std::optional<tlm_virtio::RingBreach> ring_breach;
 };
 
 struct CommandAnswer {
@@ -64,6 +67,7 @@ class VideoDriver {
               tlm_virtio::GuestAllocator& memory, const VideoDriverProfile& profile = {});
   // Before initialize(): a driver policy for scenarios.
   void withhold_eventq(sc_core::sc_time delay) { profile_.withhold_eventq = delay; }
+  void break_ring(std::optional<tlm_virtio::RingBreach> breach) { profile_.ring_breach = breach; }
   ~VideoDriver();
 
   // Handshake, queues, eventq stocking, config. Starts the interrupt thread.
@@ -173,6 +177,7 @@ class VideoDriver {
   bool interrupt_thread_started_ = false;
   uint64_t wanted_features_ = 0;
   bool waiting_for_descriptors_ = false;
+  bool ring_breach_armed_ = false;  // the next command carries profile_.ring_breach
   sc_core::sc_event activity_;
   QueueObserver queue_observer_;
   // Several guest threads send commands; writing a chain and its avail slot spans bus waits.
