@@ -1,7 +1,8 @@
 // A buggy or malicious driver writes broken rings; the device must notice,
 // set DEVICE_NEEDS_RESET with a config interrupt (virtio 1.2 §2.1.1), log a
 // diagnostic naming queue and descriptor, and never touch memory it was not
-// given. Each case builds its chain by hand and kicks the echo device.
+// given. Each case builds its chain by hand and kicks the echo device. The
+// controller's observer must hear the ring rule broken, on the driver side.
 #define BOOST_TEST_MODULE bad_input
 #include <boost/test/unit_test.hpp>
 
@@ -33,8 +34,8 @@ Setup bring_up(TransportBench& t, uint64_t features, uint16_t size = 8) {
   return s;
 }
 
-// Kicks, lets the device run, and checks it refused the ring.
-void expect_ring_refused(TransportBench& t, Setup& s, const std::string& fragment) {
+// Kicks, lets the device run, and checks it refused the ring and named `rule`.
+void expect_ring_refused(TransportBench& t, Setup& s, const std::string& fragment, const std::string& rule) {
   s.driver.kick(0);
   sc_core::wait(10, sc_core::SC_US);
   BOOST_CHECK(s.driver.status() & STATUS_DEVICE_NEEDS_RESET);
@@ -45,6 +46,12 @@ void expect_ring_refused(TransportBench& t, Setup& s, const std::string& fragmen
   uint16_t used_idx = 1;
   t.cpu().read_le16(s.q.device + 2, used_idx);
   BOOST_CHECK_EQUAL(used_idx, 0);
+  BOOST_REQUIRE_EQUAL(t.observer.ring.size(), 1u);
+  const RingViolation& v = t.observer.ring.front();
+  BOOST_CHECK_EQUAL(v.rule->id, rule);
+  BOOST_CHECK(v.rule->side == Side::Driver);
+  BOOST_CHECK_EQUAL(v.queue, 0u);
+  BOOST_CHECK_NE(v.detail.find(fragment), std::string::npos);
 }
 
 }  // namespace
@@ -56,7 +63,7 @@ BOOST_AUTO_TEST_CASE(descriptor_loop) {
     t.write_desc(s.q.desc, 0, s.buf, 16, N, 1);
     t.write_desc(s.q.desc, 1, s.buf + 16, 16, N, 0);  // back to 0
     t.publish_raw(s.q, 0, 0);
-    expect_ring_refused(t, s, "queue 0 descriptor");
+    expect_ring_refused(t, s, "queue 0 descriptor", ring_rule_id::kNoLoop);
     BOOST_CHECK(t.platform.mmio.diagnostics().contains("descriptor loop"));
   });
 }
@@ -67,7 +74,7 @@ BOOST_AUTO_TEST_CASE(next_index_past_queue_size) {
     auto s = bring_up(t, 0);
     t.write_desc(s.q.desc, 0, s.buf, 16, N, 9);
     t.publish_raw(s.q, 0, 0);
-    expect_ring_refused(t, s, "next index 9 past the queue size 8");
+    expect_ring_refused(t, s, "next index 9 past the queue size 8", ring_rule_id::kNextInRange);
   });
 }
 
@@ -76,7 +83,7 @@ BOOST_AUTO_TEST_CASE(head_index_past_queue_size) {
   b.run([](TransportBench& t) {
     auto s = bring_up(t, 0);
     t.publish_raw(s.q, 0, 12);
-    expect_ring_refused(t, s, "names head 12 past the queue size 8");
+    expect_ring_refused(t, s, "names head 12 past the queue size 8", ring_rule_id::kHeadInRange);
   });
 }
 
@@ -85,7 +92,7 @@ BOOST_AUTO_TEST_CASE(available_index_too_far_ahead) {
   b.run([](TransportBench& t) {
     auto s = bring_up(t, 0);
     t.cpu().write_le16(s.q.driver + 2, 9);  // 9 new entries in an 8-entry queue
-    expect_ring_refused(t, s, "available index 9 is 9 entries ahead");
+    expect_ring_refused(t, s, "available index 9 is 9 entries ahead", ring_rule_id::kAvailIdxAdvance);
   });
 }
 
@@ -96,7 +103,7 @@ BOOST_AUTO_TEST_CASE(buffer_outside_guest_memory) {
     const uint64_t end = t.platform.memory.size();
     t.write_desc(s.q.desc, 0, end - 8, 16, 0, 0);  // crosses the end
     t.publish_raw(s.q, 0, 0);
-    expect_ring_refused(t, s, "lies outside guest memory");
+    expect_ring_refused(t, s, "lies outside guest memory", ring_rule_id::kBufferInMemory);
   });
 }
 
@@ -106,7 +113,7 @@ BOOST_AUTO_TEST_CASE(buffer_address_overflows_64_bits) {
     auto s = bring_up(t, 0);
     t.write_desc(s.q.desc, 0, 0xFFFFFFFFFFFFFFF0ull, 0x100, 0, 0);
     t.publish_raw(s.q, 0, 0);
-    expect_ring_refused(t, s, "lies outside guest memory");
+    expect_ring_refused(t, s, "lies outside guest memory", ring_rule_id::kBufferInMemory);
   });
 }
 
@@ -117,7 +124,7 @@ BOOST_AUTO_TEST_CASE(readable_after_writable) {
     t.write_desc(s.q.desc, 0, s.buf, 16, W | N, 1);
     t.write_desc(s.q.desc, 1, s.buf + 16, 16, 0, 0);
     t.publish_raw(s.q, 0, 0);
-    expect_ring_refused(t, s, "device-readable descriptor after a writable one");
+    expect_ring_refused(t, s, "device-readable descriptor after a writable one", ring_rule_id::kWritableLast);
   });
 }
 
@@ -127,7 +134,7 @@ BOOST_AUTO_TEST_CASE(indirect_without_negotiation) {
     auto s = bring_up(t, 0);
     t.write_desc(s.q.desc, 0, s.buf, 32, I, 0);
     t.publish_raw(s.q, 0, 0);
-    expect_ring_refused(t, s, "VIRTIO_F_INDIRECT_DESC not negotiated");
+    expect_ring_refused(t, s, "VIRTIO_F_INDIRECT_DESC not negotiated", ring_rule_id::kIndirectNegotiated);
   });
 }
 
@@ -137,7 +144,7 @@ BOOST_AUTO_TEST_CASE(indirect_table_length_not_multiple_of_16) {
     auto s = bring_up(t, VIRTIO_F_INDIRECT_DESC);
     t.write_desc(s.q.desc, 0, s.buf, 24, I, 0);
     t.publish_raw(s.q, 0, 0);
-    expect_ring_refused(t, s, "length 24 is not a non-zero multiple of 16");
+    expect_ring_refused(t, s, "length 24 is not a non-zero multiple of 16", ring_rule_id::kIndirectTableSize);
   });
 }
 
@@ -148,7 +155,19 @@ BOOST_AUTO_TEST_CASE(nested_indirect) {
     t.write_desc(s.buf, 0, s.buf + 1024, 32, I, 0);  // the table's entry is indirect again
     t.write_desc(s.q.desc, 0, s.buf, 16, I, 0);
     t.publish_raw(s.q, 0, 0);
-    expect_ring_refused(t, s, "nested indirect descriptor");
+    expect_ring_refused(t, s, "nested indirect descriptor", ring_rule_id::kIndirectNotNested);
+  });
+}
+
+BOOST_AUTO_TEST_CASE(indirect_with_next) {
+  TransportBench b;
+  b.run([](TransportBench& t) {
+    auto s = bring_up(t, VIRTIO_F_INDIRECT_DESC);
+    t.write_desc(s.buf, 0, s.buf + 1024, 16, 0, 0);
+    t.write_desc(s.q.desc, 0, s.buf, 16, I | N, 1);
+    t.write_desc(s.q.desc, 1, s.buf + 2048, 16, W, 0);
+    t.publish_raw(s.q, 0, 0);
+    expect_ring_refused(t, s, "both INDIRECT and NEXT", ring_rule_id::kIndirectWithoutNext);
   });
 }
 
@@ -167,6 +186,7 @@ BOOST_AUTO_TEST_CASE(indirect_chain_is_walked_when_negotiated) {
     BOOST_CHECK_EQUAL(t.echo.chains_echoed(), 1u);
     BOOST_CHECK(t.read_bytes(s.buf + 1024, 8) == msg);
     BOOST_CHECK_EQUAL(s.driver.status() & STATUS_DEVICE_NEEDS_RESET, 0u);
+    BOOST_CHECK(t.observer.ring.empty());
   });
 }
 
@@ -196,5 +216,48 @@ BOOST_AUTO_TEST_CASE(guest_memory_refuses_out_of_range_access) {
     BOOST_CHECK(t.cpu().write(end - 8, bytes, 16) == AccessStatus::AddressError);
     BOOST_CHECK(t.cpu().read(end - 16, bytes, 16) == AccessStatus::Ok);
     BOOST_CHECK(t.cpu().read(0x80000000ull, bytes, 4) == AccessStatus::AddressError);  // unmapped hole
+  });
+}
+
+// ---- the device side of the used ring: checked and named, never refused ----
+
+BOOST_AUTO_TEST_CASE(features_ok_is_observed) {
+  TransportBench b;
+  b.run([](TransportBench& t) {
+    bring_up(t, VIRTIO_F_EVENT_IDX);
+    BOOST_CHECK_EQUAL(t.observer.offered, t.platform.mmio.offered_features());
+    BOOST_CHECK_EQUAL(t.observer.accepted, VIRTIO_F_EVENT_IDX | VIRTIO_F_VERSION_1);
+  });
+}
+
+BOOST_AUTO_TEST_CASE(used_element_for_a_chain_not_taken) {
+  TransportBench b;
+  b.run([](TransportBench& t) {
+    bring_up(t, 0);
+    DescriptorChain never_popped;
+    never_popped.head = 3;
+    never_popped.epoch = t.platform.mmio.epoch();
+    t.platform.mmio.push(0, never_popped, 0);
+    BOOST_REQUIRE_EQUAL(t.observer.ring.size(), 1u);
+    BOOST_CHECK_EQUAL(t.observer.ring[0].rule->id, std::string(ring_rule_id::kUsedIdOutstanding));
+    BOOST_CHECK(t.observer.ring[0].rule->side == Side::Device);
+  });
+}
+
+BOOST_AUTO_TEST_CASE(used_len_past_the_writable_descriptors) {
+  TransportBench b;
+  b.run([](TransportBench& t) {
+    auto s = bring_up(t, 0);
+    s.queue->add({{s.buf, 16}}, {{s.buf + 64, 32}});
+    s.queue->publish();  // not kicked: the test takes the chain itself, as a device would
+    const auto popped = t.platform.mmio.pop(0);
+    BOOST_REQUIRE(popped.status == SplitVirtqueueDevice::PopStatus::Chain);
+    t.platform.mmio.push(0, popped.chain, 33);
+    BOOST_REQUIRE_EQUAL(t.observer.ring.size(), 1u);
+    BOOST_CHECK_EQUAL(t.observer.ring[0].rule->id, std::string(ring_rule_id::kUsedLenBounded));
+    BOOST_CHECK_NE(t.observer.ring[0].detail.find("used len 33"), std::string::npos);
+    t.platform.mmio.push(0, popped.chain, 32);  // the same chain again: no longer outstanding
+    BOOST_REQUIRE_EQUAL(t.observer.ring.size(), 2u);
+    BOOST_CHECK_EQUAL(t.observer.ring[1].rule->id, std::string(ring_rule_id::kUsedIdOutstanding));
   });
 }

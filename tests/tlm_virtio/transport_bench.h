@@ -8,14 +8,27 @@
 #include <vector>
 
 #include "tlm_virtio/echo_device.h"
+#include "tlm_virtio/ring_rules.h"
 #include "tlm_virtio/simple_platform.h"
 #include "tlm_virtio/virtio_mmio_driver.h"
 
 namespace vvsim::tlm_virtio::testing {
 
+// Records what the controller tells its observer.
+struct RecordingObserver : VirtioObserver {
+  void on_features_ok(uint64_t, uint64_t offered_features, uint64_t accepted_features) override {
+    offered = offered_features, accepted = accepted_features;
+  }
+  void on_ring_violation(const RingViolation& v) override { ring.push_back(v); }
+  uint64_t offered = 0, accepted = 0;
+  std::vector<RingViolation> ring;
+};
+
 struct TransportBench {
   explicit TransportBench(const EchoDeviceProfile& echo_profile = {}, const SimplePlatformProfile& profile = {})
-      : echo("echo", echo_profile), platform("platform", echo, profile), allocator(0x10000, 16 << 20) {}
+      : echo("echo", echo_profile), platform("platform", echo, profile), allocator(0x10000, 16 << 20) {
+    platform.mmio.set_observer(&observer);
+  }
 
   // Runs `stimulus` as the CPU's program until the simulation has nothing left to do.
   void run(std::function<void(TransportBench&)> stimulus) {
@@ -49,6 +62,7 @@ struct TransportBench {
   EchoDevice echo;
   SimplePlatform platform;
   GuestAllocator allocator;
+  RecordingObserver observer;
 };
 
 }  // namespace vvsim::tlm_virtio::testing
