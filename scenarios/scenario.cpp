@@ -232,7 +232,8 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
     if (d.has("break_ring")) {
       const auto& names = tlm_virtio::ring_breach_names();
       auto it = std::find_if(names.begin(), names.end(), [&](const auto& n) { return breach == n.first; });
-      if (it == names.end()) d.fail("break_ring", fmt::format("'{}' is not a ring breach (see docs/conformance.md)", breach));
+      if (it == names.end())
+        d.fail("break_ring", fmt::format("'{}' is not a ring breach (see docs/conformance.md)", breach));
       s.ring_breach = it->second;
     }
     std::vector<std::string> features;

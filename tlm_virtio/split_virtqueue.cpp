@@ -53,7 +53,8 @@ bool SplitVirtqueueDevice::read_desc(uint64_t table, uint16_t index, Desc& d) {
 SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::add_segment(const Desc& d, DescriptorChain& chain,
                                                                    bool& seen_writable, const std::string& at) {
   if (d.len > memory_size_ || d.addr > memory_size_ - d.len)
-    return ChainError{kBufferInMemory, fmt::format("{}: buffer [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len)};
+    return ChainError{kBufferInMemory,
+                      fmt::format("{}: buffer [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len)};
   const bool writable = d.flags & VIRTQ_DESC_F_WRITE;
   if (!writable && seen_writable)
     return ChainError{kWritableLast, fmt::format("{}: device-readable descriptor after a writable one", at)};
@@ -66,12 +67,15 @@ SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk_indirect(const Desc&
                                                                      bool& seen_writable) {
   const std::string at = name_ + " indirect table";
   if (!features_.indirect_desc)
-    return ChainError{kIndirectNegotiated, at + ": VIRTQ_DESC_F_INDIRECT used but VIRTIO_F_INDIRECT_DESC not negotiated"};
-  if (d.flags & VIRTQ_DESC_F_NEXT) return ChainError{kIndirectWithoutNext, at + ": descriptor has both INDIRECT and NEXT"};
+    return ChainError{kIndirectNegotiated,
+                      at + ": VIRTQ_DESC_F_INDIRECT used but VIRTIO_F_INDIRECT_DESC not negotiated"};
+  if (d.flags & VIRTQ_DESC_F_NEXT)
+    return ChainError{kIndirectWithoutNext, at + ": descriptor has both INDIRECT and NEXT"};
   if (d.len == 0 || d.len % kDescSize != 0)
     return ChainError{kIndirectTableSize, fmt::format("{}: length {} is not a non-zero multiple of 16", at, d.len)};
   if (d.len > memory_size_ || d.addr > memory_size_ - d.len)
-    return ChainError{kBufferInMemory, fmt::format("{}: table [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len)};
+    return ChainError{kBufferInMemory,
+                      fmt::format("{}: table [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len)};
   const uint64_t entries = d.len / kDescSize;
   if (entries > kMaxQueueSize)
     return ChainError{kIndirectTableSize,
@@ -86,7 +90,8 @@ SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk_indirect(const Desc&
     if (auto err = add_segment(e, chain, seen_writable, here)) return err;
     if (!(e.flags & VIRTQ_DESC_F_NEXT)) return std::nullopt;
     if (e.next >= entries)
-      return ChainError{kNextInRange, fmt::format("{}: next index {} past the table's {} entries", here, e.next, entries)};
+      return ChainError{kNextInRange,
+                        fmt::format("{}: next index {} past the table's {} entries", here, e.next, entries)};
     index = e.next;
   }
 }
@@ -98,7 +103,8 @@ SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk(uint16_t head, Descr
     if (count >= addrs_.size)
       return ChainError{kNoLoop, where(index) + ": chain longer than the queue size (descriptor loop)"};
     Desc d;
-    if (!read_desc(addrs_.desc, index, d)) return ChainError{nullptr, where(index) + ": bus error reading the descriptor"};
+    if (!read_desc(addrs_.desc, index, d))
+      return ChainError{nullptr, where(index) + ": bus error reading the descriptor"};
     if (d.flags & VIRTQ_DESC_F_INDIRECT) return walk_indirect(d, chain, seen_writable);
     if (auto err = add_segment(d, chain, seen_writable, where(index))) return err;
     if (!(d.flags & VIRTQ_DESC_F_NEXT)) return std::nullopt;

@@ -273,7 +273,8 @@ DecodeReport DecodeSession::run() {
     if (all_queued && config_.drain_at_end && drain_ticket_ == 0) {
       report_.drain_sent = sc_core::sc_time_stamp();
       drain_ticket_ = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
-      if (config_.double_drain) second_drain_ticket_ = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
+      if (config_.double_drain)
+        second_drain_ticket_ = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
       if (config_.destroy_during_drain) break;
     }
     if (drain_ticket_ != 0 && driver_.answered(drain_ticket_)) {
@@ -309,7 +310,9 @@ DecodeReport DecodeSession::run() {
   report_.destroyed = destroyed == Result::Ok;
   if (!(report_.destroyed || (report_.error_events > 0 && destroyed == Result::ErrInvalidStreamId)))
     ok(destroyed, "DESTROY");
-  if (second_drain_ticket_ != 0) report_.raw_answers.push_back(result_name(result_of(driver_.wait(second_drain_ticket_)->response)));
+  if (second_drain_ticket_ != 0) {  // refused at once, long answered
+    report_.raw_answers.push_back(result_name(result_of(driver_.wait(second_drain_ticket_)->response)));
+  }
   if (config_.use_after_destroy) {
     const auto answer = driver_.call(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
     report_.raw_answers.push_back(result_name(result_of(answer)));

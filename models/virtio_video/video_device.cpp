@@ -50,7 +50,8 @@ uint64_t VideoDevice::device_features() const {
   uint64_t f = 1ull << kFeatureResourceGuestPages | 1ull << kFeatureResourceNonContig |
                1ull << kFeatureResourceDynamic;
   if (objects_) f |= 1ull << kFeatureResourceVirtioObject;
-  if (fault(DeviceFault::NoMemoryFeatures)) f &= ~(1ull << kFeatureResourceGuestPages | 1ull << kFeatureResourceVirtioObject);
+  if (fault(DeviceFault::NoMemoryFeatures))
+    f &= ~(1ull << kFeatureResourceGuestPages | 1ull << kFeatureResourceVirtioObject);
   return f;
 }
 

@@ -270,7 +270,8 @@ BOOST_AUTO_TEST_CASE(outputs_attached_after_drc_before_querying_the_format) {
   BOOST_CHECK(r.outcome == scenarios::RunOutcome::Completed);
 }
 BOOST_AUTO_TEST_CASE(outputs_withheld_while_draining) {
-  const auto r = run("streams:\n" + stream("a", "output_resources: 2, output_hold_us: 5000, no_outputs_during_drain: true"));
+  const auto r =
+      run("streams:\n" + stream("a", "output_resources: 2, output_hold_us: 5000, no_outputs_during_drain: true"));
   expect_only_violation(r, "outputs-during-drain", Side::Driver);
   BOOST_CHECK(r.outcome == scenarios::RunOutcome::Deadlock);
 }
