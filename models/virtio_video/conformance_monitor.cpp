@@ -72,6 +72,10 @@ const std::vector<ConformanceRule> kVideoRules = {
     {"drain-once", Side::Device, kDrain, "a DRAIN while another DRAIN is in progress gets ERR_INVALID_OPERATION"},
     {"interrupted-drain-canceled", Side::Device, kDrain,
      "a DRAIN interrupted by STOP or DESTROY (its inputs CANCELED) is answered ERR_CANCELED"},
+    {"stop-keeps-outputs", Side::Device, kStop, "STOP leaves pending OUTPUT queue commands alone"},
+    {"attach-times", Side::Device, kAttach,
+     "ATTACH_BACKING outside its valid times (a resource queued since its backing could change) gets "
+     "ERR_INVALID_OPERATION"},
     {"stop-cancels-first", Side::Device, kStop,
      "pending INPUT RESOURCE_QUEUE and DRAIN are CANCELED before STOP is answered"},
     {"set-param-no-error", Side::Device, kSetParam,
@@ -219,6 +223,7 @@ void ConformanceMonitor::take_command(uint64_t at_ps, const tlm_virtio::Descript
         ChangeWindow& w = s.window(*p.queue);
         ++w.queued;
         p.window_epoch = w.epoch;
+        p.newly_queued = s.attach_closed(*p.queue).insert(p.resource_id).second;
         if (*p.queue == QueueType::Input) {
           s.input_timestamps.insert(cmd->timestamp);
         } else {
@@ -232,7 +237,10 @@ void ConformanceMonitor::take_command(uint64_t at_ps, const tlm_virtio::Descript
       p.resource_id = h->resource_id;
       check_resource_target(at_ps, p, h->queue_type);
       check_backing(at_ps, p, in);
+      if (stream != alive_.end() && p.queue) p.attach_out_of_window = !attach_allowed(stream->second, p);
     }
+  } else if (p.type == CmdType::StreamStop && stream != alive_.end()) {
+    p.drc_count = stream->second.drc_count;
   } else if (p.type == CmdType::StreamSetParam || p.type == CmdType::StreamGetParam) {
     if (auto cmd = decode_get_param(in)) {  // SET_PARAM starts with the same fields
       p.param_type = cmd->param_type;
@@ -295,6 +303,17 @@ void ConformanceMonitor::check_backing(uint64_t at_ps, const Pending& p, ByteSpa
   }
 }
 
+// §ATTACH_BACKING valid times: before the resource's first QUEUE since its
+// window opened; with RESOURCE_DYNAMIC also whenever it is not queued.
+bool ConformanceMonitor::attach_allowed(const StreamState& s, const Pending& attach) const {
+  const auto& closed = attach.queue == QueueType::Input ? s.input_attach_closed : s.output_attach_closed;
+  if (!closed.count(attach.resource_id)) return true;
+  if (!negotiated(kFeatureResourceDynamic)) return false;
+  return !pending_of(attach.stream_id, attach.order, [&](const Pending& q) {
+    return q.type == CmdType::ResourceQueue && q.queue == attach.queue && q.resource_id == attach.resource_id;
+  });
+}
+
 bool ConformanceMonitor::pending_of(uint32_t stream, uint64_t before,
                                     const std::function<bool(const Pending&)>& which) const {
   return std::any_of(pending_.begin(), pending_.end(), [&](const auto& entry) {
@@ -349,7 +368,13 @@ void ConformanceMonitor::answer_command(uint64_t at_ps, const Pending& p, uint32
     case CmdType::StreamSetParam: return answer_set_param(at_ps, p, *result, response);
     case CmdType::ResourceQueue: return answer_resource_queue(at_ps, p, response);
     case CmdType::ResourceAttachBacking:
-      if (*result == Result::Ok && p.queue == QueueType::Output)
+      if (*result != Result::Ok) return;
+      if (p.attach_out_of_window)
+        report(at_ps, "attach-times", p.stream_id, name,
+               fmt::format("resource {} re-attached while it may still be in use (queued since its backing could "
+                           "last change)",
+                           p.resource_id));
+      if (p.queue == QueueType::Output)
         if (auto s = alive_.find(p.stream_id); s != alive_.end()) s->second.reattached_outputs.insert(p.resource_id);
       return;
     case CmdType::StreamDrain: check_drain_answer(at_ps, p, *result); [[fallthrough]];
@@ -399,7 +424,14 @@ void ConformanceMonitor::answer_stream_command(uint64_t at_ps, const Pending& p,
   } else if (*p.type == CmdType::StreamStop) {
     if (pending_of(p.stream_id, p.order, [&](const Pending& q) { return is_input_queue(q) || is_drain(q); }))
       report(at_ps, "stop-cancels-first", p.stream_id, name, "answered while INPUT queue or drain commands were pending");
-    if (auto s = alive_.find(p.stream_id); s != alive_.end()) s->second.input.reopen();
+    if (auto s = alive_.find(p.stream_id); s != alive_.end()) {
+      const bool outputs_kept = p.earlier_outputs_canceled == 0 || p.drc_count < s->second.drc_count;
+      if (!outputs_kept)  // (a DRC since, not the STOP, may have canceled them)
+        report(at_ps, "stop-keeps-outputs", p.stream_id, name,
+               fmt::format("{} OUTPUT queue command(s) CANCELED by the STOP", p.earlier_outputs_canceled));
+      s->second.input.reopen();
+      s->second.input_attach_closed.clear();
+    }
   } else if (*p.type == CmdType::StreamDrain) {
     if (pending_of(p.stream_id, p.order, is_input_queue))
       report(at_ps, "drain-after-inputs", p.stream_id, name, "answered before an INPUT queued ahead of it");
@@ -473,6 +505,9 @@ void ConformanceMonitor::answer_set_param(uint64_t at_ps, const Pending& p, Resu
            fmt::format("parameter {:#x} changed while the {} queue is streaming", p.param_type, input ? "INPUT" : "OUTPUT"));
   }
   // A new resources value detaches the queue's backings: they must be attached again.
+  const bool resources = p.param_type == uint32_t(ParamType::InputResources) ||
+                         p.param_type == uint32_t(ParamType::OutputResources);
+  if (resources) s->second.attach_closed(*queue).clear();
   if (!input && p.param_type == uint32_t(ParamType::OutputResources)) s->second.reattached_outputs.clear();
 }
 
@@ -483,10 +518,9 @@ void ConformanceMonitor::answer_resource_queue(uint64_t at_ps, const Pending& p,
   ChangeWindow& w = s->second.window(*p.queue);
   const bool refused = resp->result != Result::Ok && resp->result != Result::ErrCanceled;
   if (refused && w.epoch == p.window_epoch && w.queued > 0) --w.queued;  // a refused queue starts no streaming
-  if (p.queue == QueueType::Input) {
-    if (resp->result == Result::ErrCanceled) mark_drains_interrupted(p);
-    return;
-  }
+  if (refused && p.newly_queued) s->second.attach_closed(*p.queue).erase(p.resource_id);
+  if (resp->result == Result::ErrCanceled) note_canceled(p);
+  if (p.queue == QueueType::Input) return;
   const std::string name = cmd_type_name(*p.type);
   if (p.unattached_after_drc && resp->result != Result::ErrInvalidOperation && resp->result != Result::ErrCanceled) {
     report(at_ps, "reject-unattached-after-drc", p.stream_id, name,
@@ -507,11 +541,14 @@ void ConformanceMonitor::answer_resource_queue(uint64_t at_ps, const Pending& p,
   }
 }
 
-// An input CANCELED: every DRAIN taken after it was interrupted (STOP or DESTROY).
-void ConformanceMonitor::mark_drains_interrupted(const Pending& input) {
-  for (auto& [head, q] : pending_)
-    if (q.type == CmdType::StreamDrain && q.stream_id == input.stream_id && q.order > input.order)
-      q.earlier_input_canceled = true;
+// An INPUT canceled interrupts the DRAINs taken after it (only STOP and
+// DESTROY cancel inputs); an OUTPUT canceled counts against the STOPs after it.
+void ConformanceMonitor::note_canceled(const Pending& queued) {
+  for (auto& [head, q] : pending_) {
+    if (q.stream_id != queued.stream_id || q.order < queued.order) continue;
+    if (q.type == CmdType::StreamDrain && queued.queue == QueueType::Input) q.earlier_input_canceled = true;
+    if (q.type == CmdType::StreamStop && queued.queue == QueueType::Output) ++q.earlier_outputs_canceled;
+  }
 }
 
 void ConformanceMonitor::take_event(uint64_t, const std::vector<uint8_t>& bytes) {
@@ -523,6 +560,7 @@ void ConformanceMonitor::take_event(uint64_t, const std::vector<uint8_t>& bytes)
     ++s->second.drc_count;
     s->second.output.reopen();
     s->second.reattached_outputs.clear();
+    s->second.output_attach_closed.clear();
     s->second.format_query_owed = true;
   } else {  // an error event closes the stream
     alive_.erase(s);

@@ -79,6 +79,9 @@ class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioOb
     uint64_t window_epoch = 0;          // RESOURCE_QUEUE: its queue's change window when taken
     uint64_t taken_ps = 0;
     bool earlier_input_canceled = false;  // DRAIN: an INPUT queued before it was answered CANCELED
+    uint32_t earlier_outputs_canceled = 0;  // STOP: OUTPUTs queued before it answered CANCELED
+    bool newly_queued = false;            // RESOURCE_QUEUE: its resource closed its attach window
+    bool attach_out_of_window = false;    // ATTACH_BACKING: taken when the resource may not be re-attached
   };
   // A queue's parameters may change while its window is open (after CREATE,
   // STOP for INPUT, DRC for OUTPUT) and no RESOURCE_QUEUE taken since was accepted.
@@ -100,6 +103,12 @@ class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioOb
     QueueParams& params(QueueType q) { return q == QueueType::Input ? input_params : output_params; }
     std::set<uint32_t> params_set;      // parameter types set OK (no longer defaults)
     bool format_query_owed = false;     // a DRC came; no GET_PARAM of the output format since
+    // Resources queued since their backing could last change (CREATE, a new
+    // resources value, STOP for INPUT, DRC for OUTPUT): not to be re-attached.
+    std::set<uint32_t> input_attach_closed, output_attach_closed;
+    std::set<uint32_t>& attach_closed(QueueType q) {
+      return q == QueueType::Input ? input_attach_closed : output_attach_closed;
+    }
     uint64_t drc_count = 0;
     std::set<uint32_t> reattached_outputs;  // OUTPUT resources attached since the last DRC
     std::set<uint64_t> input_timestamps;
@@ -110,7 +119,9 @@ class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioOb
   void answer_stream_command(uint64_t at_ps, const Pending& p, Result result);
   void answer_set_param(uint64_t at_ps, const Pending& p, Result result, const std::vector<uint8_t>& response);
   void answer_query_caps(uint64_t at_ps, Result result, uint32_t written, const std::vector<uint8_t>& response);
-  void mark_drains_interrupted(const Pending& input);
+  // A RESOURCE_QUEUE answered CANCELED: what it tells of the DRAINs and STOPs taken after it.
+  void note_canceled(const Pending& queued);
+  bool attach_allowed(const StreamState& s, const Pending& attach) const;
   void answer_resource_queue(uint64_t at_ps, const Pending& p, const std::vector<uint8_t>& response);
   void take_event(uint64_t at_ps, const std::vector<uint8_t>& bytes);
   // Driver-side checks of a RESOURCE_QUEUE or ATTACH_BACKING as it is taken.

@@ -359,6 +359,7 @@ void VideoDevice::on_stream_stop(const StreamCmd& cmd, const HeldChain& chain) {
   VideoStream& s = *found;
   if (fault(DeviceFault::StopBeforeCancel)) answer_result(chain, Result::Ok);
   cancel_inputs(s);
+  if (fault(DeviceFault::StopCancelsOutputs)) cancel_outputs(s);
   engine_.cancel(s.owner_name);
   ++s.generation;
   if (s.decoder) s.decoder->reset();
@@ -593,7 +594,7 @@ void VideoDevice::on_attach_backing(ByteSpan bytes, const HeldChain& chain) {
   }
   Resource& r = q.resources[header->resource_id];
   const bool dynamic_ok = has_feature(features_, kFeatureResourceDynamic) && !r.queued && !s.awaiting_reattach;
-  if (!r.attach_allowed && !dynamic_ok) {
+  if (!r.attach_allowed && !dynamic_ok && !fault(DeviceFault::AttachAnyTime)) {
     return answer_result(chain, Result::ErrInvalidOperation,
                          fmt::format("ATTACH_BACKING: stream {} resource {} was queued since backing could change",
                                      s.id, header->resource_id));

@@ -66,6 +66,8 @@ const std::vector<std::pair<const char*, DeviceFault>>& device_fault_names() {
       {"invalid_default_param", DeviceFault::InvalidDefaultParam},
       {"duplicate_used_entry", DeviceFault::DuplicateUsedEntry},
       {"event_len_overstated", DeviceFault::EventLenOverstated},
+      {"stop_cancels_outputs", DeviceFault::StopCancelsOutputs},
+      {"attach_any_time", DeviceFault::AttachAnyTime},
   };
   return names;
 }

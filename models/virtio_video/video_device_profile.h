@@ -45,6 +45,8 @@ enum class DeviceFault {
   InvalidDefaultParam,       // a new stream's bitstream format is a fourcc QUERY_CAPS does not list
   DuplicateUsedEntry,        // the first chain returned is put on the used ring twice
   EventLenOverstated,        // event buffers returned with a used len 8 bytes past the buffer
+  StopCancelsOutputs,        // STOP also answers the queued outputs CANCELED
+  AttachAnyTime,             // ATTACH_BACKING accepted whenever, even for a queued resource
 };
 // Scenario names of the faults ("response_overrun", ...), in enum order.
 const std::vector<std::pair<const char*, DeviceFault>>& device_fault_names();

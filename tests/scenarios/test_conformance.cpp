@@ -82,6 +82,17 @@ std::string raw_queue(uint32_t queue_type, uint32_t resource_id) {
   return raw(virtio_video::to_bytes(cmd));
 }
 
+// ATTACH_BACKING of stream 1's output 0 (queued by set-up) with one buffer
+// large enough for the default NV12 320x240 format, in the last MiB of guest memory.
+std::string reattach_queued_output() {
+  constexpr uint64_t kHighInGuestMemory = (1ull << 30) - (1ull << 20);
+  constexpr uint32_t kBufferBytes = 128 * 1024;
+  virtio_video::AttachBackingCmd cmd;
+  cmd.header = {1, uint32_t(virtio_video::QueueType::Output), 0};
+  cmd.resources = {std::vector<virtio_video::SgEntry>{{kHighInGuestMemory, kBufferBytes}}};
+  return raw(virtio_video::to_bytes(cmd));
+}
+
 // A scenario whose driver sends its first command on a chain breaking one ring rule.
 scenarios::RunResult run_ring_breach(const std::string& breach) {
   return run("driver_policy: {break_ring: " + breach + "}\nstreams:\n" + stream("a"));
@@ -159,6 +170,21 @@ BOOST_AUTO_TEST_CASE(command_for_a_closed_stream_answered_with_the_wrong_error) 
   expect_violation(r, "destroyed-stream-rejected", Side::Device);
 }
 
+BOOST_AUTO_TEST_CASE(stop_cancels_queued_outputs) {
+  const auto r = run(with_fault("stop_cancels_outputs", stream("a", "stop: {after_units: 8, seek_to_unit: 12}", 20)));
+  expect_only_violation(r, "stop-keeps-outputs", Side::Device);
+}
+BOOST_AUTO_TEST_CASE(queued_output_reattached) {
+  // Output 0 is queued at set-up; new backing for it (one NV12 320x240 buffer, high in guest memory).
+  const auto r = run(with_fault("attach_any_time", stream("a", reattach_queued_output())));
+  expect_only_violation(r, "attach-times", Side::Device);
+  BOOST_CHECK_EQUAL(r.streams.at(0).report.raw_answers.at(0), "OK");
+}
+BOOST_AUTO_TEST_CASE(queued_output_reattach_refused_is_clean) {
+  const auto r = run("streams:\n" + stream("a", reattach_queued_output()));
+  expect_clean(r);
+  BOOST_CHECK_EQUAL(r.streams.at(0).report.raw_answers.at(0), "ERR_INVALID_OPERATION");
+}
 BOOST_AUTO_TEST_CASE(no_memory_feature_offered) {
   expect_only_violation(run(with_fault("no_memory_features", stream("a"))), "memory-feature-offered", Side::Device);
 }
