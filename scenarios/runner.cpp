@@ -241,6 +241,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     config.double_drain = streams[i].spec.double_drain;
     config.destroy_during_drain = streams[i].spec.destroy_during_drain;
     config.use_after_destroy = streams[i].spec.use_after_destroy;
+    config.undersized_inputs = streams[i].spec.undersized_inputs;
     config.output_hold = sc_core::sc_time(double(streams[i].spec.output_hold_us), sc_core::SC_US);
     checksums.push_back(std::make_unique<codec::FrameChecksum>());
     codec::FrameChecksum* checksum = checksums.back().get();

@@ -139,6 +139,7 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   r.field("double_drain", s.double_drain);
   r.field("destroy_during_drain", s.destroy_during_drain);
   r.field("use_after_destroy", s.use_after_destroy);
+  r.field("undersized_inputs", s.undersized_inputs);
   std::vector<std::string> raw;
   r.field("raw_commands", raw);
   for (size_t i = 0; i < raw.size(); ++i) {

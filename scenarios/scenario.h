@@ -63,6 +63,7 @@ struct StreamSpec {
   bool double_drain = false;         // the end-of-stream DRAIN is sent twice (the second must be refused)
   bool destroy_during_drain = false;  // DESTROY right after the end-of-stream DRAIN, without waiting for it
   bool use_after_destroy = false;     // misbehaving policy: a DRAIN for the stream after its DESTROY answer
+  bool undersized_inputs = false;     // misbehaving policy: input buffers half the buffer_size the device gave
   std::vector<std::vector<uint8_t>> raw_commands;  // raw commandq bytes sent after set-up
 };
 

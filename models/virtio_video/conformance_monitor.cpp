@@ -29,6 +29,7 @@ constexpr const char* kAttach = "v6 VIRTIO_VIDEO_CMD_RESOURCE_ATTACH_BACKING";
 constexpr const char* kResourceCmds = "v6 RESOURCE_ATTACH_BACKING / RESOURCE_QUEUE";
 constexpr const char* kParamCmds = "v6 STREAM_GET_PARAM / STREAM_SET_PARAM";
 constexpr const char* kParameters = "v6 Parameters";
+constexpr const char* kFormatParams = "v6 Parameters: Format parameters";
 
 // The v6 feature bits that give resources memory (§Feature bits).
 constexpr uint64_t kMemoryFeatures = 1ull << kFeatureResourceGuestPages | 1ull << kFeatureResourceVirtioObject;
@@ -52,6 +53,8 @@ const std::vector<ConformanceRule> kVideoRules = {
      "resource_id is below the number of resources currently allocated for the queue"},
     {"backing-count", Side::Driver, kAttach,
      "the resources array has one backing per buffer of the queue's current format"},
+    {"backing-fits-format", Side::Driver, kFormatParams,
+     "the driver complies with the format the device returned: each buffer holds its buffer_size (and offset)"},
     {"drc-format-queried", Side::Driver, kDrc,
      "after a DRC the driver queries the new output format before re-attaching outputs"},
     {"memory-feature-offered", Side::Device, kFeatureBits,
@@ -118,6 +121,12 @@ bool physically_contiguous(const std::vector<SgEntry>& entries) {
   for (size_t i = 1; i < entries.size(); ++i)
     if (entries[i - 1].addr + entries[i - 1].length != entries[i].addr) return false;
   return true;
+}
+
+uint64_t total_bytes(const std::vector<SgEntry>& entries) {
+  uint64_t n = 0;
+  for (const auto& e : entries) n += e.length;
+  return n;
 }
 
 uint32_t le32_at(const std::vector<uint8_t>& bytes, size_t at) {
@@ -280,27 +289,43 @@ void ConformanceMonitor::check_backing(uint64_t at_ps, const Pending& p, ByteSpa
     s.format_query_owed = false;  // once per DRC
   }
   const QueueParams& q = s.params(*p.queue);
-  if (!q.resources) return;  // the driver never read the memory type: nothing to judge against
-  uint32_t buffers = 1;      // a bitstream is one buffer
-  if (*p.queue == image_queue()) {
-    const auto format = q.image_fourcc ? codec::image_format_from_fourcc(fourcc_string(*q.image_fourcc)) : std::nullopt;
-    if (!format) return;
-    buffers = codec::buffer_count(*format);
-  }
+  const auto needs = buffer_needs(q, *p.queue);
+  if (!q.resources || !needs) return;  // the driver never read what the queue takes: nothing to judge against
+  const auto buffers = static_cast<uint32_t>(needs->size());
   const auto cmd = decode_attach_backing(bytes, static_cast<MemType>(q.resources->mem_type), buffers);
   if (!cmd) {
     report(at_ps, "backing-count", p.stream_id, name,
            fmt::format("resource {}: the format needs {} backing(s): {}", p.resource_id, buffers, cmd.error()));
     return;
   }
-  if (negotiated(kFeatureResourceNonContig)) return;
   for (size_t i = 0; i < cmd->resources.size(); ++i) {
     const auto* entries = std::get_if<std::vector<SgEntry>>(&cmd->resources[i]);
-    if (entries && !physically_contiguous(*entries))
+    if (!entries) continue;  // a virtio object's memory is its exporter's business
+    if (!negotiated(kFeatureResourceNonContig) && !physically_contiguous(*entries))
       report(at_ps, "contiguous-backing", p.stream_id, name,
              fmt::format("resource {} buffer {}: {} entries that are not adjacent, RESOURCE_NON_CONTIG not negotiated",
                          p.resource_id, i, entries->size()));
+    if (total_bytes(*entries) < (*needs)[i])
+      report(at_ps, "backing-fits-format", p.stream_id, name,
+             fmt::format("resource {} buffer {}: {} bytes, the format the device returned needs {}", p.resource_id, i,
+                         total_bytes(*entries), (*needs)[i]));
   }
+}
+
+// A bitstream is one buffer of at least buffer_size. An image format's plane i
+// lies at its offset in buffer i, or in buffer 0 when the format has one buffer.
+std::optional<std::vector<uint64_t>> ConformanceMonitor::buffer_needs(const QueueParams& q, QueueType queue) const {
+  if (queue != image_queue()) return std::vector<uint64_t>{q.bitstream_buffer_size};
+  if (!q.image_format) return std::nullopt;
+  const auto format = codec::image_format_from_fourcc(fourcc_string(q.image_format->fourcc));
+  if (!format) return std::nullopt;
+  std::vector<uint64_t> needs(codec::buffer_count(*format), 0);
+  for (uint32_t i = 0; i < codec::plane_count(*format) && i < kMaxPlanes; ++i) {
+    const PlaneFormat& plane = q.image_format->planes[i];
+    uint64_t& need = needs[needs.size() == 1 ? 0 : i];
+    need = std::max<uint64_t>(need, uint64_t(plane.offset) + plane.buffer_size);
+  }
+  return needs;
 }
 
 // §ATTACH_BACKING valid times: before the resource's first QUEUE since its
@@ -438,13 +463,16 @@ void ConformanceMonitor::answer_stream_command(uint64_t at_ps, const Pending& p,
   }
 }
 
-// What a GET/SET_PARAM answer tells of a queue: its resources and its image format.
+// What a GET/SET_PARAM answer tells of a queue: its resources and its format.
 void ConformanceMonitor::learn_param(StreamState& s, uint32_t raw_type, const StreamParamValue& value) {
   if (raw_type == uint32_t(ParamType::InputResources) || raw_type == uint32_t(ParamType::OutputResources)) {
     const QueueType q = raw_type == uint32_t(ParamType::InputResources) ? QueueType::Input : QueueType::Output;
     s.params(q).resources = std::get<ParamsResources>(value);
   } else if (const auto* image = std::get_if<ParamsImageFormat>(&value)) {
-    s.params(image_queue()).image_fourcc = image->fourcc;
+    s.params(image_queue()).image_format = *image;
+  } else if (const auto* bitstream = std::get_if<ParamsBitstreamFormat>(&value)) {
+    s.params(image_queue() == QueueType::Input ? QueueType::Output : QueueType::Input).bitstream_buffer_size =
+        bitstream->buffer_size;
   }
 }
 

@@ -91,10 +91,11 @@ class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioOb
     bool changeable() const { return queued == 0; }
     void reopen() { ++epoch, queued = 0; }
   };
-  // What the driver last learnt of a queue's resources (GET/SET_PARAM answers).
+  // What the driver last learnt of a queue (GET/SET_PARAM answers).
   struct QueueParams {
     std::optional<ParamsResources> resources;
-    std::optional<Fourcc> image_fourcc;  // the image queue's format
+    std::optional<ParamsImageFormat> image_format;  // the image queue's format
+    uint32_t bitstream_buffer_size = 0;             // the bitstream queue's (0: not read)
   };
   struct StreamState {
     ChangeWindow input, output;
@@ -127,6 +128,8 @@ class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioOb
   // Driver-side checks of a RESOURCE_QUEUE or ATTACH_BACKING as it is taken.
   void check_resource_target(uint64_t at_ps, const Pending& p, uint32_t raw_queue_type);
   void check_backing(uint64_t at_ps, const Pending& p, ByteSpan bytes);
+  // The bytes each buffer of a queue's format needs, as the driver last read the format.
+  std::optional<std::vector<uint64_t>> buffer_needs(const QueueParams& q, QueueType queue) const;
   void check_drain_answer(uint64_t at_ps, const Pending& p, Result result);
   void answer_get_param(uint64_t at_ps, const Pending& p, const std::vector<uint8_t>& response);
   void learn_param(StreamState& s, uint32_t raw_type, const StreamParamValue& value);

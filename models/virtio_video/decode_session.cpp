@@ -31,8 +31,9 @@ bool DecodeSession::setup() {
 }
 
 bool DecodeSession::attach_inputs() {
+  const uint32_t size = config_.undersized_inputs ? config_.input_buffer_size / 2 : config_.input_buffer_size;
   for (uint32_t r = 0; r < inputs_.size(); ++r) {
-    auto buffers = attach(QueueType::Input, r, {config_.input_buffer_size});
+    auto buffers = attach(QueueType::Input, r, {size});
     if (!buffers) return false;
     inputs_[r] = buffers->front();
   }

@@ -91,6 +91,9 @@ struct DecodeSessionConfig {
   // Misbehaving policy: one more DRAIN for the stream after its DESTROY answer
   // (§STREAM_DESTROY); its answer goes to raw_answers.
   bool use_after_destroy = false;
+  // Misbehaving policy: input buffers get half the buffer_size the device
+  // returned (§Format parameters: the driver MUST comply with it).
+  bool undersized_inputs = false;
   // Units whose bytes the application damages before queueing them (every
   // byte after the first 4 XORed with 0x5A): the decoder must report them.
   std::set<uint32_t> corrupt_units;

@@ -301,6 +301,12 @@ BOOST_AUTO_TEST_CASE(outputs_withheld_while_draining) {
   expect_only_violation(r, "outputs-during-drain", Side::Driver);
   BOOST_CHECK(r.outcome == scenarios::RunOutcome::Deadlock);
 }
+BOOST_AUTO_TEST_CASE(input_buffers_smaller_than_the_format_says) {
+  // The device takes any bitstream buffer that holds its unit; the driver still broke the format's minimum.
+  const auto r = run("streams:\n" + stream("a", "undersized_inputs: true"));
+  expect_only_violation(r, "backing-fits-format", Side::Driver);
+  BOOST_CHECK(r.outcome == scenarios::RunOutcome::Completed);
+}
 BOOST_AUTO_TEST_CASE(stream_used_after_its_destroy) {
   const auto r = run("streams:\n" + stream("a", "use_after_destroy: true"));
   expect_only_violation(r, "no-use-after-destroy", Side::Driver);
