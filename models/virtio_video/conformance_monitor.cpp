@@ -76,6 +76,7 @@ const std::vector<ConformanceRule> kVideoRules = {
     {"interrupted-drain-canceled", Side::Device, kDrain,
      "a DRAIN interrupted by STOP or DESTROY (its inputs CANCELED) is answered ERR_CANCELED"},
     {"stop-keeps-outputs", Side::Device, kStop, "STOP leaves pending OUTPUT queue commands alone"},
+    {"stop-not-blocked", Side::Device, kStop, "STOP is answered without depending on outputs being queued"},
     {"attach-times", Side::Device, kAttach,
      "ATTACH_BACKING outside its valid times (a resource queued since its backing could change) gets "
      "ERR_INVALID_OPERATION"},
@@ -628,16 +629,20 @@ void ConformanceMonitor::on_ring_violation(const tlm_virtio::RingViolation& v) {
   report(v.at_ps, v.rule->id, 0, fmt::format("queue {}", v.queue), v.detail);
 }
 
-// §STREAM_DRAIN: "The driver MUST keep queueing output resources until it gets
-// the response". Seen once nothing is left to happen: a DRAIN still pending
-// while the device holds none of the stream's outputs.
+// Rules only the end of a run shows. §STREAM_DRAIN: "The driver MUST keep
+// queueing output resources until it gets the response": a DRAIN still pending
+// while the device holds none of the stream's outputs. §STREAM_STOP: a STOP
+// still unanswered.
 void ConformanceMonitor::on_run_idle(uint64_t at_ps) {
   auto is_output_queue = [](const Pending& q) {
     return q.type == CmdType::ResourceQueue && q.queue == QueueType::Output;
   };
   for (const auto& [head, p] : pending_) {
-    if (p.type != CmdType::StreamDrain || !alive_.count(p.stream_id)) continue;
-    if (pending_of(p.stream_id, next_order_, is_output_queue)) continue;
+    if (!alive_.count(p.stream_id)) continue;
+    if (p.type == CmdType::StreamStop)  // §STREAM_STOP: "not be dependent on output resources being queued"
+      report(at_ps, "stop-not-blocked", p.stream_id, cmd_type_name(*p.type),
+             fmt::format("STOP taken at {} ns never answered; nothing is left to happen", p.taken_ps / 1000));
+    if (p.type != CmdType::StreamDrain || pending_of(p.stream_id, next_order_, is_output_queue)) continue;
     report(at_ps, "outputs-during-drain", p.stream_id, cmd_type_name(*p.type),
            fmt::format("DRAIN pending since {} ns; the device holds no output of the stream and nothing is left to "
                        "happen",

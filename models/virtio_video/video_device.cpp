@@ -3,6 +3,7 @@
 #include "models/virtio_video/video_device.h"
 
 #include <algorithm>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -366,6 +367,10 @@ void VideoDevice::on_stream_stop(const StreamCmd& cmd, const HeldChain& chain) {
   for (auto& r : s.input.resources) r.attach_allowed = true;
   s.input.params_changeable = true;
   slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
+  if (fault(DeviceFault::StopWaitsForOutput)) {
+    s.stop_waiting_for_output = chain;
+    return;
+  }
   if (!fault(DeviceFault::StopBeforeCancel)) answer_result(chain, Result::Ok);
 }
 
@@ -691,6 +696,7 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
   } else {
     s.ready_outputs.push_back(cmd.resource_id);
     s.awaiting_reattach = false;
+    if (s.stop_waiting_for_output) answer_result(*std::exchange(s.stop_waiting_for_output, std::nullopt), Result::Ok);
   }
   slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
 }

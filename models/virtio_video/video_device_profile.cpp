@@ -68,6 +68,7 @@ const std::vector<std::pair<const char*, DeviceFault>>& device_fault_names() {
       {"event_len_overstated", DeviceFault::EventLenOverstated},
       {"stop_cancels_outputs", DeviceFault::StopCancelsOutputs},
       {"attach_any_time", DeviceFault::AttachAnyTime},
+      {"stop_waits_for_output", DeviceFault::StopWaitsForOutput},
   };
   return names;
 }

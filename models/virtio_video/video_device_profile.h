@@ -47,6 +47,7 @@ enum class DeviceFault {
   EventLenOverstated,        // event buffers returned with a used len 8 bytes past the buffer
   StopCancelsOutputs,        // STOP also answers the queued outputs CANCELED
   AttachAnyTime,             // ATTACH_BACKING accepted whenever, even for a queued resource
+  StopWaitsForOutput,        // STOP answered only once the driver queues an output
 };
 // Scenario names of the faults ("response_overrun", ...), in enum order.
 const std::vector<std::pair<const char*, DeviceFault>>& device_fault_names();

@@ -77,6 +77,8 @@ struct VideoStream {
   bool drain_pending = false;
   uint64_t last_output_timestamp = 0;  // of the last picture written to an output
   bool awaiting_reattach = false;      // DRC sent, no re-attached output queued yet
+  // Fault StopWaitsForOutput: the STOP answered once an output is queued.
+  std::optional<HeldChain> stop_waiting_for_output;
   // Bumped by STOP/DESTROY/error: the worker drops results of older work.
   uint64_t generation = 0;
   bool closed = false;

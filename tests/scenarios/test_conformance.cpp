@@ -174,6 +174,12 @@ BOOST_AUTO_TEST_CASE(stop_cancels_queued_outputs) {
   const auto r = run(with_fault("stop_cancels_outputs", stream("a", "stop: {after_units: 8, seek_to_unit: 12}", 20)));
   expect_only_violation(r, "stop-keeps-outputs", Side::Device);
 }
+BOOST_AUTO_TEST_CASE(stop_held_until_an_output_is_queued) {
+  // The application waits for the STOP answer before it gives outputs back: the run deadlocks.
+  const auto r = run(with_fault("stop_waits_for_output", stream("a", "stop: {after_units: 8, seek_to_unit: 12}", 20)));
+  expect_only_violation(r, "stop-not-blocked", Side::Device);
+  BOOST_CHECK(r.outcome == scenarios::RunOutcome::Deadlock);
+}
 BOOST_AUTO_TEST_CASE(queued_output_reattached) {
   // Output 0 is queued at set-up; new backing for it (one NV12 320x240 buffer, high in guest memory).
   const auto r = run(with_fault("attach_any_time", stream("a", reattach_queued_output())));
