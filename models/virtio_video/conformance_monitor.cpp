@@ -75,13 +75,13 @@ const std::vector<ConformanceRule> kVideoRules = {
     {"drain-once", Side::Device, kDrain, "a DRAIN while another DRAIN is in progress gets ERR_INVALID_OPERATION"},
     {"interrupted-drain-canceled", Side::Device, kDrain,
      "a DRAIN interrupted by STOP or DESTROY (its inputs CANCELED) is answered ERR_CANCELED"},
+    {"stop-cancels-first", Side::Device, kStop,
+     "pending INPUT RESOURCE_QUEUE and DRAIN are CANCELED before STOP is answered"},
     {"stop-keeps-outputs", Side::Device, kStop, "STOP leaves pending OUTPUT queue commands alone"},
     {"stop-not-blocked", Side::Device, kStop, "STOP is answered without depending on outputs being queued"},
     {"attach-times", Side::Device, kAttach,
      "ATTACH_BACKING outside its valid times (a resource queued since its backing could change) gets "
      "ERR_INVALID_OPERATION"},
-    {"stop-cancels-first", Side::Device, kStop,
-     "pending INPUT RESOURCE_QUEUE and DRAIN are CANCELED before STOP is answered"},
     {"set-param-no-error", Side::Device, kSetParam,
      "an unsupported value is adjusted to the closest supported one, not refused"},
     {"param-defaults-valid", Side::Device, kParameters,
@@ -111,8 +111,6 @@ const ConformanceRule& rule(const char* id) {
   throw std::logic_error(std::string("no conformance rule ") + id);
 }
 
-bool queue_type_known(uint32_t raw) { return queue_type_from_wire(raw).has_value(); }
-
 bool lists_fourcc(const std::vector<FormatDesc>& formats, const Fourcc& fourcc) {
   return std::any_of(formats.begin(), formats.end(), [&](const FormatDesc& f) { return f.fourcc == fourcc; });
 }
@@ -124,15 +122,13 @@ bool physically_contiguous(const std::vector<SgEntry>& entries) {
   return true;
 }
 
-uint64_t total_bytes(const std::vector<SgEntry>& entries) {
-  uint64_t n = 0;
-  for (const auto& e : entries) n += e.length;
-  return n;
-}
-
-uint32_t le32_at(const std::vector<uint8_t>& bytes, size_t at) {
-  return uint32_t(bytes[at]) | uint32_t(bytes[at + 1]) << 8 | uint32_t(bytes[at + 2]) << 16 |
-         uint32_t(bytes[at + 3]) << 24;
+// The stream a command names: every command but QUERY_CAPS and CREATE has it
+// in the le32 after cmd_type.
+std::optional<uint32_t> named_stream(ByteSpan in) {
+  ByteReader r(in, "stream command header");
+  r.le32("cmd_type");
+  const uint32_t id = r.le32("stream_id");
+  return r.failed() ? std::nullopt : std::optional<uint32_t>(id);
 }
 
 size_t response_size(CmdType cmd, uint32_t caps_length) {
@@ -203,9 +199,9 @@ void ConformanceMonitor::take_command(uint64_t at_ps, const tlm_virtio::Descript
   }
   const std::string name = command_name(p.type, p.raw_type);
   if (!p.type) report(at_ps, "known-command-type", 0, name, "not a v6 command code");
-  // Every command but QUERY_CAPS and CREATE names its stream in the le32 after cmd_type.
-  if (p.type && *p.type != CmdType::DeviceQueryCaps && *p.type != CmdType::StreamCreate && bytes.size() >= 8) {
-    p.stream_id = le32_at(bytes, 4);
+  const bool names_stream = p.type && *p.type != CmdType::DeviceQueryCaps && *p.type != CmdType::StreamCreate;
+  if (const auto stream_id = names_stream ? named_stream(in) : std::nullopt) {
+    p.stream_id = *stream_id;
     p.stream_was_closed = closed_.count(p.stream_id) && !alive_.count(p.stream_id);
     if (!created_.count(p.stream_id))
       report(at_ps, "valid-stream-id", p.stream_id, name, fmt::format("stream {} was never created", p.stream_id));
@@ -267,7 +263,7 @@ void ConformanceMonitor::take_command(uint64_t at_ps, const tlm_virtio::Descript
 
 void ConformanceMonitor::check_resource_target(uint64_t at_ps, const Pending& p, uint32_t raw_queue_type) {
   const std::string name = cmd_type_name(*p.type);
-  if (!queue_type_known(raw_queue_type)) {
+  if (!queue_type_from_wire(raw_queue_type)) {
     report(at_ps, "valid-queue-type", p.stream_id, name, fmt::format("queue_type {}", raw_queue_type));
     return;
   }
@@ -306,10 +302,10 @@ void ConformanceMonitor::check_backing(uint64_t at_ps, const Pending& p, ByteSpa
       report(at_ps, "contiguous-backing", p.stream_id, name,
              fmt::format("resource {} buffer {}: {} entries that are not adjacent, RESOURCE_NON_CONTIG not negotiated",
                          p.resource_id, i, entries->size()));
-    if (total_bytes(*entries) < (*needs)[i])
+    if (total_length(*entries) < (*needs)[i])
       report(at_ps, "backing-fits-format", p.stream_id, name,
              fmt::format("resource {} buffer {}: {} bytes, the format the device returned needs {}", p.resource_id, i,
-                         total_bytes(*entries), (*needs)[i]));
+                         total_length(*entries), (*needs)[i]));
   }
 }
 

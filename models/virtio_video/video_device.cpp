@@ -16,12 +16,6 @@ namespace {
 
 bool has_feature(uint64_t features, uint32_t bit) { return (features >> bit) & 1u; }
 
-uint64_t total_length(const std::vector<SgEntry>& segments) {
-  uint64_t n = 0;
-  for (const auto& s : segments) n += s.length;
-  return n;
-}
-
 codec::ImageFormat image_format_of(const std::string& fourcc) { return *codec::image_format_from_fourcc(fourcc); }
 
 }  // namespace

@@ -390,6 +390,12 @@ Decoded<ParamResp> decode_param_resp(ParamType type, ByteSpan in) {
   return finish(r, v);
 }
 
+uint64_t total_length(const std::vector<SgEntry>& segments) {
+  uint64_t n = 0;
+  for (const auto& s : segments) n += s.length;
+  return n;
+}
+
 Decoded<SgEntry> decode_sg_entry(ByteSpan in) {
   ByteReader r(in, "virtio_video_resource_sg_entry");
   SgEntry v;

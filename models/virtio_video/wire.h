@@ -172,6 +172,8 @@ struct SgEntry {
   uint64_t addr = 0;
   uint32_t length = 0;
 };
+// The bytes a scatter-gather list describes.
+uint64_t total_length(const std::vector<SgEntry>& segments);
 
 using Uuid = std::array<uint8_t, 16>;
 
