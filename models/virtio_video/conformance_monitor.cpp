@@ -23,6 +23,7 @@ constexpr const char* kResources = "v6 Parameters: Resources parameters";
 constexpr const char* kQueue = "v6 VIRTIO_VIDEO_CMD_RESOURCE_QUEUE";
 constexpr const char* kEventq = "v6 Device Operation: Event Virtqueue";
 constexpr const char* kDrc = "v6 Dynamic Resolution Change Event";
+constexpr const char* kErrorEvent = "v6 Error Event";
 constexpr const char* kFeatureBits = "v6 Feature bits";
 constexpr const char* kConfigLayout = "v6 Device configuration layout";
 constexpr const char* kAttach = "v6 VIRTIO_VIDEO_CMD_RESOURCE_ATTACH_BACKING";
@@ -90,6 +91,8 @@ const std::vector<ConformanceRule> kVideoRules = {
      "resources/format parameters change only before the first QUEUE, after STOP (INPUT) or after DRC (OUTPUT)"},
     {"output-timestamp-copied", Side::Device, kQueue, "an output carries the timestamp of an input that produced it"},
     {"encoder-frame-flag", Side::Device, kQueue, "each encoder output has exactly one of KEY_FRAME, P_FRAME, B_FRAME"},
+    {"error-event-cancels-first", Side::Device, kErrorEvent,
+     "the stream's pending DRAIN and RESOURCE_QUEUE commands are CANCELED before its error event"},
     {"outputs-before-drc", Side::Device, kDrc, "outputs of pre-change frames are returned before the DRC event"},
     {"reject-unattached-after-drc", Side::Device, kDrc,
      "after DRC an output without new backing is refused with ERR_INVALID_OPERATION"},
@@ -576,7 +579,7 @@ void ConformanceMonitor::note_canceled(const Pending& queued) {
   }
 }
 
-void ConformanceMonitor::take_event(uint64_t, const std::vector<uint8_t>& bytes) {
+void ConformanceMonitor::take_event(uint64_t at_ps, const std::vector<uint8_t>& bytes) {
   const auto event = decode_event(ByteSpan(bytes));
   if (!event) return;
   auto s = alive_.find(event->stream_id);
@@ -588,6 +591,12 @@ void ConformanceMonitor::take_event(uint64_t, const std::vector<uint8_t>& bytes)
     s->second.output_attach_closed.clear();
     s->second.format_query_owed = true;
   } else {  // an error event closes the stream
+    auto is_queue_or_drain = [](const Pending& q) {
+      return q.type == CmdType::ResourceQueue || q.type == CmdType::StreamDrain;
+    };
+    if (pending_of(event->stream_id, next_order_, is_queue_or_drain))
+      report(at_ps, "error-event-cancels-first", event->stream_id, "event",
+             "error event returned while queue or drain commands of the stream were pending");
     alive_.erase(s);
     closed_.insert(event->stream_id);
   }

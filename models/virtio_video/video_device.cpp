@@ -310,8 +310,10 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
 
 // §Error Event: the stream is closed (pending commands CANCELED), then the event goes out.
 void VideoDevice::fail_stream(uint32_t id) {
+  const Event error{EventType::Error, id, 1};
+  if (fault(DeviceFault::ErrorEventBeforeCancel)) send_event(error);
   close_stream(id);
-  send_event(Event{EventType::Error, id, 1});
+  if (!fault(DeviceFault::ErrorEventBeforeCancel)) send_event(error);
 }
 
 // The stream a command names, or nothing after answering INVALID_STREAM_ID.

@@ -69,6 +69,7 @@ const std::vector<std::pair<const char*, DeviceFault>>& device_fault_names() {
       {"stop_cancels_outputs", DeviceFault::StopCancelsOutputs},
       {"attach_any_time", DeviceFault::AttachAnyTime},
       {"stop_waits_for_output", DeviceFault::StopWaitsForOutput},
+      {"error_event_before_cancel", DeviceFault::ErrorEventBeforeCancel},
   };
   return names;
 }

@@ -48,6 +48,7 @@ enum class DeviceFault {
   StopCancelsOutputs,        // STOP also answers the queued outputs CANCELED
   AttachAnyTime,             // ATTACH_BACKING accepted whenever, even for a queued resource
   StopWaitsForOutput,        // STOP answered only once the driver queues an output
+  ErrorEventBeforeCancel,    // the error event goes out before the stream's pending commands are CANCELED
 };
 // Scenario names of the faults ("response_overrun", ...), in enum order.
 const std::vector<std::pair<const char*, DeviceFault>>& device_fault_names();

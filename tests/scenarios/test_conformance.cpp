@@ -191,6 +191,10 @@ BOOST_AUTO_TEST_CASE(queued_output_reattach_refused_is_clean) {
   expect_clean(r);
   BOOST_CHECK_EQUAL(r.streams.at(0).report.raw_answers.at(0), "ERR_INVALID_OPERATION");
 }
+BOOST_AUTO_TEST_CASE(error_event_before_cancelling) {
+  const auto r = run("device: {inject_error_after_units: 4, faults: [error_event_before_cancel]}\nstreams:\n" + stream("a"));
+  expect_only_violation(r, "error-event-cancels-first", Side::Device);
+}
 BOOST_AUTO_TEST_CASE(no_memory_feature_offered) {
   expect_only_violation(run(with_fault("no_memory_features", stream("a"))), "memory-feature-offered", Side::Device);
 }
