@@ -18,6 +18,7 @@ const std::vector<RingRule> kRules = {
     {kBufferInMemory, Side::Driver, kDescTable, "a descriptor's addr and len describe guest memory"},
     {kNextInRange, Side::Driver, kDescTable, "next names a descriptor of the table"},
     {kNoLoop, Side::Driver, kDescTable, "no chain is longer than the queue size (no loops)"},
+    {kChainBytes, Side::Driver, kDescTable, "no chain holds more than 2^32 bytes in total"},
     {kIndirectNegotiated, Side::Driver, kIndirect,
      "VIRTQ_DESC_F_INDIRECT only when VIRTIO_F_INDIRECT_DESC was negotiated"},
     {kIndirectWithoutNext, Side::Driver, kIndirect, "never both VIRTQ_DESC_F_INDIRECT and VIRTQ_DESC_F_NEXT"},

@@ -30,6 +30,7 @@ constexpr const char* kWritableLast = "ring-writable-after-readable";
 constexpr const char* kBufferInMemory = "ring-buffer-in-memory";
 constexpr const char* kNextInRange = "ring-next-in-range";
 constexpr const char* kNoLoop = "ring-no-loop";
+constexpr const char* kChainBytes = "ring-chain-bytes";
 constexpr const char* kIndirectNegotiated = "ring-indirect-negotiated";
 constexpr const char* kIndirectWithoutNext = "ring-indirect-without-next";
 constexpr const char* kIndirectNotNested = "ring-indirect-not-nested";

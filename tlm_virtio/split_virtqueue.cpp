@@ -51,20 +51,23 @@ bool SplitVirtqueueDevice::read_desc(uint64_t table, uint16_t index, Desc& d) {
 }
 
 SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::add_segment(const Desc& d, DescriptorChain& chain,
-                                                                   bool& seen_writable, const std::string& at) {
+                                                                   WalkState& state, const std::string& at) {
   if (d.len > memory_size_ || d.addr > memory_size_ - d.len)
     return ChainError{kBufferInMemory,
                       fmt::format("{}: buffer [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len)};
   const bool writable = d.flags & VIRTQ_DESC_F_WRITE;
-  if (!writable && seen_writable)
+  if (!writable && state.seen_writable)
     return ChainError{kWritableLast, fmt::format("{}: device-readable descriptor after a writable one", at)};
-  seen_writable = seen_writable || writable;
+  state.seen_writable = state.seen_writable || writable;
+  state.bytes += d.len;
+  if (state.bytes > kMaxChainBytes)
+    return ChainError{kChainBytes, fmt::format("{}: the chain holds {} bytes, more than 2^32", at, state.bytes)};
   (writable ? chain.writable : chain.readable).push_back({d.addr, d.len});
   return std::nullopt;
 }
 
 SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk_indirect(const Desc& d, DescriptorChain& chain,
-                                                                     bool& seen_writable) {
+                                                                     WalkState& state) {
   const std::string at = name_ + " indirect table";
   if (!features_.indirect_desc)
     return ChainError{kIndirectNegotiated,
@@ -87,7 +90,7 @@ SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk_indirect(const Desc&
     Desc e;
     if (!read_desc(d.addr, index, e)) return ChainError{nullptr, here + ": bus error reading the descriptor"};
     if (e.flags & VIRTQ_DESC_F_INDIRECT) return ChainError{kIndirectNotNested, here + ": nested indirect descriptor"};
-    if (auto err = add_segment(e, chain, seen_writable, here)) return err;
+    if (auto err = add_segment(e, chain, state, here)) return err;
     if (!(e.flags & VIRTQ_DESC_F_NEXT)) return std::nullopt;
     if (e.next >= entries)
       return ChainError{kNextInRange,
@@ -97,7 +100,7 @@ SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk_indirect(const Desc&
 }
 
 SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk(uint16_t head, DescriptorChain& chain) {
-  bool seen_writable = false;
+  WalkState state;
   uint16_t index = head;
   for (uint32_t count = 0;; ++count) {
     if (count >= addrs_.size)
@@ -105,8 +108,8 @@ SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk(uint16_t head, Descr
     Desc d;
     if (!read_desc(addrs_.desc, index, d))
       return ChainError{nullptr, where(index) + ": bus error reading the descriptor"};
-    if (d.flags & VIRTQ_DESC_F_INDIRECT) return walk_indirect(d, chain, seen_writable);
-    if (auto err = add_segment(d, chain, seen_writable, where(index))) return err;
+    if (d.flags & VIRTQ_DESC_F_INDIRECT) return walk_indirect(d, chain, state);
+    if (auto err = add_segment(d, chain, state, where(index))) return err;
     if (!(d.flags & VIRTQ_DESC_F_NEXT)) return std::nullopt;
     if (d.next >= addrs_.size)
       return ChainError{kNextInRange,
@@ -299,13 +302,14 @@ const std::vector<std::pair<const char*, RingBreach>>& ring_breach_names() {
       {"indirect_table_length", RingBreach::IndirectTableLength},
       {"head_out_of_range", RingBreach::HeadOutOfRange},
       {"avail_idx_jump", RingBreach::AvailIdxJump},
+      {"chain_over_4gib", RingBreach::ChainOver4GiB},
   };
   return names;
 }
 
 bool ring_breach_needs_indirect(RingBreach breach) {
   return breach == RingBreach::IndirectWithNext || breach == RingBreach::NestedIndirect ||
-         breach == RingBreach::IndirectTableLength;
+         breach == RingBreach::IndirectTableLength || breach == RingBreach::ChainOver4GiB;
 }
 
 namespace {
@@ -353,6 +357,19 @@ bool SplitVirtqueueDriver::break_last_chain(RingBreach breach, uint64_t scratch)
       port_.write_le16(addrs_.driver + 4 + 2ull * (uint16_t(avail_idx_ - 1) % addrs_.size), addrs_.size);
       return true;
     case RingBreach::AvailIdxJump: avail_idx_ = uint16_t(avail_idx_ + addrs_.size); return true;
+    case RingBreach::ChainOver4GiB:
+      for (uint16_t i = 0; i < kRingBreachChainOver4GiBEntries; ++i) {
+        const uint64_t entry = scratch + kDescSize * i;
+        const bool last = i + 1 == kRingBreachChainOver4GiBEntries;
+        port_.write_le64(entry + kDescAddr, 0);
+        port_.write_le32(entry + kDescLen, uint32_t(kRingBreachEntryBytes));
+        port_.write_le16(entry + kDescFlags, last ? 0 : VIRTQ_DESC_F_NEXT);
+        port_.write_le16(entry + kDescNext, uint16_t(i + 1));
+      }
+      port_.write_le64(head_desc + kDescAddr, scratch);
+      port_.write_le32(head_desc + kDescLen, uint32_t(kRingBreachScratchBytes));
+      port_.write_le16(head_desc + kDescFlags, VIRTQ_DESC_F_INDIRECT);
+      return true;
   }
   return false;
 }

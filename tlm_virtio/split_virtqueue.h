@@ -21,6 +21,7 @@ constexpr uint16_t VIRTQ_USED_F_NO_NOTIFY = 1;
 constexpr uint64_t kDescSize = 16;
 constexpr uint64_t kUsedElemSize = 8;
 constexpr uint16_t kMaxQueueSize = 32768;
+constexpr uint64_t kMaxChainBytes = 1ull << 32;  // §2.7.5: no chain longer than 2^32 bytes in total
 
 constexpr uint64_t desc_table_bytes(uint16_t size) { return kDescSize * size; }
 constexpr uint64_t avail_ring_bytes(uint16_t size) { return 6 + 2ull * size; }
@@ -108,8 +109,13 @@ class SplitVirtqueueDevice {
   using ChainCheck = std::optional<ChainError>;
   bool read_desc(uint64_t table, uint16_t index, Desc& d);
   ChainCheck walk(uint16_t head, DescriptorChain& chain);
-  ChainCheck walk_indirect(const Desc& d, DescriptorChain& chain, bool& seen_writable);
-  ChainCheck add_segment(const Desc& d, DescriptorChain& chain, bool& seen_writable, const std::string& where);
+  // What a chain walk has seen so far.
+  struct WalkState {
+    bool seen_writable = false;
+    uint64_t bytes = 0;
+  };
+  ChainCheck walk_indirect(const Desc& d, DescriptorChain& chain, WalkState& state);
+  ChainCheck add_segment(const Desc& d, DescriptorChain& chain, WalkState& state, const std::string& where);
   PopResult refuse(ChainError error);
   std::string where(uint16_t index) const;
 
@@ -137,13 +143,16 @@ enum class RingBreach {
   IndirectTableLength,    // an indirect table of 20 bytes
   HeadOutOfRange,         // the available ring entry names the queue size
   AvailIdxJump,           // the available idx jumps a whole queue size ahead
+  ChainOver4GiB,          // an indirect table of 65 readable 64 MiB buffers (from guest address 0)
 };
 // Scenario names of the breaches ("writable_first", ...), in enum order.
 const std::vector<std::pair<const char*, RingBreach>>& ring_breach_names();
 // Whether the breach needs VIRTIO_F_INDIRECT_DESC negotiated to reach its rule.
 bool ring_breach_needs_indirect(RingBreach breach);
 // Guest memory a breach needs for its indirect table.
-constexpr uint64_t kRingBreachScratchBytes = kDescSize;
+constexpr uint64_t kRingBreachChainOver4GiBEntries = 65;  // of kRingBreachEntryBytes: just over 2^32 bytes
+constexpr uint64_t kRingBreachEntryBytes = 64ull << 20;
+constexpr uint64_t kRingBreachScratchBytes = kDescSize * kRingBreachChainOver4GiBEntries;
 
 class SplitVirtqueueDriver {
  public:

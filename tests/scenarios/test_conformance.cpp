@@ -342,6 +342,9 @@ BOOST_AUTO_TEST_CASE(ring_descriptor_loop) {
   expect_only_violation(r, "ring-no-loop", Side::Driver);
   BOOST_CHECK(r.outcome == scenarios::RunOutcome::Deadlock);  // the device needs a reset; nothing is answered
 }
+BOOST_AUTO_TEST_CASE(ring_chain_of_more_than_4_gib) {
+  expect_only_violation(run_ring_breach("chain_over_4gib"), "ring-chain-bytes", Side::Driver);
+}
 BOOST_AUTO_TEST_CASE(ring_indirect_without_the_feature) {
   expect_only_violation(run_ring_breach("indirect_not_negotiated"), "ring-indirect-negotiated", Side::Driver);
 }

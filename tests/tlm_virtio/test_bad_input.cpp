@@ -159,6 +159,20 @@ BOOST_AUTO_TEST_CASE(nested_indirect) {
   });
 }
 
+BOOST_AUTO_TEST_CASE(chain_longer_than_4_gib) {
+  // An indirect table of 65 descriptors of 64 MiB (all over the same guest memory): 2^32 + 64 MiB.
+  TransportBench b;
+  b.run([](TransportBench& t) {
+    auto s = bring_up(t, VIRTIO_F_INDIRECT_DESC);
+    constexpr uint16_t kEntries = 65;
+    constexpr uint32_t kBytes = 64u << 20;
+    for (uint16_t i = 0; i < kEntries; ++i) t.write_desc(s.buf, i, 0, kBytes, i + 1 < kEntries ? N : 0, uint16_t(i + 1));
+    t.write_desc(s.q.desc, 0, s.buf, 16 * kEntries, I, 0);
+    t.publish_raw(s.q, 0, 0);
+    expect_ring_refused(t, s, "more than 2^32", ring_rule_id::kChainBytes);
+  });
+}
+
 BOOST_AUTO_TEST_CASE(indirect_with_next) {
   TransportBench b;
   b.run([](TransportBench& t) {
