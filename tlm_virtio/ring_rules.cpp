@@ -13,7 +13,7 @@ constexpr const char* kAvail = "virtio 1.2 §2.7.6 The Virtqueue Available Ring"
 constexpr const char* kUsed = "virtio 1.2 §2.7.8 The Virtqueue Used Ring";
 
 using namespace ring_rule_id;
-const std::vector<RingRule> kRules = {
+const std::vector<ConformanceRule> kRules = {
     {kWritableLast, Side::Driver, kFraming, "device-writable descriptors come after every device-readable one"},
     {kBufferInMemory, Side::Driver, kDescTable, "a descriptor's addr and len describe guest memory"},
     {kNextInRange, Side::Driver, kDescTable, "next names a descriptor of the table"},
@@ -36,9 +36,9 @@ const std::vector<RingRule> kRules = {
 
 const char* side_name(Side side) { return side == Side::Driver ? "driver" : "device"; }
 
-const std::vector<RingRule>& ring_rules() { return kRules; }
+const std::vector<ConformanceRule>& ring_rules() { return kRules; }
 
-const RingRule& ring_rule(const char* id) {
+const ConformanceRule& ring_rule(const char* id) {
   for (const auto& r : kRules)
     if (std::string(r.id) == id) return r;
   throw std::logic_error(std::string("no ring rule ") + id);

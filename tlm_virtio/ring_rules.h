@@ -13,16 +13,18 @@ namespace vvsim::tlm_virtio {
 enum class Side { Driver, Device };
 const char* side_name(Side side);
 
-struct RingRule {
+// A normative statement one side must keep (the ring rules here; a device
+// protocol's own checker may use the same shape for its rules).
+struct ConformanceRule {
   const char* id;       // e.g. "ring-no-loop"
   Side side;
   const char* section;  // the virtio 1.2 section
   const char* must;     // the normative statement, briefly
 };
 // Every ring rule the transport checks.
-const std::vector<RingRule>& ring_rules();
+const std::vector<ConformanceRule>& ring_rules();
 // The rule with this id; throws std::logic_error for an unknown id (a model bug).
-const RingRule& ring_rule(const char* id);
+const ConformanceRule& ring_rule(const char* id);
 
 // Rule ids, as the ring code names the rule a chain or used entry broke.
 namespace ring_rule_id {
@@ -44,7 +46,7 @@ constexpr const char* kUsedLenBounded = "ring-used-len-bounded";
 struct RingViolation {
   uint64_t at_ps = 0;
   unsigned queue = 0;
-  const RingRule* rule = nullptr;
+  const ConformanceRule* rule = nullptr;
   std::string detail;  // names the queue and descriptor
 };
 

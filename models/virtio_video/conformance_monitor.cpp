@@ -102,7 +102,7 @@ const std::vector<ConformanceRule> kVideoRules = {
 const std::vector<ConformanceRule>& all_rules() {
   static const std::vector<ConformanceRule> rules = [] {
     std::vector<ConformanceRule> out = kVideoRules;
-    for (const auto& r : tlm_virtio::ring_rules()) out.push_back({r.id, r.side, r.section, r.must});
+    out.insert(out.end(), tlm_virtio::ring_rules().begin(), tlm_virtio::ring_rules().end());
     return out;
   }();
   return rules;
@@ -331,8 +331,7 @@ std::optional<std::vector<uint64_t>> ConformanceMonitor::buffer_needs(const Queu
 // §ATTACH_BACKING valid times: before the resource's first QUEUE since its
 // window opened; with RESOURCE_DYNAMIC also whenever it is not queued.
 bool ConformanceMonitor::attach_allowed(const StreamState& s, const Pending& attach) const {
-  const auto& closed = attach.queue == QueueType::Input ? s.input_attach_closed : s.output_attach_closed;
-  if (!closed.count(attach.resource_id)) return true;
+  if (!s.attach_closed(*attach.queue).count(attach.resource_id)) return true;
   if (!negotiated(kFeatureResourceDynamic)) return false;
   return !pending_of(attach.stream_id, attach.order, [&](const Pending& q) {
     return q.type == CmdType::ResourceQueue && q.queue == attach.queue && q.resource_id == attach.resource_id;

@@ -22,15 +22,11 @@
 
 namespace vvsim::virtio_video {
 
+// Sides and rules have one shape for the v6 rules and the transport's ring rules.
+using tlm_virtio::ConformanceRule;
 using tlm_virtio::Side;
 using tlm_virtio::side_name;
 
-struct ConformanceRule {
-  const char* id;       // e.g. "drain-after-inputs"
-  Side side;
-  const char* section;  // the spec section (v6, or virtio 1.2 for ring rules)
-  const char* must;     // the normative statement, briefly
-};
 // Every rule the monitor checks: the v6 rules, then the transport's ring rules.
 const std::vector<ConformanceRule>& conformance_rules();
 
@@ -40,7 +36,7 @@ struct Violation {
   Side side = Side::Device;
   std::string section;
   uint32_t stream_id = 0;  // 0: not tied to a stream
-  std::string command;     // the v6 command (or "event")
+  std::string command;     // the v6 command, or "event", "config", "features", "queue N" (ring rules)
   std::string detail;
 };
 
@@ -108,6 +104,9 @@ class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioOb
     // resources value, STOP for INPUT, DRC for OUTPUT): not to be re-attached.
     std::set<uint32_t> input_attach_closed, output_attach_closed;
     std::set<uint32_t>& attach_closed(QueueType q) {
+      return q == QueueType::Input ? input_attach_closed : output_attach_closed;
+    }
+    const std::set<uint32_t>& attach_closed(QueueType q) const {
       return q == QueueType::Input ? input_attach_closed : output_attach_closed;
     }
     uint64_t drc_count = 0;
