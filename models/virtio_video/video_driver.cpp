@@ -22,7 +22,8 @@ bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
   in_flight_.clear();
   event_buffers_.clear();
   const bool wants_indirect = profile_.ring_breach && tlm_virtio::ring_breach_needs_indirect(*profile_.ring_breach);
-  if (!mmio_.negotiate(wanted_features | (wants_indirect ? tlm_virtio::VIRTIO_F_INDIRECT_DESC : 0), error)) return false;
+  const uint64_t ring_features = wants_indirect ? tlm_virtio::VIRTIO_F_INDIRECT_DESC : 0;
+  if (!mmio_.negotiate(wanted_features | ring_features, error)) return false;
   mmio_.write_register(tlm_virtio::mmio::QueueSel, kCommandQueue);
   const uint16_t cmd_size = std::min<uint32_t>(profile_.commandq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
   mmio_.write_register(tlm_virtio::mmio::QueueSel, kEventQueue);
@@ -111,6 +112,7 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
   const uint64_t cmd = *memory_.allocate(std::max<size_t>(command.size(), 1), 16);
   const uint64_t resp = *memory_.allocate(std::max<uint32_t>(response_capacity, 1), 16);
   const bool breach = std::exchange(ring_breach_armed_, false);
+  // The breach's indirect table stays allocated: the device may read it until it is reset.
   const uint64_t scratch = breach ? *memory_.allocate(tlm_virtio::kRingBreachScratchBytes, 16) : 0;
   // One readable descriptor for the command, one writable for the response;
   // with none free the sender waits for the device to give some back.
