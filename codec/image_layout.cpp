@@ -4,6 +4,10 @@
 #include <array>
 #include <fmt/format.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace vvsim::codec {
 namespace {
 
@@ -153,16 +157,6 @@ size_t plane_index(const ImageLayout& layout, uint32_t plane, uint32_t row, uint
   return size_t{p.offset} + size_t{top + row} * p.stride + size_t{left_px} * bytes_per_px + col;
 }
 
-void write_rgb(const Picture& pic, const ImageLayout& layout, uint8_t* buf) {
-  uint32_t cw = chroma_width(pic.width);
-  for (uint32_t r = 0; r < pic.height; ++r)
-    for (uint32_t c = 0; c < pic.width; ++c) {
-      size_t ci = size_t{r / 2} * cw + c / 2;
-      yuv_to_rgb(pic.y[size_t{r} * pic.width + c], pic.u[ci], pic.v[ci],
-                 buf + plane_index(layout, 0, r, 3 * c));
-    }
-}
-
 void read_rgb(const ImageLayout& layout, const uint8_t* buf, Picture& pic) {
   uint32_t cw = chroma_width(pic.width), ch = chroma_height(pic.height);
   std::vector<int> u_sum(size_t{cw} * ch, 0), v_sum(u_sum.size(), 0), n(u_sum.size(), 0);
@@ -181,35 +175,124 @@ void read_rgb(const ImageLayout& layout, const uint8_t* buf, Picture& pic) {
   }
 }
 
-// Copies the visible rows of the three I420 planes to or from the layout.
-// ToLayout copies picture -> buffers (PictureT is then const), else back.
-template <bool ToLayout, typename PictureT, typename BufPtr>
-void copy_yuv(const ImageLayout& layout, const std::vector<BufPtr>& bufs, PictureT& pic) {
+bool is_interleaved(ImageFormat format) { return format == ImageFormat::NV12 || format == ImageFormat::NM12; }
+
+// The visible part of a plane: bytes of one row and rows.
+PlaneGeometry visible_geometry(const ImageLayout& layout, uint32_t plane) {
+  return plane_geometry(layout.format, plane, layout.crop.width, layout.crop.height);
+}
+
+// The chroma conversions run on every row of every frame: 16 pairs at a time
+// where SSE2 is there (every x86-64), the rest byte by byte.
+void interleave(const uint8_t* u, const uint8_t* v, uint32_t n, uint8_t* uv) {
+  uint32_t c = 0;
+#if defined(__SSE2__)
+  for (; c + 16 <= n; c += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + c));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v + c));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(uv + 2 * c), _mm_unpacklo_epi8(a, b));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(uv + 2 * c + 16), _mm_unpackhi_epi8(a, b));
+  }
+#endif
+  for (; c < n; ++c) {
+    uv[2 * c] = u[c];
+    uv[2 * c + 1] = v[c];
+  }
+}
+
+// One chroma component (0: U, 1: V) of an interleaved row of n pairs.
+void deinterleave(const uint8_t* uv, uint32_t component, uint32_t n, uint8_t* out) {
+  uint32_t c = 0;
+#if defined(__SSE2__)
+  const __m128i low_bytes = _mm_set1_epi16(0x00ff);
+  for (; c + 16 <= n; c += 16) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(uv + 2 * c));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(uv + 2 * c + 16));
+    a = component ? _mm_srli_epi16(a, 8) : _mm_and_si128(a, low_bytes);
+    b = component ? _mm_srli_epi16(b, 8) : _mm_and_si128(b, low_bytes);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), _mm_packus_epi16(a, b));
+  }
+#endif
+  for (; c < n; ++c) out[c] = uv[2 * c + component];
+}
+
+// Writes the visible bytes of row `row` of plane `plane` of the layout, made
+// from the picture, to out.
+void make_row(const Picture& pic, const ImageLayout& layout, uint32_t plane, uint32_t row, uint8_t* out) {
+  const uint32_t cw = chroma_width(pic.width);
+  if (layout.format == ImageFormat::RGB3) {
+    for (uint32_t c = 0; c < pic.width; ++c) {
+      const size_t ci = size_t{row / 2} * cw + c / 2;
+      yuv_to_rgb(pic.y[size_t{row} * pic.width + c], pic.u[ci], pic.v[ci], out + 3 * c);
+    }
+  } else if (plane == 0) {
+    std::copy_n(pic.y.data() + size_t{row} * pic.width, pic.width, out);
+  } else if (is_interleaved(layout.format)) {
+    interleave(pic.u.data() + size_t{row} * cw, pic.v.data() + size_t{row} * cw, cw, out);
+  } else {
+    std::copy_n((plane == 1 ? pic.u : pic.v).data() + size_t{row} * cw, cw, out);
+  }
+}
+
+// Copies the visible rows of the three I420 planes out of the layout.
+void read_yuv(const ImageLayout& layout, const std::vector<const uint8_t*>& bufs, Picture& pic) {
   uint32_t cw = chroma_width(pic.width), ch = chroma_height(pic.height);
   auto buffer_of = [&](uint32_t plane) { return bufs[layout.planes[plane].buffer_index]; };
-  for (uint32_t r = 0; r < pic.height; ++r) {
-    auto* row = buffer_of(0) + plane_index(layout, 0, r, 0);
-    auto* src = pic.y.data() + size_t{r} * pic.width;
-    if constexpr (ToLayout) std::copy_n(src, pic.width, row);
-    else std::copy_n(row, pic.width, src);
-  }
-  bool interleaved = layout.format == ImageFormat::NV12 || layout.format == ImageFormat::NM12;
+  for (uint32_t r = 0; r < pic.height; ++r)
+    std::copy_n(buffer_of(0) + plane_index(layout, 0, r, 0), pic.width, pic.y.data() + size_t{r} * pic.width);
   for (uint32_t r = 0; r < ch; ++r) {
     auto* u = pic.u.data() + size_t{r} * cw;
     auto* v = pic.v.data() + size_t{r} * cw;
-    if (interleaved) {
-      auto* row = buffer_of(1) + plane_index(layout, 1, r, 0);
-      for (uint32_t c = 0; c < cw; ++c) {
-        if constexpr (ToLayout) { row[2 * c] = u[c]; row[2 * c + 1] = v[c]; }
-        else { u[c] = row[2 * c]; v[c] = row[2 * c + 1]; }
-      }
+    if (is_interleaved(layout.format)) {
+      const uint8_t* row = buffer_of(1) + plane_index(layout, 1, r, 0);
+      deinterleave(row, 0, cw, u);
+      deinterleave(row, 1, cw, v);
     } else {
-      auto* urow = buffer_of(1) + plane_index(layout, 1, r, 0);
-      auto* vrow = buffer_of(2) + plane_index(layout, 2, r, 0);
-      if constexpr (ToLayout) { std::copy_n(u, cw, urow); std::copy_n(v, cw, vrow); }
-      else { std::copy_n(urow, cw, u); std::copy_n(vrow, cw, v); }
+      std::copy_n(buffer_of(1) + plane_index(layout, 1, r, 0), cw, u);
+      std::copy_n(buffer_of(2) + plane_index(layout, 2, r, 0), cw, v);
     }
   }
+}
+
+// The planes that live in `buffer`, in address order.
+std::vector<uint32_t> planes_in(const ImageLayout& layout, uint32_t buffer) {
+  std::vector<uint32_t> planes;
+  for (uint32_t p = 0; p < layout.planes.size(); ++p)
+    if (layout.planes[p].buffer_index == buffer) planes.push_back(p);
+  std::sort(planes.begin(), planes.end(),
+            [&](uint32_t a, uint32_t b) { return layout.planes[a].offset < layout.planes[b].offset; });
+  return planes;
+}
+
+// Random access to a buffer held in pieces; rows read in increasing order
+// cost a walk of the pieces once.
+class PieceReader {
+ public:
+  explicit PieceReader(const BufferPieces& pieces) : pieces_(pieces) {}
+  // n bytes from offset: in place when they lie in one piece, else gathered into scratch.
+  const uint8_t* bytes(uint64_t offset, size_t n, std::vector<uint8_t>& scratch) {
+    if (offset < start_) index_ = 0, start_ = 0;
+    while (offset >= start_ + pieces_[index_].size) start_ += pieces_[index_++].size;
+    if (offset + n <= start_ + pieces_[index_].size) return pieces_[index_].data + (offset - start_);
+    scratch.resize(n);
+    uint64_t piece_start = start_;
+    for (size_t i = index_, done = 0; done < n; piece_start += pieces_[i++].size) {
+      const uint64_t from = offset + done - piece_start;
+      const size_t k = std::min<uint64_t>(n - done, pieces_[i].size - from);
+      std::copy_n(pieces_[i].data + from, k, scratch.data() + done);
+      done += k;
+    }
+    return scratch.data();
+  }
+
+ private:
+  const BufferPieces& pieces_;
+  size_t index_ = 0;
+  uint64_t start_ = 0;  // buffer offset of pieces_[index_]
+};
+
+void emit_planes(const Picture& pic, const PixelSink& out) {
+  for (const auto* plane : {&pic.y, &pic.u, &pic.v}) out(plane->data(), plane->size());
 }
 
 }  // namespace
@@ -310,12 +393,87 @@ LayoutStatus write_picture(const Picture& picture, const ImageLayout& layout,
   if (auto status = check_picture_fits(picture, layout); !status.ok()) return status;
   if (!picture.has_pixels) return {"picture has no pixels (timing-only decoder)"};
   if (auto e = check_buffers(layout, buffers); !e.empty()) return {e};
-  std::vector<uint8_t*> bufs;
-  for (const auto& b : buffers) bufs.push_back(b.data);
-  if (layout.format == ImageFormat::RGB3) {
-    write_rgb(picture, layout, bufs[0]);
-  } else {
-    copy_yuv<true>(layout, bufs, picture);
+  for (uint32_t p = 0; p < layout.planes.size(); ++p) {
+    uint8_t* buf = buffers[layout.planes[p].buffer_index].data;
+    for (uint32_t r = 0; r < visible_geometry(layout, p).rows; ++r)
+      make_row(picture, layout, p, r, buf + plane_index(layout, p, r, 0));
+  }
+  return {};
+}
+
+void write_layout_range(const Picture& picture, const ImageLayout& layout, uint32_t buffer, uint64_t offset,
+                        uint8_t* dst, uint64_t n) {
+  thread_local std::vector<uint8_t> cut_row;  // a row the range's edge cuts
+  const uint64_t end = offset + n;
+  uint64_t cursor = offset;  // bytes of the range before it are written
+  for (const uint32_t p : planes_in(layout, buffer)) {
+    const uint64_t first = plane_index(layout, p, 0, 0), stride = layout.planes[p].stride;
+    const auto g = visible_geometry(layout, p);
+    for (uint64_t r = first >= cursor ? 0 : (cursor - first) / stride; r < g.rows; ++r) {
+      const uint64_t start = first + r * stride, stop = start + g.row_bytes;
+      if (start >= end) break;
+      if (stop <= cursor) continue;
+      if (start > cursor) std::fill_n(dst + (cursor - offset), start - cursor, 0), cursor = start;
+      const uint64_t to = std::min(stop, end);
+      if (cursor == start && to == stop) {
+        make_row(picture, layout, p, static_cast<uint32_t>(r), dst + (start - offset));
+      } else {
+        cut_row.resize(g.row_bytes);
+        make_row(picture, layout, p, static_cast<uint32_t>(r), cut_row.data());
+        std::copy(cut_row.data() + (cursor - start), cut_row.data() + (to - start), dst + (cursor - offset));
+      }
+      cursor = to;
+    }
+  }
+  if (cursor < end) std::fill_n(dst + (cursor - offset), end - cursor, 0);
+}
+
+namespace {
+// Each buffer's first byte and total size: the spans check_buffers checks.
+const std::vector<ConstByteSpan>& whole_buffers(const std::vector<BufferPieces>& buffers) {
+  thread_local std::vector<ConstByteSpan> whole;
+  whole.clear();
+  for (const auto& pieces : buffers) {
+    size_t total = 0;
+    for (const auto& piece : pieces) total += piece.size;
+    whole.emplace_back(pieces.empty() ? nullptr : pieces.front().data, total);
+  }
+  return whole;
+}
+}  // namespace
+
+LayoutStatus check_readable(const ImageLayout& layout, const std::vector<BufferPieces>& buffers) {
+  if (auto e = check_layout(layout); !e.empty()) return {"layout: " + e};
+  if (auto e = check_buffers(layout, whole_buffers(buffers)); !e.empty()) return {e};
+  return {};
+}
+
+LayoutStatus stream_i420(const ImageLayout& layout, const std::vector<BufferPieces>& buffers, const PixelSink& out,
+                         Picture& picture) {
+  thread_local std::vector<uint8_t> scratch, row;
+  if (auto status = check_readable(layout, buffers); !status.ok()) return status;
+  if (layout.format == ImageFormat::RGB3) {  // chroma comes from 2x2 blocks: the whole frame at once
+    const size_t size = whole_buffers(buffers)[0].size;
+    const uint8_t* all = PieceReader(buffers[0]).bytes(0, size, scratch);
+    auto status = read_picture_into(layout, {ConstByteSpan(all, size)}, picture);
+    if (status.ok()) emit_planes(picture, out);
+    return status;
+  }
+  const uint32_t w = layout.crop.width, cw = chroma_width(w), ch = chroma_height(layout.crop.height);
+  PieceReader luma(buffers[layout.planes[0].buffer_index]);
+  for (uint32_t r = 0; r < layout.crop.height; ++r) out(luma.bytes(plane_index(layout, 0, r, 0), w, scratch), w);
+  for (uint32_t component = 0; component < 2; ++component) {
+    const uint32_t plane = is_interleaved(layout.format) ? 1 : 1 + component;
+    PieceReader chroma(buffers[layout.planes[plane].buffer_index]);
+    for (uint32_t r = 0; r < ch; ++r) {
+      if (!is_interleaved(layout.format)) {
+        out(chroma.bytes(plane_index(layout, plane, r, 0), cw, scratch), cw);
+        continue;
+      }
+      row.resize(cw);
+      deinterleave(chroma.bytes(plane_index(layout, plane, r, 0), 2 * size_t{cw}, scratch), component, cw, row.data());
+      out(row.data(), cw);
+    }
   }
   return {};
 }
@@ -331,7 +489,7 @@ LayoutStatus read_picture_into(const ImageLayout& layout, const std::vector<Cons
   std::vector<const uint8_t*> bufs;
   for (const auto& b : buffers) bufs.push_back(b.data);
   if (layout.format == ImageFormat::RGB3) read_rgb(layout, bufs[0], pic);
-  else copy_yuv<false>(layout, bufs, pic);
+  else read_yuv(layout, bufs, pic);
   return {};
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -98,6 +99,29 @@ LayoutOrError layout_from_driver(ImageFormat format, uint32_t coded_width, uint3
 LayoutStatus check_picture_fits(const Picture& picture, const ImageLayout& layout);
 LayoutStatus write_picture(const Picture& picture, const ImageLayout& layout,
                            const std::vector<ByteSpan>& buffers);
+
+// Bytes [offset, offset + n) of backing buffer `buffer` of `picture` in
+// `layout`, into dst: the visible rows where write_picture puts them, zeros
+// between and around them. A buffer made piece by piece (guest memory page by
+// page) this way holds what write_picture writes into a zeroed buffer. The
+// picture must pass check_picture_fits and have pixels.
+void write_layout_range(const Picture& picture, const ImageLayout& layout, uint32_t buffer, uint64_t offset,
+                        uint8_t* dst, uint64_t n);
+
+// The bytes of one backing buffer as the pieces of memory that hold them, in
+// buffer order (guest memory pages read in place).
+using BufferPieces = std::vector<ConstByteSpan>;
+// Receives raw I420 bytes, in order, in pieces.
+using PixelSink = std::function<void(const uint8_t* data, size_t n)>;
+// The checks stream_i420 makes before reading (read_picture_into's).
+LayoutStatus check_readable(const ImageLayout& layout, const std::vector<BufferPieces>& buffers);
+// Streams the crop rectangle of the layout as raw I420 (the Y, U and V planes
+// back to back, as read_picture's planes) to `out`, reading the buffers where
+// they lie: rows are handed out in place when they lie in one piece, chroma
+// of an interleaved format is separated a row at a time. `picture` is scratch
+// for formats that need the whole frame converted (RGB3).
+LayoutStatus stream_i420(const ImageLayout& layout, const std::vector<BufferPieces>& buffers, const PixelSink& out,
+                         Picture& picture);
 
 // Reads the crop rectangle of the layout back as an I420 picture.
 struct PictureOrError {

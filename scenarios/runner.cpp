@@ -248,11 +248,11 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     std::ofstream* sink_file = i == 0 && dump.is_open() ? &dump : nullptr;
     config.frame_sink = [checksum, sink_file, &show_progress](const virtio_video::DecodedFrame& f) {
       show_progress();
-      if (!f.picture) return;
-      for (const auto* plane : {&f.picture->y, &f.picture->u, &f.picture->v}) {  // I420: the planes back to back
-        checksum->update(plane->data(), plane->size());
-        if (sink_file) sink_file->write(reinterpret_cast<const char*>(plane->data()), std::streamsize(plane->size()));
-      }
+      if (!f.pixels) return;
+      f.pixels([&](const uint8_t* data, size_t n) {
+        checksum->update(data, n);
+        if (sink_file) sink_file->write(reinterpret_cast<const char*>(data), std::streamsize(n));
+      });
     };
     sessions.push_back(std::make_unique<virtio_video::DecodeSession>(platform.driver, std::move(config)));
   }

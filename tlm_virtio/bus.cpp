@@ -12,6 +12,7 @@ Bus::Bus(sc_core::sc_module_name name, const BusProfile& profile)
   initiators.register_b_transport(this, &Bus::b_transport);
   initiators.register_transport_dbg(this, &Bus::transport_dbg);
   initiators.register_get_direct_mem_ptr(this, &Bus::get_direct_mem_ptr);
+  targets.register_invalidate_direct_mem_ptr(this, &Bus::invalidate_direct_mem_ptr);
 }
 
 void Bus::map(uint64_t base, uint64_t size, unsigned target_index) {
@@ -83,6 +84,14 @@ bool Bus::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tlm_dmi&
     dmi.set_end_address(dmi.get_end_address() + r->base);
   }
   return ok;
+}
+
+// A target withdrew a DMI grant: every initiator may hold it, in bus addresses.
+void Bus::invalidate_direct_mem_ptr(int target, sc_dt::uint64 start, sc_dt::uint64 end) {
+  for (const auto& r : ranges_) {
+    if (r.target != static_cast<unsigned>(target)) continue;
+    for (unsigned i = 0; i < initiators.size(); ++i) initiators[i]->invalidate_direct_mem_ptr(start + r.base, end + r.base);
+  }
 }
 
 }  // namespace vvsim::tlm_virtio

@@ -48,6 +48,7 @@ class Bus : public sc_core::sc_module {
   void b_transport(int initiator, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int transport_dbg(int initiator, tlm::tlm_generic_payload& trans);
   bool get_direct_mem_ptr(int initiator, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  void invalidate_direct_mem_ptr(int target, sc_dt::uint64 start, sc_dt::uint64 end);
   const Range* route(uint64_t addr, uint64_t len) const;
   InitiatorStats& stats_of(int initiator);
 

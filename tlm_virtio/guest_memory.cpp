@@ -12,11 +12,16 @@ GuestMemory::GuestMemory(sc_core::sc_module_name name, const GuestMemoryProfile&
   socket.register_get_direct_mem_ptr(this, &GuestMemory::get_direct_mem_ptr);
 }
 
+namespace {
+const uint8_t kZeroPage[GuestMemory::kPageSize] = {};
+}  // namespace
+
 uint8_t* GuestMemory::page(uint64_t index) {
   auto& p = pages_[index];
   if (!p) {
     p.reset(new uint8_t[kPageSize]);
     std::memset(p.get(), 0, kPageSize);
+    if (zero_page_granted_) socket->invalidate_direct_mem_ptr(index * kPageSize, (index + 1) * kPageSize - 1);
   }
   return p.get();
 }
@@ -77,10 +82,16 @@ bool GuestMemory::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_d
   const uint64_t addr = trans.get_address();
   if (!contains(addr, 1)) return false;
   const uint64_t index = addr / kPageSize;
-  dmi.set_dmi_ptr(page(index));
   dmi.set_start_address(index * kPageSize);
   dmi.set_end_address(std::min(size(), (index + 1) * kPageSize) - 1);
-  dmi.allow_read_write();
+  if (trans.is_read() && pages_.count(index) == 0) {
+    dmi.set_dmi_ptr(const_cast<uint8_t*>(kZeroPage));  // read-only: nobody writes through it
+    dmi.allow_read();
+    zero_page_granted_ = true;
+  } else {
+    dmi.set_dmi_ptr(page(index));
+    dmi.allow_read_write();
+  }
   dmi.set_read_latency(sc_core::SC_ZERO_TIME);
   dmi.set_write_latency(sc_core::SC_ZERO_TIME);
   return true;

@@ -1,5 +1,8 @@
 // Guest physical memory: a TLM-2.0 target, sparse (a page is allocated on its
-// first write; untouched pages read as zeros), with DMI granted per page.
+// first write; untouched pages read as zeros), with DMI granted per page. A
+// read-only DMI request for an untouched page is granted a shared page of
+// zeros (so reading does not allocate); the grant is invalidated when the page
+// is allocated.
 #pragma once
 
 #include <systemc>
@@ -39,6 +42,7 @@ class GuestMemory : public sc_core::sc_module {
 
   GuestMemoryProfile profile_;
   std::unordered_map<uint64_t, std::unique_ptr<uint8_t[]>> pages_;
+  bool zero_page_granted_ = false;  // some initiator may hold a read-only grant of an untouched page
 };
 
 }  // namespace vvsim::tlm_virtio

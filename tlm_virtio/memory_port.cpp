@@ -1,10 +1,21 @@
 #include "tlm_virtio/memory_port.h"
 
+#include <algorithm>
+#include <iterator>
+
 namespace vvsim::tlm_virtio {
 
-MemoryPort::MemoryPort(const char* name) : socket(name) {}
+MemoryPort::MemoryPort(const char* name) : socket(name) {
+  socket.register_invalidate_direct_mem_ptr(this, &MemoryPort::invalidate_direct_mem_ptr);
+}
 
 AccessStatus MemoryPort::transport(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len) {
+  const AccessStatus status = reserve(command, addr, data, len);
+  settle();
+  return status;
+}
+
+AccessStatus MemoryPort::reserve(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len) {
   tlm::tlm_generic_payload& trans = payload_;  // reused: b_transport never waits, so no call overlaps another
   trans.set_command(command);
   trans.set_address(addr);
@@ -16,13 +27,15 @@ AccessStatus MemoryPort::transport(tlm::tlm_command command, uint64_t addr, uint
   sc_core::sc_time delay = local_offset_;
   socket->b_transport(trans, delay);
   ++transactions_;
-  if (batch_depth_ > 0) {
-    local_offset_ = delay;
-  } else {
-    local_offset_ = sc_core::SC_ZERO_TIME;
-    sc_core::wait(delay);
-  }
+  local_offset_ = delay;
   return trans.is_response_ok() ? AccessStatus::Ok : AccessStatus::AddressError;
+}
+
+void MemoryPort::settle() {
+  if (batch_depth_ > 0) return;
+  const sc_core::sc_time owed = local_offset_;
+  local_offset_ = sc_core::SC_ZERO_TIME;
+  sc_core::wait(owed);
 }
 
 void MemoryPort::end_batch() {
@@ -42,6 +55,55 @@ AccessStatus MemoryPort::write(uint64_t addr, const uint8_t* src, uint64_t len) 
 
 AccessStatus MemoryPort::touch(uint64_t addr, uint64_t len) {
   return transport(tlm::TLM_IGNORE_COMMAND, addr, nullptr, len);
+}
+
+AccessStatus MemoryPort::write_in_place(uint64_t addr, uint64_t len, const Fill& fill) {
+  return in_place(addr, len, true, fill);
+}
+
+AccessStatus MemoryPort::read_in_place(uint64_t addr, uint64_t len, const View& view) {
+  return in_place(addr, len, false, [&](uint64_t at, uint8_t* p, uint64_t n) { view(at, p, n); });
+}
+
+// The transaction carries no data (TLM_IGNORE_COMMAND) but takes the same bus
+// time and checks as a read or write of the range; the bytes move through DMI.
+AccessStatus MemoryPort::in_place(uint64_t addr, uint64_t len, bool write, const Fill& piece) {
+  for (uint64_t at = 0; at < len;) {  // every page is granted before any bus time is taken
+    const tlm::tlm_dmi* d = direct(addr + at, write);
+    if (d == nullptr) return AccessStatus::AddressError;
+    at = d->get_end_address() + 1 - addr;
+  }
+  const AccessStatus status = reserve(tlm::TLM_IGNORE_COMMAND, addr, nullptr, len);
+  for (uint64_t at = 0; status == AccessStatus::Ok && at < len;) {
+    const tlm::tlm_dmi* d = direct(addr + at, write);
+    const uint64_t n = std::min<uint64_t>(len - at, d->get_end_address() + 1 - (addr + at));
+    piece(at, d->get_dmi_ptr() + (addr + at - d->get_start_address()), n);
+    at += n;
+  }
+  settle();
+  return status;
+}
+
+const tlm::tlm_dmi* MemoryPort::direct(uint64_t addr, bool write) {
+  auto allows = [&](const tlm::tlm_dmi& d) { return write ? d.is_write_allowed() : d.is_read_allowed(); };
+  auto it = dmi_.upper_bound(addr);
+  if (it != dmi_.begin() && addr <= std::prev(it)->second.get_end_address() && allows(std::prev(it)->second))
+    return &std::prev(it)->second;
+  tlm::tlm_generic_payload& trans = payload_;
+  trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  trans.set_address(addr);
+  tlm::tlm_dmi granted;
+  if (!socket->get_direct_mem_ptr(trans, granted) || !allows(granted) || addr < granted.get_start_address() ||
+      addr > granted.get_end_address())
+    return nullptr;
+  tlm::tlm_dmi& kept = dmi_[granted.get_start_address()];
+  kept = granted;
+  return &kept;
+}
+
+void MemoryPort::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  for (auto it = dmi_.begin(); it != dmi_.end();)
+    it = it->second.get_start_address() <= end && start <= it->second.get_end_address() ? dmi_.erase(it) : std::next(it);
 }
 
 AccessStatus MemoryPort::peek(uint64_t addr, uint8_t* dst, uint64_t len) {

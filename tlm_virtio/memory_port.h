@@ -7,6 +7,8 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <vector>
 
 namespace vvsim::tlm_virtio {
@@ -26,6 +28,19 @@ class MemoryPort {
   AccessStatus touch(uint64_t addr, uint64_t len);
   // A debug read (transport_dbg): no bus time, no side effects; for observers.
   AccessStatus peek(uint64_t addr, uint8_t* dst, uint64_t len);
+
+  // Bulk transfers in place, for memory that grants DMI (guest memory): the
+  // bus time, statistics and checks of one write() or read() of [addr, +len),
+  // but the bytes are made or taken where they lie in the target's memory,
+  // page by page in address order, instead of through a buffer of the
+  // initiator's. Both call `piece(at, bytes, n)` for bytes [at, at + n) of the
+  // transfer before the bus wait, when write() and read() copy. fill writes
+  // them; view may keep the pointer, which shows the memory as read until it
+  // is next written. A range without DMI is refused (AddressError, no bus time).
+  using Fill = std::function<void(uint64_t at, uint8_t* dst, uint64_t n)>;
+  using View = std::function<void(uint64_t at, const uint8_t* src, uint64_t n)>;
+  AccessStatus write_in_place(uint64_t addr, uint64_t len, const Fill& fill);
+  AccessStatus read_in_place(uint64_t addr, uint64_t len, const View& view);
 
   // Little-endian scalar accesses; an address error yields false.
   bool read_le16(uint64_t addr, uint16_t& value);
@@ -60,6 +75,14 @@ class MemoryPort {
  private:
   void end_batch();
   AccessStatus transport(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len);
+  // One transaction at the current local offset, which grows by its bus time.
+  AccessStatus reserve(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len);
+  // Outside a Batch: waits for the bus time owed.
+  void settle();
+  AccessStatus in_place(uint64_t addr, uint64_t len, bool write, const Fill& piece);
+  // The DMI region holding `addr` that allows the access, from the cache or the target; null if none.
+  const tlm::tlm_dmi* direct(uint64_t addr, bool write);
+  void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
   bool read_le(uint64_t addr, uint64_t& value, unsigned bytes);
   bool write_le(uint64_t addr, uint64_t value, unsigned bytes);
 
@@ -67,6 +90,7 @@ class MemoryPort {
   tlm::tlm_generic_payload payload_;  // constructing one per access costs an allocation
   unsigned batch_depth_ = 0;
   sc_core::sc_time local_offset_ = sc_core::SC_ZERO_TIME;  // bus time owed by the current Batch
+  std::map<uint64_t, tlm::tlm_dmi> dmi_;  // granted regions by start address
 };
 
 }  // namespace vvsim::tlm_virtio

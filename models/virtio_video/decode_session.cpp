@@ -139,24 +139,21 @@ void DecodeSession::take_output(const AnsweredQueue& a) {
     report_.frames.push_back(frame.record);
     return;
   }
-  auto& bytes = readback_;
-  bytes.resize(outputs_[resource].size());
-  std::vector<codec::ConstByteSpan> spans;
-  for (size_t i = 0; i < bytes.size(); ++i) {
+  auto& pieces = readback_;
+  pieces.resize(outputs_[resource].size());
+  for (size_t i = 0; i < pieces.size(); ++i) {
     const GuestBuffer& b = outputs_[resource][i];
-    bytes[i].resize(b.size);
-    read_buffer(b, bytes[i].data(), b.size);
-    spans.emplace_back(bytes[i].data(), b.size);
+    pieces[i].clear();
+    read_buffer_in_place(b, b.size, pieces[i]);
   }
-  const auto status = codec::read_picture_into(output_layout_, spans, picture_);
+  const auto status = codec::check_readable(output_layout_, pieces);
   if (!status.ok()) {
     problems_.push_back("output unreadable: " + status.error);
     return;
   }
-  const auto& p = picture_;
-  frame.record = frame_record(a, p.width, p.height);
+  frame.record = frame_record(a, output_layout_.crop.width, output_layout_.crop.height);
   if (config_.frame_sink) {
-    frame.picture = &p;
+    frame.pixels = [&](const codec::PixelSink& out) { codec::stream_i420(output_layout_, pieces, out, picture_); };
     config_.frame_sink(frame);
   }
   report_.frames.push_back(frame.record);

@@ -32,12 +32,13 @@ struct FrameRecord {
   sc_core::sc_time interrupted, reaped;  // the interrupt that announced it; the driver reaping the answer
 };
 
-// A frame as the application reads it out of guest memory. The planes, in
-// this order, are the frame as raw I420 (what `vpxdec --i420` writes); they
-// are valid during the sink call only.
+// A frame as the application reads it out of guest memory. `pixels` hands
+// the frame, as raw I420 (what `vpxdec --i420` writes), to a sink in pieces,
+// read where it lies in guest memory; callable during the sink call only,
+// empty in a timing-only run (no pixels).
 struct DecodedFrame {
   FrameRecord record;
-  const codec::Picture* picture = nullptr;  // null in a timing-only run (no pixels)
+  std::function<void(const codec::PixelSink&)> pixels;
 };
 
 struct DecodeSessionConfig {
@@ -167,8 +168,8 @@ class DecodeSession : private StreamClient {
   uint64_t second_drain_ticket_ = 0;  // double_drain
   bool drc_pending_ = false;
   uint64_t frame_drain_ticket_ = 0;  // the per-frame DRAIN awaiting its answer
-  std::vector<std::vector<uint8_t>> readback_;
-  codec::Picture picture_;  // the frame last read back, its planes reused
+  std::vector<codec::BufferPieces> readback_;  // where the last frame read back lies, reused
+  codec::Picture picture_;  // scratch for formats converted whole (RGB3), its planes reused
   std::multimap<sc_core::sc_time, uint32_t> held_outputs_;  // release time -> output resource
   sc_core::sc_time start_;
   // Queues the outputs whose hold time is over; the time of the next release, if any.

@@ -7,6 +7,7 @@
 #include <systemc>
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -31,6 +32,10 @@ class DeviceTransport {
   // Bulk transfers between device and guest memory; wait for their bus time.
   virtual void dma_read(uint64_t addr, uint8_t* dst, uint32_t len) = 0;
   virtual void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) = 0;
+  // A write whose bytes [at, at + n) `fill` makes straight into guest memory
+  // (no buffer of the device's); the bus time is dma_write's.
+  using Fill = std::function<void(uint64_t at, uint8_t* dst, uint64_t n)>;
+  virtual void dma_write_in_place(uint64_t addr, uint32_t len, const Fill& fill) = 0;
   // A write that takes its bus time but carries no data (timing-only runs).
   virtual void dma_write_timing(uint64_t addr, uint32_t len) = 0;
   virtual uint64_t guest_memory_size() const = 0;

@@ -74,6 +74,11 @@ void MmioDeviceTransport::dma_write(uint64_t addr, const uint8_t* src, uint32_t 
     controller_.diagnostics().report("dma", fmt::format("write [{:#x}, +{}) failed", addr, len));
 }
 
+void MmioDeviceTransport::dma_write_in_place(uint64_t addr, uint32_t len, const Fill& fill) {
+  if (controller_.dma().write_in_place(addr, len, fill) != tlm_virtio::AccessStatus::Ok)
+    controller_.diagnostics().report("dma", fmt::format("write [{:#x}, +{}) failed", addr, len));
+}
+
 void MmioDeviceTransport::dma_write_timing(uint64_t addr, uint32_t len) {
   if (controller_.dma().touch(addr, len) != tlm_virtio::AccessStatus::Ok)
     controller_.diagnostics().report("dma", fmt::format("write [{:#x}, +{}) failed", addr, len));

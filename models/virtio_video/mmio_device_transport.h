@@ -23,6 +23,7 @@ class MmioDeviceTransport : public DeviceTransport {
   void complete(uint32_t queue, uint16_t head, uint32_t written) override;
   void dma_read(uint64_t addr, uint8_t* dst, uint32_t len) override;
   void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) override;
+  void dma_write_in_place(uint64_t addr, uint32_t len, const Fill& fill) override;
   void dma_write_timing(uint64_t addr, uint32_t len) override;
   uint64_t guest_memory_size() const override { return controller_.guest_memory_size(); }
   // Chains handed to the device and not yet completed (held descriptors).

@@ -173,6 +173,12 @@ void StreamClient::read_buffer(const GuestBuffer& b, uint8_t* data, size_t size)
   each_piece(b, size, [&](uint64_t addr, size_t at, size_t n) { driver_.cpu().read(addr, data + at, n); });
 }
 
+void StreamClient::read_buffer_in_place(const GuestBuffer& b, size_t size, codec::BufferPieces& pieces) {
+  each_piece(b, size, [&](uint64_t addr, size_t, size_t n) {
+    driver_.cpu().read_in_place(addr, n, [&](uint64_t, const uint8_t* src, uint64_t k) { pieces.emplace_back(src, k); });
+  });
+}
+
 void StreamClient::touch_buffer(const GuestBuffer& b, size_t size) {
   each_piece(b, size, [&](uint64_t addr, size_t, size_t n) { driver_.cpu().touch(addr, n); });
 }

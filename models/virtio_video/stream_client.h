@@ -37,6 +37,9 @@ class StreamClient {
   void scatter_buffers(bool scatter) { scatter_ = scatter; }
   void write_buffer(const GuestBuffer& b, const uint8_t* data, size_t size);
   void read_buffer(const GuestBuffer& b, uint8_t* data, size_t size);
+  // A read of `size` bytes that leaves them where they lie in guest memory:
+  // appends the pieces of memory that hold them, in order, to `pieces`.
+  void read_buffer_in_place(const GuestBuffer& b, size_t size, codec::BufferPieces& pieces);
   // A read of `size` bytes that takes its bus time but moves no data (timing-only runs).
   void touch_buffer(const GuestBuffer& b, size_t size);
 

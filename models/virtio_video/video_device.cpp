@@ -720,13 +720,13 @@ void VideoDevice::read_backing(const std::vector<SgEntry>& segments, std::vector
   stats_.bytes_read += len;
 }
 
-void VideoDevice::write_backing(const std::vector<SgEntry>& segments, const uint8_t* src, uint32_t len) {
+void VideoDevice::write_backing(const std::vector<SgEntry>& segments, uint32_t len, const DeviceTransport::Fill& fill) {
   uint32_t done = 0;
   for (const auto& e : segments) {
     if (done == len) break;
     const uint32_t n = std::min(e.length, len - done);
-    if (src) {
-      transport_->dma_write(e.addr, src + done, n);
+    if (fill) {
+      transport_->dma_write_in_place(e.addr, n, [&](uint64_t at, uint8_t* dst, uint64_t k) { fill(done + at, dst, k); });
     } else {
       transport_->dma_write_timing(e.addr, n);
     }
@@ -945,15 +945,8 @@ bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
   const uint32_t slot = s.slot;
   Resource& r = s.output.resources[out_id];
   const auto& layout = s.output_layout;
-  auto& staging = s.output_staging;
   const bool pixels = picture.has_pixels;  // a timing-only decoder's pictures have none to move
-  staging.resize(pixels ? layout.buffer_sizes.size() : 0);
-  std::vector<codec::ByteSpan> spans;
-  for (size_t i = 0; i < staging.size(); ++i) {
-    staging[i].resize(layout.buffer_sizes[i]);
-    spans.push_back({staging[i].data(), staging[i].size()});
-  }
-  const auto status = pixels ? codec::write_picture(picture, layout, spans) : codec::check_picture_fits(picture, layout);
+  const auto status = codec::check_picture_fits(picture, layout);
   ResourceQueueResp resp;
   resp.timestamp = picture.timestamp + (fault(DeviceFault::WrongOutputTimestamp) ? kFaultTimestampShift : 0);
   resp.flags = picture.corrupt ? kDequeueFlagErr : 0;
@@ -966,7 +959,11 @@ bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
     mark(id, picture.timestamp, DeviceStage::OutputWriteStarted);
     for (size_t i = 0; i < layout.buffer_sizes.size(); ++i) {
       const auto size = static_cast<uint32_t>(layout.buffer_sizes[i]);
-      write_backing(r.buffers[i], pixels ? staging[i].data() : nullptr, size);
+      // The decoder's planes go straight into guest memory in the output layout.
+      const auto fill = [&, i](uint64_t at, uint8_t* dst, uint64_t n) {
+        codec::write_layout_range(picture, layout, static_cast<uint32_t>(i), at, dst, n);
+      };
+      write_backing(r.buffers[i], size, pixels ? DeviceTransport::Fill(fill) : DeviceTransport::Fill());
       if (!still_current(slot, id, gen)) return false;
       resp.data_sizes[i] = size;
     }
@@ -1082,7 +1079,9 @@ bool VideoDevice::fill_bitstream_output(VideoStream& s, const codec::EncodedUnit
                          unit.data.size(), out_id, total_length(r.buffers[0])));
     resp.flags |= kDequeueFlagErr;
   } else {
-    write_backing(r.buffers[0], unit.data.data(), static_cast<uint32_t>(unit.data.size()));
+    write_backing(r.buffers[0], static_cast<uint32_t>(unit.data.size()), [&](uint64_t at, uint8_t* dst, uint64_t n) {
+      std::copy_n(unit.data.data() + at, n, dst);
+    });
     if (!still_current(slot, id, gen)) return false;
     resp.data_sizes[0] = static_cast<uint32_t>(unit.data.size());
   }

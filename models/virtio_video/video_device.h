@@ -157,8 +157,10 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   uint32_t buffers_of(const VideoStream& s, QueueType q) const;
   std::vector<uint32_t> buffer_needs(const VideoStream& s, QueueType q) const;
   void read_backing(const std::vector<SgEntry>& segments, std::vector<uint8_t>& dst, uint32_t len);
-  // `src` null: the transfer takes its bus time but moves no data (timing-only pictures).
-  void write_backing(const std::vector<SgEntry>& segments, const uint8_t* src, uint32_t len);
+  // Bytes [at, at + n) of the buffer come from `fill`, straight into guest
+  // memory; an empty fill: the transfer takes its bus time but moves no data
+  // (timing-only pictures).
+  void write_backing(const std::vector<SgEntry>& segments, uint32_t len, const DeviceTransport::Fill& fill);
   void mark_decode(uint32_t id, const codec::DecodeResult& result, const models::CodecEngine::JobRecord& job);
   void charge_cpu_copy(const std::vector<SgEntry>& segments, uint32_t len);
 

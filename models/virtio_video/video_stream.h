@@ -64,9 +64,6 @@ struct VideoStream {
   // The layout of the image queue: decoded frames (decoder OUTPUT) or frames
   // to encode (encoder INPUT).
   codec::ImageLayout output_layout;
-  // Device-side image of an output buffer set, reused frame after frame (a
-  // fresh zeroed buffer per frame cost more host time than the conversion).
-  std::vector<std::vector<uint8_t>> output_staging;
   ParamsBitrate bitrate;
 
   std::unique_ptr<codec::Decoder> decoder;

@@ -109,6 +109,10 @@ class ScriptedTransport : public DeviceTransport {
     std::copy(src, src + len, memory.begin() + addr);
     sc_core::wait(dma_ns_per_byte * len, sc_core::SC_NS);
   }
+  void dma_write_in_place(uint64_t addr, uint32_t len, const Fill& fill) override {
+    fill(0, memory.data() + addr, len);
+    sc_core::wait(dma_ns_per_byte * len, sc_core::SC_NS);
+  }
   void dma_write_timing(uint64_t addr, uint32_t len) override { sc_core::wait(dma_ns_per_byte * len, sc_core::SC_NS); }
   uint64_t guest_memory_size() const override { return memory.size(); }
 

@@ -37,8 +37,7 @@ Run decode_fixture(const std::string& name, uint32_t output_resources = 8,
     config.units = std::make_shared<codec::UnitsInMemory>(stream.units);
     config.output_resources = output_resources;
     config.frame_sink = [&](const DecodedFrame& f) {
-      for (const auto* plane : {&f.picture->y, &f.picture->u, &f.picture->v})
-        run.i420.insert(run.i420.end(), plane->begin(), plane->end());
+      f.pixels([&](const uint8_t* data, size_t n) { run.i420.insert(run.i420.end(), data, data + n); });
     };
     run.report = DecodeSession(platform.driver, config).run();
   });

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Byte-identity check for changes that must not change any simulated result
+# (performance work): runs every shipped scenario, full and timing-only, with
+# every output the run command has (summary, trace, CSV, VCD, HTML report,
+# frame dump, exit status, stdout, stderr), plus scattered buffers, the test
+# fixtures, a 720p VP9 stream and a timing-only sweep, and compares all of it
+# byte for byte with a reference recorded the same way.
+# Usage:
+#   bench/same_outputs.sh record REF_DIR [BUILD_DIR]   record the reference (e.g. with main's build)
+#   bench/same_outputs.sh check  REF_DIR [BUILD_DIR]   run again and compare with REF_DIR
+# BUILD_DIR defaults to build. check exits 0 when every byte is the same.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:?record or check}
+ref=${2:?reference directory}
+BUILD_DIR=${3:-build}
+VVSIM="$(cd "$BUILD_DIR" && pwd)/bin/vvsim"
+SRC="$(pwd)"
+[ -x "$VVSIM" ] || { echo "build first: ./dev build" >&2; exit 1; }
+case $mode in record | check) ;; *) echo "mode is record or check" >&2; exit 2 ;; esac
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# Inputs made here (ffmpeg/vpxenc output is deterministic for the same options).
+inputs="$work/inputs"
+mkdir -p "$inputs"
+ffmpeg -v error -f lavfi -i "testsrc=size=1280x720:rate=30" -frames:v 30 -pix_fmt yuv420p -f rawvideo -y "$inputs/720p.yuv"
+vpxenc -q --ivf --codec=vp9 --i420 -w 1280 -h 720 --fps=30/1 --target-bitrate=2000 --threads=1 --cpu-used=8 \
+  --lag-in-frames=0 -o "$inputs/vp9_720p.ivf" "$inputs/720p.yuv" 2>/dev/null
+rm "$inputs/720p.yuv"
+
+# Every case runs in the same relative place (runs/NAME), so paths printed or
+# embedded in outputs are equal between the reference and the check.
+out="$work/runs"
+mkdir -p "$out"
+cd "$out"
+run_case() {  # run_case NAME [--timing-only] ARGS...: one vvsim run command with every output
+  local name=$1
+  shift
+  local extra=(--dump-frames "$name/frames.yuv")
+  for a in "$@"; do [ "$a" = --timing-only ] && extra=(); done
+  mkdir -p "$name"
+  set +e
+  "$VVSIM" run "$@" --out "$name" --trace "$name/t.json" --csv "$name/f.csv" --vcd "$name/w.vcd" \
+    --report "$name/r.html" "${extra[@]}" >"$name/stdout" 2>"$name/stderr"
+  echo $? >"$name/status"
+  set -e
+}
+
+for scenario in "$SRC"/scenarios/*.yaml; do
+  name=$(basename "$scenario" .yaml)
+  run_case "$name" "$scenario"
+  run_case "$name.timing" "$scenario" --timing-only
+done
+run_case default.scatter "$SRC/scenarios/default.yaml" --set streams.0.scatter_buffers=true
+run_case default.scatter.timing "$SRC/scenarios/default.yaml" --set streams.0.scatter_buffers=true --timing-only
+for fixture in vp8_176x144.ivf vp8_drc.ivf vp9_drc.ivf h264_drc.h264 h264_x264_baseline.h264 h264_x264_high_bframes.h264; do
+  run_case "fixture.$fixture" "$SRC/scenarios/default.yaml" --input "$SRC/tests/codec/fixtures/$fixture"
+done
+run_case vp9_720p "$SRC/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf"
+run_case vp9_720p.scatter "$SRC/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf" --set streams.0.scatter_buffers=true
+run_case vp9_720p.timing "$SRC/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf" --timing-only
+set +e
+"$VVSIM" sweep "$SRC/scenarios/sweep_display_pipeline.yaml" --param output_buffers=2,4,8,16 \
+  --param device.clock_mhz=200,400,800 --param cores=1,2 --jobs 2 --quiet --timing-only --out sweep >sweep.stdout 2>&1
+echo $? >sweep.status
+set -e
+cd "$SRC"
+
+if [ "$mode" = record ]; then
+  rm -rf "$ref"
+  mkdir -p "$(dirname "$ref")"
+  cp -r "$out" "$ref"
+  echo "recorded $(find "$ref" -type f | wc -l) files in $ref"
+  exit 0
+fi
+if diff -r "$ref" "$out" >"$work/diff" 2>&1; then
+  echo "same: $(find "$out" -type f | wc -l) files byte for byte equal to $ref"
+else
+  echo "DIFFERENT from $ref:" >&2
+  head -50 "$work/diff" >&2
+  exit 1
+fi
