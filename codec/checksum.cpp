@@ -3,6 +3,9 @@
 #include <boost/uuid/detail/md5.hpp>
 #include <fmt/format.h>
 #include <xxhash.h>
+#if defined(__x86_64__)
+#include <xxh_x86dispatch.h>  // XXH3 updates with the widest vectors the CPU has (AVX2, AVX-512): same hash
+#endif
 
 #include <cstdio>
 

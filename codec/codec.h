@@ -3,6 +3,7 @@
 // figures reported here into cycles.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -32,6 +33,22 @@ struct Rect {
 struct Picture {
   uint32_t width = 0, height = 0;
   std::vector<uint8_t> y, u, v;
+  // Instead of y/u/v, a decoder may lend the planes of its own frame buffer
+  // (no copy per frame): valid until the decoder's next call, which may reuse
+  // the buffer; `keep` holds the buffer across the decoder's reset or
+  // destruction. Encoders take pictures with their own planes.
+  struct LentPlanes {
+    std::array<const uint8_t*, 3> data{};  // Y, U, V
+    std::array<uint32_t, 3> stride{};      // bytes between two rows
+    std::shared_ptr<const void> keep;
+  };
+  std::optional<LentPlanes> lent;
+  // First byte of row `row` of plane 0 (Y), 1 (U) or 2 (V), lent or owned.
+  const uint8_t* plane_row(uint32_t plane, uint32_t row) const {
+    if (lent) return lent->data[plane] + size_t{row} * lent->stride[plane];
+    const uint32_t row_bytes = plane == 0 ? width : (width + 1) / 2;
+    return (plane == 0 ? y : plane == 1 ? u : v).data() + size_t{row} * row_bytes;
+  }
   uint64_t timestamp = 0;
   bool corrupt = false;  // decoder concealed an error: the v6 ERR flag
   // False from a timing-only decoder: size and timestamp are known, the planes are empty.
@@ -109,6 +126,7 @@ class Encoder {
  public:
   virtual ~Encoder() = default;
   virtual CodecId codec() const = 0;
+  // `picture` has its own planes (y/u/v), not lent ones.
   virtual EncodeResult encode(const Picture& picture, bool force_key_frame) = 0;
   virtual EncodeResult flush() = 0;
   virtual void set_bitrate(uint32_t bitrate_bps) = 0;

@@ -221,16 +221,14 @@ void deinterleave(const uint8_t* uv, uint32_t component, uint32_t n, uint8_t* ou
 void make_row(const Picture& pic, const ImageLayout& layout, uint32_t plane, uint32_t row, uint8_t* out) {
   const uint32_t cw = chroma_width(pic.width);
   if (layout.format == ImageFormat::RGB3) {
-    for (uint32_t c = 0; c < pic.width; ++c) {
-      const size_t ci = size_t{row / 2} * cw + c / 2;
-      yuv_to_rgb(pic.y[size_t{row} * pic.width + c], pic.u[ci], pic.v[ci], out + 3 * c);
-    }
+    const uint8_t *y = pic.plane_row(0, row), *u = pic.plane_row(1, row / 2), *v = pic.plane_row(2, row / 2);
+    for (uint32_t c = 0; c < pic.width; ++c) yuv_to_rgb(y[c], u[c / 2], v[c / 2], out + 3 * c);
   } else if (plane == 0) {
-    std::copy_n(pic.y.data() + size_t{row} * pic.width, pic.width, out);
+    std::copy_n(pic.plane_row(0, row), pic.width, out);
   } else if (is_interleaved(layout.format)) {
-    interleave(pic.u.data() + size_t{row} * cw, pic.v.data() + size_t{row} * cw, cw, out);
+    interleave(pic.plane_row(1, row), pic.plane_row(2, row), cw, out);
   } else {
-    std::copy_n((plane == 1 ? pic.u : pic.v).data() + size_t{row} * cw, cw, out);
+    std::copy_n(pic.plane_row(plane, row), cw, out);
   }
 }
 
@@ -325,11 +323,33 @@ std::string check_picture(const Picture& picture) {
   size_t chroma = size_t{chroma_width(picture.width)} * chroma_height(picture.height);
   if (luma == 0) return fmt::format("picture is empty ({}x{})", picture.width, picture.height);
   if (!picture.has_pixels) return {};
+  if (picture.lent) {
+    const auto& d = picture.lent->data;
+    if (std::find(d.begin(), d.end(), nullptr) != d.end()) return "picture lends a null plane";
+    return {};
+  }
   if (picture.y.size() != luma || picture.u.size() != chroma || picture.v.size() != chroma)
     return fmt::format("picture {}x{} needs planes of {}/{}/{} bytes, has {}/{}/{}", picture.width,
                        picture.height, luma, chroma, chroma, picture.y.size(), picture.u.size(),
                        picture.v.size());
   return {};
+}
+
+Picture owned_picture(const Picture& picture) {
+  Picture p = picture;
+  if (!picture.lent) return p;
+  p.lent.reset();
+  const uint32_t cw = chroma_width(p.width), ch = chroma_height(p.height);
+  for (uint32_t plane = 0; plane < 3; ++plane) {
+    const uint32_t row_bytes = plane == 0 ? p.width : cw, rows = plane == 0 ? p.height : ch;
+    auto& out = plane == 0 ? p.y : plane == 1 ? p.u : p.v;
+    out.clear();
+    for (uint32_t r = 0; r < rows; ++r) {
+      const uint8_t* line = picture.plane_row(plane, r);
+      out.insert(out.end(), line, line + row_bytes);
+    }
+  }
+  return p;
 }
 
 LayoutOrError default_layout(ImageFormat format, uint32_t coded_width, uint32_t coded_height,

@@ -140,5 +140,8 @@ uint32_t chroma_height(uint32_t height);
 Picture make_picture(uint32_t width, uint32_t height);
 // Empty when the picture's planes match its width and height, else why not.
 std::string check_picture(const Picture& picture);
+// The picture with its planes in y/u/v (lent planes copied out): to keep it
+// past the decoder's next call.
+Picture owned_picture(const Picture& picture);
 
 }  // namespace vvsim::codec

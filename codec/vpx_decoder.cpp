@@ -20,20 +20,23 @@ uint32_t align16(uint32_t v) { return (v + 15) & ~15u; }
 
 VpxDecoder::VpxDecoder(CodecId codec) : codec_(codec) { open(); }
 
-VpxDecoder::~VpxDecoder() {
-  if (open_) vpx_codec_destroy(&ctx_);
-}
+VpxDecoder::~VpxDecoder() = default;
 
 bool VpxDecoder::open() {
   vpx_codec_dec_cfg_t cfg{};
   cfg.threads = 1;
   vpx_codec_iface_t* iface = codec_ == CodecId::VP8 ? vpx_codec_vp8_dx() : vpx_codec_vp9_dx();
-  open_ = vpx_codec_dec_init(&ctx_, iface, &cfg, 0) == VPX_CODEC_OK;
-  return open_;
+  auto ctx = std::make_unique<vpx_codec_ctx_t>();
+  ctx_.reset();
+  if (vpx_codec_dec_init(ctx.get(), iface, &cfg, 0) != VPX_CODEC_OK) return false;
+  ctx_.reset(ctx.release(), [](vpx_codec_ctx_t* c) {
+    vpx_codec_destroy(c);
+    delete c;
+  });
+  return true;
 }
 
 void VpxDecoder::reset() {
-  if (open_) vpx_codec_destroy(&ctx_);
   open();
   waiting_for_key_ = true;
   format_ = {};
@@ -41,11 +44,12 @@ void VpxDecoder::reset() {
 
 DecodeResult VpxDecoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
   DecodeResult result;
-  if (!admit_vpx_unit(codec_, open_, data, size, waiting_for_key_, result)) return result;
-  if (vpx_codec_decode(&ctx_, data, static_cast<unsigned int>(size), nullptr, 0) != VPX_CODEC_OK) {
+  if (!admit_vpx_unit(codec_, ctx_ != nullptr, data, size, waiting_for_key_, result)) return result;
+  vpx_codec_ctx_t* ctx = ctx_.get();
+  if (vpx_codec_decode(ctx, data, static_cast<unsigned int>(size), nullptr, 0) != VPX_CODEC_OK) {
     result.status = UnitStatus::Corrupt;
-    const char* detail = vpx_codec_error_detail(&ctx_);
-    result.message = fmt::format("libvpx: {}{}{}", vpx_codec_error(&ctx_), detail ? ": " : "", detail ? detail : "");
+    const char* detail = vpx_codec_error_detail(ctx);
+    result.message = fmt::format("libvpx: {}{}{}", vpx_codec_error(ctx), detail ? ": " : "", detail ? detail : "");
     waiting_for_key_ = true;
     return result;
   }
@@ -61,7 +65,7 @@ DecodeResult VpxDecoder::decode(const uint8_t* data, size_t size, uint64_t times
 
 void VpxDecoder::collect_pictures(DecodeResult& result, uint64_t timestamp) {
   vpx_codec_iter_t iter = nullptr;
-  while (const vpx_image_t* img = vpx_codec_get_frame(&ctx_, &iter)) {
+  while (const vpx_image_t* img = vpx_codec_get_frame(ctx_.get(), &iter)) {
     if (img->fmt != VPX_IMG_FMT_I420) {
       result.status = UnitStatus::Unsupported;
       result.message = fmt::format("decoded image format {:#x} is not 8-bit 4:2:0", int(img->fmt));
@@ -77,13 +81,16 @@ void VpxDecoder::collect_pictures(DecodeResult& result, uint64_t timestamp) {
     Picture p;
     p.width = img->d_w;
     p.height = img->d_h;
-    const uint32_t cw = (img->d_w + 1) / 2, ch = (img->d_h + 1) / 2;
-    copy_plane(img->planes[VPX_PLANE_Y], img->stride[VPX_PLANE_Y], p.width, p.height, p.y);
-    copy_plane(img->planes[VPX_PLANE_U], img->stride[VPX_PLANE_U], cw, ch, p.u);
-    copy_plane(img->planes[VPX_PLANE_V], img->stride[VPX_PLANE_V], cw, ch, p.v);
+    Picture::LentPlanes lent;
+    for (const int plane : {VPX_PLANE_Y, VPX_PLANE_U, VPX_PLANE_V}) {
+      lent.data[plane] = img->planes[plane];
+      lent.stride[plane] = static_cast<uint32_t>(img->stride[plane]);
+    }
+    lent.keep = ctx_;
+    p.lent = std::move(lent);
     p.timestamp = timestamp;
     int corrupted = 0;
-    if (vpx_codec_control(&ctx_, VP8D_GET_FRAME_CORRUPTED, &corrupted) == VPX_CODEC_OK) p.corrupt = corrupted != 0;
+    if (vpx_codec_control(ctx_.get(), VP8D_GET_FRAME_CORRUPTED, &corrupted) == VPX_CODEC_OK) p.corrupt = corrupted != 0;
     result.pictures.push_back(std::move(p));
   }
 }

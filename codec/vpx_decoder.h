@@ -4,6 +4,8 @@
 
 #include <vpx/vpx_decoder.h>
 
+#include <memory>
+
 #include "codec/codec.h"
 
 namespace vvsim::codec {
@@ -28,8 +30,9 @@ class VpxDecoder : public Decoder {
   void collect_pictures(DecodeResult& result, uint64_t timestamp);
 
   CodecId codec_;
-  vpx_codec_ctx_t ctx_{};
-  bool open_ = false;
+  // Shared with the pictures lent out of its frame buffers, which may outlive
+  // a reset (a new context) or the decoder; null when libvpx refused to open.
+  std::shared_ptr<vpx_codec_ctx_t> ctx_;
   bool waiting_for_key_ = true;  // after start, reset or a corrupt unit
   StreamFormat format_{};
 };

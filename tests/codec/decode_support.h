@@ -14,6 +14,7 @@
 #include "codec/bitstream_reader.h"
 #include "codec/checksum.h"
 #include "codec/codec.h"
+#include "codec/image_layout.h"
 
 namespace vvsim::codec::test {
 
@@ -56,8 +57,8 @@ inline void absorb(DecodeResult r, DecodedStream& s) {
     s.formats.push_back(*r.new_format);
   }
   for (auto& p : r.pictures) {
-    append_i420(p, s.i420);
-    s.pictures.push_back(std::move(p));
+    s.pictures.push_back(codec::owned_picture(p));  // lent planes last until the decoder's next call
+    append_i420(s.pictures.back(), s.i420);
   }
   r.pictures.clear();
   s.results.push_back(std::move(r));
