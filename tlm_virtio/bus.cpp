@@ -9,6 +9,8 @@ Bus::Bus(sc_core::sc_module_name name, const BusProfile& profile)
   if (profile_.clock_mhz <= 0 || profile_.bytes_per_cycle == 0)
     throw std::invalid_argument(std::string(this->name()) + ": bus clock and width must be positive");
   cycle_ = sc_core::sc_time(1e6 / profile_.clock_mhz, sc_core::SC_PS);
+  // sc_time * double rounds value * d + 0.5 in a double: exact while the product stays below 2^52.
+  exact_cycles_ = cycle_.value() == 0 ? 0 : (uint64_t{1} << 52) / cycle_.value();
   initiators.register_b_transport(this, &Bus::b_transport);
   initiators.register_transport_dbg(this, &Bus::transport_dbg);
   initiators.register_get_direct_mem_ptr(this, &Bus::get_direct_mem_ptr);
@@ -24,7 +26,9 @@ void Bus::map(uint64_t base, uint64_t size, unsigned target_index) {
 
 sc_core::sc_time Bus::transfer_time(uint64_t bytes) const {
   const uint64_t beats = (bytes + profile_.bytes_per_cycle - 1) / profile_.bytes_per_cycle;
-  return cycle_ * static_cast<double>(profile_.latency_cycles + beats);
+  const uint64_t cycles = profile_.latency_cycles + beats;
+  if (cycles < exact_cycles_) return sc_core::sc_time::from_value(cycle_.value() * cycles);  // the same, cheaper
+  return cycle_ * static_cast<double>(cycles);
 }
 
 const Bus::Range* Bus::route(uint64_t addr, uint64_t len) const {
@@ -38,6 +42,21 @@ Bus::InitiatorStats& Bus::stats_of(int initiator) {
   return stats_[initiator];
 }
 
+sc_core::sc_time Bus::schedule(int initiator, uint64_t bytes, const sc_core::sc_time& offset) {
+  // The transfer starts when both the initiator (its local time) and the bus are ready.
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time ready = now + offset;
+  const sc_core::sc_time start = ready > busy_until_ ? ready : busy_until_;
+  const sc_core::sc_time occupancy = transfer_time(bytes);
+  busy_until_ = start + occupancy;
+  auto& s = stats_of(initiator);
+  s.transactions++;
+  s.bytes += bytes;
+  s.busy += occupancy;
+  s.contention_wait += start - ready;
+  return busy_until_ - now;
+}
+
 void Bus::b_transport(int initiator, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const uint64_t addr = trans.get_address();
   const Range* r = route(addr, trans.get_data_length());
@@ -45,17 +64,7 @@ void Bus::b_transport(int initiator, tlm::tlm_generic_payload& trans, sc_core::s
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  // The transfer starts when both the initiator (its local time) and the bus are ready.
-  const sc_core::sc_time ready = sc_core::sc_time_stamp() + delay;
-  const sc_core::sc_time start = ready > busy_until_ ? ready : busy_until_;
-  const sc_core::sc_time occupancy = transfer_time(trans.get_data_length());
-  busy_until_ = start + occupancy;
-  auto& s = stats_of(initiator);
-  s.transactions++;
-  s.bytes += trans.get_data_length();
-  s.busy += occupancy;
-  s.contention_wait += start - ready;
-  delay = busy_until_ - sc_core::sc_time_stamp();
+  delay = schedule(initiator, trans.get_data_length(), delay);
 
   trans.set_address(addr - r->base);
   targets[r->target]->b_transport(trans, delay);

@@ -12,11 +12,12 @@
 #include <cstdint>
 #include <vector>
 
+#include "tlm_virtio/memory_port.h"
 #include "tlm_virtio/transport_profile.h"
 
 namespace vvsim::tlm_virtio {
 
-class Bus : public sc_core::sc_module {
+class Bus : public sc_core::sc_module, public TransferScheduler {
  public:
   tlm_utils::multi_passthrough_target_socket<Bus> initiators;  // bind each initiator here
   tlm_utils::multi_passthrough_initiator_socket<Bus> targets;  // bind each target here
@@ -33,6 +34,10 @@ class Bus : public sc_core::sc_module {
   // Targets are numbered in binding order of `targets`. Addresses are passed
   // to the target relative to `base`.
   void map(uint64_t base, uint64_t size, unsigned target_index);
+
+  // What b_transport books for a transaction to guest memory, for initiators
+  // that access it through DMI (MemoryPort::schedule_through).
+  sc_core::sc_time schedule(int initiator, uint64_t bytes, const sc_core::sc_time& offset) override;
 
   // Bus occupancy of one transaction of `bytes`.
   sc_core::sc_time transfer_time(uint64_t bytes) const;
@@ -54,6 +59,7 @@ class Bus : public sc_core::sc_module {
 
   BusProfile profile_;
   sc_core::sc_time cycle_;
+  uint64_t exact_cycles_ = 0;  // below this many cycles, integer products equal sc_time's double arithmetic
   std::vector<Range> ranges_;
   std::vector<InitiatorStats> stats_;
   sc_core::sc_time busy_until_;

@@ -10,11 +10,11 @@ std::optional<uint64_t> GuestAllocator::allocate(uint64_t size, uint64_t align) 
     const uint64_t start = it->first, len = it->second;
     const uint64_t addr = (start + align - 1) & ~(align - 1);
     if (addr < start || addr - start > len || len - (addr - start) < size) continue;
-    free_.erase(it);
-    if (addr > start) free_[start] = addr - start;
+    free_nodes_.erase(free_, it);
+    if (addr > start) free_nodes_.put(free_, start, addr - start);
     const uint64_t end = addr + size;
-    if (start + len > end) free_[end] = start + len - end;
-    used_[addr] = {addr, size};
+    if (start + len > end) free_nodes_.put(free_, end, start + len - end);
+    used_nodes_.put(used_, addr, {addr, size});
     in_use_ += size;
     return addr;
   }
@@ -26,12 +26,13 @@ bool GuestAllocator::release(uint64_t addr) {
   if (it == used_.end()) return false;
   uint64_t start = it->second.first, size = it->second.second;
   in_use_ -= size;
-  used_.erase(it);
+  used_nodes_.erase(used_, it);
   // Merge with the free neighbours.
   auto next = free_.lower_bound(start);
   if (next != free_.end() && start + size == next->first) {
     size += next->second;
-    next = free_.erase(next);
+    const auto merged = next++;
+    free_nodes_.erase(free_, merged);
   }
   if (next != free_.begin()) {
     auto prev = std::prev(next);
@@ -40,7 +41,7 @@ bool GuestAllocator::release(uint64_t addr) {
       return true;
     }
   }
-  free_[start] = size;
+  free_nodes_.put(free_, start, size);
   return true;
 }
 

@@ -15,7 +15,13 @@ AccessStatus MemoryPort::transport(tlm::tlm_command command, uint64_t addr, uint
   return status;
 }
 
+void MemoryPort::schedule_through(TransferScheduler& scheduler, int initiator) {
+  scheduler_ = &scheduler;
+  initiator_ = initiator;
+}
+
 AccessStatus MemoryPort::reserve(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len) {
+  if (scheduler_ && direct_access(command, addr, data, len)) return AccessStatus::Ok;
   tlm::tlm_generic_payload& trans = payload_;  // reused: b_transport never waits, so no call overlaps another
   trans.set_command(command);
   trans.set_address(addr);
@@ -23,12 +29,16 @@ AccessStatus MemoryPort::reserve(tlm::tlm_command command, uint64_t addr, uint8_
   trans.set_data_length(static_cast<unsigned int>(len));
   trans.set_streaming_width(static_cast<unsigned int>(len));
   trans.set_byte_enable_ptr(nullptr);
+  trans.set_dmi_allowed(false);
   trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_core::sc_time delay = local_offset_;
   socket->b_transport(trans, delay);
   ++transactions_;
   local_offset_ = delay;
-  return trans.is_response_ok() ? AccessStatus::Ok : AccessStatus::AddressError;
+  const AccessStatus status = trans.is_response_ok() ? AccessStatus::Ok : AccessStatus::AddressError;
+  // The target offers DMI here (its hint): the next accesses to the region skip the transaction.
+  if (scheduler_ && trans.is_dmi_allowed()) direct(addr, command == tlm::TLM_WRITE_COMMAND);
+  return status;
 }
 
 void MemoryPort::settle() {
@@ -84,11 +94,38 @@ AccessStatus MemoryPort::in_place(uint64_t addr, uint64_t len, bool write, const
   return status;
 }
 
-const tlm::tlm_dmi* MemoryPort::direct(uint64_t addr, bool write) {
-  auto allows = [&](const tlm::tlm_dmi& d) { return write ? d.is_write_allowed() : d.is_read_allowed(); };
+// A transfer carrying no data (TLM_IGNORE_COMMAND) asks for read access: it
+// must not allocate guest memory pages.
+bool MemoryPort::direct_access(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len) {
+  const bool write = command == tlm::TLM_WRITE_COMMAND;
+  const tlm::tlm_dmi* d = cached(addr, write);
+  if (d == nullptr || len == 0 || len - 1 > d->get_end_address() - addr) return false;
+  local_offset_ = scheduler_->schedule(initiator_, len, local_offset_) +
+                  (write ? d->get_write_latency() : d->get_read_latency());  // the target's own time (guest memory: none)
+  ++transactions_;
+  uint8_t* at = d->get_dmi_ptr() + (addr - d->get_start_address());
+  if (command == tlm::TLM_WRITE_COMMAND) std::copy_n(data, len, at);
+  if (command == tlm::TLM_READ_COMMAND) std::copy_n(at, len, data);
+  return true;
+}
+
+const tlm::tlm_dmi* MemoryPort::cached(uint64_t addr, bool write) {
+  auto fits = [&](const tlm::tlm_dmi* d) {
+    return d != nullptr && addr >= d->get_start_address() && addr <= d->get_end_address() &&
+           (write ? d->is_write_allowed() : d->is_read_allowed());
+  };
+  for (const tlm::tlm_dmi* d : recent_)
+    if (fits(d)) return d;
   auto it = dmi_.upper_bound(addr);
-  if (it != dmi_.begin() && addr <= std::prev(it)->second.get_end_address() && allows(std::prev(it)->second))
-    return &std::prev(it)->second;
+  if (it == dmi_.begin() || !fits(&std::prev(it)->second)) return nullptr;
+  const tlm::tlm_dmi* d = &std::prev(it)->second;
+  recent_[next_recent_++ % recent_.size()] = d;
+  return d;
+}
+
+const tlm::tlm_dmi* MemoryPort::direct(uint64_t addr, bool write) {
+  if (const tlm::tlm_dmi* d = cached(addr, write)) return d;
+  auto allows = [&](const tlm::tlm_dmi& d) { return write ? d.is_write_allowed() : d.is_read_allowed(); };
   tlm::tlm_generic_payload& trans = payload_;
   trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   trans.set_address(addr);
@@ -102,6 +139,7 @@ const tlm::tlm_dmi* MemoryPort::direct(uint64_t addr, bool write) {
 }
 
 void MemoryPort::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  recent_.fill(nullptr);
   for (auto it = dmi_.begin(); it != dmi_.end();)
     it = it->second.get_start_address() <= end && start <= it->second.get_end_address() ? dmi_.erase(it) : std::next(it);
 }

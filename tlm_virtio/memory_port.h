@@ -6,6 +6,7 @@
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -14,6 +15,16 @@
 namespace vvsim::tlm_virtio {
 
 enum class AccessStatus { Ok, AddressError };
+
+// A bus that books a transfer's time by a direct call, for accesses an
+// initiator makes through DMI: exactly what its b_transport books.
+class TransferScheduler {
+ public:
+  virtual ~TransferScheduler() = default;
+  // Books `bytes` for `initiator`, ready at `offset` past the current time;
+  // returns the offset at which the transfer ends.
+  virtual sc_core::sc_time schedule(int initiator, uint64_t bytes, const sc_core::sc_time& offset) = 0;
+};
 
 class MemoryPort {
  public:
@@ -52,6 +63,12 @@ class MemoryPort {
 
   uint64_t transactions() const { return transactions_; }
 
+  // From now on, an access that lies in one DMI region of the target (guest
+  // memory) skips the transaction: `scheduler` books its bus time by a direct
+  // call and the bytes move through the DMI pointer, with the same timing,
+  // statistics and memory contents. `initiator` is this port's index on the bus.
+  void schedule_through(TransferScheduler& scheduler, int initiator);
+
   // Temporal decoupling for a run of small accesses (a ring operation): inside
   // a Batch, each transaction goes to the bus with the time the previous ones
   // took as its local offset, so the bus schedules it exactly as if the
@@ -82,6 +99,9 @@ class MemoryPort {
   AccessStatus in_place(uint64_t addr, uint64_t len, bool write, const Fill& piece);
   // The DMI region holding `addr` that allows the access, from the cache or the target; null if none.
   const tlm::tlm_dmi* direct(uint64_t addr, bool write);
+  const tlm::tlm_dmi* cached(uint64_t addr, bool write);
+  // An access through DMI with the bus time booked by the scheduler; false when the range has no DMI.
+  bool direct_access(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
   bool read_le(uint64_t addr, uint64_t& value, unsigned bytes);
   bool write_le(uint64_t addr, uint64_t value, unsigned bytes);
@@ -91,6 +111,10 @@ class MemoryPort {
   unsigned batch_depth_ = 0;
   sc_core::sc_time local_offset_ = sc_core::SC_ZERO_TIME;  // bus time owed by the current Batch
   std::map<uint64_t, tlm::tlm_dmi> dmi_;  // granted regions by start address
+  std::array<const tlm::tlm_dmi*, 4> recent_{};  // the regions last used, looked at before dmi_
+  size_t next_recent_ = 0;
+  TransferScheduler* scheduler_ = nullptr;
+  int initiator_ = 0;
 };
 
 }  // namespace vvsim::tlm_virtio

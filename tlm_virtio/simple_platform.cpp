@@ -28,6 +28,8 @@ SimplePlatform::SimplePlatform(sc_core::sc_module_name name, VirtioDevice& devic
   bus.map(0, profile.memory.size_bytes, 0);
   bus.map(profile.mmio_base, mmio::kWindowSize, 1);
   mmio.irq.bind(irq);
+  cpu.port.schedule_through(bus, kCpuInitiator);
+  mmio.dma_port.schedule_through(bus, kDeviceInitiator);
 }
 
 }  // namespace vvsim::tlm_virtio

@@ -51,17 +51,18 @@ bool SplitVirtqueueDevice::read_desc(uint64_t table, uint16_t index, Desc& d) {
 }
 
 SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::add_segment(const Desc& d, DescriptorChain& chain,
-                                                                   WalkState& state, const std::string& at) {
+                                                                   WalkState& state,
+                                                                   const std::function<std::string()>& at) {
   if (d.len > memory_size_ || d.addr > memory_size_ - d.len)
     return ChainError{kBufferInMemory,
-                      fmt::format("{}: buffer [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len)};
+                      fmt::format("{}: buffer [{:#x}, +{}) lies outside guest memory", at(), d.addr, d.len)};
   const bool writable = d.flags & VIRTQ_DESC_F_WRITE;
   if (!writable && state.seen_writable)
-    return ChainError{kWritableLast, fmt::format("{}: device-readable descriptor after a writable one", at)};
+    return ChainError{kWritableLast, fmt::format("{}: device-readable descriptor after a writable one", at())};
   state.seen_writable = state.seen_writable || writable;
   state.bytes += d.len;
   if (state.bytes > kMaxChainBytes)
-    return ChainError{kChainBytes, fmt::format("{}: the chain holds {} bytes, more than 2^32", at, state.bytes)};
+    return ChainError{kChainBytes, fmt::format("{}: the chain holds {} bytes, more than 2^32", at(), state.bytes)};
   (writable ? chain.writable : chain.readable).push_back({d.addr, d.len});
   return std::nullopt;
 }
@@ -85,16 +86,16 @@ SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk_indirect(const Desc&
                       fmt::format("{}: {} entries exceed the maximum of {}", at, entries, kMaxQueueSize)};
   uint16_t index = 0;
   for (uint64_t count = 0;; ++count) {
-    const std::string here = fmt::format("{} entry {}", at, index);
-    if (count >= entries) return ChainError{kNoLoop, here + ": chain longer than the indirect table (loop)"};
+    auto here = [&] { return fmt::format("{} entry {}", at, index); };  // made only for a message
+    if (count >= entries) return ChainError{kNoLoop, here() + ": chain longer than the indirect table (loop)"};
     Desc e;
-    if (!read_desc(d.addr, index, e)) return ChainError{nullptr, here + ": bus error reading the descriptor"};
-    if (e.flags & VIRTQ_DESC_F_INDIRECT) return ChainError{kIndirectNotNested, here + ": nested indirect descriptor"};
+    if (!read_desc(d.addr, index, e)) return ChainError{nullptr, here() + ": bus error reading the descriptor"};
+    if (e.flags & VIRTQ_DESC_F_INDIRECT) return ChainError{kIndirectNotNested, here() + ": nested indirect descriptor"};
     if (auto err = add_segment(e, chain, state, here)) return err;
     if (!(e.flags & VIRTQ_DESC_F_NEXT)) return std::nullopt;
     if (e.next >= entries)
       return ChainError{kNextInRange,
-                        fmt::format("{}: next index {} past the table's {} entries", here, e.next, entries)};
+                        fmt::format("{}: next index {} past the table's {} entries", here(), e.next, entries)};
     index = e.next;
   }
 }
@@ -109,7 +110,7 @@ SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk(uint16_t head, Descr
     if (!read_desc(addrs_.desc, index, d))
       return ChainError{nullptr, where(index) + ": bus error reading the descriptor"};
     if (d.flags & VIRTQ_DESC_F_INDIRECT) return walk_indirect(d, chain, state);
-    if (auto err = add_segment(d, chain, state, where(index))) return err;
+    if (auto err = add_segment(d, chain, state, [&] { return where(index); })) return err;
     if (!(d.flags & VIRTQ_DESC_F_NEXT)) return std::nullopt;
     if (d.next >= addrs_.size)
       return ChainError{kNextInRange,
@@ -250,8 +251,8 @@ std::optional<uint16_t> SplitVirtqueueDriver::add(const std::vector<Segment>& re
   MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
   const size_t n = readable.size() + writable.size();
   if (n == 0 || n > free_.size()) return std::nullopt;
-  std::vector<uint16_t> ids(free_.end() - n, free_.end());
-  std::reverse(ids.begin(), ids.end());
+  std::vector<uint16_t>& ids = ids_;
+  ids.assign(free_.rbegin(), free_.rbegin() + n);
   free_.resize(free_.size() - n);
   for (size_t i = 0; i < n; ++i) {
     const bool is_writable = i >= readable.size();

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -115,7 +116,9 @@ class SplitVirtqueueDevice {
     uint64_t bytes = 0;
   };
   ChainCheck walk_indirect(const Desc& d, DescriptorChain& chain, WalkState& state);
-  ChainCheck add_segment(const Desc& d, DescriptorChain& chain, WalkState& state, const std::string& where);
+  // `where` names the descriptor, made only for a message.
+  ChainCheck add_segment(const Desc& d, DescriptorChain& chain, WalkState& state,
+                         const std::function<std::string()>& where);
   PopResult refuse(ChainError error);
   std::string where(uint16_t index) const;
 
@@ -188,6 +191,7 @@ class SplitVirtqueueDriver {
   std::vector<uint16_t> chain_length_;  // descriptors used by the chain at each head
   std::vector<uint16_t> chain_next_;    // next pointers as written, to free chains
   uint16_t last_head_ = 0;   // head of the chain added last
+  std::vector<uint16_t> ids_;  // descriptors of the chain being added (kept: no allocation per add)
   uint16_t avail_idx_ = 0;   // next avail index to publish
   uint16_t published_ = 0;   // avail idx the device can see
   uint16_t last_used_ = 0;

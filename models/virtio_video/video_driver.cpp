@@ -127,7 +127,9 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
   {
     tlm_virtio::MemoryPort::Batch batch(cpu_);  // command bytes, descriptors, avail ring: one wait, then the kick
     cpu_.write(cmd, command.data(), command.size());
-    const auto head = commandq_->add({{cmd, uint32_t(command.size())}}, {{resp, response_capacity}});
+    command_segment_.front() = {cmd, uint32_t(command.size())};
+    response_segment_.front() = {resp, response_capacity};
+    const auto head = commandq_->add(command_segment_, response_segment_);
     in_flight_[*head] = {ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp(), digest_command(command)};
     if (breach) commandq_->break_last_chain(*profile_.ring_breach, scratch);
     kick = commandq_->publish();
@@ -168,7 +170,7 @@ const CommandAnswer* VideoDriver::answer(uint64_t ticket) const {
 
 std::vector<uint8_t> VideoDriver::call(const std::vector<uint8_t>& command, uint32_t response_capacity) {
   auto a = wait(submit(command, response_capacity));
-  return a ? a->response : std::vector<uint8_t>{};
+  return a ? std::move(a->response) : std::vector<uint8_t>{};
 }
 
 std::vector<ReceivedEvent> VideoDriver::take_events(uint32_t stream_id) {

@@ -98,7 +98,7 @@ class VideoDriver {
   // sender takes them, so memory follows the commands in flight.
   std::optional<CommandAnswer> take_answer(uint64_t ticket);
   // Timing of every answered command, in reaping order (for traces).
-  const std::vector<CommandTiming>& history() const { return history_; }
+  const std::deque<CommandTiming>& history() const { return history_; }
   // Every event received, in order (for traces); take_events() does not empty it.
   const std::vector<ReceivedEvent>& event_history() const { return event_history_; }
   // Sends and waits.
@@ -167,7 +167,10 @@ class VideoDriver {
   std::map<uint16_t, InFlight> in_flight_;      // by head
   std::map<uint16_t, uint64_t> event_buffers_;  // head -> buffer address
   std::map<uint64_t, CommandAnswer> answers_;   // by ticket, until taken
-  std::vector<CommandTiming> history_;
+  std::deque<CommandTiming> history_;
+  // The one readable and one writable descriptor of the command being posted (kept: no allocation per command).
+  std::vector<tlm_virtio::Segment> command_segment_ = std::vector<tlm_virtio::Segment>(1),
+                                   response_segment_ = std::vector<tlm_virtio::Segment>(1);  // grows with every command: chunks, never copied on growth
   std::vector<ReceivedEvent> events_, event_history_;
   uint64_t next_ticket_ = 1;
   uint64_t answers_seen_ = 0;

@@ -250,7 +250,9 @@ void encode(std::vector<uint8_t>& out, const Event& v);
 // Convenience: the encoding of one structure as a fresh vector.
 template <typename T>
 std::vector<uint8_t> to_bytes(const T& v) {
+  constexpr size_t kTypicalMessageBytes = 128;  // commands and responses but QUERY_CAPS: one allocation
   std::vector<uint8_t> out;
+  out.reserve(kTypicalMessageBytes);
   encode(out, v);
   return out;
 }

@@ -7,11 +7,15 @@
 namespace vvsim::virtio_video {
 
 void ByteWriter::le32(uint32_t v) {
-  for (int i = 0; i < 4; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  uint8_t b[4];
+  for (int i = 0; i < 4; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
+  bytes(b, sizeof b);
 }
 
 void ByteWriter::le64(uint64_t v) {
-  for (int i = 0; i < 8; ++i) out_.push_back(static_cast<uint8_t>(v >> (8 * i)));
+  uint8_t b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
+  bytes(b, sizeof b);
 }
 
 bool ByteReader::require(size_t n, const char* field) {
