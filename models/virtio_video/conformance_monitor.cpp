@@ -322,7 +322,7 @@ std::optional<std::vector<uint64_t>> ConformanceMonitor::buffer_needs(const Queu
   std::vector<uint64_t> needs(codec::buffer_count(*format), 0);
   for (uint32_t i = 0; i < codec::plane_count(*format) && i < kMaxPlanes; ++i) {
     const PlaneFormat& plane = q.image_format->planes[i];
-    uint64_t& need = needs[needs.size() == 1 ? 0 : i];
+    uint64_t& need = needs[std::min<size_t>(needs.size() == 1 ? 0 : i, needs.size() - 1)];
     need = std::max<uint64_t>(need, uint64_t(plane.offset) + plane.buffer_size);
   }
   return needs;
