@@ -170,6 +170,7 @@ void read_device(ProfileReader& r, virtio_video::VideoDeviceProfile& d) {
   r.field("eventq_size", eventq, Limits::between(2, 32768));
   r.field("max_streams", d.max_streams, Limits::between(1, 1024));
   r.field("firmware_cycles_per_command", d.firmware_cycles_per_command);
+  r.field("max_command_bytes", d.max_command_bytes, Limits::between(virtio_video::kSetParamSize, 1u << 30));
   r.field("max_resources", d.max_resources, Limits::between(1, 1024));
   r.field("drc_only_when_outputs_too_small", d.drc_only_when_outputs_too_small);
   r.field("inject_error_after_units", d.inject_error_after_units);

@@ -35,8 +35,8 @@ class VirtioController {
   // Returns a chain to the driver and interrupts it unless suppressed. Chains
   // from before a reset are dropped.
   virtual void push(unsigned queue, const DescriptorChain& chain, uint32_t written) = 0;
-  // Copies a chain's readable bytes / writes into its writable part.
-  virtual bool gather(const DescriptorChain& chain, std::vector<uint8_t>& out) = 0;
+  // Copies a chain's readable bytes (at most `max_bytes`) / writes into its writable part.
+  virtual bool gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes = UINT64_MAX) = 0;
   virtual bool scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) = 0;
   // Bus master port for the device's own DMA (buffers named in commands).
   virtual MemoryPort& dma() = 0;

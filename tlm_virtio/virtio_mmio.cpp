@@ -305,8 +305,8 @@ void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t wri
   lock.unlock();
 }
 
-bool VirtioMmio::gather(const DescriptorChain& chain, std::vector<uint8_t>& out) {
-  return gather_chain(dma_port, chain, out);
+bool VirtioMmio::gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes) {
+  return gather_chain(dma_port, chain, out, max_bytes);
 }
 
 bool VirtioMmio::scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) {

@@ -51,7 +51,7 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
   // VirtioController
   SplitVirtqueueDevice::PopResult pop(unsigned queue) override;
   void push(unsigned queue, const DescriptorChain& chain, uint32_t written) override;
-  bool gather(const DescriptorChain& chain, std::vector<uint8_t>& out) override;
+  bool gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes = UINT64_MAX) override;
   bool scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) override;
   MemoryPort& dma() override { return dma_port; }
   uint64_t guest_memory_size() const override { return memory_size_; }

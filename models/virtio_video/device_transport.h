@@ -17,7 +17,8 @@ class DeviceTransport {
  public:
   struct Chain {
     uint16_t head = 0;
-    std::vector<uint8_t> readable;  // driver-written bytes of the chain, in order
+    std::vector<uint8_t> readable;  // driver-written bytes of the chain, in order (at most the transport's limit)
+    uint64_t readable_len = 0;      // the chain's whole readable length; more than readable.size() when cut
     bool has_writable = false;
     uint64_t first_writable_addr = 0;  // responses go to the first device-writable descriptor
     uint32_t first_writable_len = 0;

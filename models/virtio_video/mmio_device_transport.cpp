@@ -15,7 +15,8 @@ std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue, s
   const tlm_virtio::DescriptorChain& dc = popped.chain;
   Chain chain;
   chain.head = dc.head;
-  if (!controller_.gather(dc, chain.readable)) {
+  chain.readable_len = dc.readable_bytes();
+  if (!controller_.gather(dc, chain.readable, max_readable_)) {
     controller_.set_device_needs_reset(fmt::format("queue {} chain {}: bus error reading its bytes", queue, dc.head));
     return std::nullopt;
   }

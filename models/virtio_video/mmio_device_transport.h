@@ -14,10 +14,11 @@ namespace vvsim::virtio_video {
 
 class MmioDeviceTransport : public DeviceTransport {
  public:
-  // `duplicate_first_push`: a device fault (DeviceFault::DuplicateUsedEntry):
-  // the first chain completed goes on its used ring twice.
-  explicit MmioDeviceTransport(tlm_virtio::VirtioController& controller, bool duplicate_first_push = false)
-      : controller_(controller), duplicate_push_pending_(duplicate_first_push) {}
+  // `max_readable`: the most of a chain's readable part that is read (the
+  // device refuses longer commands). `duplicate_first_push`: a device fault
+  // (DeviceFault::DuplicateUsedEntry): the first chain completed goes on its used ring twice.
+  MmioDeviceTransport(tlm_virtio::VirtioController& controller, uint64_t max_readable, bool duplicate_first_push = false)
+      : controller_(controller), max_readable_(max_readable), duplicate_push_pending_(duplicate_first_push) {}
 
   std::optional<Chain> pop(uint32_t queue, sc_core::sc_time then_busy) override;
   void complete(uint32_t queue, uint16_t head, uint32_t written) override;
@@ -38,6 +39,7 @@ class MmioDeviceTransport : public DeviceTransport {
   std::vector<uint8_t> peek_written(const tlm_virtio::DescriptorChain& chain, uint32_t len);
 
   tlm_virtio::VirtioController& controller_;
+  uint64_t max_readable_;
   TransportObserver* observer_ = nullptr;
   bool duplicate_push_pending_;
   std::map<std::pair<uint32_t, uint16_t>, tlm_virtio::DescriptorChain> held_;

@@ -89,7 +89,8 @@ void VideoDevice::notify(unsigned queue) {
 }
 
 void VideoDevice::attach(tlm_virtio::VirtioController& controller) {
-  mmio_transport_ = std::make_unique<MmioDeviceTransport>(controller, fault(DeviceFault::DuplicateUsedEntry));
+  mmio_transport_ = std::make_unique<MmioDeviceTransport>(controller, profile_.max_command_bytes,
+                                                          fault(DeviceFault::DuplicateUsedEntry));
   mmio_transport_->set_observer(transport_observer_);
   bind_transport(*mmio_transport_);
 }
@@ -217,6 +218,12 @@ void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
     return;
   }
   const CmdType type = cmd.value();
+  if (c.readable_len > c.readable.size()) {  // cut at max_command_bytes: the rest was never read
+    answer_result(chain, Result::ErrInvalidArgument,
+                  fmt::format("{}: command of {} bytes, longer than the device reads (max_command_bytes {})",
+                              cmd_type_name(type), c.readable_len, c.readable.size()));
+    return;
+  }
   if (type != CmdType::DeviceQueryCaps && chain.response_capacity < ok_response_size(type)) {
     answer_result(chain, Result::ErrOutOfMemory,
                   fmt::format("{}: response buffer of {} bytes, {} needed", cmd_type_name(type),

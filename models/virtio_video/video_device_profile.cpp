@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "codec/image_layout.h"
+#include "models/virtio_video/wire.h"
 
 namespace vvsim::virtio_video {
 
@@ -37,6 +38,7 @@ void validate(const VideoDeviceProfile& p) {
           "default/max size out of range");
   require(p.stride_alignment >= 1 && (p.stride_alignment & (p.stride_alignment - 1)) == 0,
           "stride_alignment must be a power of two");
+  require(p.max_command_bytes >= kSetParamSize, "max_command_bytes must hold the largest fixed-size command (SET_PARAM)");
   require(p.page_size >= 1 && (p.page_size & (p.page_size - 1)) == 0, "page_size must be a power of two");
   require(p.cpu_copy_bytes_per_cycle >= 1, "cpu_copy_bytes_per_cycle must be >= 1");
   require(p.min_bitrate <= p.default_bitrate && p.default_bitrate <= p.max_bitrate, "bitrate bounds");

@@ -82,6 +82,11 @@ struct VideoDeviceProfile {
   // Device firmware: cycles spent decoding/answering each command, at the
   // codec engine's clock.
   uint64_t firmware_cycles_per_command = 2000;
+  // The longest command the device reads (its readable bytes). A longer chain
+  // is refused with ERR_INVALID_ARGUMENT after reading only this much, so a
+  // guest cannot make the host copy gigabytes. The largest legal v6 command is
+  // an ATTACH_BACKING of scattered pages: 16 bytes per page of the buffer.
+  uint32_t max_command_bytes = 1u << 20;
 
   uint32_t page_size = 4096;
   UnalignedSgPolicy unaligned_sg = UnalignedSgPolicy::Refuse;

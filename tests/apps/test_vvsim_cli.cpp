@@ -365,6 +365,34 @@ BOOST_AUTO_TEST_CASE(corrupt_unit_and_malformed_commands_get_their_answers) {
   BOOST_CHECK_EQUAL(skipped, 7u);
 }
 
+// A command longer than the device's max_command_bytes is refused after only
+// that much was read: here a STREAM_DESTROY of the running stream padded to
+// 300 bytes against a 256-byte limit. Refused, the stream decodes on.
+BOOST_AUTO_TEST_CASE(command_longer_than_the_device_reads_is_refused) {
+  std::string destroy = "01 02 00 00 01 00 00 00";  // cmd_type STREAM_DESTROY, stream_id 1
+  for (int i = 0; i < 292; ++i) destroy += " 00";
+  const std::string dir = scratch("long_command");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/default.yaml --quiet --out " + dir +
+                               " --set device.max_command_bytes=256 --set 'streams.0.raw_commands=[\"" + destroy + "\"]'",
+                           "long_command");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto s = summary(dir);
+  BOOST_CHECK(s["streams"][0]["raw_command_answers"] == nlohmann::json::array({"ERR_INVALID_ARGUMENT"}));
+  BOOST_CHECK_EQUAL(s["streams"][0]["frames_out"], 60);
+  BOOST_CHECK_EQUAL(s["conformance"]["violations"], 0);
+  size_t named = 0;
+  for (const auto& d : s["diagnostics"])
+    named += d.get<std::string>().find("STREAM_DESTROY: command of 300 bytes, longer than the device reads "
+                                       "(max_command_bytes 256)") != std::string::npos;
+  BOOST_CHECK_EQUAL(named, 1u);
+  // Below the largest fixed-size command (SET_PARAM, 176 bytes) the limit is refused with its place.
+  const auto low = run_vvsim("run " + kSrc + "/scenarios/default.yaml --quiet --out " + dir +
+                                 " --set device.max_command_bytes=100",
+                             "long_command_low");
+  BOOST_CHECK_EQUAL(low.status, 1);
+  BOOST_CHECK_NE(low.err.find("max_command_bytes"), std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(output_batching_compared_with_drain_after_every_frame) {
   const auto a = run_vvsim("run " + kSrc + "/scenarios/output_batching.yaml --quiet --out " + scratch("batch"), "batch");
   const auto b = run_vvsim("run " + kSrc + "/scenarios/output_batching_drain_each_frame.yaml --quiet --out " +
