@@ -5,7 +5,8 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <vector>
+
+#include "tlm_virtio/node_recycler.h"
 
 namespace vvsim::tlm_virtio {
 
@@ -20,34 +21,12 @@ class GuestAllocator {
   uint64_t bytes_in_use() const { return in_use_; }
 
  private:
-  // Erased entries' nodes, reused by the next insertions: commands allocate and
-  // release blocks all the time, and then no host memory is allocated.
-  template <typename Map>
-  class Recycled {
-   public:
-    void erase(Map& map, typename Map::iterator it) { spare_.push_back(map.extract(it)); }
-    void put(Map& map, const typename Map::key_type& key, const typename Map::mapped_type& value) {
-      if (spare_.empty()) {
-        map[key] = value;
-        return;
-      }
-      typename Map::node_type node = std::move(spare_.back());
-      spare_.pop_back();
-      node.key() = key;
-      node.mapped() = value;
-      auto inserted = map.insert(std::move(node));
-      if (!inserted.inserted) inserted.position->second = value;
-    }
-
-   private:
-    std::vector<typename Map::node_type> spare_;
-  };
   using FreeMap = std::map<uint64_t, uint64_t>;                           // start -> size
   using UsedMap = std::map<uint64_t, std::pair<uint64_t, uint64_t>>;  // addr -> (block start, block size)
   FreeMap free_;
   UsedMap used_;
-  Recycled<FreeMap> free_nodes_;
-  Recycled<UsedMap> used_nodes_;
+  NodeRecycler<FreeMap> free_nodes_;  // blocks come and go with every command
+  NodeRecycler<UsedMap> used_nodes_;
   uint64_t in_use_ = 0;
 };
 

@@ -375,9 +375,10 @@ bool SplitVirtqueueDriver::break_last_chain(RingBreach breach, uint64_t scratch)
   return false;
 }
 
-std::vector<UsedElement> SplitVirtqueueDriver::reap() {
+const std::vector<UsedElement>& SplitVirtqueueDriver::reap() {
   MemoryPort::Batch batch(port_);  // one wait for the whole ring operation
-  std::vector<UsedElement> out;
+  std::vector<UsedElement>& out = reaped_;
+  out.clear();
   uint16_t used_idx = last_used_;
   port_.read_le16(addrs_.device + 2, used_idx);
   while (last_used_ != used_idx) {

@@ -174,7 +174,8 @@ class SplitVirtqueueDriver {
   // that it breaks one ring rule. `scratch`: kRingBreachScratchBytes of guest
   // memory for an indirect table. False when the chain has fewer than two descriptors.
   bool break_last_chain(RingBreach breach, uint64_t scratch);
-  std::vector<UsedElement> reap();
+  // The chains the device returned since the last reap; valid until the next one.
+  const std::vector<UsedElement>& reap();
   // NO_INTERRUPT flag, or used_event, per the negotiated features.
   void set_interrupts_wanted(bool wanted);
 
@@ -192,6 +193,7 @@ class SplitVirtqueueDriver {
   std::vector<uint16_t> chain_next_;    // next pointers as written, to free chains
   uint16_t last_head_ = 0;   // head of the chain added last
   std::vector<uint16_t> ids_;  // descriptors of the chain being added (kept: no allocation per add)
+  std::vector<UsedElement> reaped_;  // what reap() returns (kept: no allocation per reap)
   uint16_t avail_idx_ = 0;   // next avail index to publish
   uint16_t published_ = 0;   // avail idx the device can see
   uint16_t last_used_ = 0;

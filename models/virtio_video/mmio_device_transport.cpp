@@ -26,7 +26,7 @@ std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue, s
     chain.first_writable_len = dc.writable.front().len;
   }
   if (observer_) observer_->on_chain_taken(sc_core::sc_time_stamp().value(), queue, dc, chain.readable);
-  held_[{queue, dc.head}] = std::move(popped.chain);
+  held_nodes_.put(held_, {queue, dc.head}, std::move(popped.chain));
   batch.then_busy(then_busy);
   return chain;
 }
@@ -34,7 +34,7 @@ std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue, s
 void MmioDeviceTransport::complete(uint32_t queue, uint16_t head, uint32_t written) {
   auto it = held_.find({queue, head});
   if (it == held_.end()) return;  // popped before a reset: its ring is gone
-  const tlm_virtio::DescriptorChain chain = std::move(held_.extract(it).mapped());
+  const tlm_virtio::DescriptorChain chain = held_nodes_.take(held_, it);
   controller_.push(queue, chain, written);
   if (duplicate_push_pending_) {
     duplicate_push_pending_ = false;

@@ -8,6 +8,7 @@
 
 #include "models/virtio_video/device_transport.h"
 #include "models/virtio_video/transport_observer.h"
+#include "tlm_virtio/node_recycler.h"
 #include "tlm_virtio/virtio_device.h"
 
 namespace vvsim::virtio_video {
@@ -42,7 +43,9 @@ class MmioDeviceTransport : public DeviceTransport {
   uint64_t max_readable_;
   TransportObserver* observer_ = nullptr;
   bool duplicate_push_pending_;
-  std::map<std::pair<uint32_t, uint16_t>, tlm_virtio::DescriptorChain> held_;
+  using HeldMap = std::map<std::pair<uint32_t, uint16_t>, tlm_virtio::DescriptorChain>;
+  HeldMap held_;
+  tlm_virtio::NodeRecycler<HeldMap> held_nodes_;
 };
 
 }  // namespace vvsim::virtio_video

@@ -107,7 +107,7 @@ void VideoDevice::reset() {
   streams_.clear();
   std::fill(slot_stream_.begin(), slot_stream_.end(), 0);
   pending_events_.clear();
-  unanswered_.clear();
+  unanswered_.assign(kHeads, false);
   features_ = 0;
 }
 
@@ -118,11 +118,12 @@ void VideoDevice::diagnose(const std::string& what) {
 // ---------------------------------------------------------------- answers
 
 void VideoDevice::answer(const HeldChain& chain, const std::vector<uint8_t>& response) {
-  if (unanswered_.erase(chain.head) == 0) {
+  if (!unanswered_[chain.head]) {
     // Answering twice would complete whatever command now uses the head.
     diagnose(fmt::format("internal: commandq chain {} answered twice; second answer dropped", chain.head));
     return;
   }
+  unanswered_[chain.head] = false;
   const uint32_t n = std::min<uint32_t>(static_cast<uint32_t>(response.size()), chain.response_capacity);
   transport_->dma_write(chain.response_addr, response.data(), n);
   transport_->complete(kCommandQueue, chain.head, n + (fault(DeviceFault::ResponseOverrun) ? kFaultOverrunBytes : 0));
@@ -199,12 +200,12 @@ void VideoDevice::command_loop() {
 
 void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
   const HeldChain chain{c.head, c.first_writable_addr, c.first_writable_len};
-  unanswered_.insert(c.head);
+  unanswered_[c.head] = true;
   if (!c.has_writable || c.first_writable_len < kResultOnlyRespSize) {
     // Nowhere to put even a result code: return the chain untouched.
     diagnose(fmt::format("commandq chain {} has no device-writable descriptor of >= 4 bytes; dropped", c.head));
     ++stats_.errors_returned;
-    unanswered_.erase(c.head);
+    unanswered_[c.head] = false;
     transport_->complete(kCommandQueue, c.head, 0);
     return;
   }

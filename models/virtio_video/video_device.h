@@ -217,7 +217,8 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   std::deque<HeldEvent> pending_events_;
 
   // Command chains popped and not yet answered: a chain is answered exactly once.
-  std::set<uint16_t> unanswered_;
+  static constexpr size_t kHeads = size_t{1} << 16;            // every uint16_t head
+  std::vector<bool> unanswered_ = std::vector<bool>(kHeads);  // by commandq head
   VideoDeviceStats stats_;
   std::vector<std::string> diagnostics_;
 };

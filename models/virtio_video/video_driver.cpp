@@ -130,7 +130,8 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
     command_segment_.front() = {cmd, uint32_t(command.size())};
     response_segment_.front() = {resp, response_capacity};
     const auto head = commandq_->add(command_segment_, response_segment_);
-    in_flight_[*head] = {ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp(), digest_command(command)};
+    in_flight_nodes_.put(in_flight_, *head,
+                         InFlight{ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp(), digest_command(command)});
     if (breach) commandq_->break_last_chain(*profile_.ring_breach, scratch);
     kick = commandq_->publish();
   }
@@ -158,9 +159,7 @@ std::optional<CommandAnswer> VideoDriver::wait(uint64_t ticket, sc_core::sc_time
 std::optional<CommandAnswer> VideoDriver::take_answer(uint64_t ticket) {
   auto it = answers_.find(ticket);
   if (it == answers_.end()) return std::nullopt;
-  CommandAnswer a = std::move(it->second);
-  answers_.erase(it);
-  return a;
+  return answer_nodes_.take(answers_, it);
 }
 
 const CommandAnswer* VideoDriver::answer(uint64_t ticket) const {
@@ -186,7 +185,8 @@ void VideoDriver::service_interrupts() {
   ++interrupts_;
   charge(profile_.interrupt_handle_ns);
   if ((causes & tlm_virtio::mmio::INTERRUPT_USED_BUFFER) && commandq_ && eventq_) {
-    Reaped reaped;
+    Reaped& reaped = reaped_;
+    reaped.clear();
     {
       tlm_virtio::MemoryPort::Batch batch(cpu_);  // both used rings, responses, events: one wait
       reap_commands(reaped);
@@ -205,8 +205,7 @@ void VideoDriver::reap_commands(Reaped& reaped) {
   for (const auto& used : commandq_->reap()) {
     auto it = in_flight_.find(used.id);
     if (it == in_flight_.end()) continue;
-    reaped.commands.push_back({it->second, used.len});
-    in_flight_.erase(it);
+    reaped.commands.push_back({in_flight_nodes_.take(in_flight_, it), used.len});
   }
   for (const auto& [f, len] : reaped.commands) {
     reaped.responses.emplace_back(std::min(len, f.response_capacity));
@@ -246,7 +245,7 @@ void VideoDriver::record(Reaped& reaped, sc_core::sc_time interrupted) {
     CommandDigest digest = f.digest;
     digest.result = response_result(a.response);
     history_.push_back({f.ticket, a.submitted, a.answered, a.interrupted, digest});
-    answers_[f.ticket] = std::move(a);
+    answer_nodes_.put(answers_, f.ticket, std::move(a));
     memory_.release(f.command_addr);
     memory_.release(f.response_addr);
   }

@@ -22,6 +22,7 @@
 #include "tlm_virtio/guest_allocator.h"
 #include "tlm_virtio/interrupt_line.h"
 #include "tlm_virtio/memory_port.h"
+#include "tlm_virtio/node_recycler.h"
 #include "tlm_virtio/split_virtqueue.h"
 #include "tlm_virtio/virtio_mmio_driver.h"
 
@@ -143,7 +144,12 @@ class VideoDriver {
     std::vector<std::vector<uint8_t>> responses;
     std::vector<std::vector<uint8_t>> events;
     bool events_reposted = false;
+    void clear() {  // keeps the lists' capacity
+      commands.clear(), responses.clear(), events.clear();
+      events_reposted = false;
+    }
   };
+  Reaped reaped_;  // the interrupt handler's, reused run after run
   void reap_commands(Reaped& reaped);
   void reap_events(Reaped& reaped);
   void record(Reaped& reaped, sc_core::sc_time interrupted);
@@ -165,8 +171,10 @@ class VideoDriver {
   Config config_;
   QueryCapsResp caps_;
   std::map<uint16_t, InFlight> in_flight_;      // by head
+  tlm_virtio::NodeRecycler<std::map<uint16_t, InFlight>> in_flight_nodes_;
   std::map<uint16_t, uint64_t> event_buffers_;  // head -> buffer address
   std::map<uint64_t, CommandAnswer> answers_;   // by ticket, until taken
+  tlm_virtio::NodeRecycler<std::map<uint64_t, CommandAnswer>> answer_nodes_;
   std::deque<CommandTiming> history_;
   // The one readable and one writable descriptor of the command being posted (kept: no allocation per command).
   std::vector<tlm_virtio::Segment> command_segment_ = std::vector<tlm_virtio::Segment>(1),
