@@ -211,7 +211,7 @@ void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
   }
   const ByteSpan bytes(c.readable);
   const auto code = decode_cmd_type(bytes);
-  const std::optional<CmdType> cmd = code ? cmd_type_from_wire(*code) : std::optional<CmdType>();
+  const std::optional<CmdType> cmd = cmd_type_from_wire(code ? *code : 0);  // 0 is no command: a short one is unknown
   ++stats_.commands_by_type[cmd.has_value() ? cmd_type_name(cmd.value()) : "UNKNOWN"];
   if (!cmd.has_value()) {
     answer_result(chain, fault(DeviceFault::UnknownCommandWrongError) ? Result::ErrInvalidArgument : Result::ErrInvalidCommand,
