@@ -105,4 +105,17 @@ std::vector<DepthSeries> depth_series(const scenarios::Scenario&, const scenario
   return out;
 }
 
+std::vector<BusUtilisation> bus_utilisation(const scenarios::RunResult& result) {
+  constexpr const char* kInitiators[] = {"CPU", "DMA"};  // binding order of the bus
+  const double window = double(scenarios::RunResult::kBusWindowPs);
+  std::vector<BusUtilisation> out;
+  for (size_t i = 0; i < result.bus_busy_ps.size(); ++i) {
+    BusUtilisation u{kInitiators[i], {}};
+    const auto& busy = result.bus_busy_ps[i];
+    for (size_t w = 0; w < busy.size(); ++w) u.points.push_back({double(w) * window / 1000.0, 100.0 * double(busy[w]) / window});
+    out.push_back(std::move(u));
+  }
+  return out;
+}
+
 }  // namespace vvsim::analysis

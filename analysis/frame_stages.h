@@ -59,4 +59,16 @@ struct DepthSeries {
 // then per decoder stream the INPUT and OUTPUT resources the device holds.
 std::vector<DepthSeries> depth_series(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
 
+// The share of each bus window (RunResult::kBusWindowPs) an initiator's
+// transfers took, in percent, at each window's start.
+struct UtilisationPoint {
+  double at_ns = 0;
+  double percent = 0;
+};
+struct BusUtilisation {
+  std::string initiator;  // "CPU" (the guest), "DMA" (the device)
+  std::vector<UtilisationPoint> points;
+};
+std::vector<BusUtilisation> bus_utilisation(const scenarios::RunResult& result);
+
 }  // namespace vvsim::analysis

@@ -130,7 +130,16 @@ std::string utilisation(const scenarios::RunResult& result) {
   }
   ChartOptions o{"Codec core and bus utilisation", "% of simulated time busy", ""};
   o.height = 80 + 30 * int(bars.size());
-  return svg::stacked_bars({"busy"}, bars, o);
+  std::vector<Series> bus;
+  for (const auto& u : bus_utilisation(result)) {
+    Series s{"bus " + u.initiator, {}};
+    for (const auto& p : u.points) s.points.push_back({p.at_ns / 1e6, p.percent});
+    bus.push_back(std::move(s));
+  }
+  ChartOptions over_time{"Bus utilisation per 100 us window", "time (ms)", "% busy"};
+  over_time.step = true;
+  over_time.y_min = 0;
+  return svg::stacked_bars({"busy"}, bars, o) + svg::line_chart(bus, over_time);
 }
 
 std::string counters(const scenarios::RunResult& result) {

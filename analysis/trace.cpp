@@ -98,6 +98,11 @@ void add_events(ordered_json& events, const scenarios::RunResult& result) {
 }
 
 void add_counters(ordered_json& events, const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+  for (const auto& u : bus_utilisation(result)) {
+    for (const auto& p : u.points)
+      events.push_back({{"ph", "C"}, {"pid", kPid}, {"name", "bus utilisation " + u.initiator + " (%)"},
+                        {"ts", p.at_ns / 1000.0}, {"args", {{"percent", p.percent}}}});
+  }
   for (const auto& series : depth_series(scenario, result)) {
     for (const auto& p : series.points)
       events.push_back({{"ph", "C"}, {"pid", kPid}, {"name", series.name}, {"ts", p.at_ns / 1000.0},

@@ -8,7 +8,9 @@
 //   codec core N        every job the core ran
 //   bus: frame writes   each decoded picture crossing the bus into guest memory
 //   application: S      each frame from its first unit queued to the application taking it
-//   counters            commandq descriptors in use; per stream INPUT/OUTPUT resources the device holds
+//   counters            commandq descriptors in use; eventq buffers the device holds; per stream
+//                       INPUT/OUTPUT resources the device holds; bus utilisation of the CPU and of
+//                       the device DMA per 100 us window
 // Open in ui.perfetto.dev or chrome://tracing. Observes only; deterministic.
 #pragma once
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <set>
 #include <fstream>
@@ -113,8 +114,24 @@ void collect_counters(models::VideoPlatform& p, RunResult& r) {
   for (const auto& diag : p.device.diagnostics()) r.diagnostics.push_back(diag);
 }
 
-// The analysis records: device stage marks and virtqueue depths (observed, never fed back).
+// Adds a bus transfer to the utilisation windows it spans.
+void add_bus_time(RunResult& r, int initiator, uint64_t start_ps, uint64_t length_ps) {
+  if (initiator < 0 || size_t(initiator) >= r.bus_busy_ps.size()) return;
+  auto& windows = r.bus_busy_ps[size_t(initiator)];
+  while (length_ps > 0) {
+    const uint64_t window = start_ps / RunResult::kBusWindowPs;
+    const uint64_t part = std::min(length_ps, (window + 1) * RunResult::kBusWindowPs - start_ps);
+    if (windows.size() <= window) windows.resize(window + 1, 0);
+    windows[window] += part;
+    start_ps += part, length_ps -= part;
+  }
+}
+
+// The analysis records: device stage marks, virtqueue depths and bus time (observed, never fed back).
 void record_observations(models::VideoPlatform& p, RunResult& r) {
+  p.system.bus.observe_transfers([&r](int initiator, const sc_core::sc_time& start, const sc_core::sc_time& occupancy) {
+    add_bus_time(r, initiator, start.value(), occupancy.value());
+  });
   p.device.set_probe([&r](const virtio_video::DeviceStageMark& m) { r.stage_marks.push_back(m); });
   p.driver.observe_virtqueues([&r](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
     (queue == virtio_video::kCommandQueue ? r.commandq_depth : r.eventq_depth).push_back({at.value(), in_use});

@@ -5,6 +5,7 @@
 // process: call run_scenario once per process.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -102,6 +103,10 @@ struct RunResult {
   };
   std::vector<DepthSample> commandq_depth;  // descriptors in use after each change
   std::vector<DepthSample> eventq_depth;    // event buffers the device has, after each change
+  // Bus time carried for each initiator (0: guest CPU, 1: device DMA) in
+  // consecutive windows of kBusWindowPs from time 0, for utilisation over time.
+  static constexpr uint64_t kBusWindowPs = 100'000'000;  // 100 us
+  std::array<std::vector<uint64_t>, 2> bus_busy_ps;
   std::map<std::string, uint64_t> commands_by_type;
   // Breaches of the v6 rules seen by the conformance monitor, in time order,
   // and whether the scenario declared each one's rule as expected.

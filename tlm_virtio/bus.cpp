@@ -54,6 +54,7 @@ sc_core::sc_time Bus::schedule(int initiator, uint64_t bytes, const sc_core::sc_
   s.bytes += bytes;
   s.busy += occupancy;
   s.contention_wait += start - ready;
+  if (transfer_observer_) transfer_observer_(initiator, start, occupancy);
   return busy_until_ - now;
 }
 

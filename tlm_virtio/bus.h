@@ -10,6 +10,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "tlm_virtio/memory_port.h"
@@ -41,6 +42,10 @@ class Bus : public sc_core::sc_module, public TransferScheduler {
 
   // Bus occupancy of one transaction of `bytes`.
   sc_core::sc_time transfer_time(uint64_t bytes) const;
+  // Analysis hook: called with each transfer's initiator, start and bus
+  // occupancy as it is booked. Observes, changes nothing.
+  using TransferObserver = std::function<void(int initiator, const sc_core::sc_time& start, const sc_core::sc_time& occupancy)>;
+  void observe_transfers(TransferObserver observer) { transfer_observer_ = std::move(observer); }
   const BusProfile& profile() const { return profile_; }
   // Indexed by the binding order of `initiators`.
   const std::vector<InitiatorStats>& stats() const { return stats_; }
@@ -62,6 +67,7 @@ class Bus : public sc_core::sc_module, public TransferScheduler {
   uint64_t exact_cycles_ = 0;  // below this many cycles, integer products equal sc_time's double arithmetic
   std::vector<Range> ranges_;
   std::vector<InitiatorStats> stats_;
+  TransferObserver transfer_observer_;
   sc_core::sc_time busy_until_;
 };
 

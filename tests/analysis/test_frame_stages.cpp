@@ -112,3 +112,25 @@ BOOST_AUTO_TEST_CASE(depths_stay_within_queue_sizes) { check_depths_in_bounds(ru
 BOOST_AUTO_TEST_CASE(depths_stay_within_queue_sizes_when_commandq_is_exhausted) {
   check_depths_in_bounds(run("commandq_exhaustion"));
 }
+
+// The bus windows hold every picosecond the bus carried for each initiator
+// (the bus's own totals), and since the bus carries one transfer at a time,
+// the two initiators together never fill a window past 100%.
+BOOST_AUTO_TEST_CASE(bus_windows_add_up_to_the_bus_busy_time) {
+  const Run r = run("four_streams_two_cores");
+  const auto& windows = r.result.bus_busy_ps;
+  const uint64_t cpu = std::accumulate(windows[0].begin(), windows[0].end(), uint64_t{0});
+  const uint64_t dma = std::accumulate(windows[1].begin(), windows[1].end(), uint64_t{0});
+  BOOST_CHECK_GT(dma, 0u);
+  BOOST_CHECK_CLOSE(double(cpu) / 1000.0, r.result.bus_busy_cpu_ns, 1e-9);
+  BOOST_CHECK_CLOSE(double(dma) / 1000.0, r.result.bus_busy_device_ns, 1e-9);
+  const size_t n = std::max(windows[0].size(), windows[1].size());
+  for (size_t w = 0; w < n; ++w) {
+    const uint64_t both = (w < windows[0].size() ? windows[0][w] : 0) + (w < windows[1].size() ? windows[1][w] : 0);
+    BOOST_CHECK_LE(both, scenarios::RunResult::kBusWindowPs);
+  }
+  const auto series = analysis::bus_utilisation(r.result);
+  BOOST_REQUIRE_EQUAL(series.size(), 2u);
+  for (const auto& u : series)
+    for (const auto& p : u.points) BOOST_CHECK(p.percent >= 0.0 && p.percent <= 100.0);
+}

@@ -480,8 +480,8 @@ BOOST_AUTO_TEST_CASE(trace_has_the_runs_tracks_and_slices) {
   // Every command has a flow arrow from its submission to the handler that reaped it.
   BOOST_CHECK_EQUAL(flow_starts, s["device"]["commands"].get<size_t>());
   BOOST_CHECK_EQUAL(flow_ends, flow_starts);
-  // Counter tracks: the commandq, the eventq and each stream's INPUT and OUTPUT.
-  BOOST_CHECK_EQUAL(counters.size(), 2u + 2u * 4u);
+  // Counter tracks: the commandq, the eventq, each stream's INPUT and OUTPUT, bus CPU and DMA utilisation.
+  BOOST_CHECK_EQUAL(counters.size(), 2u + 2u * 4u + 2u);
   size_t frames = 0;
   for (const auto& st : s["streams"]) frames += st["frames_out"].get<size_t>();
   BOOST_CHECK_EQUAL(frame_begins, frames);
@@ -743,8 +743,8 @@ BOOST_AUTO_TEST_CASE(html_report_is_self_contained_and_renders_in_chromium) {
     ++http;
   }
   for (size_t at = html.find("<svg"); at != std::string::npos; at = html.find("<svg", at + 1)) ++svgs;
-  // 4 histograms + latency over time + stage breakdown + 10 occupancy plots + utilisation.
-  BOOST_CHECK_EQUAL(svgs, 4u + 1u + 1u + 10u + 1u);
+  // 4 histograms + latency over time + stage breakdown + 10 occupancy plots + utilisation (bars, bus over time).
+  BOOST_CHECK_EQUAL(svgs, 4u + 1u + 1u + 10u + 2u);
   BOOST_CHECK_EQUAL(http, svgs);
   for (const char* stream : {"vp8", "vp9", "h264", "vp8_drc"}) BOOST_CHECK_NE(html.find(stream), std::string::npos);
   const auto again = run_vvsim("run " + kSrc + "/scenarios/four_streams_two_cores.yaml --quiet --out " + dir +
