@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "codec/image_layout.h"
+#include "models/virtio_video/command_digest.h"
 
 namespace vvsim::virtio_video {
 
@@ -125,15 +126,6 @@ bool physically_contiguous(const std::vector<SgEntry>& entries) {
   return true;
 }
 
-// The stream a command names: every command but QUERY_CAPS and CREATE has it
-// in the le32 after cmd_type.
-std::optional<uint32_t> named_stream(ByteSpan in) {
-  ByteReader r(in, "stream command header");
-  r.le32("cmd_type");
-  const uint32_t id = r.le32("stream_id");
-  return r.failed() ? std::nullopt : std::optional<uint32_t>(id);
-}
-
 size_t response_size(CmdType cmd, uint32_t caps_length) {
   return cmd == CmdType::DeviceQueryCaps ? caps_length : ok_response_size(cmd);
 }
@@ -202,8 +194,7 @@ void ConformanceMonitor::take_command(uint64_t at_ps, const tlm_virtio::Descript
   }
   const std::string name = command_name(p.type, p.raw_type);
   if (!p.type) report(at_ps, "known-command-type", 0, name, "not a v6 command code");
-  const bool names_stream = p.type && *p.type != CmdType::DeviceQueryCaps && *p.type != CmdType::StreamCreate;
-  if (const auto stream_id = names_stream ? named_stream(in) : std::nullopt) {
+  if (const auto stream_id = digest_command(in).stream_id) {  // every command but QUERY_CAPS and CREATE
     p.stream_id = *stream_id;
     p.stream_was_closed = closed_.count(p.stream_id) && !alive_.count(p.stream_id);
     if (!created_.count(p.stream_id))

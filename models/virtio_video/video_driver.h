@@ -175,10 +175,10 @@ class VideoDriver {
   std::map<uint16_t, uint64_t> event_buffers_;  // head -> buffer address
   std::map<uint64_t, CommandAnswer> answers_;   // by ticket, until taken
   tlm_virtio::NodeRecycler<std::map<uint64_t, CommandAnswer>> answer_nodes_;
-  std::deque<CommandTiming> history_;
+  std::deque<CommandTiming> history_;  // grows with every command: chunks, never copied on growth
   // The one readable and one writable descriptor of the command being posted (kept: no allocation per command).
   std::vector<tlm_virtio::Segment> command_segment_ = std::vector<tlm_virtio::Segment>(1),
-                                   response_segment_ = std::vector<tlm_virtio::Segment>(1);  // grows with every command: chunks, never copied on growth
+                                   response_segment_ = std::vector<tlm_virtio::Segment>(1);
   std::vector<ReceivedEvent> events_, event_history_;
   uint64_t next_ticket_ = 1;
   uint64_t answers_seen_ = 0;
