@@ -168,7 +168,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   if (options.timing_only) check_timing_only(streams);
   virtio_video::DecoderFactory decoders;
   if (options.timing_only) decoders = [](codec::CodecId c) { return codec::make_scan_decoder(c); };
-  models::VideoPlatform platform("platform", scenario.platform, scenario.device, std::move(decoders));
+  models::VideoPlatform platform("platform", scenario.platform, scenario.platform.device, std::move(decoders));
   platform.driver.withhold_eventq(sc_core::sc_time(double(scenario.withhold_eventq_us), sc_core::SC_US));
   platform.driver.break_ring(scenario.ring_breach);
   RunResult result;

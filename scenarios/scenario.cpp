@@ -159,35 +159,6 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   }
 }
 
-// The device's own profile values a scenario may set.
-void read_device(ProfileReader& r, virtio_video::VideoDeviceProfile& d) {
-  std::string role = d.role == virtio_video::DeviceRole::Encoder ? "encoder" : "decoder";
-  r.field("role", role);
-  if (role != "decoder" && role != "encoder") r.fail("role", fmt::format("'{}' is not decoder or encoder", role));
-  d.role = role == "encoder" ? virtio_video::DeviceRole::Encoder : virtio_video::DeviceRole::Decoder;
-  uint32_t commandq = d.commandq_size, eventq = d.eventq_size;
-  r.field("commandq_size", commandq, Limits::between(2, 32768));
-  r.field("eventq_size", eventq, Limits::between(2, 32768));
-  r.field("max_streams", d.max_streams, Limits::between(1, 1024));
-  r.field("firmware_cycles_per_command", d.firmware_cycles_per_command);
-  r.field("max_command_bytes", d.max_command_bytes, Limits::between(virtio_video::kSetParamSize, 1u << 30));
-  r.field("max_resources", d.max_resources, Limits::between(1, 1024));
-  r.field("drc_only_when_outputs_too_small", d.drc_only_when_outputs_too_small);
-  r.field("inject_error_after_units", d.inject_error_after_units);
-  std::vector<std::string> faults;
-  r.field("faults", faults);
-  for (const auto& name : faults) {
-    const auto& names = virtio_video::device_fault_names();
-    auto it = std::find_if(names.begin(), names.end(), [&](const auto& n) { return name == n.first; });
-    if (it == names.end()) r.fail("faults", fmt::format("'{}' is not a device fault (see docs/conformance.md)", name));
-    d.faults.push_back(it->second);
-  }
-  if ((commandq & (commandq - 1)) != 0) r.fail("commandq_size", "must be a power of two");
-  if ((eventq & (eventq - 1)) != 0) r.fail("eventq_size", "must be a power of two");
-  d.commandq_size = static_cast<uint16_t>(commandq);
-  d.eventq_size = static_cast<uint16_t>(eventq);
-}
-
 }  // namespace
 
 Scenario parse_scenario(const std::string& yaml, const std::string& source, const std::vector<std::string>& overrides) {
@@ -212,13 +183,10 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
     if (std::filesystem::path(profile_file).is_relative()) profile_file = (base_dir.empty() ? "." : base_dir) + "/" + profile_file;
     s.platform = models::load_platform_profile(profile_file);
   }
+  // On top of the profile file: the scenario's platform section, then its device section.
   r.section("platform", [&](ProfileReader& p) { models::describe_platform(p, s.platform); });
-  {  // the profile's own device section first, then the scenario's
-    ProfileReader from_profile(s.platform.device);
-    read_device(from_profile, s.device);
-    from_profile.finish();
-  }
-  r.section("device", [&](ProfileReader& d) { read_device(d, s.device); });
+  r.section("device", [&](ProfileReader& d) { virtio_video::describe_device(d, s.platform.device); });
+  virtio_video::check_device_profile(s.platform.device, r, r.has("device") ? "device" : "platform");
   r.field("seed", s.seed);
   r.field("time_limit_ms", s.time_limit_ms, Limits::between(1, 3'600'000));
   r.field("expect_violations", s.expect_violations);
@@ -261,7 +229,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   });
   r.finish();
   if (s.streams.empty()) r.fail("streams", "a scenario needs at least one stream");
-  const bool encoder = s.device.role == virtio_video::DeviceRole::Encoder;
+  const bool encoder = s.platform.device.role == virtio_video::DeviceRole::Encoder;
   for (const auto& st : s.streams)
     if (st.reset_after_units && s.streams.size() > 1)
       r.fail("streams", fmt::format("stream '{}': a device reset ends every stream; reset_after_units needs a "

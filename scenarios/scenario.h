@@ -70,8 +70,7 @@ struct StreamSpec {
 struct Scenario {
   std::string source;       // the file it came from
   std::string description;
-  models::PlatformProfile platform;
-  virtio_video::VideoDeviceProfile device;
+  models::PlatformProfile platform;  // with the device's values (`device:` lands in platform.device)
   uint64_t seed = 1;
   uint64_t time_limit_ms = 60'000;  // simulated time after which a run is stopped
   uint64_t withhold_eventq_us = 0;   // driver policy: post eventq buffers this late (0: at once)

@@ -29,6 +29,7 @@ PlatformProfile parse_platform_profile(const std::string& yaml, const std::strin
   ProfileReader reader(ProfileSection{root, source, "", applied});
   describe_platform(reader, profile);
   reader.finish();
+  virtio_video::check_device_profile(profile.device, reader, "device");
   if (profile.address_map.mmio_base < profile.memory.size_bytes)
     throw ProfileError(fmt::format("{}: key 'address_map.mmio_base': {:#x} lies inside guest memory (memory.size_bytes "
                                    "{:#x}); the register window must sit above it",

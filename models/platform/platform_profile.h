@@ -9,6 +9,7 @@
 
 #include "models/codec_engine/codec_engine.h"
 #include "models/platform/profile_reader.h"
+#include "models/virtio_video/video_device_profile_fields.h"
 #include "tlm_virtio/transport_profile.h"
 
 namespace vvsim::models {
@@ -32,9 +33,8 @@ struct PlatformProfile {
   tlm_virtio::InterruptLineProfile interrupt;
   CodecEngineProfile engine;
   GuestDriverCosts driver;
-  // The video device's own section, kept unparsed: the device model owns its
-  // profile and reads this with a ProfileReader (unknown keys are its errors).
-  ProfileSection device;
+  // The video device's own values (keys in video_device_profile_fields.h).
+  virtio_video::VideoDeviceProfile device;
 };
 
 // Reading and writing share one description of the fields (profile_reader.h).
@@ -103,7 +103,7 @@ void describe_platform(V& v, P& profile) {
   v.section("interrupt", [&](V& sub) { describe_interrupt(sub, profile.interrupt); });
   v.section("engine", [&](V& sub) { describe_engine(sub, profile.engine); });
   v.section("driver", [&](V& sub) { describe_driver(sub, profile.driver); });
-  v.raw("device", profile.device);
+  v.section("device", [&](V& sub) { virtio_video::describe_device(sub, profile.device); });
 }
 
 // Loads a profile file; `overrides` are "key.path=value" strings applied on

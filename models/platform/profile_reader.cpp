@@ -107,6 +107,12 @@ void ProfileReader::field(const char* key, uint32_t& value, Limits limits) {
   if (node.IsDefined()) value = static_cast<uint32_t>(parse_unsigned(key, node, limits));
 }
 
+void ProfileReader::field(const char* key, uint16_t& value, Limits limits) {
+  const YAML::Node node = lookup(key);
+  limits.max = std::min(limits.max, static_cast<double>(UINT16_MAX));
+  if (node.IsDefined()) value = static_cast<uint16_t>(parse_unsigned(key, node, limits));
+}
+
 void ProfileReader::field(const char* key, double& value, Limits limits) {
   const YAML::Node node = lookup(key);
   if (!node.IsDefined()) return;
@@ -183,12 +189,6 @@ void ProfileReader::list(const char* key, const std::function<void(ProfileReader
   }
 }
 
-void ProfileReader::raw(const char* key, ProfileSection& value) {
-  const YAML::Node node = lookup(key);
-  // Shared, not cloned: a clone would lose the marks that name lines in errors.
-  value = ProfileSection{node, section_.source, section_.key_path(key), section_.overrides};
-}
-
 void ProfileReader::finish() const {
   if (!section_.node.IsMap()) return;
   for (const auto& entry : section_.node) {
@@ -210,6 +210,20 @@ void ProfileWriter::field(const char* key, uint32_t value, Limits) {
   out_ << YAML::Key << key << YAML::Value << value;
 }
 
+void ProfileWriter::field(const char* key, uint16_t value, Limits) {
+  out_ << YAML::Key << key << YAML::Value << value;
+}
+
+void ProfileWriter::field(const char* key, const std::string& value) {
+  out_ << YAML::Key << key << YAML::Value << value;
+}
+
+void ProfileWriter::field(const char* key, const std::vector<std::string>& values) {
+  out_ << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& v : values) out_ << v;
+  out_ << YAML::EndSeq;
+}
+
 // The shortest text that reads back as the same double (1.1, not 1.1000000000000001).
 void ProfileWriter::field(const char* key, double value, Limits) {
   out_ << YAML::Key << key << YAML::Value << fmt::format("{}", value);
@@ -223,40 +237,6 @@ void ProfileWriter::section(const char* key, const std::function<void(ProfileWri
   out_ << YAML::Key << key << YAML::Value << YAML::BeginMap;
   describe(*this);
   out_ << YAML::EndMap;
-}
-
-namespace {
-
-// Emits in block style whatever style the source used, so a raw section looks
-// like the rest of the document; empty collections stay "{}" / "[]".
-void emit_block(YAML::Emitter& out, const YAML::Node& node) {
-  if (node.IsMap() && node.size() > 0) {
-    out << YAML::BeginMap;
-    for (const auto& entry : node) {
-      out << YAML::Key;
-      emit_block(out, entry.first);
-      out << YAML::Value;
-      emit_block(out, entry.second);
-    }
-    out << YAML::EndMap;
-  } else if (node.IsSequence() && node.size() > 0) {
-    out << YAML::BeginSeq;
-    for (const auto& item : node) emit_block(out, item);
-    out << YAML::EndSeq;
-  } else if (node.IsMap() || !node.IsDefined() || node.IsNull()) {
-    out << YAML::Flow << YAML::BeginMap << YAML::EndMap;
-  } else if (node.IsSequence()) {
-    out << YAML::Flow << YAML::BeginSeq << YAML::EndSeq;
-  } else {
-    out << node;
-  }
-}
-
-}  // namespace
-
-void ProfileWriter::raw(const char* key, const ProfileSection& value) {
-  out_ << YAML::Key << key << YAML::Value;
-  emit_block(out_, value.node);
 }
 
 void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap& overrides) {

@@ -48,12 +48,22 @@ struct Limits {
   std::string describe() const;
 };
 
+// The YAML names of an enum's values, e.g. {{"decoder", Role::Decoder}, ...}.
+template <class E>
+using NamedValues = std::vector<std::pair<const char*, E>>;
+
+// "a, b, c": the names, for messages and docs.
+template <class E>
+std::string joined_names(const NamedValues<E>& names) {
+  std::string text;
+  for (const auto& n : names) text += (text.empty() ? "" : ", ") + std::string(n.first);
+  return text;
+}
+
 // `key.path` -> the override text that set it ("engine.clock_mhz=800").
 using OverrideMap = std::map<std::string, std::string>;
 
 // A YAML subtree together with what is needed to name a place in it.
-// Other models' loaders (e.g. the video device's own profile section) receive
-// one of these and read it with a ProfileReader.
 struct ProfileSection {
   YAML::Node node;       // a map, or undefined/null when the section is absent
   std::string source;    // file name (or "<string>") for messages
@@ -70,9 +80,25 @@ class ProfileReader {
   // Absent keys leave the field at its current (default) value.
   void field(const char* key, uint64_t& value, Limits limits = {});
   void field(const char* key, uint32_t& value, Limits limits = {});
+  void field(const char* key, uint16_t& value, Limits limits = {});
   void field(const char* key, double& value, Limits limits = {});
   void field(const char* key, bool& value);
   void field(const char* key, std::string& value);
+  // One of `names` (an enum), or a list of them.
+  template <class E>
+  void choice(const char* key, E& value, const NamedValues<E>& names) {
+    std::string text;
+    field(key, text);
+    if (has(key)) value = lookup_name(key, text, names);
+  }
+  template <class E>
+  void choices(const char* key, std::vector<E>& values, const NamedValues<E>& names) {
+    std::vector<std::string> texts;
+    field(key, texts);
+    if (!has(key)) return;
+    values.clear();
+    for (const auto& text : texts) values.push_back(lookup_name(key, text, names));
+  }
   // A sequence of scalars.
   void field(const char* key, std::vector<uint32_t>& values, Limits limits = {});
   void field(const char* key, std::vector<std::string>& values);
@@ -81,8 +107,6 @@ class ProfileReader {
   void section(const char* key, const std::function<void(ProfileReader&)>& describe);
   // A sequence of maps; each element is read as section "key.N".
   void list(const char* key, const std::function<void(ProfileReader&, size_t)>& describe_element);
-  // Keeps a subtree unparsed, for a loader that is not part of this profile.
-  void raw(const char* key, ProfileSection& value);
 
   // Fails on the first key of this section nobody asked for.
   void finish() const;
@@ -96,6 +120,12 @@ class ProfileReader {
   YAML::Node lookup(const char* key);
   std::string place(const std::string& key, const YAML::Mark& mark) const;
   uint64_t parse_unsigned(const char* key, const YAML::Node& node, Limits limits) const;
+  template <class E>
+  E lookup_name(const char* key, const std::string& text, const NamedValues<E>& names) const {
+    for (const auto& n : names)
+      if (text == n.first) return n.second;
+    fail(key, "'" + text + "' is not one of " + joined_names(names));
+  }
 
   ProfileSection section_;
   std::set<std::string> asked_;
@@ -107,12 +137,30 @@ class ProfileWriter {
 
   void field(const char* key, uint64_t value, Limits = {});
   void field(const char* key, uint32_t value, Limits = {});
+  void field(const char* key, uint16_t value, Limits = {});
   void field(const char* key, double value, Limits = {});
   void field(const char* key, bool value);
+  void field(const char* key, const std::string& value);
+  void field(const char* key, const std::vector<std::string>& values);
+  template <class E>
+  void choice(const char* key, E value, const NamedValues<E>& names) {
+    field(key, std::string(name_of(value, names)));
+  }
+  template <class E>
+  void choices(const char* key, const std::vector<E>& values, const NamedValues<E>& names) {
+    std::vector<std::string> texts;
+    for (E v : values) texts.push_back(name_of(v, names));
+    field(key, texts);
+  }
   void section(const char* key, const std::function<void(ProfileWriter&)>& describe);
-  void raw(const char* key, const ProfileSection& value);
 
  private:
+  template <class E>
+  static const char* name_of(E value, const NamedValues<E>& names) {
+    for (const auto& n : names)
+      if (n.second == value) return n.first;
+    return "?";  // every enum value has a name (a test writes and reads each)
+  }
   YAML::Emitter& out_;
 };
 

@@ -37,6 +37,42 @@ void collect_keys(const YAML::Node& node, const std::string& prefix, std::set<st
   }
 }
 
+// Every device value unlike its default (and still valid).
+vvsim::virtio_video::VideoDeviceProfile every_device_value_changed() {
+  using namespace vvsim::virtio_video;
+  VideoDeviceProfile d;
+  d.role = DeviceRole::Encoder;
+  d.codecs = {vvsim::codec::CodecId::H264, vvsim::codec::CodecId::VP8};
+  d.image_formats = {"YU12", "NV12"};
+  d.max_width = 1920;
+  d.max_height = 1080;
+  d.max_streams = 7;
+  d.commandq_size = 128;
+  d.eventq_size = 32;
+  d.min_resources = 2;
+  d.max_resources = 20;
+  d.default_input_resources = 3;
+  d.default_output_resources = 5;
+  d.default_bitstream_buffer_size = 65536;
+  d.min_bitstream_buffer_size = 8192;
+  d.max_bitstream_buffer_size = 1u << 22;
+  d.default_width = 640;
+  d.default_height = 480;
+  d.stride_alignment = 64;
+  d.firmware_cycles_per_command = 1234;
+  d.max_command_bytes = 4096;
+  d.page_size = 65536;
+  d.unaligned_sg = UnalignedSgPolicy::CpuCopy;
+  d.cpu_copy_bytes_per_cycle = 4;
+  d.drc_only_when_outputs_too_small = true;
+  d.inject_error_after_units = 9;
+  for (const auto& [name, fault] : device_fault_names()) d.faults.push_back(fault);
+  d.default_bitrate = 2'000'000;
+  d.min_bitrate = 20'000;
+  d.max_bitrate = 50'000'000;
+  return d;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(default_file_equals_builtin_defaults) {
@@ -134,14 +170,13 @@ BOOST_AUTO_TEST_CASE(missing_file_is_named) {
 BOOST_AUTO_TEST_CASE(overrides_apply_on_top_of_file) {
   const PlatformProfile profile = load_platform_profile(
       kDefaultFile, {"engine.clock_mhz=800", "engine.decode.h264.cycles_per_macroblock=123", "engine.num_cores=3",
-                     "engine.num_cores=4", "address_map.mmio_base=0x80000000", "device.firmware.cycles=77"});
+                     "engine.num_cores=4", "address_map.mmio_base=0x80000000", "device.firmware_cycles_per_command=77"});
   BOOST_TEST(profile.engine.clock_mhz == 800.0);
   BOOST_TEST(profile.engine.decode[2].cycles_per_macroblock == 123u);
   BOOST_TEST(profile.engine.decode[2].cycles_per_byte == 16u);  // untouched neighbour
   BOOST_TEST(profile.engine.num_cores == 4u);                     // the later override wins
   BOOST_TEST(profile.address_map.mmio_base == 0x80000000u);
-  BOOST_TEST(profile.device.node["firmware"]["cycles"].as<int>() == 77);
-  BOOST_TEST(profile.device.path == "device");
+  BOOST_TEST(profile.device.firmware_cycles_per_command == 77u);
   // Overrides on an empty document create the sections they name.
   BOOST_TEST(parse_platform_profile("", "empty.yaml", {"driver.frame_consume_ns=9"}).driver.frame_consume_ns == 9u);
 }
@@ -194,7 +229,7 @@ BOOST_AUTO_TEST_CASE(round_trip_of_every_field) {
   original.driver.command_submit_ns = 11;
   original.driver.interrupt_handle_ns = 22;
   original.driver.frame_consume_ns = 33;
-  original.device.node = YAML::Load("{firmware: {cycles: 5}, queues: [1, 2]}");
+  original.device = every_device_value_changed();
 
   const std::string text = to_yaml(original);
   BOOST_TEST_MESSAGE(text);
@@ -224,26 +259,29 @@ BOOST_AUTO_TEST_CASE(round_trip_of_every_field) {
   BOOST_TEST(copy.driver.command_submit_ns == 11u);
   BOOST_TEST(copy.driver.interrupt_handle_ns == 22u);
   BOOST_TEST(copy.driver.frame_consume_ns == 33u);
-  BOOST_TEST(copy.device.node["firmware"]["cycles"].as<int>() == 5);
-  BOOST_TEST(copy.device.node["queues"][1].as<int>() == 2);
+  BOOST_TEST(copy.device.max_streams == 7u);
+  BOOST_TEST((copy.device.faults == original.device.faults));
+  BOOST_TEST((copy.device.codecs == original.device.codecs));
   BOOST_TEST(to_yaml(copy) == text);
 }
 
-// The device's loader reads its raw section with the same strict reader.
-BOOST_AUTO_TEST_CASE(device_section_reader_reports_its_own_keys) {
-  const PlatformProfile profile =
-      parse_platform_profile("engine:\n  num_cores: 1\ndevice:\n  command_cycles: 10\n  comand_cycles: 3\n", "dev.yaml");
-  uint64_t command_cycles = 0;
-  ProfileReader reader(profile.device);
-  reader.field("command_cycles", command_cycles);
-  BOOST_TEST(command_cycles == 10u);
-  try {
-    reader.finish();
-    BOOST_FAIL("unknown device key accepted");
-  } catch (const ProfileError& e) {
-    BOOST_TEST(contains(e.what(), "dev.yaml:5:3"));
-    BOOST_TEST(contains(e.what(), "device.comand_cycles"));
-  }
+// The device section is read by the same strict reader: unknown keys, bad
+// names and values that break the device's own rules name file and line.
+BOOST_AUTO_TEST_CASE(device_section_is_read_strictly) {
+  const PlatformProfile profile = parse_platform_profile("device:\n  commandq_size: 16\n  codecs: [VP8]\n", "dev.yaml");
+  BOOST_TEST(profile.device.commandq_size == 16u);
+  BOOST_TEST(profile.device.codecs.size() == 1u);
+  const std::string unknown = error_of("engine:\n  num_cores: 1\ndevice:\n  commandq_size: 16\n  bogus_key: 1\n");
+  BOOST_TEST(contains(unknown, "bad.yaml:5:3"));
+  BOOST_TEST(contains(unknown, "unknown key 'device.bogus_key'"));
+  const std::string codec = error_of("device:\n  codecs: [VP8, AV1]\n");
+  BOOST_TEST(contains(codec, "bad.yaml:2:11"));
+  BOOST_TEST(contains(codec, "'AV1' is not one of VP8, VP9, H264"));
+  const std::string power = error_of("device:\n  commandq_size: 48\n");
+  BOOST_TEST(contains(power, "bad.yaml:2:3: key 'device'"));
+  BOOST_TEST(contains(power, "commandq_size must be a power of two"));
+  BOOST_TEST(contains(error_of("device:\n  commandq_size: 70000\n"), "out of range"));
+  BOOST_TEST(contains(error_of("device:\n  default_width: 5000\n"), "default/max size out of range"));
 }
 
 BOOST_AUTO_TEST_CASE(mmio_window_must_lie_above_guest_memory) {

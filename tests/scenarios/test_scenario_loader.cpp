@@ -75,7 +75,7 @@ BOOST_AUTO_TEST_CASE(overrides_reach_every_level) {
                                      "streams.0.input_resources=2", "output_buffers=5", "clock_mhz=800"});
   BOOST_CHECK_EQUAL(s.platform.engine.num_cores, 3u);
   BOOST_CHECK_EQUAL(s.platform.engine.clock_mhz, 800.0);
-  BOOST_CHECK_EQUAL(s.device.commandq_size, 256u);
+  BOOST_CHECK_EQUAL(s.platform.device.commandq_size, 256u);
   BOOST_CHECK_EQUAL(s.streams[0].input_resources, 2u);
   BOOST_CHECK_EQUAL(s.streams[0].output_resources, 5u);
   // An override's bad value is named by the override.
