@@ -19,12 +19,19 @@ std::string page(const std::string& title, const std::string& body) {
 }
 
 std::string table(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
+  auto escaped = rows;
+  for (auto& row : escaped)
+    for (auto& c : row) c = svg::html_escape(c);
+  return table_of_html(header, escaped);
+}
+
+std::string table_of_html(const std::vector<std::string>& header, const std::vector<std::vector<std::string>>& rows) {
   std::string out = "<table>\n<tr>";
   for (const auto& h : header) out += "<th>" + svg::html_escape(h) + "</th>";
   out += "</tr>\n";
   for (const auto& row : rows) {
     out += "<tr>";
-    for (const auto& c : row) out += "<td>" + svg::html_escape(c) + "</td>";
+    for (const auto& c : row) out += "<td>" + c + "</td>";
     out += "</tr>\n";
   }
   return out + "</table>\n";

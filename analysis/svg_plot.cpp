@@ -220,8 +220,9 @@ std::string line_chart(const std::vector<Series>& series, const ChartOptions& o)
       path += num(f.px(pts[k].first)) + "," + num(f.py(pts[k].second)) + " ";
     }
     if (!path.empty()) path.pop_back();
-    out += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"{} points=\"{}\"/>\n", colour(i),
-                       dash(i), path);
+    if (o.lines)
+      out += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"{} points=\"{}\"/>\n",
+                         colour(i), dash(i), path);
     if (o.markers && pts.size() <= 1000)
       for (const auto& [x, y] : pts)
         out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"{}\"/>\n", num(f.px(x)), num(f.py(y)), colour(i));

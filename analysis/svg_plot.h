@@ -26,6 +26,7 @@ struct ChartOptions {
   int width = 640, height = 320;
   bool step = false;     // hold each y until the next x (queue depths)
   bool markers = false;  // a dot per point (sweep results)
+  bool lines = true;     // false: dots only (sampled points, whose order means nothing)
   std::optional<double> y_min;
   // Ticks at these x positions with these labels (e.g. a sweep's values);
   // empty: round ticks over the data.

@@ -10,7 +10,14 @@ SweepParam parse_sweep_param(const std::string& spec) {
   const auto eq = spec.find('=');
   if (eq == std::string::npos || eq == 0)
     throw std::invalid_argument(fmt::format("--param '{}': expected KEY=V1,V2,...", spec));
-  SweepParam p{spec.substr(0, eq), {}};
+  SweepParam p{spec.substr(0, eq), {}, {}, {}};
+  if (const auto dots = spec.find("..", eq + 1); dots != std::string::npos) {
+    p.lo = spec.substr(eq + 1, dots - eq - 1);
+    p.hi = spec.substr(dots + 2);
+    if (p.lo.empty() || p.hi.empty())
+      throw std::invalid_argument(fmt::format("--param '{}': expected KEY=LO..HI", spec));
+    return p;
+  }
   size_t start = eq + 1;
   for (;;) {
     const auto comma = spec.find(',', start);
@@ -21,6 +28,15 @@ SweepParam parse_sweep_param(const std::string& spec) {
     start = comma + 1;
   }
   return p;
+}
+
+uint64_t cross_product_size(const std::vector<SweepParam>& params) {
+  uint64_t n = 1;
+  for (const auto& p : params) {
+    n *= p.values.size();  // both factors are at most kMaxSweepPoints + 1: no overflow
+    if (n > kMaxSweepPoints) return kMaxSweepPoints + 1;
+  }
+  return n;
 }
 
 std::vector<SweepPoint> sweep_points(const std::vector<SweepParam>& params) {
@@ -79,20 +95,21 @@ std::string sweep_csv(const std::vector<SweepParam>& params, const std::vector<S
   std::string out = "point";
   for (const auto& p : params) out += "," + csv_cell(p.key);
   out += ",exit_status,outcome,frames,latency_p50_ns,latency_p99_ns,latency_max_ns,throughput_fps,"
-         "output_stall_ns,core_utilisation,simulated_ns,error\n";
+         "output_stall_ns,core_utilisation,simulated_ns,point_id,vvsim_version,profile_digest,error\n";
   for (size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
     out += std::to_string(i);
     for (const auto& [k, v] : r.point) out += "," + csv_cell(v);
-    out += fmt::format(",{}", r.exit_status);
+    out += r.ran ? fmt::format(",{}", r.exit_status) : std::string(",");
     if (const auto m = sweep_metrics(r)) {
       out += fmt::format(",{},{:.0f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.6f},{:.3f}", m->outcome, m->frames,
                          m->p50_ns, m->p99_ns, m->max_ns, m->throughput_fps, m->output_stall_ns, m->core_utilisation,
                          m->simulated_ns);
     } else {
-      out += ",failed,,,,,,,,";
+      out += r.ran ? ",failed,,,,,,,," : ",not_run,,,,,,,,";
     }
-    out += "," + csv_cell(r.error) + "\n";
+    const auto& p = r.provenance;
+    out += fmt::format(",{},{},{},{}\n", p.point_id, csv_cell(p.vvsim_version), p.profile_digest, csv_cell(r.error));
   }
   return out;
 }

@@ -1,4 +1,4 @@
-// The HTML report of a sweep: for each parameter, latency (p99), throughput
+// The HTML report of a sweep: for each parameter, latency (p50, p99), throughput
 // and output-stall time against its values, one line per combination of the
 // other parameters; then the table of every point, failed ones with their
 // reason. Self-contained (inline SVG); deterministic.

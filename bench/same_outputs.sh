@@ -65,6 +65,13 @@ set +e
   --param device.clock_mhz=200,400,800 --param cores=1,2 --jobs 2 --quiet --timing-only --out sweep >sweep.stdout 2>&1
 echo $? >sweep.status
 set -e
+# What names this build or this machine's paths, not the results: the
+# manifest and point records (absolute paths), and the point id and vvsim
+# version, which carry a digest of the executable (the profile digest stays).
+rm -f sweep/points.jsonl sweep/points/*/result.json sweep/points/*/run-point.txt
+sed -i -E 's/"(point_id|vvsim_version)": "[^"]*"/"\1": "-"/' sweep/points/*/summary.json
+sed -i -E 's/,[0-9a-f]{16},[^,]* \(build [0-9a-f]+\),/,-,-,/' sweep/sweep.csv
+sed -i -E 's/vvsim [^<]* \(build [0-9a-f]+\)/vvsim -/; s#<td>[0-9a-f]{16}</td>#<td>-</td>#g' sweep/sweep.html
 cd "$SRC"
 
 if [ "$mode" = record ]; then

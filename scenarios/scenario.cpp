@@ -18,9 +18,6 @@ using models::ProfileError;
 using models::ProfileReader;
 using models::ProfileSection;
 
-namespace {
-
-// Short knob names for --set and sweeps, expanded to their full paths.
 std::vector<std::string> expand_short_names(const std::vector<std::string>& overrides, size_t streams) {
   std::vector<std::string> out;
   for (const auto& o : overrides) {
@@ -39,6 +36,8 @@ std::vector<std::string> expand_short_names(const std::vector<std::string>& over
   }
   return out;
 }
+
+namespace {
 
 // "00 02 00 00" or "00020000": bytes in hex, spaces allowed between pairs.
 std::optional<std::vector<uint8_t>> parse_hex(const std::string& text) {

@@ -90,6 +90,10 @@ struct Scenario {
 // short names: output_buffers, input_buffers (every stream), cores, clock_mhz.
 // Throws models::ProfileError naming file, line and key.
 Scenario load_scenario(const std::string& path, const std::vector<std::string>& overrides = {});
+// Short knob names for --set and sweeps expanded to their full paths
+// ("cores=2" -> "platform.engine.num_cores=2"; output_buffers and
+// input_buffers to one override per stream of `streams`).
+std::vector<std::string> expand_short_names(const std::vector<std::string>& overrides, size_t streams);
 Scenario parse_scenario(const std::string& yaml, const std::string& source,
                         const std::vector<std::string>& overrides = {});
 

@@ -1,5 +1,7 @@
 // vvsim: run a virtio-video scenario on the simulated platform, or sweep it.
 //   vvsim sweep SCENARIO --param KEY=V1,V2,... [--param ...] [--jobs N] [--out DIR] [--set K=V] [--timing-only]
+//               [--sample random:N|lhs:N --seed S] [--find-min KEY --until PRED] [--engine local|slurm] ...
+//   vvsim sweep run-point MANIFEST INDEX | vvsim sweep merge DIR
 //   vvsim run SCENARIO [--input FILE] [--out DIR] [--dump-frames FILE.yuv] [--trace FILE.json] [--csv FILE]
 //                      [--vcd FILE] [--report FILE.html] [--timing-only] [--strict]
 //                      [--seed N] [--set KEY=VALUE ...] [--timing-only] [--quiet]
@@ -106,20 +108,8 @@ int cli(int argc, char** argv) {
                     "Stop at the first breach of a v6 rule the scenario does not expect (exit status 7)");
   run_cmd->add_flag("--quiet", args.quiet, "Print nothing but errors");
 
-  app::SweepArgs sweep;
-  auto* sweep_cmd = app.add_subcommand(
-      "sweep", "Run a scenario at every point of a parameter cross product, in parallel processes; "
-               "write sweep.csv and sweep.html to the output directory");
-  sweep_cmd->add_option("scenario", sweep.scenario, "Scenario file (YAML)")->required()->check(CLI::ExistingFile);
-  sweep_cmd->add_option("--param", sweep.params,
-                        "KEY=V1,V2,...: a scenario or profile value path, or a short name (output_buffers, "
-                        "input_buffers, cores, clock_mhz / device.clock_mhz); repeat for a cross product")
-      ->required();
-  sweep_cmd->add_option("--jobs", sweep.jobs, "Points run at once (default 2)")->check(CLI::Range(1u, 256u));
-  sweep_cmd->add_option("--out", sweep.out, "Output directory (default: out/sweep)");
-  sweep_cmd->add_option("--set", sweep.overrides, "Override a value at every point: key.path=value");
-  sweep_cmd->add_flag("--timing-only", sweep.timing_only, "Run every point in timing-only mode");
-  sweep_cmd->add_flag("--quiet", sweep.quiet, "Print nothing but errors");
+  app::SweepCommand sweep;
+  app::add_sweep_command(app, sweep);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -130,7 +120,7 @@ int cli(int argc, char** argv) {
     std::cerr << "vvsim: " << e.what() << " (see vvsim --help)\n";
     return 1;
   }
-  if (sweep_cmd->parsed()) return app::run_sweep(sweep);
+  if (sweep.sweep->parsed()) return app::run_sweep_command(sweep);
   return run(args);
 }
 

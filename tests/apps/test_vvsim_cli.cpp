@@ -17,31 +17,16 @@
 
 #include "codec/checksum.h"
 #include "models/virtio_video/conformance_monitor.h"
+#include "tests/support/vvsim_command.h"
 
 namespace {
 
-const std::string kBin = std::string(VVSIM_BINARY_DIR) + "/bin/vvsim";
-const std::string kSrc = VVSIM_SOURCE_DIR;
-
-struct Result {
-  int status = -1;
-  std::string out, err;
-};
-
-std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-std::string scratch(const std::string& name) { return std::string(VVSIM_BINARY_DIR) + "/cli_" + name; }
-
-Result run_vvsim(const std::string& args, const std::string& tag) {
-  const std::string out = scratch(tag + ".out"), err = scratch(tag + ".err");
-  const int raw = std::system((kBin + " " + args + " >" + out + " 2>" + err).c_str());
-  return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
-}
+using vvsim::test::kBin;
+using vvsim::test::kSrc;
+using vvsim::test::read_csv;
+using vvsim::test::run_vvsim;
+using vvsim::test::scratch;
+using vvsim::test::slurp;
 
 nlohmann::json summary(const std::string& dir) { return nlohmann::json::parse(slurp(dir + "/summary.json")); }
 
@@ -771,27 +756,6 @@ BOOST_AUTO_TEST_CASE(html_report_is_self_contained_and_renders_in_chromium) {
   BOOST_CHECK_LT(white, 1200u * 2400u);   // not a blank page
 }
 
-namespace {
-
-std::vector<std::map<std::string, std::string>> read_csv(const std::string& text) {
-  std::istringstream lines(text);
-  std::string line;
-  std::getline(lines, line);
-  std::vector<std::string> header;
-  std::istringstream h(line);
-  for (std::string cell; std::getline(h, cell, ',');) header.push_back(cell);
-  std::vector<std::map<std::string, std::string>> rows;
-  while (std::getline(lines, line)) {
-    std::map<std::string, std::string> row;
-    std::istringstream r(line);
-    std::string cell;
-    for (size_t i = 0; i < header.size() && std::getline(r, cell, ','); ++i) row[header[i]] = cell;
-    rows.push_back(row);
-  }
-  return rows;
-}
-
-}  // namespace
 
 // The shipped sweep, 4 x 3 x 2 = 24 points on 2 jobs: p99 latency falls as
 // output buffers rise until the codec is the bottleneck (at 200 MHz on one
