@@ -166,7 +166,7 @@ void DecodeSession::handle_answers() {
       input_busy_[resource] = false;
       if (a.result == Result::Ok) ++report_.inputs_consumed;
       else if (a.result == Result::ErrCanceled) ++report_.inputs_canceled;
-      else ok(a.result, fmt::format("input {} QUEUE", resource));
+      else if (const auto what = fmt::format("input {} QUEUE", resource); !explained_by_event(a, what)) ok(a.result, what);
       continue;
     }
     if (a.result == Result::Ok) {
@@ -177,8 +177,8 @@ void DecodeSession::handle_answers() {
       if (!drc_pending_) held_outputs_.emplace(sc_core::sc_time_stamp() + config_.output_hold, resource);
     } else if (a.result == Result::ErrCanceled) {
       ++report_.outputs_canceled;
-    } else if (!(drc_pending_ && a.result == Result::ErrInvalidOperation)) {
-      ok(a.result, fmt::format("output {} QUEUE", resource));
+    } else if (const auto what = fmt::format("output {} QUEUE", resource); !explained_by_event(a, what)) {
+      ok(a.result, what);
     }
   }
 }
@@ -192,7 +192,24 @@ void DecodeSession::handle_events() {
       ++report_.error_events;
       report_.error_code = e.event.detail;
     }
+    const Result explained = e.event.type == EventType::Drc ? Result::ErrInvalidOperation : Result::ErrInvalidStreamId;
+    awaiting_event_.erase(std::remove_if(awaiting_event_.begin(), awaiting_event_.end(),
+                                         [&](const auto& refusal) { return refusal.first == explained; }),
+                          awaiting_event_.end());
   }
+}
+
+// v6 orders nothing across the two virtqueues: a QUEUE sent after the device
+// detached the outputs for a DRC (INVALID_OPERATION) or closed the stream on an
+// error (INVALID_STREAM_ID) can be answered before the event is seen. Such a
+// refusal is explained by the event once it has come, and waits for it before.
+bool DecodeSession::explained_by_event(const AnsweredQueue& a, const std::string& what) {
+  const bool detached = a.pending.queue == QueueType::Output && a.result == Result::ErrInvalidOperation;
+  const bool closed = a.result == Result::ErrInvalidStreamId;
+  if ((detached && drc_pending_) || (closed && report_.error_events > 0)) return true;
+  if (!detached && !closed) return false;
+  awaiting_event_.emplace_back(a.result, what + ": " + result_name(a.result));
+  return true;
 }
 
 // §STREAM_STOP: pending inputs are answered CANCELED before the STOP answer;
@@ -245,6 +262,9 @@ DecodeReport DecodeSession::run() {
     report_.raw_answers.push_back(answer.size() >= 4 ? result_name(result_of(answer)) : "no answer bytes");
   }
   for (;;) {
+    // Whatever arrives from here on, even while this thread is busy charging a
+    // submit or reading a frame, ends the wait below at once.
+    const uint64_t activity_seen = driver_.activity_count();
     handle_answers();
     handle_events();
     if (report_.error_events > 0) break;
@@ -287,16 +307,14 @@ DecodeReport DecodeSession::run() {
     if (next_unit_ < config_.units->size() && next_feed_time() > sc_core::sc_time_stamp())
       wake = wake ? std::min(*wake, next_feed_time()) : next_feed_time();
     if (wake) {
-      sc_core::wait(*wake - sc_core::sc_time_stamp(), driver_.activity());
+      driver_.wait_for_activity(activity_seen, *wake - sc_core::sc_time_stamp());
       continue;
     }
     if (config_.answer_timeout == sc_core::SC_ZERO_TIME) {
-      sc_core::wait(driver_.activity());
+      driver_.wait_for_activity(activity_seen);
       continue;
     }
-    const sc_core::sc_time before = sc_core::sc_time_stamp();
-    sc_core::wait(config_.answer_timeout, driver_.activity());
-    if (sc_core::sc_time_stamp() - before >= config_.answer_timeout) {
+    if (!driver_.wait_for_activity(activity_seen, config_.answer_timeout)) {
       problems_.push_back(fmt::format("no answer from the device for {}", config_.answer_timeout.to_string()));
       break;
     }
@@ -316,6 +334,8 @@ DecodeReport DecodeSession::run() {
     report_.raw_answers.push_back(result_name(result_of(answer)));
   }
   handle_answers();
+  for (const auto& refusal : awaiting_event_) problems_.push_back(refusal.second);  // no event came to explain them
+  awaiting_event_.clear();
   return progress();
 }
 

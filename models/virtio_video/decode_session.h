@@ -168,6 +168,9 @@ class DecodeSession : private StreamClient {
   uint64_t second_drain_ticket_ = 0;  // double_drain
   bool drc_pending_ = false;
   uint64_t frame_drain_ticket_ = 0;  // the per-frame DRAIN awaiting its answer
+  // QUEUE refusals a stream event explains (see explained_by_event), until it comes: result, what.
+  std::vector<std::pair<Result, std::string>> awaiting_event_;
+  bool explained_by_event(const AnsweredQueue& answer, const std::string& what);
   std::vector<codec::BufferPieces> readback_;  // where the last frame read back lies, reused
   codec::Picture picture_;  // scratch for formats converted whole (RGB3), its planes reused
   std::multimap<sc_core::sc_time, uint32_t> held_outputs_;  // release time -> output resource

@@ -116,6 +116,7 @@ EncodeReport EncodeSession::run() {
   if (setup()) {
     uint64_t drain = 0;
     for (;;) {
+      const uint64_t activity_seen = driver_.activity_count();  // arrivals while busy end the wait below
       handle_answers();
       feed_frames();
       const bool inputs_done = next_frame_ == config_.frames &&
@@ -126,7 +127,7 @@ EncodeReport EncodeSession::run() {
         report_.drained = ok(result_of(driver_.take_answer(drain)->response), "DRAIN");
         break;
       }
-      sc_core::wait(driver_.activity());
+      driver_.wait_for_activity(activity_seen);
     }
     report_.destroyed = destroy_stream();
   }

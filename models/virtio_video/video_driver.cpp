@@ -156,6 +156,17 @@ std::optional<CommandAnswer> VideoDriver::wait(uint64_t ticket, sc_core::sc_time
   return take_answer(ticket);
 }
 
+bool VideoDriver::wait_for_activity(uint64_t seen, std::optional<sc_core::sc_time> limit) {
+  if (!limit) {
+    while (activity_count_ == seen) sc_core::wait(activity_);
+    return true;
+  }
+  const sc_core::sc_time deadline = sc_core::sc_time_stamp() + *limit;
+  while (activity_count_ == seen && sc_core::sc_time_stamp() < deadline)
+    sc_core::wait(deadline - sc_core::sc_time_stamp(), activity_);
+  return activity_count_ != seen;
+}
+
 std::optional<CommandAnswer> VideoDriver::take_answer(uint64_t ticket) {
   auto it = answers_.find(ticket);
   if (it == answers_.end()) return std::nullopt;
@@ -195,7 +206,7 @@ void VideoDriver::service_interrupts() {
     record(reaped, delivered);
     if (reaped.events_reposted && eventq_->publish()) mmio_.kick(kEventQueue);
   }
-  activity_.notify(sc_core::SC_ZERO_TIME);
+  signal_activity();
 }
 
 // reap() frees the descriptors at once, and a wait would let another thread
@@ -273,7 +284,7 @@ void VideoDriver::reset_device() {
     if (*ring) tlm_virtio::VirtioMmioDriver::release_queue(**ring, memory_);
     ring->reset();
   }
-  activity_.notify(sc_core::SC_ZERO_TIME);
+  signal_activity();
 }
 
 }  // namespace vvsim::virtio_video

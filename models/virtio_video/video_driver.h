@@ -108,7 +108,13 @@ class VideoDriver {
   // Events received for a stream, oldest first; taking removes them.
   std::vector<ReceivedEvent> take_events(uint32_t stream_id);
   uint64_t events_received() const { return events_received_; }
-  const sc_core::sc_event& activity() const { return activity_; }  // an answer or event arrived
+  // Activity (an answer or event arrived, or a reset) as a level: a count the
+  // waiter remembers, so an arrival while it was busy elsewhere is not lost.
+  uint64_t activity_count() const { return activity_count_; }
+  // Returns at once if there was activity since the count `seen`; otherwise
+  // waits for the next, or until `limit` of simulated time passes (none:
+  // without limit). True if there was activity.
+  bool wait_for_activity(uint64_t seen, std::optional<sc_core::sc_time> limit = std::nullopt);
 
   uint16_t commandq_free() const { return commandq_ ? commandq_->free_descriptors() : 0; }
   uint16_t commandq_size() const { return commandq_ ? commandq_->size() : 0; }
@@ -190,6 +196,11 @@ class VideoDriver {
   bool waiting_for_descriptors_ = false;
   bool ring_breach_armed_ = false;  // the next command carries profile_.ring_breach
   sc_core::sc_event activity_;
+  uint64_t activity_count_ = 0;
+  void signal_activity() {
+    ++activity_count_;
+    activity_.notify(sc_core::SC_ZERO_TIME);
+  }
   QueueObserver queue_observer_;
   // Several guest threads send commands; writing a chain and its avail slot spans bus waits.
   sc_core::sc_mutex commandq_lock_;

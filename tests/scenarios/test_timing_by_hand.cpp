@@ -87,3 +87,48 @@ BOOST_AUTO_TEST_CASE(two_streams_on_one_core_wait_for_each_other) {
   // charged cycles_per_unit.
   BOOST_CHECK_CLOSE(result.cores[0].busy_ns, 22 * kDecode, 1e-9);
 }
+
+BOOST_AUTO_TEST_CASE(first_frame_after_a_drc_is_taken_when_reaped_at_30_fps) {
+  // 176x144 differs from the device's initial 320x240: frame 0 comes after a
+  // DRC. Interrupts cost nothing and the device is idle whenever a command
+  // arrives, so a command the guest waits for costs its submit (kSlowSubmit)
+  // plus the firmware (kFirmware). Frame 0: the input QUEUE, the decode, then
+  // the re-allocation: GET_PARAM and SET_PARAM of the OUTPUT resources,
+  // GET_PARAM of the format, one ATTACH_BACKING per output; then the guest
+  // posts the output QUEUEs one after the other. The device writes frame 0
+  // once the first QUEUE's firmware is done, while the guest is still posting
+  // the second (kFirmware < kSlowSubmit): the guest takes the frame as soon as
+  // it is done posting, not at the next 1/30 s feed tick.
+  constexpr uint32_t kOutputs = 2;
+  constexpr double kSlowSubmit = 3000;
+  const std::string yaml = R"(
+platform:
+  bus: {clock_mhz: 99999, bytes_per_cycle: 4096, latency_cycles: 0}
+  interrupt: {delivery_latency_ns: 0}
+  driver: {command_submit_ns: 3000, interrupt_handle_ns: 0}
+  engine:
+    clock_mhz: 1000
+    num_cores: 1
+    decode:
+      vp8: {cycles_per_unit: 1000000, cycles_per_macroblock: 0, cycles_per_byte: 0, cycles_no_picture: 0}
+device: {firmware_cycles_per_command: 2000}
+streams:
+  - {codec: vp8, input: {generate: {width: 176, height: 144, frames: 4}}, input_resources: 1,
+     output_resources: )" + std::to_string(kOutputs) + R"(, feed_fps: 30}
+)";
+  const auto scenario = scenarios::parse_scenario(yaml, "timing.yaml");
+  const auto result = scenarios::run_scenario(scenario, scenarios::prepare_streams(scenario));
+  BOOST_REQUIRE(result.outcome == scenarios::RunOutcome::Completed);
+  const auto& report = result.streams[0].report;
+  BOOST_REQUIRE_EQUAL(report.drc_events, 1u);
+  const auto latencies = analysis::frame_latencies_ns(report);
+  BOOST_REQUIRE_EQUAL(latencies.size(), 4u);
+  const double call = kSlowSubmit + kFirmware;
+  const double first = call + kDecode + (3 + kOutputs) * call + kOutputs * kSlowSubmit;
+  BOOST_CHECK_GE(latencies[0], first);
+  BOOST_CHECK_LE(latencies[0], first + 5.0);
+  for (size_t i = 1; i < latencies.size(); ++i) {  // no DRC: the input QUEUE and the decode
+    BOOST_CHECK_GE(latencies[i], call + kDecode);
+    BOOST_CHECK_LE(latencies[i], call + kDecode + 1.0);
+  }
+}
