@@ -246,4 +246,22 @@ OpenedStream open_bitstream_file(const std::string& path) {
   return out;
 }
 
+std::optional<std::pair<uint32_t, uint32_t>> declared_picture_size(CodecId codec, UnitSource& units, size_t max_units) {
+  for (size_t i = 0; i < units.size() && i < max_units; ++i) {
+    const auto& data = units.unit(i).data;
+    uint32_t width = 0, height = 0;
+    if (codec == CodecId::H264) {
+      const auto nal = parse_nal(data.data(), data.size());
+      if (!nal || nal->type != static_cast<uint8_t>(NalType::Sps)) continue;
+      if (const auto sps = parse_sps(data.data(), data.size())) width = sps->width, height = sps->height;
+    } else {
+      const auto header = codec == CodecId::VP8 ? parse_vp8_header(data.data(), data.size())
+                                                : parse_vp9_header(data.data(), data.size());
+      if (header) width = header->width, height = header->height;
+    }
+    if (width != 0 && height != 0) return std::make_pair(width, height);
+  }
+  return std::nullopt;
+}
+
 }  // namespace vvsim::codec

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,12 @@ class UnitsInMemory : public UnitSource {
  private:
   std::vector<BitstreamUnit> units_;
 };
+
+// The picture size (width, height) the first key frame (VP8, VP9) or
+// sequence parameter set (H.264) among the first `max_units` units declares,
+// as a driver parsing the stream before decoding learns it; none if absent.
+std::optional<std::pair<uint32_t, uint32_t>> declared_picture_size(CodecId codec, UnitSource& units,
+                                                                    size_t max_units = 16);
 
 struct OpenedStream {
   CodecId codec = CodecId::VP8;

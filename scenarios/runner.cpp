@@ -260,6 +260,8 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     config.use_after_destroy = streams[i].spec.use_after_destroy;
     config.undersized_inputs = streams[i].spec.undersized_inputs;
     config.output_hold = sc_core::sc_time(double(streams[i].spec.output_hold_us), sc_core::SC_US);
+    if (scenario.initial_format == InitialFormat::FromStream)
+      config.stream_size = codec::declared_picture_size(streams[i].codec, *streams[i].units);
     checksums.push_back(std::make_unique<codec::FrameChecksum>());
     codec::FrameChecksum* checksum = checksums.back().get();
     std::ofstream* sink_file = i == 0 && dump.is_open() ? &dump : nullptr;

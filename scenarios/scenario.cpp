@@ -196,6 +196,9 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   }
   r.section("driver_policy", [&](ProfileReader& d) {
     d.field("withhold_eventq_us", s.withhold_eventq_us, Limits::between(0, 3'600'000'000.0));
+    d.choice("initial_format", s.initial_format,
+             models::NamedValues<InitialFormat>{{"device_default", InitialFormat::DeviceDefault},
+                                                {"from_stream", InitialFormat::FromStream}});
     std::string breach;
     d.field("break_ring", breach);
     if (d.has("break_ring")) {

@@ -67,6 +67,12 @@ struct StreamSpec {
   std::vector<std::vector<uint8_t>> raw_commands;  // raw commandq bytes sent after set-up
 };
 
+// Driver policy: the output format a decoder stream starts with.
+enum class InitialFormat {
+  DeviceDefault,  // the device's (default_width x default_height) until the first key frame's DRC
+  FromStream,     // the size the stream's first header declares, set before streaming
+};
+
 struct Scenario {
   std::string source;       // the file it came from
   std::string description;
@@ -74,6 +80,7 @@ struct Scenario {
   uint64_t seed = 1;
   uint64_t time_limit_ms = 60'000;  // simulated time after which a run is stopped
   uint64_t withhold_eventq_us = 0;   // driver policy: post eventq buffers this late (0: at once)
+  InitialFormat initial_format = InitialFormat::DeviceDefault;
   // Driver policy: the first command goes out on a chain breaking this ring rule.
   std::optional<tlm_virtio::RingBreach> ring_breach;
   // virtio-video feature bits the driver asks for (VIRTIO_VIDEO_F_*); the

@@ -27,7 +27,22 @@ bool DecodeSession::setup() {
   inputs_.resize(*inputs);
   report_.input_resources = std::max(report_.input_resources, *inputs);
   input_busy_.assign(*inputs, false);
+  if (config_.stream_size && !set_output_size(config_.stream_size->first, config_.stream_size->second)) return false;
   return attach_inputs() && attach_outputs();
+}
+
+// The coded size and crop of the output format, read first and then changed
+// (§Parameters); the device may adjust them, and attach_outputs() reads back
+// what it chose.
+bool DecodeSession::set_output_size(uint32_t width, uint32_t height) {
+  auto current = get_param(ParamType::DecoderOutputFormat);
+  if (!current) return false;
+  auto format = std::get<ParamsImageFormat>(*current);
+  format.width = width;
+  format.height = height;
+  format.crop = {0, 0, width, height};
+  for (auto& plane : format.planes) plane = {};  // the device's layout for the new size
+  return ok(set_param(ParamType::DecoderOutputFormat, format, nullptr), "SET_PARAM output format");
 }
 
 bool DecodeSession::attach_inputs() {

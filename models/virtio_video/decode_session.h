@@ -49,6 +49,12 @@ struct DecodeSessionConfig {
   uint32_t output_resources = 8;  // raised to the device's minimum when it asks for more
   uint32_t input_buffer_size = 256 * 1024;
   std::string output_fourcc = "NV12";
+  // Driver policy: the stream's size as its container or first header declares
+  // it (width, height). When set, it goes on the output format before
+  // streaming, as a driver that parses the stream itself does, so a stream of
+  // that size starts without a DRC; unset, the device's initial format stands
+  // until the first key frame's DRC.
+  std::optional<std::pair<uint32_t, uint32_t>> stream_size;
   // Receives every frame in output order; the report keeps only the records,
   // so memory does not grow with stream length.
   std::function<void(const DecodedFrame&)> frame_sink;
@@ -146,6 +152,7 @@ class DecodeSession : private StreamClient {
   bool attach_inputs();
   bool attach_outputs();
   bool read_output_format();
+  bool set_output_size(uint32_t width, uint32_t height);
   void release_outputs();
   bool feed_inputs();
   void handle_answers();

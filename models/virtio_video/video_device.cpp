@@ -435,10 +435,11 @@ ParamsResources VideoDevice::clamp_resources(const ParamsResources& req, uint8_t
   return r;
 }
 
-// The frame size an encoder stream takes: coded size rounded up to 16 within
-// the device's limits, the crop as given when it lies inside (else the whole
-// frame). Nearest supported value, never an error (§Format parameters).
-void VideoDevice::set_encoder_input_size(VideoStream& s, const ParamsImageFormat& req) {
+// The frame size an encoder stream, or a decoder stream before its bitstream
+// told the size, takes: coded size rounded up to 16 within the device's
+// limits, the crop as given when it lies inside (else the whole frame).
+// Nearest supported value, never an error (§Format parameters).
+void VideoDevice::take_driver_image_size(VideoStream& s, const ParamsImageFormat& req) {
   const uint32_t w = std::clamp((req.width + 15) & ~15u, 16u, profile_.max_width);
   const uint32_t h = std::clamp((req.height + 15) & ~15u, 16u, profile_.max_height);
   codec::Rect crop{req.crop.left, req.crop.top, req.crop.width, req.crop.height};
@@ -482,11 +483,12 @@ void VideoDevice::apply_param(VideoStream& s, ParamType type, const StreamParamV
     }
     case ParamType::DecoderOutputFormat:
     case ParamType::EncoderInputFormat: {
-      // A decoder's coded size and crop follow the bitstream; an encoder takes
-      // the driver's size (nearest supported). The driver picks the fourcc (if
-      // offered) and may ask for larger strides.
+      // A decoder's coded size and crop follow the bitstream once it has told
+      // them; before, and for an encoder, the driver's size is taken (nearest
+      // supported). The driver picks the fourcc (if offered) and may ask for
+      // larger strides.
       const auto& req = std::get<ParamsImageFormat>(requested);
-      if (type == ParamType::EncoderInputFormat) set_encoder_input_size(s, req);
+      if (type == ParamType::EncoderInputFormat || !s.size_from_bitstream) take_driver_image_size(s, req);
       const std::string fourcc = fourcc_string(req.fourcc);
       const bool offered =
           std::find(profile_.image_formats.begin(), profile_.image_formats.end(), fourcc) !=
@@ -904,6 +906,7 @@ bool VideoDevice::deliver(uint32_t slot, uint32_t id, uint64_t gen, codec::Decod
 
 // Applies a format the decoder found. Returns true if a DRC event was sent.
 bool VideoDevice::start_drc(VideoStream& s, const codec::StreamFormat& format) {
+  s.size_from_bitstream = true;
   const auto& cur = s.output_layout;
   const codec::Rect crop = format.visible;
   const bool same_size = format.coded_width == cur.coded_width && format.coded_height == cur.coded_height;

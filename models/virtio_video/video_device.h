@@ -150,7 +150,7 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   void apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested);
   bool needs_adjusting(const StreamParamValue& requested) const;  // a resources count the device would clamp
   ParamsResources clamp_resources(const ParamsResources& requested, uint8_t current_mem) const;
-  void set_encoder_input_size(VideoStream& s, const ParamsImageFormat& requested);
+  void take_driver_image_size(VideoStream& s, const ParamsImageFormat& requested);
 
   // ---- backing memory ----
   std::string check_segments(const std::vector<SgEntry>& segments) const;

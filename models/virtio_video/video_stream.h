@@ -74,6 +74,9 @@ struct VideoStream {
   bool drain_pending = false;
   uint64_t last_output_timestamp = 0;  // of the last picture written to an output
   bool awaiting_reattach = false;      // DRC sent, no re-attached output queued yet
+  // The decoder has reported the stream's size; until then a decoder takes the
+  // coded size the driver sets on its output format (known from the container).
+  bool size_from_bitstream = false;
   // Fault StopWaitsForOutput: the STOP answered once an output is queued.
   std::optional<HeldChain> stop_waiting_for_output;
   // Bumped by STOP/DESTROY/error: the worker drops results of older work.
