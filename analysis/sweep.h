@@ -47,6 +47,7 @@ struct SweepPointResult {
   bool ran = true;                           // false: no result stored for it (not run yet, or killed)
   int exit_status = 0;                       // of its run; 0 completed
   std::string error;                         // first line of its error output when it did not complete
+  unsigned attempts = 1;                     // runs of the point so far (more after a kill and a retry)
   std::optional<nlohmann::json> summary;     // its summary.json, when it wrote one
   SweepProvenance provenance;
   std::string report;                        // its HTML report, relative to the sweep page; empty: none

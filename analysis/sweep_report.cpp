@@ -88,11 +88,13 @@ std::string charts_for(const std::vector<SweepParam>& params, size_t p, const st
 }
 
 std::string point_table(const std::vector<SweepParam>& params, const std::vector<SweepPointResult>& results) {
+  const bool reports = std::any_of(results.begin(), results.end(), [](const auto& r) { return !r.report.empty(); });
   std::vector<std::string> header = {"point"};
   for (const auto& p : params) header.push_back(p.key);
-  for (const char* h : {"exit", "outcome", "frames", "p50 (ms)", "p99 (ms)", "fps", "stall (ms)", "core use", "report",
-                        "point id", "error"})
+  for (const char* h : {"exit", "outcome", "frames", "p50 (ms)", "p99 (ms)", "fps", "stall (ms)", "core use"})
     header.push_back(h);
+  if (reports) header.push_back("report");
+  header.insert(header.end(), {"point id", "error"});
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
@@ -109,7 +111,7 @@ std::string point_table(const std::vector<SweepParam>& params, const std::vector
       row.insert(row.end(), {r.ran ? "failed" : "not run", "", "", "", "", "", ""});
     }
     const std::string href = svg::html_escape(r.report);
-    row.push_back(r.report.empty() ? "" : "<a href=\"" + href + "\">report</a>");
+    if (reports) row.push_back(r.report.empty() ? "" : "<a href=\"" + href + "\">report</a>");
     row.push_back(svg::html_escape(r.provenance.point_id));
     row.push_back(svg::html_escape(r.error));
     rows.push_back(std::move(row));

@@ -50,7 +50,8 @@ void print_merged(const SweepPlan& plan, const MergedSweep& merged) {
     }
     not_run += !r.ran;
     if (listed++ < kListed)
-      failures += r.ran ? fmt::format("  point {} ({}): exit {}: {}\n", i, values_text(r.point), r.exit_status, r.error)
+      failures += r.ran ? fmt::format("  point {} ({}): exit {}{}: {}\n", i, values_text(r.point), r.exit_status,
+                                      r.attempts > 1 ? fmt::format(" after {} attempts", r.attempts) : "", r.error)
                         : fmt::format("  point {} ({}): not run\n", i, values_text(r.point));
   }
   if (listed > kListed) failures += fmt::format("  ... and {} more (see sweep.csv)\n", listed - kListed);

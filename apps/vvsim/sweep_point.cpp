@@ -86,9 +86,10 @@ int run_point(const fs::path& manifest, size_t index) {
   if (point_done(plan, index)) return 0;
   const auto& point = plan.points[index];
   const fs::path dir = point_dir(plan, index);
+  const auto earlier = read_json(dir / "result.json");  // a run of this point that was killed
+  const int attempt = earlier && earlier->value("point_id", "") == point.id ? earlier->value("attempts", 0) + 1 : 1;
   fs::create_directories(dir);
-  fs::remove(dir / "result.json");
-  fs::remove(dir / "summary.json");
+  fs::remove(dir / "summary.json");  // an earlier record stays until this run's replaces it
   auto argv = point.command;
   argv[0] = self_executable();
   const int status = run_process(argv, dir / "stdout.txt", dir / "stderr.txt");
@@ -100,7 +101,10 @@ int run_point(const fs::path& manifest, size_t index) {
   }
   auto result = sweep_point;
   result["exit_status"] = status;
-  result["error"] = status == 0 ? "" : first_error_line(slurp(dir / "stderr.txt"));
+  std::string error = status == 0 ? "" : first_error_line(slurp(dir / "stderr.txt"));
+  if (status >= kFirstSignalStatus && error.empty()) error = fmt::format("killed by signal {}", status - kFirstSignalStatus);
+  result["error"] = error;
+  result["attempts"] = attempt;
   write_json(dir / "result.json", result);
   return 0;
 }
@@ -131,6 +135,7 @@ analysis::SweepPointResult point_result(const SweepPlan& plan, size_t index) {
   }
   r.exit_status = stored->value("exit_status", -1);
   r.error = stored->value("error", "");
+  r.attempts = stored->value("attempts", 1u);
   r.provenance.vvsim_version = stored->value("vvsim_version", "");
   r.provenance.profile_digest = stored->value("profile_digest", "");
   r.summary = read_json(dir / "summary.json");

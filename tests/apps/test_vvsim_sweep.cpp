@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <set>
+#include <csignal>
 
 #include "tests/support/vvsim_command.h"
 
@@ -264,4 +265,28 @@ BOOST_AUTO_TEST_CASE(find_min_commandq_size_meets_the_closed_form) {
       BOOST_CHECK_EQUAL(read_csv(slurp(scratch(tag) + "/sweep.csv")).size(), 5u);  // log2 of 14 candidates, plus 1
     }
   }
+}
+
+// A point killed by a signal (here SIGKILL, at a hard CPU-time limit of 2 s per
+// process) has no vvsim outcome: --retries runs it again, and it is reported
+// with its status and attempts. A point that reached an outcome is not rerun.
+BOOST_AUTO_TEST_CASE(points_killed_by_a_signal_are_retried_and_reported) {
+  const std::string dir = scratch("sweep_retries");
+  fs::remove_all(dir);
+  const std::string out = scratch("sweep_retries.out");
+  const int raw = std::system(("ulimit -t 2; " + kBin + " sweep " + kPipeline +
+                               " --param streams.0.input.generate.frames=2,100000 --timing-only --retries 1 --out " +
+                               dir + " > " + out + " 2>&1").c_str());
+  BOOST_REQUIRE_EQUAL(WEXITSTATUS(raw), 0);
+  const std::string text = slurp(out);
+  const auto rows = read_csv(slurp(dir + "/sweep.csv"));
+  BOOST_REQUIRE_EQUAL(rows.size(), 2u);
+  BOOST_CHECK_EQUAL(rows[0].at("exit_status"), "0");
+  BOOST_CHECK_EQUAL(rows[1].at("exit_status"), std::to_string(128 + SIGKILL));
+  const auto quick = nlohmann::json::parse(slurp(dir + "/points/0000/result.json"));
+  const auto killed = nlohmann::json::parse(slurp(dir + "/points/0001/result.json"));
+  BOOST_CHECK_EQUAL(quick.at("attempts"), 1);
+  BOOST_CHECK_EQUAL(killed.at("attempts"), 2);  // the run and one retry
+  BOOST_CHECK_NE(text.find("point 1 (streams.0.input.generate.frames=100000): exit " + std::to_string(128 + SIGKILL) +
+                           " after 2 attempts: killed by signal 9"), std::string::npos);
 }
