@@ -18,6 +18,10 @@ for c in slurmctld slurmd sbatch munged; do
   command -v $c >/dev/null || [ -x /usr/sbin/$c ] || skip_or_fail "$c missing (apt-get install slurmctld slurmd slurm-client munge)"
 done
 
+# The cluster's ports (6817/6818) and munged belong to the whole machine: other
+# build trees may run this test at the same moment, so one at a time.
+exec 9>"${TMPDIR:-/tmp}/vvsim-slurm-cluster.lock"
+flock -w 180 9 || skip_or_fail "another Slurm cluster test kept the ports for 180 s"
 state=$(mktemp -d /tmp/vvsim-slurm-test.XXXXXX)
 trap '"$cluster" stop "$state"' EXIT
 t0=$(date +%s.%N)
