@@ -200,33 +200,70 @@ std::string frames_csv(const scenarios::Scenario& scenario, const scenarios::Run
   return out;
 }
 
+namespace {
+
+// "15 of 60 units fed" when a stream stopped short, "60 units fed" otherwise.
+std::string fed_text(size_t fed, size_t total, const char* what) {
+  return fed == total ? fmt::format("{} {} fed", total, what) : fmt::format("{} of {} {} fed", fed, total, what);
+}
+
+// What happened to a decoder stream beyond decoding: errors, resets, stops.
+std::string decode_events_text(const virtio_video::DecodeReport& r) {
+  std::string text = fmt::format(", {} DRC", r.drc_events);
+  if (r.error_events > 0) text += fmt::format(", {} error event{} (stream closed by the device)", r.error_events,
+                                              r.error_events == 1 ? "" : "s");
+  if (r.resets > 0) text += fmt::format(", {} device reset{}", r.resets, r.resets == 1 ? "" : "s");
+  if (r.stopped) text += ", stopped";
+  if (r.destroyed_mid_stream) text += ", destroyed mid-stream";
+  if (r.inputs_canceled > 0) text += fmt::format(", {} inputs canceled", r.inputs_canceled);
+  return text;
+}
+
+std::string checksum_text(const scenarios::StreamResult& s) {
+  return s.frames_checksum.empty() ? "no checksum (timing-only)" : "xxh3 " + s.frames_checksum;
+}
+
+std::string stream_line(const scenarios::StreamResult& s) {
+  if (s.encode) {
+    const auto& e = *s.encode;
+    return fmt::format("  {} ({} encoder): {}, {} units out{}{}\n", s.name, codec::fourcc_of(s.codec),
+                       fed_text(e.frames_queued, s.units_in, "frames"), e.units.size(),
+                       e.problems.empty() ? "" : fmt::format(", {} problems", e.problems.size()),
+                       e.units.empty() ? ", no units" : ", " + checksum_text(s));
+  }
+  std::string line = fmt::format("  {} ({}): {}, {} consumed, {} frames out{}", s.name, codec::fourcc_of(s.codec),
+                                 fed_text(s.units_fed, s.units_in, "units"), s.report.inputs_consumed,
+                                 s.report.frames.size(), decode_events_text(s.report));
+  if (s.report.frames.empty()) return line + ", no frames\n";
+  const auto l = latency_stats(frame_latencies_ns(s.report));
+  return line + fmt::format(", latency p50 {:.1f} us p99 {:.1f} us, {}\n", l.p50_ns / 1000, l.p99_ns / 1000,
+                            checksum_text(s));
+}
+
+// "core utilisation 92.0% / 0.0%": each core, an average would hide an idle one.
+std::string cores_text(const std::vector<scenarios::CoreUsage>& cores) {
+  std::string text = "core utilisation";
+  for (size_t i = 0; i < cores.size(); ++i) text += fmt::format("{}{:.1f}%", i == 0 ? " " : " / ", 100.0 * cores[i].utilisation);
+  return text;
+}
+
+}  // namespace
+
 std::string human_summary(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
   std::string out = fmt::format("{}: {} after {:.3f} ms simulated\n", scenario.source, scenarios::outcome_name(result.outcome),
                                 double(result.simulated_ps) / 1e9);
   if (!result.reason.empty()) out += "  " + result.reason + "\n";
   for (const auto& s : result.streams) {
-    if (s.encode) {
-      out += fmt::format("  {} ({} encoder): {} frames in, {} units out, {} problems, xxh3 {}\n", s.name,
-                         codec::fourcc_of(s.codec), s.units_in, s.encode->units.size(), s.encode->problems.size(),
-                         s.frames_checksum);
-      continue;
-    }
-    const auto l = latency_stats(frame_latencies_ns(s.report));
-    out += fmt::format("  {} ({}): {} units in, {} frames out, {} DRC, latency p50 {:.1f} us p99 {:.1f} us, xxh3 {}\n",
-                       s.name, codec::fourcc_of(s.codec), s.units_in, s.report.frames.size(), s.report.drc_events,
-                       l.p50_ns / 1000, l.p99_ns / 1000, s.frames_checksum);
-    for (const auto& p : s.report.problems) out += "    problem: " + p + "\n";
+    out += stream_line(s);
+    for (const auto& p : s.encode ? s.encode->problems : s.report.problems) out += "    problem: " + p + "\n";
   }
-  double busy = 0;
-  for (const auto& c : result.cores) busy += c.utilisation;
   size_t unexpected = 0;
   for (bool expected : result.violation_expected) unexpected += !expected;
   if (!result.violations.empty())
     out += fmt::format("  conformance: {} violations ({} unexpected), first: {} side, '{}'\n", result.violations.size(),
                        unexpected, virtio_video::side_name(result.violations.front().side), result.violations.front().rule);
-  out += fmt::format("  interrupts {}, kicks {}, bus {} B cpu / {} B device, core utilisation {:.1f}%\n", result.interrupts,
-                     result.kicks, result.bus_bytes_cpu, result.bus_bytes_device,
-                     result.cores.empty() ? 0.0 : 100.0 * busy / double(result.cores.size()));
+  out += fmt::format("  interrupts {}, kicks {}, bus {} B cpu / {} B device, {}\n", result.interrupts, result.kicks,
+                     result.bus_bytes_cpu, result.bus_bytes_device, cores_text(result.cores));
   return out;
 }
 

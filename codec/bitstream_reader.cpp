@@ -226,7 +226,14 @@ OpenedStream open_bitstream_file(const std::string& path) {
   const size_t size = in.is_open() ? size_t(std::filesystem::file_size(path, ec)) : 0;
   char magic[4] = {};
   if (in.is_open()) in.read(magic, 4);
-  if (!in.is_open() || ec || size < 4 || !std::equal(magic, magic + 4, "DKIF")) {
+  const bool ivf = in.is_open() && !ec && size >= 4 && std::equal(magic, magic + 4, "DKIF");
+  // Named .ivf but without the signature: say so, rather than a start-code
+  // complaint about a format the user never meant.
+  if (in.is_open() && !ivf && std::filesystem::path(path).extension() == ".ivf") {
+    out.error = path + ": not an IVF file (it does not begin with the signature DKIF)";
+    return out;
+  }
+  if (!ivf) {
     in.close();
     ParsedStream whole = read_bitstream_file(path);  // Annex B, or the reader's error
     out.codec = whole.codec, out.width = whole.width, out.height = whole.height, out.error = whole.error;

@@ -109,6 +109,10 @@ struct EncoderConfig {
   uint32_t keyframe_interval = 0;  // 0: only the first frame and forced ones
 };
 
+// Empty if the encoders take frames of this size, else why not (width and
+// height even, within 2..16384): the one rule for encoded and generated sizes.
+std::string encoder_size_error(uint32_t width, uint32_t height);
+
 struct EncodedUnit {
   std::vector<uint8_t> data;
   uint64_t timestamp = 0;

@@ -18,18 +18,17 @@ uint32_t codec_bitrate_cap(CodecId codec) {
   return codec == CodecId::H264 ? 240'000'000u : 480'000'000u;
 }
 
-constexpr uint32_t kMaxDimension = 16384;
 constexpr uint32_t kMaxFramerate = 240;
 
-std::string check_size(uint32_t width, uint32_t height) {
-  if (width < 2 || height < 2 || width > kMaxDimension || height > kMaxDimension ||
-      width % 2 || height % 2)
-    return fmt::format("size {}x{}: width and height must be even and within 2..{}", width,
-                       height, kMaxDimension);
+}  // namespace
+
+std::string encoder_size_error(uint32_t width, uint32_t height) {
+  if (width < 2 || height < 2 || width > kMaxCodedDimension || height > kMaxCodedDimension || width % 2 ||
+      height % 2)
+    return fmt::format("size {}x{}: width and height must be even and within 2..{}", width, height,
+                       kMaxCodedDimension);
   return {};
 }
-
-}  // namespace
 
 EncodeResult encode_error(std::string message) {
   EncodeResult r;
@@ -41,7 +40,7 @@ EncodeResult encode_error(std::string message) {
 uint32_t align16(uint32_t value) { return (value + 15) / 16 * 16; }
 
 std::string check_encoder_config(const EncoderConfig& config) {
-  if (auto e = check_size(config.width, config.height); !e.empty()) return "encoder " + e;
+  if (auto e = encoder_size_error(config.width, config.height); !e.empty()) return "encoder " + e;
   if (config.framerate == 0 || config.framerate > kMaxFramerate)
     return fmt::format("encoder framerate {} outside 1..{}", config.framerate, kMaxFramerate);
   if (config.bitrate_bps == 0) return "encoder bitrate is 0";
@@ -82,7 +81,7 @@ EncodeResult EncoderBase::encode(const Picture& picture, bool force_key_frame) {
 }
 
 EncodeResult EncoderBase::set_resolution(uint32_t width, uint32_t height) {
-  if (auto e = check_size(width, height); !e.empty()) return encode_error("new " + e);
+  if (auto e = encoder_size_error(width, height); !e.empty()) return encode_error("new " + e);
   EncodeResult pending = drain();
   if (pending.status != UnitStatus::Ok) return pending;
   EncoderConfig previous = config_;

@@ -1,6 +1,7 @@
 #include "scenarios/runner.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -144,12 +145,28 @@ void record_observations(models::VideoPlatform& p, RunResult& r) {
 }
 
 std::string deadlock_reason(const RunResult& r) {
-  std::string held;
+  std::vector<std::string> parts = {fmt::format("no activity can make progress at {} ns: commandq {}/{} descriptors in use",
+                                                r.simulated_ps / 1000, r.commandq_size - r.commandq_free_at_end,
+                                                r.commandq_size)};
   for (const auto& s : r.streams)
-    if (!s.finished) held += fmt::format(" stream '{}' holds {} queue commands;", s.name, s.commands_pending);
-  return fmt::format("no activity can make progress at {} ns: commandq {}/{} descriptors in use,{}{}", r.simulated_ps / 1000,
-                     r.commandq_size - r.commandq_free_at_end, r.commandq_size, held,
-                     r.driver_waiting_for_descriptors ? " the driver is waiting for a free commandq descriptor" : "");
+    if (!s.finished) parts.push_back(fmt::format("stream '{}' holds {} queue commands", s.name, s.commands_pending));
+  if (r.driver_waiting_for_descriptors) parts.push_back("the driver is waiting for a free commandq descriptor");
+  return fmt::format("{}", fmt::join(parts, "; "));
+}
+
+// The limit ends a run either at the limit itself or, when the next activity
+// lies beyond it, at the last activity before it: say which time was reached.
+std::string time_limit_reason(const RunResult& r, uint64_t limit_ms) {
+  std::vector<std::string> unfinished;
+  for (const auto& s : r.streams)
+    if (!s.finished) unfinished.push_back(fmt::format("'{}' ({} of {} units fed)", s.name, s.units_fed, s.units_in));
+  const uint64_t limit_ps = limit_ms * 1'000'000'000ull;
+  const std::string when =
+      r.simulated_ps >= limit_ps
+          ? fmt::format("simulated time limit of {} ms reached", limit_ms)
+          : fmt::format("stopped at {:.3f} ms: the next activity lies beyond the simulated time limit of {} ms",
+                        double(r.simulated_ps) / 1e9, limit_ms);
+  return fmt::format("{}; unfinished: {}", when, fmt::join(unfinished, ", "));
 }
 
 }  // namespace
@@ -333,7 +350,7 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
     result.reason = deadlock_reason(result);
   } else if (!all_done) {
     result.outcome = RunOutcome::TimeLimit;
-    result.reason = fmt::format("simulated time limit of {} ms reached with streams unfinished", scenario.time_limit_ms);
+    result.reason = time_limit_reason(result, scenario.time_limit_ms);
   } else {
     for (const auto& s : result.streams) {
       const auto& problems = s.encode ? s.encode->problems : s.report.problems;

@@ -3,6 +3,7 @@
 #include "models/virtio_video/conformance_monitor.h"
 
 #include "models/virtio_video/wire_constants.h"
+#include "codec/image_layout.h"
 
 #include <fmt/format.h>
 
@@ -51,8 +52,15 @@ std::optional<std::vector<uint8_t>> parse_hex(const std::string& text) {
   return out;
 }
 
+// Generated and encoded frames obey the encoders' size rule, checked here so
+// a bad size is named at its line, not found when the stream is generated.
+void check_frame_size(ProfileReader& r, const char* key, uint32_t width, uint32_t height) {
+  const std::string error = codec::encoder_size_error(width, height);
+  if (!error.empty()) r.fail(key, error);
+}
+
 void read_generated(ProfileReader& r, GeneratedInput& g) {
-  const Limits dimension = Limits::between(16, 4096);
+  const Limits dimension = Limits::between(2, codec::kMaxCodedDimension);
   r.field("width", g.width, dimension);
   r.field("height", g.height, dimension);
   r.field("frames", g.frames, Limits::between(1, 100'000));
@@ -63,15 +71,18 @@ void read_generated(ProfileReader& r, GeneratedInput& g) {
   r.field("key_frame_interval", g.key_frame_interval, Limits::between(0, 100'000));
   r.field("seed", g.seed);
   if (g.change_at >= g.frames) r.fail("change_at", fmt::format("must be below frames ({})", g.frames));
+  check_frame_size(r, "width", g.width, g.height);
+  if (g.change_at > 0) check_frame_size(r, "new_width", g.new_width, g.new_height);
 }
 
 void read_encode(ProfileReader& r, EncodeSpec& e) {
-  const Limits dimension = Limits::between(16, 4096);
+  const Limits dimension = Limits::between(2, codec::kMaxCodedDimension);
   r.field("width", e.width, dimension);
   r.field("height", e.height, dimension);
   r.field("frames", e.frames, Limits::between(1, 100'000));
   r.field("bitrate_kbps", e.bitrate_kbps, Limits::between(16, 240'000));
   r.field("seed", e.seed);
+  check_frame_size(r, "width", e.width, e.height);
   r.list("bitrate_changes", [&](ProfileReader& c, size_t) {
     uint32_t at = 0, kbps = 0;
     c.field("at_frame", at);
@@ -158,6 +169,19 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   }
 }
 
+// Streams run at once, so the device must take them all; names key CSV rows,
+// VCD signals and reports, so they must differ.
+void check_stream_count_and_names(const ProfileReader& r, const Scenario& s) {
+  const uint32_t max_streams = s.platform.device.max_streams;
+  if (s.streams.size() > max_streams)
+    r.fail("streams", fmt::format("{} streams, but the device takes at most {} at once (device.max_streams)",
+                                  s.streams.size(), max_streams));
+  for (size_t i = 0; i < s.streams.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (s.streams[i].name == s.streams[j].name)
+        r.fail("streams", fmt::format("streams.{} and streams.{} are both named '{}'", j, i, s.streams[i].name));
+}
+
 }  // namespace
 
 Scenario parse_scenario(const std::string& yaml, const std::string& source, const std::vector<std::string>& overrides) {
@@ -231,6 +255,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   });
   r.finish();
   if (s.streams.empty()) r.fail("streams", "a scenario needs at least one stream");
+  check_stream_count_and_names(r, s);
   const bool encoder = s.platform.device.role == virtio_video::DeviceRole::Encoder;
   for (const auto& st : s.streams)
     if (st.reset_after_units && s.streams.size() > 1)

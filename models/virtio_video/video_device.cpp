@@ -286,7 +286,8 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
   if (free_slot == slot_stream_.end()) {
     std::vector<uint8_t> out = to_bytes(StreamCreateResp{Result::ErrOutOfMemory, 0});
     ++stats_.errors_returned;
-    diagnose(fmt::format("STREAM_CREATE: all {} streams in use", profile_.max_streams));
+    diagnose(fmt::format("STREAM_CREATE: all {} streams in use (profile device.max_streams): ERR_OUT_OF_MEMORY",
+                         profile_.max_streams));
     return answer(chain, out);
   }
   auto s = std::make_unique<VideoStream>();

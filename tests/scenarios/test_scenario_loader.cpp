@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
+#include <fstream>
 
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
@@ -119,4 +120,52 @@ BOOST_AUTO_TEST_CASE(a_map_used_as_a_key_is_refused_with_its_place) {
     BOOST_CHECK_NE(what.find("fuzzed.yaml:4"), std::string::npos);
     BOOST_CHECK_NE(what.find("a key must be a name, not a map"), std::string::npos);
   }
+}
+
+// Streams run at once: more than the device takes is refused at load, naming
+// device.max_streams (it used to fail at run time with ERR_OUT_OF_MEMORY only).
+BOOST_AUTO_TEST_CASE(more_streams_than_max_streams_are_refused_at_load) {
+  std::string five = "streams:\n";
+  for (int i = 0; i < 5; ++i) five += "  - {name: s" + std::to_string(i) + ", codec: vp8, input: {generate: {frames: 2}}}\n";
+  const auto e = error_of(five);
+  BOOST_CHECK_NE(e.find("5 streams, but the device takes at most 4 at once (device.max_streams)"), std::string::npos);
+  BOOST_CHECK_EQUAL(error_of(five, {"device.max_streams=5"}), "");
+}
+
+BOOST_AUTO_TEST_CASE(duplicate_stream_names_are_refused) {
+  const auto e = error_of("streams:\n  - {name: cam, codec: vp8, input: {generate: {frames: 2}}}\n"
+                          "  - {name: cam, codec: vp9, input: {generate: {frames: 2}}}\n");
+  BOOST_CHECK_NE(e.find("streams.0 and streams.1 are both named 'cam'"), std::string::npos);
+  // Default names differ by index.
+  BOOST_CHECK_EQUAL(error_of(kMinimal + "  - codec: vp9\n    input: {generate: {frames: 2}}\n"), "");
+}
+
+// One size rule, the encoders' (even, 2..16384), checked at the key's line.
+BOOST_AUTO_TEST_CASE(frame_sizes_follow_the_encoders_rule_at_load) {
+  const auto odd = error_of("streams:\n  - codec: vp8\n    input: {generate: {width: 177, height: 99}}\n");
+  BOOST_CHECK_NE(odd.find("case.yaml:3:"), std::string::npos);
+  BOOST_CHECK_NE(odd.find("streams.0.input.generate.width"), std::string::npos);
+  BOOST_CHECK_NE(odd.find("size 177x99: width and height must be even and within 2..16384"), std::string::npos);
+  const auto change = error_of(
+      "streams:\n  - codec: vp8\n    input: {generate: {frames: 4, change_at: 2, new_width: 101, new_height: 64}}\n");
+  BOOST_CHECK_NE(change.find("size 101x64"), std::string::npos);
+  const auto encode = error_of("device: {role: encoder}\nstreams:\n  - codec: vp8\n    encode: {width: 33, height: 32}\n");
+  BOOST_CHECK_NE(encode.find("size 33x32"), std::string::npos);
+  BOOST_CHECK_NE(error_of("streams:\n  - codec: vp8\n    input: {generate: {width: 20000}}\n").find("out of range"),
+                 std::string::npos);
+  BOOST_CHECK_EQUAL(error_of("streams:\n  - codec: vp8\n    input: {generate: {width: 8, height: 6, frames: 1}}\n"), "");
+}
+
+// A file named .ivf without the IVF signature is not read as H.264.
+BOOST_AUTO_TEST_CASE(random_bytes_named_ivf_are_not_an_ivf_file) {
+  const auto path = std::filesystem::temp_directory_path() / "vvsim_random.ivf";
+  {
+    std::ofstream f(path, std::ios::binary);
+    for (int i = 0; i < 4096; ++i) f.put(char((i * 2654435761u) >> 13));
+  }
+  const Scenario s = parse_scenario("streams:\n  - input: {file: " + path.string() + "}\n", "case.yaml");
+  BOOST_CHECK_EXCEPTION(prepare_streams(s), models::ProfileError, [](const models::ProfileError& e) {
+    const std::string what = e.what();
+    return what.find("not an IVF file") != std::string::npos && what.find("start code") == std::string::npos;
+  });
 }
