@@ -1,6 +1,11 @@
 #include "codec/codec.h"
 
+#include <fmt/format.h>
+
+#include <stdexcept>
+
 #include "codec/h264_decoder.h"
+#include "codec/libav_decoder.h"
 #include "codec/vpx_decoder.h"
 
 namespace vvsim::codec {
@@ -20,9 +25,41 @@ std::optional<CodecId> codec_from_fourcc(const std::string& fourcc) {
   return std::nullopt;
 }
 
-std::unique_ptr<Decoder> make_decoder(CodecId codec) {
-  if (codec == CodecId::H264) return std::make_unique<H264Decoder>();
-  return std::make_unique<VpxDecoder>(codec);
+const char* backend_name(DecoderBackend backend) {
+  switch (backend) {
+    case DecoderBackend::Libavcodec: return "libavcodec";
+    case DecoderBackend::Openh264: return "openh264";
+    case DecoderBackend::Libvpx: return "libvpx";
+  }
+  return "?";
+}
+
+std::optional<DecoderBackend> decoder_backend_from_name(const std::string& name) {
+  for (auto b : {DecoderBackend::Libavcodec, DecoderBackend::Openh264, DecoderBackend::Libvpx})
+    if (name == backend_name(b)) return b;
+  return std::nullopt;
+}
+
+std::vector<DecoderBackend> decoder_backends(CodecId codec) {
+  if (codec == CodecId::H264) return {DecoderBackend::Libavcodec, DecoderBackend::Openh264};
+  return {DecoderBackend::Libvpx};
+}
+
+std::unique_ptr<Decoder> make_decoder(CodecId codec) { return make_decoder(codec, decoder_backends(codec).front()); }
+
+std::unique_ptr<Decoder> make_decoder(CodecId codec, DecoderBackend backend) {
+  switch (backend) {
+    case DecoderBackend::Libavcodec:
+      if (codec == CodecId::H264) return std::make_unique<LibavDecoder>(codec);
+      break;
+    case DecoderBackend::Openh264:
+      if (codec == CodecId::H264) return std::make_unique<H264Decoder>();
+      break;
+    case DecoderBackend::Libvpx:
+      if (codec == CodecId::VP8 || codec == CodecId::VP9) return std::make_unique<VpxDecoder>(codec);
+      break;
+  }
+  throw std::invalid_argument(fmt::format("{} does not decode {}", backend_name(backend), fourcc_of(codec)));
 }
 
 }  // namespace vvsim::codec

@@ -99,7 +99,17 @@ class Decoder {
   virtual void reset() = 0;
 };
 
+// The libraries a decoder can be built on.
+enum class DecoderBackend { Libavcodec, Openh264, Libvpx };
+const char* backend_name(DecoderBackend backend);  // "libavcodec", "openh264", "libvpx"
+std::optional<DecoderBackend> decoder_backend_from_name(const std::string& name);
+// The backends that decode `codec`, the default first.
+std::vector<DecoderBackend> decoder_backends(CodecId codec);
+
+// A decoder on `codec`'s default backend, or on `backend` (which must be one
+// of decoder_backends(codec)).
 std::unique_ptr<Decoder> make_decoder(CodecId codec);
+std::unique_ptr<Decoder> make_decoder(CodecId codec, DecoderBackend backend);
 
 struct EncoderConfig {
   CodecId codec = CodecId::VP8;

@@ -55,8 +55,9 @@ std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, cons
   return header;
 }
 
-std::optional<NalInfo> admit_h264_unit(bool library_ready, const uint8_t* data, size_t size, DecodeResult& result) {
-  if (auto refused = refuse_unit(library_ready, "openh264", size)) {
+std::optional<NalInfo> admit_h264_unit(const char* library, bool library_ready, const uint8_t* data, size_t size,
+                                       DecodeResult& result) {
+  if (auto refused = refuse_unit(library_ready, library, size)) {
     result = *refused;
     return std::nullopt;
   }

@@ -23,7 +23,7 @@ std::optional<DecodeResult> refuse_unit(bool library_ready, const char* library,
 std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, const uint8_t* data, size_t size,
                                          bool& waiting_for_key, DecodeResult& result);
 // The same for an H.264 NAL unit: size and NAL header.
-std::optional<NalInfo> admit_h264_unit(bool library_ready, const uint8_t* data, size_t size, DecodeResult& result);
+std::optional<NalInfo> admit_h264_unit(const char* library, bool library_ready, const uint8_t* data, size_t size, DecodeResult& result);
 
 // Copies `height` rows of `width` bytes from a strided plane.
 void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst);

@@ -10,7 +10,6 @@ namespace vvsim::codec {
 
 namespace {
 
-constexpr uint8_t kStartCode[4] = {0, 0, 0, 1};
 // openh264 holds at most this many pictures for reordering (max_dec_frame_buffering 16).
 constexpr int kMaxFlushRounds = 17;
 
@@ -44,22 +43,18 @@ void H264Decoder::close() {
 void H264Decoder::reset() {
   close();
   open();
-  access_unit_.clear();
-  au_has_slice_ = au_is_idr_ = false;
+  access_units_.clear();
   waiting_for_idr_ = true;
   format_ = {};
 }
 
 DecodeResult H264Decoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
   DecodeResult result;
-  const auto nal = admit_h264_unit(decoder_ != nullptr, data, size, result);
+  const auto nal = admit_h264_unit("openh264", decoder_ != nullptr, data, size, result);
   if (!nal) return result;
-  if (starts_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
-  if (access_unit_.empty()) au_timestamp_ = timestamp;  // a frame takes its first unit's timestamp
-  if (nal->payload_offset == 0) access_unit_.insert(access_unit_.end(), kStartCode, kStartCode + 4);
-  access_unit_.insert(access_unit_.end(), data, data + size);
-  au_has_slice_ = au_has_slice_ || nal->is_slice;
-  au_is_idr_ = au_is_idr_ || nal->type == uint8_t(NalType::Idr);
+  const auto completed = access_units_.add(*nal, starts_access_unit(*nal, access_units_.has_slice()),
+                                           nal->type == uint8_t(NalType::Idr), data, size, timestamp);
+  if (completed) decode_access_unit(*completed, result);
   if (nal->is_slice && format_.coded_width) {
     result.work.coded_width = format_.coded_width;
     result.work.coded_height = format_.coded_height;
@@ -88,21 +83,17 @@ void H264Decoder::take_picture(const SBufferInfo& info, uint8_t* planes[3], Deco
   result.pictures.push_back(std::move(p));
 }
 
-void H264Decoder::decode_access_unit(DecodeResult& result) {
-  std::vector<uint8_t> au;
-  au.swap(access_unit_);
-  const bool has_slice = au_has_slice_, is_idr = au_is_idr_;
-  au_has_slice_ = au_is_idr_ = false;
-  if (au.empty()) return;
+void H264Decoder::decode_access_unit(const AccessUnit& au, DecodeResult& result) {
+  const bool has_slice = au.has_slice, is_idr = au.is_random_access;
   if (waiting_for_idr_ && has_slice && !is_idr) {
     result.message = "skipped: waiting for an IDR picture";
     return;
   }
   uint8_t* planes[3] = {};
   SBufferInfo info{};
-  info.uiInBsTimeStamp = au_timestamp_;
+  info.uiInBsTimeStamp = au.timestamp;
   const DECODING_STATE state =
-      decoder_->DecodeFrameNoDelay(au.data(), static_cast<int>(au.size()), planes, &info);
+      decoder_->DecodeFrameNoDelay(au.bytes.data(), static_cast<int>(au.bytes.size()), planes, &info);
   if (state != dsErrorFree && state != dsFramePending) {
     result.status = UnitStatus::Corrupt;
     result.message = fmt::format("openh264: decoding state {:#x}", int(state));
@@ -116,7 +107,7 @@ void H264Decoder::decode_access_unit(DecodeResult& result) {
 DecodeResult H264Decoder::flush() {
   DecodeResult result;
   if (!decoder_) return result;
-  decode_access_unit(result);
+  if (const auto last = access_units_.finish()) decode_access_unit(*last, result);
   int end = 1;
   decoder_->SetOption(DECODER_OPTION_END_OF_STREAM, &end);
   // Each FlushFrame releases at most one picture held for reordering.

@@ -8,8 +8,8 @@
 
 #include <vector>
 
+#include "codec/access_unit.h"
 #include "codec/codec.h"
-#include "codec/unit_header.h"
 
 namespace vvsim::codec {
 
@@ -31,15 +31,11 @@ class H264Decoder : public Decoder {
  private:
   bool open();
   void close();
-  // Decodes the gathered access unit into `result`.
-  void decode_access_unit(DecodeResult& result);
+  void decode_access_unit(const AccessUnit& au, DecodeResult& result);
   void take_picture(const SBufferInfo& info, uint8_t* planes[3], DecodeResult& result);
 
   ISVCDecoder* decoder_ = nullptr;
-  std::vector<uint8_t> access_unit_;  // NALs with start codes
-  uint64_t au_timestamp_ = 0;
-  bool au_has_slice_ = false;
-  bool au_is_idr_ = false;
+  AccessUnitAssembler access_units_;
   bool waiting_for_idr_ = true;
   StreamFormat format_{};
 };

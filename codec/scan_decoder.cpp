@@ -98,7 +98,7 @@ class ScanH264Decoder : public Decoder {
 
   DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
     DecodeResult result;
-    const auto nal = admit_h264_unit(true, data, size, result);
+    const auto nal = admit_h264_unit("scan", true, data, size, result);
     if (!nal) return result;
     if (starts_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
     if (!au_open_) au_timestamp_ = timestamp;

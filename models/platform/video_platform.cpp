@@ -21,6 +21,12 @@ virtio_video::VideoDriverProfile driver_profile(const PlatformProfile& p, const 
   v.interrupt_handle_ns = p.driver.interrupt_handle_ns;
   return v;
 }
+
+// Decoders on the library the device profile names for H.264, the default for the rest.
+virtio_video::DecoderFactory backend_decoders(codec::DecoderBackend h264) {
+  return [h264](codec::CodecId c) { return c == codec::CodecId::H264 ? codec::make_decoder(c, h264) : codec::make_decoder(c); };
+}
+
 }  // namespace
 
 VideoPlatform::VideoPlatform(sc_core::sc_module_name name, const PlatformProfile& profile,
@@ -30,8 +36,7 @@ VideoPlatform::VideoPlatform(sc_core::sc_module_name name, const PlatformProfile
       profile_(profile),
       engine("engine", profile.engine),
       device("video", device_profile, engine,
-             decoders ? std::move(decoders)
-                      : virtio_video::DecoderFactory([](codec::CodecId c) { return codec::make_decoder(c); })),
+             decoders ? std::move(decoders) : backend_decoders(device_profile.h264_decoder)),
       system("system", device, transport_profile(profile)),
       guest_memory(kDriverMemoryBase, profile.memory.size_bytes - kDriverMemoryBase),
       driver(system.cpu.port, profile.address_map.mmio_base, system.irq, guest_memory,

@@ -20,6 +20,8 @@ void validate(const VideoDeviceProfile& p) {
     require(codec::image_format_from_fourcc(f).has_value(), "image_formats holds an unknown fourcc");
   }
   require(p.codecs.size() <= 64, "codecs must hold at most 64 entries");
+  const auto h264 = codec::decoder_backends(codec::CodecId::H264);
+  require(std::find(h264.begin(), h264.end(), p.h264_decoder) != h264.end(), "h264_decoder does not decode H.264");
   require(p.max_streams >= 1, "max_streams must be >= 1");
   require(p.commandq_size >= 2 && (p.commandq_size & (p.commandq_size - 1)) == 0,
           "commandq_size must be a power of two >= 2");

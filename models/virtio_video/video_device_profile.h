@@ -58,6 +58,9 @@ struct VideoDeviceProfile {
   std::vector<codec::CodecId> codecs = {codec::CodecId::VP8, codec::CodecId::VP9, codec::CodecId::H264};
   // Image formats offered, by fourcc; the first is the default output format.
   std::vector<std::string> image_formats = {"NV12", "NM12", "YU12", "YM12"};
+  // The library H.264 is decoded on (the only codec with a choice: see
+  // codec::decoder_backends).
+  codec::DecoderBackend h264_decoder = codec::DecoderBackend::Libavcodec;
   uint32_t max_width = 4096;
   uint32_t max_height = 2304;
 

@@ -16,6 +16,15 @@ const models::NamedValues<codec::CodecId>& device_codec_names() {
   return names;
 }
 
+const models::NamedValues<codec::DecoderBackend>& h264_decoder_names() {
+  static const models::NamedValues<codec::DecoderBackend> names = [] {
+    models::NamedValues<codec::DecoderBackend> n;
+    for (auto b : codec::decoder_backends(codec::CodecId::H264)) n.emplace_back(codec::backend_name(b), b);
+    return n;
+  }();
+  return names;
+}
+
 const models::NamedValues<UnalignedSgPolicy>& unaligned_sg_names() {
   static const models::NamedValues<UnalignedSgPolicy> names = {{"refuse", UnalignedSgPolicy::Refuse},
                                                                {"cpu_copy", UnalignedSgPolicy::CpuCopy}};

@@ -15,6 +15,7 @@ namespace vvsim::virtio_video {
 const models::NamedValues<DeviceRole>& device_role_names();
 const models::NamedValues<codec::CodecId>& device_codec_names();  // "VP8", "VP9", "H264"
 const models::NamedValues<UnalignedSgPolicy>& unaligned_sg_names();
+const models::NamedValues<codec::DecoderBackend>& h264_decoder_names();  // "libavcodec", "openh264"
 
 template <class V, class P>
 void describe_device_limits(V& v, P& d) {
@@ -44,6 +45,8 @@ void describe_device(V& v, P& d) {
   using models::Limits;
   v.choice("role", d.role, device_role_names());
   v.choices("codecs", d.codecs, device_codec_names());
+  // `decoders: {H264: openh264}`: the library a codec is decoded on, for the codecs with a choice.
+  v.section("decoders", [&](auto& libraries) { libraries.choice("H264", d.h264_decoder, h264_decoder_names()); });
   v.field("image_formats", d.image_formats);
   describe_device_limits(v, d);
   v.field("firmware_cycles_per_command", d.firmware_cycles_per_command);

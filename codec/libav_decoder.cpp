@@ -1,0 +1,199 @@
+#include "codec/libav_decoder.h"
+
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavutil/pixdesc.h>
+}
+
+#include <fmt/format.h>
+
+#include "codec/decoder_support.h"
+#include "codec/h264_decoder.h"
+#include "codec/image_layout.h"
+
+namespace vvsim::codec {
+
+namespace {
+
+uint32_t align16(uint32_t v) { return (v + 15) & ~15u; }
+
+// The chroma planes of a 4:0:0 picture: neutral grey, one row lent for every row.
+const uint8_t* neutral_chroma_row() {
+  static const std::vector<uint8_t> row(kMaxCodedDimension / 2 + 1, 128);
+  return row.data();
+}
+
+bool is_carried(AVPixelFormat f) {
+  return f == AV_PIX_FMT_YUV420P || f == AV_PIX_FMT_YUVJ420P || f == AV_PIX_FMT_GRAY8;
+}
+
+std::string av_error_text(int error) {
+  char text[AV_ERROR_MAX_STRING_SIZE] = {};
+  av_strerror(error, text, sizeof text);
+  return text;
+}
+
+const char* codec_name(AVCodecID id) {
+  switch (id) {
+    case AV_CODEC_ID_H264: return "H.264";
+    case AV_CODEC_ID_HEVC: return "HEVC";
+    case AV_CODEC_ID_MPEG2VIDEO: return "MPEG-2";
+    default: return avcodec_get_name(id);
+  }
+}
+
+// Why libavcodec's output format `f` has no v6 image format, naming the
+// stream's profile, chroma format and bit depth; empty when one carries it.
+std::string unsupported_reason(const AVCodecContext* ctx, AVPixelFormat f) {
+  if (is_carried(f)) return {};
+  const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(f);
+  const char* profile = avcodec_profile_name(ctx->codec_id, ctx->profile);
+  std::string chroma = "unknown chroma format";
+  int depth = 0;
+  if (desc) {
+    depth = desc->comp[0].depth;
+    chroma = desc->nb_components < 3                                  ? "4:0:0"
+             : desc->log2_chroma_w == 1 && desc->log2_chroma_h == 1 ? "4:2:0"
+             : desc->log2_chroma_w == 1                               ? "4:2:2"
+                                                                      : "4:4:4";
+  }
+  return fmt::format("{} {} profile, {} chroma, {}-bit: no v6 image format carries it (8-bit 4:2:0 or 4:0:0 only)",
+                     codec_name(ctx->codec_id), profile ? profile : "unknown", chroma, depth);
+}
+
+// libavcodec's get_format callback, called when a sequence header is parsed:
+// the first software format offered, or none (libavcodec then refuses the
+// header) with the reason left in the decoder's `refused_` (ctx->opaque).
+AVPixelFormat pick_format(AVCodecContext* ctx, const AVPixelFormat* offered) {
+  for (const AVPixelFormat* f = offered; *f != AV_PIX_FMT_NONE; ++f) {
+    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(*f);
+    if (desc && (desc->flags & AV_PIX_FMT_FLAG_HWACCEL)) continue;
+    std::string why = unsupported_reason(ctx, *f);
+    if (why.empty()) return *f;
+    *static_cast<std::string*>(ctx->opaque) = std::move(why);
+    break;
+  }
+  return AV_PIX_FMT_NONE;
+}
+
+}  // namespace
+
+LibavDecoder::LibavDecoder(CodecId codec) : codec_(codec) { open(); }
+
+LibavDecoder::~LibavDecoder() { close(); }
+
+bool LibavDecoder::open() {
+  const AVCodec* library = avcodec_find_decoder(AV_CODEC_ID_H264);
+  ctx_ = library ? avcodec_alloc_context3(library) : nullptr;
+  packet_ = av_packet_alloc();
+  frame_ = av_frame_alloc();
+  if (!ctx_ || !packet_ || !frame_) {
+    close();
+    return false;
+  }
+  ctx_->thread_count = 1;  // no frame or slice threads: the same pictures on every run
+  ctx_->opaque = &refused_;
+  ctx_->get_format = pick_format;
+  if (avcodec_open2(ctx_, library, nullptr) < 0) {
+    close();
+    return false;
+  }
+  return true;
+}
+
+void LibavDecoder::close() {
+  avcodec_free_context(&ctx_);
+  av_packet_free(&packet_);
+  av_frame_free(&frame_);
+}
+
+void LibavDecoder::reset() {
+  close();
+  open();
+  access_units_.clear();
+  refused_.clear();
+  format_ = {};
+}
+
+DecodeResult LibavDecoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
+  DecodeResult result;
+  const auto nal = admit_h264_unit("libavcodec", ctx_ != nullptr, data, size, result);
+  if (!nal) return result;
+  const auto completed = access_units_.add(*nal, starts_access_unit(*nal, access_units_.has_slice()),
+                                           nal->type == uint8_t(NalType::Idr), data, size, timestamp);
+  if (completed) send(completed->bytes.data(), completed->bytes.size(), completed->timestamp, result);
+  if (nal->is_slice && format_.coded_width) {
+    result.work.coded_width = format_.coded_width;
+    result.work.coded_height = format_.coded_height;
+    result.work.macroblocks = (format_.coded_width / 16) * (format_.coded_height / 16);
+  }
+  result.work.produces_picture = !result.pictures.empty();
+  return result;
+}
+
+void LibavDecoder::send(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
+  AVPacket* packet = nullptr;  // null: drain
+  if (data) {
+    av_packet_unref(packet_);
+    packet_->data = const_cast<uint8_t*>(data);  // not refcounted: libavcodec copies it
+    packet_->size = static_cast<int>(size);
+    packet_->pts = static_cast<int64_t>(timestamp);
+    packet = packet_;
+  }
+  const int sent = avcodec_send_packet(ctx_, packet);
+  if (!refused_.empty() || sent < 0) {
+    result.status = refused_.empty() ? UnitStatus::Corrupt : UnitStatus::Unsupported;
+    result.message = refused_.empty() ? "libavcodec: " + av_error_text(sent) : refused_;
+  }
+  receive_pictures(result);
+}
+
+void LibavDecoder::receive_pictures(DecodeResult& result) {
+  while (avcodec_receive_frame(ctx_, frame_) == 0) {
+    const std::string why = unsupported_reason(ctx_, static_cast<AVPixelFormat>(frame_->format));
+    if (!why.empty()) {
+      result.status = UnitStatus::Unsupported;
+      result.message = why;
+      av_frame_unref(frame_);
+      continue;
+    }
+    take_picture(result);
+  }
+}
+
+void LibavDecoder::take_picture(DecodeResult& result) {
+  const uint32_t w = static_cast<uint32_t>(frame_->width), h = static_cast<uint32_t>(frame_->height);
+  if (w != format_.visible.width || h != format_.visible.height) {
+    format_ = StreamFormat{align16(w), align16(h), Rect{0, 0, w, h}, H264Decoder::kMinOutputBuffers};
+    result.new_format = format_;
+  }
+  // The picture holds its own reference to the frame buffer: valid however long it is kept.
+  std::shared_ptr<AVFrame> held(av_frame_alloc(), [](AVFrame* f) { av_frame_free(&f); });
+  av_frame_move_ref(held.get(), frame_);
+  Picture p;
+  p.width = w;
+  p.height = h;
+  Picture::LentPlanes lent;
+  const bool gray = held->format == AV_PIX_FMT_GRAY8;
+  for (int plane = 0; plane < 3; ++plane) {
+    lent.data[plane] = plane > 0 && gray ? neutral_chroma_row() : held->data[plane];
+    lent.stride[plane] = plane > 0 && gray ? 0 : static_cast<uint32_t>(held->linesize[plane]);
+  }
+  p.timestamp = static_cast<uint64_t>(held->pts != AV_NOPTS_VALUE ? held->pts : held->best_effort_timestamp);
+  p.corrupt = held->decode_error_flags != 0 || (held->flags & AV_FRAME_FLAG_CORRUPT);
+  lent.keep = std::move(held);
+  p.lent = std::move(lent);
+  result.pictures.push_back(std::move(p));
+}
+
+DecodeResult LibavDecoder::flush() {
+  DecodeResult result;
+  if (!ctx_) return result;
+  if (const auto last = access_units_.finish()) send(last->bytes.data(), last->bytes.size(), last->timestamp, result);
+  send(nullptr, 0, 0, result);
+  avcodec_flush_buffers(ctx_);  // usable again after the end of stream
+  result.work.produces_picture = !result.pictures.empty();
+  return result;
+}
+
+}  // namespace vvsim::codec

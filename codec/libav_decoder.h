@@ -1,0 +1,55 @@
+// H.264 decoding on libavcodec (FFmpeg), single-threaded for determinism.
+// The v6 unit is one NAL unit: NAL units are gathered into access units
+// (codec/access_unit.h) and each access unit goes to libavcodec as one
+// packet. Pictures leave in presentation order with the timestamp of their
+// access unit's first NAL unit; libavcodec's frame buffers are lent, not
+// copied. Tune-in is libavcodec's default: after an IDR picture or a recovery
+// point (SEI), frames before it are not output.
+//
+// Content no v6 image format can carry (bit depth above 8, 4:2:2, 4:4:4) is
+// refused as Unsupported when its sequence header is parsed (libavcodec's
+// get_format callback), naming profile, chroma format and bit depth.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "codec/access_unit.h"
+#include "codec/codec.h"
+
+struct AVCodecContext;
+struct AVPacket;
+struct AVFrame;
+
+namespace vvsim::codec {
+
+class LibavDecoder : public Decoder {
+ public:
+  explicit LibavDecoder(CodecId codec);
+  ~LibavDecoder() override;
+  LibavDecoder(const LibavDecoder&) = delete;
+  LibavDecoder& operator=(const LibavDecoder&) = delete;
+
+  CodecId codec() const override { return codec_; }
+  DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override;
+  DecodeResult flush() override;
+  void reset() override;
+
+ private:
+  bool open();
+  void close();
+  // Sends one packet (null: end of stream) and collects the pictures it releases.
+  void send(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
+  void receive_pictures(DecodeResult& result);
+  void take_picture(DecodeResult& result);
+
+  CodecId codec_;
+  AVCodecContext* ctx_ = nullptr;
+  AVPacket* packet_ = nullptr;
+  AVFrame* frame_ = nullptr;
+  AccessUnitAssembler access_units_;
+  std::string refused_;  // set by get_format (through ctx_->opaque) when no v6 image format carries the stream
+  StreamFormat format_{};
+};
+
+}  // namespace vvsim::codec
