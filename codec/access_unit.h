@@ -16,14 +16,23 @@ struct AccessUnit {
   std::vector<uint8_t> bytes;  // its NAL units, each behind a start code
   uint64_t timestamp = 0;      // of its first NAL unit ("the first timestamp wins")
   bool has_slice = false;
-  bool is_random_access = false;  // holds an IDR (H.264) or IRAP (HEVC) slice
+  bool is_random_access = false;  // decoding may start here (see AccessUnitAssembler::add)
 };
+
+// What a decoder that tunes in at recovery points says of an access unit it
+// skips before the first one.
+inline constexpr const char* kWaitingForTuneIn = "skipped: waiting for an IDR picture or a recovery point";
+
+// Whether an H.264 SEI NAL unit (with or without start code) carries a
+// recovery point message (payload type 6, §D.1.8).
+bool sei_has_recovery_point(const uint8_t* data, size_t size);
 
 class AccessUnitAssembler {
  public:
   bool has_slice() const { return current_.has_slice; }
   // Adds one NAL unit (`data` with or without its start code, as `nal` says);
   // returns the access unit it completes when it begins a new one.
+  // `random_access`: decoding may start at this NAL unit's access unit.
   std::optional<AccessUnit> add(const NalInfo& nal, bool begins_access_unit, bool random_access,
                                 const uint8_t* data, size_t size, uint64_t timestamp);
   // The access unit being gathered, if any (end of stream / drain).

@@ -111,6 +111,7 @@ void LibavDecoder::reset() {
   close();
   open();
   access_units_.clear();
+  waiting_for_tune_in_ = true;
   refused_.clear();
   format_ = {};
 }
@@ -119,9 +120,10 @@ DecodeResult LibavDecoder::decode(const uint8_t* data, size_t size, uint64_t tim
   DecodeResult result;
   const auto nal = admit_h264_unit("libavcodec", ctx_ != nullptr, data, size, result);
   if (!nal) return result;
-  const auto completed = access_units_.add(*nal, starts_access_unit(*nal, access_units_.has_slice()),
-                                           nal->type == uint8_t(NalType::Idr), data, size, timestamp);
-  if (completed) send(completed->bytes.data(), completed->bytes.size(), completed->timestamp, result);
+  const bool tune_in = nal->type == uint8_t(NalType::Idr) || sei_has_recovery_point(data, size);
+  const auto completed =
+      access_units_.add(*nal, starts_access_unit(*nal, access_units_.has_slice()), tune_in, data, size, timestamp);
+  if (completed) decode_access_unit(*completed, result);
   if (nal->is_slice && format_.coded_width) {
     result.work.coded_width = format_.coded_width;
     result.work.coded_height = format_.coded_height;
@@ -129,6 +131,17 @@ DecodeResult LibavDecoder::decode(const uint8_t* data, size_t size, uint64_t tim
   }
   result.work.produces_picture = !result.pictures.empty();
   return result;
+}
+
+void LibavDecoder::decode_access_unit(const AccessUnit& au, DecodeResult& result) {
+  // libavcodec would decode the pictures before a tune-in point and not
+  // output them; they are skipped, and said to be, instead.
+  if (waiting_for_tune_in_ && au.has_slice && !au.is_random_access) {
+    result.message = kWaitingForTuneIn;
+    return;
+  }
+  if (au.has_slice) waiting_for_tune_in_ = false;
+  send(au.bytes.data(), au.bytes.size(), au.timestamp, result);
 }
 
 void LibavDecoder::send(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
@@ -189,9 +202,15 @@ void LibavDecoder::take_picture(DecodeResult& result) {
 DecodeResult LibavDecoder::flush() {
   DecodeResult result;
   if (!ctx_) return result;
-  if (const auto last = access_units_.finish()) send(last->bytes.data(), last->bytes.size(), last->timestamp, result);
-  send(nullptr, 0, 0, result);
-  avcodec_flush_buffers(ctx_);  // usable again after the end of stream
+  if (const auto last = access_units_.finish()) decode_access_unit(*last, result);
+  // Pictures are held only for reordering (has_b_frames). Releasing them
+  // takes libavcodec's end of stream, after which it forgets its references:
+  // decoding then resumes at the next tune-in point.
+  if (ctx_->has_b_frames > 0) {
+    send(nullptr, 0, 0, result);
+    avcodec_flush_buffers(ctx_);
+    waiting_for_tune_in_ = true;
+  }
   result.work.produces_picture = !result.pictures.empty();
   return result;
 }

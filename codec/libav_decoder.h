@@ -40,6 +40,8 @@ class LibavDecoder : public Decoder {
   void close();
   // Sends one packet (null: end of stream) and collects the pictures it releases.
   void send(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
+  // Sends an access unit unless the decoder is still waiting to tune in.
+  void decode_access_unit(const AccessUnit& au, DecodeResult& result);
   void receive_pictures(DecodeResult& result);
   void take_picture(DecodeResult& result);
 
@@ -48,6 +50,7 @@ class LibavDecoder : public Decoder {
   AVPacket* packet_ = nullptr;
   AVFrame* frame_ = nullptr;
   AccessUnitAssembler access_units_;
+  bool waiting_for_tune_in_ = true;  // after start, reset, or a drain that dropped the references
   std::string refused_;  // set by get_format (through ctx_->opaque) when no v6 image format carries the stream
   StreamFormat format_{};
 };

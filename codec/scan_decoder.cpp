@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/access_unit.h"
 #include "codec/decoder_support.h"
 #include "codec/h264_decoder.h"
 #include "codec/unit_header.h"
@@ -89,7 +90,8 @@ class ScanVpxDecoder : public Decoder {
   uint32_t width_ = 0, height_ = 0;
 };
 
-// Mirrors H264Decoder's access-unit assembly and IDR gating; every access
+// Mirrors LibavDecoder's access-unit assembly and tune-in (at an IDR picture
+// or a recovery point); every access
 // unit with a slice shows a picture at once (Baseline: no reorder buffer).
 class ScanH264Decoder : public Decoder {
  public:
@@ -107,7 +109,7 @@ class ScanH264Decoder : public Decoder {
       if (auto sps = parse_sps(data, size)) width_ = sps->width, height_ = sps->height;
     }
     au_has_slice_ = au_has_slice_ || nal->is_slice;
-    au_is_idr_ = au_is_idr_ || nal->type == uint8_t(NalType::Idr);
+    au_is_idr_ = au_is_idr_ || nal->type == uint8_t(NalType::Idr) || sei_has_recovery_point(data, size);
     if (nal->is_slice) format_.fill_work(result.work);
     result.work.produces_picture = !result.pictures.empty();
     return result;
@@ -130,7 +132,7 @@ class ScanH264Decoder : public Decoder {
     au_open_ = au_has_slice_ = au_is_idr_ = false;
     if (!open) return;
     if (waiting_for_idr_ && has_slice && !is_idr) {
-      result.message = "skipped: waiting for an IDR picture";
+      result.message = kWaitingForTuneIn;
       return;
     }
     if (has_slice && is_idr) waiting_for_idr_ = false;
@@ -148,9 +150,9 @@ class ScanH264Decoder : public Decoder {
 
 std::string scan_stream_support(CodecId codec, UnitSource& units) {
   if (codec != CodecId::H264) return {};
-  // openh264 hands out a picture as soon as it is decoded only on its Baseline
-  // path (profile_idc 66 or 83); for other profiles it holds pictures in a
-  // reorder buffer whose release depends on POC arithmetic it does not expose.
+  // The H.264 decoders hand out a picture as soon as it is decoded only for
+  // Baseline (profile_idc 66 or 83); for other profiles they hold pictures in
+  // a reorder buffer whose release depends on POC arithmetic they do not expose.
   for (size_t i = 0; i < units.size(); ++i) {
     const auto& d = units.unit(i).data;
     const auto nal = parse_nal(d.data(), d.size());
