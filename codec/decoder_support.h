@@ -25,6 +25,10 @@ std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, cons
 // The same for an H.264 NAL unit: size and NAL header.
 std::optional<NalInfo> admit_h264_unit(const char* library, bool library_ready, const uint8_t* data, size_t size, DecodeResult& result);
 
+// The coded size and 16x16 macroblocks of `format` into `work`; nothing
+// before a format is known.
+void set_coded_work(const StreamFormat& format, UnitWork& work);
+
 // Copies `height` rows of `width` bytes from a strided plane.
 void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst);
 

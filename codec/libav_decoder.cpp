@@ -124,11 +124,7 @@ DecodeResult LibavDecoder::decode(const uint8_t* data, size_t size, uint64_t tim
   const auto completed =
       access_units_.add(*nal, starts_access_unit(*nal, access_units_.has_slice()), tune_in, data, size, timestamp);
   if (completed) decode_access_unit(*completed, result);
-  if (nal->is_slice && format_.coded_width) {
-    result.work.coded_width = format_.coded_width;
-    result.work.coded_height = format_.coded_height;
-    result.work.macroblocks = (format_.coded_width / 16) * (format_.coded_height / 16);
-  }
+  if (nal->is_slice) set_coded_work(format_, result.work);
   result.work.produces_picture = !result.pictures.empty();
   return result;
 }

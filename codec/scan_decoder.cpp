@@ -35,12 +35,7 @@ class FormatTracker {
     }
     result.pictures.push_back(size_only_picture(width, height, timestamp));
   }
-  void fill_work(UnitWork& work) const {
-    if (format_.coded_width == 0) return;
-    work.coded_width = format_.coded_width;
-    work.coded_height = format_.coded_height;
-    work.macroblocks = (format_.coded_width / 16) * (format_.coded_height / 16);
-  }
+  void fill_work(UnitWork& work) const { set_coded_work(format_, work); }
   void reset() { format_ = {}; }
 
  private:

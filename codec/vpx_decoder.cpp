@@ -54,11 +54,7 @@ DecodeResult VpxDecoder::decode(const uint8_t* data, size_t size, uint64_t times
     return result;
   }
   collect_pictures(result, timestamp);
-  if (format_.coded_width != 0) {
-    result.work.coded_width = format_.coded_width;
-    result.work.coded_height = format_.coded_height;
-    result.work.macroblocks = (format_.coded_width / 16) * (format_.coded_height / 16);
-  }
+  set_coded_work(format_, result.work);
   result.work.produces_picture = !result.pictures.empty();
   return result;
 }
