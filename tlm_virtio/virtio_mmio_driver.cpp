@@ -108,9 +108,10 @@ uint32_t VirtioMmioDriver::acknowledge_interrupt() {
   return causes;
 }
 
-uint32_t VirtioMmioDriver::wait_interrupt() {
+uint32_t VirtioMmioDriver::wait_interrupt(sc_core::sc_time* seen) {
   for (;;) {
     irq_.wait_asserted();
+    if (seen) *seen = sc_core::sc_time_stamp();
     if (const uint32_t causes = acknowledge_interrupt()) return causes;
     // Already acknowledged by someone else: wait for the line to drop and rise again.
     sc_core::wait(irq_.cpu_edge());

@@ -44,8 +44,10 @@ class VirtioMmioDriver {
 
   void kick(unsigned queue);
   // Waits until the line is asserted, then reads and acknowledges
-  // InterruptStatus. Returns the causes (mmio::INTERRUPT_*).
-  uint32_t wait_interrupt();
+  // InterruptStatus. Returns the causes (mmio::INTERRUPT_*). `seen`, when
+  // given, receives the time the CPU saw the line asserted, before the status
+  // read's bus time.
+  uint32_t wait_interrupt(sc_core::sc_time* seen = nullptr);
   // Acknowledges whatever is pending without waiting (0 if none).
   uint32_t acknowledge_interrupt();
 

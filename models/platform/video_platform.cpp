@@ -19,6 +19,7 @@ virtio_video::VideoDriverProfile driver_profile(const PlatformProfile& p, const 
   v.eventq_buffers = d.eventq_size;
   v.command_submit_ns = p.driver.command_submit_ns;
   v.interrupt_handle_ns = p.driver.interrupt_handle_ns;
+  v.frame_consume_ns = p.driver.frame_consume_ns;
   return v;
 }
 

@@ -152,6 +152,7 @@ void DecodeSession::take_output(const AnsweredQueue& a) {
     frame.record = frame_record(a, output_layout_.crop.width, output_layout_.crop.height);
     if (config_.frame_sink) config_.frame_sink(frame);
     report_.frames.push_back(frame.record);
+    driver_.consume_frame();
     return;
   }
   auto& pieces = readback_;
@@ -172,6 +173,7 @@ void DecodeSession::take_output(const AnsweredQueue& a) {
     config_.frame_sink(frame);
   }
   report_.frames.push_back(frame.record);
+  driver_.consume_frame();
 }
 
 void DecodeSession::handle_answers() {

@@ -108,6 +108,7 @@ void EncodeSession::handle_answers() {
     unit.flags = a.response->flags;
     unit.answered = sc_core::sc_time_stamp();
     report_.units.push_back(std::move(unit));
+    driver_.consume_frame();
     track(queue_resource(QueueType::Output, resource), QueueType::Output, resource);
   }
 }

@@ -710,12 +710,25 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
 
 // ---------------------------------------------------------------- data movement
 
+// The bounce copy's loads and stores overlap with its bus transfers (a read
+// and a write of every byte): it takes the longer of the CPU's and the bus's time.
 void VideoDevice::charge_cpu_copy(const std::vector<SgEntry>& segments, uint32_t len) {
   if (profile_.unaligned_sg != UnalignedSgPolicy::CpuCopy) return;
   const bool aligned = std::all_of(segments.begin(), segments.end(),
                                    [&](const SgEntry& e) { return e.addr % profile_.page_size == 0; });
-  if (!aligned) sc_core::wait(engine_.cycles_to_time((len + profile_.cpu_copy_bytes_per_cycle - 1) /
-                                                      profile_.cpu_copy_bytes_per_cycle));
+  if (aligned) return;
+  const sc_time start = sc_time_stamp();
+  uint32_t done = 0;
+  for (const auto& e : segments) {
+    if (done == len) break;
+    const uint32_t n = std::min(e.length, len - done);
+    for (int pass = 0; pass < 2; ++pass) transport_->dma_write_timing(e.addr, n);  // read, then write back
+    done += n;
+  }
+  const uint64_t cpu_cycles = (uint64_t{len} + profile_.cpu_copy_bytes_per_cycle - 1) / profile_.cpu_copy_bytes_per_cycle;
+  const sc_time cpu(double(cpu_cycles) / profile_.cpu_copy_clock_mhz, sc_core::SC_US);
+  const sc_time bus = sc_time_stamp() - start;
+  if (cpu > bus) sc_core::wait(cpu - bus);
 }
 
 void VideoDevice::read_backing(const std::vector<SgEntry>& segments, std::vector<uint8_t>& dst, uint32_t len) {
@@ -837,6 +850,13 @@ void VideoDevice::mark_decode(uint32_t id, const codec::DecodeResult& result, co
   }
 }
 
+namespace {
+bool holds_work(const codec::DecodeResult& flushed) {
+  const codec::UnitWork& w = flushed.work;
+  return !flushed.pictures.empty() || w.produces_picture || w.macroblocks != 0 || w.bitstream_bytes != 0;
+}
+}  // namespace
+
 bool VideoDevice::run_drain(uint32_t slot, VideoStream& s) {
   const uint32_t id = s.id;
   const uint64_t gen = s.generation;
@@ -856,15 +876,12 @@ bool VideoDevice::run_drain(uint32_t slot, VideoStream& s) {
     if (!deliver_units(slot, id, gen, units)) return false;
   }
   codec::DecodeResult result;
-  if (s.decoder) {
-    codec::Decoder* decoder = s.decoder.get();
-    auto job = engine_.run(
-        models::JobKind::Decode, s.codec,
-        [&] {
-          result = decoder->flush();
-          return result.work;
-        },
-        s.owner_name);
+  // The flush is the host codec's call (no simulated time); the core is
+  // charged only when the codec still held work: a decoder that emits every
+  // picture as it decodes (VP8, VP9) drains for free.
+  if (s.decoder) result = s.decoder->flush();
+  if (holds_work(result)) {
+    auto job = engine_.run(models::JobKind::Decode, s.codec, [&] { return result.work; }, s.owner_name);
     if (job.cancelled || !still_current(slot, id, gen)) return false;
     mark_decode(id, result, job);
   }

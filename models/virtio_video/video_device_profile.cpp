@@ -43,6 +43,7 @@ void validate(const VideoDeviceProfile& p) {
   require(p.max_command_bytes >= kSetParamSize, "max_command_bytes must hold the largest fixed-size command (SET_PARAM)");
   require(p.page_size >= 1 && (p.page_size & (p.page_size - 1)) == 0, "page_size must be a power of two");
   require(p.cpu_copy_bytes_per_cycle >= 1, "cpu_copy_bytes_per_cycle must be >= 1");
+  require(p.cpu_copy_clock_mhz > 0, "cpu_copy_clock_mhz must be > 0");
   require(p.min_bitrate <= p.default_bitrate && p.default_bitrate <= p.max_bitrate, "bitrate bounds");
 }
 

@@ -93,8 +93,11 @@ struct VideoDeviceProfile {
 
   uint32_t page_size = 4096;
   UnalignedSgPolicy unaligned_sg = UnalignedSgPolicy::Refuse;
-  // CpuCopy: bytes the device CPU copies per cycle when bouncing an unaligned buffer.
+  // CpuCopy: the device's control CPU bounces an unaligned buffer through an
+  // aligned one: it copies cpu_copy_bytes_per_cycle bytes per cycle of its own
+  // clock, and the copy reads and writes every byte over the bus.
   uint32_t cpu_copy_bytes_per_cycle = 8;
+  double cpu_copy_clock_mhz = 1000.0;
 
   // DRC: a new coded size that still fits the attached outputs (dimensions
   // not larger, same format) continues without an event when true.

@@ -54,6 +54,7 @@ void describe_device(V& v, P& d) {
   v.field("page_size", d.page_size, Limits::between(1, 1u << 20));
   v.choice("unaligned_sg", d.unaligned_sg, unaligned_sg_names());
   v.field("cpu_copy_bytes_per_cycle", d.cpu_copy_bytes_per_cycle, Limits::between(1, 1u << 20));
+  v.field("cpu_copy_clock_mhz", d.cpu_copy_clock_mhz, Limits::exclusive_between(0.0, 100'000.0));
   v.field("drc_only_when_outputs_too_small", d.drc_only_when_outputs_too_small);
   v.field("inject_error_after_units", d.inject_error_after_units);
   v.choices("faults", d.faults, device_fault_names());

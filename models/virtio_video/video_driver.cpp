@@ -191,8 +191,8 @@ std::vector<ReceivedEvent> VideoDriver::take_events(uint32_t stream_id) {
 }
 
 void VideoDriver::service_interrupts() {
-  const uint32_t causes = mmio_.wait_interrupt();
-  const sc_core::sc_time delivered = sc_core::sc_time_stamp();
+  sc_core::sc_time delivered;  // when the CPU saw the line: the status read's bus wait is the handler's
+  const uint32_t causes = mmio_.wait_interrupt(&delivered);
   ++interrupts_;
   charge(profile_.interrupt_handle_ns);
   if ((causes & tlm_virtio::mmio::INTERRUPT_USED_BUFFER) && commandq_ && eventq_) {

@@ -34,6 +34,7 @@ struct VideoDriverProfile {
   uint16_t eventq_buffers = 8;       // event buffers kept posted
   uint64_t command_submit_ns = 2'000;    // CPU cost to build and post one command
   uint64_t interrupt_handle_ns = 5'000;  // CPU cost of one interrupt
+  uint64_t frame_consume_ns = 1'000;     // CPU cost of handing one finished buffer to the application
   // A misbehaving-driver policy: post the eventq buffers only this long after
   // DRIVER_OK (0: at once, as §Event Virtqueue requires).
   sc_core::sc_time withhold_eventq = sc_core::SC_ZERO_TIME;
@@ -102,6 +103,9 @@ class VideoDriver {
   const std::deque<CommandTiming>& history() const { return history_; }
   // Every event received, in order (for traces); take_events() does not empty it.
   const std::vector<ReceivedEvent>& event_history() const { return event_history_; }
+  // The application thread hands one finished buffer on (the dequeue path):
+  // guest CPU time.
+  void consume_frame() { charge(profile_.frame_consume_ns); }
   // Sends and waits.
   std::vector<uint8_t> call(const std::vector<uint8_t>& command, uint32_t response_capacity);
 

@@ -83,9 +83,9 @@ BOOST_AUTO_TEST_CASE(two_streams_on_one_core_wait_for_each_other) {
     BOOST_CHECK_GE(first, kExpected);
     BOOST_CHECK_LE(first, kExpected + kDecode + 10 * kFirmware);
   }
-  // The core was busy for 2 x (10 frames + the end-of-stream flush), each
-  // charged cycles_per_unit.
-  BOOST_CHECK_CLOSE(result.cores[0].busy_ns, 22 * kDecode, 1e-9);
+  // The core was busy for 2 x 10 frames, each charged cycles_per_unit; the
+  // end-of-stream DRAIN costs no core time (a VP8 decoder holds no picture).
+  BOOST_CHECK_CLOSE(result.cores[0].busy_ns, 20 * kDecode, 1e-9);
 }
 
 BOOST_AUTO_TEST_CASE(first_frame_after_a_drc_is_taken_when_reaped_at_30_fps) {
