@@ -6,6 +6,7 @@
 #include "analysis/html_page.h"
 #include "analysis/summary.h"
 #include "analysis/svg_plot.h"
+#include "analysis/settings.h"
 #include "models/platform/platform_profile.h"
 
 namespace vvsim::analysis {
@@ -177,6 +178,22 @@ std::string conformance(const scenarios::RunResult& result) {
          html::table({"time (ns)", "rule", "side", "section", "stream", "command", "detail", "expected"}, rows);
 }
 
+// Every effective value; the ones the profile, scenario or --set changed are
+// marked and carry their default.
+std::string settings_table(const scenarios::Scenario& scenario) {
+  std::vector<std::vector<std::string>> rows;
+  size_t changed = 0;
+  for (const auto& s : effective_settings(scenario)) {
+    const bool differs = s.changed();
+    changed += differs;
+    const std::string value = svg::html_escape(s.value);
+    rows.push_back({svg::html_escape(s.key), differs ? "<b>" + value + "</b>" : value,
+                    differs ? svg::html_escape(s.default_value) : "", differs ? "<b>changed</b>" : ""});
+  }
+  return fmt::format("<p>{} settings, {} changed from the built-in defaults (bold).</p>\n", rows.size(), changed) +
+         html::table_of_html({"key", "value", "default", ""}, rows);
+}
+
 }  // namespace
 
 std::string run_report_html(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
@@ -189,7 +206,7 @@ std::string run_report_html(const scenarios::Scenario& scenario, const scenarios
   body += html::section("Utilisation", utilisation(result));
   body += html::section("Counters and stalls", counters(result));
   body += html::section("Protocol conformance", conformance(result));
-  body += html::section("Platform profile", "<pre>" + svg::html_escape(models::to_yaml(scenario.platform)) + "</pre>\n");
+  body += html::section("Settings", settings_table(scenario));
   if (!result.diagnostics.empty()) {
     std::string diag;
     for (const auto& d : result.diagnostics) diag += svg::html_escape(d) + "\n";

@@ -1,8 +1,10 @@
 #include "analysis/summary.h"
 
 #include "analysis/frame_stages.h"
+#include "analysis/settings.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <cmath>
@@ -120,6 +122,21 @@ ordered_json stream_json(const scenarios::StreamResult& s, const ordered_json& s
   };
 }
 
+// Every effective setting, key -> value (YAML text).
+ordered_json settings_json(const scenarios::Scenario& scenario) {
+  ordered_json out = ordered_json::object();
+  for (const auto& setting : effective_settings(scenario)) out[setting.key] = setting.value;
+  return out;
+}
+
+// The settings that differ from the built-in defaults, with both values.
+ordered_json changed_settings_json(const scenarios::Scenario& scenario) {
+  ordered_json out = ordered_json::object();
+  for (const auto& setting : effective_settings(scenario))
+    if (setting.changed()) out[setting.key] = {{"value", setting.value}, {"default", setting.default_value}};
+  return out;
+}
+
 ordered_json conformance_json(const scenarios::RunResult& result) {
   ordered_json list = ordered_json::array();
   size_t unexpected = 0;
@@ -182,6 +199,8 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
                     {"driver_waiting_for_descriptor", result.driver_waiting_for_descriptors}}},
       {"eventq", {{"size", result.eventq_size}}},
       {"conformance", conformance_json(result)},
+      {"settings", settings_json(scenario)},
+      {"changed_settings", changed_settings_json(scenario)},
       {"diagnostics", result.diagnostics},
   };
 }
@@ -247,6 +266,16 @@ std::string cores_text(const std::vector<scenarios::CoreUsage>& cores) {
   return text;
 }
 
+// One line: what differs from the built-in defaults (every value is in
+// summary.json and the report).
+std::string changed_settings_text(const scenarios::Scenario& scenario) {
+  std::vector<std::string> changed;
+  for (const auto& setting : effective_settings(scenario))
+    if (setting.changed()) changed.push_back(setting.key + "=" + setting.value);
+  if (changed.empty()) return "  settings: all defaults\n";
+  return fmt::format("  settings changed from defaults: {}\n", fmt::join(changed, ", "));
+}
+
 }  // namespace
 
 std::string human_summary(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
@@ -264,7 +293,7 @@ std::string human_summary(const scenarios::Scenario& scenario, const scenarios::
                        unexpected, virtio_video::side_name(result.violations.front().side), result.violations.front().rule);
   out += fmt::format("  interrupts {}, kicks {}, bus {} B cpu / {} B device, {}\n", result.interrupts, result.kicks,
                      result.bus_bytes_cpu, result.bus_bytes_device, cores_text(result.cores));
-  return out;
+  return out + changed_settings_text(scenario);
 }
 
 }  // namespace vvsim::analysis

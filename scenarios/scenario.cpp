@@ -184,6 +184,20 @@ void check_stream_count_and_names(const ProfileReader& r, const Scenario& s) {
 
 }  // namespace
 
+const models::NamedValues<InitialFormat>& initial_format_names() {
+  static const models::NamedValues<InitialFormat> names = {{"device_default", InitialFormat::DeviceDefault},
+                                                           {"from_stream", InitialFormat::FromStream}};
+  return names;
+}
+
+const models::NamedValues<uint32_t>& driver_feature_names() {
+  static const models::NamedValues<uint32_t> names = {{"guest_pages", virtio_video::kFeatureResourceGuestPages},
+                                                      {"non_contig", virtio_video::kFeatureResourceNonContig},
+                                                      {"dynamic", virtio_video::kFeatureResourceDynamic},
+                                                      {"virtio_object", virtio_video::kFeatureResourceVirtioObject}};
+  return names;
+}
+
 Scenario parse_scenario(const std::string& yaml, const std::string& source, const std::vector<std::string>& overrides) {
   YAML::Node root;
   try {
@@ -220,9 +234,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   }
   r.section("driver_policy", [&](ProfileReader& d) {
     d.field("withhold_eventq_us", s.withhold_eventq_us, Limits::between(0, 3'600'000'000.0));
-    d.choice("initial_format", s.initial_format,
-             models::NamedValues<InitialFormat>{{"device_default", InitialFormat::DeviceDefault},
-                                                {"from_stream", InitialFormat::FromStream}});
+    d.choice("initial_format", s.initial_format, initial_format_names());
     std::string breach;
     d.field("break_ring", breach);
     if (d.has("break_ring")) {
@@ -235,15 +247,11 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
     std::vector<std::string> features;
     d.field("features", features);
     if (d.has("features")) {
-      static const std::pair<const char*, uint32_t> kNames[] = {
-          {"guest_pages", virtio_video::kFeatureResourceGuestPages},
-          {"non_contig", virtio_video::kFeatureResourceNonContig},
-          {"dynamic", virtio_video::kFeatureResourceDynamic},
-          {"virtio_object", virtio_video::kFeatureResourceVirtioObject}};
       s.driver_features = 0;
       for (const auto& name : features) {
-        auto it = std::find_if(std::begin(kNames), std::end(kNames), [&](const auto& n) { return name == n.first; });
-        if (it == std::end(kNames))
+        const auto& names = driver_feature_names();
+        auto it = std::find_if(names.begin(), names.end(), [&](const auto& n) { return name == n.first; });
+        if (it == names.end())
           d.fail("features", fmt::format("'{}' is not one of guest_pages, non_contig, dynamic, virtio_object", name));
         s.driver_features |= 1ull << it->second;
       }

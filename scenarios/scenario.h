@@ -92,6 +92,10 @@ struct Scenario {
   std::vector<std::string> expect_violations;
 };
 
+// YAML names of driver_policy values: initial_format, and features (bit numbers).
+const models::NamedValues<InitialFormat>& initial_format_names();
+const models::NamedValues<uint32_t>& driver_feature_names();
+
 // `overrides` are "key.path=value" applied to the scenario file before it is
 // read ("platform.engine.num_cores=1", "streams.0.output_resources=4");
 // short names: output_buffers, input_buffers (every stream), cores, clock_mhz.

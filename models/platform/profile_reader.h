@@ -60,6 +60,14 @@ std::string joined_names(const NamedValues<E>& names) {
   return text;
 }
 
+// The name of `value` in `names` ("?" if it has none).
+template <class E>
+const char* name_of(E value, const NamedValues<E>& names) {
+  for (const auto& n : names)
+    if (n.second == value) return n.first;
+  return "?";
+}
+
 // `key.path` -> the override text that set it ("engine.clock_mhz=800").
 using OverrideMap = std::map<std::string, std::string>;
 
@@ -155,12 +163,6 @@ class ProfileWriter {
   void section(const char* key, const std::function<void(ProfileWriter&)>& describe);
 
  private:
-  template <class E>
-  static const char* name_of(E value, const NamedValues<E>& names) {
-    for (const auto& n : names)
-      if (n.second == value) return n.first;
-    return "?";  // every enum value has a name (a test writes and reads each)
-  }
   YAML::Emitter& out_;
 };
 

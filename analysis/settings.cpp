@@ -1,0 +1,62 @@
+#include "analysis/settings.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <yaml-cpp/yaml.h>
+
+#include <map>
+
+namespace vvsim::analysis {
+
+namespace {
+
+// Leaf path -> value text, in document order.
+void flatten(const YAML::Node& node, const std::string& path, std::vector<std::pair<std::string, std::string>>& out) {
+  if (node.IsMap()) {
+    for (const auto& e : node) flatten(e.second, (path.empty() ? "" : path + ".") + e.first.Scalar(), out);
+    return;
+  }
+  YAML::Emitter text;
+  text << YAML::Flow << node;
+  out.push_back({path, text.c_str()});
+}
+
+std::vector<std::pair<std::string, std::string>> profile_values(const models::PlatformProfile& profile) {
+  std::vector<std::pair<std::string, std::string>> values;
+  flatten(YAML::Load(models::to_yaml(profile)), "", values);
+  return values;
+}
+
+std::string features_text(uint64_t bits) {
+  std::vector<std::string> names;
+  for (const auto& [name, bit] : scenarios::driver_feature_names())
+    if ((bits >> bit) & 1u) names.push_back(name);
+  return fmt::format("[{}]", fmt::join(names, ", "));
+}
+
+std::string breach_text(const std::optional<tlm_virtio::RingBreach>& breach) {
+  return breach ? models::name_of(*breach, tlm_virtio::ring_breach_names()) : "none";
+}
+
+std::vector<std::pair<std::string, std::string>> driver_policy_values(const scenarios::Scenario& s) {
+  return {{"driver_policy.initial_format", models::name_of(s.initial_format, scenarios::initial_format_names())},
+          {"driver_policy.withhold_eventq_us", std::to_string(s.withhold_eventq_us)},
+          {"driver_policy.features", features_text(s.driver_features)},
+          {"driver_policy.break_ring", breach_text(s.ring_breach)}};
+}
+
+}  // namespace
+
+std::vector<Setting> effective_settings(const scenarios::Scenario& scenario) {
+  const scenarios::Scenario defaults;
+  auto values = profile_values(scenario.platform);
+  const auto default_profile = profile_values(defaults.platform);
+  const std::map<std::string, std::string> default_of(default_profile.begin(), default_profile.end());
+  std::vector<Setting> settings;
+  for (const auto& [key, value] : values) settings.push_back({key, value, default_of.at(key)});
+  const auto policy = driver_policy_values(scenario), default_policy = driver_policy_values(defaults);
+  for (size_t i = 0; i < policy.size(); ++i) settings.push_back({policy[i].first, policy[i].second, default_policy[i].second});
+  return settings;
+}
+
+}  // namespace vvsim::analysis
