@@ -1,5 +1,7 @@
 #include "analysis/summary.h"
 
+#include "analysis/csv.h"
+
 #include "analysis/frame_stages.h"
 #include "analysis/settings.h"
 
@@ -206,15 +208,18 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
 }
 
 std::string frames_csv(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
-  std::string out = "stream,timestamp,width,height,error_flag,queued_ns,answered_ns,latency_ns,consumed_ns,breakdown";
-  for (const char* stage : kStageNames) out += fmt::format(",{}_ns", stage);
-  out += "\n";
+  std::vector<std::string> header = {"stream",   "timestamp",   "width",      "height",      "error_flag",
+                                     "queued_ns", "answered_ns", "latency_ns", "consumed_ns", "breakdown"};
+  for (const char* stage : kStageNames) header.push_back(fmt::format("{}_ns", stage));
+  std::string out = csv_record(header);
+  const auto ns = [](double v) { return fmt::format("{:.3f}", v); };
   for (const auto& f : frame_stages(scenario, result)) {
-    out += fmt::format("{},{},{},{},{},{:.3f},{:.3f},{:.3f},{:.3f},{}", result.streams[f.stream].name, f.timestamp,
-                       f.width, f.height, f.error_flag ? 1 : 0, f.queued_ns, f.taken_ns, f.latency_ns(),
-                       f.consumed_ns, f.complete ? 1 : 0);
-    for (double v : f.stage_ns) out += fmt::format(",{:.3f}", v);
-    out += "\n";
+    std::vector<std::string> row = {result.streams[f.stream].name, std::to_string(f.timestamp), std::to_string(f.width),
+                                    std::to_string(f.height),      f.error_flag ? "1" : "0",   ns(f.queued_ns),
+                                    ns(f.taken_ns),                ns(f.latency_ns()),         ns(f.consumed_ns),
+                                    f.complete ? "1" : "0"};
+    for (double v : f.stage_ns) row.push_back(ns(v));
+    out += csv_record(row);
   }
   return out;
 }

@@ -1,5 +1,7 @@
 #include "analysis/sweep.h"
 
+#include "analysis/csv.h"
+
 #include <fmt/format.h>
 
 #include <stdexcept>
@@ -80,36 +82,31 @@ std::optional<SweepMetrics> sweep_metrics(const SweepPointResult& r) {
   return m;
 }
 
-namespace {
-
-std::string csv_cell(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c == '\n' ? ' ' : c);
-  return out + "\"";
-}
-
-}  // namespace
-
 std::string sweep_csv(const std::vector<SweepParam>& params, const std::vector<SweepPointResult>& results) {
-  std::string out = "point";
-  for (const auto& p : params) out += "," + csv_cell(p.key);
-  out += ",exit_status,outcome,frames,latency_p50_ns,latency_p99_ns,latency_max_ns,throughput_fps,"
-         "output_stall_ns,core_utilisation,simulated_ns,point_id,vvsim_version,profile_digest,error\n";
+  std::vector<std::string> header = {"point"};
+  for (const auto& p : params) header.push_back(p.key);
+  for (const char* column : {"exit_status", "outcome", "frames", "latency_p50_ns", "latency_p99_ns", "latency_max_ns",
+                             "throughput_fps", "output_stall_ns", "core_utilisation", "simulated_ns", "point_id",
+                             "vvsim_version", "profile_digest", "error"})
+    header.push_back(column);
+  std::string out = csv_record(header);
   for (size_t i = 0; i < results.size(); ++i) {
     const auto& r = results[i];
-    out += std::to_string(i);
-    for (const auto& [k, v] : r.point) out += "," + csv_cell(v);
-    out += r.ran ? fmt::format(",{}", r.exit_status) : std::string(",");
+    std::vector<std::string> row = {std::to_string(i)};
+    for (const auto& [k, v] : r.point) row.push_back(v);
+    row.push_back(r.ran ? std::to_string(r.exit_status) : "");
     if (const auto m = sweep_metrics(r)) {
-      out += fmt::format(",{},{:.0f},{:.3f},{:.3f},{:.3f},{:.3f},{:.3f},{:.6f},{:.3f}", m->outcome, m->frames,
-                         m->p50_ns, m->p99_ns, m->max_ns, m->throughput_fps, m->output_stall_ns, m->core_utilisation,
-                         m->simulated_ns);
+      for (const auto& cell : {m->outcome, fmt::format("{:.0f}", m->frames), fmt::format("{:.3f}", m->p50_ns),
+                               fmt::format("{:.3f}", m->p99_ns), fmt::format("{:.3f}", m->max_ns),
+                               fmt::format("{:.3f}", m->throughput_fps), fmt::format("{:.3f}", m->output_stall_ns),
+                               fmt::format("{:.6f}", m->core_utilisation), fmt::format("{:.3f}", m->simulated_ns)})
+        row.push_back(cell);
     } else {
-      out += r.ran ? ",failed,,,,,,,," : ",not_run,,,,,,,,";
+      row.insert(row.end(), {r.ran ? "failed" : "not_run", "", "", "", "", "", "", "", ""});
     }
     const auto& p = r.provenance;
-    out += fmt::format(",{},{},{},{}\n", p.point_id, csv_cell(p.vvsim_version), p.profile_digest, csv_cell(r.error));
+    for (const auto& cell : {p.point_id, p.vvsim_version, p.profile_digest, r.error}) row.push_back(cell);
+    out += csv_record(row);
   }
   return out;
 }

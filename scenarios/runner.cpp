@@ -11,6 +11,7 @@
 #include "codec/checksum.h"
 #include "codec/scan_decoder.h"
 #include "codec/synthetic.h"
+#include "models/platform/input_limits.h"
 #include "models/platform/video_platform.h"
 
 namespace vvsim::scenarios {
@@ -65,10 +66,15 @@ std::shared_ptr<codec::UnitSource> file_units(StreamSpec& spec, codec::CodecId& 
 
 std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std::string& input_override) {
   std::vector<PreparedStream> out;
+  uint64_t units = 0;  // of the streams so far, against kInputLimits.units_per_run
   for (size_t i = 0; i < scenario.streams.size(); ++i) {
     PreparedStream p;
     p.spec = scenario.streams[i];
     if (i == 0 && !input_override.empty()) {  // --input: the file decides the codec
+      if (p.spec.encode)
+        throw ProfileError(fmt::format("--input {}: stream '{}' is an encoder stream (it encodes generated frames); "
+                                       "--input replaces a decoder stream's bitstream",
+                                       input_override, p.spec.name));
       p.spec.file = input_override;
       p.spec.generate.reset();
       p.spec.codec.reset();
@@ -81,6 +87,12 @@ std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std:
     } else {
       p.units = file_units(p.spec, p.codec);
     }
+    const uint64_t own = p.units ? p.units->size() : p.spec.encode->frames;
+    units += own;
+    if (units > models::kInputLimits.units_per_run)
+      throw ProfileError(fmt::format("stream '{}': {} units{} (at most {} units per run: docs/scenarios.md, Limits)",
+                                     p.spec.name, own, own == units ? "" : fmt::format(", {} with the streams before it", units),
+                                     models::kInputLimits.units_per_run));
     out.push_back(std::move(p));
   }
   return out;

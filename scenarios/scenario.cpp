@@ -1,5 +1,7 @@
 #include "scenarios/scenario.h"
 
+#include "models/platform/input_limits.h"
+#include "models/platform/yaml_document.h"
 #include "models/virtio_video/conformance_monitor.h"
 
 #include "models/virtio_video/wire_constants.h"
@@ -14,6 +16,7 @@
 
 namespace vvsim::scenarios {
 
+using models::kInputLimits;
 using models::Limits;
 using models::ProfileError;
 using models::ProfileReader;
@@ -39,6 +42,8 @@ std::vector<std::string> expand_short_names(const std::vector<std::string>& over
 }
 
 namespace {
+
+constexpr double kMinFeedFps = 0.1;
 
 // "00 02 00 00" or "00020000": bytes in hex, spaces allowed between pairs.
 std::optional<std::vector<uint8_t>> parse_hex(const std::string& text) {
@@ -131,6 +136,9 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   r.field("output_resources", s.output_resources, Limits::between(1, 64));
   r.field("input_buffer_kib", s.input_buffer_kib, Limits::between(4, 16384));
   r.field("feed_fps", s.feed_fps, Limits::between(0, 1000));
+  // The last unit's feed time, units / fps, must stay a representable delay (docs/profile.md, value bounds).
+  if (s.feed_fps != 0 && s.feed_fps < kMinFeedFps)
+    r.fail("feed_fps", fmt::format("value {} out of range (0, or >= {} and <= 1000)", s.feed_fps, kMinFeedFps));
   r.field("output_hold_us", s.output_hold_us, Limits::between(0, 10'000'000));
   if (r.has("stop")) {
     r.section("stop", [&](ProfileReader& st) {
@@ -152,9 +160,14 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   r.field("undersized_inputs", s.undersized_inputs);
   std::vector<std::string> raw;
   r.field("raw_commands", raw);
+  if (raw.size() > kInputLimits.raw_commands)
+    r.fail("raw_commands", fmt::format("{} commands (at most {})", raw.size(), kInputLimits.raw_commands));
   for (size_t i = 0; i < raw.size(); ++i) {
     auto bytes = parse_hex(raw[i]);
     if (!bytes) r.fail("raw_commands", fmt::format("element {} is not hex bytes (e.g. \"00 02 00 00\")", i));
+    if (bytes->size() > kInputLimits.raw_command_bytes)
+      r.fail("raw_commands", fmt::format("element {} has {} bytes (at most {})", i, bytes->size(),
+                                         kInputLimits.raw_command_bytes));
     s.raw_commands.push_back(*bytes);
   }
   if (r.has("reset_after_units")) {
@@ -182,6 +195,18 @@ void check_stream_count_and_names(const ProfileReader& r, const Scenario& s) {
         r.fail("streams", fmt::format("streams.{} and streams.{} are both named '{}'", j, i, s.streams[i].name));
 }
 
+// Stream count and the frames generated or encoded at load, against kInputLimits
+// (file inputs are counted when they are opened: prepare_streams).
+void check_stream_limits(const ProfileReader& r, const std::vector<StreamSpec>& streams) {
+  if (streams.size() > kInputLimits.streams)
+    r.fail("streams", fmt::format("{} streams (at most {})", streams.size(), kInputLimits.streams));
+  uint64_t frames = 0;
+  for (const auto& st : streams) frames += st.generate ? st.generate->frames : st.encode ? st.encode->frames : 0;
+  if (frames > kInputLimits.units_per_run)
+    r.fail("streams", fmt::format("{} generated and encoded frames over all streams (at most {} units per run)", frames,
+                                  kInputLimits.units_per_run));
+}
+
 }  // namespace
 
 const models::NamedValues<InitialFormat>& initial_format_names() {
@@ -199,12 +224,7 @@ const models::NamedValues<uint32_t>& driver_feature_names() {
 }
 
 Scenario parse_scenario(const std::string& yaml, const std::string& source, const std::vector<std::string>& overrides) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(yaml);
-  } catch (const YAML::ParserException& e) {
-    throw ProfileError(fmt::format("{}:{}:{}: not valid YAML: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
-  }
+  YAML::Node root = models::parse_yaml_document(yaml, source);
   const size_t stream_count = root.IsMap() && root["streams"].IsSequence() ? root["streams"].size() : 0;
   auto applied = std::make_shared<models::OverrideMap>();
   for (const auto& o : expand_short_names(overrides, stream_count)) models::apply_override(root, o, *applied);
@@ -224,6 +244,8 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   r.section("platform", [&](ProfileReader& p) { models::describe_platform(p, s.platform); });
   r.section("device", [&](ProfileReader& d) { virtio_video::describe_device(d, s.platform.device); });
   virtio_video::check_device_profile(s.platform.device, r, r.has("device") ? "device" : "platform");
+  if (const auto bound = models::first_delay_out_of_bounds(s.platform))
+    r.fail(bound->key == "device.firmware_cycles_per_command" ? bound->key : "platform." + bound->key, bound->message);
   r.field("seed", s.seed);
   r.field("time_limit_ms", s.time_limit_ms, Limits::between(1, 3'600'000));
   r.field("expect_violations", s.expect_violations);
@@ -263,6 +285,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   });
   r.finish();
   if (s.streams.empty()) r.fail("streams", "a scenario needs at least one stream");
+  check_stream_limits(r, s.streams);
   check_stream_count_and_names(r, s);
   const bool encoder = s.platform.device.role == virtio_video::DeviceRole::Encoder;
   for (const auto& st : s.streams)

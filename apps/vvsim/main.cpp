@@ -5,7 +5,8 @@
 //   vvsim run SCENARIO [--input FILE] [--out DIR] [--dump-frames FILE.yuv] [--trace FILE.json] [--csv FILE]
 //                      [--vcd FILE] [--report FILE.html] [--timing-only] [--strict]
 //                      [--seed N] [--set KEY=VALUE ...] [--timing-only] [--quiet]
-// Exit status: 0 completed; 1 bad arguments, scenario or input; 3 deadlock;
+// Exit status: 0 completed; 1 bad arguments, scenario or input, or an output
+// file that could not be written; 3 deadlock;
 // 4 simulated time limit reached; 5 the device could not be initialised;
 // 6 a stream met a refusal or failure it did not expect; 7 a --strict run
 // stopped at a conformance violation.
@@ -13,8 +14,9 @@
 #include <fmt/format.h>
 #include <systemc>
 
+#include <charconv>
 #include <filesystem>
-#include <fstream>
+#include <functional>
 #include <iostream>
 #include <malloc.h>
 #include <unistd.h>
@@ -23,6 +25,7 @@
 #include "analysis/summary.h"
 #include "analysis/trace.h"
 #include "analysis/vcd.h"
+#include "apps/vvsim/output_files.h"
 #include "apps/vvsim/sweep_command.h"
 #include "scenarios/runner.h"
 
@@ -32,7 +35,7 @@ using namespace vvsim;
 
 struct RunArgs {
   std::string scenario, input, out = "out", dump_frames, trace, csv, vcd, report;
-  std::optional<uint64_t> seed;
+  std::optional<std::string> seed;  // parsed by parse_seed: CLI11 would wrap "-1" and saturate 2^64
   std::vector<std::string> overrides;
   bool quiet = false, timing_only = false, strict = false;
 };
@@ -49,38 +52,61 @@ int exit_code(scenarios::RunOutcome o) {
   return 1;
 }
 
-void write_file(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  if (!f) throw std::runtime_error(fmt::format("cannot write {}", path.string()));
+uint64_t parse_seed(const std::string& text) {
+  uint64_t seed = 0;
+  const char* end = text.data() + text.size();
+  const auto parsed = std::from_chars(text.data(), end, seed);
+  if (text.empty() || parsed.ec != std::errc() || parsed.ptr != end)
+    throw std::runtime_error(fmt::format("--seed '{}': expected an integer from 0 to {}", text, UINT64_MAX));
+  return seed;
+}
+
+// Every file the run writes, checked before anything is simulated.
+void check_outputs(const RunArgs& args, const std::string& summary_path) {
+  app::make_output_directory("--out", args.out);
+  const std::pair<const char*, const std::string*> files[] = {
+      {"--out", &summary_path}, {"--dump-frames", &args.dump_frames}, {"--trace", &args.trace},
+      {"--csv", &args.csv},     {"--vcd", &args.vcd},                 {"--report", &args.report}};
+  for (const auto& [option, path] : files)
+    if (!path->empty()) app::check_output_file(option, *path);
 }
 
 int run(const RunArgs& args) {
   auto scenario = scenarios::load_scenario(args.scenario, args.overrides);
-  if (args.seed) scenario.seed = *args.seed;
-  const auto streams = scenarios::prepare_streams(scenario, args.input);
-  std::filesystem::create_directories(args.out);
-  const bool terminal = isatty(STDERR_FILENO) != 0;
+  if (args.seed) scenario.seed = parse_seed(*args.seed);
   if (args.timing_only && !args.dump_frames.empty())
     throw std::runtime_error("--dump-frames needs pixels: it cannot be combined with --timing-only");
+  const std::string summary_path = (std::filesystem::path(args.out) / "summary.json").string();
+  check_outputs(args, summary_path);
+  const auto streams = scenarios::prepare_streams(scenario, args.input);
+  const bool terminal = isatty(STDERR_FILENO) != 0;
   const auto result =
       scenarios::run_scenario(scenario, streams, {args.dump_frames, terminal && !args.quiet, args.timing_only, args.strict});
-  const auto summary = analysis::summary_json(scenario, result);
-  const auto summary_path = std::filesystem::path(args.out) / "summary.json";
-  write_file(summary_path, summary.dump(2) + "\n");
-  if (!args.trace.empty()) write_file(args.trace, analysis::chrome_trace(scenario, result).dump() + "\n");
-  if (!args.csv.empty()) write_file(args.csv, analysis::frames_csv(scenario, result));
-  if (!args.vcd.empty()) write_file(args.vcd, analysis::run_vcd(scenario, result));
-  if (!args.report.empty()) write_file(args.report, analysis::run_report_html(scenario, result));
+  // A failed write is reported after the terminal summary, which it must not cost.
+  std::vector<std::string> write_errors;
+  const auto write = [&write_errors](const std::string& path, const std::function<std::string()>& text) {
+    if (path.empty()) return;
+    try {
+      app::write_output_file(path, text());
+    } catch (const std::exception& e) {
+      write_errors.push_back(e.what());
+    }
+  };
+  write(summary_path, [&] { return analysis::summary_json(scenario, result).dump(2) + "\n"; });
+  write(args.trace, [&] { return analysis::chrome_trace(scenario, result).dump() + "\n"; });
+  write(args.csv, [&] { return analysis::frames_csv(scenario, result); });
+  write(args.vcd, [&] { return analysis::run_vcd(scenario, result); });
+  write(args.report, [&] { return analysis::run_report_html(scenario, result); });
   if (!args.quiet) {
     std::cout << analysis::human_summary(scenario, result);
-    std::cout << "  summary: " << summary_path.string() << "\n";
+    std::cout << "  summary: " << summary_path << "\n";
     if (!args.dump_frames.empty()) std::cout << "  frames of stream 0 (I420): " << args.dump_frames << "\n";
     if (!args.trace.empty()) std::cout << "  trace (ui.perfetto.dev): " << args.trace << "\n";
     if (!args.report.empty()) std::cout << "  report: " << args.report << "\n";
   }
   if (result.outcome != scenarios::RunOutcome::Completed) std::cerr << "vvsim: " << result.reason << "\n";
-  return exit_code(result.outcome);
+  for (const auto& e : write_errors) std::cerr << "vvsim: " << e << "\n";
+  return write_errors.empty() ? exit_code(result.outcome) : 1;
 }
 
 int cli(int argc, char** argv) {

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <map>
 
+#include "apps/vvsim/output_files.h"
 #include "apps/vvsim/sweep_merge.h"
 #include "apps/vvsim/sweep_plan.h"
 #include "apps/vvsim/sweep_point.h"
@@ -116,7 +117,8 @@ int run_sweep(const SweepArgs& a) {
   }
   check_keys_against_scenario(a, params);
   const auto plan = make_plan(plan_base(a), a.out, params, points);
-  fs::create_directories(plan.out);
+  make_output_directory("--out", plan.out.string());
+  for (const char* table : {"sweep.csv", "sweep.html"}) check_output_file("--out", (plan.out / table).string());
   write_manifest(plan, manifest_path(plan.out));
   if (!a.emit_points.empty()) {
     if (fs::absolute(a.emit_points) != manifest_path(plan.out)) write_manifest(plan, a.emit_points);

@@ -2,10 +2,10 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
 #include <iostream>
 
 #include "analysis/sweep_report.h"
+#include "apps/vvsim/output_files.h"
 #include "apps/vvsim/sweep_point.h"
 
 namespace vvsim::app {
@@ -13,12 +13,6 @@ namespace vvsim::app {
 namespace fs = std::filesystem;
 
 namespace {
-
-void write_output(const fs::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  f << text;
-  if (!f.flush()) throw std::runtime_error(fmt::format("{}: cannot write", path.string()));
-}
 
 std::string values_text(const analysis::SweepPoint& point) {
   std::string out;
@@ -33,8 +27,8 @@ MergedSweep merge_sweep(const SweepPlan& plan) {
   for (size_t i = 0; i < plan.points.size(); ++i) m.results.push_back(point_result(plan, i));
   m.csv = plan.out / "sweep.csv";
   m.html = plan.out / "sweep.html";
-  write_output(m.csv, analysis::sweep_csv(plan.params, m.results));
-  write_output(m.html, analysis::sweep_report_html(plan.scenario, plan.params, m.results));
+  write_output_file(m.csv.string(), analysis::sweep_csv(plan.params, m.results));
+  write_output_file(m.html.string(), analysis::sweep_report_html(plan.scenario, plan.params, m.results));
   return m;
 }
 

@@ -1,6 +1,13 @@
 #include "models/platform/platform_profile.h"
 
+#include "models/platform/yaml_document.h"
+
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "codec/image_layout.h"
 
 #include <fstream>
 #include <sstream>
@@ -9,19 +16,40 @@ namespace vvsim::models {
 
 namespace {
 
-YAML::Node parse_document(const std::string& yaml, const std::string& source) {
-  try {
-    return YAML::Load(yaml);
-  } catch (const YAML::ParserException& e) {
-    throw ProfileError(fmt::format("{}:{}:{}: not valid YAML: {}", source, e.mark.line + 1, e.mark.column + 1, e.msg));
-  }
+double delay_ps(double cycles, double clock_mhz) { return cycles * 1e6 / clock_mhz; }
+
+DelayOutOfBounds too_long(const std::string& key, const std::string& what, double ps) {
+  return {key, fmt::format("{} would take {:.3g} s (at most {:.3g} s: docs/profile.md, value bounds)", what, ps / 1e12,
+                           TimingBounds::kMaxDelayPs / 1e12)};
 }
 
 }  // namespace
 
+std::optional<DelayOutOfBounds> first_delay_out_of_bounds(const PlatformProfile& profile) {
+  const auto& engine = profile.engine;
+  constexpr double kMaxMacroblocks = double(codec::kMaxCodedDimension / 16) * (codec::kMaxCodedDimension / 16);
+  for (const auto* table : {engine.decode, engine.encode})
+    for (size_t i = 0; i < kCodecCount; ++i) {
+      const CodecCost& c = table[i];
+      const double factor = std::max({c.key_frame_factor, c.inter_frame_factor, c.bipred_frame_factor});
+      const double picture = std::max(double(c.cycles_no_picture), double(c.cycles_per_macroblock) * kMaxMacroblocks * factor);
+      const double cycles = double(c.cycles_per_unit) + double(c.cycles_per_byte) * double(codec::kMaxUnitBytes) + picture;
+      const double ps = delay_ps(cycles, engine.clock_mhz);
+      if (ps > TimingBounds::kMaxDelayPs)
+        return too_long(fmt::format("engine.{}.{}", table == engine.decode ? "decode" : "encode", kCodecKeys[i]),
+                        "the largest unit", ps);
+    }
+  if (const double ps = delay_ps(double(profile.device.firmware_cycles_per_command), engine.clock_mhz); ps > TimingBounds::kMaxDelayPs)
+    return too_long("device.firmware_cycles_per_command", "one command", ps);
+  const double beats = std::ceil(double(profile.memory.size_bytes) / profile.bus.bytes_per_cycle);
+  if (const double ps = delay_ps(profile.bus.latency_cycles + beats, profile.bus.clock_mhz); ps > TimingBounds::kMaxDelayPs)
+    return too_long("bus", "a transfer of the whole guest memory", ps);
+  return std::nullopt;
+}
+
 PlatformProfile parse_platform_profile(const std::string& yaml, const std::string& source,
                                        const std::vector<std::string>& overrides) {
-  YAML::Node root = parse_document(yaml, source);
+  YAML::Node root = parse_yaml_document(yaml, source);
   auto applied = std::make_shared<OverrideMap>();
   for (const std::string& assignment : overrides) apply_override(root, assignment, *applied);
 
@@ -30,6 +58,8 @@ PlatformProfile parse_platform_profile(const std::string& yaml, const std::strin
   describe_platform(reader, profile);
   reader.finish();
   virtio_video::check_device_profile(profile.device, reader, "device");
+  if (const auto bound = first_delay_out_of_bounds(profile))
+    throw ProfileError(fmt::format("{}: key '{}': {}", source, bound->key, bound->message));
   if (profile.address_map.mmio_base < profile.memory.size_bytes)
     throw ProfileError(fmt::format("{}: key 'address_map.mmio_base': {:#x} lies inside guest memory (memory.size_bytes "
                                    "{:#x}); the register window must sit above it",

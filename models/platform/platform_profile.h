@@ -4,11 +4,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "models/codec_engine/codec_engine.h"
 #include "models/platform/profile_reader.h"
+#include "models/platform/timing_bounds.h"
 #include "models/virtio_video/video_device_profile_fields.h"
 #include "tlm_virtio/transport_profile.h"
 
@@ -40,14 +42,16 @@ struct PlatformProfile {
 // Reading and writing share one description of the fields (profile_reader.h).
 template <class V, class P>
 void describe_cost(V& v, P& cost) {
-  const Limits factor = Limits::between(0.0, 100.0);
-  v.field("cycles_per_unit", cost.cycles_per_unit);
-  v.field("cycles_per_macroblock", cost.cycles_per_macroblock);
-  v.field("cycles_per_byte", cost.cycles_per_byte);
+  const Limits factor = Limits::between(0.0, TimingBounds::kMaxFactor);
+  const Limits cycles = Limits::between(0, TimingBounds::kMaxCycles);
+  const Limits per_item = Limits::between(0, TimingBounds::kMaxCyclesPerItem);
+  v.field("cycles_per_unit", cost.cycles_per_unit, cycles);
+  v.field("cycles_per_macroblock", cost.cycles_per_macroblock, per_item);
+  v.field("cycles_per_byte", cost.cycles_per_byte, per_item);
   v.field("key_frame_factor", cost.key_frame_factor, factor);
   v.field("inter_frame_factor", cost.inter_frame_factor, factor);
   v.field("bipred_frame_factor", cost.bipred_frame_factor, factor);
-  v.field("cycles_no_picture", cost.cycles_no_picture);
+  v.field("cycles_no_picture", cost.cycles_no_picture, cycles);
 }
 
 // YAML key of each codec's cost table, indexed by codec::CodecId.
@@ -60,7 +64,7 @@ void describe_cost_table(V& v, Table& table) {
 
 template <class V, class P>
 void describe_engine(V& v, P& engine) {
-  v.field("clock_mhz", engine.clock_mhz, Limits::exclusive_between(0.0, 100'000.0));
+  v.field("clock_mhz", engine.clock_mhz, Limits::between(TimingBounds::kMinClockMhz, TimingBounds::kMaxClockMhz));
   v.field("num_cores", engine.num_cores, Limits::between(1, 256));
   v.section("decode", [&](V& sub) { describe_cost_table(sub, engine.decode); });
   v.section("encode", [&](V& sub) { describe_cost_table(sub, engine.encode); });
@@ -68,14 +72,15 @@ void describe_engine(V& v, P& engine) {
 
 template <class V, class P>
 void describe_driver(V& v, P& driver) {
-  v.field("command_submit_ns", driver.command_submit_ns);
-  v.field("interrupt_handle_ns", driver.interrupt_handle_ns);
-  v.field("frame_consume_ns", driver.frame_consume_ns);
+  const Limits ns = Limits::between(0, TimingBounds::kMaxNs);
+  v.field("command_submit_ns", driver.command_submit_ns, ns);
+  v.field("interrupt_handle_ns", driver.interrupt_handle_ns, ns);
+  v.field("frame_consume_ns", driver.frame_consume_ns, ns);
 }
 
 template <class V, class P>
 void describe_address_map(V& v, P& map) {
-  v.field("mmio_base", map.mmio_base);
+  v.field("mmio_base", map.mmio_base, Limits::between(0, double(1ull << 62)));  // the window must not wrap
 }
 
 template <class V, class P>
@@ -85,14 +90,14 @@ void describe_memory(V& v, P& memory) {
 
 template <class V, class P>
 void describe_bus(V& v, P& bus) {
-  v.field("clock_mhz", bus.clock_mhz, Limits::exclusive_between(0.0, 100'000.0));
+  v.field("clock_mhz", bus.clock_mhz, Limits::between(TimingBounds::kMinClockMhz, TimingBounds::kMaxClockMhz));
   v.field("bytes_per_cycle", bus.bytes_per_cycle, Limits::between(1, 4096));
-  v.field("latency_cycles", bus.latency_cycles);
+  v.field("latency_cycles", bus.latency_cycles, Limits::between(0, TimingBounds::kMaxCycles));
 }
 
 template <class V, class P>
 void describe_interrupt(V& v, P& interrupt) {
-  v.field("delivery_latency_ns", interrupt.delivery_latency_ns);
+  v.field("delivery_latency_ns", interrupt.delivery_latency_ns, Limits::between(0, TimingBounds::kMaxNs));
 }
 
 template <class V, class P>
@@ -105,6 +110,16 @@ void describe_platform(V& v, P& profile) {
   v.section("driver", [&](V& sub) { describe_driver(sub, profile.driver); });
   v.section("device", [&](V& sub) { virtio_video::describe_device(sub, profile.device); });
 }
+
+// The first delay the profile's values can make that is longer than
+// TimingBounds::kMaxDelayPs: the slowest unit of each codec (the largest unit
+// and picture the codec layer accepts), the device's firmware cycles per
+// command at the engine clock, a transfer of the whole guest memory.
+struct DelayOutOfBounds {
+  std::string key;  // dotted path of the values that make it
+  std::string message;
+};
+std::optional<DelayOutOfBounds> first_delay_out_of_bounds(const PlatformProfile& profile);
 
 // Loads a profile file; `overrides` are "key.path=value" strings applied on
 // top (later ones win). Keys absent from the file keep their defaults.

@@ -1,5 +1,8 @@
 #include "models/platform/profile_reader.h"
 
+#include "models/platform/input_limits.h"
+#include "models/platform/yaml_document.h"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -22,7 +25,11 @@ const char* kind_of(const YAML::Node& node) {
   }
 }
 
-std::string format_number(double value) { return fmt::format("{:g}", value); }
+// Integers as integers (a bound of 2^40 reads 1099511627776, not 1.09951e+12).
+std::string format_number(double value) {
+  if (value == std::floor(value) && std::fabs(value) < 0x1p53) return fmt::format("{:.0f}", value);
+  return fmt::format("{:g}", value);
+}
 
 }  // namespace
 
@@ -245,22 +252,31 @@ void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap
   if (equals == std::string::npos || path.empty() || path.front() == '.' || path.back() == '.' ||
       path.find("..") != std::string::npos)
     throw ProfileError(fmt::format("override '{}': expected key.path=value", assignment));
+  if (const auto bad = first_invalid_utf8(assignment))
+    throw ProfileError(fmt::format("override '{}': not valid UTF-8 (byte {})", assignment, *bad));
   YAML::Node value;
   try {
     value = YAML::Load(assignment.substr(equals + 1));
   } catch (const YAML::Exception& e) {
     throw ProfileError(fmt::format("override '{}': value is not valid YAML: {}", assignment, e.msg));
   }
+  check_yaml_tree(value, fmt::format("override '{}'", assignment));
   if (!root.IsMap()) root = YAML::Node(YAML::NodeType::Map);
   YAML::Node cursor = root;
   size_t begin = 0;
   for (size_t dot = path.find('.'); dot != std::string::npos; begin = dot + 1, dot = path.find('.', begin)) {
     const std::string segment = path.substr(begin, dot - begin);
     if (cursor.IsSequence()) {  // "streams.0.x": an existing element of a list
+      // Compared as digits, not converted: an index beyond any integer type is simply past the end.
       const bool numeric = !segment.empty() && segment.find_first_not_of("0123456789") == std::string::npos;
-      if (!numeric || std::stoul(segment) >= cursor.size())
-        throw ProfileError(fmt::format("override '{}': '{}' has no element '{}'", assignment, path.substr(0, begin - 1), segment));
-      YAML::Node element = cursor[std::stoul(segment)];
+      const std::string index = numeric ? segment.substr(std::min(segment.find_first_not_of('0'), segment.size() - 1)) : "";
+      const std::string size = std::to_string(cursor.size());
+      const bool below_size =
+          numeric && (index.size() < size.size() || (index.size() == size.size() && index < size));
+      if (!below_size)
+        throw ProfileError(fmt::format("override '{}': '{}' has no element '{}' (it has {}, numbered from 0)",
+                                       assignment, path.substr(0, begin - 1), segment, cursor.size()));
+      YAML::Node element = cursor[std::stoul(index)];
       cursor.reset(element);
       continue;
     }
@@ -275,11 +291,12 @@ void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap
 }
 
 std::string read_yaml_file(const std::string& path, const char* what) {
-  constexpr uintmax_t kMaxBytes = 16u << 20;
+  const uintmax_t kMaxBytes = kInputLimits.yaml_file_bytes;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw ProfileError(fmt::format("{}: cannot open {}: not a regular file", path, what));
   if (std::filesystem::file_size(path, ec) > kMaxBytes)
-    throw ProfileError(fmt::format("{}: {} larger than {} bytes", path, what, kMaxBytes));
+    throw ProfileError(fmt::format("{}: {} of {} bytes (at most {})", path, what, std::filesystem::file_size(path, ec),
+                                   kMaxBytes));
   std::ifstream file(path);
   if (!file) throw ProfileError(fmt::format("{}: cannot open {}", path, what));
   std::ostringstream text;

@@ -7,6 +7,7 @@
 
 #include "codec/image_layout.h"
 #include "models/platform/profile_reader.h"
+#include "models/platform/timing_bounds.h"
 #include "models/virtio_video/video_device_profile.h"
 #include "models/virtio_video/wire.h"
 
@@ -49,7 +50,8 @@ void describe_device(V& v, P& d) {
   v.section("decoders", [&](auto& libraries) { libraries.choice("H264", d.h264_decoder, h264_decoder_names()); });
   v.field("image_formats", d.image_formats);
   describe_device_limits(v, d);
-  v.field("firmware_cycles_per_command", d.firmware_cycles_per_command);
+  v.field("firmware_cycles_per_command", d.firmware_cycles_per_command,
+          models::Limits::between(0, models::TimingBounds::kMaxCycles));
   v.field("max_command_bytes", d.max_command_bytes, Limits::between(kSetParamSize, 1u << 30));
   v.field("page_size", d.page_size, Limits::between(1, 1u << 20));
   v.choice("unaligned_sg", d.unaligned_sg, unaligned_sg_names());

@@ -139,7 +139,7 @@ BOOST_AUTO_TEST_CASE(out_of_range_values_are_errors_with_place) {
   BOOST_TEST(contains(clock, "bad.yaml:2:14"));
   BOOST_TEST(contains(clock, "engine.clock_mhz"));
   BOOST_TEST(contains(clock, "out of range"));
-  BOOST_TEST(contains(error_of("engine:\n  clock_mhz: 0\n"), "must be > 0"));
+  BOOST_TEST(contains(error_of("engine:\n  clock_mhz: 0\n"), "must be >= 0.001"));
   const std::string cores = error_of("engine:\n  num_cores: 0\n");
   BOOST_TEST(contains(cores, "bad.yaml:2:14"));
   BOOST_TEST(contains(cores, "engine.num_cores"));

@@ -30,9 +30,10 @@ inline std::string slurp(const std::string& path) {
 
 inline std::string scratch(const std::string& name) { return std::string(VVSIM_BINARY_DIR) + "/cli_" + name; }
 
-inline Result run_vvsim(const std::string& args, const std::string& tag) {
+// `wrapper` (e.g. "/usr/bin/time -f %M -o FILE") runs in front of the binary.
+inline Result run_vvsim(const std::string& args, const std::string& tag, const std::string& wrapper = "") {
   const std::string out = scratch(tag + ".out"), err = scratch(tag + ".err");
-  const int raw = std::system((kBin + " " + args + " >" + out + " 2>" + err).c_str());
+  const int raw = std::system((wrapper + " " + kBin + " " + args + " >" + out + " 2>" + err).c_str());
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
 }
 

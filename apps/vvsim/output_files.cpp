@@ -1,0 +1,43 @@
+#include "apps/vvsim/output_files.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+
+namespace vvsim::app {
+
+namespace fs = std::filesystem;
+
+void make_output_directory(const std::string& option, const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(fmt::format("{} {}: cannot create the directory: {}", option, dir, ec.message()));
+  if (!fs::is_directory(dir, ec)) throw std::runtime_error(fmt::format("{} {}: not a directory", option, dir));
+}
+
+void check_output_file(const std::string& option, const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) throw std::runtime_error(fmt::format("{} {}: is a directory", option, path));
+  const bool existed = fs::exists(fs::symlink_status(path, ec));
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  if (fd < 0) throw std::runtime_error(fmt::format("{} {}: cannot write: {}", option, path, std::strerror(errno)));
+  ::close(fd);
+  if (!existed) ::unlink(path.c_str());
+}
+
+void write_output_file(const std::string& path, const std::string& text) {
+  const auto fail = [&path] { return std::runtime_error(fmt::format("cannot write {}: {}", path, std::strerror(errno))); };
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
+  if (!file) throw fail();
+  if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size() || std::fflush(file.get()) != 0) throw fail();
+  if (std::fclose(file.release()) != 0) throw fail();
+}
+
+}  // namespace vvsim::app
