@@ -7,13 +7,14 @@
 #   scripts/slurm-local-cluster.sh start [STATE_DIR]   wipe STATE_DIR, start munged (if down), slurmctld, slurmd
 #   scripts/slurm-local-cluster.sh stop  [STATE_DIR]   stop what start started, job steps included; wipe STATE_DIR
 #   scripts/slurm-local-cluster.sh env   [STATE_DIR]   print the export line for sbatch/sinfo/squeue
+#   scripts/slurm-local-cluster.sh ports-free          exit 0 when ports 6817 and 6818 are free
 #
 # STATE_DIR defaults to /tmp/vvsim-slurm. Clients find the cluster through
 # SLURM_CONF=STATE_DIR/slurm.conf (the system's /etc/slurm is not touched).
 # Every wait has a deadline, so a broken installation fails in seconds.
 set -euo pipefail
 
-action=${1:?usage: slurm-local-cluster.sh start|stop|env [STATE_DIR]}
+action=${1:?usage: slurm-local-cluster.sh start|stop|env|ports-free [STATE_DIR]}
 state=${2:-/tmp/vvsim-slurm}
 conf=$state/slurm.conf
 export SLURM_CONF=$conf
@@ -152,5 +153,6 @@ case $action in
   start) start ;;
   stop) stop ;;
   env) echo "export SLURM_CONF=$conf" ;;
-  *) die "unknown action '$action' (start, stop, env)" ;;
+  ports-free) ! port_listening 6817 && ! port_listening 6818 ;;
+  *) die "unknown action '$action' (start, stop, env, ports-free)" ;;
 esac

@@ -222,17 +222,20 @@ void add_sweep_command(CLI::App& app, SweepCommand& c) {
   s->add_option("--time", a.engine.slurm.time_limit, "Slurm time limit per point (sbatch --time)");
   s->add_option("--account", a.engine.slurm.account, "Slurm account");
   s->add_option("--sbatch-arg", a.engine.slurm.sbatch_args, "Pass this option to sbatch (repeatable)");
+  s->add_option("--points-per-task", a.engine.slurm.points_per_task,
+                "Slurm: points run one after another by each array task (default 1; more for short points)")
+      ->check(CLI::Range(1u, 100000u));
   s->add_flag("--no-wait{false}", a.engine.slurm.wait, "Slurm: submit and return; merge later with vvsim sweep merge");
   s->add_flag("--quiet", a.quiet, "Print nothing but errors");
-  c.run_point = s->add_subcommand("run-point", "Run one point of a manifest (e.g. $SLURM_ARRAY_TASK_ID)");
+  c.run_point = s->add_subcommand("run-point", "Run points of a manifest by index (e.g. $SLURM_ARRAY_TASK_ID)");
   c.run_point->add_option("manifest", c.manifest, "The sweep's points.jsonl")->required()->check(CLI::ExistingFile);
-  c.run_point->add_option("index", c.index, "Point index, from 0")->required();
+  c.run_point->add_option("index", c.indices, "Point indices, from 0")->required();
   c.merge = s->add_subcommand("merge", "Build sweep.csv and sweep.html from the points a sweep directory holds");
   c.merge->add_option("dir", c.merge_dir, "Sweep directory (holds points.jsonl)")->required()->check(CLI::ExistingDirectory);
 }
 
 int run_sweep_command(const SweepCommand& c) {
-  if (c.run_point->parsed()) return run_point(c.manifest, c.index);
+  if (c.run_point->parsed()) return run_points(c.manifest, c.indices);
   if (c.merge->parsed()) {
     auto plan = read_manifest(manifest_path(c.merge_dir));
     plan.out = fs::absolute(c.merge_dir).lexically_normal();  // the directory may have moved since

@@ -32,7 +32,7 @@ struct SweepCommand {
   SweepArgs args;
   CLI::App *sweep = nullptr, *run_point = nullptr, *merge = nullptr;
   std::string manifest, merge_dir;
-  size_t index = 0;
+  std::vector<size_t> indices;
 };
 void add_sweep_command(CLI::App& app, SweepCommand& command);
 // The exit status: 0 when the sweep ran (points that failed are in its

@@ -47,6 +47,20 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary);
+  f << text;
+  if (!f.flush()) throw std::runtime_error(fmt::format("{}: cannot write", path.string()));
+}
+
+// One line per array task: the point indices it runs.
+std::string task_lines(const std::vector<size_t>& indices, unsigned per_task) {
+  std::string out;
+  for (size_t i = 0; i < indices.size(); ++i)
+    out += std::to_string(indices[i]) + ((i + 1) % per_task == 0 || i + 1 == indices.size() ? "\n" : " ");
+  return out;
+}
+
 // sbatch's stdout with --parsable: "JOBID" or "JOBID;CLUSTER".
 std::string job_id(const fs::path& out) {
   const std::string line = first_line_of(out);
@@ -56,12 +70,9 @@ std::string job_id(const fs::path& out) {
 bool run_on_slurm(const SweepPlan& plan, const std::vector<size_t>& indices, const EngineOptions& options) {
   const fs::path dir = plan.out / "slurm";
   fs::create_directories(dir);
-  const fs::path script = dir / "sweep.sbatch";
-  {
-    std::ofstream f(script, std::ios::binary);
-    f << sbatch_script(plan, indices, options);
-    if (!f.flush()) throw std::runtime_error(fmt::format("{}: cannot write the job script", script.string()));
-  }
+  const fs::path script = dir / "sweep.sbatch", task_list = dir / "tasks.txt";
+  write_text(task_list, task_lines(indices, options.slurm.points_per_task));
+  write_text(script, sbatch_script(plan, indices, options, task_list));
   std::vector<std::string> argv = {"sbatch", "--parsable"};
   if (options.slurm.wait) argv.push_back("--wait");
   argv.push_back(script.string());
@@ -94,19 +105,28 @@ std::string array_ranges(const std::vector<size_t>& indices) {
   return out;
 }
 
-std::string sbatch_script(const SweepPlan& plan, const std::vector<size_t>& indices, const EngineOptions& options) {
+std::string sbatch_script(const SweepPlan& plan, const std::vector<size_t>& indices, const EngineOptions& options,
+                          const fs::path& task_list) {
+  const unsigned per_task = std::max(1u, options.slurm.points_per_task);
+  const size_t tasks = (indices.size() + per_task - 1) / per_task;
+  std::vector<size_t> task_ids(tasks);
+  for (size_t t = 0; t < tasks; ++t) task_ids[t] = t;
   std::ostringstream s;
-  s << "#!/bin/sh\n# vvsim sweep: one array task per point (vvsim sweep run-point MANIFEST INDEX)\n";
+  s << "#!/bin/sh\n# vvsim sweep: points by array task (vvsim sweep run-point MANIFEST INDEX...)\n";
   s << "#SBATCH --job-name=vvsim-sweep\n";
-  s << fmt::format("#SBATCH --array={}%{}\n", array_ranges(indices), std::max(1u, options.jobs));
+  s << fmt::format("#SBATCH --array={}%{}\n", array_ranges(per_task == 1 ? indices : task_ids),
+                   std::max(1u, options.jobs));
   s << fmt::format("#SBATCH --output={}/slurm/%A_%a.out\n", plan.out.string());
   s << "#SBATCH --ntasks=1\n#SBATCH --cpus-per-task=1\n";
   if (!options.slurm.partition.empty()) s << "#SBATCH --partition=" << options.slurm.partition << "\n";
   if (!options.slurm.time_limit.empty()) s << "#SBATCH --time=" << options.slurm.time_limit << "\n";
   if (!options.slurm.account.empty()) s << "#SBATCH --account=" << options.slurm.account << "\n";
   for (const auto& a : options.slurm.sbatch_args) s << "#SBATCH " << a << "\n";
-  s << fmt::format("exec {} sweep run-point {} \"$SLURM_ARRAY_TASK_ID\"\n", shell_quote(self_executable()),
-                   shell_quote(manifest_path(plan.out).string()));
+  const std::string points = per_task == 1 ? "\"$SLURM_ARRAY_TASK_ID\""
+                                           : fmt::format("$(sed -n \"$((SLURM_ARRAY_TASK_ID + 1))p\" {})",
+                                                         shell_quote(task_list.string()));
+  s << fmt::format("exec {} sweep run-point {} {}\n", shell_quote(self_executable()),
+                   shell_quote(manifest_path(plan.out).string()), points);
   return s.str();
 }
 

@@ -75,15 +75,21 @@ std::string point_profile_digest(const PlannedPoint& p) {
 
 }  // namespace
 
-int run_point(const fs::path& manifest, size_t index) {
+int run_points(const fs::path& manifest, const std::vector<size_t>& indices) {
   const auto plan = read_manifest(manifest);
-  if (index >= plan.points.size())
-    throw std::runtime_error(fmt::format("{}: no point {} (the manifest has {})", manifest.string(), index,
-                                         plan.points.size()));
+  for (size_t index : indices)
+    if (index >= plan.points.size())
+      throw std::runtime_error(fmt::format("{}: no point {} (the manifest has {})", manifest.string(), index,
+                                           plan.points.size()));
   if (plan.vvsim_version != vvsim_version())
     throw std::runtime_error(fmt::format("{}: planned by vvsim {}, this is vvsim {}: plan the sweep again",
                                          manifest.string(), plan.vvsim_version, vvsim_version()));
-  if (point_done(plan, index)) return 0;
+  for (size_t index : indices)
+    if (!point_done(plan, index)) run_point(plan, index);
+  return 0;
+}
+
+void run_point(const SweepPlan& plan, size_t index) {
   const auto& point = plan.points[index];
   const fs::path dir = point_dir(plan, index);
   const auto earlier = read_json(dir / "result.json");  // a run of this point that was killed
@@ -106,7 +112,6 @@ int run_point(const fs::path& manifest, size_t index) {
   result["error"] = error;
   result["attempts"] = attempt;
   write_json(dir / "result.json", result);
-  return 0;
 }
 
 bool point_done(const SweepPlan& plan, size_t index) {

@@ -1,5 +1,5 @@
-// One point of a sweep, by its index in the manifest: what `vvsim sweep
-// run-point MANIFEST INDEX` does on any engine (local processes, a Slurm
+// Points of a sweep, by their index in the manifest: what `vvsim sweep
+// run-point MANIFEST INDEX...` does on any engine (local processes, a Slurm
 // array task, an LSF job index), and how its stored result is read back.
 #pragma once
 
@@ -12,13 +12,15 @@
 
 namespace vvsim::app {
 
-// Runs the point unless its stored result already carries its id: its
-// `vvsim run` as a child process (output in stdout.txt, stderr.txt), then
-// result.json (point id, exit status, first error line, provenance), and the
-// point's parameters and provenance in its summary.json as `sweep_point`.
-// Returns 0 once the result is stored, whatever the point's outcome; throws
-// when it cannot be (the manifest names no such point, a write fails).
-int run_point(const std::filesystem::path& manifest, size_t index);
+// Runs each point of `indices` unless its stored result already carries
+// its id: its `vvsim run` as a child process (output in stdout.txt,
+// stderr.txt), then result.json (point id, exit status, first error line,
+// attempts, provenance), and the point's parameters and provenance in its
+// summary.json as `sweep_point`. Returns 0 once every result is stored,
+// whatever the points' outcomes; throws when one cannot be (the manifest
+// names no such point or was planned by another build, a write fails).
+int run_points(const std::filesystem::path& manifest, const std::vector<size_t>& indices);
+void run_point(const SweepPlan& plan, size_t index);
 
 // A point is done when its stored result carries its id and its run ended
 // with a vvsim exit status (not killed by a signal: those are run again).
