@@ -64,11 +64,13 @@ std::string latency_plots(const scenarios::RunResult& result, const std::vector<
       s.points.push_back({f.taken_ns / 1e6, f.latency_ns() / 1e3});
     }
     ChartOptions h{fmt::format("Latency histogram: {}", result.streams[i].name), "latency (us)", "frames"};
+    h.empty_text = "no frames";
     out += svg::histogram(samples, 20, h);
     over_time.push_back(std::move(s));
   }
   ChartOptions t{"Latency over time", "frame taken at (ms)", "latency (us)"};
   t.markers = true;
+  t.empty_text = "no frames";
   out += svg::line_chart(over_time, t);
   return out + "</div>\n";
 }

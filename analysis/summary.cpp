@@ -33,7 +33,7 @@ std::vector<double> frame_latencies_ns(const virtio_video::DecodeReport& report)
   std::vector<double> out;
   for (const auto& f : report.frames) {
     auto it = report.input_queued.find(f.timestamp);
-    if (it != report.input_queued.end()) out.push_back((f.answered - it->second).to_seconds() * 1e9);
+    if (it != report.input_queued.end()) out.push_back(double((f.answered - it->second).value()) / 1000.0);
   }
   return out;
 }
@@ -79,7 +79,7 @@ ordered_json stages_json(const std::vector<FrameStages>& frames, size_t stream) 
     for (size_t k = 0; k < kStageCount; ++k) sum[k] += f.stage_ns[k];
   }
   ordered_json mean = ordered_json::object();
-  for (size_t k = 0; k < kStageCount; ++k) mean[kStageNames[k]] = complete ? sum[k] / double(complete) : 0.0;
+  for (size_t k = 0; k < kStageCount; ++k) mean[kStageNames[k]] = complete ? std::round(sum[k] / double(complete) * 1000.0) / 1000.0 : 0.0;  // to the ps
   return ordered_json{{"frames", complete}, {"frames_without_breakdown", partial}, {"mean_ns", mean}};
 }
 
@@ -105,9 +105,9 @@ ordered_json stream_json(const scenarios::StreamResult& s, const ordered_json& s
       {"destroy_result", r.destroy_result},
       {"outputs_canceled", r.outputs_canceled},
       {"drained", r.drained},
-      {"drain_sent_ns", r.drained ? ordered_json(r.drain_sent.to_seconds() * 1e9) : ordered_json()},
-      {"drain_answered_ns", r.drained ? ordered_json(r.drain_answered.to_seconds() * 1e9) : ordered_json()},
-      {"last_frame_ns", r.frames.empty() ? ordered_json() : ordered_json(r.frames.back().answered.to_seconds() * 1e9)},
+      {"drain_sent_ns", r.drained ? ordered_json(double(r.drain_sent.value()) / 1000.0) : ordered_json()},
+      {"drain_answered_ns", r.drained ? ordered_json(double(r.drain_answered.value()) / 1000.0) : ordered_json()},
+      {"last_frame_ns", r.frames.empty() ? ordered_json() : ordered_json(double(r.frames.back().answered.value()) / 1000.0)},
       {"destroyed", r.destroyed},
       {"stopped", r.stopped},
       {"first_timestamp_after_stop", r.first_timestamp_after_stop ? ordered_json(*r.first_timestamp_after_stop) : ordered_json()},

@@ -196,6 +196,13 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+// The chart's frame and title with a line saying why it is empty.
+std::string empty_chart(const ChartOptions& o) {
+  return open_svg(o) + fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"14\" fill=\"#666666\">{}</text>\n",
+                                   o.width / 2, o.height / 2, html_escape(o.empty_text)) +
+         "</svg>\n";
+}
+
 std::string line_chart(const std::vector<Series>& series, const ChartOptions& o) {
   std::vector<std::vector<std::pair<double, double>>> data;
   Range xr, yr;
@@ -203,6 +210,7 @@ std::string line_chart(const std::vector<Series>& series, const ChartOptions& o)
     data.push_back(finite_points(s));
     for (const auto& [x, y] : data.back()) xr.add(x), yr.add(y);
   }
+  if (xr.empty() && o.x_ticks.empty()) return empty_chart(o);
   for (const auto& [x, label] : o.x_ticks) xr.add(x);
   const Ticks xt = o.x_ticks.empty() ? labelled(axis_ticks(xr, std::nullopt)) : o.x_ticks;
   const auto yt = axis_ticks(yr, o.y_min);
@@ -238,6 +246,7 @@ std::string line_chart(const std::vector<Series>& series, const ChartOptions& o)
 std::string histogram(const std::vector<double>& samples, size_t bins, const ChartOptions& o) {
   Range r;
   for (double v : samples) r.add(v);
+  if (r.empty()) return empty_chart(o);
   bins = std::max<size_t>(1, bins);
   if (r.empty()) r = {0, 1};
   if (r.hi == r.lo) r = {r.lo - 0.5, r.hi + 0.5};

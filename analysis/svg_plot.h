@@ -32,6 +32,8 @@ struct ChartOptions {
   // empty: round ticks over the data.
   std::vector<std::pair<double, std::string>> x_ticks;
   int legend_width = 190;  // room right of the plot for the series' names
+  // Shown, instead of axes over an invented 0..1 range, when there is nothing to plot.
+  std::string empty_text = "no data";
 };
 
 std::string line_chart(const std::vector<Series>& series, const ChartOptions& options);

@@ -97,17 +97,28 @@ void add_events(ordered_json& events, const scenarios::RunResult& result) {
   }
 }
 
+// A counter track holds each sample until the next one, so only changes are
+// written (an idle run's bus windows were almost all repeated zeros).
+template <class Points, class ValueOf>
+void add_counter_track(ordered_json& events, const std::string& name, const char* arg, const Points& points,
+                       ValueOf value_of) {
+  bool first = true;
+  double last = 0;
+  for (const auto& p : points) {
+    const double value = value_of(p);
+    if (!first && value == last) continue;
+    events.push_back({{"ph", "C"}, {"pid", kPid}, {"name", name}, {"ts", p.at_ns / 1000.0}, {"args", {{arg, value}}}});
+    first = false;
+    last = value;
+  }
+}
+
 void add_counters(ordered_json& events, const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
-  for (const auto& u : bus_utilisation(result)) {
-    for (const auto& p : u.points)
-      events.push_back({{"ph", "C"}, {"pid", kPid}, {"name", "bus utilisation " + u.initiator + " (%)"},
-                        {"ts", p.at_ns / 1000.0}, {"args", {{"percent", p.percent}}}});
-  }
-  for (const auto& series : depth_series(scenario, result)) {
-    for (const auto& p : series.points)
-      events.push_back({{"ph", "C"}, {"pid", kPid}, {"name", series.name}, {"ts", p.at_ns / 1000.0},
-                        {"args", {{"depth", p.value}}}});
-  }
+  for (const auto& u : bus_utilisation(result))
+    add_counter_track(events, "bus utilisation " + u.initiator + " (%)", "percent", u.points,
+                      [](const auto& p) { return p.percent; });
+  for (const auto& series : depth_series(scenario, result))
+    add_counter_track(events, series.name, "depth", series.points, [](const auto& p) { return double(p.value); });
 }
 
 }  // namespace

@@ -100,11 +100,17 @@ std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std:
 
 namespace {
 
+// Nanoseconds from a SystemC time (1 ps resolution): one correctly rounded
+// division, so JSON shows at most three decimals, never float noise.
+double ns_of(const sc_core::sc_time& t) { return double(t.value()) / 1000.0; }
+
 void collect_counters(models::VideoPlatform& p, RunResult& r) {
   const auto& bus = p.system.bus.stats();
-  if (bus.size() > 0) r.bus_bytes_cpu = bus[0].bytes, r.bus_busy_cpu_ns = bus[0].busy.to_seconds() * 1e9;
-  if (bus.size() > 1) r.bus_bytes_device = bus[1].bytes, r.bus_busy_device_ns = bus[1].busy.to_seconds() * 1e9;
-  for (const auto& s : bus) r.bus_contention_ns += s.contention_wait.to_seconds() * 1e9;
+  if (bus.size() > 0) r.bus_bytes_cpu = bus[0].bytes, r.bus_busy_cpu_ns = ns_of(bus[0].busy);
+  if (bus.size() > 1) r.bus_bytes_device = bus[1].bytes, r.bus_busy_device_ns = ns_of(bus[1].busy);
+  sc_core::sc_time contention = sc_core::SC_ZERO_TIME;
+  for (const auto& s : bus) contention += s.contention_wait;
+  r.bus_contention_ns = ns_of(contention);
   r.interrupts = p.system.irq.interrupts_delivered();
   r.kicks = p.system.mmio.kicks();
   r.events = p.driver.events_received();
@@ -114,15 +120,17 @@ void collect_counters(models::VideoPlatform& p, RunResult& r) {
   r.device_errors = d.errors_returned;
   r.events_held = d.events_held;
   r.output_stalls = d.output_stalls;
-  r.output_stall_ns = d.output_stall_time.to_seconds() * 1e9;
-  r.event_wait_max_ns = d.event_wait_max.to_seconds() * 1e9;
-  r.event_wait_total_ns = d.event_wait_total.to_seconds() * 1e9;
+  r.output_stall_ns = ns_of(d.output_stall_time);
+  r.event_wait_max_ns = ns_of(d.event_wait_max);
+  r.event_wait_total_ns = ns_of(d.event_wait_total);
   r.input_waits = d.input_waits;
-  r.input_wait_ns = d.input_wait_time.to_seconds() * 1e9;
+  r.input_wait_ns = ns_of(d.input_wait_time);
   r.commands_by_type = d.commands_by_type;
-  for (const auto& [owner, s] : p.engine.owner_stats()) r.core_wait_ns += s.queue_wait_total.to_seconds() * 1e9;
+  sc_core::sc_time core_wait = sc_core::SC_ZERO_TIME;
+  for (const auto& [owner, s] : p.engine.owner_stats()) core_wait += s.queue_wait_total;
+  r.core_wait_ns = ns_of(core_wait);
   for (uint32_t c = 0; c < p.profile().engine.num_cores; ++c)
-    r.cores.push_back({p.engine.busy_time(c).to_seconds() * 1e9, p.engine.utilisation(c)});
+    r.cores.push_back({ns_of(p.engine.busy_time(c)), p.engine.utilisation(c)});
   for (const auto& diag : p.system.mmio.diagnostics().records()) r.diagnostics.push_back(diag.message);
   for (const auto& diag : p.device.diagnostics()) r.diagnostics.push_back(diag);
 }

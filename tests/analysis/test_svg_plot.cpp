@@ -103,3 +103,19 @@ BOOST_AUTO_TEST_CASE(long_series_are_thinned_but_keep_their_peak) {
   BOOST_CHECK_NE(pts.find(",34.0"), std::string::npos);
   BOOST_CHECK_EQUAL(svg, line_chart({s}, ChartOptions{"t", "x", "y"}));
 }
+
+// Nothing to plot: the chart says so instead of axes over an invented 0..1.
+BOOST_AUTO_TEST_CASE(empty_charts_say_so) {
+  ChartOptions o{"Latency", "x", "y"};
+  o.empty_text = "no frames";
+  for (const auto& svg : {histogram({}, 20, o), line_chart({{"a", {}}, {"b", {}}}, o)}) {
+    BOOST_CHECK_NE(svg.find(">no frames</text>"), std::string::npos);
+    BOOST_CHECK_EQUAL(svg.find("<line"), std::string::npos);  // no axes or ticks
+    BOOST_CHECK_EQUAL(svg.find(">1</text>"), std::string::npos);
+  }
+  BOOST_CHECK_NE(histogram({}, 20, ChartOptions{"h", "x", "y"}).find(">no data</text>"), std::string::npos);
+  // Given x ticks (a sweep's values) still draw their axis.
+  ChartOptions ticks{"sweep", "x", "y"};
+  ticks.x_ticks = {{1, "1"}, {2, "2"}};
+  BOOST_CHECK_EQUAL(line_chart({{"a", {}}}, ticks).find("no data"), std::string::npos);
+}
