@@ -21,7 +21,8 @@ struct AccessUnit {
 
 // What a decoder that tunes in at recovery points says of an access unit it
 // skips before the first one.
-inline constexpr const char* kWaitingForTuneIn = "skipped: waiting for an IDR picture or a recovery point";
+inline constexpr const char* kWaitingForTuneIn =
+    "skipped: waiting for a picture to tune in at (IDR/IRAP, recovery point SEI, MPEG-2 I picture)";
 
 // Whether an H.264 SEI NAL unit (with or without start code) carries a
 // recovery point message (payload type 6, §D.1.8).

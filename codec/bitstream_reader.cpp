@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 
+#include "codec/elementary_stream.h"
 #include "codec/unit_header.h"
 
 namespace vvsim::codec {
@@ -16,30 +19,9 @@ uint32_t le32(const uint8_t* p) { return uint32_t(p[0]) | uint32_t(p[1]) << 8 | 
 uint16_t le16(const uint8_t* p) { return uint16_t(p[0] | p[1] << 8); }
 uint64_t le64(const uint8_t* p) { return uint64_t(le32(p)) | uint64_t(le32(p + 4)) << 32; }
 
-// Position of the next start code at or after `from`, or `size`.
-size_t find_start_code(const uint8_t* d, size_t size, size_t from) {
-  for (size_t i = from; i + 3 <= size; ++i)
-    if (d[i] == 0 && d[i + 1] == 0 && d[i + 2] == 1) return i > from && d[i - 1] == 0 ? i - 1 : i;
-  return size;
-}
-
 }  // namespace
 
 namespace {
-
-// Where the IVF walk reads from: a buffer in memory, or a file read as it goes
-// (SeekingSource, below).
-class MemorySource {
- public:
-  MemorySource(const uint8_t* data, size_t size) : data_(data), size_(size) {}
-  size_t size() const { return size_; }
-  void read(size_t at, uint8_t* dst, size_t n) const { std::copy(data_ + at, data_ + at + n, dst); }
-
- private:
-  const uint8_t* data_;
-  size_t size_;
-};
-
 
 // Checks an IVF container and calls on_frame(offset of the frame's data,
 // size, timestamp) for each frame; `s` gets the header's facts and the error.
@@ -59,7 +41,7 @@ void walk_ivf(Source& src, ParsedStream& s, OnFrame on_frame) {
   }
   const std::string fourcc(reinterpret_cast<const char*>(d + 8), 4);
   const auto codec = codec_from_fourcc(fourcc);
-  if (!codec || *codec == CodecId::H264) {
+  if (!codec || is_start_code_codec(*codec)) {
     s.error = fmt::format("offset 8: IVF fourcc '{}' is not VP80 or VP90", fourcc);
     return;
   }
@@ -103,48 +85,62 @@ ParsedStream parse_ivf_from(Source& src) {
   return s;
 }
 
-// An indexed IVF file: frames are read when asked for.
-class IvfFileUnits : public UnitSource {
+// An indexed file: units are read when asked for.
+class FileUnits : public UnitSource {
  public:
-  struct Frame {
-    uint64_t offset, timestamp;
-    uint32_t size;
-  };
-  IvfFileUnits(std::ifstream in, std::vector<Frame> frames) : in_(std::move(in)), frames_(std::move(frames)) {}
-  size_t size() const override { return frames_.size(); }
+  FileUnits(std::ifstream in, std::vector<UnitPlace> places) : in_(std::move(in)), places_(std::move(places)) {}
+  size_t size() const override { return places_.size(); }
   const BitstreamUnit& unit(size_t i) override {
-    const Frame& f = frames_.at(i);
-    current_.timestamp = f.timestamp;
-    current_.data.resize(f.size);
+    const UnitPlace& p = places_.at(i);
+    current_.timestamp = p.timestamp;
+    current_.ends_frame = p.ends_frame;
+    current_.data.resize(p.size);
     in_.clear();
-    in_.seekg(std::streamoff(f.offset));
-    in_.read(reinterpret_cast<char*>(current_.data.data()), std::streamsize(f.size));
+    in_.seekg(std::streamoff(p.offset));
+    in_.read(reinterpret_cast<char*>(current_.data.data()), std::streamsize(p.size));
     if (!in_) std::fill(current_.data.begin(), current_.data.end(), 0);  // the file changed under us: a corrupt unit
     return current_;
   }
 
  private:
   std::ifstream in_;
-  std::vector<Frame> frames_;
+  std::vector<UnitPlace> places_;
   BitstreamUnit current_;
 };
 
-// Index-only pass: the frames' data is skipped, not read.
-class SeekingSource {
- public:
-  SeekingSource(std::ifstream& in, size_t size) : in_(in), size_(size) {}
-  size_t size() const { return size_; }
-  void read(size_t at, uint8_t* dst, size_t n) {
-    in_.clear();
-    in_.seekg(std::streamoff(at));
-    in_.read(reinterpret_cast<char*>(dst), std::streamsize(n));
-    if (!in_) std::fill(dst, dst + n, 0);
-  }
+// The start-code codec a file holds, by its name: .hevc/.h265/.265 HEVC,
+// .m2v/.mpv MPEG-2, anything else H.264.
+CodecId start_code_codec_of(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+  if (ext == ".hevc" || ext == ".h265" || ext == ".265") return CodecId::HEVC;
+  if (ext == ".m2v" || ext == ".mpv") return CodecId::MPEG2;
+  return CodecId::H264;
+}
 
- private:
-  std::ifstream& in_;
-  size_t size_;
+// An opened file: its stream and size, or why it cannot be read.
+struct OpenFile {
+  std::ifstream in;
+  size_t size = 0;
+  bool ivf = false;
+  std::string error;
 };
+
+OpenFile open_file(const std::string& path) {
+  OpenFile f;
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec)) f.in.open(path, std::ios::binary);
+  if (f.in.is_open()) f.size = size_t(std::filesystem::file_size(path, ec));
+  if (!f.in.is_open() || !f.in || ec) {
+    f.error = fmt::format("{}: cannot open (not a readable regular file)", path);
+    return f;
+  }
+  char magic[4] = {};
+  f.in.read(magic, 4);
+  f.in.clear();
+  f.ivf = f.size >= 4 && std::equal(magic, magic + 4, "DKIF");
+  return f;
+}
 
 }  // namespace
 
@@ -153,103 +149,74 @@ ParsedStream parse_ivf(const uint8_t* d, size_t size) {
   return parse_ivf_from(source);
 }
 
-ParsedStream parse_annexb(const uint8_t* d, size_t size, uint64_t frame_duration) {
+ParsedStream parse_annexb(const uint8_t* d, size_t size, uint64_t frame_duration, CodecId codec) {
+  MemorySource source(d, size);
+  const StreamIndex index = index_elementary_stream(source, codec, frame_duration);
   ParsedStream s;
-  s.codec = CodecId::H264;
-  size_t at = find_start_code(d, size, 0);
-  if (at != 0 || !start_code_length(d, size)) {
-    s.error = fmt::format("offset 0: H.264 Annex B stream must begin with a start code{}",
-                          at < size ? fmt::format(" (first one at offset {})", at) : " (none found)");
-    return s;
-  }
-  uint64_t au_index = 0;
-  bool au_has_slice = false;
-  while (at < size) {
-    const size_t sc = start_code_length(d + at, size - at);
-    const size_t next = find_start_code(d, size, at + sc);
-    BitstreamUnit u;
-    u.data.assign(d + at, d + next);
-    const auto nal = parse_nal(u.data.data(), u.data.size());
-    if (!nal) {
-      s.error = fmt::format("offset {}: malformed NAL unit header", at);
-      return s;
-    }
-    const bool new_au = starts_access_unit(*nal, au_has_slice);
-    if (new_au) {
-      ++au_index;
-      au_has_slice = false;
-      if (!s.units.empty()) s.units.back().ends_frame = true;
-    }
-    au_has_slice = au_has_slice || nal->is_slice;
-    u.timestamp = au_index * frame_duration;
-    u.ends_frame = false;
-    s.units.push_back(std::move(u));
-    at = next;
-  }
-  if (!s.units.empty()) s.units.back().ends_frame = true;
+  s.codec = codec;
+  s.error = index.error;
+  for (const UnitPlace& p : index.units)
+    s.units.push_back({std::vector<uint8_t>(d + p.offset, d + p.offset + p.size), p.timestamp, p.ends_frame});
   return s;
 }
 
-ParsedStream read_bitstream_file(const std::string& path) {
-  std::error_code ec;
-  std::ifstream in;
-  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-  if (!in.is_open() || !in) {
-    ParsedStream s;
-    s.error = fmt::format("{}: cannot open (not a readable regular file)", path);
-    return s;
+namespace {
+
+// A file indexed (IVF frames or start-code units), still open for reading them.
+struct IndexedFile {
+  OpenFile file;
+  CodecId codec = CodecId::H264;
+  uint32_t width = 0, height = 0;
+  std::vector<UnitPlace> places;  // what was indexed, also when `error` is set
+  std::string error;
+};
+
+IndexedFile index_file(const std::string& path) {
+  IndexedFile f;
+  f.file = open_file(path);
+  if (!f.file.error.empty()) {
+    f.error = f.file.error;
+    return f;
   }
-  const size_t size = std::filesystem::file_size(path, ec);
-  char magic[4] = {};
-  in.read(magic, 4);
-  in.clear();
-  ParsedStream s;
-  if (!ec && size >= 4 && std::equal(magic, magic + 4, "DKIF")) {
-    SeekingSource source(in, size);
-    s = parse_ivf_from(source);
+  // Named .ivf but without the signature: say so, rather than a start-code
+  // complaint about a format the user never meant.
+  if (!f.file.ivf && std::filesystem::path(path).extension() == ".ivf") {
+    f.error = path + ": not an IVF file (it does not begin with the signature DKIF)";
+    return f;
+  }
+  SeekingSource source(f.file.in, f.file.size);
+  if (f.file.ivf) {
+    ParsedStream header;
+    walk_ivf(source, header, [&](size_t at, uint32_t n, uint64_t ts) { f.places.push_back({at, n, ts, true}); });
+    f.codec = header.codec, f.width = header.width, f.height = header.height;
+    f.error = header.error;
   } else {
-    std::vector<uint8_t> bytes(ec ? 0 : size);
-    in.seekg(0);
-    in.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(bytes.size()));
-    bytes.resize(size_t(in.gcount()));
-    s = parse_annexb(bytes.data(), bytes.size());
+    f.codec = start_code_codec_of(path);
+    StreamIndex index = index_elementary_stream(source, f.codec);
+    f.places = std::move(index.units);
+    f.error = index.error;
   }
-  if (!s.error.empty()) s.error = path + ": " + s.error;
+  if (!f.error.empty()) f.error = path + ": " + f.error;
+  return f;
+}
+
+}  // namespace
+
+ParsedStream read_bitstream_file(const std::string& path) {
+  IndexedFile f = index_file(path);
+  ParsedStream s;
+  s.codec = f.codec, s.width = f.width, s.height = f.height, s.error = f.error;
+  if (!f.file.in.is_open()) return s;
+  FileUnits units(std::move(f.file.in), std::move(f.places));
+  for (size_t i = 0; i < units.size(); ++i) s.units.push_back(units.unit(i));
   return s;
 }
 
 OpenedStream open_bitstream_file(const std::string& path) {
+  IndexedFile f = index_file(path);
   OpenedStream out;
-  std::error_code ec;
-  std::ifstream in;
-  if (std::filesystem::is_regular_file(path, ec)) in.open(path, std::ios::binary);
-  const size_t size = in.is_open() ? size_t(std::filesystem::file_size(path, ec)) : 0;
-  char magic[4] = {};
-  if (in.is_open()) in.read(magic, 4);
-  const bool ivf = in.is_open() && !ec && size >= 4 && std::equal(magic, magic + 4, "DKIF");
-  // Named .ivf but without the signature: say so, rather than a start-code
-  // complaint about a format the user never meant.
-  if (in.is_open() && !ivf && std::filesystem::path(path).extension() == ".ivf") {
-    out.error = path + ": not an IVF file (it does not begin with the signature DKIF)";
-    return out;
-  }
-  if (!ivf) {
-    in.close();
-    ParsedStream whole = read_bitstream_file(path);  // Annex B, or the reader's error
-    out.codec = whole.codec, out.width = whole.width, out.height = whole.height, out.error = whole.error;
-    if (out.error.empty()) out.units = std::make_shared<UnitsInMemory>(std::move(whole.units));
-    return out;
-  }
-  ParsedStream header;
-  std::vector<IvfFileUnits::Frame> frames;
-  SeekingSource source(in, size);
-  walk_ivf(source, header, [&](size_t at, uint32_t n, uint64_t ts) { frames.push_back({at, ts, n}); });
-  out.codec = header.codec, out.width = header.width, out.height = header.height;
-  if (!header.error.empty()) {
-    out.error = path + ": " + header.error;
-    return out;
-  }
-  out.units = std::make_shared<IvfFileUnits>(std::move(in), std::move(frames));
+  out.codec = f.codec, out.width = f.width, out.height = f.height, out.error = f.error;
+  if (out.error.empty()) out.units = std::make_shared<FileUnits>(std::move(f.file.in), std::move(f.places));
   return out;
 }
 
@@ -261,7 +228,7 @@ std::optional<std::pair<uint32_t, uint32_t>> declared_picture_size(CodecId codec
       const auto nal = parse_nal(data.data(), data.size());
       if (!nal || nal->type != static_cast<uint8_t>(NalType::Sps)) continue;
       if (const auto sps = parse_sps(data.data(), data.size())) width = sps->width, height = sps->height;
-    } else {
+    } else if (codec == CodecId::VP8 || codec == CodecId::VP9) {
       const auto header = codec == CodecId::VP8 ? parse_vp8_header(data.data(), data.size())
                                                 : parse_vp9_header(data.data(), data.size());
       if (header) width = header->width, height = header->height;

@@ -1,8 +1,8 @@
 // Readers that cut a bitstream into the units the v6 spec puts in one input
 // resource: one frame per unit for VP8/VP9 (IVF), one NAL unit per unit for
-// H.264 (Annex B). Both parse from a byte span and never read past its end;
-// a malformed container yields the units read so far and an error naming the
-// byte offset.
+// H.264 and HEVC (Annex B), one access unit for MPEG-2 (elementary stream,
+// codec/elementary_stream.h). They never read past the end; a malformed
+// container yields the units read so far and an error naming the byte offset.
 #pragma once
 
 #include <cstdint>
@@ -33,12 +33,16 @@ struct ParsedStream {
 // IVF: 32-byte header (DKIF, version 0, header size 32, fourcc, size,
 // timebase, frame count) then frames of 12-byte header + data.
 ParsedStream parse_ivf(const uint8_t* data, size_t size);
-// H.264 Annex B: NAL units split on 00 00 01 / 00 00 00 01, start codes kept
-// (openh264 and other decoders want them). Every NAL of an access unit gets
-// the AU's index times `frame_duration` as timestamp.
-ParsedStream parse_annexb(const uint8_t* data, size_t size, uint64_t frame_duration = 1);
+// H.264/HEVC Annex B (NAL units split on 00 00 01 / 00 00 00 01, start codes
+// kept: decoders want them) or an MPEG-2 elementary stream (access units).
+// Every unit of an access unit gets the AU's index times `frame_duration` as
+// timestamp.
+ParsedStream parse_annexb(const uint8_t* data, size_t size, uint64_t frame_duration = 1,
+                          CodecId codec = CodecId::H264);
 
-// Reads a file and picks the reader: "DKIF" magic -> IVF, a start code -> Annex B.
+// Reads a file and picks the reader: "DKIF" magic -> IVF; otherwise a
+// start-code stream whose codec the name gives: .hevc/.h265/.265 HEVC,
+// .m2v/.mpv MPEG-2, anything else H.264.
 ParsedStream read_bitstream_file(const std::string& path);
 
 // A stream's units as a decode session takes them, one at a time.
@@ -72,9 +76,9 @@ struct OpenedStream {
   std::shared_ptr<UnitSource> units;  // null on error
   std::string error;
 };
-// Like read_bitstream_file, but an IVF file is only indexed (offset, size and
-// timestamp of each frame) and each frame is read from the file when asked
-// for: memory does not grow with the stream's length. Annex B is read whole.
+// Like read_bitstream_file, but the file is only indexed (offset, size and
+// timestamp of each unit) and each unit is read from the file when asked
+// for: memory does not grow with the stream's length.
 OpenedStream open_bitstream_file(const std::string& path);
 
 }  // namespace vvsim::codec

@@ -15,12 +15,14 @@ std::string fourcc_of(CodecId codec) {
     case CodecId::VP8: return "VP80";
     case CodecId::VP9: return "VP90";
     case CodecId::H264: return "H264";
+    case CodecId::HEVC: return "HEVC";
+    case CodecId::MPEG2: return "MPG2";
   }
   return "????";
 }
 
 std::optional<CodecId> codec_from_fourcc(const std::string& fourcc) {
-  for (CodecId c : {CodecId::VP8, CodecId::VP9, CodecId::H264})
+  for (CodecId c : kAllCodecs)
     if (fourcc_of(c) == fourcc) return c;
   return std::nullopt;
 }
@@ -42,6 +44,7 @@ std::optional<DecoderBackend> decoder_backend_from_name(const std::string& name)
 
 std::vector<DecoderBackend> decoder_backends(CodecId codec) {
   if (codec == CodecId::H264) return {DecoderBackend::Libavcodec, DecoderBackend::Openh264};
+  if (codec == CodecId::HEVC || codec == CodecId::MPEG2) return {DecoderBackend::Libavcodec};
   return {DecoderBackend::Libvpx};
 }
 
@@ -50,7 +53,8 @@ std::unique_ptr<Decoder> make_decoder(CodecId codec) { return make_decoder(codec
 std::unique_ptr<Decoder> make_decoder(CodecId codec, DecoderBackend backend) {
   switch (backend) {
     case DecoderBackend::Libavcodec:
-      if (codec == CodecId::H264) return std::make_unique<LibavDecoder>(codec);
+      if (codec == CodecId::H264 || codec == CodecId::HEVC || codec == CodecId::MPEG2)
+        return std::make_unique<LibavDecoder>(codec);
       break;
     case DecoderBackend::Openh264:
       if (codec == CodecId::H264) return std::make_unique<H264Decoder>();

@@ -12,13 +12,14 @@
 
 namespace vvsim::codec {
 
-enum class CodecId { VP8, VP9, H264 };
+enum class CodecId { VP8, VP9, H264, HEVC, MPEG2 };
+constexpr CodecId kAllCodecs[] = {CodecId::VP8, CodecId::VP9, CodecId::H264, CodecId::HEVC, CodecId::MPEG2};
 
 // No plausible compressed unit is larger (an 8K intra frame at very high
 // quality is a few MiB); larger ones are refused as corrupt before decoding.
 constexpr size_t kMaxUnitBytes = 64u << 20;
 
-// The v6 fourcc of a bitstream format ("VP80", "VP90", "H264").
+// The v6 fourcc of a bitstream format ("VP80", "VP90", "H264", "HEVC", "MPG2").
 std::string fourcc_of(CodecId codec);
 std::optional<CodecId> codec_from_fourcc(const std::string& fourcc);
 
@@ -91,7 +92,8 @@ class Decoder {
  public:
   virtual ~Decoder() = default;
   virtual CodecId codec() const = 0;
-  // One v6 input unit (a VP8/VP9 frame, an H.264 NAL unit) with its timestamp.
+  // One v6 input unit (a VP8/VP9 frame, an H.264/HEVC NAL unit, an MPEG-2
+  // access unit) with its timestamp.
   virtual DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) = 0;
   // End of stream / drain: return every picture still held, in presentation order.
   virtual DecodeResult flush() = 0;

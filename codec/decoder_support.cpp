@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "codec/start_code_headers.h"
+
 namespace vvsim::codec {
 
 std::optional<DecodeResult> refuse_unit(bool library_ready, const char* library, size_t size) {
@@ -62,18 +64,18 @@ std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, cons
   return header;
 }
 
-std::optional<NalInfo> admit_h264_unit(const char* library, bool library_ready, const uint8_t* data, size_t size,
-                                       DecodeResult& result) {
+std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool library_ready, const uint8_t* data,
+                                      size_t size, DecodeResult& result) {
   if (auto refused = refuse_unit(library_ready, library, size)) {
     result = *refused;
     return std::nullopt;
   }
   result = DecodeResult{};
   result.work.bitstream_bytes = static_cast<uint32_t>(size);
-  const auto nal = parse_nal(data, size);
+  const auto nal = codec == CodecId::HEVC ? parse_hevc_nal(data, size) : parse_nal(data, size);
   if (!nal) {
     result.status = UnitStatus::Corrupt;
-    result.message = "not an H.264 NAL unit (forbidden bit set or empty)";
+    result.message = fmt::format("not an {} NAL unit (forbidden bit set, or too short)", codec == CodecId::HEVC ? "HEVC" : "H.264");
     return std::nullopt;
   }
   result.work.frame_type = nal->frame_type;

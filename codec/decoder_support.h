@@ -22,8 +22,8 @@ std::optional<DecodeResult> refuse_unit(bool library_ready, const char* library,
 // unit is to be decoded; nothing when `result` is final.
 std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, const uint8_t* data, size_t size,
                                          bool& waiting_for_key, DecodeResult& result);
-// The same for an H.264 NAL unit: size and NAL header.
-std::optional<NalInfo> admit_h264_unit(const char* library, bool library_ready, const uint8_t* data, size_t size, DecodeResult& result);
+// The same for an H.264 or HEVC NAL unit: size and NAL header.
+std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool library_ready, const uint8_t* data, size_t size, DecodeResult& result);
 
 // The coded size and 16x16 macroblocks of `format` into `work`; nothing
 // before a format is known.

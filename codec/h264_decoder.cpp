@@ -50,7 +50,7 @@ void H264Decoder::reset() {
 
 DecodeResult H264Decoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
   DecodeResult result;
-  const auto nal = admit_h264_unit("openh264", decoder_ != nullptr, data, size, result);
+  const auto nal = admit_nal_unit(CodecId::H264, "openh264", decoder_ != nullptr, data, size, result);
   if (!nal) return result;
   const auto completed = access_units_.add(*nal, starts_access_unit(*nal, access_units_.has_slice()),
                                            nal->type == uint8_t(NalType::Idr), data, size, timestamp);

@@ -8,7 +8,7 @@ extern "C" {
 #include <fmt/format.h>
 
 #include "codec/decoder_support.h"
-#include "codec/h264_decoder.h"
+#include "codec/start_code_headers.h"
 #include "codec/image_layout.h"
 
 namespace vvsim::codec {
@@ -83,7 +83,10 @@ LibavDecoder::LibavDecoder(CodecId codec) : codec_(codec) { open(); }
 LibavDecoder::~LibavDecoder() { close(); }
 
 bool LibavDecoder::open() {
-  const AVCodec* library = avcodec_find_decoder(AV_CODEC_ID_H264);
+  const AVCodecID id = codec_ == CodecId::HEVC    ? AV_CODEC_ID_HEVC
+                       : codec_ == CodecId::MPEG2 ? AV_CODEC_ID_MPEG2VIDEO
+                                                  : AV_CODEC_ID_H264;
+  const AVCodec* library = avcodec_find_decoder(id);
   ctx_ = library ? avcodec_alloc_context3(library) : nullptr;
   packet_ = av_packet_alloc();
   frame_ = av_frame_alloc();
@@ -118,26 +121,54 @@ void LibavDecoder::reset() {
 
 DecodeResult LibavDecoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
   DecodeResult result;
-  const auto nal = admit_h264_unit("libavcodec", ctx_ != nullptr, data, size, result);
-  if (!nal) return result;
-  const bool tune_in = nal->type == uint8_t(NalType::Idr) || sei_has_recovery_point(data, size);
-  const auto completed =
-      access_units_.add(*nal, starts_access_unit(*nal, access_units_.has_slice()), tune_in, data, size, timestamp);
-  if (completed) decode_access_unit(*completed, result);
-  if (nal->is_slice) set_coded_work(format_, result.work);
+  if (codec_ == CodecId::MPEG2) {
+    decode_mpeg2_unit(data, size, timestamp, result);
+  } else {
+    decode_nal_unit(data, size, timestamp, result);
+  }
   result.work.produces_picture = !result.pictures.empty();
   return result;
 }
 
+void LibavDecoder::decode_nal_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
+  const auto nal = admit_nal_unit(codec_, "libavcodec", ctx_ != nullptr, data, size, result);
+  if (!nal) return;
+  const bool hevc = codec_ == CodecId::HEVC;
+  const bool tune_in = hevc ? nal->frame_type == FrameType::Key
+                            : nal->type == uint8_t(NalType::Idr) || sei_has_recovery_point(data, size);
+  const bool begins = hevc ? starts_hevc_access_unit(*nal, access_units_.has_slice())
+                           : starts_access_unit(*nal, access_units_.has_slice());
+  if (const auto completed = access_units_.add(*nal, begins, tune_in, data, size, timestamp))
+    decode_access_unit(*completed, result);
+  if (nal->is_slice) set_coded_work(format_, result.work);
+}
+
+void LibavDecoder::decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
+  if (auto refused = refuse_unit(ctx_ != nullptr, "libavcodec", size)) {
+    result = *refused;
+    return;
+  }
+  result.work.bitstream_bytes = static_cast<uint32_t>(size);
+  const auto type = mpeg2_picture_type(data, size);
+  result.work.frame_type = type.value_or(FrameType::Unknown);
+  send_unless_tuning_in(data, size, timestamp, type.has_value(), type == FrameType::Key, result);
+  if (type) set_coded_work(format_, result.work);
+}
+
 void LibavDecoder::decode_access_unit(const AccessUnit& au, DecodeResult& result) {
+  send_unless_tuning_in(au.bytes.data(), au.bytes.size(), au.timestamp, au.has_slice, au.is_random_access, result);
+}
+
+void LibavDecoder::send_unless_tuning_in(const uint8_t* data, size_t size, uint64_t timestamp, bool has_picture,
+                                         bool tune_in, DecodeResult& result) {
   // libavcodec would decode the pictures before a tune-in point and not
   // output them; they are skipped, and said to be, instead.
-  if (waiting_for_tune_in_ && au.has_slice && !au.is_random_access) {
+  if (waiting_for_tune_in_ && has_picture && !tune_in) {
     result.message = kWaitingForTuneIn;
     return;
   }
-  if (au.has_slice) waiting_for_tune_in_ = false;
-  send(au.bytes.data(), au.bytes.size(), au.timestamp, result);
+  if (has_picture) waiting_for_tune_in_ = false;
+  send(data, size, timestamp, result);
 }
 
 void LibavDecoder::send(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
@@ -173,7 +204,7 @@ void LibavDecoder::receive_pictures(DecodeResult& result) {
 void LibavDecoder::take_picture(DecodeResult& result) {
   const uint32_t w = static_cast<uint32_t>(frame_->width), h = static_cast<uint32_t>(frame_->height);
   if (w != format_.visible.width || h != format_.visible.height) {
-    format_ = StreamFormat{align16(w), align16(h), Rect{0, 0, w, h}, H264Decoder::kMinOutputBuffers};
+    format_ = StreamFormat{align16(w), align16(h), Rect{0, 0, w, h}, min_output_buffers(codec_)};
     result.new_format = format_;
   }
   // The picture holds its own reference to the frame buffer: valid however long it is kept.

@@ -1,10 +1,11 @@
-// H.264 decoding on libavcodec (FFmpeg), single-threaded for determinism.
-// The v6 unit is one NAL unit: NAL units are gathered into access units
-// (codec/access_unit.h) and each access unit goes to libavcodec as one
-// packet. Pictures leave in presentation order with the timestamp of their
+// H.264, HEVC and MPEG-2 decoding on libavcodec (FFmpeg), single-threaded
+// for determinism. The H.264/HEVC v6 unit is one NAL unit: NAL units are
+// gathered into access units (codec/access_unit.h) and each access unit goes
+// to libavcodec as one packet; an MPEG-2 unit is one access unit already. Pictures leave in presentation order with the timestamp of their
 // access unit's first NAL unit; libavcodec's frame buffers are lent, not
-// copied. Tune-in is libavcodec's default: after an IDR picture or a recovery
-// point (SEI), frames before it are not output.
+// copied. Tune-in is libavcodec's default: decoding starts at an H.264 IDR
+// picture or recovery point (SEI), an HEVC IRAP picture, an MPEG-2 I picture;
+// access units before it are skipped.
 //
 // Content no v6 image format can carry (bit depth above 8, 4:2:2, 4:4:4) is
 // refused as Unsupported when its sequence header is parsed (libavcodec's
@@ -35,13 +36,21 @@ class LibavDecoder : public Decoder {
   DecodeResult flush() override;
   void reset() override;
 
+  // Buffers a stream needs in flight: reference pictures (H.264 and HEVC at
+  // most 16, MPEG-2 two) + the picture being decoded + one on display.
+  static uint32_t min_output_buffers(CodecId codec) { return codec == CodecId::MPEG2 ? 2 + 2 : 16 + 2; }
+
  private:
   bool open();
   void close();
   // Sends one packet (null: end of stream) and collects the pictures it releases.
   void send(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
-  // Sends an access unit unless the decoder is still waiting to tune in.
+  void decode_nal_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
+  void decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
   void decode_access_unit(const AccessUnit& au, DecodeResult& result);
+  // Sends an access unit unless the decoder is still waiting for a tune-in point.
+  void send_unless_tuning_in(const uint8_t* data, size_t size, uint64_t timestamp, bool has_picture, bool tune_in,
+                             DecodeResult& result);
   void receive_pictures(DecodeResult& result);
   void take_picture(DecodeResult& result);
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <stdexcept>
+
 #include "codec/access_unit.h"
 #include "codec/decoder_support.h"
 #include "codec/h264_decoder.h"
@@ -95,7 +97,7 @@ class ScanH264Decoder : public Decoder {
 
   DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
     DecodeResult result;
-    const auto nal = admit_h264_unit("scan", true, data, size, result);
+    const auto nal = admit_nal_unit(CodecId::H264, "scan", true, data, size, result);
     if (!nal) return result;
     if (starts_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
     if (!au_open_) au_timestamp_ = timestamp;
@@ -144,6 +146,9 @@ class ScanH264Decoder : public Decoder {
 }  // namespace
 
 std::string scan_stream_support(CodecId codec, UnitSource& units) {
+  if (codec == CodecId::HEVC || codec == CodecId::MPEG2)
+    return fmt::format("{} streams are not scanned (when libavcodec releases their pictures is not modelled)",
+                       fourcc_of(codec));
   if (codec != CodecId::H264) return {};
   // The H.264 decoders hand out a picture as soon as it is decoded only for
   // Baseline (profile_idc 66 or 83); for other profiles they hold pictures in
@@ -164,7 +169,8 @@ std::string scan_stream_support(CodecId codec, UnitSource& units) {
 
 std::unique_ptr<Decoder> make_scan_decoder(CodecId codec) {
   if (codec == CodecId::H264) return std::make_unique<ScanH264Decoder>();
-  return std::make_unique<ScanVpxDecoder>(codec);
+  if (codec == CodecId::VP8 || codec == CodecId::VP9) return std::make_unique<ScanVpxDecoder>(codec);
+  throw std::invalid_argument(fmt::format("no scan decoder for {} (scan_stream_support refuses it)", fourcc_of(codec)));
 }
 
 }  // namespace vvsim::codec

@@ -111,7 +111,9 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   if (codec_name == "vp8") s.codec = codec::CodecId::VP8;
   else if (codec_name == "vp9") s.codec = codec::CodecId::VP9;
   else if (codec_name == "h264") s.codec = codec::CodecId::H264;
-  else if (!codec_name.empty()) r.fail("codec", fmt::format("'{}' is not one of vp8, vp9, h264", codec_name));
+  else if (codec_name == "hevc") s.codec = codec::CodecId::HEVC;
+  else if (codec_name == "mpeg2") s.codec = codec::CodecId::MPEG2;
+  else if (!codec_name.empty()) r.fail("codec", fmt::format("'{}' is not one of vp8, vp9, h264, hevc, mpeg2", codec_name));
   if (r.has("encode")) {
     s.encode.emplace();
     r.section("encode", [&](ProfileReader& e) { read_encode(e, *s.encode); });

@@ -39,7 +39,7 @@ struct CodecCost {
   uint64_t cycles_no_picture = 0;  // replaces the macroblock term for units without a picture
 };
 
-constexpr size_t kCodecCount = 3;  // entries of codec::CodecId
+constexpr size_t kCodecCount = 5;  // entries of codec::CodecId
 
 // Defaults: a 2022-era mobile VPU (see docs/profile.md for the reasoning).
 // With them a 1080p H.264 inter frame of ~33 KB (8 Mbit/s at 30 fps) decodes
@@ -52,11 +52,15 @@ struct CodecEngineProfile {
       {20'000, 350, 10, 1.1, 1.0, 1.0, 3'000},  // VP8
       {30'000, 500, 12, 1.1, 1.0, 1.2, 3'000},  // VP9
       {20'000, 400, 16, 1.1, 1.0, 1.3, 3'000},  // H.264
+      {30'000, 550, 16, 1.1, 1.0, 1.3, 3'000},  // HEVC
+      {15'000, 250, 8, 1.1, 1.0, 1.2, 3'000},   // MPEG-2
   };
   CodecCost encode[kCodecCount] = {
       {40'000, 900, 8, 0.6, 1.0, 1.0, 5'000},     // VP8
       {60'000, 1'500, 10, 0.6, 1.0, 1.4, 5'000},  // VP9
       {40'000, 1'000, 8, 0.6, 1.0, 1.4, 5'000},   // H.264
+      {60'000, 1'800, 8, 0.6, 1.0, 1.4, 5'000},   // HEVC (no encoder backend: the table completes the shape)
+      {30'000, 700, 6, 0.6, 1.0, 1.3, 5'000},     // MPEG-2 (likewise)
   };
 
   const CodecCost& cost(JobKind kind, codec::CodecId codec) const;

@@ -55,7 +55,7 @@ void describe_cost(V& v, P& cost) {
 }
 
 // YAML key of each codec's cost table, indexed by codec::CodecId.
-constexpr const char* kCodecKeys[kCodecCount] = {"vp8", "vp9", "h264"};
+constexpr const char* kCodecKeys[kCodecCount] = {"vp8", "vp9", "h264", "hevc", "mpeg2"};
 
 template <class V, class Table>
 void describe_cost_table(V& v, Table& table) {

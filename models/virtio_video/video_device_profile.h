@@ -55,7 +55,8 @@ const std::vector<std::pair<const char*, DeviceFault>>& device_fault_names();
 
 struct VideoDeviceProfile {
   DeviceRole role = DeviceRole::Decoder;
-  std::vector<codec::CodecId> codecs = {codec::CodecId::VP8, codec::CodecId::VP9, codec::CodecId::H264};
+  std::vector<codec::CodecId> codecs = {codec::CodecId::VP8, codec::CodecId::VP9, codec::CodecId::H264,
+                                        codec::CodecId::HEVC, codec::CodecId::MPEG2};
   // Image formats offered, by fourcc; the first is the default output format.
   std::vector<std::string> image_formats = {"NV12", "NM12", "YU12", "YM12"};
   // The library H.264 is decoded on (the only codec with a choice: see

@@ -12,7 +12,8 @@ const models::NamedValues<DeviceRole>& device_role_names() {
 
 const models::NamedValues<codec::CodecId>& device_codec_names() {
   static const models::NamedValues<codec::CodecId> names = {
-      {"VP8", codec::CodecId::VP8}, {"VP9", codec::CodecId::VP9}, {"H264", codec::CodecId::H264}};
+      {"VP8", codec::CodecId::VP8}, {"VP9", codec::CodecId::VP9}, {"H264", codec::CodecId::H264},
+      {"HEVC", codec::CodecId::HEVC}, {"MPEG2", codec::CodecId::MPEG2}};
   return names;
 }
 

@@ -14,7 +14,7 @@
 namespace vvsim::virtio_video {
 
 const models::NamedValues<DeviceRole>& device_role_names();
-const models::NamedValues<codec::CodecId>& device_codec_names();  // "VP8", "VP9", "H264"
+const models::NamedValues<codec::CodecId>& device_codec_names();  // "VP8", "VP9", "H264", "HEVC", "MPEG2"
 const models::NamedValues<UnalignedSgPolicy>& unaligned_sg_names();
 const models::NamedValues<codec::DecoderBackend>& h264_decoder_names();  // "libavcodec", "openh264"
 

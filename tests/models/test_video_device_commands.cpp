@@ -65,8 +65,8 @@ BOOST_AUTO_TEST_CASE(config_and_query_caps) {
     auto cfg = decode_config(b.device.config_space());
     BOOST_REQUIRE(cfg);
     BOOST_TEST(cfg->version == 0u);
-    // 3 codecs + 4 image formats, 24 bytes each, after a 12-byte header.
-    BOOST_TEST(cfg->caps_length == 12u + 7u * 24u);
+    // 5 codecs (every v6 bitstream format) + 4 image formats, 24 bytes each, after a 12-byte header.
+    BOOST_TEST(cfg->caps_length == 12u + 9u * 24u);
     std::vector<uint8_t> cmd;
     encode_cmd_header(cmd, CmdType::DeviceQueryCaps);
     auto bytes = b.driver.wait_answer(b.driver.submit(cmd, cfg->caps_length));
@@ -174,7 +174,9 @@ BOOST_AUTO_TEST_CASE(result_codes) {
 }
 
 BOOST_AUTO_TEST_CASE(set_param_nearest_value) {
-  Bench b;
+  VideoDeviceProfile without_hevc;
+  without_hevc.codecs = {vvsim::codec::CodecId::VP8, vvsim::codec::CodecId::VP9, vvsim::codec::CodecId::H264};
+  Bench b(without_hevc);
   b.negotiate(kAllFeatures);
   b.run([&] {
     auto& d = b.driver;

@@ -89,13 +89,14 @@ BOOST_AUTO_TEST_CASE(driver_initialisation_reads_config_and_capabilities) {
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) { ok = platform.driver.initialize(kFeatures, error); });
   sc_core::sc_start();
   BOOST_REQUIRE_MESSAGE(ok, error);
-  // caps_length = 12-byte header + 24 bytes per format: 3 bitstream + 4 image formats.
-  BOOST_CHECK_EQUAL(platform.driver.config().caps_length, 12u + 7u * 24u);
-  BOOST_CHECK_EQUAL(platform.driver.capabilities().bitstream_formats.size(), 3u);
+  // caps_length = 12-byte header + 24 bytes per format: 5 bitstream + 4 image formats.
+  BOOST_CHECK_EQUAL(platform.driver.config().caps_length, 12u + 9u * 24u);
+  BOOST_CHECK_EQUAL(platform.driver.capabilities().bitstream_formats.size(), 5u);
   BOOST_CHECK_EQUAL(platform.driver.capabilities().image_formats.size(), 4u);
   BOOST_CHECK(platform.driver.offers_bitstream("VP80"));
   BOOST_CHECK(platform.driver.offers_bitstream("H264"));
-  BOOST_CHECK(!platform.driver.offers_bitstream("HEVC"));
+  BOOST_CHECK(platform.driver.offers_bitstream("HEVC"));
+  BOOST_CHECK(platform.driver.offers_bitstream("MPG2"));
   // The driver negotiated what it asked for plus VERSION_1 and the ring features it wants none of.
   BOOST_CHECK_EQUAL(platform.driver.features(), kFeatures | tlm_virtio::VIRTIO_F_VERSION_1);
 }
