@@ -25,8 +25,4 @@ void InterruptLine::deliver_level_change() {
   cpu_edge_.notify(sc_core::SC_ZERO_TIME);
 }
 
-void InterruptLine::wait_asserted() {
-  while (!cpu_level_) sc_core::wait(cpu_edge_);
-}
-
 }  // namespace vvsim::tlm_virtio

@@ -16,17 +16,29 @@ class InterruptSignalIf : public virtual sc_core::sc_interface {
   virtual void set_level(bool level) = 0;
 };
 
-class InterruptLine : public sc_core::sc_module, public InterruptSignalIf {
+// A driver's interrupt input: the level its CPU sees and the changes of that
+// level. An InterruptLine, or a host platform's wire (sc_in<bool>).
+class InterruptInput {
+ public:
+  virtual ~InterruptInput() = default;
+  virtual bool cpu_level() const = 0;
+  // Notified at each change of cpu_level().
+  virtual const sc_core::sc_event& cpu_edge() const = 0;
+  // Blocks the calling thread until the CPU sees the line asserted.
+  void wait_asserted() {
+    while (!cpu_level()) sc_core::wait(cpu_edge());
+  }
+};
+
+class InterruptLine : public sc_core::sc_module, public InterruptSignalIf, public InterruptInput {
  public:
   SC_HAS_PROCESS(InterruptLine);
   InterruptLine(sc_core::sc_module_name name, const InterruptLineProfile& profile = {});
 
   void set_level(bool level) override;
   // CPU side.
-  bool cpu_level() const { return cpu_level_; }
-  // Blocks the calling thread until the CPU sees the line asserted.
-  void wait_asserted();
-  const sc_core::sc_event& cpu_edge() const { return cpu_edge_; }
+  bool cpu_level() const override { return cpu_level_; }
+  const sc_core::sc_event& cpu_edge() const override { return cpu_edge_; }
   // Rising edges the CPU saw.
   uint64_t interrupts_delivered() const { return delivered_; }
   sc_core::sc_time delivery_latency() const { return latency_; }

@@ -80,7 +80,7 @@ AccessStatus MemoryPort::read_in_place(uint64_t addr, uint64_t len, const View& 
 AccessStatus MemoryPort::in_place(uint64_t addr, uint64_t len, bool write, const Fill& piece) {
   for (uint64_t at = 0; at < len;) {  // every page is granted before any bus time is taken
     const tlm::tlm_dmi* d = direct(addr + at, write);
-    if (d == nullptr) return AccessStatus::AddressError;
+    if (d == nullptr) return in_place_buffered(addr, len, write, piece);
     at = d->get_end_address() + 1 - addr;
   }
   const AccessStatus status = reserve(tlm::TLM_IGNORE_COMMAND, addr, nullptr, len);
@@ -91,6 +91,21 @@ AccessStatus MemoryPort::in_place(uint64_t addr, uint64_t len, bool write, const
     at += n;
   }
   settle();
+  return status;
+}
+
+AccessStatus MemoryPort::in_place_buffered(uint64_t addr, uint64_t len, bool write, const Fill& piece) {
+  if (write) {
+    write_buffer_.resize(len);
+    piece(0, write_buffer_.data(), len);
+    return transport(tlm::TLM_WRITE_COMMAND, addr, write_buffer_.data(), len);
+  }
+  for (auto it = read_copies_.begin(); it != read_copies_.end();)  // a pointer view() kept into these is stale now
+    it = it->first < addr + len && addr < it->first + it->second.size() ? read_copies_.erase(it) : std::next(it);
+  std::vector<uint8_t>& copy = read_copies_[addr];
+  copy.resize(len);
+  const AccessStatus status = transport(tlm::TLM_READ_COMMAND, addr, copy.data(), len);
+  if (status == AccessStatus::Ok) piece(0, copy.data(), len);
   return status;
 }
 

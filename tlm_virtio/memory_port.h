@@ -47,7 +47,9 @@ class MemoryPort {
   // initiator's. Both call `piece(at, bytes, n)` for bytes [at, at + n) of the
   // transfer before the bus wait, when write() and read() copy. fill writes
   // them; view may keep the pointer, which shows the memory as read until it
-  // is next written. A range without DMI is refused (AddressError, no bus time).
+  // is next written. A range the target grants no DMI for (a host platform's
+  // memory) crosses as one plain write() or read() of a buffer of the port's;
+  // a read's buffer then lives until a later read of an overlapping range.
   using Fill = std::function<void(uint64_t at, uint8_t* dst, uint64_t n)>;
   using View = std::function<void(uint64_t at, const uint8_t* src, uint64_t n)>;
   AccessStatus write_in_place(uint64_t addr, uint64_t len, const Fill& fill);
@@ -97,6 +99,7 @@ class MemoryPort {
   // Outside a Batch: waits for the bus time owed.
   void settle();
   AccessStatus in_place(uint64_t addr, uint64_t len, bool write, const Fill& piece);
+  AccessStatus in_place_buffered(uint64_t addr, uint64_t len, bool write, const Fill& piece);
   // The DMI region holding `addr` that allows the access, from the cache or the target; null if none.
   const tlm::tlm_dmi* direct(uint64_t addr, bool write);
   const tlm::tlm_dmi* cached(uint64_t addr, bool write);
@@ -113,6 +116,8 @@ class MemoryPort {
   std::map<uint64_t, tlm::tlm_dmi> dmi_;  // granted regions by start address
   std::array<const tlm::tlm_dmi*, 4> recent_{};  // the regions last used, looked at before dmi_
   size_t next_recent_ = 0;
+  std::vector<uint8_t> write_buffer_;                 // in_place_buffered writes, reused
+  std::map<uint64_t, std::vector<uint8_t>> read_copies_;  // in_place_buffered reads by start address
   TransferScheduler* scheduler_ = nullptr;
   int initiator_ = 0;
 };

@@ -64,6 +64,10 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
   // A passive observer of feature negotiation and ring breaches (null: none).
   void set_observer(VirtioObserver* observer) { observer_ = observer; }
 
+  // A reset from outside the register block (the platform's reset line): the
+  // same as the driver writing Status = 0.
+  void reset() { reset_device(); }
+
   uint32_t status() const { return status_; }
   uint64_t offered_features() const;
   uint64_t kicks() const { return kicks_; }

@@ -7,7 +7,7 @@
 
 namespace vvsim::tlm_virtio {
 
-VirtioMmioDriver::VirtioMmioDriver(MemoryPort& cpu, uint64_t mmio_base, InterruptLine& irq)
+VirtioMmioDriver::VirtioMmioDriver(MemoryPort& cpu, uint64_t mmio_base, InterruptInput& irq)
     : cpu_(cpu), base_(mmio_base), irq_(irq) {}
 
 uint32_t VirtioMmioDriver::read_register(uint32_t offset) {

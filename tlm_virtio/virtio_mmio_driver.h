@@ -17,7 +17,7 @@ namespace vvsim::tlm_virtio {
 
 class VirtioMmioDriver {
  public:
-  VirtioMmioDriver(MemoryPort& cpu, uint64_t mmio_base, InterruptLine& irq);
+  VirtioMmioDriver(MemoryPort& cpu, uint64_t mmio_base, InterruptInput& irq);
 
   uint32_t read_register(uint32_t offset);
   void write_register(uint32_t offset, uint32_t value);
@@ -54,7 +54,7 @@ class VirtioMmioDriver {
  private:
   MemoryPort& cpu_;
   uint64_t base_;
-  InterruptLine& irq_;
+  InterruptInput& irq_;
   uint64_t features_ = 0;
 };
 

@@ -25,6 +25,7 @@
 #include "analysis/summary.h"
 #include "analysis/trace.h"
 #include "analysis/vcd.h"
+#include "apps/vvsim/help_text.h"
 #include "apps/vvsim/output_files.h"
 #include "apps/vvsim/sweep_command.h"
 #include "scenarios/runner.h"
@@ -112,6 +113,8 @@ int run(const RunArgs& args) {
 int cli(int argc, char** argv) {
   CLI::App app{"vvsim: a SystemC/TLM-2.0 virtual platform of the virtio video device (virtio-video v6)", "vvsim"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", app::version_text, "Print the versions of vvsim, SystemC and the codec libraries");
+  app.footer(app::main_footer());
   RunArgs args;
   auto* run_cmd = app.add_subcommand("run", "Run a scenario and write summary.json to the output directory");
   run_cmd->add_option("scenario", args.scenario, "Scenario file (YAML)")->required()->check(CLI::ExistingFile);
@@ -133,14 +136,18 @@ int cli(int argc, char** argv) {
   run_cmd->add_flag("--strict", args.strict,
                     "Stop at the first breach of a v6 rule the scenario does not expect (exit status 7)");
   run_cmd->add_flag("--quiet", args.quiet, "Print nothing but errors");
+  run_cmd->footer(app::run_footer());
 
   app::SweepCommand sweep;
   app::add_sweep_command(app, sweep);
+  sweep.sweep->footer(app::sweep_footer());
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "vvsim: " << e.what() << " (see vvsim --help)\n";

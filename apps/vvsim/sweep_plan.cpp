@@ -10,6 +10,7 @@
 #include "codec/checksum.h"
 #include "models/platform/platform_profile.h"
 #include "scenarios/scenario.h"
+#include "vvsim_version.h"
 
 namespace vvsim::app {
 
@@ -68,7 +69,7 @@ const std::string& vvsim_version() {
     std::error_code ec;
     const auto exe = fs::read_symlink("/proc/self/exe", ec);
     const std::string build = ec ? "unknown" : digest_of(read_file(exe)).substr(0, 8);
-    return fmt::format("{} (build {})", VVSIM_VERSION, build);
+    return fmt::format("{} (build {})", kVersion, build);
   }();
   return version;
 }

@@ -304,4 +304,16 @@ std::string read_yaml_file(const std::string& path, const char* what) {
   return text.str();
 }
 
+void read_profile_text(const std::string& yaml, const std::string& source, const std::vector<std::string>& overrides,
+                       const std::function<void(ProfileReader&)>& describe,
+                       const std::function<void(const ProfileReader&)>& check) {
+  YAML::Node root = parse_yaml_document(yaml, source);
+  auto applied = std::make_shared<OverrideMap>();
+  for (const std::string& assignment : overrides) apply_override(root, assignment, *applied);
+  ProfileReader reader(ProfileSection{root, source, "", applied});
+  describe(reader);
+  reader.finish();
+  if (check) check(reader);
+}
+
 }  // namespace vvsim::models

@@ -170,4 +170,12 @@ class ProfileWriter {
 // way; records the override in `overrides` so errors name it.
 void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap& overrides);
 
+// Parses YAML text (`source` names it in messages), applies `overrides` and
+// reads the whole document with `describe`; a key nobody asked for is an
+// error. Then `check` (if any) checks values against each other, naming keys
+// through the reader.
+void read_profile_text(const std::string& yaml, const std::string& source, const std::vector<std::string>& overrides,
+                       const std::function<void(ProfileReader&)>& describe,
+                       const std::function<void(const ProfileReader&)>& check = {});
+
 }  // namespace vvsim::models

@@ -10,7 +10,7 @@ namespace vvsim::virtio_video {
 
 using tlm_virtio::AccessStatus;
 
-VideoDriver::VideoDriver(tlm_virtio::MemoryPort& cpu, uint64_t mmio_base, tlm_virtio::InterruptLine& irq,
+VideoDriver::VideoDriver(tlm_virtio::MemoryPort& cpu, uint64_t mmio_base, tlm_virtio::InterruptInput& irq,
                          tlm_virtio::GuestAllocator& memory, const VideoDriverProfile& profile)
     : cpu_(cpu), mmio_(cpu, mmio_base, irq), memory_(memory), profile_(profile) {}
 

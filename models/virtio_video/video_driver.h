@@ -65,7 +65,7 @@ struct ReceivedEvent {
 
 class VideoDriver {
  public:
-  VideoDriver(tlm_virtio::MemoryPort& cpu, uint64_t mmio_base, tlm_virtio::InterruptLine& irq,
+  VideoDriver(tlm_virtio::MemoryPort& cpu, uint64_t mmio_base, tlm_virtio::InterruptInput& irq,
               tlm_virtio::GuestAllocator& memory, const VideoDriverProfile& profile = {});
   // Before initialize(): a driver policy for scenarios.
   void withhold_eventq(sc_core::sc_time delay) { profile_.withhold_eventq = delay; }

@@ -1,5 +1,6 @@
 // Docs and loaders cannot drift apart: every key the documentation shows (the
-// key tables of docs/profile.md and of the model pages, the YAML examples and
+// key tables of docs/profile.md and of the model pages, the YAML examples (the
+// component pages': component profile files) and
 // the `key.path=value` examples of docs/profile.md, docs/scenarios.md and the
 // README) is loaded by the real loaders, and every key the profile loader
 // knows is documented.
@@ -13,6 +14,7 @@
 #include <set>
 #include <sstream>
 
+#include "models/component/component_profiles.h"
 #include "models/platform/platform_profile.h"
 #include "scenarios/scenario.h"
 
@@ -179,8 +181,12 @@ BOOST_AUTO_TEST_CASE(every_yaml_example_loads) {
       // Named as if it sat in scenarios/, so its relative profile path resolves.
       const std::string source = kSource + "/scenarios/" + std::filesystem::path(page).stem().string() + ".yaml";
       const bool profile_example = page.find("docs/profile.md") != std::string::npos;
-      const auto error = load_error([&, text = text] {
+      const bool device_component = page.find("video_device_component.md") != std::string::npos;
+      const bool driver_component = page.find("video_driver_component.md") != std::string::npos;
+      const auto error = load_error([&, text = text] {  // each page's examples are files of its own loader
         if (profile_example) models::parse_platform_profile(text, source);
+        else if (device_component) models::parse_device_component_profile(text, source);
+        else if (driver_component) models::parse_driver_component_profile(text, source);
         else scenarios::parse_scenario(text, source);
       });
       BOOST_CHECK_MESSAGE(error.empty(), page << ":" << line << ": example does not load: " << error);
