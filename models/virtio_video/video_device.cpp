@@ -107,7 +107,7 @@ void VideoDevice::reset() {
   streams_.clear();
   std::fill(slot_stream_.begin(), slot_stream_.end(), 0);
   pending_events_.clear();
-  unanswered_.assign(kHeads, false);
+  held_.clear();
   features_ = 0;
 }
 
@@ -117,19 +117,21 @@ void VideoDevice::diagnose(const std::string& what) {
 
 // ---------------------------------------------------------------- answers
 
-void VideoDevice::answer(const HeldChain& chain, const std::vector<uint8_t>& response) {
-  if (!unanswered_[chain.head]) {
+void VideoDevice::answer(CommandHead head, const std::vector<uint8_t>& response) {
+  auto it = held_.find(head);
+  if (it == held_.end()) {
     // Answering twice would complete whatever command now uses the head.
-    diagnose(fmt::format("internal: commandq chain {} answered twice; second answer dropped", chain.head));
+    diagnose(fmt::format("internal: commandq chain {} answered twice; second answer dropped", head));
     return;
   }
-  unanswered_[chain.head] = false;
+  const HeldChain chain = it->second;  // a copy: the table may change during the DMA
+  held_.erase(it);
   const uint32_t n = std::min<uint32_t>(static_cast<uint32_t>(response.size()), chain.response_capacity);
   transport_->dma_write(chain.response_addr, response.data(), n);
   transport_->complete(kCommandQueue, chain.head, n + (fault(DeviceFault::ResponseOverrun) ? kFaultOverrunBytes : 0));
 }
 
-void VideoDevice::answer_result(const HeldChain& chain, Result result, const std::string& why) {
+void VideoDevice::answer_result(CommandHead head, Result result, const std::string& why) {
   if (result == Result::ErrCanceled) ++stats_.canceled;
   if (result != Result::Ok && result != Result::ErrCanceled) {
     ++stats_.errors_returned;
@@ -137,50 +139,62 @@ void VideoDevice::answer_result(const HeldChain& chain, Result result, const std
   }
   std::vector<uint8_t> out;
   encode_result(out, result);
-  answer(chain, out);
+  answer(head, out);
 }
 
-void VideoDevice::answer_queue(const HeldChain& chain, const ResourceQueueResp& resp) {
+void VideoDevice::answer_queue(CommandHead head, const ResourceQueueResp& resp) {
   if (resp.result == Result::ErrCanceled) ++stats_.canceled;
-  answer(chain, to_bytes(resp));
+  answer(head, to_bytes(resp));
 }
 
-void VideoDevice::cancel_resource(Resource& r) {
+void VideoDevice::send(const Answers& answers) {
+  for (const auto& a : answers) answer(a.head, a.bytes);
+}
+
+void VideoDevice::withdraw_resource(Resource& r, Answers& out) {
   if (!r.queued) return;
   r.queued = false;
   ResourceQueueResp resp;
   resp.result = Result::ErrCanceled;
-  answer_queue(r.chain, resp);
+  ++stats_.canceled;
+  out.push_back({r.command, to_bytes(resp)});
 }
 
-void VideoDevice::cancel_inputs(VideoStream& s) {
+void VideoDevice::withdraw_inputs(VideoStream& s, Answers& out) {
   for (auto& w : s.work) {
     if (w.is_drain) {
-      answer_result(w.drain_chain, fault(DeviceFault::InterruptedDrainOk) ? Result::Ok : Result::ErrCanceled);
+      const Result result = fault(DeviceFault::InterruptedDrainOk) ? Result::Ok : Result::ErrCanceled;
+      if (result == Result::ErrCanceled) ++stats_.canceled;
+      std::vector<uint8_t> bytes;
+      encode_result(bytes, result);
+      out.push_back({w.drain_command, std::move(bytes)});
     } else {
-      cancel_resource(s.input.resources[w.resource_id]);
+      withdraw_resource(s.input.resources[w.resource_id], out);
     }
   }
   s.work.clear();
   s.drain_pending = false;
 }
 
-void VideoDevice::cancel_outputs(VideoStream& s) {
-  for (uint32_t id : s.ready_outputs) cancel_resource(s.output.resources[id]);
+void VideoDevice::withdraw_outputs(VideoStream& s, Answers& out) {
+  for (uint32_t id : s.ready_outputs) withdraw_resource(s.output.resources[id], out);
   s.ready_outputs.clear();
 }
 
 void VideoDevice::close_stream(uint32_t id) {
   auto it = streams_.find(id);
+  if (it == streams_.end()) return;  // closed meanwhile (an error event, a reset)
   VideoStream& s = *it->second;
-  cancel_inputs(s);
-  cancel_outputs(s);
+  Answers canceled;
+  withdraw_inputs(s, canceled);
+  withdraw_outputs(s, canceled);
   engine_.cancel(s.owner_name);
   s.closed = true;
   ++s.generation;
   slot_stream_[s.slot] = 0;
   slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
   streams_.erase(it);
+  send(canceled);
 }
 
 // ---------------------------------------------------------------- command loop
@@ -200,12 +214,12 @@ void VideoDevice::command_loop() {
 
 void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
   const HeldChain chain{c.head, c.first_writable_addr, c.first_writable_len};
-  unanswered_[c.head] = true;
+  held_[c.head] = chain;
   if (!c.has_writable || c.first_writable_len < kResultOnlyRespSize) {
     // Nowhere to put even a result code: return the chain untouched.
     diagnose(fmt::format("commandq chain {} has no device-writable descriptor of >= 4 bytes; dropped", c.head));
     ++stats_.errors_returned;
-    unanswered_[c.head] = false;
+    held_.erase(c.head);
     transport_->complete(kCommandQueue, c.head, 0);
     return;
   }
@@ -214,24 +228,24 @@ void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
   const std::optional<CmdType> cmd = cmd_type_from_wire(code ? *code : 0);  // 0 is no command: a short one is unknown
   ++stats_.commands_by_type[cmd.has_value() ? cmd_type_name(cmd.value()) : "UNKNOWN"];
   if (!cmd.has_value()) {
-    answer_result(chain, fault(DeviceFault::UnknownCommandWrongError) ? Result::ErrInvalidArgument : Result::ErrInvalidCommand,
+    answer_result(chain.head, fault(DeviceFault::UnknownCommandWrongError) ? Result::ErrInvalidArgument : Result::ErrInvalidCommand,
                   code ? fmt::format("unknown command code {:#x}", *code) : code.error());
     return;
   }
   const CmdType type = cmd.value();
   if (c.readable_len > c.readable.size()) {  // cut at max_command_bytes: the rest was never read
-    answer_result(chain, Result::ErrInvalidArgument,
+    answer_result(chain.head, Result::ErrInvalidArgument,
                   fmt::format("{}: command of {} bytes, longer than the device reads (max_command_bytes {})",
                               cmd_type_name(type), c.readable_len, c.readable.size()));
     return;
   }
   if (type != CmdType::DeviceQueryCaps && chain.response_capacity < ok_response_size(type)) {
-    answer_result(chain, Result::ErrOutOfMemory,
+    answer_result(chain.head, Result::ErrOutOfMemory,
                   fmt::format("{}: response buffer of {} bytes, {} needed", cmd_type_name(type),
                               chain.response_capacity, ok_response_size(type)));
     return;
   }
-  auto refuse_truncated = [&](const std::string& why) { answer_result(chain, Result::ErrInvalidArgument, why); };
+  auto refuse_truncated = [&](const std::string& why) { answer_result(chain.head, Result::ErrInvalidArgument, why); };
   switch (type) {
     case CmdType::DeviceQueryCaps: return on_query_caps(chain);
     case CmdType::StreamCreate: return on_stream_create(chain);
@@ -260,7 +274,7 @@ void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
         resp.result = Result::ErrInvalidArgument;
         ++stats_.errors_returned;
         diagnose(d.error());
-        return answer_queue(chain, resp);
+        return answer_queue(chain.head, resp);
       }
       return on_resource_queue(*d, chain);
     }
@@ -271,14 +285,14 @@ void VideoDevice::on_query_caps(const HeldChain& chain) {
   auto caps = capabilities();
   const size_t need = query_caps_resp_size(caps.bitstream_formats.size(), caps.image_formats.size());
   if (chain.response_capacity < need) {
-    return answer_result(chain, Result::ErrOutOfMemory,
+    return answer_result(chain.head, Result::ErrOutOfMemory,
                          fmt::format("QUERY_CAPS: response buffer of {} bytes, caps_length is {}",
                                      chain.response_capacity, need));
   }
   auto bytes = to_bytes(caps);
   if (fault(DeviceFault::ShortQueryCaps)) bytes.resize(bytes.size() - 4);
   if (fault(DeviceFault::CapsLengthOverstated)) bytes.resize(caps_length(), 0);
-  answer(chain, bytes);
+  answer(chain.head, bytes);
 }
 
 void VideoDevice::on_stream_create(const HeldChain& chain) {
@@ -288,7 +302,7 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
     ++stats_.errors_returned;
     diagnose(fmt::format("STREAM_CREATE: all {} streams in use (profile device.max_streams): ERR_OUT_OF_MEMORY",
                          profile_.max_streams));
-    return answer(chain, out);
+    return answer(chain.head, out);
   }
   auto s = std::make_unique<VideoStream>();
   s->id = next_stream_id_++;
@@ -314,7 +328,7 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
   streams_[id] = std::move(s);
   uint32_t reported = id;
   if (fault(DeviceFault::ReuseStreamId) && streams_.begin()->first != id) reported = streams_.begin()->first;
-  answer(chain, to_bytes(StreamCreateResp{Result::Ok, reported}));
+  answer(chain.head, to_bytes(StreamCreateResp{Result::Ok, reported}));
 }
 
 // §Error Event: the stream is closed (pending commands CANCELED), then the event goes out.
@@ -329,16 +343,16 @@ void VideoDevice::fail_stream(uint32_t id) {
 VideoStream* VideoDevice::find_stream(uint32_t id, const HeldChain& chain) {
   auto it = streams_.find(id);
   if (it != streams_.end()) return it->second.get();
-  answer_result(chain, fault(DeviceFault::GoneStreamWrongError) ? Result::ErrInvalidArgument : Result::ErrInvalidStreamId,
+  answer_result(chain.head, fault(DeviceFault::GoneStreamWrongError) ? Result::ErrInvalidArgument : Result::ErrInvalidStreamId,
                 fmt::format("no stream {}", id));
   return nullptr;
 }
 
 void VideoDevice::on_stream_destroy(const StreamCmd& cmd, const HeldChain& chain) {
   if (!find_stream(cmd.stream_id, chain)) return;
-  if (fault(DeviceFault::DestroyBeforeCancel)) answer_result(chain, Result::Ok);
+  if (fault(DeviceFault::DestroyBeforeCancel)) answer_result(chain.head, Result::Ok);
   close_stream(cmd.stream_id);
-  if (!fault(DeviceFault::DestroyBeforeCancel)) answer_result(chain, Result::Ok);
+  if (!fault(DeviceFault::DestroyBeforeCancel)) answer_result(chain.head, Result::Ok);
 }
 
 void VideoDevice::on_stream_drain(const StreamCmd& cmd, const HeldChain& chain) {
@@ -347,36 +361,37 @@ void VideoDevice::on_stream_drain(const StreamCmd& cmd, const HeldChain& chain) 
   VideoStream& s = *found;
   if (s.drain_pending) {
     const bool wrong = fault(DeviceFault::SecondDrainWrongError);
-    return answer_result(chain, wrong ? Result::ErrInvalidArgument : Result::ErrInvalidOperation,
+    return answer_result(chain.head, wrong ? Result::ErrInvalidArgument : Result::ErrInvalidOperation,
                          fmt::format("stream {}: drain in progress", s.id));
   }
-  if (fault(DeviceFault::DrainBeforeInputs)) return answer_result(chain, Result::Ok);
+  if (fault(DeviceFault::DrainBeforeInputs)) return answer_result(chain.head, Result::Ok);
   s.drain_pending = true;
   InputWork w;
   w.is_drain = true;
-  w.drain_chain = chain;
+  w.drain_command = chain.head;
   s.work.push_back(w);
   slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
 }
 
 void VideoDevice::on_stream_stop(const StreamCmd& cmd, const HeldChain& chain) {
-  VideoStream* found = find_stream(cmd.stream_id, chain);
-  if (!found) return;
-  VideoStream& s = *found;
-  if (fault(DeviceFault::StopBeforeCancel)) answer_result(chain, Result::Ok);
-  cancel_inputs(s);
-  if (fault(DeviceFault::StopCancelsOutputs)) cancel_outputs(s);
+  if (!find_stream(cmd.stream_id, chain)) return;
+  if (fault(DeviceFault::StopBeforeCancel)) answer_result(chain.head, Result::Ok);
+  auto it = streams_.find(cmd.stream_id);  // looked up again: the answer's DMA waited
+  if (it == streams_.end()) return;
+  VideoStream& s = *it->second;
+  Answers canceled;
+  withdraw_inputs(s, canceled);
+  if (fault(DeviceFault::StopCancelsOutputs)) withdraw_outputs(s, canceled);
   engine_.cancel(s.owner_name);
   ++s.generation;
   if (s.decoder) s.decoder->reset();
   for (auto& r : s.input.resources) r.attach_allowed = true;
   s.input.params_changeable = true;
   slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
-  if (fault(DeviceFault::StopWaitsForOutput)) {
-    s.stop_waiting_for_output = chain;
-    return;
-  }
-  if (!fault(DeviceFault::StopBeforeCancel)) answer_result(chain, Result::Ok);
+  const bool held = fault(DeviceFault::StopWaitsForOutput);
+  if (held) s.stop_waiting_for_output = chain.head;
+  send(canceled);
+  if (!held && !fault(DeviceFault::StopBeforeCancel)) answer_result(chain.head, Result::Ok);
 }
 
 // ---------------------------------------------------------------- parameters
@@ -452,7 +467,7 @@ void VideoDevice::take_driver_image_size(VideoStream& s, const ParamsImageFormat
   s.encoder.reset();
 }
 
-void VideoDevice::apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested) {
+void VideoDevice::apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested, Answers& canceled) {
   switch (type) {
     case ParamType::InputResources:
     case ParamType::OutputResources: {
@@ -460,9 +475,9 @@ void VideoDevice::apply_param(VideoStream& s, ParamType type, const StreamParamV
       const auto wanted = clamp_resources(std::get<ParamsResources>(requested), q.params.mem_type);
       // Every queued resource of the queue is canceled before the answer.
       if (type == ParamType::InputResources) {
-        cancel_inputs(s);
+        withdraw_inputs(s, canceled);
       } else {
-        cancel_outputs(s);
+        withdraw_outputs(s, canceled);
       }
       q.params = wanted;
       q.resize(wanted.num_resources);
@@ -521,7 +536,7 @@ std::optional<ParamType> VideoDevice::param_target(const char* command, uint32_t
   if (!stream) return std::nullopt;
   const auto type = param_for_role(raw_type);
   if (!type) {
-    answer_result(chain, Result::ErrInvalidArgument,
+    answer_result(chain.head, Result::ErrInvalidArgument,
                   fmt::format("{}: parameter {:#x} not valid for this device", command, raw_type));
   }
   return type;
@@ -531,7 +546,7 @@ void VideoDevice::on_get_param(const GetParamCmd& cmd, const HeldChain& chain) {
   VideoStream* s = nullptr;
   const auto type = param_target("GET_PARAM", cmd.stream_id, cmd.param_type, chain, s);
   if (!type) return;
-  answer(chain, to_bytes(ParamResp{Result::Ok, current_param(*s, *type)}));
+  answer(chain.head, to_bytes(ParamResp{Result::Ok, current_param(*s, *type)}));
 }
 
 void VideoDevice::on_set_param(const SetParamCmd& cmd, const HeldChain& chain) {
@@ -540,16 +555,19 @@ void VideoDevice::on_set_param(const SetParamCmd& cmd, const HeldChain& chain) {
   if (!type) return;
   VideoStream& s = *found;
   if (!param_changeable(s, *type)) {
-    return answer_result(chain, Result::ErrInvalidOperation,
+    return answer_result(chain.head, Result::ErrInvalidOperation,
                          fmt::format("SET_PARAM {:#x} on stream {}: resources already queued on that queue",
                                      cmd.param_type, s.id));
   }
   const auto requested = decode_params_union(*type, ByteSpan(cmd.raw_param.data(), cmd.raw_param.size()));
   if (fault(DeviceFault::RefuseAdjustedParam) && needs_adjusting(*requested)) {
-    return answer_result(chain, Result::ErrInvalidArgument, "SET_PARAM: value out of range refused (fault)");
+    return answer_result(chain.head, Result::ErrInvalidArgument, "SET_PARAM: value out of range refused (fault)");
   }
-  apply_param(s, *type, *requested);
-  answer(chain, to_bytes(ParamResp{Result::Ok, current_param(s, *type)}));
+  Answers canceled;
+  apply_param(s, *type, *requested, canceled);
+  const auto response = to_bytes(ParamResp{Result::Ok, current_param(s, *type)});
+  send(canceled);
+  answer(chain.head, response);
 }
 
 // ---------------------------------------------------------------- resources
@@ -589,31 +607,31 @@ std::vector<uint32_t> VideoDevice::buffer_needs(const VideoStream& s, QueueType 
 
 void VideoDevice::on_attach_backing(ByteSpan bytes, const HeldChain& chain) {
   const auto header = decode_attach_backing_header(bytes);
-  if (!header) return answer_result(chain, Result::ErrInvalidArgument, header.error());
+  if (!header) return answer_result(chain.head, Result::ErrInvalidArgument, header.error());
   VideoStream* found = find_stream(header->stream_id, chain);
   if (!found) return;
   VideoStream& s = *found;
   const auto qt = queue_type_from_wire(header->queue_type);
   if (!qt) {
-    return answer_result(chain, Result::ErrInvalidArgument,
+    return answer_result(chain.head, Result::ErrInvalidArgument,
                          fmt::format("ATTACH_BACKING: queue_type {}", header->queue_type));
   }
   auto& q = s.queue(*qt);
   if (header->resource_id >= q.resources.size()) {
-    return answer_result(chain, Result::ErrInvalidArgument,
+    return answer_result(chain.head, Result::ErrInvalidArgument,
                          fmt::format("ATTACH_BACKING: resource_id {} >= num_resources {}", header->resource_id,
                                      q.resources.size()));
   }
   Resource& r = q.resources[header->resource_id];
   const bool dynamic_ok = has_feature(features_, kFeatureResourceDynamic) && !r.queued && !s.awaiting_reattach;
   if (!r.attach_allowed && !dynamic_ok && !fault(DeviceFault::AttachAnyTime)) {
-    return answer_result(chain, Result::ErrInvalidOperation,
+    return answer_result(chain.head, Result::ErrInvalidOperation,
                          fmt::format("ATTACH_BACKING: stream {} resource {} was queued since backing could change",
                                      s.id, header->resource_id));
   }
   const auto mem = static_cast<MemType>(q.params.mem_type);
   const auto cmd = decode_attach_backing(bytes, mem, buffers_of(s, *qt));
-  if (!cmd) return answer_result(chain, Result::ErrInvalidArgument, cmd.error());
+  if (!cmd) return answer_result(chain.head, Result::ErrInvalidArgument, cmd.error());
   std::vector<std::vector<SgEntry>> buffers;
   const auto needs = buffer_needs(s, *qt);
   for (size_t i = 0; i < cmd->resources.size(); ++i) {
@@ -623,16 +641,16 @@ void VideoDevice::on_attach_backing(ByteSpan bytes, const HeldChain& chain) {
     } else {
       auto resolved = objects_ ? objects_->resolve(std::get<Uuid>(cmd->resources[i])) : std::nullopt;
       if (!resolved) {
-        return answer_result(chain, Result::ErrInvalidArgument,
+        return answer_result(chain.head, Result::ErrInvalidArgument,
                              fmt::format("ATTACH_BACKING: buffer {} names an unknown virtio object", i));
       }
       segments = *resolved;
     }
     if (auto why = check_segments(segments); !why.empty()) {
-      return answer_result(chain, Result::ErrInvalidArgument, fmt::format("ATTACH_BACKING buffer {}: {}", i, why));
+      return answer_result(chain.head, Result::ErrInvalidArgument, fmt::format("ATTACH_BACKING buffer {}: {}", i, why));
     }
     if (total_length(segments) < needs[i]) {
-      return answer_result(chain, Result::ErrInvalidArgument,
+      return answer_result(chain.head, Result::ErrInvalidArgument,
                            fmt::format("ATTACH_BACKING buffer {}: {} bytes, the format needs {}", i,
                                        total_length(segments), needs[i]));
     }
@@ -640,7 +658,7 @@ void VideoDevice::on_attach_backing(ByteSpan bytes, const HeldChain& chain) {
   }
   r.buffers = std::move(buffers);
   r.attached = true;
-  answer_result(chain, Result::Ok);
+  answer_result(chain.head, Result::Ok);
 }
 
 void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain& chain) {
@@ -649,7 +667,7 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
     diagnose(fmt::format("RESOURCE_QUEUE {}: {}", result_name(result), why));
     ResourceQueueResp resp;
     resp.result = result;
-    answer_queue(chain, resp);
+    answer_queue(chain.head, resp);
   };
   auto it = streams_.find(cmd.stream_id);
   if (it == streams_.end()) return refuse(Result::ErrInvalidStreamId, fmt::format("no stream {}", cmd.stream_id));
@@ -666,7 +684,7 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
   if (cmd.flags & ~allowed_flags) return refuse(Result::ErrInvalidArgument, fmt::format("flags {:#x}", cmd.flags));
   Resource& r = q.resources[cmd.resource_id];
   if (!r.attached && s.awaiting_reattach && fault(DeviceFault::AcceptUnattachedOutput)) {
-    return answer_queue(chain, ResourceQueueResp{});  // OK, nothing written
+    return answer_queue(chain.head, ResourceQueueResp{});  // OK, nothing written
   }
   if (!r.attached) {
     return refuse(Result::ErrInvalidOperation, fmt::format("stream {} resource {} has no backing attached", s.id,
@@ -692,7 +710,7 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
   }
   r.queued = true;
   r.attach_allowed = false;
-  r.chain = chain;
+  r.command = chain.head;
   r.cmd = cmd;
   q.params_changeable = false;
   if (*qt == QueueType::Input) {
@@ -703,9 +721,10 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
   } else {
     s.ready_outputs.push_back(cmd.resource_id);
     s.awaiting_reattach = false;
-    if (s.stop_waiting_for_output) answer_result(*std::exchange(s.stop_waiting_for_output, std::nullopt), Result::Ok);
   }
   slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
+  if (*qt == QueueType::Output && s.stop_waiting_for_output)
+    answer_result(*std::exchange(s.stop_waiting_for_output, std::nullopt), Result::Ok);
 }
 
 // ---------------------------------------------------------------- data movement
@@ -731,7 +750,7 @@ void VideoDevice::charge_cpu_copy(const std::vector<SgEntry>& segments, uint32_t
   if (cpu > bus) sc_core::wait(cpu - bus);
 }
 
-void VideoDevice::read_backing(const std::vector<SgEntry>& segments, std::vector<uint8_t>& dst, uint32_t len) {
+void VideoDevice::read_backing(std::vector<SgEntry> segments, std::vector<uint8_t>& dst, uint32_t len) {
   dst.resize(len);
   uint32_t done = 0;
   for (const auto& e : segments) {
@@ -744,7 +763,7 @@ void VideoDevice::read_backing(const std::vector<SgEntry>& segments, std::vector
   stats_.bytes_read += len;
 }
 
-void VideoDevice::write_backing(const std::vector<SgEntry>& segments, uint32_t len, const DeviceTransport::Fill& fill) {
+void VideoDevice::write_backing(std::vector<SgEntry> segments, uint32_t len, const DeviceTransport::Fill& fill) {
   uint32_t done = 0;
   for (const auto& e : segments) {
     if (done == len) break;
@@ -758,364 +777,6 @@ void VideoDevice::write_backing(const std::vector<SgEntry>& segments, uint32_t l
   }
   charge_cpu_copy(segments, len);
   stats_.bytes_written += len;
-}
-
-// ---------------------------------------------------------------- stream workers
-
-VideoStream* VideoDevice::stream_in_slot(uint32_t slot) {
-  const uint32_t id = slot_stream_[slot];
-  auto it = id ? streams_.find(id) : streams_.end();
-  return it == streams_.end() ? nullptr : it->second.get();
-}
-
-bool VideoDevice::still_current(uint32_t slot, uint32_t id, uint64_t generation) {
-  VideoStream* s = stream_in_slot(slot);
-  return s && s->id == id && s->generation == generation;
-}
-
-void VideoDevice::stream_worker(uint32_t slot) {
-  std::optional<sc_time> idle_since;  // waiting for input on a live stream
-  for (;;) {
-    VideoStream* s = stream_in_slot(slot);
-    if (!s || s->work.empty()) {
-      if (!s) idle_since.reset();
-      else if (!idle_since) idle_since = sc_time_stamp();
-      sc_core::wait(*slot_wake_[slot]);
-      continue;
-    }
-    if (idle_since) {
-      ++stats_.input_waits;
-      stats_.input_wait_time += sc_time_stamp() - *idle_since;
-      idle_since.reset();
-    }
-    if (s->work.front().is_drain) {
-      run_drain(slot, *s);
-    } else if (is_encoder()) {
-      encode_unit(slot, *s);
-    } else {
-      decode_unit(slot, *s);
-    }
-  }
-}
-
-// Decodes the input at the front of the work list. Returns false when a
-// STOP/DESTROY/error overtook it (its results are dropped).
-bool VideoDevice::decode_unit(uint32_t slot, VideoStream& s) {
-  const uint32_t id = s.id;
-  const uint64_t gen = s.generation;
-  Resource& in = s.input.resources[s.work.front().resource_id];
-  std::vector<uint8_t> data;
-  read_backing(in.buffers[0], data, in.cmd.data_sizes[0]);
-  if (!still_current(slot, id, gen)) return false;
-  if (!s.decoder) s.decoder = decoders_(s.codec);
-  codec::DecodeResult result;
-  const uint64_t timestamp = in.cmd.timestamp;
-  codec::Decoder* decoder = s.decoder.get();
-  auto job = engine_.run(
-      models::JobKind::Decode, s.codec,
-      [&] {
-        result = decoder->decode(data.data(), data.size(), timestamp);
-        return result.work;
-      },
-      s.owner_name);
-  if (job.cancelled || !still_current(slot, id, gen)) return false;
-  mark_decode(id, result, job);
-  // The input is consumed: answer it before its pictures go out.
-  const uint32_t input_id = s.work.front().resource_id;
-  s.work.pop_front();
-  Resource& consumed = s.input.resources[input_id];
-  consumed.queued = false;
-  ResourceQueueResp resp;
-  resp.timestamp = consumed.cmd.timestamp;
-  if (result.status == codec::UnitStatus::Corrupt) {
-    diagnose(fmt::format("stream {}: input ts {} corrupt: {}", id, timestamp, result.message));
-  } else if (!result.message.empty()) {  // consumed without a picture, and why (e.g. waiting for a key frame)
-    diagnose(fmt::format("stream {}: input ts {}: {}", id, timestamp, result.message));
-  }
-  answer_queue(consumed.chain, resp);
-  ++stats_.inputs_consumed;
-  const bool injected = ++s.inputs_consumed == profile_.inject_error_after_units;
-  if (result.status == codec::UnitStatus::Unsupported || injected) {
-    diagnose(fmt::format("stream {}: unrecoverable: {}", id, injected ? "injected host failure" : result.message));
-    fail_stream(id);
-    return false;
-  }
-  return deliver(slot, id, gen, result);
-}
-
-void VideoDevice::mark_decode(uint32_t id, const codec::DecodeResult& result, const models::CodecEngine::JobRecord& job) {
-  for (const auto& p : result.pictures) {
-    mark(id, p.timestamp, DeviceStage::DecodeStarted, job.started);
-    mark(id, p.timestamp, DeviceStage::DecodeFinished, job.finished);
-  }
-}
-
-namespace {
-bool holds_work(const codec::DecodeResult& flushed) {
-  const codec::UnitWork& w = flushed.work;
-  return !flushed.pictures.empty() || w.produces_picture || w.macroblocks != 0 || w.bitstream_bytes != 0;
-}
-}  // namespace
-
-bool VideoDevice::run_drain(uint32_t slot, VideoStream& s) {
-  const uint32_t id = s.id;
-  const uint64_t gen = s.generation;
-  if (is_encoder()) {
-    std::vector<codec::EncodedUnit> units;
-    if (s.encoder) {
-      codec::Encoder* encoder = s.encoder.get();
-      auto job = engine_.run(
-          models::JobKind::Encode, s.codec,
-          [&] {
-            units = encoder->flush().units;
-            return units.empty() ? codec::UnitWork{} : units.front().work;
-          },
-          s.owner_name);
-      if (job.cancelled || !still_current(slot, id, gen)) return false;
-    }
-    if (!deliver_units(slot, id, gen, units)) return false;
-  }
-  codec::DecodeResult result;
-  // The flush is the host codec's call (no simulated time); the core is
-  // charged only when the codec still held work: a decoder that emits every
-  // picture as it decodes (VP8, VP9) drains for free.
-  if (s.decoder) result = s.decoder->flush();
-  if (holds_work(result)) {
-    auto job = engine_.run(models::JobKind::Decode, s.codec, [&] { return result.work; }, s.owner_name);
-    if (job.cancelled || !still_current(slot, id, gen)) return false;
-    mark_decode(id, result, job);
-  }
-  if (!deliver(slot, id, gen, result)) return false;
-  VideoStream* cur = stream_in_slot(slot);
-  const HeldChain chain = cur->work.front().drain_chain;
-  cur->work.pop_front();
-  cur->drain_pending = false;
-  answer_result(chain, Result::Ok);
-  return true;
-}
-
-// Sends the pictures of one decode result to output resources, in order,
-// starting with a DRC if the format changed. Waits for outputs as needed.
-bool VideoDevice::wait_for_output(uint32_t slot, uint32_t id, uint64_t gen) {
-  const sc_time start = sc_time_stamp();
-  bool stalled = false;
-  for (;;) {
-    if (!still_current(slot, id, gen)) return false;
-    if (!stream_in_slot(slot)->ready_outputs.empty()) break;
-    stalled = true;
-    sc_core::wait(*slot_wake_[slot]);
-  }
-  if (stalled) {
-    ++stats_.output_stalls;
-    stats_.output_stall_time += sc_time_stamp() - start;
-  }
-  return true;
-}
-
-bool VideoDevice::deliver(uint32_t slot, uint32_t id, uint64_t gen, codec::DecodeResult& result) {
-  if (result.new_format) start_drc(*stream_in_slot(slot), *result.new_format);
-  for (const auto& picture : result.pictures) {
-    if (!wait_for_output(slot, id, gen)) return false;
-    if (!fill_output(*stream_in_slot(slot), picture)) return false;
-    if (!still_current(slot, id, gen)) return false;
-  }
-  return true;
-}
-
-// Applies a format the decoder found. Returns true if a DRC event was sent.
-bool VideoDevice::start_drc(VideoStream& s, const codec::StreamFormat& format) {
-  s.size_from_bitstream = true;
-  const auto& cur = s.output_layout;
-  const codec::Rect crop = format.visible;
-  const bool same_size = format.coded_width == cur.coded_width && format.coded_height == cur.coded_height;
-  const bool fits = format.coded_width <= cur.coded_width && format.coded_height <= cur.coded_height;
-  if (same_size || (profile_.drc_only_when_outputs_too_small && fits)) {
-    s.output_layout.crop = crop;
-    return false;
-  }
-  if (fault(DeviceFault::OutputAfterDrc) && !s.ready_outputs.empty()) return late_output_after_drc(s, format);
-  // Every pre-change picture is already out (pictures are delivered in order).
-  switch_output_format(s, format);
-  send_event(Event{EventType::Drc, s.id, static_cast<uint32_t>(QueueType::Output)});
-  return true;
-}
-
-// The OutputAfterDrc fault: the event goes out first, then one old output is
-// answered OK (with the last picture's timestamp), then the DRC proceeds.
-bool VideoDevice::late_output_after_drc(VideoStream& s, const codec::StreamFormat& format) {
-  const uint32_t id = s.id, slot = s.slot;
-  const uint64_t gen = s.generation;
-  send_event(Event{EventType::Drc, s.id, static_cast<uint32_t>(QueueType::Output)});
-  sc_core::wait(engine_.cycles_to_time(profile_.firmware_cycles_per_command));  // the event reaches the eventq
-  if (!still_current(slot, id, gen) || s.ready_outputs.empty()) return true;
-  ResourceQueueResp resp;
-  resp.timestamp = s.last_output_timestamp;
-  return_output(s, s.output.resources[s.ready_outputs.front()], resp);
-  switch_output_format(s, format);
-  return true;
-}
-
-// Outputs still queued are stopped by the stream event (CANCELED), every
-// output backing is detached and the OUTPUT queue takes the new format.
-void VideoDevice::switch_output_format(VideoStream& s, const codec::StreamFormat& format) {
-  cancel_outputs(s);
-  s.output.detach_all();
-  s.output.params_changeable = true;
-  s.awaiting_reattach = true;
-  s.output_layout = *codec::default_layout(s.output_layout.format, format.coded_width, format.coded_height,
-                                           profile_.stride_alignment, format.visible)
-                         .layout;
-}
-
-bool VideoDevice::fill_output(VideoStream& s, const codec::Picture& picture) {
-  const uint32_t out_id = s.ready_outputs.front();
-  const uint64_t gen = s.generation;
-  const uint32_t id = s.id;
-  const uint32_t slot = s.slot;
-  Resource& r = s.output.resources[out_id];
-  const auto& layout = s.output_layout;
-  const bool pixels = picture.has_pixels;  // a timing-only decoder's pictures have none to move
-  const auto status = codec::check_picture_fits(picture, layout);
-  ResourceQueueResp resp;
-  resp.timestamp = picture.timestamp + (fault(DeviceFault::WrongOutputTimestamp) ? kFaultTimestampShift : 0);
-  resp.flags = picture.corrupt ? kDequeueFlagErr : 0;
-  if (!status.ok()) {
-    // A picture that does not match the layout (decoder/format mismatch) is
-    // returned flagged rather than dropped.
-    diagnose(fmt::format("stream {}: picture ts {} not written: {}", id, picture.timestamp, status.error));
-    resp.flags |= kDequeueFlagErr;
-  } else {
-    mark(id, picture.timestamp, DeviceStage::OutputWriteStarted);
-    for (size_t i = 0; i < layout.buffer_sizes.size(); ++i) {
-      const auto size = static_cast<uint32_t>(layout.buffer_sizes[i]);
-      // The decoder's planes go straight into guest memory in the output layout.
-      const auto fill = [&, i](uint64_t at, uint8_t* dst, uint64_t n) {
-        codec::write_layout_range(picture, layout, static_cast<uint32_t>(i), at, dst, n);
-      };
-      write_backing(r.buffers[i], size, pixels ? DeviceTransport::Fill(fill) : DeviceTransport::Fill());
-      if (!still_current(slot, id, gen)) return false;
-      resp.data_sizes[i] = size;
-    }
-    mark(id, picture.timestamp, DeviceStage::OutputWriteFinished);
-  }
-  s.last_output_timestamp = picture.timestamp;
-  return_output(s, r, resp);
-  mark(id, picture.timestamp, DeviceStage::OutputReturned);
-  return true;
-}
-
-// Answers the output at the front of the ready list with `resp`.
-void VideoDevice::return_output(VideoStream& s, Resource& r, const ResourceQueueResp& resp) {
-  s.ready_outputs.pop_front();
-  r.queued = false;
-  answer_queue(r.chain, resp);
-  ++stats_.outputs_filled;
-}
-
-// ---------------------------------------------------------------- encoding
-
-bool VideoDevice::ensure_encoder(VideoStream& s) {
-  if (s.encoder) return true;
-  if (!encoders_) return false;
-  codec::EncoderConfig config;
-  config.codec = s.codec;
-  config.width = s.output_layout.crop.width;
-  config.height = s.output_layout.crop.height;
-  config.bitrate_bps = s.bitrate.bitrate;
-  s.encoder = encoders_(config);
-  s.encoder_bitrate = s.bitrate.bitrate;
-  return s.encoder != nullptr;
-}
-
-// Encodes the frame at the front of the work list: reads the image out of
-// guest memory, runs the encoder on a core, answers the input, then hands
-// each produced unit (one frame, or one NAL for H.264) to an output resource.
-bool VideoDevice::encode_unit(uint32_t slot, VideoStream& s) {
-  const uint32_t id = s.id;
-  const uint64_t gen = s.generation;
-  const uint32_t input_id = s.work.front().resource_id;
-  Resource& in = s.input.resources[input_id];
-  std::vector<std::vector<uint8_t>> images(in.buffers.size());
-  std::vector<codec::ConstByteSpan> spans;
-  for (size_t i = 0; i < in.buffers.size(); ++i) {
-    read_backing(in.buffers[i], images[i], s.output_layout.buffer_sizes.at(i));
-    if (!still_current(slot, id, gen)) return false;
-    spans.emplace_back(images[i].data(), images[i].size());
-  }
-  auto picture = codec::read_picture(s.output_layout, spans);
-  if (picture.picture) picture.picture->timestamp = in.cmd.timestamp;
-  const bool force_key = in.cmd.flags & kEnqueueFlagForceKeyFrame;
-  std::vector<codec::EncodedUnit> units;
-  codec::EncodeResult encoded;
-  if (!picture.picture || !ensure_encoder(s)) {
-    encoded.status = codec::UnitStatus::Unsupported;
-    encoded.message = picture.picture ? "no encoder for this stream's settings" : picture.error;
-  } else {
-    if (s.encoder_bitrate != s.bitrate.bitrate) {  // SET_PARAM(BITRATE) while streaming
-      s.encoder->set_bitrate(s.bitrate.bitrate);
-      s.encoder_bitrate = s.bitrate.bitrate;
-    }
-    codec::Encoder* encoder = s.encoder.get();
-    const codec::Picture& frame = *picture.picture;
-    auto job = engine_.run(
-        models::JobKind::Encode, s.codec,
-        [&] {
-          encoded = encoder->encode(frame, force_key);
-          return encoded.units.empty() ? codec::UnitWork{} : encoded.units.front().work;
-        },
-        s.owner_name);
-    if (job.cancelled || !still_current(slot, id, gen)) return false;
-  }
-  s.work.pop_front();
-  in.queued = false;
-  ResourceQueueResp resp;
-  resp.timestamp = in.cmd.timestamp;
-  answer_queue(in.chain, resp);
-  ++stats_.inputs_consumed;
-  if (encoded.status != codec::UnitStatus::Ok) {
-    diagnose(fmt::format("stream {}: unrecoverable encode failure: {}", id, encoded.message));
-    fail_stream(id);
-    return false;
-  }
-  return deliver_units(slot, id, gen, encoded.units);
-}
-
-bool VideoDevice::deliver_units(uint32_t slot, uint32_t id, uint64_t gen, std::vector<codec::EncodedUnit>& units) {
-  for (const auto& unit : units) {
-    if (!wait_for_output(slot, id, gen)) return false;
-    if (!fill_bitstream_output(*stream_in_slot(slot), unit)) return false;
-  }
-  return true;
-}
-
-bool VideoDevice::fill_bitstream_output(VideoStream& s, const codec::EncodedUnit& unit) {
-  const uint32_t out_id = s.ready_outputs.front();
-  const uint64_t gen = s.generation;
-  const uint32_t id = s.id, slot = s.slot;
-  Resource& r = s.output.resources[out_id];
-  ResourceQueueResp resp;
-  resp.timestamp = unit.timestamp;
-  switch (unit.frame_type) {
-    case codec::FrameType::Key: resp.flags = kDequeueFlagKeyFrame; break;
-    case codec::FrameType::Inter: resp.flags = kDequeueFlagPFrame; break;
-    case codec::FrameType::BiPredicted: resp.flags = kDequeueFlagBFrame; break;
-    case codec::FrameType::Unknown: break;
-  }
-  if (fault(DeviceFault::NoEncoderFrameFlag)) resp.flags = 0;
-  if (unit.data.size() > total_length(r.buffers[0])) {
-    // Never written past the buffer: the unit is reported, flagged, not dropped silently.
-    diagnose(fmt::format("stream {}: encoded unit of {} bytes does not fit output {} ({} bytes)", id,
-                         unit.data.size(), out_id, total_length(r.buffers[0])));
-    resp.flags |= kDequeueFlagErr;
-  } else {
-    write_backing(r.buffers[0], static_cast<uint32_t>(unit.data.size()), [&](uint64_t at, uint8_t* dst, uint64_t n) {
-      std::copy_n(unit.data.data() + at, n, dst);
-    });
-    if (!still_current(slot, id, gen)) return false;
-    resp.data_sizes[0] = static_cast<uint32_t>(unit.data.size());
-  }
-  return_output(s, r, resp);
-  return true;
 }
 
 // ---------------------------------------------------------------- events

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <unordered_map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -130,12 +131,22 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   void on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain& chain);
 
   // ---- answers ----
-  void answer(const HeldChain& chain, const std::vector<uint8_t>& response);
-  void answer_result(const HeldChain& chain, Result result, const std::string& why = {});
-  void answer_queue(const HeldChain& chain, const ResourceQueueResp& resp);
-  void cancel_resource(Resource& r);
-  void cancel_inputs(VideoStream& s);
-  void cancel_outputs(VideoStream& s);
+  // Sending an answer waits for its DMA, and another thread may change or
+  // destroy any stream meanwhile: answers take held commands by head (the
+  // table of held chains is their one owner), and code that changes stream
+  // state collects its answers first and sends them once it is done with it.
+  struct Answer {
+    CommandHead head;
+    std::vector<uint8_t> bytes;
+  };
+  using Answers = std::vector<Answer>;
+  void answer(CommandHead head, const std::vector<uint8_t>& response);
+  void answer_result(CommandHead head, Result result, const std::string& why = {});
+  void answer_queue(CommandHead head, const ResourceQueueResp& resp);
+  void send(const Answers& answers);
+  void withdraw_resource(Resource& r, Answers& out);  // a queued resource, answered CANCELED
+  void withdraw_inputs(VideoStream& s, Answers& out);
+  void withdraw_outputs(VideoStream& s, Answers& out);
   void close_stream(uint32_t id);
   void fail_stream(uint32_t id);
   VideoStream* find_stream(uint32_t id, const HeldChain& chain);
@@ -147,7 +158,7 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
                                         const HeldChain& chain, VideoStream*& stream);
   StreamParamValue current_param(VideoStream& s, ParamType type) const;
   bool param_changeable(VideoStream& s, ParamType type) const;
-  void apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested);
+  void apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested, Answers& canceled);
   bool needs_adjusting(const StreamParamValue& requested) const;  // a resources count the device would clamp
   ParamsResources clamp_resources(const ParamsResources& requested, uint8_t current_mem) const;
   void take_driver_image_size(VideoStream& s, const ParamsImageFormat& requested);
@@ -156,34 +167,46 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   std::string check_segments(const std::vector<SgEntry>& segments) const;
   uint32_t buffers_of(const VideoStream& s, QueueType q) const;
   std::vector<uint32_t> buffer_needs(const VideoStream& s, QueueType q) const;
-  void read_backing(const std::vector<SgEntry>& segments, std::vector<uint8_t>& dst, uint32_t len);
+  // Segments by value: the transfers wait, and the resource may be gone by then.
+  void read_backing(std::vector<SgEntry> segments, std::vector<uint8_t>& dst, uint32_t len);
   // Bytes [at, at + n) of the buffer come from `fill`, straight into guest
   // memory; an empty fill: the transfer takes its bus time but moves no data
   // (timing-only pictures).
-  void write_backing(const std::vector<SgEntry>& segments, uint32_t len, const DeviceTransport::Fill& fill);
+  void write_backing(std::vector<SgEntry> segments, uint32_t len, const DeviceTransport::Fill& fill);
   void mark_decode(uint32_t id, const codec::DecodeResult& result, const models::CodecEngine::JobRecord& job);
   void charge_cpu_copy(const std::vector<SgEntry>& segments, uint32_t len);
 
   // ---- decoding (worker side) ----
+  // A worker's stream across waits: a value, looked up again after each wait
+  // (live), so nothing that refers into device state outlives a wait.
+  struct StreamRef {
+    uint32_t slot = 0, id = 0;
+    uint64_t generation = 0;
+  };
+  static StreamRef ref_of(const VideoStream& s) { return {s.slot, s.id, s.generation}; }
+  // The stream, if no DESTROY, STOP, error or reset overtook the work `ref` began.
+  VideoStream* live(const StreamRef& ref);
   VideoStream* stream_in_slot(uint32_t slot);
-  bool still_current(uint32_t slot, uint32_t id, uint64_t generation);
-  bool decode_unit(uint32_t slot, VideoStream& s);
-  bool encode_unit(uint32_t slot, VideoStream& s);
+  bool decode_unit(const StreamRef& ref);
+  bool encode_unit(const StreamRef& ref);
   bool ensure_encoder(VideoStream& s);
-  bool deliver_units(uint32_t slot, uint32_t id, uint64_t gen, std::vector<codec::EncodedUnit>& units);
-  bool fill_bitstream_output(VideoStream& s, const codec::EncodedUnit& unit);
+  bool deliver_units(const StreamRef& ref, const std::vector<codec::EncodedUnit>& units);
+  bool fill_bitstream_output(const StreamRef& ref, const codec::EncodedUnit& unit);
   bool is_encoder() const { return profile_.role == DeviceRole::Encoder; }
   // The queue that carries images: OUTPUT for a decoder, INPUT for an encoder.
   QueueType image_queue() const { return is_encoder() ? QueueType::Input : QueueType::Output; }
-  bool run_drain(uint32_t slot, VideoStream& s);
-  bool deliver(uint32_t slot, uint32_t id, uint64_t gen, codec::DecodeResult& result);
+  bool run_drain(const StreamRef& ref);
+  bool flush_decoder(const StreamRef& ref);  // the decoder's held pictures out; false when the stream went away
+  bool flush_encoder(const StreamRef& ref);
+  bool deliver(const StreamRef& ref, const codec::DecodeResult& result);
   // Waits until the stream has a queued output; false when the stream went away.
-  bool wait_for_output(uint32_t slot, uint32_t id, uint64_t gen);
-  bool late_output_after_drc(VideoStream& s, const codec::StreamFormat& format);
-  void switch_output_format(VideoStream& s, const codec::StreamFormat& format);
-  bool start_drc(VideoStream& s, const codec::StreamFormat& format);
-  bool fill_output(VideoStream& s, const codec::Picture& picture);
-  void return_output(VideoStream& s, Resource& r, const ResourceQueueResp& resp);
+  bool wait_for_output(const StreamRef& ref);
+  void late_output_after_drc(const StreamRef& ref, const codec::StreamFormat& format);
+  void switch_output_format(VideoStream& s, const codec::StreamFormat& format, Answers& canceled);
+  void start_drc(const StreamRef& ref, const codec::StreamFormat& format);
+  bool fill_output(const StreamRef& ref, const codec::Picture& picture);
+  // Answers output `out_id` with `resp` if it is still queued (nothing canceled it meanwhile).
+  void return_output(const StreamRef& ref, uint32_t out_id, const ResourceQueueResp& resp);
   void send_event(const Event& event);
 
   VideoDeviceProfile profile_;
@@ -216,9 +239,8 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   };
   std::deque<HeldEvent> pending_events_;
 
-  // Command chains popped and not yet answered: a chain is answered exactly once.
-  static constexpr size_t kHeads = size_t{1} << 16;            // every uint16_t head
-  std::vector<bool> unanswered_ = std::vector<bool>(kHeads);  // by commandq head
+  // Command chains popped and not yet answered, by head: a chain is answered exactly once.
+  std::unordered_map<CommandHead, HeldChain> held_;
   VideoDeviceStats stats_;
   std::vector<std::string> diagnostics_;
 };

@@ -24,6 +24,9 @@ struct HeldChain {
   uint64_t response_addr = 0;
   uint32_t response_capacity = 0;
 };
+// A held command as streams refer to it: its commandq head. The device's one
+// table of held chains has the rest, so an answer never reads stream state.
+using CommandHead = uint16_t;
 
 struct Resource {
   bool attached = false;
@@ -31,8 +34,8 @@ struct Resource {
   bool attach_allowed = true;
   bool queued = false;
   std::vector<std::vector<SgEntry>> buffers;  // guest-memory segments of each memory buffer
-  HeldChain chain;                            // valid while queued
-  ResourceQueueCmd cmd;                       // the QUEUE command, while queued
+  CommandHead command = 0;                    // the QUEUE command, held while queued
+  ResourceQueueCmd cmd;                       // what the QUEUE command asked, while queued
 };
 
 struct ResourceQueue {
@@ -50,7 +53,7 @@ struct ResourceQueue {
 struct InputWork {
   bool is_drain = false;
   uint32_t resource_id = 0;  // input resource (not for a drain)
-  HeldChain drain_chain;     // the DRAIN command (drain only)
+  CommandHead drain_command = 0;  // the DRAIN command (drain only)
 };
 
 struct VideoStream {
@@ -78,7 +81,7 @@ struct VideoStream {
   // coded size the driver sets on its output format (known from the container).
   bool size_from_bitstream = false;
   // Fault StopWaitsForOutput: the STOP answered once an output is queued.
-  std::optional<HeldChain> stop_waiting_for_output;
+  std::optional<CommandHead> stop_waiting_for_output;
   // Bumped by STOP/DESTROY/error: the worker drops results of older work.
   uint64_t generation = 0;
   bool closed = false;
