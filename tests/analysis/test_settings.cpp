@@ -43,7 +43,7 @@ BOOST_AUTO_TEST_CASE(every_value_is_listed_and_changes_are_marked) {
   for (const auto& s : settings)
     if (s.changed()) changed.push_back(s.key + "=" + s.value + " (" + s.default_value + ")");
   const std::vector<std::string> expected = {"bus.latency_cycles=20 (10)", "engine.num_cores=1 (2)",
-                                             "device.codecs=[VP8] ([VP8, VP9, H264])",
+                                             "device.codecs=[VP8] ([VP8, VP9, H264, HEVC, MPEG2])",
                                              "driver_policy.initial_format=from_stream (device_default)"};
   BOOST_TEST(changed == expected, boost::test_tools::per_element());
 
