@@ -5,6 +5,8 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include "tests/support/vvsim_command.h"
+
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,20 +17,10 @@
 
 namespace real_content {
 
-inline const std::string kBin = std::string(VVSIM_BINARY_DIR) + "/bin/vvsim";
-inline const std::string kSrc = VVSIM_SOURCE_DIR;
-
-struct Ran {
-  int status = -1;
-  std::string out, err;
-};
-
-inline std::string slurp(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
+using vvsim::test::kBin;
+using vvsim::test::kSrc;
+using vvsim::test::slurp;
+using Ran = vvsim::test::Result;
 
 // A directory of its own for one test's files.
 inline std::string workdir(const std::string& tag) {
