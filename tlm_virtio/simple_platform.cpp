@@ -17,7 +17,7 @@ SimplePlatform::SimplePlatform(sc_core::sc_module_name name, VirtioDevice& devic
       memory("memory", profile.memory),
       bus("bus", profile.bus),
       irq("irq", profile.interrupt),
-      mmio("mmio", device, profile.memory.size_bytes),
+      mmio("mmio", device, profile.memory.size_bytes, profile.coalescing),
       cpu("cpu") {
   if (profile.mmio_base < profile.memory.size_bytes)
     throw std::invalid_argument(std::string(this->name()) + ": the mmio window overlaps guest memory");

@@ -23,6 +23,7 @@ struct SimplePlatformProfile {
   GuestMemoryProfile memory;
   BusProfile bus;
   InterruptLineProfile interrupt;
+  InterruptCoalescingProfile coalescing;
   uint64_t mmio_base = 0xF000'0000;  // above any guest memory size the profile allows
 };
 

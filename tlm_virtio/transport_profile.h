@@ -22,4 +22,13 @@ struct InterruptLineProfile {
   uint64_t delivery_latency_ns = 1'000;  // GIC/APIC routing and CPU entry, raise -> CPU sees it
 };
 
+// Device-side interrupt moderation of the virtio-mmio controller. Off with a
+// zero window: every used-buffer interrupt a ring asks for is raised at once.
+// Otherwise the interrupt is raised coalesce_window_ns after the first answer
+// that wanted it, or as soon as coalesce_answers answers wait (0: no count).
+struct InterruptCoalescingProfile {
+  uint64_t coalesce_window_ns = 0;
+  uint32_t coalesce_answers = 0;
+};
+
 }  // namespace vvsim::tlm_virtio

@@ -10,14 +10,16 @@ namespace {
 bool is_power_of_two(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
 }  // namespace
 
-VirtioMmio::VirtioMmio(sc_core::sc_module_name name, VirtioDevice& device, uint64_t guest_memory_size)
+VirtioMmio::VirtioMmio(sc_core::sc_module_name name, VirtioDevice& device, uint64_t guest_memory_size,
+                       const InterruptCoalescingProfile& coalescing)
     : sc_module(name),
       registers("registers"),
       dma_port("dma"),
       irq("irq"),
       device_(device),
       memory_size_(guest_memory_size),
-      queues_(device.num_queues()) {
+      queues_(device.num_queues()),
+      coalescer_(coalescing, [this] { raise_interrupt(mmio::INTERRUPT_USED_BUFFER); }) {
   registers.register_b_transport(this, &VirtioMmio::b_transport);
   for (size_t i = 0; i < queues_.size(); ++i) push_locks_.push_back(std::make_unique<sc_core::sc_mutex>());
   device_.attach(*this);
@@ -235,6 +237,7 @@ void VirtioMmio::reset_device() {
   device_features_sel_ = driver_features_sel_ = queue_sel_ = 0;
   for (auto& q : queues_) q = Queue{};
   interrupt_status_ = 0;
+  coalescer_.reset();
   irq->set_level(false);
   ++epoch_;
   device_.reset();
@@ -298,8 +301,8 @@ void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t wri
       // reset while writing: the old ring is gone, nothing to signal
     } else if (!pushed) {
       set_device_needs_reset(fmt::format("queue {}: bus error writing the used ring", queue));
-    } else if (signal) {
-      raise_interrupt(mmio::INTERRUPT_USED_BUFFER);
+    } else {
+      coalescer_.answered(signal);
     }
   }
   lock.unlock();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tlm_virtio/diagnostics.h"
+#include "tlm_virtio/interrupt_coalescer.h"
 #include "tlm_virtio/interrupt_line.h"
 #include "tlm_virtio/memory_port.h"
 #include "tlm_virtio/ring_rules.h"
@@ -46,7 +47,8 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
   sc_core::sc_port<InterruptSignalIf> irq;
 
   // `guest_memory_size`: rings and buffers must lie in [0, size) of the DMA bus.
-  VirtioMmio(sc_core::sc_module_name name, VirtioDevice& device, uint64_t guest_memory_size);
+  VirtioMmio(sc_core::sc_module_name name, VirtioDevice& device, uint64_t guest_memory_size,
+             const InterruptCoalescingProfile& coalescing = {});
 
   // VirtioController
   SplitVirtqueueDevice::PopResult pop(unsigned queue) override;
@@ -115,6 +117,7 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
   uint32_t config_generation_ = 0;
   uint64_t epoch_ = 0;
   uint64_t kicks_ = 0, interrupts_raised_ = 0;
+  InterruptCoalescer coalescer_;  // used-buffer interrupts only; a config change interrupts at once
 };
 
 }  // namespace vvsim::tlm_virtio

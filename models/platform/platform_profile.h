@@ -21,6 +21,7 @@ struct GuestDriverCosts {
   uint64_t command_submit_ns = 2'000;    // build one command, add its descriptors, publish avail
   uint64_t interrupt_handle_ns = 5'000;  // IRQ entry, ack, walk the used ring, wake the waiter
   uint64_t frame_consume_ns = 1'000;     // hand one decoded/encoded buffer to the application
+  bool event_idx = true;  // negotiate VIRTIO_F_EVENT_IDX (used_event/avail_event suppression), as Linux does
 };
 
 // Where things sit on the bus. Guest memory always starts at 0.
@@ -33,6 +34,7 @@ struct PlatformProfile {
   tlm_virtio::GuestMemoryProfile memory;
   tlm_virtio::BusProfile bus;
   tlm_virtio::InterruptLineProfile interrupt;
+  tlm_virtio::InterruptCoalescingProfile coalescing;  // keys of the `interrupt` section
   CodecEngineProfile engine;
   GuestDriverCosts driver;
   // The video device's own values (keys in video_device_profile_fields.h).
@@ -76,6 +78,7 @@ void describe_driver(V& v, P& driver) {
   v.field("command_submit_ns", driver.command_submit_ns, ns);
   v.field("interrupt_handle_ns", driver.interrupt_handle_ns, ns);
   v.field("frame_consume_ns", driver.frame_consume_ns, ns);
+  v.field("event_idx", driver.event_idx);
 }
 
 template <class V, class P>
@@ -95,9 +98,11 @@ void describe_bus(V& v, P& bus) {
   v.field("latency_cycles", bus.latency_cycles, Limits::between(0, TimingBounds::kMaxCycles));
 }
 
-template <class V, class P>
-void describe_interrupt(V& v, P& interrupt) {
+template <class V, class P, class C>
+void describe_interrupt(V& v, P& interrupt, C& coalescing) {
   v.field("delivery_latency_ns", interrupt.delivery_latency_ns, Limits::between(0, TimingBounds::kMaxNs));
+  v.field("coalesce_window_ns", coalescing.coalesce_window_ns, Limits::between(0, TimingBounds::kMaxNs));
+  v.field("coalesce_answers", coalescing.coalesce_answers);
 }
 
 template <class V, class P>
@@ -105,7 +110,7 @@ void describe_platform(V& v, P& profile) {
   v.section("address_map", [&](V& sub) { describe_address_map(sub, profile.address_map); });
   v.section("memory", [&](V& sub) { describe_memory(sub, profile.memory); });
   v.section("bus", [&](V& sub) { describe_bus(sub, profile.bus); });
-  v.section("interrupt", [&](V& sub) { describe_interrupt(sub, profile.interrupt); });
+  v.section("interrupt", [&](V& sub) { describe_interrupt(sub, profile.interrupt, profile.coalescing); });
   v.section("engine", [&](V& sub) { describe_engine(sub, profile.engine); });
   v.section("driver", [&](V& sub) { describe_driver(sub, profile.driver); });
   v.section("device", [&](V& sub) { virtio_video::describe_device(sub, profile.device); });

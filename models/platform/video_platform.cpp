@@ -7,6 +7,7 @@ tlm_virtio::SimplePlatformProfile transport_profile(const PlatformProfile& profi
   t.memory = profile.memory;
   t.bus = profile.bus;
   t.interrupt = profile.interrupt;
+  t.coalescing = profile.coalescing;
   t.mmio_base = profile.address_map.mmio_base;
   return t;
 }
@@ -20,6 +21,7 @@ virtio_video::VideoDriverProfile driver_profile(const PlatformProfile& p, const 
   v.command_submit_ns = p.driver.command_submit_ns;
   v.interrupt_handle_ns = p.driver.interrupt_handle_ns;
   v.frame_consume_ns = p.driver.frame_consume_ns;
+  v.event_idx = p.driver.event_idx;
   return v;
 }
 

@@ -22,7 +22,8 @@ bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
   in_flight_.clear();
   event_buffers_.clear();
   const bool wants_indirect = profile_.ring_breach && tlm_virtio::ring_breach_needs_indirect(*profile_.ring_breach);
-  const uint64_t ring_features = wants_indirect ? tlm_virtio::VIRTIO_F_INDIRECT_DESC : 0;
+  const uint64_t ring_features = (wants_indirect ? tlm_virtio::VIRTIO_F_INDIRECT_DESC : 0) |
+                                 (profile_.event_idx ? tlm_virtio::VIRTIO_F_EVENT_IDX : 0);
   if (!mmio_.negotiate(wanted_features | ring_features, error)) return false;
   mmio_.write_register(tlm_virtio::mmio::QueueSel, kCommandQueue);
   const uint16_t cmd_size = std::min<uint32_t>(profile_.commandq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));

@@ -35,6 +35,7 @@ struct VideoDriverProfile {
   uint64_t command_submit_ns = 2'000;    // CPU cost to build and post one command
   uint64_t interrupt_handle_ns = 5'000;  // CPU cost of one interrupt
   uint64_t frame_consume_ns = 1'000;     // CPU cost of handing one finished buffer to the application
+  bool event_idx = true;  // negotiate VIRTIO_F_EVENT_IDX if the device offers it (Linux does)
   // A misbehaving-driver policy: post the eventq buffers only this long after
   // DRIVER_OK (0: at once, as §Event Virtqueue requires).
   sc_core::sc_time withhold_eventq = sc_core::SC_ZERO_TIME;
