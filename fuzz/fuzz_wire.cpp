@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "fuzz/fuzz_input.h"
-#include "models/virtio_video/wire.h"
+#include "models/protocols/v6/wire.h"
 
 using namespace vvsim::virtio_video;
 

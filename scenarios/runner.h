@@ -12,10 +12,10 @@
 #include <vector>
 
 #include "codec/bitstream_reader.h"
-#include "models/virtio_video/decode_session.h"
-#include "models/virtio_video/conformance_monitor.h"
-#include "models/virtio_video/encode_session.h"
-#include "models/virtio_video/video_device.h"
+#include "models/protocols/v6/decode_session.h"
+#include "models/protocols/v6/conformance_monitor.h"
+#include "models/protocols/v6/encode_session.h"
+#include "models/protocols/v6/video_device.h"
 #include "scenarios/scenario.h"
 
 namespace vvsim::scenarios {

@@ -2,9 +2,9 @@
 
 #include "models/platform/input_limits.h"
 #include "models/platform/yaml_document.h"
-#include "models/virtio_video/conformance_monitor.h"
+#include "models/protocols/v6/conformance_monitor.h"
 
-#include "models/virtio_video/wire_constants.h"
+#include "models/protocols/v6/wire_constants.h"
 #include "codec/image_layout.h"
 
 #include <fmt/format.h>

@@ -11,7 +11,7 @@
 
 #include "codec/codec.h"
 #include "models/platform/platform_profile.h"
-#include "models/virtio_video/video_device_profile.h"
+#include "models/protocols/v6/video_device_profile.h"
 #include "tlm_virtio/split_virtqueue.h"
 
 namespace vvsim::scenarios {

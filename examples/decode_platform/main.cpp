@@ -14,7 +14,7 @@
 #include "codec/bitstream_reader.h"
 #include "models/component/video_device_component.h"
 #include "models/component/video_driver_component.h"
-#include "models/virtio_video/decode_session.h"
+#include "models/protocols/v6/decode_session.h"
 #include "ram.h"
 #include "router.h"
 #include "vvsim_version.h"

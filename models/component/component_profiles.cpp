@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "models/platform/platform_profile.h"
-#include "models/virtio_video/video_device_profile_fields.h"
+#include "models/protocols/v6/video_device_profile_fields.h"
 
 namespace vvsim::models {
 

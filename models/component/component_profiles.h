@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "models/codec_engine/codec_engine.h"
-#include "models/virtio_video/video_device_profile.h"
-#include "models/virtio_video/video_driver.h"
+#include "models/engine/codec_engine.h"
+#include "models/protocols/v6/video_device_profile.h"
+#include "models/protocols/v6/video_driver.h"
 
 namespace vvsim::models {
 

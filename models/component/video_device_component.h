@@ -16,10 +16,10 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
-#include "models/codec_engine/codec_engine.h"
+#include "models/engine/codec_engine.h"
 #include "models/component/component_profiles.h"
 #include "models/component/host_dmi_timing.h"
-#include "models/virtio_video/video_device.h"
+#include "models/protocols/v6/video_device.h"
 #include "tlm_virtio/virtio_mmio.h"
 
 namespace vvsim::models {

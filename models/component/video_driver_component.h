@@ -13,7 +13,7 @@
 
 #include "models/component/component_profiles.h"
 #include "models/component/host_dmi_timing.h"
-#include "models/virtio_video/video_driver.h"
+#include "models/protocols/v6/video_driver.h"
 #include "tlm_virtio/guest_allocator.h"
 #include "tlm_virtio/interrupt_line.h"
 #include "tlm_virtio/memory_port.h"

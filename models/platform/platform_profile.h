@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "models/codec_engine/codec_engine.h"
+#include "models/engine/codec_engine.h"
 #include "models/platform/profile_reader.h"
 #include "models/platform/timing_bounds.h"
-#include "models/virtio_video/video_device_profile_fields.h"
+#include "models/protocols/v6/video_device_profile_fields.h"
 #include "tlm_virtio/transport_profile.h"
 
 namespace vvsim::models {

@@ -6,10 +6,10 @@
 
 #include <systemc>
 
-#include "models/codec_engine/codec_engine.h"
+#include "models/engine/codec_engine.h"
 #include "models/platform/platform_profile.h"
-#include "models/virtio_video/video_device.h"
-#include "models/virtio_video/video_driver.h"
+#include "models/protocols/v6/video_device.h"
+#include "models/protocols/v6/video_driver.h"
 #include "tlm_virtio/guest_allocator.h"
 #include "tlm_virtio/simple_platform.h"
 

@@ -16,7 +16,7 @@
 #include <sys/wait.h>
 
 #include "codec/checksum.h"
-#include "models/virtio_video/conformance_monitor.h"
+#include "models/protocols/v6/conformance_monitor.h"
 #include "tests/support/vvsim_command.h"
 
 namespace {

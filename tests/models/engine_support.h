@@ -4,7 +4,7 @@
 // x2.0, inter x1.0, bipredicted x1.5, 50 cycles for a unit without a picture.
 #pragma once
 
-#include "models/codec_engine/codec_engine.h"
+#include "models/engine/codec_engine.h"
 
 namespace vvsim::models::test {
 

@@ -3,7 +3,7 @@
 #define BOOST_TEST_MODULE command_digest
 #include <boost/test/unit_test.hpp>
 
-#include "models/virtio_video/command_digest.h"
+#include "models/protocols/v6/command_digest.h"
 
 using namespace vvsim::virtio_video;
 

@@ -7,7 +7,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "models/platform/profile_reader.h"
-#include "models/virtio_video/decode_session.h"
+#include "models/protocols/v6/decode_session.h"
 #include "tests/codec/decode_support.h"
 #include "tests/models/host_platform.h"
 

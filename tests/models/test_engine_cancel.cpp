@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "models/codec_engine/codec_engine.h"
+#include "models/engine/codec_engine.h"
 #include "tests/models/engine_support.h"
 
 using namespace vvsim;

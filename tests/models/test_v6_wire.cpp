@@ -3,7 +3,7 @@
 #define BOOST_TEST_MODULE v6_wire
 #include <boost/test/unit_test.hpp>
 
-#include "models/virtio_video/wire.h"
+#include "models/protocols/v6/wire.h"
 
 using namespace vvsim::virtio_video;
 

@@ -18,8 +18,8 @@
 #include <optional>
 
 #include "codec/image_layout.h"
-#include "models/codec_engine/codec_engine.h"
-#include "models/virtio_video/video_device.h"
+#include "models/engine/codec_engine.h"
+#include "models/protocols/v6/video_device.h"
 
 namespace vvsim::test {
 

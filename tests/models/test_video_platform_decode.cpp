@@ -6,7 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "models/platform/video_platform.h"
-#include "models/virtio_video/decode_session.h"
+#include "models/protocols/v6/decode_session.h"
 #include "tests/codec/decode_support.h"
 
 using namespace vvsim;

@@ -11,7 +11,7 @@
 #include "codec/synthetic.h"
 #include "codec/unit_header.h"
 #include "models/platform/video_platform.h"
-#include "models/virtio_video/encode_session.h"
+#include "models/protocols/v6/encode_session.h"
 #include "tests/codec/decode_support.h"
 
 using namespace vvsim;

@@ -1,0 +1,192 @@
+#include "models/engine/codec_engine.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace vvsim::models {
+
+using sc_core::sc_time;
+using sc_core::sc_time_stamp;
+
+const char* to_string(JobKind kind) { return kind == JobKind::Decode ? "decode" : "encode"; }
+
+const CodecCost& CodecEngineProfile::cost(JobKind kind, codec::CodecId codec) const {
+  const auto index = static_cast<size_t>(codec);
+  if (index >= kCodecCount) throw std::out_of_range("CodecEngineProfile: codec id out of range");
+  return kind == JobKind::Decode ? decode[index] : encode[index];
+}
+
+CodecCost& CodecEngineProfile::cost(JobKind kind, codec::CodecId codec) {
+  return const_cast<CodecCost&>(static_cast<const CodecEngineProfile&>(*this).cost(kind, codec));
+}
+
+void validate(const CodecEngineProfile& profile) {
+  if (!(profile.clock_mhz > 0.0) || !std::isfinite(profile.clock_mhz))
+    throw std::invalid_argument("codec engine: clock_mhz must be a finite number > 0");
+  if (profile.num_cores == 0) throw std::invalid_argument("codec engine: num_cores must be >= 1");
+  for (const CodecCost* table : {profile.decode, profile.encode})
+    for (size_t i = 0; i < kCodecCount; ++i)
+      for (double factor : {table[i].key_frame_factor, table[i].inter_frame_factor, table[i].bipred_frame_factor})
+        if (!(factor >= 0.0) || !std::isfinite(factor))
+          throw std::invalid_argument("codec engine: frame type factors must be finite and >= 0");
+}
+
+CodecEngine::CodecEngine(sc_core::sc_module_name name, const CodecEngineProfile& profile)
+    : sc_module(name), profile_(profile) {
+  validate(profile_);
+  for (uint32_t i = 0; i < profile_.num_cores; ++i) cores_.push_back(std::make_unique<Core>());
+}
+
+uint64_t CodecEngine::cost_cycles(JobKind kind, codec::CodecId codec, const codec::UnitWork& work) const {
+  const CodecCost& cost = profile_.cost(kind, codec);
+  uint64_t cycles = cost.cycles_per_unit + cost.cycles_per_byte * work.bitstream_bytes;
+  if (work.macroblocks == 0) return cycles + cost.cycles_no_picture;
+  double factor = cost.inter_frame_factor;
+  if (work.frame_type == codec::FrameType::Key) factor = cost.key_frame_factor;
+  if (work.frame_type == codec::FrameType::BiPredicted) factor = cost.bipred_frame_factor;
+  const double pixel_cycles = static_cast<double>(cost.cycles_per_macroblock * work.macroblocks) * factor;
+  return cycles + static_cast<uint64_t>(std::llround(pixel_cycles));
+}
+
+sc_time CodecEngine::cycles_to_time(uint64_t cycles) const {
+  // One cycle lasts 1e6 / clock_mhz picoseconds; sc_time rounds to its resolution.
+  return sc_time(static_cast<double>(cycles) * 1e6 / profile_.clock_mhz, sc_core::SC_PS);
+}
+
+void CodecEngine::add_listener(Listener listener) { listeners_.push_back(std::move(listener)); }
+
+CodecEngine::JobRecord CodecEngine::run(JobKind kind, codec::CodecId codec,
+                                        const std::function<codec::UnitWork()>& work, const std::string& owner) {
+  JobRecord record;
+  record.kind = kind;
+  record.codec = codec;
+  record.owner = owner;
+  record.queued = sc_time_stamp();
+  record.core = acquire_core(owner);
+  record.started = sc_time_stamp();
+  if (record.core != kNoCore && !take_cancel_request(record.core)) {
+    try {
+      record.work = work();
+    } catch (...) {
+      release_core(record.core);  // a failing codec call must not leave the core taken forever
+      throw;
+    }
+    record.cycles = cost_cycles(kind, codec, record.work);
+    notify(JobEventKind::Started, record);
+    hold_core(record);
+  } else {
+    record.cancelled = true;
+    record.finished = record.started;
+  }
+  if (record.core != kNoCore) release_core(record.core);
+  account(record);
+  notify(record.cancelled ? JobEventKind::Cancelled : JobEventKind::Finished, record);
+  return record;
+}
+
+uint32_t CodecEngine::acquire_core(const std::string& owner) {
+  // A free core goes to the caller only if nobody waits before it: FIFO.
+  if (waiters_.empty()) {
+    for (uint32_t i = 0; i < cores_.size(); ++i) {
+      if (!cores_[i]->busy) {
+        cores_[i]->busy = true;
+        cores_[i]->owner = owner;
+        return i;
+      }
+    }
+  }
+  Waiter waiter;
+  waiter.owner = owner;
+  waiters_.push_back(&waiter);
+  sc_core::wait(waiter.wake);
+  return waiter.cancelled ? kNoCore : waiter.granted_core;
+}
+
+void CodecEngine::hold_core(JobRecord& record) {
+  Core& core = *cores_[record.core];
+  sc_core::wait(cycles_to_time(record.cycles), core.cancel_event);
+  record.finished = sc_time_stamp();
+  record.cancelled = take_cancel_request(record.core);
+  core.busy_time += record.finished - record.started;
+}
+
+// A cancel may reach a core handed to a waiter that has not woken yet; the
+// flag, not only the event, tells the job it is cancelled.
+bool CodecEngine::take_cancel_request(uint32_t index) {
+  Core& core = *cores_[index];
+  const bool requested = core.cancel_requested;
+  core.cancel_requested = false;
+  return requested;
+}
+
+void CodecEngine::release_core(uint32_t index) {
+  Core& core = *cores_[index];
+  if (waiters_.empty()) {
+    core.busy = false;
+    core.owner.clear();
+    return;
+  }
+  // Hand the core straight to the head waiter, so no later arrival can take it.
+  Waiter* next = waiters_.front();
+  waiters_.pop_front();
+  core.owner = next->owner;
+  next->granted_core = index;
+  next->wake.notify(sc_core::SC_ZERO_TIME);
+}
+
+size_t CodecEngine::cancel(const std::string& owner) {
+  size_t count = 0;
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    if ((*it)->owner == owner) {
+      (*it)->cancelled = true;
+      (*it)->wake.notify(sc_core::SC_ZERO_TIME);
+      it = waiters_.erase(it);
+      ++count;
+    } else {
+      ++it;
+    }
+  }
+  for (auto& core : cores_) {
+    if (core->busy && core->owner == owner && !core->cancel_requested) {
+      core->cancel_requested = true;
+      core->cancel_event.notify(sc_core::SC_ZERO_TIME);
+      ++count;
+    }
+  }
+  return count;
+}
+
+size_t CodecEngine::cancel_all() {
+  std::vector<std::string> owners;
+  for (const Waiter* waiter : waiters_) owners.push_back(waiter->owner);
+  for (const auto& core : cores_)
+    if (core->busy) owners.push_back(core->owner);
+  size_t count = 0;
+  for (const std::string& owner : owners) count += cancel(owner);
+  return count;
+}
+
+void CodecEngine::account(const JobRecord& record) {
+  OwnerStats& stats = owner_stats_[record.owner];
+  const sc_time wait = record.started - record.queued;
+  stats.jobs += 1;
+  stats.cancelled += record.cancelled ? 1 : 0;
+  stats.cycles += record.cancelled ? 0 : record.cycles;
+  stats.queue_wait_total += wait;
+  if (wait > stats.queue_wait_max) stats.queue_wait_max = wait;
+}
+
+void CodecEngine::notify(JobEventKind event, const JobRecord& record) const {
+  for (const Listener& listener : listeners_) listener(event, record);
+}
+
+sc_time CodecEngine::busy_time(uint32_t core) const { return cores_.at(core)->busy_time; }
+
+double CodecEngine::utilisation(uint32_t core) const { return utilisation(core, sc_time_stamp()); }
+
+double CodecEngine::utilisation(uint32_t core, const sc_time& elapsed) const {
+  if (elapsed == sc_core::SC_ZERO_TIME) return 0.0;
+  return busy_time(core) / elapsed;
+}
+
+}  // namespace vvsim::models

@@ -1,0 +1,191 @@
+// A guest application decoding one stream through the v6 driver: creates the
+// stream, sets the input format, attaches input and output buffers in guest
+// memory, feeds units as input resources free up, takes decoded frames back
+// out of guest memory, handles DRC (take pending outputs, read the new
+// format, re-allocate, re-attach, re-queue), drains at end of stream and
+// destroys the stream. Runs inside a SystemC thread.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "codec/bitstream_reader.h"
+#include "codec/image_layout.h"
+#include "models/protocols/v6/stream_client.h"
+
+namespace vvsim::virtio_video {
+
+struct FrameRecord {
+  uint32_t stream_id = 0;  // the stream it came from (a device reset gives the stream a new ID)
+  uint32_t width = 0, height = 0;
+  uint64_t timestamp = 0;
+  bool error_flag = false;    // VIRTIO_VIDEO_DEQUEUE_FLAG_ERR
+  sc_core::sc_time answered;  // when the application took the frame (its output answer reached it)
+  sc_core::sc_time interrupted, reaped;  // the interrupt that announced it; the driver reaping the answer
+};
+
+// A frame as the application reads it out of guest memory. `pixels` hands
+// the frame, as raw I420 (what `vpxdec --i420` writes), to a sink in pieces,
+// read where it lies in guest memory; callable during the sink call only,
+// empty in a timing-only run (no pixels).
+struct DecodedFrame {
+  FrameRecord record;
+  std::function<void(const codec::PixelSink&)> pixels;
+};
+
+struct DecodeSessionConfig {
+  codec::CodecId codec = codec::CodecId::VP8;
+  // The stream, shared with whoever prepared it (a long stream is held once).
+  std::shared_ptr<codec::UnitSource> units = std::make_shared<codec::UnitsInMemory>(std::vector<codec::BitstreamUnit>{});
+  uint32_t input_resources = 4;
+  uint32_t output_resources = 8;  // raised to the device's minimum when it asks for more
+  uint32_t input_buffer_size = 256 * 1024;
+  std::string output_fourcc = "NV12";
+  // Driver policy: the stream's size as its container or first header declares
+  // it (width, height). When set, it goes on the output format before
+  // streaming, as a driver that parses the stream itself does, so a stream of
+  // that size starts without a DRC; unset, the device's initial format stands
+  // until the first key frame's DRC.
+  std::optional<std::pair<uint32_t, uint32_t>> stream_size;
+  // Receives every frame in output order; the report keeps only the records,
+  // so memory does not grow with stream length.
+  std::function<void(const DecodedFrame&)> frame_sink;
+  bool drain_at_end = true;
+  // Input pacing: unit k of the stream (by timestamp order of arrival) is not
+  // queued before k / feed_fps seconds (0: as fast as input resources free up).
+  double feed_fps = 0;
+  // How long the application holds each decoded frame (a display pipeline)
+  // before its output buffer is queued again.
+  sc_core::sc_time output_hold = sc_core::SC_ZERO_TIME;
+  // A seek: STREAM_STOP once this many units are queued, then feeding resumes
+  // at unit seek_to_unit (the device skips to the next key frame itself).
+  std::optional<uint32_t> stop_after_units;
+  uint32_t seek_to_unit = 0;
+  // STREAM_DESTROY once this many units are queued (no drain).
+  std::optional<uint32_t> destroy_after_units;
+  // Device reset (Status = 0) once this many units are queued, then full
+  // re-initialisation and a new stream that continues with the next unit.
+  std::optional<uint32_t> reset_after_units;
+  // Low-latency policy: DRAIN after every complete frame (AC's advice in the
+  // review thread for decoders that batch output), waiting for the answer
+  // before the next unit.
+  bool drain_each_frame = false;
+  // Allocate buffers as scattered pages (the device must offer RESOURCE_NON_CONTIG).
+  bool scatter_buffers = false;
+  // Misbehaving policy: stop queueing outputs once the end-of-stream DRAIN is
+  // sent (§STREAM_DRAIN: the driver MUST keep queueing them; the device may stall).
+  bool no_outputs_during_drain = false;
+  // Timing-only run: the device's pictures carry no pixels, so the guest reads
+  // its output buffers for their bus time only and frames carry no picture.
+  bool timing_only = false;
+  // Misbehaving policy: after a DRC, queue output 0 once before re-attaching backing.
+  bool requeue_before_reattach = false;
+  // Misbehaving policy: after a DRC, attach outputs sized for the old format,
+  // then query the new one (§DRC: the driver MUST query it first).
+  bool attach_before_format_query = false;
+  // The end-of-stream DRAIN is sent twice; the second's answer goes to raw_answers.
+  bool double_drain = false;
+  // DESTROY right after the end-of-stream DRAIN, without waiting for it.
+  bool destroy_during_drain = false;
+  // Misbehaving policy: one more DRAIN for the stream after its DESTROY answer
+  // (§STREAM_DESTROY); its answer goes to raw_answers.
+  bool use_after_destroy = false;
+  // Misbehaving policy: input buffers get half the buffer_size the device
+  // returned (§Format parameters: the driver MUST comply with it).
+  bool undersized_inputs = false;
+  // Units whose bytes the application damages before queueing them (every
+  // byte after the first 4 XORed with 0x5A): the decoder must report them.
+  std::set<uint32_t> corrupt_units;
+  // Raw command bytes sent on the commandq once set-up is done; their answers
+  // are recorded as they come (hostile or malformed commands).
+  std::vector<std::vector<uint8_t>> raw_commands;
+  // Give up when the device answers nothing for this long; zero waits forever
+  // (a whole-system deadlock then shows as simulation starvation).
+  sc_core::sc_time answer_timeout = sc_core::sc_time(10, sc_core::SC_SEC);
+};
+
+struct DecodeReport {
+  std::vector<FrameRecord> frames;  // in output order
+  uint32_t stream_id = 0;
+  uint32_t drc_events = 0, error_events = 0;
+  uint32_t error_code = 0;  // detail of the last error event
+  uint32_t inputs_consumed = 0, inputs_canceled = 0, outputs_canceled = 0;
+  bool stopped = false, destroyed_mid_stream = false;
+  std::optional<uint64_t> first_timestamp_after_stop;
+  uint32_t resets = 0;
+  uint32_t frame_drains = 0;
+  std::vector<std::string> raw_answers;  // result of each raw command, e.g. "ERR_INVALID_COMMAND"
+  std::optional<uint64_t> first_timestamp_after_reset;
+  bool drained = false, destroyed = false;
+  std::string destroy_result;  // the DESTROY answer (INVALID_STREAM_ID after an error event closed the stream)
+  sc_core::sc_time drain_sent, drain_answered;  // DRAIN submitted / its answer reaped
+  std::vector<std::string> problems;  // anything the device refused or that went wrong
+  std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: first unit of each timestamp
+  std::vector<QueueDepthSample> queue_depth;          // device-held INPUT/OUTPUT resources over time
+  uint32_t input_resources = 0, output_resources = 0;  // the most the device granted
+};
+
+class DecodeSession : private StreamClient {
+ public:
+  DecodeSession(VideoDriver& driver, DecodeSessionConfig config);
+  DecodeReport run();
+  // While running: what has happened so far, and the queue commands not yet answered.
+  DecodeReport progress() const {
+    DecodeReport r = report_;
+    r.problems = problems_;
+    r.queue_depth = depth_samples_;
+    return r;
+  }
+  size_t queue_commands_pending() const { return pending_.size(); }
+  size_t units_fed() const { return next_unit_; }
+
+ private:
+  bool setup();
+  bool attach_inputs();
+  bool attach_outputs();
+  bool read_output_format();
+  bool set_output_size(uint32_t width, uint32_t height);
+  void release_outputs();
+  bool feed_inputs();
+  void handle_answers();
+  void handle_events();
+  void take_output(const AnsweredQueue& answer);
+  // The frame as the application records it, read at the current time.
+  FrameRecord frame_record(const AnsweredQueue& answer, uint32_t width, uint32_t height) const;
+  bool finish_drc();
+  void stop_and_seek();
+  bool reset_and_restart();
+
+  DecodeSessionConfig config_;
+  DecodeReport report_;
+  std::vector<GuestBuffer> inputs_;
+  std::vector<std::vector<GuestBuffer>> outputs_;  // per resource, per buffer
+  codec::ImageLayout output_layout_;
+  std::vector<bool> input_busy_;
+  size_t next_unit_ = 0;
+  uint64_t drain_ticket_ = 0;
+  uint64_t second_drain_ticket_ = 0;  // double_drain
+  bool drc_pending_ = false;
+  uint64_t frame_drain_ticket_ = 0;  // the per-frame DRAIN awaiting its answer
+  // QUEUE refusals a stream event explains (see explained_by_event), until it comes: result, what.
+  std::vector<std::pair<Result, std::string>> awaiting_event_;
+  bool explained_by_event(const AnsweredQueue& answer, const std::string& what);
+  std::vector<codec::BufferPieces> readback_;  // where the last frame read back lies, reused
+  codec::Picture picture_;  // scratch for formats converted whole (RGB3), its planes reused
+  std::multimap<sc_core::sc_time, uint32_t> held_outputs_;  // release time -> output resource
+  sc_core::sc_time start_;
+  // Queues the outputs whose hold time is over; the time of the next release, if any.
+  std::optional<sc_core::sc_time> requeue_held_outputs();
+  // When the next unit may be queued (input pacing).
+  sc_core::sc_time next_feed_time() const;  // output buffers copied out of guest memory, reused
+};
+
+}  // namespace vvsim::virtio_video

@@ -1,0 +1,291 @@
+#include "models/protocols/v6/video_driver.h"
+
+#include <fmt/format.h>
+
+#include <utility>
+
+#include "tlm_virtio/virtio_mmio.h"
+
+namespace vvsim::virtio_video {
+
+using tlm_virtio::AccessStatus;
+
+VideoDriver::VideoDriver(tlm_virtio::MemoryPort& cpu, uint64_t mmio_base, tlm_virtio::InterruptInput& irq,
+                         tlm_virtio::GuestAllocator& memory, const VideoDriverProfile& profile)
+    : cpu_(cpu), mmio_(cpu, mmio_base, irq), memory_(memory), profile_(profile) {}
+
+VideoDriver::~VideoDriver() = default;
+
+bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
+  ++generation_;
+  wanted_features_ = wanted_features;
+  in_flight_.clear();
+  event_buffers_.clear();
+  const bool wants_indirect = profile_.ring_breach && tlm_virtio::ring_breach_needs_indirect(*profile_.ring_breach);
+  const uint64_t ring_features = (wants_indirect ? tlm_virtio::VIRTIO_F_INDIRECT_DESC : 0) |
+                                 (profile_.event_idx ? tlm_virtio::VIRTIO_F_EVENT_IDX : 0);
+  if (!mmio_.negotiate(wanted_features | ring_features, error)) return false;
+  mmio_.write_register(tlm_virtio::mmio::QueueSel, kCommandQueue);
+  const uint16_t cmd_size = std::min<uint32_t>(profile_.commandq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
+  mmio_.write_register(tlm_virtio::mmio::QueueSel, kEventQueue);
+  const uint16_t evt_size = std::min<uint32_t>(profile_.eventq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
+  commandq_ = mmio_.setup_queue(kCommandQueue, cmd_size, memory_, error);
+  if (!commandq_) return false;
+  eventq_ = mmio_.setup_queue(kEventQueue, evt_size, memory_, error);
+  if (!eventq_) return false;
+  // §Device Initialization 3-4: the version and the QUERY_CAPS buffer size.
+  std::vector<uint8_t> cfg(kConfigSize);
+  for (uint32_t i = 0; i < kConfigSize; i += 4) {
+    const uint32_t w = mmio_.read_config32(i);
+    for (int b = 0; b < 4; ++b) cfg[i + b] = uint8_t(w >> (8 * b));
+  }
+  const auto decoded = decode_config(ByteSpan(cfg));
+  if (!decoded || decoded->version != kProtocolVersion) {
+    error = "device speaks an unknown virtio-video protocol version";
+    return false;
+  }
+  config_ = *decoded;
+  mmio_.driver_ok();
+  const uint64_t generation = generation_;
+  if (profile_.withhold_eventq == sc_core::SC_ZERO_TIME) {
+    stock_eventq();
+  } else {
+    sc_core::sc_spawn([this, generation] {
+      sc_core::wait(profile_.withhold_eventq);
+      if (generation == generation_) stock_eventq();
+    });
+  }
+  // One interrupt thread for the driver's life: it serves whatever queues the
+  // current initialisation set up (a reset replaces them).
+  if (!interrupt_thread_started_) {
+    interrupt_thread_started_ = true;
+    sc_core::sc_spawn([this] {
+      for (;;) service_interrupts();
+    });
+  }
+  if (!query_capabilities(error)) return false;
+  ring_breach_armed_ = profile_.ring_breach.has_value();
+  return true;
+}
+
+// §Device Initialization 4-6: a caps_length buffer, QUERY_CAPS, parse the answer.
+bool VideoDriver::query_capabilities(std::string& error) {
+  std::vector<uint8_t> cmd;
+  encode_cmd_header(cmd, CmdType::DeviceQueryCaps);
+  const auto answer = call(cmd, config_.caps_length);
+  const auto caps = decode_query_caps_resp(ByteSpan(answer));
+  if (!caps || caps->result != Result::Ok) {
+    error = "QUERY_CAPS failed";
+    return false;
+  }
+  if (answer.size() != config_.caps_length) {
+    error = fmt::format("QUERY_CAPS answered {} bytes, caps_length is {}", answer.size(), config_.caps_length);
+    return false;
+  }
+  caps_ = *caps;
+  return true;
+}
+
+bool VideoDriver::offers_bitstream(const std::string& fourcc) const {
+  for (const auto& f : caps_.bitstream_formats)
+    if (fourcc_string(f.fourcc) == fourcc) return true;
+  return false;
+}
+
+// The driver MUST at any time have an eventq buffer posted (§Event Virtqueue).
+void VideoDriver::stock_eventq() {
+  const uint16_t stock = std::min<uint16_t>(profile_.eventq_buffers, eventq_->size());
+  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(kEventSize, 16));
+  report_eventq();
+  if (eventq_->publish()) mmio_.kick(kEventQueue);
+}
+
+bool VideoDriver::post_event_buffer(uint64_t addr) {
+  const auto head = eventq_->add({}, {{addr, kEventSize}});
+  if (!head) return false;
+  event_buffers_[*head] = addr;
+  return true;
+}
+
+uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t response_capacity) {
+  if (!commandq_) return 0;  // no device set up (after a reset, before initialize): never answered
+  charge(profile_.command_submit_ns);
+  const uint64_t cmd = *memory_.allocate(std::max<size_t>(command.size(), 1), 16);
+  const uint64_t resp = *memory_.allocate(std::max<uint32_t>(response_capacity, 1), 16);
+  const bool breach = std::exchange(ring_breach_armed_, false);
+  // The breach's indirect table stays allocated: the device may read it until it is reset.
+  const uint64_t scratch = breach ? *memory_.allocate(tlm_virtio::kRingBreachScratchBytes, 16) : 0;
+  // One readable descriptor for the command, one writable for the response;
+  // with none free the sender waits for the device to give some back.
+  commandq_lock_.lock();
+  while (commandq_->free_descriptors() < 2) {
+    waiting_for_descriptors_ = true;
+    sc_core::wait(activity_);
+  }
+  waiting_for_descriptors_ = false;
+  const uint64_t ticket = next_ticket_++;
+  bool kick = false;
+  {
+    tlm_virtio::MemoryPort::Batch batch(cpu_);  // command bytes, descriptors, avail ring: one wait, then the kick
+    cpu_.write(cmd, command.data(), command.size());
+    command_segment_.front() = {cmd, uint32_t(command.size())};
+    response_segment_.front() = {resp, response_capacity};
+    const auto head = commandq_->add(command_segment_, response_segment_);
+    in_flight_nodes_.put(in_flight_, *head,
+                         InFlight{ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp(), digest_command(command)});
+    if (breach) commandq_->break_last_chain(*profile_.ring_breach, scratch);
+    kick = commandq_->publish();
+  }
+  report_commandq();
+  commandq_lock_.unlock();
+  if (kick) {
+    ++kicks_;
+    mmio_.kick(kCommandQueue);
+  }
+  return ticket;
+}
+
+std::optional<CommandAnswer> VideoDriver::wait(uint64_t ticket, sc_core::sc_time limit) {
+  if (ticket == 0) return std::nullopt;  // never sent
+  if (limit == sc_core::SC_ZERO_TIME) {
+    while (!answered(ticket)) sc_core::wait(activity_);
+  } else {
+    const sc_core::sc_time deadline = sc_core::sc_time_stamp() + limit;
+    while (!answered(ticket) && sc_core::sc_time_stamp() < deadline)
+      sc_core::wait(deadline - sc_core::sc_time_stamp(), activity_);
+  }
+  return take_answer(ticket);
+}
+
+bool VideoDriver::wait_for_activity(uint64_t seen, std::optional<sc_core::sc_time> limit) {
+  if (!limit) {
+    while (activity_count_ == seen) sc_core::wait(activity_);
+    return true;
+  }
+  const sc_core::sc_time deadline = sc_core::sc_time_stamp() + *limit;
+  while (activity_count_ == seen && sc_core::sc_time_stamp() < deadline)
+    sc_core::wait(deadline - sc_core::sc_time_stamp(), activity_);
+  return activity_count_ != seen;
+}
+
+std::optional<CommandAnswer> VideoDriver::take_answer(uint64_t ticket) {
+  auto it = answers_.find(ticket);
+  if (it == answers_.end()) return std::nullopt;
+  return answer_nodes_.take(answers_, it);
+}
+
+const CommandAnswer* VideoDriver::answer(uint64_t ticket) const {
+  auto it = answers_.find(ticket);
+  return it == answers_.end() ? nullptr : &it->second;
+}
+
+std::vector<uint8_t> VideoDriver::call(const std::vector<uint8_t>& command, uint32_t response_capacity) {
+  auto a = wait(submit(command, response_capacity));
+  return a ? std::move(a->response) : std::vector<uint8_t>{};
+}
+
+std::vector<ReceivedEvent> VideoDriver::take_events(uint32_t stream_id) {
+  std::vector<ReceivedEvent> taken, kept;
+  for (auto& e : events_) (e.event.stream_id == stream_id ? taken : kept).push_back(e);
+  events_ = std::move(kept);
+  return taken;
+}
+
+void VideoDriver::service_interrupts() {
+  sc_core::sc_time delivered;  // when the CPU saw the line: the status read's bus wait is the handler's
+  const uint32_t causes = mmio_.wait_interrupt(&delivered);
+  ++interrupts_;
+  charge(profile_.interrupt_handle_ns);
+  if ((causes & tlm_virtio::mmio::INTERRUPT_USED_BUFFER) && commandq_ && eventq_) {
+    Reaped& reaped = reaped_;
+    reaped.clear();
+    {
+      tlm_virtio::MemoryPort::Batch batch(cpu_);  // both used rings, responses, events: one wait
+      reap_commands(reaped);
+      reap_events(reaped);
+    }
+    record(reaped, delivered);
+    if (reaped.events_reposted && eventq_->publish()) mmio_.kick(kEventQueue);
+  }
+  signal_activity();
+}
+
+// reap() frees the descriptors at once, and a wait would let another thread
+// reuse a freed head: every used entry's bookkeeping and response is taken
+// out in the handler's one batch of bus accesses, before its single wait.
+void VideoDriver::reap_commands(Reaped& reaped) {
+  for (const auto& used : commandq_->reap()) {
+    auto it = in_flight_.find(used.id);
+    if (it == in_flight_.end()) continue;
+    reaped.commands.push_back({in_flight_nodes_.take(in_flight_, it), used.len});
+  }
+  for (const auto& [f, len] : reaped.commands) {
+    reaped.responses.emplace_back(std::min(len, f.response_capacity));
+    cpu_.read(f.response_addr, reaped.responses.back().data(), reaped.responses.back().size());
+  }
+}
+
+void VideoDriver::reap_events(Reaped& reaped) {
+  std::vector<std::pair<uint64_t, uint32_t>> filled;  // buffer address, bytes written
+  for (const auto& used : eventq_->reap()) {
+    auto it = event_buffers_.find(used.id);
+    if (it == event_buffers_.end()) continue;
+    filled.push_back({it->second, used.len});
+    event_buffers_.erase(it);
+  }
+  for (const auto& [addr, len] : filled) {
+    std::vector<uint8_t> bytes(std::min<uint32_t>(len, kEventSize));
+    cpu_.read(addr, bytes.data(), bytes.size());
+    reaped.events.push_back(std::move(bytes));
+    reaped.events_reposted = post_event_buffer(addr) || reaped.events_reposted;  // keep the eventq stocked
+  }
+}
+
+// After the handler's wait: answers and events get the time the handler had them.
+void VideoDriver::record(Reaped& reaped, sc_core::sc_time interrupted) {
+  if (!reaped.commands.empty()) report_commandq();
+  if (!reaped.events.empty()) report_eventq();
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  for (size_t i = 0; i < reaped.commands.size(); ++i) {
+    const InFlight& f = reaped.commands[i].first;
+    CommandAnswer a;
+    a.response = std::move(reaped.responses[i]);
+    a.submitted = f.submitted;
+    a.answered = now;
+    a.interrupted = interrupted;
+    a.sequence = answers_seen_++;
+    CommandDigest digest = f.digest;
+    digest.result = response_result(a.response);
+    history_.push_back({f.ticket, a.submitted, a.answered, a.interrupted, digest});
+    answer_nodes_.put(answers_, f.ticket, std::move(a));
+    memory_.release(f.command_addr);
+    memory_.release(f.response_addr);
+  }
+  for (const auto& bytes : reaped.events) {
+    if (auto e = decode_event(ByteSpan(bytes))) {
+      events_.push_back({*e, now});
+      event_history_.push_back(events_.back());
+      ++events_received_;
+    }
+  }
+}
+
+void VideoDriver::reset_device() {
+  ++generation_;
+  mmio_.reset();
+  for (const auto& [head, f] : in_flight_) {
+    memory_.release(f.command_addr);
+    memory_.release(f.response_addr);
+  }
+  in_flight_.clear();
+  for (const auto& [head, addr] : event_buffers_) memory_.release(addr);
+  event_buffers_.clear();
+  // The rings died with the reset; initialize() makes new ones.
+  for (auto* ring : {&commandq_, &eventq_}) {
+    if (*ring) tlm_virtio::VirtioMmioDriver::release_queue(**ring, memory_);
+    ring->reset();
+  }
+  signal_activity();
+}
+
+}  // namespace vvsim::virtio_video
