@@ -171,7 +171,7 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
   }
   ordered_json cores = ordered_json::array();
   for (const auto& c : result.cores) cores.push_back({{"busy_ns", c.busy_ns}, {"utilisation", c.utilisation}});
-  return ordered_json{
+  ordered_json summary{
       {"scenario", scenario.source},
       {"description", scenario.description},
       {"mode", result.timing_only ? "timing_only" : "full"},
@@ -205,6 +205,14 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
       {"changed_settings", changed_settings_json(scenario)},
       {"diagnostics", result.diagnostics},
   };
+  // Only when the one-line reason was shortened (other runs' summaries keep their keys), after "reason".
+  if (result.reason_detail.empty()) return summary;
+  ordered_json with_detail;
+  for (auto& [key, value] : summary.items()) {
+    with_detail[key] = std::move(value);
+    if (key == "reason") with_detail["reason_detail"] = result.reason_detail;
+  }
+  return with_detail;
 }
 
 std::string frames_csv(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {

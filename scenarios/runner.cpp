@@ -164,29 +164,64 @@ void record_observations(models::VideoPlatform& p, RunResult& r) {
   });
 }
 
-std::string deadlock_reason(const RunResult& r) {
-  std::vector<std::string> parts = {fmt::format("no activity can make progress at {} ns: commandq {}/{} descriptors in use",
-                                                r.simulated_ps / 1000, r.commandq_size - r.commandq_free_at_end,
-                                                r.commandq_size)};
+// A one-line reason names at most this many streams and counts the rest
+// (each stream's state is in summary.json, the full line in reason_detail).
+constexpr size_t kStreamsNamedInReason = 8;
+
+// `items`, one per unfinished stream, joined; beyond kStreamsNamedInReason the
+// first few and a count. Sets `detail` to the full join when it shortened.
+std::string stream_list(const std::vector<std::string>& items, const std::string& separator, std::string& detail) {
+  const std::string full = fmt::format("{}", fmt::join(items, separator));
+  if (items.size() <= kStreamsNamedInReason) return full;
+  detail = full;
+  const std::vector<std::string> first(items.begin(), items.begin() + kStreamsNamedInReason);
+  return fmt::format("{}{}and {} more", fmt::join(first, separator), separator, items.size() - first.size());
+}
+
+std::string deadlock_reason(const RunResult& r, std::string& detail) {
+  const std::string head = fmt::format("no activity can make progress at {} ns: commandq {}/{} descriptors in use",
+                                       r.simulated_ps / 1000, r.commandq_size - r.commandq_free_at_end, r.commandq_size);
+  std::vector<std::string> holders;
+  size_t held = 0;
   for (const auto& s : r.streams)
-    if (!s.finished) parts.push_back(fmt::format("stream '{}' holds {} queue commands", s.name, s.commands_pending));
-  if (r.driver_waiting_for_descriptors) parts.push_back("the driver is waiting for a free commandq descriptor");
+    if (!s.finished) {
+      holders.push_back(fmt::format("stream '{}' holds {} queue commands", s.name, s.commands_pending));
+      held += s.commands_pending;
+    }
+  std::vector<std::string> parts = {head};
+  if (holders.size() > kStreamsNamedInReason)
+    parts.push_back(fmt::format("{} streams hold {} queue commands", holders.size(), held));
+  if (!holders.empty()) parts.push_back(stream_list(holders, "; ", detail));
+  const std::string tail = r.driver_waiting_for_descriptors ? "the driver is waiting for a free commandq descriptor" : "";
+  if (!tail.empty()) parts.push_back(tail);
+  if (!detail.empty()) detail = fmt::format("{}; {}{}", head, detail, tail.empty() ? "" : "; " + tail);
   return fmt::format("{}", fmt::join(parts, "; "));
 }
 
 // The limit ends a run either at the limit itself or, when the next activity
 // lies beyond it, at the last activity before it: say which time was reached.
-std::string time_limit_reason(const RunResult& r, uint64_t limit_ms) {
+std::string time_limit_reached(const RunResult& r, uint64_t limit_ms) {
+  const uint64_t limit_ps = limit_ms * 1'000'000'000ull;
+  return r.simulated_ps >= limit_ps
+             ? fmt::format("simulated time limit of {} ms reached", limit_ms)
+             : fmt::format("stopped at {:.3f} ms: the next activity lies beyond the simulated time limit of {} ms",
+                           double(r.simulated_ps) / 1e9, limit_ms);
+}
+
+std::string time_limit_reason(const RunResult& r, uint64_t limit_ms, std::string& detail) {
   std::vector<std::string> unfinished;
   for (const auto& s : r.streams)
     if (!s.finished) unfinished.push_back(fmt::format("'{}' ({} of {} units fed)", s.name, s.units_fed, s.units_in));
-  const uint64_t limit_ps = limit_ms * 1'000'000'000ull;
-  const std::string when =
-      r.simulated_ps >= limit_ps
-          ? fmt::format("simulated time limit of {} ms reached", limit_ms)
-          : fmt::format("stopped at {:.3f} ms: the next activity lies beyond the simulated time limit of {} ms",
-                        double(r.simulated_ps) / 1e9, limit_ms);
-  return fmt::format("{}; unfinished: {}", when, fmt::join(unfinished, ", "));
+  const std::string when = time_limit_reached(r, limit_ms);
+  const std::string reason = fmt::format("{}; unfinished: {}", when, stream_list(unfinished, ", ", detail));
+  if (!detail.empty()) detail = fmt::format("{}; unfinished: {}", when, detail);
+  return reason;
+}
+
+// The run stopped before the driver had initialised the device: what it was still waiting for.
+std::string initialisation_pending(const std::vector<std::string>& unanswered) {
+  if (unanswered.empty()) return "the driver was still in the virtio-mmio handshake";
+  return fmt::format("the driver was waiting for the answer to {}", fmt::join(unanswered, ", "));
 }
 
 }  // namespace
@@ -362,15 +397,23 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   if (dump.is_open() && !dump.flush()) throw std::runtime_error(fmt::format("cannot write {}", options.dump_frames));
   const bool all_done = std::all_of(result.streams.begin(), result.streams.end(), [](auto& s) { return s.finished; });
   if (result.outcome == RunOutcome::ConformanceViolation) return result;  // stopped on purpose, reason set
-  if (!initialised) {
+  if (!initialised && !init_error.empty()) {
     result.outcome = RunOutcome::DeviceFailure;
     result.reason = "device initialisation failed: " + init_error;
+  } else if (!initialised) {  // initialize() never returned
+    const std::string pending = initialisation_pending(platform.driver.unanswered_commands());
+    const bool stuck = !sc_core::sc_pending_activity();
+    result.outcome = stuck ? RunOutcome::Deadlock : RunOutcome::TimeLimit;
+    result.reason = stuck ? fmt::format("no activity can make progress at {} ns during device initialisation: {}",
+                                        result.simulated_ps / 1000, pending)
+                          : fmt::format("{}; device initialisation unfinished: {}",
+                                        time_limit_reached(result, scenario.time_limit_ms), pending);
   } else if (!all_done && !sc_core::sc_pending_activity()) {
     result.outcome = RunOutcome::Deadlock;
-    result.reason = deadlock_reason(result);
+    result.reason = deadlock_reason(result, result.reason_detail);
   } else if (!all_done) {
     result.outcome = RunOutcome::TimeLimit;
-    result.reason = time_limit_reason(result, scenario.time_limit_ms);
+    result.reason = time_limit_reason(result, scenario.time_limit_ms, result.reason_detail);
   } else {
     for (const auto& s : result.streams) {
       const auto& problems = s.encode ? s.encode->problems : s.report.problems;

@@ -77,6 +77,9 @@ struct RunResult {
   RunOutcome outcome = RunOutcome::Completed;
   bool timing_only = false;
   std::string reason;  // one line: why a run did not complete
+  // The reason in full when `reason` names only the first few streams (many
+  // unfinished streams); empty otherwise.
+  std::string reason_detail;
   uint64_t simulated_ps = 0;
   std::vector<StreamResult> streams;
   // Platform counters.

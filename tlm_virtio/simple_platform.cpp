@@ -4,7 +4,11 @@
 
 namespace vvsim::tlm_virtio {
 
-GuestCpu::GuestCpu(sc_core::sc_module_name name) : sc_module(name), port("port") { SC_THREAD(run_program); }
+// A thread spawned at elaboration is a static process, as SC_THREAD makes one,
+// without the SC_HAS_PROCESS that IEEE 1666-2023 deprecates.
+GuestCpu::GuestCpu(sc_core::sc_module_name name) : sc_module(name), port("port") {
+  sc_core::sc_spawn([this] { run_program(); }, "run_program");
+}
 
 void GuestCpu::run_program() {
   if (program_) program_(*this);

@@ -33,7 +33,6 @@ class GuestCpu : public sc_core::sc_module {
   MemoryPort port;
   using Program = std::function<void(GuestCpu&)>;
 
-  SC_HAS_PROCESS(GuestCpu);
   explicit GuestCpu(sc_core::sc_module_name name);
   void set_program(Program program) { program_ = std::move(program); }
   bool finished() const { return finished_; }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "tlm_virtio/virtio_mmio.h"
@@ -15,6 +16,15 @@ VideoDriver::VideoDriver(tlm_virtio::MemoryPort& cpu, uint64_t mmio_base, tlm_vi
     : cpu_(cpu), mmio_(cpu, mmio_base, irq), memory_(memory), profile_(profile) {}
 
 VideoDriver::~VideoDriver() = default;
+
+std::vector<std::string> VideoDriver::unanswered_commands() const {
+  std::vector<const InFlight*> by_ticket;
+  for (const auto& [head, f] : in_flight_) by_ticket.push_back(&f);
+  std::sort(by_ticket.begin(), by_ticket.end(), [](auto* a, auto* b) { return a->ticket < b->ticket; });
+  std::vector<std::string> names;
+  for (const auto* f : by_ticket) names.push_back(command_label(f->digest));
+  return names;
+}
 
 bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
   ++generation_;

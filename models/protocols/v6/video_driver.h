@@ -126,6 +126,8 @@ class VideoDriver {
   uint16_t eventq_size() const { return eventq_ ? eventq_->size() : 0; }
   // Commands sent and not yet answered.
   size_t commands_in_flight() const { return in_flight_.size(); }
+  // Their names (command_label), oldest ticket first: what a stopped run still waits for.
+  std::vector<std::string> unanswered_commands() const;
   bool waiting_for_descriptors() const { return waiting_for_descriptors_; }
   uint64_t interrupts() const { return interrupts_; }
   // Analysis hook (before initialize): called with a virtqueue's descriptors
