@@ -22,7 +22,9 @@ function(vvsim_add_test_file)
     string(REGEX REPLACE "BOOST_AUTO_TEST_CASE\\([ ]*" "" name "${c}")
     add_test(NAME ${area}.${stem}.${name} COMMAND ${target} --run_test=${name} --log_level=message
              WORKING_DIRECTORY ${PROJECT_BINARY_DIR})
-    set_tests_properties(${area}.${stem}.${name} PROPERTIES TIMEOUT 300 LABELS "${area};${ARG_LABELS}")
+    # Generated inputs are cached in the build tree, not in the user's cache.
+    set_tests_properties(${area}.${stem}.${name} PROPERTIES TIMEOUT 300 LABELS "${area};${ARG_LABELS}"
+                         ENVIRONMENT "VVSIM_CACHE_DIR=${PROJECT_BINARY_DIR}/generated-input-cache")
   endforeach()
   set_property(DIRECTORY ${CMAKE_CURRENT_SOURCE_DIR} APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${ARG_FILE})
 endfunction()

@@ -157,5 +157,8 @@ class Encoder {
 std::unique_ptr<Encoder> make_encoder(const EncoderConfig& config);
 // Empty when make_encoder can build an encoder for config, else why not.
 std::string check_encoder_config(const EncoderConfig& config);
+// The library behind make_encoder for `codec` and its version ("libvpx v1.12.0"):
+// what a cache of encoded streams must key on besides the configuration.
+std::string encoder_library_version(CodecId codec);
 
 }  // namespace vvsim::codec

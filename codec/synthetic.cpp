@@ -98,12 +98,13 @@ Picture TestPattern::frame(uint64_t index) const {
   return pic;
 }
 
-SyntheticStream encode_synthetic(const SyntheticStreamConfig& config) {
-  SyntheticStream out;
-  if (config.segments.empty()) {
-    out.error = "synthetic stream has no segments";
-    return out;
-  }
+namespace {
+
+// Encodes the stream, handing each unit to `sink` and each source picture to
+// `keep_picture` (when set); returns the error, empty on success.
+std::string encode_segments(const SyntheticStreamConfig& config, const EncodedUnitSink& sink,
+                            const std::function<void(Picture&&)>& keep_picture) {
+  if (config.segments.empty()) return "synthetic stream has no segments";
   EncoderConfig ec;
   ec.codec = config.codec;
   ec.width = config.segments[0].width;
@@ -111,34 +112,42 @@ SyntheticStream encode_synthetic(const SyntheticStreamConfig& config) {
   ec.bitrate_bps = config.bitrate_bps;
   ec.framerate = config.framerate;
   ec.keyframe_interval = config.keyframe_interval;
-  if (auto e = check_encoder_config(ec); !e.empty()) {
-    out.error = e;
-    return out;
-  }
+  if (auto e = check_encoder_config(ec); !e.empty()) return e;
   auto encoder = make_encoder(ec);
-  if (!encoder) {
-    out.error = "the codec library refused the encoder configuration";
-    return out;
-  }
-  auto take = [&out](EncodeResult r, const std::string& where) {
-    if (r.status != UnitStatus::Ok && out.error.empty()) out.error = where + ": " + r.message;
-    for (auto& u : r.units) out.units.push_back(std::move(u));
-    return out.error.empty();
+  if (!encoder) return "the codec library refused the encoder configuration";
+  std::string error;
+  auto take = [&](EncodeResult r, const std::string& where) {
+    if (r.status != UnitStatus::Ok && error.empty()) error = where + ": " + r.message;
+    for (auto& u : r.units) sink(std::move(u));
+    return error.empty();
   };
   uint64_t index = 0;
   for (size_t s = 0; s < config.segments.size(); ++s) {
     const SyntheticSegment& seg = config.segments[s];
-    if (s > 0 && !take(encoder->set_resolution(seg.width, seg.height), fmt::format("segment {}", s)))
-      return out;
+    if (s > 0 && !take(encoder->set_resolution(seg.width, seg.height), fmt::format("segment {}", s))) return error;
     TestPattern pattern(seg.width, seg.height, config.seed);
     for (uint32_t f = 0; f < seg.frames; ++f, ++index) {
       Picture pic = pattern.frame(index);
-      if (!take(encoder->encode(pic, false), fmt::format("frame {}", index))) return out;
-      if (config.keep_pictures) out.pictures.push_back(std::move(pic));
+      if (!take(encoder->encode(pic, false), fmt::format("frame {}", index))) return error;
+      if (keep_picture) keep_picture(std::move(pic));
     }
   }
   take(encoder->flush(), "flush");
+  return error;
+}
+
+}  // namespace
+
+SyntheticStream encode_synthetic(const SyntheticStreamConfig& config) {
+  SyntheticStream out;
+  std::function<void(Picture&&)> keep;
+  if (config.keep_pictures) keep = [&out](Picture&& p) { out.pictures.push_back(std::move(p)); };
+  out.error = encode_segments(config, [&out](EncodedUnit&& u) { out.units.push_back(std::move(u)); }, keep);
   return out;
+}
+
+std::string encode_synthetic_to(const SyntheticStreamConfig& config, const EncodedUnitSink& sink) {
+  return encode_segments(config, sink, nullptr);
 }
 
 SyntheticStream encode_with_resolution_change(CodecId codec, SyntheticSegment a,

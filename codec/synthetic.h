@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,12 @@ struct SyntheticStream {
 // Encodes the segments one after another with one encoder, switching size
 // with Encoder::set_resolution (each segment starts with a key frame).
 SyntheticStream encode_synthetic(const SyntheticStreamConfig& config);
+
+// The same units, each handed to `sink` as soon as it is encoded and then
+// dropped, so memory does not grow with the stream's length (pictures are not
+// kept). Returns the error, empty on success.
+using EncodedUnitSink = std::function<void(EncodedUnit&&)>;
+std::string encode_synthetic_to(const SyntheticStreamConfig& config, const EncodedUnitSink& sink);
 
 // The common case: size A for frames_a frames, then size B for frames_b.
 SyntheticStream encode_with_resolution_change(CodecId codec, SyntheticSegment a,

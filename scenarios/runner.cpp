@@ -13,6 +13,7 @@
 #include "codec/synthetic.h"
 #include "models/platform/input_limits.h"
 #include "models/platform/video_platform.h"
+#include "scenarios/generated_input_cache.h"
 
 namespace vvsim::scenarios {
 
@@ -32,7 +33,8 @@ const char* outcome_name(RunOutcome outcome) {
 
 namespace {
 
-std::vector<codec::BitstreamUnit> generate_units(const StreamSpec& spec, uint64_t default_seed) {
+std::shared_ptr<codec::UnitSource> generated_units(const StreamSpec& spec, uint64_t default_seed,
+                                                   const std::string& cache_dir) {
   const GeneratedInput& g = *spec.generate;
   codec::SyntheticStreamConfig config;
   config.codec = *spec.codec;
@@ -44,11 +46,11 @@ std::vector<codec::BitstreamUnit> generate_units(const StreamSpec& spec, uint64_
   } else {
     config.segments = {{g.width, g.height, g.change_at}, {g.new_width, g.new_height, g.frames - g.change_at}};
   }
-  auto made = codec::encode_synthetic(config);
-  if (!made.error.empty()) throw ProfileError(fmt::format("stream '{}': generating input: {}", spec.name, made.error));
-  std::vector<codec::BitstreamUnit> units;
-  for (auto& u : made.units) units.push_back({std::move(u.data), u.timestamp, true});
-  return units;
+  try {
+    return cached_synthetic_units(config, cache_dir);
+  } catch (const ProfileError& e) {
+    throw ProfileError(fmt::format("stream '{}': {}", spec.name, e.what()));
+  }
 }
 
 std::shared_ptr<codec::UnitSource> file_units(StreamSpec& spec, codec::CodecId& codec) {
@@ -64,7 +66,8 @@ std::shared_ptr<codec::UnitSource> file_units(StreamSpec& spec, codec::CodecId& 
 
 }  // namespace
 
-std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std::string& input_override) {
+std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std::string& input_override,
+                                            const std::string& cache_dir) {
   std::vector<PreparedStream> out;
   uint64_t units = 0;  // of the streams so far, against kInputLimits.units_per_run
   for (size_t i = 0; i < scenario.streams.size(); ++i) {
@@ -83,7 +86,7 @@ std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std:
       p.codec = *p.spec.codec;
     } else if (p.spec.generate) {
       p.codec = *p.spec.codec;
-      p.units = std::make_shared<codec::UnitsInMemory>(generate_units(p.spec, scenario.seed + i));
+      p.units = generated_units(p.spec, scenario.seed + i, generated_input_cache_dir(cache_dir));
     } else {
       p.units = file_units(p.spec, p.codec);
     }

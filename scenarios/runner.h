@@ -28,7 +28,10 @@ struct PreparedStream {
 
 // Reads or generates every stream's units; throws models::ProfileError naming
 // the stream on unreadable files or a codec that disagrees with the file.
-std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std::string& input_override = "");
+// Generated input comes from the cache in `cache_dir` (empty: the default of
+// generated_input_cache_dir), encoded there first if it is not yet.
+std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std::string& input_override = "",
+                                            const std::string& cache_dir = "");
 
 // StreamProblems: the run ended, but a stream met a refusal or failure it did
 // not expect (listed in its problems).

@@ -35,7 +35,7 @@ namespace {
 using namespace vvsim;
 
 struct RunArgs {
-  std::string scenario, input, out = "out", dump_frames, trace, csv, vcd, report;
+  std::string scenario, input, out = "out", dump_frames, trace, csv, vcd, report, cache_dir;
   std::optional<std::string> seed;  // parsed by parse_seed: CLI11 would wrap "-1" and saturate 2^64
   std::vector<std::string> overrides;
   bool quiet = false, timing_only = false, strict = false;
@@ -79,7 +79,7 @@ int run(const RunArgs& args) {
     throw std::runtime_error("--dump-frames needs pixels: it cannot be combined with --timing-only");
   const std::string summary_path = (std::filesystem::path(args.out) / "summary.json").string();
   check_outputs(args, summary_path);
-  const auto streams = scenarios::prepare_streams(scenario, args.input);
+  const auto streams = scenarios::prepare_streams(scenario, args.input, args.cache_dir);
   const bool terminal = isatty(STDERR_FILENO) != 0;
   const auto result =
       scenarios::run_scenario(scenario, streams, {args.dump_frames, terminal && !args.quiet, args.timing_only, args.strict});
@@ -126,6 +126,9 @@ int cli(int argc, char** argv) {
   run_cmd->add_option("--csv", args.csv, "Write one CSV row per decoded frame (times in ns) to this file");
   run_cmd->add_option("--vcd", args.vcd, "Write a VCD of interrupt, core busy and queue depths (for GTKWave)");
   run_cmd->add_option("--report", args.report, "Write a self-contained HTML report of the run to this file");
+  run_cmd->add_option("--cache-dir", args.cache_dir,
+                      "Directory of encoded generated inputs, reused by later runs (default: $VVSIM_CACHE_DIR, else "
+                      "$XDG_CACHE_HOME/vvsim, else ~/.cache/vvsim)");
   run_cmd->add_option("--seed", args.seed, "Seed for generated content (replaces the scenario's)");
   run_cmd->add_option("--set", args.overrides,
                       "Override a scenario value: key.path=value, e.g. platform.engine.num_cores=1, "
