@@ -29,11 +29,18 @@ vpxenc -q --ivf --codec=vp9 --i420 -w 1280 -h 720 --fps=30/1 --target-bitrate=20
   --lag-in-frames=0 -o "$inputs/vp9_720p.ivf" "$inputs/720p.yuv" 2>/dev/null
 rm "$inputs/720p.yuv"
 
-# Every case runs in the same relative place (runs/NAME), so paths printed or
-# embedded in outputs are equal between the reference and the check.
+# Every case runs in the same relative place (runs/NAME) on a copy of the
+# scenarios, profiles and fixtures named by a relative path (../src/...), so
+# paths printed or embedded in outputs are equal between the reference and the
+# check, whichever checkout either was made from.
+mkdir -p "$work/src/tests/codec"
+cp -r "$SRC/scenarios" "$SRC/profiles" "$work/src/"
+cp -r "$SRC/tests/codec/fixtures" "$work/src/tests/codec/"
 out="$work/runs"
 mkdir -p "$out"
 cd "$out"
+SRC_COPY=../src
+inputs=../inputs
 run_case() {  # run_case NAME [--timing-only] ARGS...: one vvsim run command with every output
   local name=$1
   shift
@@ -47,21 +54,21 @@ run_case() {  # run_case NAME [--timing-only] ARGS...: one vvsim run command wit
   set -e
 }
 
-for scenario in "$SRC"/scenarios/*.yaml; do
+for scenario in "$SRC_COPY"/scenarios/*.yaml; do
   name=$(basename "$scenario" .yaml)
   run_case "$name" "$scenario"
   run_case "$name.timing" "$scenario" --timing-only
 done
-run_case default.scatter "$SRC/scenarios/default.yaml" --set streams.0.scatter_buffers=true
-run_case default.scatter.timing "$SRC/scenarios/default.yaml" --set streams.0.scatter_buffers=true --timing-only
+run_case default.scatter "$SRC_COPY/scenarios/default.yaml" --set streams.0.scatter_buffers=true
+run_case default.scatter.timing "$SRC_COPY/scenarios/default.yaml" --set streams.0.scatter_buffers=true --timing-only
 for fixture in vp8_176x144.ivf vp8_drc.ivf vp9_drc.ivf h264_drc.h264 h264_x264_baseline.h264 h264_x264_high_bframes.h264; do
-  run_case "fixture.$fixture" "$SRC/scenarios/default.yaml" --input "$SRC/tests/codec/fixtures/$fixture"
+  run_case "fixture.$fixture" "$SRC_COPY/scenarios/default.yaml" --input "$SRC_COPY/tests/codec/fixtures/$fixture"
 done
-run_case vp9_720p "$SRC/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf"
-run_case vp9_720p.scatter "$SRC/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf" --set streams.0.scatter_buffers=true
-run_case vp9_720p.timing "$SRC/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf" --timing-only
+run_case vp9_720p "$SRC_COPY/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf"
+run_case vp9_720p.scatter "$SRC_COPY/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf" --set streams.0.scatter_buffers=true
+run_case vp9_720p.timing "$SRC_COPY/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf" --timing-only
 set +e
-"$VVSIM" sweep "$SRC/scenarios/sweep_display_pipeline.yaml" --param output_buffers=2,4,8,16 \
+"$VVSIM" sweep "$SRC_COPY/scenarios/sweep_display_pipeline.yaml" --param output_buffers=2,4,8,16 \
   --param device.clock_mhz=200,400,800 --param cores=1,2 --jobs 2 --quiet --timing-only --out sweep >sweep.stdout 2>&1
 echo $? >sweep.status
 set -e
@@ -70,6 +77,8 @@ set -e
 # version, which carry a digest of the executable (the profile digest stays).
 rm -f sweep/points.jsonl sweep/points/*/result.json sweep/points/*/run-point.txt
 sed -i -E 's/"(point_id|vvsim_version)": "[^"]*"/"\1": "-"/' sweep/points/*/summary.json
+# A point runs its scenario by absolute path: keep only the part below the copy.
+sed -i -E 's#"scenario": "[^"]*/src/scenarios/#"scenario": "../src/scenarios/#' sweep/points/*/summary.json
 sed -i -E 's/,[0-9a-f]{16},[^,]* \(build [0-9a-f]+\),/,-,-,/' sweep/sweep.csv
 sed -i -E 's/vvsim [^<]* \(build [0-9a-f]+\)/vvsim -/; s#<td>[0-9a-f]{16}</td>#<td>-</td>#g' sweep/sweep.html
 cd "$SRC"
