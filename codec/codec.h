@@ -19,6 +19,16 @@ constexpr CodecId kAllCodecs[] = {CodecId::VP8, CodecId::VP9, CodecId::H264, Cod
 // quality is a few MiB); larger ones are refused as corrupt before decoding.
 constexpr size_t kMaxUnitBytes = 64u << 20;
 
+// Largest coded dimension accepted; keeps every size computation in 32 bits.
+constexpr uint32_t kMaxCodedDimension = 16384;
+
+// The largest picture a decoder accepts (the device's caps). A header that
+// declares a larger one is refused as Unsupported when it is parsed, before
+// anything is allocated for the picture.
+struct PictureSizeLimit {
+  uint32_t max_width = kMaxCodedDimension, max_height = kMaxCodedDimension;
+};
+
 // The v6 fourcc of a bitstream format ("VP80", "VP90", "H264", "HEVC", "MPG2").
 std::string fourcc_of(CodecId codec);
 std::optional<CodecId> codec_from_fourcc(const std::string& fourcc);
@@ -83,6 +93,9 @@ enum class UnitStatus {
 struct DecodeResult {
   UnitStatus status = UnitStatus::Ok;
   std::string message;                   // why, for Corrupt/Unsupported
+  // The timestamp of the unit `status` and `message` are about when it is not
+  // the unit just given (an access unit completes on the next one's first NAL unit).
+  std::optional<uint64_t> about_timestamp;
   std::optional<StreamFormat> new_format;  // set before pictures of that format
   std::vector<Picture> pictures;          // in presentation order
   UnitWork work;
@@ -99,6 +112,10 @@ class Decoder {
   virtual DecodeResult flush() = 0;
   // Forget all state (STOP / seek); the next decodable unit is a key frame.
   virtual void reset() = 0;
+  void limit_picture_size(PictureSizeLimit limit) { size_limit_ = limit; }
+
+ protected:
+  PictureSizeLimit size_limit_;
 };
 
 // The libraries a decoder can be built on.

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "codec/content_refusal.h"
 #include "codec/start_code_headers.h"
 
 namespace vvsim::codec {
@@ -40,8 +41,29 @@ void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height,
   }
 }
 
-std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, const uint8_t* data, size_t size,
-                                         bool& waiting_for_key, DecodeResult& result) {
+namespace {
+
+// Why a VP8 frame, or any frame of a VP9 superframe (each declares its own
+// profile and size), is refused; empty when none is.
+Status check_vpx_unit(CodecId codec, const UnitHeader& first, const uint8_t* data, size_t size,
+                      const PictureSizeLimit& limit) {
+  if (codec == CodecId::VP8) return check_vpx_frame(codec, first, limit);
+  for (const auto& [offset, length] : split_vp9_superframe(data, size))
+    if (const auto frame = parse_vp9_header(data + offset, length))
+      if (auto checked = check_vpx_frame(codec, *frame, limit); !checked) return checked;
+  return {};
+}
+
+// The unit goes no further: `checked` says why.
+void refuse(const Status& checked, DecodeResult& result) {
+  result.status = UnitStatus::Unsupported;
+  result.message = checked.error().message;
+}
+
+}  // namespace
+
+std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, const PictureSizeLimit& limit,
+                                         const uint8_t* data, size_t size, bool& waiting_for_key, DecodeResult& result) {
   if (auto refused = refuse_unit(library_ready, "libvpx", size)) {
     result = *refused;
     return std::nullopt;
@@ -56,6 +78,10 @@ std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, cons
     return std::nullopt;
   }
   result.work.frame_type = header->frame_type;
+  if (const auto checked = check_vpx_unit(codec, *header, data, size, limit); !checked) {
+    refuse(checked, result);
+    return std::nullopt;
+  }
   if (waiting_for_key && header->frame_type != FrameType::Key) {
     result.message = "skipped: waiting for a key frame";
     return std::nullopt;  // consumed, nothing decoded
@@ -64,8 +90,9 @@ std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, cons
   return header;
 }
 
-std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool library_ready, const uint8_t* data,
-                                      size_t size, DecodeResult& result) {
+std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool library_ready,
+                                      const PictureSizeLimit& limit, const uint8_t* data, size_t size,
+                                      DecodeResult& result) {
   if (auto refused = refuse_unit(library_ready, library, size)) {
     result = *refused;
     return std::nullopt;
@@ -79,6 +106,13 @@ std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool l
     return std::nullopt;
   }
   result.work.frame_type = nal->frame_type;
+  if (codec == CodecId::H264 && nal->type == uint8_t(NalType::Sps)) {
+    const auto sps = parse_sps(data, size);
+    if (const auto checked = sps ? check_sps(*sps, limit) : Status{}; !checked) {
+      refuse(checked, result);
+      return std::nullopt;
+    }
+  }
   return nal;
 }
 

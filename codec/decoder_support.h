@@ -19,11 +19,15 @@ std::optional<DecodeResult> refuse_unit(bool library_ready, const char* library,
 // The checks every VP8/VP9 unit passes before a library (or the scan
 // decoder) sees it: size, frame header, key-frame gating. Fills `result` (bytes,
 // frame type, or why the unit goes no further) and returns the header when the
-// unit is to be decoded; nothing when `result` is final.
-std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, const uint8_t* data, size_t size,
-                                         bool& waiting_for_key, DecodeResult& result);
-// The same for an H.264 or HEVC NAL unit: size and NAL header.
-std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool library_ready, const uint8_t* data, size_t size, DecodeResult& result);
+// unit is to be decoded; nothing when `result` is final. Content
+// content_refusal.h refuses (VP9 profiles 1-3, sizes above `limit`) is Unsupported.
+std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, const PictureSizeLimit& limit,
+                                         const uint8_t* data, size_t size, bool& waiting_for_key, DecodeResult& result);
+// The same for an H.264 or HEVC NAL unit: size and NAL header, and an H.264
+// SPS that sps_refusal refuses is Unsupported.
+std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool library_ready,
+                                      const PictureSizeLimit& limit, const uint8_t* data, size_t size,
+                                      DecodeResult& result);
 
 // The coded size and 16x16 macroblocks of `format` into `work`; nothing
 // before a format is known.

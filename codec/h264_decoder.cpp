@@ -26,6 +26,8 @@ bool H264Decoder::open() {
   param.eEcActiveIdc = ERROR_CON_DISABLE;  // no concealment: damaged pictures are reported, not invented
   int threads = 0;
   decoder_->SetOption(DECODER_OPTION_NUM_OF_THREADS, &threads);
+  int quiet = WELS_LOG_QUIET;  // its errors reach the user as unit statuses, not as log lines between vvsim's
+  decoder_->SetOption(DECODER_OPTION_TRACE_LEVEL, &quiet);
   if (decoder_->Initialize(&param) != 0) {
     close();
     return false;
@@ -50,7 +52,7 @@ void H264Decoder::reset() {
 
 DecodeResult H264Decoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
   DecodeResult result;
-  const auto nal = admit_nal_unit(CodecId::H264, "openh264", decoder_ != nullptr, data, size, result);
+  const auto nal = admit_nal_unit(CodecId::H264, "openh264", decoder_ != nullptr, size_limit_, data, size, result);
   if (!nal) return result;
   const auto completed = access_units_.add(*nal, starts_access_unit(*nal, access_units_.has_slice()),
                                            nal->type == uint8_t(NalType::Idr), data, size, timestamp);
@@ -81,6 +83,7 @@ void H264Decoder::take_picture(const SBufferInfo& info, uint8_t* planes[3], Deco
 
 void H264Decoder::decode_access_unit(const AccessUnit& au, DecodeResult& result) {
   const bool has_slice = au.has_slice, is_idr = au.is_random_access;
+  result.about_timestamp = au.timestamp;
   if (waiting_for_idr_ && has_slice && !is_idr) {
     result.message = "skipped: waiting for an IDR picture";
     return;

@@ -75,9 +75,6 @@ struct ConstByteSpan {
   ConstByteSpan(ByteSpan s) : data(s.data), size(s.size) {}  // NOLINT: a writable span reads too
 };
 
-// Largest coded dimension accepted; keeps every size computation in 32 bits.
-constexpr uint32_t kMaxCodedDimension = 16384;
-
 // The device's preferred layout: planes packed one after another, each row
 // stride rounded up to stride_alignment bytes (a power of two, 1 for tight).
 // crop defaults to the whole coded frame.

@@ -2,11 +2,13 @@
 
 extern "C" {
 #include <libavcodec/avcodec.h>
+#include <libavutil/log.h>
 #include <libavutil/pixdesc.h>
 }
 
 #include <fmt/format.h>
 
+#include "codec/content_refusal.h"
 #include "codec/decoder_support.h"
 #include "codec/start_code_headers.h"
 #include "codec/image_layout.h"
@@ -61,22 +63,29 @@ std::string unsupported_reason(const AVCodecContext* ctx, AVPixelFormat f) {
                      codec_name(ctx->codec_id), profile ? profile : "unknown", chroma, depth);
 }
 
-// libavcodec's get_format callback, called when a sequence header is parsed:
-// the first software format offered, or none (libavcodec then refuses the
-// header) with the reason left in the decoder's `refused_` (ctx->opaque).
-AVPixelFormat pick_format(AVCodecContext* ctx, const AVPixelFormat* offered) {
+}  // namespace
+
+// libavcodec's get_format callback, called when a sequence header is parsed
+// (its size already set, no picture allocated): the first software format
+// offered, or none (libavcodec then refuses the header) with the reason left
+// in the decoder's `refused_`.
+AVPixelFormat LibavDecoder::pick_format(AVCodecContext* ctx, const AVPixelFormat* offered) {
+  auto* self = static_cast<LibavDecoder*>(ctx->opaque);
+  const auto size = check_picture_size(codec_name(ctx->codec_id), static_cast<uint32_t>(ctx->width),
+                                       static_cast<uint32_t>(ctx->height), self->size_limit_);
+  if (!size) {
+    self->refused_ = size.error().message;
+    return AV_PIX_FMT_NONE;
+  }
   for (const AVPixelFormat* f = offered; *f != AV_PIX_FMT_NONE; ++f) {
     const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(*f);
     if (desc && (desc->flags & AV_PIX_FMT_FLAG_HWACCEL)) continue;
-    std::string why = unsupported_reason(ctx, *f);
-    if (why.empty()) return *f;
-    *static_cast<std::string*>(ctx->opaque) = std::move(why);
+    self->refused_ = unsupported_reason(ctx, *f);
+    if (self->refused_.empty()) return *f;
     break;
   }
   return AV_PIX_FMT_NONE;
 }
-
-}  // namespace
 
 LibavDecoder::LibavDecoder(CodecId codec) : codec_(codec) { open(); }
 
@@ -86,6 +95,8 @@ bool LibavDecoder::open() {
   const AVCodecID id = codec_ == CodecId::HEVC    ? AV_CODEC_ID_HEVC
                        : codec_ == CodecId::MPEG2 ? AV_CODEC_ID_MPEG2VIDEO
                                                   : AV_CODEC_ID_H264;
+  // Its errors reach the user as unit statuses, not as log lines between vvsim's.
+  av_log_set_level(AV_LOG_QUIET);
   const AVCodec* library = avcodec_find_decoder(id);
   ctx_ = library ? avcodec_alloc_context3(library) : nullptr;
   packet_ = av_packet_alloc();
@@ -95,7 +106,7 @@ bool LibavDecoder::open() {
     return false;
   }
   ctx_->thread_count = 1;  // no frame or slice threads: the same pictures on every run
-  ctx_->opaque = &refused_;
+  ctx_->opaque = this;
   ctx_->get_format = pick_format;
   if (avcodec_open2(ctx_, library, nullptr) < 0) {
     close();
@@ -131,7 +142,7 @@ DecodeResult LibavDecoder::decode(const uint8_t* data, size_t size, uint64_t tim
 }
 
 void LibavDecoder::decode_nal_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
-  const auto nal = admit_nal_unit(codec_, "libavcodec", ctx_ != nullptr, data, size, result);
+  const auto nal = admit_nal_unit(codec_, "libavcodec", ctx_ != nullptr, size_limit_, data, size, result);
   if (!nal) return;
   const bool hevc = codec_ == CodecId::HEVC;
   const bool tune_in = hevc ? nal->frame_type == FrameType::Key
@@ -156,6 +167,7 @@ void LibavDecoder::decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t 
 }
 
 void LibavDecoder::decode_access_unit(const AccessUnit& au, DecodeResult& result) {
+  result.about_timestamp = au.timestamp;
   send_unless_tuning_in(au.bytes.data(), au.bytes.size(), au.timestamp, au.has_slice, au.is_random_access, result);
 }
 

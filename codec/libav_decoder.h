@@ -21,6 +21,9 @@
 struct AVCodecContext;
 struct AVPacket;
 struct AVFrame;
+extern "C" {
+#include <libavutil/pixfmt.h>
+}
 
 namespace vvsim::codec {
 
@@ -41,6 +44,7 @@ class LibavDecoder : public Decoder {
   static uint32_t min_output_buffers(CodecId codec) { return codec == CodecId::MPEG2 ? 2 + 2 : 16 + 2; }
 
  private:
+  static AVPixelFormat pick_format(AVCodecContext* ctx, const AVPixelFormat* offered);
   bool open();
   void close();
   // Sends one packet (null: end of stream) and collects the pictures it releases.
@@ -60,7 +64,7 @@ class LibavDecoder : public Decoder {
   AVFrame* frame_ = nullptr;
   AccessUnitAssembler access_units_;
   bool waiting_for_tune_in_ = true;  // after start, reset, or a drain that dropped the references
-  std::string refused_;  // set by get_format (through ctx_->opaque) when no v6 image format carries the stream
+  std::string refused_;  // set by pick_format (ctx_->opaque is the decoder) when the stream is refused
   StreamFormat format_{};
 };
 

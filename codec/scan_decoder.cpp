@@ -54,7 +54,7 @@ class ScanVpxDecoder : public Decoder {
 
   DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
     DecodeResult result;
-    if (!admit_vpx_unit(codec_, true, data, size, waiting_for_key_, result)) return result;
+    if (!admit_vpx_unit(codec_, true, size_limit_, data, size, waiting_for_key_, result)) return result;
     if (shows_picture(data, size)) format_.picture(result, width_, height_, timestamp);
     format_.fill_work(result.work);
     result.work.produces_picture = !result.pictures.empty();
@@ -97,7 +97,7 @@ class ScanH264Decoder : public Decoder {
 
   DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
     DecodeResult result;
-    const auto nal = admit_nal_unit(CodecId::H264, "scan", true, data, size, result);
+    const auto nal = admit_nal_unit(CodecId::H264, "scan", true, size_limit_, data, size, result);
     if (!nal) return result;
     if (starts_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
     if (!au_open_) au_timestamp_ = timestamp;
@@ -128,6 +128,7 @@ class ScanH264Decoder : public Decoder {
     const bool open = au_open_, has_slice = au_has_slice_, is_idr = au_is_idr_;
     au_open_ = au_has_slice_ = au_is_idr_ = false;
     if (!open) return;
+    result.about_timestamp = au_timestamp_;
     if (waiting_for_idr_ && has_slice && !is_idr) {
       result.message = kWaitingForTuneIn;
       return;

@@ -53,11 +53,75 @@ std::optional<UnitHeader> parse_vp8_header(const uint8_t* d, size_t size) {
   h.shows_picture = (d[0] >> 4) & 1;
   if (key) {
     if (size < 10 || d[3] != 0x9d || d[4] != 0x01 || d[5] != 0x2a) return std::nullopt;
-    h.width = (d[6] | d[7] << 8) & 0x3fff;
-    h.height = (d[8] | d[9] << 8) & 0x3fff;
+    h.width = h.declared_width = (d[6] | d[7] << 8) & 0x3fff;
+    h.height = h.declared_height = (d[8] | d[9] << 8) & 0x3fff;
   }
   return h;
 }
+
+namespace {
+
+// VP9 §6.2.2 color_config(): bit depth and chroma subsampling into `h`.
+bool read_vp9_color_config(BitReader& r, uint32_t profile, UnitHeader& h) {
+  h.bit_depth = 8;
+  if (profile >= 2) {
+    auto ten_or_twelve_bit = r.bits(1);
+    if (!ten_or_twelve_bit) return false;
+    h.bit_depth = *ten_or_twelve_bit ? 12 : 10;
+  }
+  auto color_space = r.bits(3);
+  if (!color_space) return false;
+  uint32_t subsampling_x = 1, subsampling_y = 1;
+  if (*color_space != 7) {  // not CS_RGB
+    if (!r.bits(1)) return false;  // color_range
+    if (profile == 1 || profile == 3) {
+      auto x = r.bits(1), y = r.bits(1);
+      if (!x || !y || !r.bits(1)) return false;  // + reserved_zero
+      subsampling_x = *x, subsampling_y = *y;
+    }
+  } else {
+    subsampling_x = subsampling_y = 0;  // RGB is 4:4:4
+    if ((profile == 1 || profile == 3) && !r.bits(1)) return false;  // reserved_zero
+  }
+  h.chroma_format = subsampling_x && subsampling_y ? "4:2:0"
+                    : subsampling_x                ? "4:2:2"
+                    : subsampling_y                ? "4:4:0"
+                                                   : "4:4:4";
+  return true;
+}
+
+// §6.2.3 frame_size(): frame_width_minus_1, frame_height_minus_1.
+bool read_vp9_frame_size(BitReader& r, UnitHeader& h) {
+  auto w = r.bits(16), hh = r.bits(16);
+  if (!w || !hh) return false;
+  h.declared_width = *w + 1;
+  h.declared_height = *hh + 1;
+  return true;
+}
+
+// The part of a non-key frame's header up to its size (intra_only frames,
+// §6.2 with §6.2.5 frame_size_with_refs for inter frames).
+bool read_vp9_non_key_size(BitReader& r, uint32_t profile, bool show_frame, bool error_resilient, UnitHeader& h) {
+  auto intra_only = show_frame ? std::optional<uint32_t>(0) : r.bits(1);
+  if (!intra_only || (!error_resilient && !r.bits(2))) return false;  // reset_frame_context
+  if (*intra_only) {
+    auto sync = r.bits(24);
+    if (!sync || *sync != 0x498342) return false;
+    if (profile > 0 && !read_vp9_color_config(r, profile, h)) return false;
+    return r.bits(8) && read_vp9_frame_size(r, h);  // refresh_frame_flags
+  }
+  if (!r.bits(8)) return false;  // refresh_frame_flags
+  for (int i = 0; i < 3; ++i)
+    if (!r.bits(4)) return false;  // ref_frame_idx, ref_frame_sign_bias
+  for (int i = 0; i < 3; ++i) {
+    auto found_ref = r.bits(1);
+    if (!found_ref) return false;
+    if (*found_ref) return true;  // the size of a reference frame
+  }
+  return read_vp9_frame_size(r, h);
+}
+
+}  // namespace
 
 std::optional<UnitHeader> parse_vp9_header(const uint8_t* d, size_t size) {
   // VP9 bitstream spec §6.2 uncompressed_header, for profiles 0..3.
@@ -66,9 +130,9 @@ std::optional<UnitHeader> parse_vp9_header(const uint8_t* d, size_t size) {
   if (!marker || *marker != 2) return std::nullopt;
   auto lo = r.bits(1), hi = r.bits(1);
   if (!lo || !hi) return std::nullopt;
-  const uint32_t profile = *lo | *hi << 1;
-  if (profile == 3 && !r.bits(1)) return std::nullopt;  // reserved zero
   UnitHeader h;
+  h.profile = *lo | *hi << 1;
+  if (h.profile == 3 && !r.bits(1)) return std::nullopt;  // reserved zero
   auto show_existing = r.bits(1);
   if (!show_existing) return std::nullopt;
   if (*show_existing) {
@@ -80,23 +144,16 @@ std::optional<UnitHeader> parse_vp9_header(const uint8_t* d, size_t size) {
   if (!frame_type || !show_frame || !error_res) return std::nullopt;
   h.frame_type = *frame_type == 0 ? FrameType::Key : FrameType::Inter;
   h.shows_picture = *show_frame;
-  if (*frame_type == 0) {
-    auto sync = r.bits(24);
-    if (!sync || *sync != 0x498342) return std::nullopt;
-    if (profile >= 2 && !r.bits(1)) return std::nullopt;  // ten_or_twelve_bit
-    auto color_space = r.bits(3);
-    if (!color_space) return std::nullopt;
-    if (*color_space != 7) {  // not CS_RGB
-      if (!r.bits(1)) return std::nullopt;  // color_range
-      if ((profile == 1 || profile == 3) && !r.bits(4)) return std::nullopt;  // subsampling + reserved
-    } else if ((profile == 1 || profile == 3) && !r.bits(1)) {
-      return std::nullopt;
-    }
-    auto w = r.bits(16), hh = r.bits(16);
-    if (!w || !hh) return std::nullopt;
-    h.width = *w + 1;
-    h.height = *hh + 1;
+  if (*frame_type != 0) {
+    // A header cut short before its size still tells the frame type.
+    if (!read_vp9_non_key_size(r, h.profile, *show_frame, *error_res, h)) h.declared_width = h.declared_height = 0;
+    return h;
   }
+  auto sync = r.bits(24);
+  if (!sync || *sync != 0x498342) return std::nullopt;
+  if (!read_vp9_color_config(r, h.profile, h) || !read_vp9_frame_size(r, h)) return std::nullopt;
+  h.width = h.declared_width;
+  h.height = h.declared_height;
   return h;
 }
 
@@ -178,13 +235,16 @@ std::optional<SpsInfo> parse_sps(const uint8_t* d, size_t size) {
   BitReader r(rbsp.data(), rbsp.size());
   auto profile_idc = r.bits(8);
   if (!profile_idc || !r.bits(16) || !r.ue()) return std::nullopt;  // constraints+level, sps id
-  uint32_t chroma_format_idc = 1;
+  uint32_t chroma_format_idc = 1, bit_depth_luma = 8, bit_depth_chroma = 8;
   if (profile_has_chroma_info(*profile_idc)) {
     auto cf = r.ue();
     if (!cf || *cf > 3) return std::nullopt;
     chroma_format_idc = *cf;
     if (chroma_format_idc == 3 && !r.bits(1)) return std::nullopt;
-    if (!r.ue() || !r.ue() || !r.bits(1)) return std::nullopt;  // bit depths, qpprime bypass
+    auto luma_minus8 = r.ue(), chroma_minus8 = r.ue();
+    if (!luma_minus8 || !chroma_minus8 || *luma_minus8 > 6 || *chroma_minus8 > 6 || !r.bits(1))
+      return std::nullopt;  // bit depths (§7.4.2.1.1: 0..6), qpprime bypass
+    bit_depth_luma = 8 + *luma_minus8, bit_depth_chroma = 8 + *chroma_minus8;
     auto matrix = r.bits(1);
     if (!matrix) return std::nullopt;
     const int lists = *matrix ? (chroma_format_idc != 3 ? 8 : 12) : 0;
@@ -195,6 +255,8 @@ std::optional<SpsInfo> parse_sps(const uint8_t* d, size_t size) {
   }
   SpsInfo info;
   info.profile_idc = *profile_idc;
+  info.chroma_format_idc = chroma_format_idc;
+  info.bit_depth_luma = bit_depth_luma, info.bit_depth_chroma = bit_depth_chroma;
   auto frame_num_bits = r.ue(), poc_type = r.ue();
   if (!frame_num_bits || !poc_type || *poc_type > 2) return std::nullopt;
   info.pic_order_cnt_type = *poc_type;
@@ -225,9 +287,11 @@ std::optional<SpsInfo> parse_sps(const uint8_t* d, size_t size) {
   const uint32_t unit_y = (chroma_format_idc == 1 ? 2 : 1) * field_factor;
   const uint32_t coded_w = (*w_mbs + 1) * 16, coded_h = (*h_units + 1) * 16 * field_factor;
   const uint64_t crop_w = uint64_t(unit_x) * (crop[0] + crop[1]), crop_h = uint64_t(unit_y) * (crop[2] + crop[3]);
-  if (crop_w >= coded_w || crop_h >= coded_h) return std::nullopt;
-  info.width = coded_w - uint32_t(crop_w);
-  info.height = coded_h - uint32_t(crop_h);
+  info.coded_width = coded_w, info.coded_height = coded_h;
+  info.crop_left = crop[0], info.crop_right = crop[1], info.crop_top = crop[2], info.crop_bottom = crop[3];
+  // A crop that leaves nothing is read, not refused here: sps_refusal names its values.
+  info.width = crop_w >= coded_w ? 0 : coded_w - uint32_t(crop_w);
+  info.height = crop_h >= coded_h ? 0 : coded_h - uint32_t(crop_h);
   return info;
 }
 

@@ -16,7 +16,14 @@ namespace vvsim::codec {
 struct UnitHeader {
   FrameType frame_type = FrameType::Unknown;
   bool shows_picture = false;  // false: parameter sets, SEI, invisible frames
-  uint32_t width = 0, height = 0;  // from key frames / VP9 size fields, 0 if absent
+  uint32_t width = 0, height = 0;  // from key frames, 0 if absent
+  // A size any frame declares (key, VP9 intra-only, VP9 inter with an explicit size), 0 if none.
+  uint32_t declared_width = 0, declared_height = 0;
+  uint32_t profile = 0;                // VP9 profile (0..3); 0 for VP8
+  // VP9 colour config, on frames that have one: bit depth, and chroma
+  // format "4:2:0", "4:2:2", "4:4:0" or "4:4:4"; 0 and null on others.
+  uint32_t bit_depth = 0;
+  const char* chroma_format = nullptr;
 };
 
 std::optional<UnitHeader> parse_vp8_header(const uint8_t* data, size_t size);
@@ -39,9 +46,15 @@ std::optional<NalInfo> parse_nal(const uint8_t* data, size_t size);
 // H.264 sequence parameter set (§7.3.2.1.1): the picture size it declares,
 // after cropping, and its reordering-relevant fields. `data` is one SPS NAL
 // unit with or without start code; emulation prevention bytes are removed.
+// Nothing when the SPS cannot be read; a crop that leaves no picture is read
+// (width or height 0) and refused by sps_refusal.
 struct SpsInfo {
   uint32_t width = 0, height = 0;  // visible (cropped) size
+  uint32_t coded_width = 0, coded_height = 0;
+  uint32_t crop_left = 0, crop_right = 0, crop_top = 0, crop_bottom = 0;  // frame_crop_*_offset
   uint32_t profile_idc = 0;
+  uint32_t chroma_format_idc = 1;
+  uint32_t bit_depth_luma = 8, bit_depth_chroma = 8;
   uint32_t pic_order_cnt_type = 0;
 };
 std::optional<SpsInfo> parse_sps(const uint8_t* data, size_t size);

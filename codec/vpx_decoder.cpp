@@ -44,7 +44,7 @@ void VpxDecoder::reset() {
 
 DecodeResult VpxDecoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
   DecodeResult result;
-  if (!admit_vpx_unit(codec_, ctx_ != nullptr, data, size, waiting_for_key_, result)) return result;
+  if (!admit_vpx_unit(codec_, ctx_ != nullptr, size_limit_, data, size, waiting_for_key_, result)) return result;
   vpx_codec_ctx_t* ctx = ctx_.get();
   if (vpx_codec_decode(ctx, data, static_cast<unsigned int>(size), nullptr, 0) != VPX_CODEC_OK) {
     result.status = UnitStatus::Corrupt;

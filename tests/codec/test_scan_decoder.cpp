@@ -148,3 +148,51 @@ BOOST_AUTO_TEST_CASE(sps_with_out_of_range_scaling_delta_is_refused) {
   }
   BOOST_CHECK(!parse_sps(sps.data(), sps.size()));
 }
+
+namespace {
+std::vector<uint8_t> bytes_of_bits(const std::string& bits) {
+  std::vector<uint8_t> out;
+  for (size_t i = 0; i < bits.size(); i += 8) {
+    std::string byte = bits.substr(i, 8);
+    byte.resize(8, '0');
+    out.push_back(static_cast<uint8_t>(std::stoi(byte, nullptr, 2)));
+  }
+  return out;
+}
+}  // namespace
+
+// VP9 §6.2 / §6.2.2 by hand: a profile-1 key frame carries subsampling_x,
+// subsampling_y and reserved_zero (3 bits) after color_range; the size
+// follows. (Reading 4 bits there gave 351x287 for a 176x144 stream.)
+BOOST_AUTO_TEST_CASE(vp9_profile_1_key_frame_colour_config_and_size_by_hand) {
+  // frame_marker '10', profile_low_bit 1, profile_high_bit 0, show_existing_frame 0,
+  // frame_type 0 (key), show_frame 1, error_resilient_mode 0, sync code 0x498342,
+  // color_space 2 '010', color_range 0, subsampling_x 0, subsampling_y 0, reserved 0,
+  // frame_width_minus_1 175, frame_height_minus_1 143.
+  const auto frame = bytes_of_bits("10" "1" "0" "0" "0" "1" "0" "010010011000001101000010" "010" "0" "0" "0" "0" +
+                                   std::string("0000000010101111") + "0000000010001111");
+  const auto h = parse_vp9_header(frame.data(), frame.size());
+  BOOST_REQUIRE(h);
+  BOOST_CHECK_EQUAL(h->profile, 1u);
+  BOOST_CHECK_EQUAL(h->frame_type == FrameType::Key, true);
+  BOOST_CHECK_EQUAL(std::string(h->chroma_format), "4:4:4");
+  BOOST_CHECK_EQUAL(h->bit_depth, 8u);
+  BOOST_CHECK_EQUAL(h->width, 176u);
+  BOOST_CHECK_EQUAL(h->height, 144u);
+}
+
+// §6.2: an inter frame that takes no reference's size declares its own
+// (frame_size_with_refs with found_ref 0 three times), which the device's
+// size limit needs.
+BOOST_AUTO_TEST_CASE(vp9_inter_frame_with_its_own_size_by_hand) {
+  // '10' profile 0 '0' '0', show_existing 0, frame_type 1, show_frame 1, error_res 0,
+  // reset_frame_context '00', refresh_frame_flags 8 bits, 3 x (ref idx 3 + sign bias 1),
+  // found_ref 0 0 0, width-1 8191, height-1 63.
+  const auto frame = bytes_of_bits("10" "0" "0" "0" "1" "1" "0" "00" "00000001" "0000" "0010" "0100" "000" +
+                                   std::string("0001111111111111") + "0000000000111111");
+  const auto h = parse_vp9_header(frame.data(), frame.size());
+  BOOST_REQUIRE(h);
+  BOOST_CHECK_EQUAL(h->width, 0u);  // not a key frame
+  BOOST_CHECK_EQUAL(h->declared_width, 8192u);
+  BOOST_CHECK_EQUAL(h->declared_height, 64u);
+}

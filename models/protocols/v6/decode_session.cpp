@@ -208,6 +208,10 @@ void DecodeSession::handle_events() {
     } else {
       ++report_.error_events;
       report_.error_code = e.event.detail;
+      if (e.event.detail == static_cast<uint32_t>(ErrorEventCode::ContentRefused))
+        problems_.push_back(fmt::format("the device refused the stream's content as unsupported or above its limits "
+                                        "(error event, code {}; its diagnostic names why)",
+                                        e.event.detail));
     }
     const Result explained = e.event.type == EventType::Drc ? Result::ErrInvalidOperation : Result::ErrInvalidStreamId;
     awaiting_event_.erase(std::remove_if(awaiting_event_.begin(), awaiting_event_.end(),
@@ -317,6 +321,10 @@ DecodeReport DecodeSession::run() {
       const auto drain = driver_.take_answer(drain_ticket_);
       report_.drained = ok(result_of(drain->response), "DRAIN");
       report_.drain_answered = drain->answered;
+      // Every unit went in and the drain is done: a stream that gave no picture at all is broken.
+      if (report_.drained && report_.frames.empty() && next_unit_ > 0)
+        problems_.push_back(fmt::format("no picture came out of any of the {} units (see the device diagnostics)",
+                                        next_unit_));
       break;
     }
     // Wake for the device, a held output coming free, or the next unit's feed time.

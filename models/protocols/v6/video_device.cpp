@@ -332,8 +332,8 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
 }
 
 // §Error Event: the stream is closed (pending commands CANCELED), then the event goes out.
-void VideoDevice::fail_stream(uint32_t id) {
-  const Event error{EventType::Error, id, 1};
+void VideoDevice::fail_stream(uint32_t id, ErrorEventCode code) {
+  const Event error{EventType::Error, id, static_cast<uint32_t>(code)};
   if (fault(DeviceFault::ErrorEventBeforeCancel)) send_event(error);
   close_stream(id);
   if (!fault(DeviceFault::ErrorEventBeforeCancel)) send_event(error);

@@ -148,7 +148,8 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   void withdraw_inputs(VideoStream& s, Answers& out);
   void withdraw_outputs(VideoStream& s, Answers& out);
   void close_stream(uint32_t id);
-  void fail_stream(uint32_t id);
+  void fail_stream(uint32_t id, ErrorEventCode code = ErrorEventCode::HostFailure);
+  void diagnose_unit(uint32_t id, const codec::DecodeResult& result, uint64_t timestamp);
   VideoStream* find_stream(uint32_t id, const HeldChain& chain);
   void diagnose(const std::string& what);
 

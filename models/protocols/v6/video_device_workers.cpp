@@ -62,7 +62,10 @@ bool VideoDevice::decode_unit(const StreamRef& ref) {
   std::vector<uint8_t> data;
   read_backing(in.buffers[0], data, in.cmd.data_sizes[0]);
   if (!(s = live(ref))) return false;
-  if (!s->decoder) s->decoder = decoders_(s->codec);
+  if (!s->decoder) {
+    s->decoder = decoders_(s->codec);
+    s->decoder->limit_picture_size({profile_.max_width, profile_.max_height});
+  }
   codec::DecodeResult result;
   auto job = engine_.run(
       models::JobKind::Decode, s->codec,
@@ -81,20 +84,28 @@ bool VideoDevice::decode_unit(const StreamRef& ref) {
   const CommandHead command = consumed.command;
   ResourceQueueResp resp;
   resp.timestamp = timestamp;
-  if (result.status == codec::UnitStatus::Corrupt) {
-    diagnose(fmt::format("stream {}: input ts {} corrupt: {}", ref.id, timestamp, result.message));
-  } else if (!result.message.empty()) {  // consumed without a picture, and why (e.g. waiting for a key frame)
-    diagnose(fmt::format("stream {}: input ts {}: {}", ref.id, timestamp, result.message));
-  }
+  const uint64_t about = result.about_timestamp.value_or(timestamp);
+  diagnose_unit(ref.id, result, about);
   ++stats_.inputs_consumed;
   const bool injected = ++s->inputs_consumed == profile_.inject_error_after_units;
   answer_queue(command, resp);
   if (result.status == codec::UnitStatus::Unsupported || injected) {
-    diagnose(fmt::format("stream {}: unrecoverable: {}", ref.id, injected ? "injected host failure" : result.message));
-    if (streams_.count(ref.id)) fail_stream(ref.id);
+    const bool refused = result.status == codec::UnitStatus::Unsupported;
+    diagnose(refused ? fmt::format("stream {}: input ts {} refused: {}", ref.id, about, result.message)
+                     : fmt::format("stream {}: unrecoverable: injected host failure", ref.id));
+    if (streams_.count(ref.id)) fail_stream(ref.id, refused ? ErrorEventCode::ContentRefused : ErrorEventCode::HostFailure);
     return false;
   }
   return deliver(ref, result);
+}
+
+// What a decode result says of its unit when that is not just "decoded": corrupt, or consumed without a picture and why.
+void VideoDevice::diagnose_unit(uint32_t id, const codec::DecodeResult& result, uint64_t timestamp) {
+  if (result.status == codec::UnitStatus::Corrupt) {
+    diagnose(fmt::format("stream {}: input ts {} corrupt: {}", id, timestamp, result.message));
+  } else if (!result.message.empty() && result.status == codec::UnitStatus::Ok) {
+    diagnose(fmt::format("stream {}: input ts {}: {}", id, timestamp, result.message));
+  }
 }
 
 void VideoDevice::mark_decode(uint32_t id, const codec::DecodeResult& result, const models::CodecEngine::JobRecord& job) {
@@ -130,6 +141,7 @@ bool VideoDevice::flush_decoder(const StreamRef& ref) {
   // picture as it decodes (VP8, VP9) drains for free.
   codec::DecodeResult result;
   if (s->decoder) result = s->decoder->flush();
+  if (result.about_timestamp) diagnose_unit(ref.id, result, *result.about_timestamp);  // the last access unit
   if (holds_work(result)) {
     auto job = engine_.run(models::JobKind::Decode, s->codec, [&] { return result.work; }, s->owner_name);
     if (job.cancelled || !live(ref)) return false;

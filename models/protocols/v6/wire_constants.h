@@ -93,6 +93,12 @@ enum class EventType : uint32_t {
   Drc = 2,
 };
 
+// The device-specific code of an ERROR event (v6 leaves its values to the device).
+enum class ErrorEventCode : uint32_t {
+  HostFailure = 1,     // the host decoder or encoder failed
+  ContentRefused = 2,  // the stream's content is unsupported or above the device's limits
+};
+
 // A fourcc as the four bytes on the wire.
 using Fourcc = std::array<uint8_t, 4>;
 constexpr Fourcc make_fourcc(const char (&s)[5]) {
