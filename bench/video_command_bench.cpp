@@ -11,14 +11,14 @@
 
 #include <cstdlib>
 
-#include "models/platform/video_platform.h"
+#include "models/protocols/v6/v6_binding.h"
 
 using namespace vvsim;
 using namespace vvsim::virtio_video;
 
 namespace {
 
-models::VideoPlatform* g_platform = nullptr;
+virtio_video::V6Platform* g_platform = nullptr;
 uint32_t g_stream = 0;
 
 std::vector<uint8_t> get_param_command() {
@@ -63,7 +63,7 @@ void run_benchmarks() {
 }  // namespace
 
 int sc_main(int argc, char** argv) {
-  models::VideoPlatform platform("platform", models::PlatformProfile{}, VideoDeviceProfile{});
+  virtio_video::V6Platform platform("platform", models::PlatformProfile{}, VideoDeviceProfile{});
   g_platform = &platform;
   benchmark::Initialize(&argc, argv);
   platform.system.cpu.set_program([](tlm_virtio::GuestCpu&) { run_benchmarks(); });

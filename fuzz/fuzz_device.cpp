@@ -9,7 +9,7 @@
 #include <systemc>
 
 #include "fuzz/fuzz_input.h"
-#include "models/platform/video_platform.h"
+#include "models/protocols/v6/v6_binding.h"
 
 using namespace vvsim;
 
@@ -21,7 +21,7 @@ const sc_core::sc_time kAnswerLimit(2, sc_core::SC_MS);
 const sc_core::sc_time kInputSlice(50, sc_core::SC_MS);
 
 struct Bench {
-  models::VideoPlatform platform{"platform", models::PlatformProfile{}, virtio_video::VideoDeviceProfile{}};
+  virtio_video::V6Platform platform{"platform", models::PlatformProfile{}, virtio_video::VideoDeviceProfile{}};
   sc_core::sc_event go;
   std::vector<uint8_t> input;
   bool ready = false;

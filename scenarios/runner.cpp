@@ -9,11 +9,8 @@
 #include <fstream>
 
 #include "codec/checksum.h"
-#include "codec/scan_decoder.h"
-#include "codec/synthetic.h"
-#include "models/platform/input_limits.h"
 #include "models/platform/video_platform.h"
-#include "scenarios/generated_input_cache.h"
+#include "models/protocols/v6/v6_binding.h"
 
 namespace vvsim::scenarios {
 
@@ -33,81 +30,12 @@ const char* outcome_name(RunOutcome outcome) {
 
 namespace {
 
-std::shared_ptr<codec::UnitSource> generated_units(const StreamSpec& spec, uint64_t default_seed,
-                                                   const std::string& cache_dir) {
-  const GeneratedInput& g = *spec.generate;
-  codec::SyntheticStreamConfig config;
-  config.codec = *spec.codec;
-  config.bitrate_bps = g.bitrate_kbps * 1000;
-  config.seed = g.seed != 0 ? g.seed : default_seed;
-  config.keyframe_interval = g.key_frame_interval;
-  if (g.change_at == 0) {
-    config.segments = {{g.width, g.height, g.frames}};
-  } else {
-    config.segments = {{g.width, g.height, g.change_at}, {g.new_width, g.new_height, g.frames - g.change_at}};
-  }
-  try {
-    return cached_synthetic_units(config, cache_dir);
-  } catch (const ProfileError& e) {
-    throw ProfileError(fmt::format("stream '{}': {}", spec.name, e.what()));
-  }
-}
-
-std::shared_ptr<codec::UnitSource> file_units(StreamSpec& spec, codec::CodecId& codec) {
-  auto parsed = codec::open_bitstream_file(spec.file);
-  if (!parsed.error.empty()) throw ProfileError(fmt::format("stream '{}': {}", spec.name, parsed.error));
-  if (parsed.units->size() == 0) throw ProfileError(fmt::format("stream '{}': {} holds no units", spec.name, spec.file));
-  if (spec.codec && *spec.codec != parsed.codec)
-    throw ProfileError(fmt::format("stream '{}': codec {} does not match {} ({})", spec.name,
-                                   codec::fourcc_of(*spec.codec), spec.file, codec::fourcc_of(parsed.codec)));
-  codec = parsed.codec;
-  return parsed.units;
-}
-
-}  // namespace
-
-std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std::string& input_override,
-                                            const std::string& cache_dir) {
-  std::vector<PreparedStream> out;
-  uint64_t units = 0;  // of the streams so far, against kInputLimits.units_per_run
-  for (size_t i = 0; i < scenario.streams.size(); ++i) {
-    PreparedStream p;
-    p.spec = scenario.streams[i];
-    if (i == 0 && !input_override.empty()) {  // --input: the file decides the codec
-      if (p.spec.encode)
-        throw ProfileError(fmt::format("--input {}: stream '{}' is an encoder stream (it encodes generated frames); "
-                                       "--input replaces a decoder stream's bitstream",
-                                       input_override, p.spec.name));
-      p.spec.file = input_override;
-      p.spec.generate.reset();
-      p.spec.codec.reset();
-    }
-    if (p.spec.encode) {
-      p.codec = *p.spec.codec;
-    } else if (p.spec.generate) {
-      p.codec = *p.spec.codec;
-      p.units = generated_units(p.spec, scenario.seed + i, generated_input_cache_dir(cache_dir));
-    } else {
-      p.units = file_units(p.spec, p.codec);
-    }
-    const uint64_t own = p.units ? p.units->size() : p.spec.encode->frames;
-    units += own;
-    if (units > models::kInputLimits.units_per_run)
-      throw ProfileError(fmt::format("stream '{}': {} units{} (at most {} units per run: docs/scenarios.md, Limits)",
-                                     p.spec.name, own, own == units ? "" : fmt::format(", {} with the streams before it", units),
-                                     models::kInputLimits.units_per_run));
-    out.push_back(std::move(p));
-  }
-  return out;
-}
-
-namespace {
-
 // Nanoseconds from a SystemC time (1 ps resolution): one correctly rounded
 // division, so JSON shows at most three decimals, never float noise.
 double ns_of(const sc_core::sc_time& t) { return double(t.value()) / 1000.0; }
 
-void collect_counters(models::VideoPlatform& p, RunResult& r) {
+void collect_counters(models::VideoPlatform& p, virtio_video::VideoDevice& device, virtio_video::VideoDriver& driver,
+                      RunResult& r) {
   const auto& bus = p.system.bus.stats();
   if (bus.size() > 0) r.bus_bytes_cpu = bus[0].bytes, r.bus_busy_cpu_ns = ns_of(bus[0].busy);
   if (bus.size() > 1) r.bus_bytes_device = bus[1].bytes, r.bus_busy_device_ns = ns_of(bus[1].busy);
@@ -116,8 +44,8 @@ void collect_counters(models::VideoPlatform& p, RunResult& r) {
   r.bus_contention_ns = ns_of(contention);
   r.interrupts = p.system.irq.interrupts_delivered();
   r.kicks = p.system.mmio.kicks();
-  r.events = p.driver.events_received();
-  const auto& d = p.device.stats();
+  r.events = driver.events_received();
+  const auto& d = device.stats();
   r.device_commands = d.commands;
   r.device_canceled = d.canceled;
   r.device_errors = d.errors_returned;
@@ -135,7 +63,7 @@ void collect_counters(models::VideoPlatform& p, RunResult& r) {
   for (uint32_t c = 0; c < p.profile().engine.num_cores; ++c)
     r.cores.push_back({ns_of(p.engine.busy_time(c)), p.engine.utilisation(c)});
   for (const auto& diag : p.system.mmio.diagnostics().records()) r.diagnostics.push_back(diag.message);
-  for (const auto& diag : p.device.diagnostics()) r.diagnostics.push_back(diag);
+  for (const auto& diag : device.diagnostics()) r.diagnostics.push_back(diag);
 }
 
 // Adds a bus transfer to the utilisation windows it spans.
@@ -152,12 +80,13 @@ void add_bus_time(RunResult& r, int initiator, uint64_t start_ps, uint64_t lengt
 }
 
 // The analysis records: device stage marks, virtqueue depths and bus time (observed, never fed back).
-void record_observations(models::VideoPlatform& p, RunResult& r) {
+void record_observations(models::VideoPlatform& p, virtio_video::VideoDevice& device, virtio_video::VideoDriver& driver,
+                         RunResult& r) {
   p.system.bus.observe_transfers([&r](int initiator, const sc_core::sc_time& start, const sc_core::sc_time& occupancy) {
     add_bus_time(r, initiator, start.value(), occupancy.value());
   });
-  p.device.set_probe([&r](const virtio_video::DeviceStageMark& m) { r.stage_marks.push_back(m); });
-  p.driver.observe_virtqueues([&r](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
+  device.set_probe([&r](const virtio_video::DeviceStageMark& m) { r.stage_marks.push_back(m); });
+  driver.observe_virtqueues([&r](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
     (queue == virtio_video::kCommandQueue ? r.commandq_depth : r.eventq_depth).push_back({at.value(), in_use});
   });
   p.engine.add_listener([&r](models::CodecEngine::JobEventKind kind, const models::CodecEngine::JobRecord& job) {
@@ -229,204 +158,298 @@ std::string initialisation_pending(const std::vector<std::string>& unanswered) {
 
 }  // namespace
 
-void check_timing_only(const std::vector<PreparedStream>& streams) {
-  for (const auto& st : streams) {
-    std::string why;
-    if (st.spec.encode) why = "an encoder stream's output sizes come from the real encoder";
-    else if (!st.spec.corrupt_units.empty()) why = "what the real decoder makes of a damaged unit cannot be scanned";
-    else why = codec::scan_stream_support(st.codec, *st.units);
-    if (!why.empty()) throw ProfileError(fmt::format("stream '{}': timing-only mode refused: {}", st.spec.name, why));
-  }
-}
+namespace {
 
-RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams, const RunOptions& options) {
-  if (options.timing_only) check_timing_only(streams);
-  virtio_video::DecoderFactory decoders;
-  if (options.timing_only) decoders = [](codec::CodecId c) { return codec::make_scan_decoder(c); };
-  models::VideoPlatform platform("platform", scenario.platform, scenario.platform.device, std::move(decoders));
-  platform.driver.withhold_eventq(sc_core::sc_time(double(scenario.withhold_eventq_us), sc_core::SC_US));
-  platform.driver.break_ring(scenario.ring_breach);
-  RunResult result;
-  result.timing_only = options.timing_only;
-  result.streams.resize(streams.size());
-  std::vector<std::unique_ptr<codec::FrameChecksum>> checksums;
-  const auto config = virtio_video::decode_config(virtio_video::ByteSpan(platform.device.config_space()));
-  virtio_video::ConformanceMonitor monitor(platform.device.device_id(), config ? *config : virtio_video::Config{});
-  const std::set<std::string> expected(scenario.expect_violations.begin(), scenario.expect_violations.end());
-  if (options.strict) {
-    monitor.on_violation([&](const virtio_video::Violation& v) {
-      if (expected.count(v.rule) || result.outcome != RunOutcome::Completed) return;
-      result.outcome = RunOutcome::ConformanceViolation;
-      result.reason = fmt::format("{} side broke '{}' ({}) at {} ns: {}", virtio_video::side_name(v.side), v.rule,
-                                  v.section, v.at_ps / 1000, v.detail);
-      sc_core::sc_stop();
-    });
+// The progress line on stderr, counted from frames leaving the guest's sinks:
+// no extra simulation events.
+class ProgressLine {
+ public:
+  ProgressLine(bool enabled, const std::vector<PreparedStream>& streams) : enabled_(enabled) {
+    for (const auto& st : streams) total_units_ += st.units ? st.units->size() : 0;
   }
-  platform.device.observe_transport(&monitor);
-  platform.system.mmio.set_observer(&monitor);
-  record_observations(platform, result);
-  // Progress counts frames leaving the guest's sinks: no extra simulation events.
-  size_t total_units = 0, frames_seen = 0;
-  int shown_percent = -1;
-  for (const auto& st : streams) total_units += st.units ? st.units->size() : 0;
-  auto show_progress = [&] {
-    if (!options.progress || total_units == 0) return;
-    const int percent = int(std::min<size_t>(100, 100 * ++frames_seen / total_units));
-    if (percent == shown_percent) return;
-    shown_percent = percent;
+  void frame_out() {
+    if (!enabled_ || total_units_ == 0) return;
+    const int percent = int(std::min<size_t>(100, 100 * ++frames_seen_ / total_units_));
+    if (percent == shown_percent_) return;
+    shown_percent_ = percent;
     const int bar = percent / 5;
     std::fprintf(stderr, "\rvvsim [%.*s%*s] %3d%%  %.3f ms simulated", bar, "####################", 20 - bar, "",
                  percent, sc_core::sc_time_stamp().to_seconds() * 1e3);
-  };
-  std::ofstream dump;
-  if (!options.dump_frames.empty()) {
-    dump.open(options.dump_frames, std::ios::binary | std::ios::trunc);
-    if (!dump) throw std::runtime_error(fmt::format("cannot write {}", options.dump_frames));
   }
-  std::vector<std::unique_ptr<virtio_video::DecodeSession>> sessions;  // null for encoder streams
-  std::vector<std::unique_ptr<virtio_video::EncodeSession>> encoders;  // null for decoder streams
-  std::string init_error;
-  bool initialised = false;
-  for (size_t i = 0; i < streams.size(); ++i) {
-    result.streams[i].name = streams[i].spec.name;
-    result.streams[i].codec = streams[i].codec;
-    result.streams[i].units_in = streams[i].units ? streams[i].units->size() : 0;
-    if (const auto& e = streams[i].spec.encode) {
-      virtio_video::EncodeSessionConfig ec;
-      ec.codec = streams[i].codec;
-      ec.width = e->width;
-      ec.height = e->height;
-      ec.frames = e->frames;
-      ec.seed = e->seed != 0 ? e->seed : scenario.seed + i;
-      ec.bitrate_bps = e->bitrate_kbps * 1000;
-      for (const auto& [at, kbps] : e->bitrate_changes) ec.bitrate_at[at] = kbps * 1000;
-      ec.force_key_frames.insert(e->force_key_frames.begin(), e->force_key_frames.end());
-      ec.input_resources = streams[i].spec.input_resources;
-      ec.output_resources = streams[i].spec.output_resources;
-      result.streams[i].units_in = e->frames;
-      checksums.push_back(std::make_unique<codec::FrameChecksum>());
-      sessions.push_back(nullptr);
-      encoders.push_back(std::make_unique<virtio_video::EncodeSession>(platform.driver, std::move(ec)));
+  void finish() const {
+    if (shown_percent_ >= 0) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  bool enabled_;
+  size_t total_units_ = 0, frames_seen_ = 0;
+  int shown_percent_ = -1;
+};
+
+virtio_video::EncodeSessionConfig encode_config(const PreparedStream& st, uint64_t seed) {
+  const EncodeSpec& e = *st.spec.encode;
+  virtio_video::EncodeSessionConfig ec;
+  ec.codec = st.codec;
+  ec.width = e.width;
+  ec.height = e.height;
+  ec.frames = e.frames;
+  ec.seed = e.seed != 0 ? e.seed : seed;
+  ec.bitrate_bps = e.bitrate_kbps * 1000;
+  for (const auto& [at, kbps] : e.bitrate_changes) ec.bitrate_at[at] = kbps * 1000;
+  ec.force_key_frames.insert(e.force_key_frames.begin(), e.force_key_frames.end());
+  ec.input_resources = st.spec.input_resources;
+  ec.output_resources = st.spec.output_resources;
+  return ec;
+}
+
+// The application's buffers, pacing and actions from the stream's spec; the frame sink is the caller's.
+virtio_video::DecodeSessionConfig decode_config(const Scenario& scenario, const PreparedStream& st, bool timing_only) {
+  const StreamSpec& spec = st.spec;
+  virtio_video::DecodeSessionConfig config;
+  config.codec = st.codec;
+  config.units = st.units;
+  config.input_resources = spec.input_resources;
+  config.output_resources = spec.output_resources;
+  config.input_buffer_size = spec.input_buffer_kib * 1024;
+  config.answer_timeout = sc_core::SC_ZERO_TIME;
+  config.feed_fps = spec.feed_fps;
+  config.stop_after_units = spec.stop_after_units;
+  config.seek_to_unit = spec.seek_to_unit;
+  config.destroy_after_units = spec.destroy_after_units;
+  config.reset_after_units = spec.reset_after_units;
+  config.corrupt_units.insert(spec.corrupt_units.begin(), spec.corrupt_units.end());
+  config.raw_commands = spec.raw_commands;
+  config.drain_each_frame = spec.drain_each_frame;
+  config.scatter_buffers = spec.scatter_buffers;
+  config.no_outputs_during_drain = spec.no_outputs_during_drain;
+  config.timing_only = timing_only;
+  config.requeue_before_reattach = spec.requeue_before_reattach;
+  config.attach_before_format_query = spec.attach_before_format_query;
+  config.double_drain = spec.double_drain;
+  config.destroy_during_drain = spec.destroy_during_drain;
+  config.use_after_destroy = spec.use_after_destroy;
+  config.undersized_inputs = spec.undersized_inputs;
+  config.output_hold = sc_core::sc_time(double(spec.output_hold_us), sc_core::SC_US);
+  if (scenario.initial_format == InitialFormat::FromStream)
+    config.stream_size = codec::declared_picture_size(st.codec, *st.units);
+  return config;
+}
+
+// One run: the platform, the monitor, the guest's applications and what they report.
+class Run {
+ public:
+  Run(const Scenario& scenario, const std::vector<PreparedStream>& streams, const RunOptions& options,
+      const models::ProtocolBinding& protocol);
+  RunResult execute();
+
+ private:
+  void watch_conformance();
+  void open_dump();
+  void build_applications();
+  void start_guest();
+  void collect_records();
+  void collect_streams();
+  void decide_outcome();
+
+  const Scenario& scenario_;
+  const std::vector<PreparedStream>& streams_;
+  const RunOptions& options_;
+  models::VideoPlatform platform_;
+  virtio_video::VideoDevice& device_;
+  virtio_video::VideoDriver& driver_;
+  RunResult result_;
+  virtio_video::ConformanceMonitor monitor_;
+  std::set<std::string> expected_violations_;
+  ProgressLine progress_;
+  std::ofstream dump_;
+  std::vector<std::unique_ptr<codec::FrameChecksum>> checksums_;
+  std::vector<std::unique_ptr<virtio_video::DecodeSession>> decoders_;  // null for encoder streams
+  std::vector<std::unique_ptr<virtio_video::EncodeSession>> encoders_;  // null for decoder streams
+  std::string init_error_;
+  bool initialised_ = false;
+};
+
+virtio_video::Config device_config(virtio_video::VideoDevice& device) {
+  const auto config = virtio_video::decode_config(virtio_video::ByteSpan(device.config_space()));
+  return config ? *config : virtio_video::Config{};
+}
+
+Run::Run(const Scenario& scenario, const std::vector<PreparedStream>& streams, const RunOptions& options,
+         const models::ProtocolBinding& protocol)
+    : scenario_(scenario),
+      streams_(streams),
+      options_(options),
+      platform_("platform", scenario.platform, protocol, options.timing_only),
+      device_(virtio_video::v6_device(platform_)),
+      driver_(virtio_video::v6_driver(platform_)),
+      monitor_(device_.device_id(), device_config(device_)),
+      expected_violations_(scenario.expect_violations.begin(), scenario.expect_violations.end()),
+      progress_(options.progress, streams) {
+  driver_.withhold_eventq(sc_core::sc_time(double(scenario.withhold_eventq_us), sc_core::SC_US));
+  driver_.break_ring(scenario.ring_breach);
+  result_.timing_only = options.timing_only;
+  result_.streams.resize(streams.size());
+}
+
+void Run::watch_conformance() {
+  if (options_.strict) {
+    monitor_.on_violation([this](const virtio_video::Violation& v) {
+      if (expected_violations_.count(v.rule) || result_.outcome != RunOutcome::Completed) return;
+      result_.outcome = RunOutcome::ConformanceViolation;
+      result_.reason = fmt::format("{} side broke '{}' ({}) at {} ns: {}", virtio_video::side_name(v.side), v.rule,
+                                   v.section, v.at_ps / 1000, v.detail);
+      sc_core::sc_stop();
+    });
+  }
+  device_.observe_transport(&monitor_);
+  platform_.system.mmio.set_observer(&monitor_);
+}
+
+void Run::open_dump() {
+  if (options_.dump_frames.empty()) return;
+  dump_.open(options_.dump_frames, std::ios::binary | std::ios::trunc);
+  if (!dump_) throw std::runtime_error(fmt::format("cannot write {}", options_.dump_frames));
+}
+
+void Run::build_applications() {
+  for (size_t i = 0; i < streams_.size(); ++i) {
+    const PreparedStream& st = streams_[i];
+    StreamResult& s = result_.streams[i];
+    s.name = st.spec.name;
+    s.codec = st.codec;
+    s.units_in = st.units ? st.units->size() : 0;
+    checksums_.push_back(std::make_unique<codec::FrameChecksum>());
+    if (st.spec.encode) {
+      s.units_in = st.spec.encode->frames;
+      decoders_.push_back(nullptr);
+      encoders_.push_back(std::make_unique<virtio_video::EncodeSession>(driver_, encode_config(st, scenario_.seed + i)));
       continue;
     }
-    encoders.push_back(nullptr);
-    virtio_video::DecodeSessionConfig config;
-    config.codec = streams[i].codec;
-    config.units = streams[i].units;
-    config.input_resources = streams[i].spec.input_resources;
-    config.output_resources = streams[i].spec.output_resources;
-    config.input_buffer_size = streams[i].spec.input_buffer_kib * 1024;
-    config.answer_timeout = sc_core::SC_ZERO_TIME;
-    config.feed_fps = streams[i].spec.feed_fps;
-    config.stop_after_units = streams[i].spec.stop_after_units;
-    config.seek_to_unit = streams[i].spec.seek_to_unit;
-    config.destroy_after_units = streams[i].spec.destroy_after_units;
-    config.reset_after_units = streams[i].spec.reset_after_units;
-    config.corrupt_units.insert(streams[i].spec.corrupt_units.begin(), streams[i].spec.corrupt_units.end());
-    config.raw_commands = streams[i].spec.raw_commands;
-    config.drain_each_frame = streams[i].spec.drain_each_frame;
-    config.scatter_buffers = streams[i].spec.scatter_buffers;
-    config.no_outputs_during_drain = streams[i].spec.no_outputs_during_drain;
-    config.timing_only = options.timing_only;
-    config.requeue_before_reattach = streams[i].spec.requeue_before_reattach;
-    config.attach_before_format_query = streams[i].spec.attach_before_format_query;
-    config.double_drain = streams[i].spec.double_drain;
-    config.destroy_during_drain = streams[i].spec.destroy_during_drain;
-    config.use_after_destroy = streams[i].spec.use_after_destroy;
-    config.undersized_inputs = streams[i].spec.undersized_inputs;
-    config.output_hold = sc_core::sc_time(double(streams[i].spec.output_hold_us), sc_core::SC_US);
-    if (scenario.initial_format == InitialFormat::FromStream)
-      config.stream_size = codec::declared_picture_size(streams[i].codec, *streams[i].units);
-    checksums.push_back(std::make_unique<codec::FrameChecksum>());
-    codec::FrameChecksum* checksum = checksums.back().get();
-    std::ofstream* sink_file = i == 0 && dump.is_open() ? &dump : nullptr;
-    config.frame_sink = [checksum, sink_file, &show_progress](const virtio_video::DecodedFrame& f) {
-      show_progress();
+    encoders_.push_back(nullptr);
+    auto config = decode_config(scenario_, st, options_.timing_only);
+    codec::FrameChecksum* checksum = checksums_.back().get();
+    std::ofstream* sink_file = i == 0 && dump_.is_open() ? &dump_ : nullptr;
+    config.frame_sink = [checksum, sink_file, this](const virtio_video::DecodedFrame& f) {
+      progress_.frame_out();
       if (!f.pixels) return;
       f.pixels([&](const uint8_t* data, size_t n) {
         checksum->update(data, n);
         if (sink_file) sink_file->write(reinterpret_cast<const char*>(data), std::streamsize(n));
       });
     };
-    sessions.push_back(std::make_unique<virtio_video::DecodeSession>(platform.driver, std::move(config)));
+    decoders_.push_back(std::make_unique<virtio_video::DecodeSession>(driver_, std::move(config)));
   }
-  platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
-    if (!platform.driver.initialize(scenario.driver_features, init_error)) return;
-    initialised = true;
-    for (size_t i = 0; i < sessions.size(); ++i) {
-      sc_core::sc_spawn([&, i] {
-        if (encoders[i]) {
-          result.streams[i].encode = encoders[i]->run();
+}
+
+// The guest's program: initialise the device, then run every stream's application concurrently.
+void Run::start_guest() {
+  platform_.system.cpu.set_program([this](tlm_virtio::GuestCpu&) {
+    if (!driver_.initialize(scenario_.driver_features, init_error_)) return;
+    initialised_ = true;
+    for (size_t i = 0; i < decoders_.size(); ++i) {
+      sc_core::sc_spawn([this, i] {
+        if (encoders_[i]) {
+          result_.streams[i].encode = encoders_[i]->run();
         } else {
-          result.streams[i].report = sessions[i]->run();
+          result_.streams[i].report = decoders_[i]->run();
         }
-        result.streams[i].finished = true;
+        result_.streams[i].finished = true;
       });
     }
   });
-  // Returns early when nothing is left to happen: finished, or deadlocked.
-  sc_core::sc_start(sc_core::sc_time(double(scenario.time_limit_ms), sc_core::SC_MS), sc_core::SC_EXIT_ON_STARVATION);
+}
 
-  if (shown_percent >= 0) std::fprintf(stderr, "\n");
-  if (!sc_core::sc_pending_activity()) monitor.on_run_idle(sc_core::sc_time_stamp().value());
-  result.violations = monitor.violations();
-  for (const auto& v : result.violations) result.violation_expected.push_back(expected.count(v.rule) != 0);
-  result.simulated_ps = sc_core::sc_time_stamp().value();
-  collect_counters(platform, result);
-  for (const auto& c : platform.driver.history())
-    result.commands.push_back({c.ticket, c.submitted.value(), c.answered.value(), c.interrupted.value(), c.digest});
-  for (const auto& e : platform.driver.event_history()) result.events_received.push_back({e.when.value(), e.event});
-  if (initialised) {
-    result.commandq_size = platform.driver.commandq_size();
-    result.commandq_free_at_end = platform.driver.commandq_free();
-    result.eventq_size = platform.driver.eventq_size();
-    result.driver_waiting_for_descriptors = platform.driver.waiting_for_descriptors();
+// After the run: the monitor's verdicts, the platform's counters, the driver's command and event records.
+void Run::collect_records() {
+  if (!sc_core::sc_pending_activity()) monitor_.on_run_idle(sc_core::sc_time_stamp().value());
+  result_.violations = monitor_.violations();
+  for (const auto& v : result_.violations) result_.violation_expected.push_back(expected_violations_.count(v.rule) != 0);
+  result_.simulated_ps = sc_core::sc_time_stamp().value();
+  collect_counters(platform_, device_, driver_, result_);
+  for (const auto& c : driver_.history())
+    result_.commands.push_back({c.ticket, c.submitted.value(), c.answered.value(), c.interrupted.value(), c.digest});
+  for (const auto& e : driver_.event_history()) result_.events_received.push_back({e.when.value(), e.event});
+  if (initialised_) {
+    result_.commandq_size = driver_.commandq_size();
+    result_.commandq_free_at_end = driver_.commandq_free();
+    result_.eventq_size = driver_.eventq_size();
+    result_.driver_waiting_for_descriptors = driver_.waiting_for_descriptors();
   }
-  for (size_t i = 0; i < sessions.size(); ++i) {
-    auto& s = result.streams[i];
-    if (encoders[i]) {
+}
+
+void Run::collect_streams() {
+  for (size_t i = 0; i < decoders_.size(); ++i) {
+    auto& s = result_.streams[i];
+    if (encoders_[i]) {
       if (s.encode) {
         s.units_fed = s.encode->frames_queued;
-        for (const auto& u : s.encode->units) checksums[i]->update(u.data.data(), u.data.size());
+        for (const auto& u : s.encode->units) checksums_[i]->update(u.data.data(), u.data.size());
       }
-      s.frames_checksum = checksums[i]->hex();
+      s.frames_checksum = checksums_[i]->hex();
       continue;
     }
-    s.units_fed = sessions[i]->units_fed();
-    s.commands_pending = sessions[i]->queue_commands_pending();
-    if (!options.timing_only) s.frames_checksum = checksums[i]->hex();
-    if (!s.finished) s.report = sessions[i]->progress();
+    s.units_fed = decoders_[i]->units_fed();
+    s.commands_pending = decoders_[i]->queue_commands_pending();
+    if (!options_.timing_only) s.frames_checksum = checksums_[i]->hex();
+    if (!s.finished) s.report = decoders_[i]->progress();
   }
-  if (dump.is_open() && !dump.flush()) throw std::runtime_error(fmt::format("cannot write {}", options.dump_frames));
-  const bool all_done = std::all_of(result.streams.begin(), result.streams.end(), [](auto& s) { return s.finished; });
-  if (result.outcome == RunOutcome::ConformanceViolation) return result;  // stopped on purpose, reason set
-  if (!initialised && !init_error.empty()) {
-    result.outcome = RunOutcome::DeviceFailure;
-    result.reason = "device initialisation failed: " + init_error;
-  } else if (!initialised) {  // initialize() never returned
-    const std::string pending = initialisation_pending(platform.driver.unanswered_commands());
+}
+
+void Run::decide_outcome() {
+  RunResult& r = result_;
+  const bool all_done = std::all_of(r.streams.begin(), r.streams.end(), [](auto& s) { return s.finished; });
+  if (r.outcome == RunOutcome::ConformanceViolation) return;  // stopped on purpose, reason set
+  if (!initialised_ && !init_error_.empty()) {
+    r.outcome = RunOutcome::DeviceFailure;
+    r.reason = "device initialisation failed: " + init_error_;
+  } else if (!initialised_) {  // initialize() never returned
+    const std::string pending = initialisation_pending(driver_.unanswered_commands());
     const bool stuck = !sc_core::sc_pending_activity();
-    result.outcome = stuck ? RunOutcome::Deadlock : RunOutcome::TimeLimit;
-    result.reason = stuck ? fmt::format("no activity can make progress at {} ns during device initialisation: {}",
-                                        result.simulated_ps / 1000, pending)
-                          : fmt::format("{}; device initialisation unfinished: {}",
-                                        time_limit_reached(result, scenario.time_limit_ms), pending);
+    r.outcome = stuck ? RunOutcome::Deadlock : RunOutcome::TimeLimit;
+    r.reason = stuck ? fmt::format("no activity can make progress at {} ns during device initialisation: {}",
+                                   r.simulated_ps / 1000, pending)
+                     : fmt::format("{}; device initialisation unfinished: {}", time_limit_reached(r, scenario_.time_limit_ms),
+                                   pending);
   } else if (!all_done && !sc_core::sc_pending_activity()) {
-    result.outcome = RunOutcome::Deadlock;
-    result.reason = deadlock_reason(result, result.reason_detail);
+    r.outcome = RunOutcome::Deadlock;
+    r.reason = deadlock_reason(r, r.reason_detail);
   } else if (!all_done) {
-    result.outcome = RunOutcome::TimeLimit;
-    result.reason = time_limit_reason(result, scenario.time_limit_ms, result.reason_detail);
+    r.outcome = RunOutcome::TimeLimit;
+    r.reason = time_limit_reason(r, scenario_.time_limit_ms, r.reason_detail);
   } else {
-    for (const auto& s : result.streams) {
+    for (const auto& s : r.streams) {
       const auto& problems = s.encode ? s.encode->problems : s.report.problems;
       if (problems.empty()) continue;
-      result.outcome = RunOutcome::StreamProblems;
-      result.reason = fmt::format("stream '{}': {}", s.name, problems.front());
+      r.outcome = RunOutcome::StreamProblems;
+      r.reason = fmt::format("stream '{}': {}", s.name, problems.front());
       break;
     }
   }
-  return result;
+}
+
+RunResult Run::execute() {
+  watch_conformance();
+  record_observations(platform_, device_, driver_, result_);
+  open_dump();
+  build_applications();
+  start_guest();
+  // Returns early when nothing is left to happen: finished, or deadlocked.
+  sc_core::sc_start(sc_core::sc_time(double(scenario_.time_limit_ms), sc_core::SC_MS), sc_core::SC_EXIT_ON_STARVATION);
+  progress_.finish();
+  collect_records();
+  collect_streams();
+  if (dump_.is_open() && !dump_.flush()) throw std::runtime_error(fmt::format("cannot write {}", options_.dump_frames));
+  decide_outcome();
+  return std::move(result_);
+}
+
+}  // namespace
+
+RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams, const RunOptions& options) {
+  if (options.timing_only) check_timing_only(streams);
+  const models::ProtocolBinding* protocol = models::find_protocol(scenario.protocol);
+  if (!protocol) throw ProfileError(fmt::format("{}: protocol '{}' is not known", scenario.source, scenario.protocol));
+  return Run(scenario, streams, options, *protocol).execute();
 }
 
 }  // namespace vvsim::scenarios

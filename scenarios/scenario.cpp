@@ -8,6 +8,7 @@
 #include "codec/image_layout.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -236,6 +237,10 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   const std::string base_dir = std::filesystem::path(source).parent_path().string();
   ProfileReader r(ProfileSection{root, source, "", applied});
   r.field("description", s.description);
+  r.field("protocol", s.protocol);
+  if (!models::find_protocol(s.protocol))
+    r.fail("protocol", fmt::format("'{}' is not a known protocol (known: {})", s.protocol,
+                                   fmt::join(models::protocol_names(), ", ")));
   std::string profile_file;
   r.field("profile", profile_file);
   if (!profile_file.empty()) {

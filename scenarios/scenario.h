@@ -11,6 +11,7 @@
 
 #include "codec/codec.h"
 #include "models/platform/platform_profile.h"
+#include "models/platform/protocol.h"
 #include "models/protocols/v6/video_device_profile.h"
 #include "tlm_virtio/split_virtqueue.h"
 
@@ -76,6 +77,7 @@ enum class InitialFormat {
 struct Scenario {
   std::string source;       // the file it came from
   std::string description;
+  std::string protocol = models::kDefaultProtocol;  // the name its binding registered (models/platform/protocol.h)
   models::PlatformProfile platform;  // with the device's values (`device:` lands in platform.device)
   uint64_t seed = 1;
   uint64_t time_limit_ms = 60'000;  // simulated time after which a run is stopped

@@ -1,15 +1,17 @@
 // The whole simulated system for one video device: guest memory, bus,
 // virtio-mmio, interrupt line and guest CPU (tlm_virtio::SimplePlatform), the
-// codec engine, the v6 video device on real codecs, and the guest's v6 driver
-// running on the CPU. Everything is sized and timed by a PlatformProfile.
+// codec engine, and the device and guest driver of the protocol a binding
+// builds on them (models/platform/protocol.h). Everything is sized and timed
+// by a PlatformProfile.
 #pragma once
 
 #include <systemc>
 
+#include <memory>
+
 #include "models/engine/codec_engine.h"
 #include "models/platform/platform_profile.h"
-#include "models/protocols/v6/video_device.h"
-#include "models/protocols/v6/video_driver.h"
+#include "models/platform/protocol.h"
 #include "tlm_virtio/guest_allocator.h"
 #include "tlm_virtio/simple_platform.h"
 
@@ -22,19 +24,18 @@ class VideoPlatform : public sc_core::sc_module {
   // Guest memory below this is left to firmware/tests; the driver allocates above it.
   static constexpr uint64_t kDriverMemoryBase = 0x10000;
 
-  // `decoders` empty: the real codec backends (codec::make_decoder).
-  VideoPlatform(sc_core::sc_module_name name, const PlatformProfile& profile,
-                const virtio_video::VideoDeviceProfile& device_profile,
-                virtio_video::DecoderFactory decoders = {});
+  // `protocol` is used during construction only.
+  VideoPlatform(sc_core::sc_module_name name, const PlatformProfile& profile, const ProtocolBinding& protocol,
+                bool timing_only = false);
 
   const PlatformProfile& profile() const { return profile_; }
 
   PlatformProfile profile_;
   CodecEngine engine;
-  virtio_video::VideoDevice device;
+  std::unique_ptr<ProtocolDevice> device;
   tlm_virtio::SimplePlatform system;
   tlm_virtio::GuestAllocator guest_memory;
-  virtio_video::VideoDriver driver;
+  std::unique_ptr<ProtocolDriver> driver;
 };
 
 }  // namespace vvsim::models

@@ -5,7 +5,7 @@
 #define BOOST_TEST_MODULE video_platform_decode
 #include <boost/test/unit_test.hpp>
 
-#include "models/platform/video_platform.h"
+#include "models/protocols/v6/v6_binding.h"
 #include "models/protocols/v6/decode_session.h"
 #include "tests/codec/decode_support.h"
 
@@ -28,7 +28,7 @@ Run decode_fixture(const std::string& name, uint32_t output_resources = 8,
   const auto stream = codec::read_bitstream_file(fixture(name));
   BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
   VideoDeviceProfile device;
-  models::VideoPlatform platform("platform", profile, device);
+  virtio_video::V6Platform platform("platform", profile, device);
   Run run;
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
     if (!platform.driver.initialize(kFeatures, run.init_error)) return;
@@ -83,7 +83,7 @@ BOOST_AUTO_TEST_CASE(frames_carry_their_input_timestamps_in_order) {
 
 BOOST_AUTO_TEST_CASE(driver_initialisation_reads_config_and_capabilities) {
   VideoDeviceProfile device;
-  models::VideoPlatform platform("platform", models::PlatformProfile{}, device);
+  virtio_video::V6Platform platform("platform", models::PlatformProfile{}, device);
   std::string error;
   bool ok = false;
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) { ok = platform.driver.initialize(kFeatures, error); });
@@ -109,7 +109,7 @@ BOOST_AUTO_TEST_CASE(driver_initialisation_reads_config_and_capabilities) {
 // every allocation).
 BOOST_AUTO_TEST_CASE(repeated_resets_give_guest_memory_back) {
   VideoDeviceProfile device;
-  models::VideoPlatform platform("platform", models::PlatformProfile{}, device);
+  virtio_video::V6Platform platform("platform", models::PlatformProfile{}, device);
   std::vector<uint64_t> in_use;
   std::string error;
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {

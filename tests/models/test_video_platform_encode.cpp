@@ -10,7 +10,7 @@
 #include "codec/ivf_writer.h"
 #include "codec/synthetic.h"
 #include "codec/unit_header.h"
-#include "models/platform/video_platform.h"
+#include "models/protocols/v6/v6_binding.h"
 #include "models/protocols/v6/encode_session.h"
 #include "tests/codec/decode_support.h"
 
@@ -32,7 +32,7 @@ double psnr(const std::vector<uint8_t>& a, const std::vector<uint8_t>& b) {
 BOOST_AUTO_TEST_CASE(vp8_encode_with_forced_key_frame_and_bitrate_change) {
   VideoDeviceProfile device;
   device.role = DeviceRole::Encoder;
-  models::VideoPlatform platform("platform", models::PlatformProfile{}, device);
+  virtio_video::V6Platform platform("platform", models::PlatformProfile{}, device);
   EncodeSessionConfig config;
   config.codec = codec::CodecId::VP8;
   config.width = 176;

@@ -1,11 +1,13 @@
 // The scenario loader: every shipped scenario loads; errors name file, line
-// and key; --set overrides reach profile, device and stream values.
+// and key; --set overrides reach profile, device and stream values; the
+// protocol key names a registered protocol.
 #define BOOST_TEST_MODULE scenario_loader
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
 #include <fstream>
 
+#include "models/platform/protocol.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 
@@ -168,4 +170,29 @@ BOOST_AUTO_TEST_CASE(random_bytes_named_ivf_are_not_an_ivf_file) {
     const std::string what = e.what();
     return what.find("not an IVF file") != std::string::npos && what.find("start code") == std::string::npos;
   });
+}
+
+// The scenario key `protocol:` and the protocol registry: v6 is registered and
+// the default, `--set protocol=...` reaches the key, and a name no protocol
+// registered is refused at load with the file, line and key, and the known names.
+BOOST_AUTO_TEST_CASE(v6_is_registered_and_the_default) {
+  BOOST_CHECK(models::protocol_names() == std::vector<std::string>{"v6"});
+  const auto* v6 = models::find_protocol("v6");
+  BOOST_REQUIRE(v6 != nullptr);
+  BOOST_CHECK_EQUAL(v6->name(), "v6");
+  BOOST_CHECK(models::find_protocol("media") == nullptr);
+  BOOST_CHECK_EQUAL(parse_scenario(kMinimal, "case.yaml").protocol, "v6");
+  BOOST_CHECK_EQUAL(parse_scenario("protocol: v6\n" + kMinimal, "case.yaml").protocol, "v6");
+  BOOST_CHECK_EQUAL(parse_scenario(kMinimal, "case.yaml", {"protocol=v6"}).protocol, "v6");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_protocol_is_refused_with_place_and_known_names) {
+  const auto in_file = error_of("description: x\nprotocol: v7\n" + kMinimal);
+  BOOST_CHECK_NE(in_file.find("case.yaml:2:"), std::string::npos);
+  BOOST_CHECK_NE(in_file.find("key 'protocol'"), std::string::npos);
+  BOOST_CHECK_NE(in_file.find("'v7' is not a known protocol (known: v6)"), std::string::npos);
+  const auto by_set = error_of(kMinimal, {"protocol=media"});
+  BOOST_CHECK_NE(by_set.find("protocol=media"), std::string::npos);
+  BOOST_CHECK_NE(by_set.find("'media' is not a known protocol (known: v6)"), std::string::npos);
+  BOOST_CHECK_NE(error_of("protocol: [v6]\n" + kMinimal).find("protocol"), std::string::npos);
 }

@@ -1,0 +1,67 @@
+// A protocol on the platform: its binding builds the protocol's device on the
+// platform's codec engine and its guest driver on the platform's CPU, memory,
+// virtio-mmio window and interrupt line. The platform holds both behind the
+// interfaces below and names no protocol type. Each protocol registers its
+// binding under a name (the scenario key `protocol:`); the list of built-in
+// protocols is in protocol_registry.cpp. What a protocol implements, step by
+// step: docs/adding-a-protocol.md.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/engine/codec_engine.h"
+#include "models/platform/platform_profile.h"
+#include "tlm_virtio/guest_allocator.h"
+#include "tlm_virtio/simple_platform.h"
+#include "tlm_virtio/virtio_device.h"
+
+namespace vvsim::models {
+
+// What a protocol's device is built on.
+struct DeviceParts {
+  const PlatformProfile& profile;
+  CodecEngine& engine;
+  // The device decodes with header scans only (codec::make_scan_decoder): no pixels.
+  bool timing_only = false;
+};
+
+// What a protocol's guest driver is built on, once the transport exists.
+struct GuestParts {
+  const PlatformProfile& profile;
+  tlm_virtio::SimplePlatform& system;  // the CPU's port, the virtio-mmio window, the interrupt line
+  tlm_virtio::GuestAllocator& memory;  // the driver's part of guest memory
+};
+
+// A protocol's device model, as the platform holds it.
+class ProtocolDevice {
+ public:
+  virtual ~ProtocolDevice() = default;
+  // What virtio-mmio serves.
+  virtual tlm_virtio::VirtioDevice& virtio() = 0;
+};
+
+// A protocol's guest driver, as the platform holds it.
+class ProtocolDriver {
+ public:
+  virtual ~ProtocolDriver() = default;
+};
+
+class ProtocolBinding {
+ public:
+  virtual ~ProtocolBinding() = default;
+  virtual std::string name() const = 0;
+  virtual std::unique_ptr<ProtocolDevice> make_device(const DeviceParts& parts) const = 0;
+  virtual std::unique_ptr<ProtocolDriver> make_driver(ProtocolDevice& device, const GuestParts& parts) const = 0;
+};
+
+// The protocol a scenario without `protocol:` runs.
+inline const std::string kDefaultProtocol = "v6";
+
+// The registered binding of that name; null when there is none.
+const ProtocolBinding* find_protocol(const std::string& name);
+// Every registered protocol's name, sorted.
+std::vector<std::string> protocol_names();
+
+}  // namespace vvsim::models

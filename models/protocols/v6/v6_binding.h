@@ -1,0 +1,68 @@
+// virtio-video v6 on the platform: the binding that builds the v6 device and
+// driver (registered as "v6"), and V6Platform, a platform with typed access to
+// them for the tests, benches and fuzzers that drive v6 by hand.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "models/platform/protocol.h"
+#include "models/platform/video_platform.h"
+#include "models/protocols/v6/video_device.h"
+#include "models/protocols/v6/video_driver.h"
+
+namespace vvsim::virtio_video {
+
+class V6Device : public models::ProtocolDevice {
+ public:
+  V6Device(const models::DeviceParts& parts, const VideoDeviceProfile& profile, DecoderFactory decoders);
+  tlm_virtio::VirtioDevice& virtio() override { return device; }
+  VideoDevice device;
+};
+
+class V6Driver : public models::ProtocolDriver {
+ public:
+  V6Driver(const models::GuestParts& parts, const VideoDeviceProfile& device_profile);
+  VideoDriver driver;
+};
+
+class V6Binding : public models::ProtocolBinding {
+ public:
+  // `device_profile` absent: the platform profile's `device` section.
+  // `decoders` empty: the real codec backends (header scans in a timing-only run).
+  explicit V6Binding(std::optional<VideoDeviceProfile> device_profile = std::nullopt, DecoderFactory decoders = {});
+  std::string name() const override { return "v6"; }
+  std::unique_ptr<models::ProtocolDevice> make_device(const models::DeviceParts& parts) const override;
+  std::unique_ptr<models::ProtocolDriver> make_driver(models::ProtocolDevice& device,
+                                                      const models::GuestParts& parts) const override;
+
+ private:
+  const VideoDeviceProfile& device_profile(const models::PlatformProfile& platform) const {
+    return device_profile_ ? *device_profile_ : platform.device;
+  }
+  std::optional<VideoDeviceProfile> device_profile_;
+  DecoderFactory decoders_;
+};
+
+// The v6 parts of a platform built with the v6 binding (std::logic_error otherwise).
+VideoDevice& v6_device(models::VideoPlatform& platform);
+VideoDriver& v6_driver(models::VideoPlatform& platform);
+
+// A platform running v6 with this device profile, and its parts by their types.
+class V6Platform {
+ public:
+  V6Platform(sc_core::sc_module_name name, const models::PlatformProfile& profile,
+             const VideoDeviceProfile& device_profile, DecoderFactory decoders = {});
+
+ private:
+  V6Binding binding_;
+
+ public:
+  models::VideoPlatform platform;
+  tlm_virtio::SimplePlatform& system;
+  tlm_virtio::GuestAllocator& guest_memory;
+  VideoDevice& device;
+  VideoDriver& driver;
+};
+
+}  // namespace vvsim::virtio_video
