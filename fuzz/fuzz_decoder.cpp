@@ -1,9 +1,11 @@
 // The codec layer's unit entry points on arbitrary units: the first byte picks
-// VP8, VP9 or H.264 and the real or the timing-only (scan) decoder; the rest
-// is a sequence of length-prefixed units, with a reset or a flush now and
-// then. Decoders must report bad units, never crash; every picture must have
-// the size it claims.
+// the codec (VP8, VP9, H.264, HEVC, MPEG-2), the real or the timing-only
+// (scan) decoder where there is one, and a small picture size limit or none;
+// the rest is a sequence of length-prefixed units, with a reset or a flush
+// now and then. Decoders must report bad units, never crash; every picture
+// must have the size it claims and be within the limit.
 #include <cstdlib>
+#include <iterator>
 
 #include "codec/image_layout.h"
 #include "codec/scan_decoder.h"
@@ -13,8 +15,9 @@ using namespace vvsim::codec;
 
 namespace {
 
-void check(const DecodeResult& r) {
+void check(const DecodeResult& r, const PictureSizeLimit& limit) {
   for (const auto& p : r.pictures) {
+    if (p.width > limit.max_width || p.height > limit.max_height) std::abort();  // refused at its header
     if (!p.has_pixels) continue;
     if (!check_picture(p).empty()) std::abort();  // owned planes: their sizes; lent ones: no null plane
     // Every row of every plane, lent by the decoder or owned, must be readable (ASan watches the copy).
@@ -27,20 +30,23 @@ void check(const DecodeResult& r) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vvsim::fuzz::FuzzInput in(data, size);
   const uint8_t pick = in.byte();
-  const CodecId codec = pick % 3 == 0 ? CodecId::VP8 : pick % 3 == 1 ? CodecId::VP9 : CodecId::H264;
-  auto decoder = (pick & 0x80) ? make_scan_decoder(codec) : make_decoder(codec);
+  const CodecId codec = kAllCodecs[pick % std::size(kAllCodecs)];
+  const bool scanned = (pick & 0x80) && (codec == CodecId::VP8 || codec == CodecId::VP9 || codec == CodecId::H264);
+  auto decoder = scanned ? make_scan_decoder(codec) : make_decoder(codec);
+  const PictureSizeLimit limit = (pick & 0x40) ? PictureSizeLimit{64, 64} : PictureSizeLimit{};
+  decoder->limit_picture_size(limit);
   uint64_t timestamp = 0;
   while (!in.empty()) {
     const uint8_t op = in.byte();
     if (op == 0xfe) {
       decoder->reset();
     } else if (op == 0xfd) {
-      check(decoder->flush());
+      check(decoder->flush(), limit);
     } else {
       const auto unit = in.bytes(4096);
-      check(decoder->decode(unit.data(), unit.size(), timestamp++));
+      check(decoder->decode(unit.data(), unit.size(), timestamp++), limit);
     }
   }
-  check(decoder->flush());
+  check(decoder->flush(), limit);
   return 0;
 }
