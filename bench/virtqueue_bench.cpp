@@ -12,6 +12,7 @@
 
 #include "tlm_virtio/echo_device.h"
 #include "tlm_virtio/simple_platform.h"
+#include "tlm_virtio/split_virtqueue.h"
 #include "tlm_virtio/virtio_mmio_driver.h"
 
 using namespace vvsim::tlm_virtio;
@@ -29,13 +30,13 @@ void BM_RingRoundTrip(benchmark::State& state) {
                                  *memory.allocate(avail_ring_bytes(size), 2), *memory.allocate(used_ring_bytes(size), 4)};
   SplitVirtqueueDriver driver("bench driver", port, addrs, {true, false});
   SplitVirtqueueDevice device("bench device", port, addrs, {true, false}, g_platform->memory.size());
-  driver.initialize();
+  (void)driver.initialize();
   const uint64_t buf = *memory.allocate(4096);
   for (auto _ : state) {
     driver.add({{buf, 64}}, {{buf + 1024, 64}});
     driver.publish();
     auto popped = device.pop();
-    device.push(popped.chain.head, 64);
+    (void)device.push((*popped)->id, 64);
     device.needs_interrupt();
     benchmark::DoNotOptimize(driver.reap());
   }
@@ -45,21 +46,25 @@ void BM_RingRoundTrip(benchmark::State& state) {
 void BM_EchoRoundTrip(benchmark::State& state) {
   VirtioMmioDriver mmio(g_platform->cpu.port, g_platform->profile().mmio_base, g_platform->irq);
   GuestAllocator memory(0x2000000, 16 << 20);
-  std::string error;
-  if (!mmio.negotiate(VIRTIO_F_EVENT_IDX, error)) {
-    state.SkipWithError(error.c_str());
+  if (auto negotiated = mmio.negotiate(VIRTIO_F_EVENT_IDX); !negotiated) {
+    state.SkipWithError(negotiated.error().message.c_str());
     return;
   }
-  auto queue = mmio.setup_queue(0, 256, memory, error);
+  auto made = mmio.setup_queue(0, 256, memory);
+  if (!made) {
+    state.SkipWithError(made.error().message.c_str());
+    return;
+  }
+  VirtqueueDriver& queue = **made;
   mmio.driver_ok();
   const uint64_t buf = *memory.allocate(4096);
   for (auto _ : state) {
-    queue->add({{buf, 64}}, {{buf + 1024, 64}});
-    if (queue->publish()) mmio.kick(0);
-    std::vector<UsedElement> used;
+    queue.add({{buf, 64}}, {{buf + 1024, 64}});
+    if (queue.publish()) mmio.kick(0);
+    std::vector<UsedBuffer> used;
     while (used.empty()) {
       mmio.wait_interrupt();
-      used = queue->reap();
+      used = queue.reap();
     }
   }
   state.SetItemsProcessed(state.iterations());

@@ -13,7 +13,7 @@
 #include "models/platform/platform_profile.h"
 #include "models/platform/protocol.h"
 #include "models/protocols/v6/video_device_profile.h"
-#include "tlm_virtio/split_virtqueue.h"
+#include "tlm_virtio/ring_breach.h"
 
 namespace vvsim::scenarios {
 

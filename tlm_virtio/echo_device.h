@@ -6,6 +6,7 @@
 #include <systemc>
 
 #include <cstdint>
+#include <vector>
 
 #include "tlm_virtio/virtio_device.h"
 
@@ -14,6 +15,7 @@ namespace vvsim::tlm_virtio {
 struct EchoDeviceProfile {
   uint16_t queue_max_size = 256;
   double ns_per_byte = 1.0;  // processing cost of the copy, besides the bus time
+  std::vector<SharedMemoryRegion> shared_memory;  // declared only, never accessed: the registers' test
 };
 
 class EchoDevice : public sc_core::sc_module, public VirtioDevice {
@@ -21,7 +23,6 @@ class EchoDevice : public sc_core::sc_module, public VirtioDevice {
   // Outside the IDs virtio assigns (1..63 and a few above): a test device.
   static constexpr uint32_t kDeviceId = 0xFFFF;
 
-  SC_HAS_PROCESS(EchoDevice);
   EchoDevice(sc_core::sc_module_name name, const EchoDeviceProfile& profile = {});
 
   uint32_t device_id() const override { return kDeviceId; }
@@ -29,6 +30,7 @@ class EchoDevice : public sc_core::sc_module, public VirtioDevice {
   unsigned num_queues() const override { return 1; }
   uint16_t queue_max_size(unsigned) const override { return profile_.queue_max_size; }
   std::vector<uint8_t> config_space() const override;
+  std::vector<SharedMemoryRegion> shared_memory_regions() const override { return profile_.shared_memory; }
   void attach(VirtioController& controller) override { controller_ = &controller; }
   void driver_ok(uint64_t) override { kick_.notify(sc_core::SC_ZERO_TIME); }
   void notify(unsigned) override { kick_.notify(sc_core::SC_ZERO_TIME); }

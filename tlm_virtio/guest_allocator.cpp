@@ -1,11 +1,14 @@
 #include "tlm_virtio/guest_allocator.h"
 
+#include <fmt/format.h>
+
 namespace vvsim::tlm_virtio {
 
 GuestAllocator::GuestAllocator(uint64_t base, uint64_t size) { free_[base] = size; }
 
-std::optional<uint64_t> GuestAllocator::allocate(uint64_t size, uint64_t align) {
-  if (size == 0 || align == 0 || (align & (align - 1)) != 0) return std::nullopt;
+Result<uint64_t> GuestAllocator::allocate(uint64_t size, uint64_t align) {
+  if (size == 0 || align == 0 || (align & (align - 1)) != 0)
+    return Error{fmt::format("guest memory: block of {} bytes aligned to {} refused (size 0 or alignment not a power of two)", size, align)};
   for (auto it = free_.begin(); it != free_.end(); ++it) {
     const uint64_t start = it->first, len = it->second;
     const uint64_t addr = (start + align - 1) & ~(align - 1);
@@ -18,7 +21,7 @@ std::optional<uint64_t> GuestAllocator::allocate(uint64_t size, uint64_t align) 
     in_use_ += size;
     return addr;
   }
-  return std::nullopt;
+  return Error{fmt::format("guest memory: no free block of {} bytes aligned to {} ({} bytes in use)", size, align, in_use_)};
 }
 
 bool GuestAllocator::release(uint64_t addr) {

@@ -4,7 +4,8 @@
 
 #include <cstdint>
 #include <map>
-#include <optional>
+
+#include "common/result.h"
 
 #include "tlm_virtio/node_recycler.h"
 
@@ -14,8 +15,9 @@ class GuestAllocator {
  public:
   GuestAllocator(uint64_t base, uint64_t size);
 
-  // Nothing when no free range of `size` bytes at `align` exists.
-  std::optional<uint64_t> allocate(uint64_t size, uint64_t align = 16);
+  // The block's address; an error when no free range of `size` bytes at
+  // `align` exists (or size is 0 or align not a power of two).
+  Result<uint64_t> allocate(uint64_t size, uint64_t align = 16);
   // Returns a block given by allocate(); false for an unknown address.
   bool release(uint64_t addr);
   uint64_t bytes_in_use() const { return in_use_; }

@@ -1,12 +1,12 @@
 #include "tlm_virtio/interrupt_line.h"
 
+#include "tlm_virtio/processes.h"
+
 namespace vvsim::tlm_virtio {
 
 InterruptLine::InterruptLine(sc_core::sc_module_name name, const InterruptLineProfile& profile)
     : sc_module(name), latency_(static_cast<double>(profile.delivery_latency_ns), sc_core::SC_NS) {
-  SC_METHOD(deliver_level_change);
-  sensitive << arrivals_;
-  dont_initialize();
+  spawn_method("deliver_level_change", arrivals_.default_event(), [this] { deliver_level_change(); });
 }
 
 void InterruptLine::set_level(bool level) {

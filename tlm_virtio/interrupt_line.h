@@ -32,7 +32,6 @@ class InterruptInput {
 
 class InterruptLine : public sc_core::sc_module, public InterruptSignalIf, public InterruptInput {
  public:
-  SC_HAS_PROCESS(InterruptLine);
   InterruptLine(sc_core::sc_module_name name, const InterruptLineProfile& profile = {});
 
   void set_level(bool level) override;

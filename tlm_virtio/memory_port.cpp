@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <iterator>
 
+#include "tlm_virtio/le_bytes.h"
+
 namespace vvsim::tlm_virtio {
 
 MemoryPort::MemoryPort(const char* name) : socket(name) {
@@ -173,14 +175,13 @@ AccessStatus MemoryPort::peek(uint64_t addr, uint8_t* dst, uint64_t len) {
 bool MemoryPort::read_le(uint64_t addr, uint64_t& value, unsigned bytes) {
   uint8_t b[8] = {};
   if (read(addr, b, bytes) != AccessStatus::Ok) return false;
-  value = 0;
-  for (unsigned i = 0; i < bytes; ++i) value |= uint64_t(b[i]) << (8 * i);
+  value = le::get(b, bytes);
   return true;
 }
 
 bool MemoryPort::write_le(uint64_t addr, uint64_t value, unsigned bytes) {
   uint8_t b[8];
-  for (unsigned i = 0; i < bytes; ++i) b[i] = uint8_t(value >> (8 * i));
+  le::put(b, value, bytes);
   return write(addr, b, bytes) == AccessStatus::Ok;
 }
 

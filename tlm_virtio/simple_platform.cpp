@@ -2,12 +2,12 @@
 
 #include <stdexcept>
 
+#include "tlm_virtio/processes.h"
+
 namespace vvsim::tlm_virtio {
 
-// A thread spawned at elaboration is a static process, as SC_THREAD makes one,
-// without the SC_HAS_PROCESS that IEEE 1666-2023 deprecates.
 GuestCpu::GuestCpu(sc_core::sc_module_name name) : sc_module(name), port("port") {
-  sc_core::sc_spawn([this] { run_program(); }, "run_program");
+  spawn_thread("run_program", [this] { run_program(); });
 }
 
 void GuestCpu::run_program() {

@@ -1,32 +1,45 @@
 // Split virtqueues as virtio 1.2 §2.7 lays them out in guest memory, seen
-// from each side. The two views share nothing but the ring bytes: every
-// access goes through a MemoryPort and costs bus time.
+// from each side: the split ring behind the virtqueue interface. The two
+// views share nothing but the ring bytes: every access goes through a
+// MemoryPort and costs bus time.
 #pragma once
 
 #include <cstdint>
-#include <functional>
-#include <optional>
 #include <string>
 #include <vector>
 
 #include "tlm_virtio/memory_port.h"
+#include "tlm_virtio/virtqueue.h"
 
 namespace vvsim::tlm_virtio {
 
-// virtio 1.2 §2.7.5 / §2.7.6 / §2.7.8 layout.
+// virtio 1.2 §2.7.5 / §2.7.6 / §2.7.8 flags.
 constexpr uint16_t VIRTQ_DESC_F_NEXT = 1;
 constexpr uint16_t VIRTQ_DESC_F_WRITE = 2;
 constexpr uint16_t VIRTQ_DESC_F_INDIRECT = 4;
 constexpr uint16_t VIRTQ_AVAIL_F_NO_INTERRUPT = 1;
 constexpr uint16_t VIRTQ_USED_F_NO_NOTIFY = 1;
-constexpr uint64_t kDescSize = 16;
-constexpr uint64_t kUsedElemSize = 8;
 constexpr uint16_t kMaxQueueSize = 32768;
-constexpr uint64_t kMaxChainBytes = 1ull << 32;  // §2.7.5: no chain longer than 2^32 bytes in total
 
-constexpr uint64_t desc_table_bytes(uint16_t size) { return kDescSize * size; }
-constexpr uint64_t avail_ring_bytes(uint16_t size) { return 6 + 2ull * size; }
-constexpr uint64_t used_ring_bytes(uint16_t size) { return 6 + kUsedElemSize * size; }
+// Byte offsets of the split ring's structures (struct virtq_desc, virtq_avail,
+// virtq_used, virtq_used_elem of §2.7), checked against <linux/virtio_ring.h>.
+namespace split_ring {
+constexpr uint64_t kDescAddr = 0, kDescLen = 8, kDescFlags = 12, kDescNext = 14, kDescSize = 16;
+constexpr uint64_t kAvailFlags = 0, kAvailIdx = 2, kAvailRing = 4, kAvailEntrySize = 2;
+constexpr uint64_t kUsedFlags = 0, kUsedIdx = 2, kUsedRing = 4;
+constexpr uint64_t kUsedElemId = 0, kUsedElemLen = 4, kUsedElemSize = 8;
+
+constexpr uint64_t desc_offset(uint16_t index) { return kDescSize * index; }
+constexpr uint64_t avail_slot_offset(uint16_t slot) { return kAvailRing + kAvailEntrySize * slot; }
+constexpr uint64_t used_slot_offset(uint16_t slot) { return kUsedRing + kUsedElemSize * slot; }
+// §2.7.10: used_event follows the available ring, avail_event the used ring.
+constexpr uint64_t used_event_offset(uint16_t size) { return avail_slot_offset(size); }
+constexpr uint64_t avail_event_offset(uint16_t size) { return used_slot_offset(size); }
+}  // namespace split_ring
+
+constexpr uint64_t desc_table_bytes(uint16_t size) { return split_ring::desc_offset(size); }
+constexpr uint64_t avail_ring_bytes(uint16_t size) { return split_ring::used_event_offset(size) + 2; }
+constexpr uint64_t used_ring_bytes(uint16_t size) { return split_ring::avail_event_offset(size) + 2; }
 static_assert(desc_table_bytes(1) == 16 && avail_ring_bytes(1) == 8 && used_ring_bytes(1) == 14);
 
 // virtio 1.2 §2.7.10: has the index crossed `event` between old_idx and new_idx?
@@ -34,67 +47,19 @@ constexpr bool vring_need_event(uint16_t event, uint16_t new_idx, uint16_t old_i
   return uint16_t(new_idx - event - 1) < uint16_t(new_idx - old_idx);
 }
 
-struct VirtqueueAddresses {
-  uint16_t size = 0;
-  uint64_t desc = 0, driver = 0, device = 0;  // descriptor table, available ring, used ring
-};
-
-struct Segment {
-  uint64_t addr = 0;
-  uint32_t len = 0;
-};
-
-struct DescriptorChain {
-  uint16_t head = 0;
-  std::vector<Segment> readable, writable;  // in chain order
-  uint64_t epoch = 0;                       // the controller's reset generation it came from
-  uint64_t readable_bytes() const;
-  uint64_t writable_bytes() const;
-};
-
-struct UsedElement {
-  uint16_t id = 0;
-  uint32_t len = 0;
-};
-
-// Ring features both views must agree on (negotiated by the driver).
-struct RingFeatures {
-  bool event_idx = false;
-  bool indirect_desc = false;
-};
-
-// Copies a chain's readable bytes (at most max_bytes), in chain order, one bus
-// transaction per segment.
-bool gather_chain(MemoryPort& port, const DescriptorChain& chain, std::vector<uint8_t>& out,
-                  uint64_t max_bytes = UINT64_MAX);
-// Writes `len` bytes into a chain's writable part, first writable descriptor
-// first; refuses (writes nothing) when the chain is too short.
-bool scatter_chain(MemoryPort& port, const DescriptorChain& chain, const uint8_t* data, uint64_t len);
-
-class SplitVirtqueueDevice {
+// The chain id is the head descriptor's index.
+class SplitVirtqueueDevice : public VirtqueueDevice {
  public:
-  enum class PopStatus { Chain, Empty, Error };
-  struct PopResult {
-    PopStatus status = PopStatus::Empty;
-    DescriptorChain chain;
-    std::string error;         // names the queue and descriptor
-    const char* rule = nullptr;  // the ring rule (ring_rules.h) the driver broke; null for a bus error
-  };
-
   // `memory_size`: the guest memory every descriptor must lie in ([0, size)).
   SplitVirtqueueDevice(std::string name, MemoryPort& port, const VirtqueueAddresses& addrs, RingFeatures features,
                        uint64_t memory_size, uint16_t initial_index = 0);
 
-  PopResult pop();
-  // Puts a chain on the used ring. Returns false on a bus error.
-  bool push(uint16_t head, uint32_t written);
-  // After pushes: should the driver be interrupted (EVENT_IDX / NO_INTERRUPT)?
-  bool needs_interrupt();
-  // Ask the driver not to kick (busy device) or to kick again.
-  void set_kicks_wanted(bool wanted);
-
-  const std::string& name() const { return name_; }
-  uint16_t size() const { return addrs_.size; }
+  PopResult pop() override;
+  Status push(ChainId id, uint32_t written) override;
+  bool needs_interrupt() override;
+  void set_kicks_wanted(bool wanted) override;
+  const std::string& name() const override { return name_; }
+  uint16_t size() const override { return addrs_.size; }
 
  private:
   struct Desc {
@@ -102,12 +67,7 @@ class SplitVirtqueueDevice {
     uint32_t len;
     uint16_t flags, next;
   };
-  // What made a chain unusable: the ring rule broken (null for a bus error) and where.
-  struct ChainError {
-    const char* rule;
-    std::string message;
-  };
-  using ChainCheck = std::optional<ChainError>;
+  using ChainCheck = Result<void, RingError>;
   bool read_desc(uint64_t table, uint16_t index, Desc& d);
   ChainCheck walk(uint16_t head, DescriptorChain& chain);
   // What a chain walk has seen so far.
@@ -119,7 +79,7 @@ class SplitVirtqueueDevice {
   // `where` names the descriptor, made only for a message.
   ChainCheck add_segment(const Desc& d, DescriptorChain& chain, WalkState& state,
                          const std::function<std::string()>& where);
-  PopResult refuse(ChainError error);
+  void ask_for_kick();
   std::string where(uint16_t index) const;
 
   std::string name_;
@@ -133,57 +93,25 @@ class SplitVirtqueueDevice {
   bool kicks_wanted_ = true;
 };
 
-// Ways a misbehaving driver breaks one ring rule with a chain it has just
-// added (tests of the transport's ring checks; never used by a sane driver).
-enum class RingBreach {
-  WritableFirst,          // the device-writable descriptor comes first
-  BufferOutsideMemory,    // the first descriptor points past guest memory
-  NextOutOfRange,         // the first descriptor's next is the queue size
-  Loop,                   // the head's next is the head itself
-  IndirectNotNegotiated,  // the command goes in an indirect table without VIRTIO_F_INDIRECT_DESC
-  IndirectWithNext,       // an indirect descriptor that also has NEXT
-  NestedIndirect,         // the indirect table's entry is itself INDIRECT
-  IndirectTableLength,    // an indirect table of 20 bytes
-  HeadOutOfRange,         // the available ring entry names the queue size
-  AvailIdxJump,           // the available idx jumps a whole queue size ahead
-  ChainOver4GiB,          // an indirect table of 65 readable 64 MiB buffers (from guest address 0)
-};
-// Scenario names of the breaches ("writable_first", ...), in enum order.
-const std::vector<std::pair<const char*, RingBreach>>& ring_breach_names();
-// Whether the breach needs VIRTIO_F_INDIRECT_DESC negotiated to reach its rule.
-bool ring_breach_needs_indirect(RingBreach breach);
-// Guest memory a breach needs for its indirect table.
-constexpr uint64_t kRingBreachChainOver4GiBEntries = 65;  // of kRingBreachEntryBytes: just over 2^32 bytes
-constexpr uint64_t kRingBreachEntryBytes = 64ull << 20;
-constexpr uint64_t kRingBreachScratchBytes = kDescSize * kRingBreachChainOver4GiBEntries;
-
-class SplitVirtqueueDriver {
+class SplitVirtqueueDriver : public VirtqueueDriver {
  public:
   SplitVirtqueueDriver(std::string name, MemoryPort& port, const VirtqueueAddresses& addrs, RingFeatures features,
                        uint16_t initial_index = 0);
 
-  // Zeroes the rings (and sets both indices to the initial index).
-  bool initialize();
-  // Writes a chain (readable segments first) and its avail ring slot; the
-  // device sees it after publish(). Returns the head, or nothing when the
-  // queue lacks free descriptors.
-  std::optional<uint16_t> add(const std::vector<Segment>& readable, const std::vector<Segment>& writable);
-  // Makes added chains visible. Returns whether the device wants a kick.
-  bool publish();
-  // Misbehaving on purpose: rewrites the chain added last (before publish) so
-  // that it breaks one ring rule. `scratch`: kRingBreachScratchBytes of guest
-  // memory for an indirect table. False when the chain has fewer than two descriptors.
-  bool break_last_chain(RingBreach breach, uint64_t scratch);
-  // The chains the device returned since the last reap; valid until the next one.
-  const std::vector<UsedElement>& reap();
-  // NO_INTERRUPT flag, or used_event, per the negotiated features.
-  void set_interrupts_wanted(bool wanted);
-
-  uint16_t free_descriptors() const { return static_cast<uint16_t>(free_.size()); }
-  uint16_t size() const { return addrs_.size; }
-  const VirtqueueAddresses& addresses() const { return addrs_; }
+  Status initialize() override;
+  std::optional<ChainId> add(const std::vector<Segment>& readable, const std::vector<Segment>& writable) override;
+  bool publish() override;
+  const std::vector<UsedBuffer>& reap() override;
+  void set_interrupts_wanted(bool wanted) override;
+  uint16_t free_descriptors() const override { return static_cast<uint16_t>(free_.size()); }
+  uint16_t size() const override { return addrs_.size; }
+  const VirtqueueAddresses& addresses() const override { return addrs_; }
 
  private:
+  friend class SplitRingBreacher;  // the misbehaving-driver policy (ring_breach.h) rewrites the last chain
+  void write_desc(uint16_t index, const Segment& s, uint16_t flags, uint16_t next);
+  void free_chain(uint16_t head);
+
   std::string name_;
   MemoryPort& port_;
   VirtqueueAddresses addrs_;
@@ -193,7 +121,7 @@ class SplitVirtqueueDriver {
   std::vector<uint16_t> chain_next_;    // next pointers as written, to free chains
   uint16_t last_head_ = 0;   // head of the chain added last
   std::vector<uint16_t> ids_;  // descriptors of the chain being added (kept: no allocation per add)
-  std::vector<UsedElement> reaped_;  // what reap() returns (kept: no allocation per reap)
+  std::vector<UsedBuffer> reaped_;  // what reap() returns (kept: no allocation per reap)
   uint16_t avail_idx_ = 0;   // next avail index to publish
   uint16_t published_ = 0;   // avail idx the device can see
   uint16_t last_used_ = 0;

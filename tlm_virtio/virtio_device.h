@@ -7,9 +7,10 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
 #include "tlm_virtio/diagnostics.h"
 #include "tlm_virtio/memory_port.h"
-#include "tlm_virtio/split_virtqueue.h"
+#include "tlm_virtio/virtqueue.h"
 
 namespace vvsim::tlm_virtio {
 
@@ -29,15 +30,16 @@ constexpr uint32_t STATUS_FAILED = 128;
 class VirtioController {
  public:
   virtual ~VirtioController() = default;
-  // The next available chain of `queue`. A malformed chain is reported,
-  // marks the device DEVICE_NEEDS_RESET and yields Error.
-  virtual SplitVirtqueueDevice::PopResult pop(unsigned queue) = 0;
+  // The next available chain of `queue` (nothing when none is available). A
+  // malformed chain is reported, marks the device DEVICE_NEEDS_RESET and is
+  // the error.
+  virtual PopResult pop(unsigned queue) = 0;
   // Returns a chain to the driver and interrupts it unless suppressed. Chains
   // from before a reset are dropped.
   virtual void push(unsigned queue, const DescriptorChain& chain, uint32_t written) = 0;
   // Copies a chain's readable bytes (at most `max_bytes`) / writes into its writable part.
-  virtual bool gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes = UINT64_MAX) = 0;
-  virtual bool scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) = 0;
+  virtual Status gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes = UINT64_MAX) = 0;
+  virtual Status scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) = 0;
   // Bus master port for the device's own DMA (buffers named in commands).
   virtual MemoryPort& dma() = 0;
   virtual uint64_t guest_memory_size() const = 0;
@@ -50,6 +52,13 @@ class VirtioController {
   virtual DiagnosticLog& diagnostics() = 0;
 };
 
+// A shared memory region (virtio 1.2 §2.10): device memory the driver maps,
+// named by its id (virtio-media uses region 0), at a guest physical address.
+struct SharedMemoryRegion {
+  uint32_t id = 0;
+  uint64_t base = 0, length = 0;
+};
+
 class VirtioDevice {
  public:
   virtual ~VirtioDevice() = default;
@@ -60,6 +69,8 @@ class VirtioDevice {
   virtual unsigned num_queues() const = 0;
   virtual uint16_t queue_max_size(unsigned queue) const = 0;
   virtual std::vector<uint8_t> config_space() const = 0;
+  // The device's shared memory regions; read once, when the transport is built.
+  virtual std::vector<SharedMemoryRegion> shared_memory_regions() const { return {}; }
   // Driver writes into config space; read-only by default.
   virtual void write_config(uint32_t offset, const uint8_t* data, uint32_t len) {}
   // Called once at binding; the controller outlives the device's use of it.

@@ -4,6 +4,9 @@
 
 #include <cstring>
 
+#include "tlm_virtio/le_bytes.h"
+#include "tlm_virtio/split_virtqueue.h"
+
 namespace vvsim::tlm_virtio {
 
 namespace {
@@ -19,6 +22,7 @@ VirtioMmio::VirtioMmio(sc_core::sc_module_name name, VirtioDevice& device, uint6
       device_(device),
       memory_size_(guest_memory_size),
       queues_(device.num_queues()),
+      shared_memory_(device.shared_memory_regions()),
       coalescer_(coalescing, [this] { raise_interrupt(mmio::INTERRUPT_USED_BUFFER); }) {
   registers.register_b_transport(this, &VirtioMmio::b_transport);
   for (size_t i = 0; i < queues_.size(); ++i) push_locks_.push_back(std::make_unique<sc_core::sc_mutex>());
@@ -60,9 +64,9 @@ void VirtioMmio::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time&)
   uint32_t value = 0;
   if (trans.is_read()) {
     if (!read_register(static_cast<uint32_t>(offset), value)) trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    for (int i = 0; i < 4; ++i) data[i] = uint8_t(value >> (8 * i));
+    le::put32(data, value);
   } else {
-    for (int i = 0; i < 4; ++i) value |= uint32_t(data[i]) << (8 * i);
+    value = le::get32(data);
     if (!write_register(static_cast<uint32_t>(offset), value)) trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
   }
 }
@@ -88,7 +92,7 @@ bool VirtioMmio::read_register(uint32_t offset, uint32_t& value) {
     case mmio::SHMLenLow:
     case mmio::SHMLenHigh:
     case mmio::SHMBaseLow:
-    case mmio::SHMBaseHigh: value = 0xffffffff; return true;  // no shared memory regions
+    case mmio::SHMBaseHigh: value = read_shared_memory(offset); return true;
     case mmio::QueueReset: value = 0; return true;
     case mmio::ConfigGeneration: value = config_generation_; return true;
     default:
@@ -148,7 +152,7 @@ bool VirtioMmio::write_register(uint32_t offset, uint32_t value) {
       set_address_half(addr, value, high);
       return true;
     }
-    case mmio::SHMSel: return true;
+    case mmio::SHMSel: shm_sel_ = value; return true;
     case mmio::QueueReset:
       diagnose("QueueReset written but VIRTIO_F_RING_RESET is not offered: ignored");
       return true;
@@ -158,10 +162,19 @@ bool VirtioMmio::write_register(uint32_t offset, uint32_t value) {
   }
 }
 
-std::string VirtioMmio::validate_queue(unsigned index, const Queue& q) const {
+uint32_t VirtioMmio::read_shared_memory(uint32_t offset) const {
+  uint64_t length = mmio::kNoSharedMemoryRegion, base = mmio::kNoSharedMemoryRegion;
+  for (const auto& region : shared_memory_) {
+    if (region.id == shm_sel_) length = region.length, base = region.base;
+  }
+  const uint64_t v = offset == mmio::SHMLenLow || offset == mmio::SHMLenHigh ? length : base;
+  return uint32_t(offset == mmio::SHMLenHigh || offset == mmio::SHMBaseHigh ? v >> 32 : v);
+}
+
+Status VirtioMmio::validate_queue(unsigned index, const Queue& q) const {
   const uint16_t max = device_.queue_max_size(index);
   if (!is_power_of_two(q.num) || q.num > max)
-    return fmt::format("queue {}: size {} is not a power of two in [1, {}]", index, q.num, max);
+    return Error{fmt::format("queue {}: size {} is not a power of two in [1, {}]", index, q.num, max)};
   struct Area {
     const char* what;
     uint64_t addr, bytes, align;
@@ -170,9 +183,10 @@ std::string VirtioMmio::validate_queue(unsigned index, const Queue& q) const {
                         {"available ring", q.driver, avail_ring_bytes(q.num), 2},
                         {"used ring", q.device, used_ring_bytes(q.num), 4}};
   for (const auto& a : areas) {
-    if (a.addr % a.align != 0) return fmt::format("queue {}: {} at {:#x} is not {}-byte aligned", index, a.what, a.addr, a.align);
+    if (a.addr % a.align != 0)
+      return Error{fmt::format("queue {}: {} at {:#x} is not {}-byte aligned", index, a.what, a.addr, a.align)};
     if (a.bytes > memory_size_ || a.addr > memory_size_ - a.bytes)
-      return fmt::format("queue {}: {} [{:#x}, +{}) lies outside guest memory", index, a.what, a.addr, a.bytes);
+      return Error{fmt::format("queue {}: {} [{:#x}, +{}) lies outside guest memory", index, a.what, a.addr, a.bytes)};
   }
   return {};
 }
@@ -194,8 +208,8 @@ void VirtioMmio::write_queue_ready(uint32_t value) {
     diagnose(fmt::format("queue {} enabled before FEATURES_OK: refused", queue_sel_));
     return;
   }
-  if (auto err = validate_queue(queue_sel_, *q); !err.empty()) {
-    diagnose(err + ": QueueReady refused");
+  if (auto valid = validate_queue(queue_sel_, *q); !valid) {
+    diagnose(valid.error().message + ": QueueReady refused");
     return;
   }
   const RingFeatures features{(driver_features_ & VIRTIO_F_EVENT_IDX) != 0,
@@ -234,7 +248,7 @@ void VirtioMmio::write_status(uint32_t value) {
 void VirtioMmio::reset_device() {
   status_ = 0;
   driver_features_ = 0;
-  device_features_sel_ = driver_features_sel_ = queue_sel_ = 0;
+  device_features_sel_ = driver_features_sel_ = queue_sel_ = shm_sel_ = 0;
   for (auto& q : queues_) q = Queue{};
   interrupt_status_ = 0;
   coalescer_.reset();
@@ -245,19 +259,21 @@ void VirtioMmio::reset_device() {
 
 // ----------------------------------------------------------------- controller
 
-SplitVirtqueueDevice::PopResult VirtioMmio::pop(unsigned queue) {
-  if (queue >= queues_.size() || !queues_[queue].ready || (status_ & STATUS_DEVICE_NEEDS_RESET)) return {};
+PopResult VirtioMmio::pop(unsigned queue) {
+  const std::optional<DescriptorChain> none;
+  if (queue >= queues_.size() || !queues_[queue].ready || (status_ & STATUS_DEVICE_NEEDS_RESET)) return none;
   const uint64_t epoch = epoch_;
-  const std::shared_ptr<SplitVirtqueueDevice> ring = queues_[queue].ring;
+  const std::shared_ptr<VirtqueueDevice> ring = queues_[queue].ring;
   auto result = ring->pop();
-  if (epoch != epoch_) return {};  // reset while reading the ring: the chain belongs to no one
-  if (result.status == SplitVirtqueueDevice::PopStatus::Error) {
-    if (result.rule) report_ring(queue, result.rule, result.error);
-    set_device_needs_reset(result.error);
+  if (epoch != epoch_) return none;  // reset while reading the ring: the chain belongs to no one
+  if (!result) {
+    if (result.error().rule) report_ring(queue, result.error().rule, result.error().message);
+    set_device_needs_reset(result.error().message);
+  } else if (result->has_value()) {
+    DescriptorChain& chain = **result;
+    queues_[queue].outstanding[chain.id] = chain.writable_bytes();
+    chain.epoch = epoch;
   }
-  if (result.status == SplitVirtqueueDevice::PopStatus::Chain)
-    queues_[queue].outstanding[result.chain.head] = result.chain.writable_bytes();
-  result.chain.epoch = epoch;
   return result;
 }
 
@@ -267,19 +283,19 @@ void VirtioMmio::report_ring(unsigned queue, const char* rule, const std::string
 
 void VirtioMmio::check_used(unsigned queue, Queue& q, const DescriptorChain& chain, uint32_t written) {
   using namespace ring_rule_id;
-  auto it = q.outstanding.find(chain.head);
+  auto it = q.outstanding.find(chain.id);
   if (it == q.outstanding.end()) {
     // Each used element advances the used idx by one: one for a chain not
     // outstanding also takes the used idx past the chains outstanding.
     report_ring(queue, kUsedIdOutstanding,
                 fmt::format("queue {}: used element names head {}, which is not outstanding ({} chains are)", queue,
-                            chain.head, q.outstanding.size()));
+                            chain.id, q.outstanding.size()));
     return;
   }
   if (written > it->second)
     report_ring(queue, kUsedLenBounded,
                 fmt::format("queue {}: used len {} for head {}, whose writable descriptors hold {} bytes", queue,
-                            written, chain.head, it->second));
+                            written, chain.id, it->second));
   q.outstanding.erase(it);
 }
 
@@ -290,11 +306,11 @@ void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t wri
   // The queue may have been reset while this thread waited for the lock.
   if (chain.epoch == epoch_ && queues_[queue].ready) {
     check_used(queue, queues_[queue], chain, written);
-    const std::shared_ptr<SplitVirtqueueDevice> ring = queues_[queue].ring;
+    const std::shared_ptr<VirtqueueDevice> ring = queues_[queue].ring;
     bool pushed = false, signal = false;
     {
       MemoryPort::Batch batch(dma_port);  // used entry, index and event check: one wait, then the interrupt
-      pushed = ring->push(chain.head, written);
+      pushed = ring->push(chain.id, written).ok();
       signal = pushed && ring->needs_interrupt();
     }
     if (chain.epoch != epoch_) {
@@ -308,11 +324,11 @@ void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t wri
   lock.unlock();
 }
 
-bool VirtioMmio::gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes) {
+Status VirtioMmio::gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes) {
   return gather_chain(dma_port, chain, out, max_bytes);
 }
 
-bool VirtioMmio::scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) {
+Status VirtioMmio::scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) {
   return scatter_chain(dma_port, chain, data, len);
 }
 

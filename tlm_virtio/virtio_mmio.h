@@ -18,8 +18,8 @@
 #include "tlm_virtio/interrupt_line.h"
 #include "tlm_virtio/memory_port.h"
 #include "tlm_virtio/ring_rules.h"
-#include "tlm_virtio/split_virtqueue.h"
 #include "tlm_virtio/virtio_device.h"
+#include "tlm_virtio/virtqueue.h"
 
 namespace vvsim::tlm_virtio {
 
@@ -38,6 +38,7 @@ constexpr uint32_t kMagic = 0x74726976;  // "virt"
 constexpr uint32_t kVersion = 2;
 constexpr uint32_t kWindowSize = 0x200;  // registers + 256 bytes of config space
 constexpr uint32_t INTERRUPT_USED_BUFFER = 1, INTERRUPT_CONFIG_CHANGE = 2;
+constexpr uint64_t kNoSharedMemoryRegion = ~0ull;  // SHMLen and SHMBase of an unused SHMSel id
 }  // namespace mmio
 
 class VirtioMmio : public sc_core::sc_module, public VirtioController {
@@ -51,10 +52,10 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
              const InterruptCoalescingProfile& coalescing = {});
 
   // VirtioController
-  SplitVirtqueueDevice::PopResult pop(unsigned queue) override;
+  PopResult pop(unsigned queue) override;
   void push(unsigned queue, const DescriptorChain& chain, uint32_t written) override;
-  bool gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes = UINT64_MAX) override;
-  bool scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) override;
+  Status gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes = UINT64_MAX) override;
+  Status scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) override;
   MemoryPort& dma() override { return dma_port; }
   uint64_t guest_memory_size() const override { return memory_size_; }
   uint64_t negotiated_features() const override { return driver_features_; }
@@ -82,9 +83,9 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
     uint64_t desc = 0, driver = 0, device = 0;
     // Shared: a device thread suspended inside pop/push keeps the ring alive
     // across a reset that drops it from the queue.
-    std::shared_ptr<SplitVirtqueueDevice> ring;
-    // Chains the device took and has not returned: head -> bytes it may write.
-    std::map<uint16_t, uint64_t> outstanding;
+    std::shared_ptr<VirtqueueDevice> ring;
+    // Chains the device took and has not returned: id -> bytes it may write.
+    std::map<ChainId, uint64_t> outstanding;
   };
   // Several device threads may complete chains of one queue; a used-ring
   // update spans bus waits, so they take turns (one lock per queue).
@@ -99,7 +100,9 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
   void reset_device();
   void raise_interrupt(uint32_t cause);
   Queue* selected_queue();
-  std::string validate_queue(unsigned index, const Queue& q) const;
+  Status validate_queue(unsigned index, const Queue& q) const;
+  // SHMLen / SHMBase halves of the region SHMSel names (all ones: no such region).
+  uint32_t read_shared_memory(uint32_t offset) const;
   void diagnose(const std::string& message) { log_.report(name(), message); }
   // §2.7.8: a used element returns an outstanding chain and claims no more than it holds.
   void check_used(unsigned queue, Queue& q, const DescriptorChain& chain, uint32_t written);
@@ -111,7 +114,8 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
   DiagnosticLog log_;
   std::vector<Queue> queues_;
   uint32_t status_ = 0;
-  uint32_t device_features_sel_ = 0, driver_features_sel_ = 0, queue_sel_ = 0;
+  uint32_t device_features_sel_ = 0, driver_features_sel_ = 0, queue_sel_ = 0, shm_sel_ = 0;
+  std::vector<SharedMemoryRegion> shared_memory_;  // the device's, read at construction
   uint64_t driver_features_ = 0;
   uint32_t interrupt_status_ = 0;
   uint32_t config_generation_ = 0;

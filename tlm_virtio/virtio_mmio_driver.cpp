@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "tlm_virtio/virtio_device.h"
+#include "tlm_virtio/split_virtqueue.h"
 #include "tlm_virtio/virtio_mmio.h"
 
 namespace vvsim::tlm_virtio {
@@ -25,11 +25,9 @@ uint64_t VirtioMmioDriver::device_features() {
   return f | uint64_t(read_register(mmio::DeviceFeatures)) << 32;
 }
 
-bool VirtioMmioDriver::negotiate(uint64_t wanted, std::string& error) {
-  if (read_register(mmio::MagicValue) != mmio::kMagic || read_register(mmio::Version) != mmio::kVersion) {
-    error = "not a virtio-mmio version 2 device";
-    return false;
-  }
+Status VirtioMmioDriver::negotiate(uint64_t wanted) {
+  if (read_register(mmio::MagicValue) != mmio::kMagic || read_register(mmio::Version) != mmio::kVersion)
+    return Error{"not a virtio-mmio version 2 device"};
   reset();
   write_register(mmio::Status, STATUS_ACKNOWLEDGE);
   write_register(mmio::Status, STATUS_ACKNOWLEDGE | STATUS_DRIVER);
@@ -40,37 +38,31 @@ bool VirtioMmioDriver::negotiate(uint64_t wanted, std::string& error) {
   write_register(mmio::DriverFeatures, uint32_t(features_ >> 32));
   write_register(mmio::Status, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
   if (!(read_register(mmio::Status) & STATUS_FEATURES_OK)) {
-    error = fmt::format("device refused features {:#x}", features_);
     write_register(mmio::Status, read_register(mmio::Status) | STATUS_FAILED);
-    return false;
+    return Error{fmt::format("device refused features {:#x}", features_)};
   }
-  return true;
+  return {};
 }
 
-void VirtioMmioDriver::release_queue(const SplitVirtqueueDriver& queue, GuestAllocator& memory) {
+void VirtioMmioDriver::release_queue(const VirtqueueDriver& queue, GuestAllocator& memory) {
   const VirtqueueAddresses& a = queue.addresses();
   for (uint64_t block : {a.desc, a.driver, a.device}) memory.release(block);
 }
 
-std::unique_ptr<SplitVirtqueueDriver> VirtioMmioDriver::setup_queue(unsigned index, uint16_t size,
-                                                                    GuestAllocator& memory, std::string& error) {
+Result<std::unique_ptr<VirtqueueDriver>> VirtioMmioDriver::setup_queue(unsigned index, uint16_t size,
+                                                                       GuestAllocator& memory) {
   write_register(mmio::QueueSel, index);
   const uint32_t max = read_register(mmio::QueueNumMax);
-  if (max == 0 || size > max) {
-    error = fmt::format("queue {}: size {} not available (QueueNumMax {})", index, size, max);
-    return nullptr;
-  }
+  if (max == 0 || size > max) return Error{fmt::format("queue {}: size {} not available (QueueNumMax {})", index, size, max)};
   auto desc = memory.allocate(desc_table_bytes(size), 16);
   auto avail = memory.allocate(avail_ring_bytes(size), 2);
   auto used = memory.allocate(used_ring_bytes(size), 4);
-  if (!desc || !avail || !used) {
-    error = fmt::format("queue {}: no guest memory for the rings", index);
-    return nullptr;
-  }
+  if (!desc || !avail || !used) return Error{fmt::format("queue {}: no guest memory for the rings", index)};
   const VirtqueueAddresses addrs{size, *desc, *avail, *used};
   const RingFeatures ring{(features_ & VIRTIO_F_EVENT_IDX) != 0, (features_ & VIRTIO_F_INDIRECT_DESC) != 0};
-  auto queue = std::make_unique<SplitVirtqueueDriver>(fmt::format("queue {}", index), cpu_, addrs, ring);
-  queue->initialize();
+  std::unique_ptr<VirtqueueDriver> queue =
+      std::make_unique<SplitVirtqueueDriver>(fmt::format("queue {}", index), cpu_, addrs, ring);
+  if (auto zeroed = queue->initialize(); !zeroed) return zeroed.error();
   write_register(mmio::QueueNum, size);
   write_register(mmio::QueueDescLow, uint32_t(addrs.desc));
   write_register(mmio::QueueDescHigh, uint32_t(addrs.desc >> 32));
@@ -79,11 +71,16 @@ std::unique_ptr<SplitVirtqueueDriver> VirtioMmioDriver::setup_queue(unsigned ind
   write_register(mmio::QueueDeviceLow, uint32_t(addrs.device));
   write_register(mmio::QueueDeviceHigh, uint32_t(addrs.device >> 32));
   write_register(mmio::QueueReady, 1);
-  if (read_register(mmio::QueueReady) != 1) {
-    error = fmt::format("queue {}: device refused QueueReady", index);
-    return nullptr;
-  }
+  if (read_register(mmio::QueueReady) != 1) return Error{fmt::format("queue {}: device refused QueueReady", index)};
   return queue;
+}
+
+std::optional<SharedMemoryRegion> VirtioMmioDriver::shared_memory_region(uint32_t id) {
+  write_register(mmio::SHMSel, id);
+  const uint64_t length = read_register(mmio::SHMLenLow) | uint64_t(read_register(mmio::SHMLenHigh)) << 32;
+  const uint64_t base = read_register(mmio::SHMBaseLow) | uint64_t(read_register(mmio::SHMBaseHigh)) << 32;
+  if (length == mmio::kNoSharedMemoryRegion) return std::nullopt;
+  return SharedMemoryRegion{id, base, length};
 }
 
 void VirtioMmioDriver::driver_ok() { write_register(mmio::Status, read_register(mmio::Status) | STATUS_DRIVER_OK); }

@@ -6,12 +6,15 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "common/result.h"
 #include "tlm_virtio/guest_allocator.h"
 #include "tlm_virtio/interrupt_line.h"
 #include "tlm_virtio/memory_port.h"
-#include "tlm_virtio/split_virtqueue.h"
+#include "tlm_virtio/virtio_device.h"
+#include "tlm_virtio/virtqueue.h"
 
 namespace vvsim::tlm_virtio {
 
@@ -23,18 +26,20 @@ class VirtioMmioDriver {
   void write_register(uint32_t offset, uint32_t value);
 
   // Reset, ACKNOWLEDGE, DRIVER, negotiate `wanted` & offered (plus VERSION_1),
-  // FEATURES_OK and its check. False (and FAILED set) when the device refuses
-  // or is not a virtio-mmio v2 device; `error` says why.
-  bool negotiate(uint64_t wanted, std::string& error);
+  // FEATURES_OK and its check. An error (and FAILED set) when the device
+  // refuses or is not a virtio-mmio v2 device.
+  Status negotiate(uint64_t wanted);
   uint64_t device_features();
   uint64_t features() const { return features_; }
   // Allocates and zeroes the rings, programs the queue and enables it.
-  std::unique_ptr<SplitVirtqueueDriver> setup_queue(unsigned index, uint16_t size, GuestAllocator& memory,
-                                                    std::string& error);
+  Result<std::unique_ptr<VirtqueueDriver>> setup_queue(unsigned index, uint16_t size, GuestAllocator& memory);
   // Gives a queue's ring memory back once the device can no longer use it
   // (after reset()); a driver that resets and sets up again would otherwise
   // leak three blocks per queue each time.
-  static void release_queue(const SplitVirtqueueDriver& queue, GuestAllocator& memory);
+  static void release_queue(const VirtqueueDriver& queue, GuestAllocator& memory);
+  // The shared memory region `id` as SHMSel/SHMLen/SHMBase report it; nothing
+  // when the device has no such region (length all ones, §4.2.2).
+  std::optional<SharedMemoryRegion> shared_memory_region(uint32_t id);
   void driver_ok();
   void reset();
   uint32_t status();

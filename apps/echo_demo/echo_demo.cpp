@@ -24,16 +24,16 @@ struct DemoResult {
 void run_guest(SimplePlatform& p, unsigned messages, DemoResult& result) {
   VirtioMmioDriver driver(p.cpu.port, p.profile().mmio_base, p.irq);
   GuestAllocator memory(0x10000, 64 << 20);
-  std::string error;
-  if (!driver.negotiate(VIRTIO_F_EVENT_IDX, error)) {
-    result.error = error;
+  if (auto negotiated = driver.negotiate(VIRTIO_F_EVENT_IDX); !negotiated) {
+    result.error = negotiated.error().message;
     return;
   }
-  auto queue = driver.setup_queue(0, 64, memory, error);
-  if (!queue) {
-    result.error = error;
+  auto made = driver.setup_queue(0, 64, memory);
+  if (!made) {
+    result.error = made.error().message;
     return;
   }
+  VirtqueueDriver& queue = **made;
   driver.driver_ok();
   for (unsigned i = 0; i < messages; ++i) {
     const uint32_t len = 64 + 61 * (i % 17);
@@ -41,13 +41,13 @@ void run_guest(SimplePlatform& p, unsigned messages, DemoResult& result) {
     for (uint32_t k = 0; k < len; ++k) msg[k] = uint8_t(i * 7 + k);
     const uint64_t in = *memory.allocate(len), out = *memory.allocate(len);
     p.cpu.port.write(in, msg.data(), len);
-    queue->add({{in, len}}, {{out, len}});
-    if (queue->publish()) driver.kick(0);
+    queue.add({{in, len}}, {{out, len}});
+    if (queue.publish()) driver.kick(0);
     ++result.sent;
-    std::vector<UsedElement> used;
+    std::vector<UsedBuffer> used;
     while (used.empty()) {
       driver.wait_interrupt();
-      used = queue->reap();
+      used = queue.reap();
     }
     std::vector<uint8_t> echo(len);
     p.cpu.port.read(out, echo.data(), len);

@@ -11,12 +11,14 @@
 #include <optional>
 #include <vector>
 
+#include "tlm_virtio/virtqueue.h"
+
 namespace vvsim::virtio_video {
 
 class DeviceTransport {
  public:
   struct Chain {
-    uint16_t head = 0;
+    tlm_virtio::ChainId id;         // names the chain to complete(); opaque
     std::vector<uint8_t> readable;  // driver-written bytes of the chain, in order (at most the transport's limit)
     uint64_t readable_len = 0;      // the chain's whole readable length; more than readable.size() when cut
     bool has_writable = false;
@@ -29,7 +31,7 @@ class DeviceTransport {
   // firmware), charged together with the transport's own time.
   virtual std::optional<Chain> pop(uint32_t queue, sc_core::sc_time then_busy) = 0;
   // Returns a chain to the driver with `written` bytes in its writable part and interrupts it.
-  virtual void complete(uint32_t queue, uint16_t head, uint32_t written) = 0;
+  virtual void complete(uint32_t queue, tlm_virtio::ChainId id, uint32_t written) = 0;
   // Bulk transfers between device and guest memory; wait for their bus time.
   virtual void dma_read(uint64_t addr, uint8_t* dst, uint32_t len) = 0;
   virtual void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) = 0;

@@ -4,20 +4,20 @@
 
 namespace vvsim::virtio_video {
 
-using tlm_virtio::SplitVirtqueueDevice;
-
 std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue, sc_core::sc_time then_busy) {
   tlm_virtio::MemoryPort::Batch batch(controller_.dma());  // ring walk, command bytes, firmware: one wait
   auto popped = controller_.pop(queue);
-  if (popped.status == SplitVirtqueueDevice::PopStatus::Empty && observer_)
-    observer_->on_queue_empty(sc_core::sc_time_stamp().value(), queue);
-  if (popped.status != SplitVirtqueueDevice::PopStatus::Chain) return std::nullopt;
-  const tlm_virtio::DescriptorChain& dc = popped.chain;
+  if (!popped) return std::nullopt;  // the controller has reported it
+  if (!popped->has_value()) {
+    if (observer_) observer_->on_queue_empty(sc_core::sc_time_stamp().value(), queue);
+    return std::nullopt;
+  }
+  tlm_virtio::DescriptorChain& dc = **popped;
   Chain chain;
-  chain.head = dc.head;
+  chain.id = dc.id;
   chain.readable_len = dc.readable_bytes();
   if (!controller_.gather(dc, chain.readable, max_readable_)) {
-    controller_.set_device_needs_reset(fmt::format("queue {} chain {}: bus error reading its bytes", queue, dc.head));
+    controller_.set_device_needs_reset(fmt::format("queue {} chain {}: bus error reading its bytes", queue, dc.id));
     return std::nullopt;
   }
   if (!dc.writable.empty()) {
@@ -26,13 +26,13 @@ std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue, s
     chain.first_writable_len = dc.writable.front().len;
   }
   if (observer_) observer_->on_chain_taken(sc_core::sc_time_stamp().value(), queue, dc, chain.readable);
-  held_nodes_.put(held_, {queue, dc.head}, std::move(popped.chain));
+  held_nodes_.put(held_, {queue, dc.id}, std::move(dc));
   batch.then_busy(then_busy);
   return chain;
 }
 
-void MmioDeviceTransport::complete(uint32_t queue, uint16_t head, uint32_t written) {
-  auto it = held_.find({queue, head});
+void MmioDeviceTransport::complete(uint32_t queue, tlm_virtio::ChainId id, uint32_t written) {
+  auto it = held_.find({queue, id});
   if (it == held_.end()) return;  // popped before a reset: its ring is gone
   const tlm_virtio::DescriptorChain chain = held_nodes_.take(held_, it);
   controller_.push(queue, chain, written);

@@ -1,5 +1,5 @@
 // DeviceTransport over the virtio-mmio controller: chains come from the real
-// split rings, responses go to the used rings with their interrupts, DMA
+// rings, responses go to the used rings with their interrupts, DMA
 // crosses the shared bus. Keeps each popped chain until it is completed.
 #pragma once
 
@@ -22,7 +22,7 @@ class MmioDeviceTransport : public DeviceTransport {
       : controller_(controller), max_readable_(max_readable), duplicate_push_pending_(duplicate_first_push) {}
 
   std::optional<Chain> pop(uint32_t queue, sc_core::sc_time then_busy) override;
-  void complete(uint32_t queue, uint16_t head, uint32_t written) override;
+  void complete(uint32_t queue, tlm_virtio::ChainId id, uint32_t written) override;
   void dma_read(uint64_t addr, uint8_t* dst, uint32_t len) override;
   void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) override;
   void dma_write_in_place(uint64_t addr, uint32_t len, const Fill& fill) override;
@@ -43,7 +43,7 @@ class MmioDeviceTransport : public DeviceTransport {
   uint64_t max_readable_;
   TransportObserver* observer_ = nullptr;
   bool duplicate_push_pending_;
-  using HeldMap = std::map<std::pair<uint32_t, uint16_t>, tlm_virtio::DescriptorChain>;
+  using HeldMap = std::map<std::pair<uint32_t, tlm_virtio::ChainId>, tlm_virtio::DescriptorChain>;
   HeldMap held_;
   tlm_virtio::NodeRecycler<HeldMap> held_nodes_;
 };

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "tlm_virtio/split_virtqueue.h"
+#include "tlm_virtio/virtqueue.h"
 
 namespace vvsim::virtio_video {
 

@@ -24,6 +24,7 @@
 namespace vvsim::test {
 
 using namespace vvsim::virtio_video;
+using vvsim::virtio_video::Result;  // v6's result code, not vvsim::Result
 
 class FakeDecoder : public codec::Decoder {
  public:
@@ -97,8 +98,8 @@ class ScriptedTransport : public DeviceTransport {
     sc_core::wait(then_busy);
     return c;
   }
-  void complete(uint32_t queue, uint16_t head, uint32_t written) override {
-    used.push_back({queue, head, written, sc_core::sc_time_stamp()});
+  void complete(uint32_t queue, tlm_virtio::ChainId id, uint32_t written) override {
+    used.push_back({queue, uint16_t(id.value), written, sc_core::sc_time_stamp()});
     used_event.notify(sc_core::SC_ZERO_TIME);
   }
   void dma_read(uint64_t addr, uint8_t* dst, uint32_t len) override {
@@ -148,23 +149,23 @@ class TestDriver {
   // Posts a command with a response buffer of resp_len; returns its head.
   uint16_t submit(const std::vector<uint8_t>& cmd, uint32_t resp_len) {
     DeviceTransport::Chain c;
-    c.head = next_head_++;
+    c.id = tlm_virtio::ChainId{next_head_++};
     c.readable = cmd;
     c.has_writable = resp_len > 0;
     c.first_writable_addr = alloc(std::max<uint32_t>(resp_len, 1), 64);
     c.first_writable_len = resp_len;
-    resp_addr_[c.head] = c.first_writable_addr;
+    resp_addr_[c.id.value] = c.first_writable_addr;
     t_.available[kCommandQueue].push_back(c);
     dev_.notify(kCommandQueue);
-    return c.head;
+    return uint16_t(c.id.value);
   }
   void post_event_buffer() {
     DeviceTransport::Chain c;
-    c.head = next_head_++;
+    c.id = tlm_virtio::ChainId{next_head_++};
     c.has_writable = true;
     c.first_writable_addr = alloc(kEventSize, 64);
     c.first_writable_len = kEventSize;
-    resp_addr_[c.head] = c.first_writable_addr;
+    resp_addr_[c.id.value] = c.first_writable_addr;
     t_.available[kEventQueue].push_back(c);
     dev_.notify(kEventQueue);
   }

@@ -10,6 +10,7 @@
 
 using namespace vvsim::tlm_virtio;
 using vvsim::tlm_virtio::testing::TransportBench;
+using vvsim::tlm_virtio::testing::take_queue;
 
 namespace {
 
@@ -17,16 +18,15 @@ constexpr uint16_t N = VIRTQ_DESC_F_NEXT, W = VIRTQ_DESC_F_WRITE, I = VIRTQ_DESC
 
 struct Setup {
   VirtioMmioDriver driver;
-  std::unique_ptr<SplitVirtqueueDriver> queue;
+  std::unique_ptr<VirtqueueDriver> queue;
   VirtqueueAddresses q;
   uint64_t buf = 0;
 };
 
 Setup bring_up(TransportBench& t, uint64_t features, uint16_t size = 8) {
   Setup s{t.driver(), nullptr, {}, 0};
-  std::string error;
-  BOOST_REQUIRE(s.driver.negotiate(features, error));
-  s.queue = s.driver.setup_queue(0, size, t.allocator, error);
+  BOOST_REQUIRE(s.driver.negotiate(features).ok());
+  s.queue = take_queue(s.driver.setup_queue(0, size, t.allocator));
   BOOST_REQUIRE(s.queue);
   s.q = s.queue->addresses();
   s.driver.driver_ok();
@@ -249,7 +249,7 @@ BOOST_AUTO_TEST_CASE(used_element_for_a_chain_not_taken) {
   b.run([](TransportBench& t) {
     bring_up(t, 0);
     DescriptorChain never_popped;
-    never_popped.head = 3;
+    never_popped.id = ChainId{3};
     never_popped.epoch = t.platform.mmio.epoch();
     t.platform.mmio.push(0, never_popped, 0);
     BOOST_REQUIRE_EQUAL(t.observer.ring.size(), 1u);
@@ -265,12 +265,12 @@ BOOST_AUTO_TEST_CASE(used_len_past_the_writable_descriptors) {
     s.queue->add({{s.buf, 16}}, {{s.buf + 64, 32}});
     s.queue->publish();  // not kicked: the test takes the chain itself, as a device would
     const auto popped = t.platform.mmio.pop(0);
-    BOOST_REQUIRE(popped.status == SplitVirtqueueDevice::PopStatus::Chain);
-    t.platform.mmio.push(0, popped.chain, 33);
+    BOOST_REQUIRE(popped && popped->has_value());
+    t.platform.mmio.push(0, **popped, 33);
     BOOST_REQUIRE_EQUAL(t.observer.ring.size(), 1u);
     BOOST_CHECK_EQUAL(t.observer.ring[0].rule->id, std::string(ring_rule_id::kUsedLenBounded));
     BOOST_CHECK_NE(t.observer.ring[0].detail.find("used len 33"), std::string::npos);
-    t.platform.mmio.push(0, popped.chain, 32);  // the same chain again: no longer outstanding
+    t.platform.mmio.push(0, **popped, 32);  // the same chain again: no longer outstanding
     BOOST_REQUIRE_EQUAL(t.observer.ring.size(), 2u);
     BOOST_CHECK_EQUAL(t.observer.ring[1].rule->id, std::string(ring_rule_id::kUsedIdOutstanding));
   });

@@ -3,6 +3,8 @@
 #define BOOST_TEST_MODULE mmio_registers
 #include <boost/test/unit_test.hpp>
 
+#include <linux/virtio_mmio.h>
+
 #include "transport_bench.h"
 
 using namespace vvsim::tlm_virtio;
@@ -42,8 +44,7 @@ BOOST_AUTO_TEST_CASE(handshake_accepts_offered_features) {
   TransportBench b;
   b.run([](TransportBench& t) {
     auto d = t.driver();
-    std::string error;
-    BOOST_REQUIRE(d.negotiate(VIRTIO_F_EVENT_IDX, error));
+    BOOST_REQUIRE(d.negotiate(VIRTIO_F_EVENT_IDX).ok());
     BOOST_CHECK_EQUAL(d.features(), VIRTIO_F_EVENT_IDX | VIRTIO_F_VERSION_1);
     BOOST_CHECK_EQUAL(d.status(), STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_FEATURES_OK);
     BOOST_CHECK_EQUAL(t.platform.mmio.negotiated_features(), VIRTIO_F_EVENT_IDX | VIRTIO_F_VERSION_1);
@@ -93,8 +94,7 @@ BOOST_AUTO_TEST_CASE(queue_size_must_be_power_of_two_within_max) {
   TransportBench b;
   b.run([](TransportBench& t) {
     auto d = t.driver();
-    std::string error;
-    BOOST_REQUIRE(d.negotiate(0, error));
+    BOOST_REQUIRE(d.negotiate(0).ok());
     auto program = [&](uint32_t num) {
       d.write_register(mmio::QueueSel, 0);
       d.write_register(mmio::QueueNum, num);
@@ -116,8 +116,7 @@ BOOST_AUTO_TEST_CASE(queue_rings_outside_memory_refused) {
   TransportBench b;
   b.run([](TransportBench& t) {
     auto d = t.driver();
-    std::string error;
-    BOOST_REQUIRE(d.negotiate(0, error));
+    BOOST_REQUIRE(d.negotiate(0).ok());
     const uint64_t end = t.platform.memory.size();
     d.write_register(mmio::QueueSel, 0);
     d.write_register(mmio::QueueNum, 16);
@@ -142,5 +141,41 @@ BOOST_AUTO_TEST_CASE(unaligned_register_access_is_an_error) {
     BOOST_CHECK(t.platform.mmio.diagnostics().contains("only aligned 32-bit accesses"));
     // Config space past its end.
     BOOST_CHECK(!t.cpu().read_le32(t.platform.profile().mmio_base + mmio::Config + 4, w));
+  });
+}
+
+// virtio 1.2 §4.2.2 (transport-mmio.tex): SHMSel 0x0ac selects a region,
+// SHMLenLow/High 0x0b0/0x0b4 and SHMBaseLow/High 0x0b8/0x0bc give its 64-bit
+// length and base; an unused id reads length and base 0xffffffffffffffff.
+// Offsets as literals (and as <linux/virtio_mmio.h> names them), not mmio::.
+BOOST_AUTO_TEST_CASE(shared_memory_region_registers) {
+  EchoDeviceProfile profile;
+  profile.shared_memory = {{0, 0x0000'0004'8000'0000ull, 0x0000'0001'0000'2000ull}, {3, 0x1000'0000ull, 0x4000}};
+  TransportBench b(profile);
+  b.run([](TransportBench& t) {
+    auto d = t.driver();
+    static_assert(VIRTIO_MMIO_SHM_SEL == 0x0ac && VIRTIO_MMIO_SHM_LEN_LOW == 0x0b0 && VIRTIO_MMIO_SHM_LEN_HIGH == 0x0b4);
+    static_assert(VIRTIO_MMIO_SHM_BASE_LOW == 0x0b8 && VIRTIO_MMIO_SHM_BASE_HIGH == 0x0bc);
+    static_assert(mmio::SHMSel == 0x0ac && mmio::SHMLenLow == 0x0b0 && mmio::SHMLenHigh == 0x0b4);
+    static_assert(mmio::SHMBaseLow == 0x0b8 && mmio::SHMBaseHigh == 0x0bc);
+    d.write_register(0x0ac, 0);
+    BOOST_CHECK_EQUAL(d.read_register(0x0b0), 0x2000u);
+    BOOST_CHECK_EQUAL(d.read_register(0x0b4), 0x1u);
+    BOOST_CHECK_EQUAL(d.read_register(0x0b8), 0x8000'0000u);
+    BOOST_CHECK_EQUAL(d.read_register(0x0bc), 0x4u);
+    d.write_register(0x0ac, 3);
+    BOOST_CHECK_EQUAL(d.read_register(0x0b0), 0x4000u);
+    BOOST_CHECK_EQUAL(d.read_register(0x0b4), 0u);
+    BOOST_CHECK_EQUAL(d.read_register(0x0b8), 0x1000'0000u);
+    BOOST_CHECK_EQUAL(d.read_register(0x0bc), 0u);
+    for (uint32_t unused : {1u, 2u, 0xffffffffu}) {
+      d.write_register(0x0ac, unused);
+      for (uint32_t reg : {0x0b0u, 0x0b4u, 0x0b8u, 0x0bcu}) BOOST_CHECK_EQUAL(d.read_register(reg), 0xffffffffu);
+    }
+    const auto region = d.shared_memory_region(0);
+    BOOST_REQUIRE(region);
+    BOOST_CHECK_EQUAL(region->base, 0x0000'0004'8000'0000ull);
+    BOOST_CHECK_EQUAL(region->length, 0x0000'0001'0000'2000ull);
+    BOOST_CHECK(!d.shared_memory_region(1));
   });
 }

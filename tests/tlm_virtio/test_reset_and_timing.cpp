@@ -7,6 +7,7 @@
 
 using namespace vvsim::tlm_virtio;
 using vvsim::tlm_virtio::testing::TransportBench;
+using vvsim::tlm_virtio::testing::take_queue;
 using sc_core::SC_NS;
 using sc_core::sc_time;
 
@@ -16,9 +17,8 @@ BOOST_AUTO_TEST_CASE(reset_mid_flight) {
   TransportBench b(slow);
   b.run([](TransportBench& t) {
     auto d = t.driver();
-    std::string error;
-    BOOST_REQUIRE(d.negotiate(0, error));
-    auto q = d.setup_queue(0, 8, t.allocator, error);
+    BOOST_REQUIRE(d.negotiate(0).ok());
+    auto q = take_queue(d.setup_queue(0, 8, t.allocator));
     BOOST_REQUIRE(q);
     d.driver_ok();
     const uint64_t buf = *t.allocator.allocate(4096);
@@ -38,8 +38,8 @@ BOOST_AUTO_TEST_CASE(reset_mid_flight) {
     BOOST_CHECK_EQUAL(used_idx, 0);  // its answer was dropped, not written into the old ring
     BOOST_CHECK_EQUAL(d.read_register(mmio::InterruptStatus), 0u);
     // A new handshake works.
-    BOOST_REQUIRE(d.negotiate(0, error));
-    auto q2 = d.setup_queue(0, 8, t.allocator, error);
+    BOOST_REQUIRE(d.negotiate(0).ok());
+    auto q2 = take_queue(d.setup_queue(0, 8, t.allocator));
     BOOST_REQUIRE(q2);
     d.driver_ok();
     q2->add({{buf, 4}}, {{buf + 2048, 4}});
@@ -129,9 +129,8 @@ BOOST_AUTO_TEST_CASE(echo_end_to_end) {
   unsigned ok = 0;
   b.run([&](TransportBench& t) {
     auto d = t.driver();
-    std::string error;
-    BOOST_REQUIRE(d.negotiate(VIRTIO_F_EVENT_IDX | VIRTIO_F_INDIRECT_DESC, error));
-    auto q = d.setup_queue(0, 16, t.allocator, error);
+    BOOST_REQUIRE(d.negotiate(VIRTIO_F_EVENT_IDX | VIRTIO_F_INDIRECT_DESC).ok());
+    auto q = take_queue(d.setup_queue(0, 16, t.allocator));
     BOOST_REQUIRE(q);
     d.driver_ok();
     for (unsigned i = 0; i < 40; ++i) {
@@ -141,7 +140,7 @@ BOOST_AUTO_TEST_CASE(echo_end_to_end) {
       t.write_bytes(in, msg);
       q->add({{in, uint32_t(msg.size())}}, {{out, uint32_t(msg.size())}});
       if (q->publish()) d.kick(0);
-      std::vector<UsedElement> used;
+      std::vector<UsedBuffer> used;
       while (used.empty()) {
         d.wait_interrupt();
         used = q->reap();

@@ -18,17 +18,17 @@ struct RingPair {
               *t.allocator.allocate(used_ring_bytes(size), 4)},
         driver("drv", t.cpu(), addrs, f, initial_index),
         device("dev", t.cpu(), addrs, f, t.platform.memory.size(), initial_index) {
-    BOOST_REQUIRE(driver.initialize());
+    BOOST_REQUIRE(driver.initialize().ok());
   }
   VirtqueueAddresses addrs;
   SplitVirtqueueDriver driver;
   SplitVirtqueueDevice device;
 };
 
-SplitVirtqueueDevice::PopResult pop_chain(RingPair& r) {
+DescriptorChain pop_chain(RingPair& r) {
   auto p = r.device.pop();
-  BOOST_REQUIRE(p.status == SplitVirtqueueDevice::PopStatus::Chain);
-  return p;
+  BOOST_REQUIRE(p && p->has_value());
+  return **p;
 }
 
 }  // namespace
@@ -53,13 +53,13 @@ BOOST_AUTO_TEST_CASE(indices_wrap_across_65536) {
       BOOST_REQUIRE(head);
       r.driver.publish();
       auto p = pop_chain(r);
-      BOOST_CHECK_EQUAL(p.chain.head, *head);
-      BOOST_REQUIRE_EQUAL(p.chain.readable.size(), 1u);
-      BOOST_CHECK_EQUAL(p.chain.readable[0].addr, buf + 4 * i);
-      BOOST_CHECK(r.device.push(p.chain.head, 4));
+      BOOST_CHECK(p.id == *head);
+      BOOST_REQUIRE_EQUAL(p.readable.size(), 1u);
+      BOOST_CHECK_EQUAL(p.readable[0].addr, buf + 4 * i);
+      BOOST_CHECK(r.device.push(p.id, 4).ok());
       const auto used = r.driver.reap();
       BOOST_REQUIRE_EQUAL(used.size(), 1u);
-      BOOST_CHECK_EQUAL(used[0].id, *head);
+      BOOST_CHECK(used[0].id == *head);
       BOOST_CHECK_EQUAL(used[0].len, 4u);
     }
     // 65530 + 20 = 65550 = 14 mod 65536, in both rings' idx fields.
@@ -69,7 +69,8 @@ BOOST_AUTO_TEST_CASE(indices_wrap_across_65536) {
     BOOST_CHECK_EQUAL(avail_idx, 14);
     BOOST_CHECK_EQUAL(used_idx, 14);
     BOOST_CHECK_EQUAL(r.driver.free_descriptors(), 8);
-    BOOST_CHECK(r.device.pop().status == SplitVirtqueueDevice::PopStatus::Empty);
+    const auto empty = r.device.pop();
+    BOOST_CHECK(empty && !empty->has_value());
   });
 }
 
@@ -88,10 +89,10 @@ BOOST_AUTO_TEST_CASE(event_idx_suppresses_kicks_and_interrupts) {
     BOOST_CHECK_EQUAL(kicks, 1u);
     // The device pops both (avail_event := 2) and pushes one: used_event is 0, used 0->1 crosses it.
     auto c1 = pop_chain(r), c2 = pop_chain(r);
-    r.device.push(c1.chain.head, 8);
+    BOOST_CHECK(r.device.push(c1.id, 8).ok());
     interrupts += r.device.needs_interrupt();
     // Second push before the driver reaped: used 1->2 does not cross used_event 0.
-    r.device.push(c2.chain.head, 8);
+    BOOST_CHECK(r.device.push(c2.id, 8).ok());
     interrupts += r.device.needs_interrupt();
     BOOST_CHECK_EQUAL(interrupts, 1u);
     BOOST_CHECK_EQUAL(r.driver.reap().size(), 2u);  // used_event := 2
@@ -104,10 +105,10 @@ BOOST_AUTO_TEST_CASE(event_idx_suppresses_kicks_and_interrupts) {
     BOOST_CHECK_EQUAL(kicks, 2u);
     // Pushing 2->3 crosses used_event 2: interrupt; 3->5 does not.
     auto c3 = pop_chain(r), c4 = pop_chain(r), c5 = pop_chain(r);
-    r.device.push(c3.chain.head, 8);
+    BOOST_CHECK(r.device.push(c3.id, 8).ok());
     interrupts += r.device.needs_interrupt();
-    r.device.push(c4.chain.head, 8);
-    r.device.push(c5.chain.head, 8);
+    BOOST_CHECK(r.device.push(c4.id, 8).ok());
+    BOOST_CHECK(r.device.push(c5.id, 8).ok());
     interrupts += r.device.needs_interrupt();
     BOOST_CHECK_EQUAL(interrupts, 2u);
     BOOST_CHECK_EQUAL(r.driver.reap().size(), 3u);
@@ -116,7 +117,7 @@ BOOST_AUTO_TEST_CASE(event_idx_suppresses_kicks_and_interrupts) {
     add();
     r.driver.publish();
     auto c6 = pop_chain(r);
-    r.device.push(c6.chain.head, 8);
+    BOOST_CHECK(r.device.push(c6.id, 8).ok());
     BOOST_CHECK(!r.device.needs_interrupt());
   });
 }
@@ -132,11 +133,11 @@ BOOST_AUTO_TEST_CASE(flags_suppress_without_event_idx) {
     BOOST_REQUIRE(r.driver.add({{buf, 8}}, {}));
     BOOST_CHECK(!r.driver.publish());
     auto c1 = pop_chain(r);
-    r.device.push(c1.chain.head, 0);
+    BOOST_CHECK(r.device.push(c1.id, 0).ok());
     BOOST_CHECK(r.device.needs_interrupt());
     r.driver.set_interrupts_wanted(false);  // VIRTQ_AVAIL_F_NO_INTERRUPT
     auto c2 = pop_chain(r);
-    r.device.push(c2.chain.head, 0);
+    BOOST_CHECK(r.device.push(c2.id, 0).ok());
     BOOST_CHECK(!r.device.needs_interrupt());
     BOOST_CHECK_EQUAL(r.driver.reap().size(), 2u);
   });
@@ -153,9 +154,9 @@ BOOST_AUTO_TEST_CASE(driver_view_runs_out_of_descriptors) {
     BOOST_CHECK(r.driver.add({{buf, 8}}, {}));
     r.driver.publish();
     auto c = pop_chain(r);
-    BOOST_CHECK_EQUAL(c.chain.readable.size(), 2u);
-    BOOST_CHECK_EQUAL(c.chain.writable.size(), 1u);
-    r.device.push(c.chain.head, 8);
+    BOOST_CHECK_EQUAL(c.readable.size(), 2u);
+    BOOST_CHECK_EQUAL(c.writable.size(), 1u);
+    BOOST_CHECK(r.device.push(c.id, 8).ok());
     r.driver.reap();
     BOOST_CHECK_EQUAL(r.driver.free_descriptors(), 3u);
   });

@@ -5,14 +5,22 @@
 #include <systemc>
 
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "tlm_virtio/echo_device.h"
 #include "tlm_virtio/ring_rules.h"
 #include "tlm_virtio/simple_platform.h"
+#include "tlm_virtio/split_virtqueue.h"
 #include "tlm_virtio/virtio_mmio_driver.h"
 
 namespace vvsim::tlm_virtio::testing {
+
+// The queue set_up made, or null (the test then fails on its BOOST_REQUIRE).
+inline std::unique_ptr<VirtqueueDriver> take_queue(Result<std::unique_ptr<VirtqueueDriver>> made) {
+  if (!made) return nullptr;
+  return std::move(*made);
+}
 
 // Records what the controller tells its observer.
 struct RecordingObserver : VirtioObserver {

@@ -252,7 +252,7 @@ void ConformanceMonitor::take_command(uint64_t at_ps, const tlm_virtio::Descript
         stream->second.format_query_owed = false;
     }
   }
-  pending_[chain.head] = p;
+  pending_[chain.id] = p;
 }
 
 void ConformanceMonitor::check_resource_target(uint64_t at_ps, const Pending& p, uint32_t raw_queue_type) {
@@ -340,7 +340,7 @@ bool ConformanceMonitor::pending_of(uint32_t stream, uint64_t before,
 void ConformanceMonitor::on_chain_returned(uint64_t at_ps, uint32_t queue, const tlm_virtio::DescriptorChain& chain,
                                            uint32_t written, const std::vector<uint8_t>& response) {
   if (queue == kEventQueue) return take_event(at_ps, response);
-  auto it = pending_.find(chain.head);
+  auto it = pending_.find(chain.id);
   if (it == pending_.end()) return;  // the transport returns only chains it holds
   const Pending p = it->second;
   pending_.erase(it);
@@ -562,7 +562,7 @@ void ConformanceMonitor::answer_resource_queue(uint64_t at_ps, const Pending& p,
 // An INPUT canceled interrupts the DRAINs taken after it (only STOP and
 // DESTROY cancel inputs); an OUTPUT canceled counts against the STOPs after it.
 void ConformanceMonitor::note_canceled(const Pending& queued) {
-  for (auto& [head, q] : pending_) {
+  for (auto& [id, q] : pending_) {
     if (q.stream_id != queued.stream_id || q.order < queued.order) continue;
     if (q.type == CmdType::StreamDrain && queued.queue == QueueType::Input) q.earlier_input_canceled = true;
     if (q.type == CmdType::StreamStop && queued.queue == QueueType::Output) ++q.earlier_outputs_canceled;
@@ -632,7 +632,7 @@ void ConformanceMonitor::on_run_idle(uint64_t at_ps) {
   auto is_output_queue = [](const Pending& q) {
     return q.type == CmdType::ResourceQueue && q.queue == QueueType::Output;
   };
-  for (const auto& [head, p] : pending_) {
+  for (const auto& [id, p] : pending_) {
     if (!alive_.count(p.stream_id)) continue;
     if (p.type == CmdType::StreamStop)  // §STREAM_STOP: "not be dependent on output resources being queued"
       report(at_ps, "stop-not-blocked", p.stream_id, cmd_type_name(*p.type),

@@ -147,7 +147,7 @@ class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioOb
   std::optional<QueryCapsResp> caps_;
   std::function<void(const Violation&)> callback_;
   std::vector<Violation> violations_;
-  std::map<uint16_t, Pending> pending_;  // by chain head
+  std::map<tlm_virtio::ChainId, Pending> pending_;  // by chain id
   uint64_t next_order_ = 0;
   std::map<uint32_t, StreamState> alive_;
   std::set<uint32_t> created_, closed_;  // every ID created / destroyed or closed by an error event

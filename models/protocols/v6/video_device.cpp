@@ -117,21 +117,21 @@ void VideoDevice::diagnose(const std::string& what) {
 
 // ---------------------------------------------------------------- answers
 
-void VideoDevice::answer(CommandHead head, const std::vector<uint8_t>& response) {
-  auto it = held_.find(head);
+void VideoDevice::answer(CommandId id, const std::vector<uint8_t>& response) {
+  auto it = held_.find(id);
   if (it == held_.end()) {
-    // Answering twice would complete whatever command now uses the head.
-    diagnose(fmt::format("internal: commandq chain {} answered twice; second answer dropped", head));
+    // Answering twice would complete whatever command now uses the id.
+    diagnose(fmt::format("internal: commandq chain {} answered twice; second answer dropped", id));
     return;
   }
   const HeldChain chain = it->second;  // a copy: the table may change during the DMA
   held_.erase(it);
   const uint32_t n = std::min<uint32_t>(static_cast<uint32_t>(response.size()), chain.response_capacity);
   transport_->dma_write(chain.response_addr, response.data(), n);
-  transport_->complete(kCommandQueue, chain.head, n + (fault(DeviceFault::ResponseOverrun) ? kFaultOverrunBytes : 0));
+  transport_->complete(kCommandQueue, chain.id, n + (fault(DeviceFault::ResponseOverrun) ? kFaultOverrunBytes : 0));
 }
 
-void VideoDevice::answer_result(CommandHead head, Result result, const std::string& why) {
+void VideoDevice::answer_result(CommandId id, Result result, const std::string& why) {
   if (result == Result::ErrCanceled) ++stats_.canceled;
   if (result != Result::Ok && result != Result::ErrCanceled) {
     ++stats_.errors_returned;
@@ -139,16 +139,16 @@ void VideoDevice::answer_result(CommandHead head, Result result, const std::stri
   }
   std::vector<uint8_t> out;
   encode_result(out, result);
-  answer(head, out);
+  answer(id, out);
 }
 
-void VideoDevice::answer_queue(CommandHead head, const ResourceQueueResp& resp) {
+void VideoDevice::answer_queue(CommandId id, const ResourceQueueResp& resp) {
   if (resp.result == Result::ErrCanceled) ++stats_.canceled;
-  answer(head, to_bytes(resp));
+  answer(id, to_bytes(resp));
 }
 
 void VideoDevice::send(const Answers& answers) {
-  for (const auto& a : answers) answer(a.head, a.bytes);
+  for (const auto& a : answers) answer(a.id, a.bytes);
 }
 
 void VideoDevice::withdraw_resource(Resource& r, Answers& out) {
@@ -213,14 +213,14 @@ void VideoDevice::command_loop() {
 }
 
 void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
-  const HeldChain chain{c.head, c.first_writable_addr, c.first_writable_len};
-  held_[c.head] = chain;
+  const HeldChain chain{c.id, c.first_writable_addr, c.first_writable_len};
+  held_[c.id] = chain;
   if (!c.has_writable || c.first_writable_len < kResultOnlyRespSize) {
     // Nowhere to put even a result code: return the chain untouched.
-    diagnose(fmt::format("commandq chain {} has no device-writable descriptor of >= 4 bytes; dropped", c.head));
+    diagnose(fmt::format("commandq chain {} has no device-writable descriptor of >= 4 bytes; dropped", c.id));
     ++stats_.errors_returned;
-    held_.erase(c.head);
-    transport_->complete(kCommandQueue, c.head, 0);
+    held_.erase(c.id);
+    transport_->complete(kCommandQueue, c.id, 0);
     return;
   }
   const ByteSpan bytes(c.readable);
@@ -228,24 +228,24 @@ void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
   const std::optional<CmdType> cmd = cmd_type_from_wire(code ? *code : 0);  // 0 is no command: a short one is unknown
   ++stats_.commands_by_type[cmd.has_value() ? cmd_type_name(cmd.value()) : "UNKNOWN"];
   if (!cmd.has_value()) {
-    answer_result(chain.head, fault(DeviceFault::UnknownCommandWrongError) ? Result::ErrInvalidArgument : Result::ErrInvalidCommand,
+    answer_result(chain.id, fault(DeviceFault::UnknownCommandWrongError) ? Result::ErrInvalidArgument : Result::ErrInvalidCommand,
                   code ? fmt::format("unknown command code {:#x}", *code) : code.error());
     return;
   }
   const CmdType type = cmd.value();
   if (c.readable_len > c.readable.size()) {  // cut at max_command_bytes: the rest was never read
-    answer_result(chain.head, Result::ErrInvalidArgument,
+    answer_result(chain.id, Result::ErrInvalidArgument,
                   fmt::format("{}: command of {} bytes, longer than the device reads (max_command_bytes {})",
                               cmd_type_name(type), c.readable_len, c.readable.size()));
     return;
   }
   if (type != CmdType::DeviceQueryCaps && chain.response_capacity < ok_response_size(type)) {
-    answer_result(chain.head, Result::ErrOutOfMemory,
+    answer_result(chain.id, Result::ErrOutOfMemory,
                   fmt::format("{}: response buffer of {} bytes, {} needed", cmd_type_name(type),
                               chain.response_capacity, ok_response_size(type)));
     return;
   }
-  auto refuse_truncated = [&](const std::string& why) { answer_result(chain.head, Result::ErrInvalidArgument, why); };
+  auto refuse_truncated = [&](const std::string& why) { answer_result(chain.id, Result::ErrInvalidArgument, why); };
   switch (type) {
     case CmdType::DeviceQueryCaps: return on_query_caps(chain);
     case CmdType::StreamCreate: return on_stream_create(chain);
@@ -274,7 +274,7 @@ void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
         resp.result = Result::ErrInvalidArgument;
         ++stats_.errors_returned;
         diagnose(d.error());
-        return answer_queue(chain.head, resp);
+        return answer_queue(chain.id, resp);
       }
       return on_resource_queue(*d, chain);
     }
@@ -285,14 +285,14 @@ void VideoDevice::on_query_caps(const HeldChain& chain) {
   auto caps = capabilities();
   const size_t need = query_caps_resp_size(caps.bitstream_formats.size(), caps.image_formats.size());
   if (chain.response_capacity < need) {
-    return answer_result(chain.head, Result::ErrOutOfMemory,
+    return answer_result(chain.id, Result::ErrOutOfMemory,
                          fmt::format("QUERY_CAPS: response buffer of {} bytes, caps_length is {}",
                                      chain.response_capacity, need));
   }
   auto bytes = to_bytes(caps);
   if (fault(DeviceFault::ShortQueryCaps)) bytes.resize(bytes.size() - 4);
   if (fault(DeviceFault::CapsLengthOverstated)) bytes.resize(caps_length(), 0);
-  answer(chain.head, bytes);
+  answer(chain.id, bytes);
 }
 
 void VideoDevice::on_stream_create(const HeldChain& chain) {
@@ -302,7 +302,7 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
     ++stats_.errors_returned;
     diagnose(fmt::format("STREAM_CREATE: all {} streams in use (profile device.max_streams): ERR_OUT_OF_MEMORY",
                          profile_.max_streams));
-    return answer(chain.head, out);
+    return answer(chain.id, out);
   }
   auto s = std::make_unique<VideoStream>();
   s->id = next_stream_id_++;
@@ -328,7 +328,7 @@ void VideoDevice::on_stream_create(const HeldChain& chain) {
   streams_[id] = std::move(s);
   uint32_t reported = id;
   if (fault(DeviceFault::ReuseStreamId) && streams_.begin()->first != id) reported = streams_.begin()->first;
-  answer(chain.head, to_bytes(StreamCreateResp{Result::Ok, reported}));
+  answer(chain.id, to_bytes(StreamCreateResp{Result::Ok, reported}));
 }
 
 // §Error Event: the stream is closed (pending commands CANCELED), then the event goes out.
@@ -343,16 +343,16 @@ void VideoDevice::fail_stream(uint32_t id, ErrorEventCode code) {
 VideoStream* VideoDevice::find_stream(uint32_t id, const HeldChain& chain) {
   auto it = streams_.find(id);
   if (it != streams_.end()) return it->second.get();
-  answer_result(chain.head, fault(DeviceFault::GoneStreamWrongError) ? Result::ErrInvalidArgument : Result::ErrInvalidStreamId,
+  answer_result(chain.id, fault(DeviceFault::GoneStreamWrongError) ? Result::ErrInvalidArgument : Result::ErrInvalidStreamId,
                 fmt::format("no stream {}", id));
   return nullptr;
 }
 
 void VideoDevice::on_stream_destroy(const StreamCmd& cmd, const HeldChain& chain) {
   if (!find_stream(cmd.stream_id, chain)) return;
-  if (fault(DeviceFault::DestroyBeforeCancel)) answer_result(chain.head, Result::Ok);
+  if (fault(DeviceFault::DestroyBeforeCancel)) answer_result(chain.id, Result::Ok);
   close_stream(cmd.stream_id);
-  if (!fault(DeviceFault::DestroyBeforeCancel)) answer_result(chain.head, Result::Ok);
+  if (!fault(DeviceFault::DestroyBeforeCancel)) answer_result(chain.id, Result::Ok);
 }
 
 void VideoDevice::on_stream_drain(const StreamCmd& cmd, const HeldChain& chain) {
@@ -361,21 +361,21 @@ void VideoDevice::on_stream_drain(const StreamCmd& cmd, const HeldChain& chain) 
   VideoStream& s = *found;
   if (s.drain_pending) {
     const bool wrong = fault(DeviceFault::SecondDrainWrongError);
-    return answer_result(chain.head, wrong ? Result::ErrInvalidArgument : Result::ErrInvalidOperation,
+    return answer_result(chain.id, wrong ? Result::ErrInvalidArgument : Result::ErrInvalidOperation,
                          fmt::format("stream {}: drain in progress", s.id));
   }
-  if (fault(DeviceFault::DrainBeforeInputs)) return answer_result(chain.head, Result::Ok);
+  if (fault(DeviceFault::DrainBeforeInputs)) return answer_result(chain.id, Result::Ok);
   s.drain_pending = true;
   InputWork w;
   w.is_drain = true;
-  w.drain_command = chain.head;
+  w.drain_command = chain.id;
   s.work.push_back(w);
   slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
 }
 
 void VideoDevice::on_stream_stop(const StreamCmd& cmd, const HeldChain& chain) {
   if (!find_stream(cmd.stream_id, chain)) return;
-  if (fault(DeviceFault::StopBeforeCancel)) answer_result(chain.head, Result::Ok);
+  if (fault(DeviceFault::StopBeforeCancel)) answer_result(chain.id, Result::Ok);
   auto it = streams_.find(cmd.stream_id);  // looked up again: the answer's DMA waited
   if (it == streams_.end()) return;
   VideoStream& s = *it->second;
@@ -389,9 +389,9 @@ void VideoDevice::on_stream_stop(const StreamCmd& cmd, const HeldChain& chain) {
   s.input.params_changeable = true;
   slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
   const bool held = fault(DeviceFault::StopWaitsForOutput);
-  if (held) s.stop_waiting_for_output = chain.head;
+  if (held) s.stop_waiting_for_output = chain.id;
   send(canceled);
-  if (!held && !fault(DeviceFault::StopBeforeCancel)) answer_result(chain.head, Result::Ok);
+  if (!held && !fault(DeviceFault::StopBeforeCancel)) answer_result(chain.id, Result::Ok);
 }
 
 // ---------------------------------------------------------------- parameters
@@ -536,7 +536,7 @@ std::optional<ParamType> VideoDevice::param_target(const char* command, uint32_t
   if (!stream) return std::nullopt;
   const auto type = param_for_role(raw_type);
   if (!type) {
-    answer_result(chain.head, Result::ErrInvalidArgument,
+    answer_result(chain.id, Result::ErrInvalidArgument,
                   fmt::format("{}: parameter {:#x} not valid for this device", command, raw_type));
   }
   return type;
@@ -546,7 +546,7 @@ void VideoDevice::on_get_param(const GetParamCmd& cmd, const HeldChain& chain) {
   VideoStream* s = nullptr;
   const auto type = param_target("GET_PARAM", cmd.stream_id, cmd.param_type, chain, s);
   if (!type) return;
-  answer(chain.head, to_bytes(ParamResp{Result::Ok, current_param(*s, *type)}));
+  answer(chain.id, to_bytes(ParamResp{Result::Ok, current_param(*s, *type)}));
 }
 
 void VideoDevice::on_set_param(const SetParamCmd& cmd, const HeldChain& chain) {
@@ -555,19 +555,19 @@ void VideoDevice::on_set_param(const SetParamCmd& cmd, const HeldChain& chain) {
   if (!type) return;
   VideoStream& s = *found;
   if (!param_changeable(s, *type)) {
-    return answer_result(chain.head, Result::ErrInvalidOperation,
+    return answer_result(chain.id, Result::ErrInvalidOperation,
                          fmt::format("SET_PARAM {:#x} on stream {}: resources already queued on that queue",
                                      cmd.param_type, s.id));
   }
   const auto requested = decode_params_union(*type, ByteSpan(cmd.raw_param.data(), cmd.raw_param.size()));
   if (fault(DeviceFault::RefuseAdjustedParam) && needs_adjusting(*requested)) {
-    return answer_result(chain.head, Result::ErrInvalidArgument, "SET_PARAM: value out of range refused (fault)");
+    return answer_result(chain.id, Result::ErrInvalidArgument, "SET_PARAM: value out of range refused (fault)");
   }
   Answers canceled;
   apply_param(s, *type, *requested, canceled);
   const auto response = to_bytes(ParamResp{Result::Ok, current_param(s, *type)});
   send(canceled);
-  answer(chain.head, response);
+  answer(chain.id, response);
 }
 
 // ---------------------------------------------------------------- resources
@@ -607,31 +607,31 @@ std::vector<uint32_t> VideoDevice::buffer_needs(const VideoStream& s, QueueType 
 
 void VideoDevice::on_attach_backing(ByteSpan bytes, const HeldChain& chain) {
   const auto header = decode_attach_backing_header(bytes);
-  if (!header) return answer_result(chain.head, Result::ErrInvalidArgument, header.error());
+  if (!header) return answer_result(chain.id, Result::ErrInvalidArgument, header.error());
   VideoStream* found = find_stream(header->stream_id, chain);
   if (!found) return;
   VideoStream& s = *found;
   const auto qt = queue_type_from_wire(header->queue_type);
   if (!qt) {
-    return answer_result(chain.head, Result::ErrInvalidArgument,
+    return answer_result(chain.id, Result::ErrInvalidArgument,
                          fmt::format("ATTACH_BACKING: queue_type {}", header->queue_type));
   }
   auto& q = s.queue(*qt);
   if (header->resource_id >= q.resources.size()) {
-    return answer_result(chain.head, Result::ErrInvalidArgument,
+    return answer_result(chain.id, Result::ErrInvalidArgument,
                          fmt::format("ATTACH_BACKING: resource_id {} >= num_resources {}", header->resource_id,
                                      q.resources.size()));
   }
   Resource& r = q.resources[header->resource_id];
   const bool dynamic_ok = has_feature(features_, kFeatureResourceDynamic) && !r.queued && !s.awaiting_reattach;
   if (!r.attach_allowed && !dynamic_ok && !fault(DeviceFault::AttachAnyTime)) {
-    return answer_result(chain.head, Result::ErrInvalidOperation,
+    return answer_result(chain.id, Result::ErrInvalidOperation,
                          fmt::format("ATTACH_BACKING: stream {} resource {} was queued since backing could change",
                                      s.id, header->resource_id));
   }
   const auto mem = static_cast<MemType>(q.params.mem_type);
   const auto cmd = decode_attach_backing(bytes, mem, buffers_of(s, *qt));
-  if (!cmd) return answer_result(chain.head, Result::ErrInvalidArgument, cmd.error());
+  if (!cmd) return answer_result(chain.id, Result::ErrInvalidArgument, cmd.error());
   std::vector<std::vector<SgEntry>> buffers;
   const auto needs = buffer_needs(s, *qt);
   for (size_t i = 0; i < cmd->resources.size(); ++i) {
@@ -641,16 +641,16 @@ void VideoDevice::on_attach_backing(ByteSpan bytes, const HeldChain& chain) {
     } else {
       auto resolved = objects_ ? objects_->resolve(std::get<Uuid>(cmd->resources[i])) : std::nullopt;
       if (!resolved) {
-        return answer_result(chain.head, Result::ErrInvalidArgument,
+        return answer_result(chain.id, Result::ErrInvalidArgument,
                              fmt::format("ATTACH_BACKING: buffer {} names an unknown virtio object", i));
       }
       segments = *resolved;
     }
     if (auto why = check_segments(segments); !why.empty()) {
-      return answer_result(chain.head, Result::ErrInvalidArgument, fmt::format("ATTACH_BACKING buffer {}: {}", i, why));
+      return answer_result(chain.id, Result::ErrInvalidArgument, fmt::format("ATTACH_BACKING buffer {}: {}", i, why));
     }
     if (total_length(segments) < needs[i]) {
-      return answer_result(chain.head, Result::ErrInvalidArgument,
+      return answer_result(chain.id, Result::ErrInvalidArgument,
                            fmt::format("ATTACH_BACKING buffer {}: {} bytes, the format needs {}", i,
                                        total_length(segments), needs[i]));
     }
@@ -658,7 +658,7 @@ void VideoDevice::on_attach_backing(ByteSpan bytes, const HeldChain& chain) {
   }
   r.buffers = std::move(buffers);
   r.attached = true;
-  answer_result(chain.head, Result::Ok);
+  answer_result(chain.id, Result::Ok);
 }
 
 void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain& chain) {
@@ -667,7 +667,7 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
     diagnose(fmt::format("RESOURCE_QUEUE {}: {}", result_name(result), why));
     ResourceQueueResp resp;
     resp.result = result;
-    answer_queue(chain.head, resp);
+    answer_queue(chain.id, resp);
   };
   auto it = streams_.find(cmd.stream_id);
   if (it == streams_.end()) return refuse(Result::ErrInvalidStreamId, fmt::format("no stream {}", cmd.stream_id));
@@ -684,7 +684,7 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
   if (cmd.flags & ~allowed_flags) return refuse(Result::ErrInvalidArgument, fmt::format("flags {:#x}", cmd.flags));
   Resource& r = q.resources[cmd.resource_id];
   if (!r.attached && s.awaiting_reattach && fault(DeviceFault::AcceptUnattachedOutput)) {
-    return answer_queue(chain.head, ResourceQueueResp{});  // OK, nothing written
+    return answer_queue(chain.id, ResourceQueueResp{});  // OK, nothing written
   }
   if (!r.attached) {
     return refuse(Result::ErrInvalidOperation, fmt::format("stream {} resource {} has no backing attached", s.id,
@@ -710,7 +710,7 @@ void VideoDevice::on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain
   }
   r.queued = true;
   r.attach_allowed = false;
-  r.command = chain.head;
+  r.command = chain.id;
   r.cmd = cmd;
   q.params_changeable = false;
   if (*qt == QueueType::Input) {
@@ -799,14 +799,14 @@ void VideoDevice::event_loop() {
       pending_events_.pop_front();
       const auto bytes = to_bytes(held.event);
       if (!chain->has_writable || chain->first_writable_len < kEventSize) {
-        diagnose(fmt::format("eventq buffer {} smaller than an event; returned empty", chain->head));
-        transport_->complete(kEventQueue, chain->head, 0);
+        diagnose(fmt::format("eventq buffer {} smaller than an event; returned empty", chain->id));
+        transport_->complete(kEventQueue, chain->id, 0);
         pending_events_.push_front(held);
         continue;
       }
       transport_->dma_write(chain->first_writable_addr, bytes.data(), static_cast<uint32_t>(bytes.size()));
       const uint32_t claimed = fault(DeviceFault::EventLenOverstated) ? kFaultOverrunBytes : 0;
-      transport_->complete(kEventQueue, chain->head, static_cast<uint32_t>(bytes.size()) + claimed);
+      transport_->complete(kEventQueue, chain->id, static_cast<uint32_t>(bytes.size()) + claimed);
       const sc_time waited = sc_time_stamp() - held.raised;
       stats_.event_wait_total += waited;
       stats_.event_wait_max = std::max(stats_.event_wait_max, waited);

@@ -132,17 +132,17 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
 
   // ---- answers ----
   // Sending an answer waits for its DMA, and another thread may change or
-  // destroy any stream meanwhile: answers take held commands by head (the
+  // destroy any stream meanwhile: answers take held commands by id (the
   // table of held chains is their one owner), and code that changes stream
   // state collects its answers first and sends them once it is done with it.
   struct Answer {
-    CommandHead head;
+    CommandId id;
     std::vector<uint8_t> bytes;
   };
   using Answers = std::vector<Answer>;
-  void answer(CommandHead head, const std::vector<uint8_t>& response);
-  void answer_result(CommandHead head, Result result, const std::string& why = {});
-  void answer_queue(CommandHead head, const ResourceQueueResp& resp);
+  void answer(CommandId id, const std::vector<uint8_t>& response);
+  void answer_result(CommandId id, Result result, const std::string& why = {});
+  void answer_queue(CommandId id, const ResourceQueueResp& resp);
   void send(const Answers& answers);
   void withdraw_resource(Resource& r, Answers& out);  // a queued resource, answered CANCELED
   void withdraw_inputs(VideoStream& s, Answers& out);
@@ -240,8 +240,8 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   };
   std::deque<HeldEvent> pending_events_;
 
-  // Command chains popped and not yet answered, by head: a chain is answered exactly once.
-  std::unordered_map<CommandHead, HeldChain> held_;
+  // Command chains popped and not yet answered, by id: a chain is answered exactly once.
+  std::unordered_map<CommandId, HeldChain> held_;
   VideoDeviceStats stats_;
   std::vector<std::string> diagnostics_;
 };

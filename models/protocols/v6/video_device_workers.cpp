@@ -81,7 +81,7 @@ bool VideoDevice::decode_unit(const StreamRef& ref) {
   s->work.pop_front();
   Resource& consumed = s->input.resources[input_id];
   consumed.queued = false;
-  const CommandHead command = consumed.command;
+  const CommandId command = consumed.command;
   ResourceQueueResp resp;
   resp.timestamp = timestamp;
   const uint64_t about = result.about_timestamp.value_or(timestamp);
@@ -120,7 +120,7 @@ bool VideoDevice::run_drain(const StreamRef& ref) {
   if (!(is_encoder() ? flush_encoder(ref) : flush_decoder(ref))) return false;
   VideoStream* s = live(ref);
   if (!s) return false;
-  const CommandHead command = s->work.front().drain_command;
+  const CommandId command = s->work.front().drain_command;
   s->work.pop_front();
   s->drain_pending = false;
   answer_result(command, Result::Ok);

@@ -3,8 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <stdexcept>
+#include <tuple>
 #include <utility>
 
+#include "tlm_virtio/le_bytes.h"
 #include "tlm_virtio/virtio_mmio.h"
 
 namespace vvsim::virtio_video {
@@ -34,20 +37,27 @@ bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
   const bool wants_indirect = profile_.ring_breach && tlm_virtio::ring_breach_needs_indirect(*profile_.ring_breach);
   const uint64_t ring_features = (wants_indirect ? tlm_virtio::VIRTIO_F_INDIRECT_DESC : 0) |
                                  (profile_.event_idx ? tlm_virtio::VIRTIO_F_EVENT_IDX : 0);
-  if (!mmio_.negotiate(wanted_features | ring_features, error)) return false;
+  if (auto negotiated = mmio_.negotiate(wanted_features | ring_features); !negotiated) {
+    error = negotiated.error().message;
+    return false;
+  }
   mmio_.write_register(tlm_virtio::mmio::QueueSel, kCommandQueue);
   const uint16_t cmd_size = std::min<uint32_t>(profile_.commandq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
   mmio_.write_register(tlm_virtio::mmio::QueueSel, kEventQueue);
   const uint16_t evt_size = std::min<uint32_t>(profile_.eventq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
-  commandq_ = mmio_.setup_queue(kCommandQueue, cmd_size, memory_, error);
-  if (!commandq_) return false;
-  eventq_ = mmio_.setup_queue(kEventQueue, evt_size, memory_, error);
-  if (!eventq_) return false;
+  for (auto [queue, size, ring] : {std::tuple(kCommandQueue, cmd_size, &commandq_), std::tuple(kEventQueue, evt_size, &eventq_)}) {
+    auto made = mmio_.setup_queue(queue, size, memory_);
+    if (!made) {
+      error = made.error().message;
+      return false;
+    }
+    *ring = std::move(*made);
+  }
   // §Device Initialization 3-4: the version and the QUERY_CAPS buffer size.
   std::vector<uint8_t> cfg(kConfigSize);
   for (uint32_t i = 0; i < kConfigSize; i += 4) {
     const uint32_t w = mmio_.read_config32(i);
-    for (int b = 0; b < 4; ++b) cfg[i + b] = uint8_t(w >> (8 * b));
+    tlm_virtio::le::put32(cfg.data() + i, w);
   }
   const auto decoded = decode_config(ByteSpan(cfg));
   if (!decoded || decoded->version != kProtocolVersion) {
@@ -111,9 +121,9 @@ void VideoDriver::stock_eventq() {
 }
 
 bool VideoDriver::post_event_buffer(uint64_t addr) {
-  const auto head = eventq_->add({}, {{addr, kEventSize}});
-  if (!head) return false;
-  event_buffers_[*head] = addr;
+  const auto id = eventq_->add({}, {{addr, kEventSize}});
+  if (!id) return false;
+  event_buffers_[*id] = addr;
   return true;
 }
 
@@ -140,10 +150,14 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
     cpu_.write(cmd, command.data(), command.size());
     command_segment_.front() = {cmd, uint32_t(command.size())};
     response_segment_.front() = {resp, response_capacity};
-    const auto head = commandq_->add(command_segment_, response_segment_);
-    in_flight_nodes_.put(in_flight_, *head,
+    const auto id = commandq_->add(command_segment_, response_segment_);
+    in_flight_nodes_.put(in_flight_, *id,
                          InFlight{ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp(), digest_command(command)});
-    if (breach) commandq_->break_last_chain(*profile_.ring_breach, scratch);
+    if (breach) {
+      // A command chain always has two descriptors, and every breach has a split-ring form.
+      if (auto broken = tlm_virtio::break_last_chain(*commandq_, *profile_.ring_breach, scratch); !broken)
+        throw std::logic_error(broken.error().message);
+    }
     kick = commandq_->publish();
   }
   report_commandq();
@@ -221,7 +235,7 @@ void VideoDriver::service_interrupts() {
 }
 
 // reap() frees the descriptors at once, and a wait would let another thread
-// reuse a freed head: every used entry's bookkeeping and response is taken
+// reuse a freed chain id: every used entry's bookkeeping and response is taken
 // out in the handler's one batch of bus accesses, before its single wait.
 void VideoDriver::reap_commands(Reaped& reaped) {
   for (const auto& used : commandq_->reap()) {
@@ -283,12 +297,12 @@ void VideoDriver::record(Reaped& reaped, sc_core::sc_time interrupted) {
 void VideoDriver::reset_device() {
   ++generation_;
   mmio_.reset();
-  for (const auto& [head, f] : in_flight_) {
+  for (const auto& [id, f] : in_flight_) {
     memory_.release(f.command_addr);
     memory_.release(f.response_addr);
   }
   in_flight_.clear();
-  for (const auto& [head, addr] : event_buffers_) memory_.release(addr);
+  for (const auto& [id, addr] : event_buffers_) memory_.release(addr);
   event_buffers_.clear();
   // The rings died with the reset; initialize() makes new ones.
   for (auto* ring : {&commandq_, &eventq_}) {

@@ -23,8 +23,9 @@
 #include "tlm_virtio/interrupt_line.h"
 #include "tlm_virtio/memory_port.h"
 #include "tlm_virtio/node_recycler.h"
-#include "tlm_virtio/split_virtqueue.h"
+#include "tlm_virtio/ring_breach.h"
 #include "tlm_virtio/virtio_mmio_driver.h"
+#include "tlm_virtio/virtqueue.h"
 
 namespace vvsim::virtio_video {
 
@@ -166,7 +167,7 @@ class VideoDriver {
   void reap_commands(Reaped& reaped);
   void reap_events(Reaped& reaped);
   void record(Reaped& reaped, sc_core::sc_time interrupted);
-  void report_depth(uint32_t queue, const tlm_virtio::SplitVirtqueueDriver* ring) const {
+  void report_depth(uint32_t queue, const tlm_virtio::VirtqueueDriver* ring) const {
     if (queue_observer_ && ring) queue_observer_(sc_core::sc_time_stamp(), queue, uint16_t(ring->size() - ring->free_descriptors()));
   }
   void report_commandq() const { report_depth(kCommandQueue, commandq_.get()); }
@@ -180,12 +181,12 @@ class VideoDriver {
   tlm_virtio::VirtioMmioDriver mmio_;
   tlm_virtio::GuestAllocator& memory_;
   VideoDriverProfile profile_;
-  std::unique_ptr<tlm_virtio::SplitVirtqueueDriver> commandq_, eventq_;
+  std::unique_ptr<tlm_virtio::VirtqueueDriver> commandq_, eventq_;
   Config config_;
   QueryCapsResp caps_;
-  std::map<uint16_t, InFlight> in_flight_;      // by head
-  tlm_virtio::NodeRecycler<std::map<uint16_t, InFlight>> in_flight_nodes_;
-  std::map<uint16_t, uint64_t> event_buffers_;  // head -> buffer address
+  std::map<tlm_virtio::ChainId, InFlight> in_flight_;      // by chain id
+  tlm_virtio::NodeRecycler<std::map<tlm_virtio::ChainId, InFlight>> in_flight_nodes_;
+  std::map<tlm_virtio::ChainId, uint64_t> event_buffers_;  // chain id -> buffer address
   std::map<uint64_t, CommandAnswer> answers_;   // by ticket, until taken
   tlm_virtio::NodeRecycler<std::map<uint64_t, CommandAnswer>> answer_nodes_;
   std::deque<CommandTiming> history_;  // grows with every command: chunks, never copied on growth

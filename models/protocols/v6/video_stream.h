@@ -14,19 +14,20 @@
 #include "codec/codec.h"
 #include "codec/image_layout.h"
 #include "models/protocols/v6/wire.h"
+#include "tlm_virtio/virtqueue.h"
 
 namespace vvsim::virtio_video {
 
 // A commandq descriptor chain the device holds until it answers: where the
-// response goes (the first device-writable descriptor) and the ring head.
+// response goes (the first device-writable descriptor) and the chain's id.
 struct HeldChain {
-  uint16_t head = 0;
+  tlm_virtio::ChainId id;
   uint64_t response_addr = 0;
   uint32_t response_capacity = 0;
 };
-// A held command as streams refer to it: its commandq head. The device's one
-// table of held chains has the rest, so an answer never reads stream state.
-using CommandHead = uint16_t;
+// A held command as streams refer to it: its commandq chain id. The device's
+// one table of held chains has the rest, so an answer never reads stream state.
+using CommandId = tlm_virtio::ChainId;
 
 struct Resource {
   bool attached = false;
@@ -34,7 +35,7 @@ struct Resource {
   bool attach_allowed = true;
   bool queued = false;
   std::vector<std::vector<SgEntry>> buffers;  // guest-memory segments of each memory buffer
-  CommandHead command = 0;                    // the QUEUE command, held while queued
+  CommandId command;                          // the QUEUE command, held while queued
   ResourceQueueCmd cmd;                       // what the QUEUE command asked, while queued
 };
 
@@ -53,7 +54,7 @@ struct ResourceQueue {
 struct InputWork {
   bool is_drain = false;
   uint32_t resource_id = 0;  // input resource (not for a drain)
-  CommandHead drain_command = 0;  // the DRAIN command (drain only)
+  CommandId drain_command;  // the DRAIN command (drain only)
 };
 
 struct VideoStream {
@@ -81,7 +82,7 @@ struct VideoStream {
   // coded size the driver sets on its output format (known from the container).
   bool size_from_bitstream = false;
   // Fault StopWaitsForOutput: the STOP answered once an output is queued.
-  std::optional<CommandHead> stop_waiting_for_output;
+  std::optional<CommandId> stop_waiting_for_output;
   // Bumped by STOP/DESTROY/error: the worker drops results of older work.
   uint64_t generation = 0;
   bool closed = false;

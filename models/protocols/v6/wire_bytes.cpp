@@ -4,17 +4,21 @@
 
 #include <fmt/format.h>
 
+#include "tlm_virtio/le_bytes.h"
+
 namespace vvsim::virtio_video {
+
+namespace le = tlm_virtio::le;
 
 void ByteWriter::le32(uint32_t v) {
   uint8_t b[4];
-  for (int i = 0; i < 4; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
+  le::put32(b, v);
   bytes(b, sizeof b);
 }
 
 void ByteWriter::le64(uint64_t v) {
   uint8_t b[8];
-  for (int i = 0; i < 8; ++i) b[i] = static_cast<uint8_t>(v >> (8 * i));
+  le::put64(b, v);
   bytes(b, sizeof b);
 }
 
@@ -35,16 +39,14 @@ uint8_t ByteReader::u8(const char* field) {
 
 uint32_t ByteReader::le32(const char* field) {
   if (!require(4, field)) return 0;
-  uint32_t v = 0;
-  for (int i = 0; i < 4; ++i) v |= uint32_t{in_.data[offset_ + i]} << (8 * i);
+  const uint32_t v = le::get32(in_.data + offset_);
   offset_ += 4;
   return v;
 }
 
 uint64_t ByteReader::le64(const char* field) {
   if (!require(8, field)) return 0;
-  uint64_t v = 0;
-  for (int i = 0; i < 8; ++i) v |= uint64_t{in_.data[offset_ + i]} << (8 * i);
+  const uint64_t v = le::get64(in_.data + offset_);
   offset_ += 8;
   return v;
 }

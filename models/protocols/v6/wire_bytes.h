@@ -1,4 +1,5 @@
-// Little-endian byte writer/reader for the virtio-video wire structures.
+// Little-endian byte writer/reader for the virtio-video wire structures, over
+// the transport's one byte codec (tlm_virtio/le_bytes.h).
 // Structures are never overlaid on memory: every field is written and read
 // explicitly at its offset, so host endianness and padding never leak in.
 #pragma once
