@@ -12,7 +12,7 @@ std::string page(const std::string& title, const std::string& body) {
          "table{border-collapse:collapse;margin:8px 0;font-size:13px}\n"
          "th,td{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#f0f0f0}\n"
          "td:first-child,th:first-child{text-align:left}\n"
-         ".plots{display:flex;flex-wrap:wrap;gap:12px}pre{background:#f7f7f7;padding:8px;font-size:12px}\n"
+         ".plots{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-start}pre{background:#f7f7f7;padding:8px;font-size:12px}\n"
          ".bad{color:#b00020;font-weight:bold}.good{color:#006400;font-weight:bold}\n"
          "</style>\n</head>\n<body>\n<h1>" +
          svg::html_escape(title) + "</h1>\n" + body + "</body>\n</html>\n";

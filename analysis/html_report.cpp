@@ -101,6 +101,8 @@ std::string stage_breakdown(const scenarios::RunResult& result, const std::vecto
   for (const char* s : kStageNames) header.push_back(std::string(s) + " (us)");
   ChartOptions o{"Mean latency by stage", "microseconds", ""};
   o.height = 80 + 40 * int(bars.size());
+  o.empty_text = "no frames";
+  if (bars.empty()) return svg::stacked_bars(names, bars, o);
   return svg::stacked_bars(names, bars, o) + html::table(header, rows) +
          "<p>Stages run back to back from the driver queueing a frame's first unit to the application taking "
          "it; their sum is the frame's latency.</p>\n";
@@ -113,10 +115,11 @@ std::string occupancy(const scenarios::Scenario& scenario, const scenarios::RunR
     Series s{d.name, {}};
     for (const auto& p : d.points) s.points.push_back({p.at_ns / 1e6, double(p.value)});
     if (!s.points.empty()) s.points.push_back({end_ms, s.points.back().second});
-    Series limit{"size", {{0, double(d.limit)}, {end_ms, double(d.limit)}}};
+    Series limit{"size", {{0, double(d.limit)}, {end_ms, double(d.limit)}}, true};
     ChartOptions o{d.name, "time (ms)", "count"};
     o.step = true;
     o.y_min = 0;
+    o.axis_max = double(d.limit) * 1.1;  // the size line below the frame's top edge
     out += svg::line_chart({s, limit}, o);
   }
   return out + "</div>\n";
@@ -133,6 +136,7 @@ std::string utilisation(const scenarios::RunResult& result) {
   }
   ChartOptions o{"Codec core and bus utilisation", "% of simulated time busy", ""};
   o.height = 80 + 30 * int(bars.size());
+  o.axis_max = 100;
   std::vector<Series> bus;
   for (const auto& u : bus_utilisation(result)) {
     Series s{"bus " + u.initiator, {}};
@@ -142,7 +146,7 @@ std::string utilisation(const scenarios::RunResult& result) {
   ChartOptions over_time{"Bus utilisation per 100 us window", "time (ms)", "% busy"};
   over_time.step = true;
   over_time.y_min = 0;
-  return svg::stacked_bars({"busy"}, bars, o) + svg::line_chart(bus, over_time);
+  return "<div class=\"plots\">\n" + svg::stacked_bars({"busy"}, bars, o) + svg::line_chart(bus, over_time) + "</div>\n";
 }
 
 std::string counters(const scenarios::RunResult& result) {

@@ -19,9 +19,33 @@ constexpr int kLeft = 64, kTop = 34, kBottom = 44, kRightPlain = 16;
 constexpr double kLegendRow = 16;
 constexpr int kFont = 11;
 
+constexpr const char* kReferenceColour = "#999999";
+constexpr const char* kReferenceDash = " stroke-dasharray=\"5 3\"";
+
 const char* colour(size_t i) { return kColours[i % kColourCount]; }
 // Past the palette, series repeat a colour with a dash pattern.
 std::string dash(size_t i) { return i < kColourCount ? "" : " stroke-dasharray=\"6 3\""; }
+
+// How one series or bar segment is drawn, and named in the legend.
+struct Style {
+  std::string name;
+  std::string colour, dash;
+};
+
+// Data series take the palette in order; reference series are grey and dashed.
+std::vector<Style> series_styles(const std::vector<Series>& series) {
+  std::vector<Style> out;
+  size_t data = 0;
+  for (const auto& s : series) {
+    if (s.reference) {
+      out.push_back({s.name, kReferenceColour, kReferenceDash});
+    } else {
+      out.push_back({s.name, colour(data), dash(data)});
+      ++data;
+    }
+  }
+  return out;
+}
 
 std::string num(double v) {
   if (std::fabs(v) < 0.05) v = 0;  // no "-0.0"
@@ -50,6 +74,14 @@ struct Frame {
   double px(double x) const { return kLeft + (x - x0) / (x1 - x0) * plot_w(); }
   double py(double y) const { return kTop + plot_h() - (y - y0) / (y1 - y0) * plot_h(); }
 };
+
+// The options with the height grown, if need be, so every legend row fits.
+ChartOptions fitted(const ChartOptions& o, size_t legend_rows) {
+  ChartOptions out = o;
+  const int needed = kTop + 6 + int(kLegendRow * double(legend_rows)) + 8;
+  if (legend_rows > 1 && out.height < needed) out.height = needed;
+  return out;
+}
 
 std::string open_svg(const ChartOptions& o) {
   return fmt::format(
@@ -94,18 +126,19 @@ std::string axes(const Frame& f, const Ticks& xt, const std::vector<double>& yt,
 // Bars are named by a filled square, lines by a stroke with their dash.
 enum class Swatch { Square, Line };
 
-std::string legend(const std::vector<std::string>& names, const Frame& f, Swatch swatch) {
+// One row per entry; the chart was made tall enough for all of them (fitted).
+std::string legend(const std::vector<Style>& entries, const Frame& f, Swatch swatch) {
   std::string out;
   const double x = f.width - f.right + 10;
-  for (size_t i = 0; i < names.size(); ++i) {
+  for (size_t i = 0; i < entries.size(); ++i) {
     const double y = kTop + 6 + kLegendRow * double(i);
-    if (y > f.height - 8) break;  // no room: the table next to the chart names every series
+    const Style& e = entries[i];
     if (swatch == Swatch::Square)
-      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n", num(x), num(y), colour(i));
+      out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n", num(x), num(y), e.colour);
     else
       out += fmt::format("<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2.5\"{4}/>\n",
-                         num(x - 4), num(x + 10), num(y + 5), colour(i), dash(i));
-    out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", num(x + 14), num(y + 9), html_escape(names[i]));
+                         num(x - 4), num(x + 10), num(y + 5), e.colour, e.dash);
+    out += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", num(x + 14), num(y + 9), html_escape(e.name));
   }
   return out;
 }
@@ -138,9 +171,10 @@ std::vector<std::pair<double, double>> finite_points(const Series& s) {
 }
 
 // An axis from ticks that cover the range (a flat range gets a unit of room).
-std::vector<double> axis_ticks(Range r, std::optional<double> floor_value) {
+std::vector<double> axis_ticks(Range r, std::optional<double> floor_value, std::optional<double> ceiling = std::nullopt) {
   if (r.empty()) r = {0, 1};
   if (floor_value) r.lo = std::min(r.lo, *floor_value);
+  if (ceiling) r.hi = std::max(r.hi, *ceiling);
   if (r.hi == r.lo) r.hi = r.lo + (r.lo == 0 ? 1 : std::fabs(r.lo) * 0.1);
   return nice_ticks(r.lo, r.hi, 6);
 }
@@ -203,7 +237,32 @@ std::string empty_chart(const ChartOptions& o) {
          "</svg>\n";
 }
 
-std::string line_chart(const std::vector<Series>& series, const ChartOptions& o) {
+namespace {
+
+// One series as a polyline (and markers), in the frame's pixels.
+std::string draw_series(const std::vector<std::pair<double, double>>& data, const Style& style, const Frame& f,
+                        const ChartOptions& o, bool reference) {
+  const auto pts = thin(data, f);
+  std::string path;
+  for (size_t k = 0; k < pts.size(); ++k) {
+    if (o.step && k > 0) path += num(f.px(pts[k].first)) + "," + num(f.py(pts[k - 1].second)) + " ";
+    path += num(f.px(pts[k].first)) + "," + num(f.py(pts[k].second)) + " ";
+  }
+  if (!path.empty()) path.pop_back();
+  std::string out;
+  if (o.lines || reference)
+    out += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{} points=\"{}\"/>\n", style.colour,
+                       reference ? "1.2" : "1.5", style.dash, path);
+  if (o.markers && !reference && pts.size() <= 1000)
+    for (const auto& [x, y] : pts)
+      out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"{}\"/>\n", num(f.px(x)), num(f.py(y)), style.colour);
+  return out;
+}
+
+}  // namespace
+
+std::string line_chart(const std::vector<Series>& series, const ChartOptions& options) {
+  const ChartOptions o = fitted(options, series.size());
   std::vector<std::vector<std::pair<double, double>>> data;
   Range xr, yr;
   for (const auto& s : series) {
@@ -213,33 +272,18 @@ std::string line_chart(const std::vector<Series>& series, const ChartOptions& o)
   if (xr.empty() && o.x_ticks.empty()) return empty_chart(o);
   for (const auto& [x, label] : o.x_ticks) xr.add(x);
   const Ticks xt = o.x_ticks.empty() ? labelled(axis_ticks(xr, std::nullopt)) : o.x_ticks;
-  const auto yt = axis_ticks(yr, o.y_min);
+  const auto yt = axis_ticks(yr, o.y_min, o.axis_max);
   const int right = series.size() > 1 ? o.legend_width : kRightPlain;
   // Given ticks span the data; round ones may reach past it. One value still needs a width.
   const double x0 = o.x_ticks.empty() ? xt.front().first : xr.lo;
   const double x1 = o.x_ticks.empty() ? xt.back().first : (xr.hi > xr.lo ? xr.hi : xr.lo + 1);
   const Frame f{o.width, o.height, right, x0, x1, yt.front(), yt.back()};
+  const auto styles = series_styles(series);
   std::string out = open_svg(o) + axes(f, xt, yt, o);
-  for (size_t i = 0; i < data.size(); ++i) {
-    const auto pts = thin(data[i], f);
-    std::string path;
-    for (size_t k = 0; k < pts.size(); ++k) {
-      if (o.step && k > 0) path += num(f.px(pts[k].first)) + "," + num(f.py(pts[k - 1].second)) + " ";
-      path += num(f.px(pts[k].first)) + "," + num(f.py(pts[k].second)) + " ";
-    }
-    if (!path.empty()) path.pop_back();
-    if (o.lines)
-      out += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"1.5\"{} points=\"{}\"/>\n",
-                         colour(i), dash(i), path);
-    if (o.markers && pts.size() <= 1000)
-      for (const auto& [x, y] : pts)
-        out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"2.5\" fill=\"{}\"/>\n", num(f.px(x)), num(f.py(y)), colour(i));
-  }
-  if (series.size() > 1) {
-    std::vector<std::string> names;
-    for (const auto& s : series) names.push_back(s.name);
-    out += legend(names, f, Swatch::Line);
-  }
+  for (bool references : {true, false})  // references first, underneath the data
+    for (size_t i = 0; i < data.size(); ++i)
+      if (series[i].reference == references) out += draw_series(data[i], styles[i], f, o, references);
+  if (series.size() > 1) out += legend(styles, f, Swatch::Line);
   return out + "</svg>\n";
 }
 
@@ -271,7 +315,9 @@ std::string histogram(const std::vector<double>& samples, size_t bins, const Cha
 }
 
 std::string stacked_bars(const std::vector<std::string>& names, const std::vector<StackedBar>& bars,
-                         const ChartOptions& o) {
+                         const ChartOptions& options) {
+  const ChartOptions o = fitted(options, names.size());
+  if (bars.empty()) return empty_chart(o);
   Range total{0, 0};
   for (const auto& b : bars) {
     double sum = 0;
@@ -279,12 +325,12 @@ std::string stacked_bars(const std::vector<std::string>& names, const std::vecto
       if (finite(v) && v > 0) sum += v;
     total.add(sum);
   }
-  const auto xt = axis_ticks(total, 0.0);
+  const auto xt = axis_ticks(total, 0.0, o.axis_max);
   const int right = names.size() > 1 ? o.legend_width : kRightPlain;
   // Bars are rows; the frame's y runs over row slots.
-  const Frame f{o.width, o.height, right, xt.front(), xt.back(), 0, double(std::max<size_t>(1, bars.size()))};
+  const Frame f{o.width, o.height, right, xt.front(), xt.back(), 0, double(bars.size())};
   std::string out = open_svg(o) + axes(f, labelled(xt), {}, o);
-  const double slot = f.plot_h() / double(std::max<size_t>(1, bars.size()));
+  const double slot = f.plot_h() / double(bars.size());
   for (size_t i = 0; i < bars.size(); ++i) {
     const double y = kTop + slot * double(i) + slot * 0.15, h = slot * 0.7;
     out += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n", kLeft - 4, num(y + h / 2 + 4),
@@ -299,7 +345,11 @@ std::string stacked_bars(const std::vector<std::string>& names, const std::vecto
       at += v;
     }
   }
-  if (names.size() > 1) out += legend(names, f, Swatch::Square);
+  if (names.size() > 1) {
+    std::vector<Style> entries;
+    for (size_t k = 0; k < names.size(); ++k) entries.push_back({names[k], colour(k), ""});
+    out += legend(entries, f, Swatch::Square);
+  }
   return out + "</svg>\n";
 }
 

@@ -17,6 +17,9 @@ namespace vvsim::analysis::svg {
 struct Series {
   std::string name;
   std::vector<std::pair<double, double>> points;  // (x, y), in x order
+  // A limit or target (a queue's size): drawn first, grey and dashed, so a
+  // data series at the same value stays visible on top of it.
+  bool reference = false;
 };
 
 struct ChartOptions {
@@ -28,10 +31,13 @@ struct ChartOptions {
   bool markers = false;  // a dot per point (sweep results)
   bool lines = true;     // false: dots only (sampled points, whose order means nothing)
   std::optional<double> y_min;
+  // The value axis (y of a line chart, x of bars) reaches at least this: 100
+  // for a percentage, so 40 % does not look like a full bar.
+  std::optional<double> axis_max;
   // Ticks at these x positions with these labels (e.g. a sweep's values);
   // empty: round ticks over the data.
   std::vector<std::pair<double, std::string>> x_ticks;
-  int legend_width = 190;  // room right of the plot for the series' names
+  int legend_width = 190;  // room right of the plot for the series' names; the chart grows to fit them all
   // Shown, instead of axes over an invented 0..1 range, when there is nothing to plot.
   std::string empty_text = "no data";
 };
