@@ -58,12 +58,47 @@ DepthSeries ring_series(const char* name, uint32_t size, const std::vector<scena
   return series;
 }
 
+// An encoder stream's frames, one per timestamp (a frame index): queued when
+// its raw frame was, taken when the application took the last bitstream unit
+// of that timestamp (an H.264 key frame comes as SPS, PPS and slice units).
+void add_encoded_frames(std::vector<FrameStages>& out, size_t stream, const scenarios::StreamResult& s,
+                        const scenarios::StreamSpec* spec, const MarkIndex& marks) {
+  const auto& e = *s.encode;
+  std::map<uint64_t, const virtio_video::EncodedOutput*> last_unit;
+  std::vector<uint64_t> order;
+  std::map<uint64_t, bool> flagged;
+  for (const auto& u : e.units) {
+    if (!last_unit.count(u.timestamp)) order.push_back(u.timestamp);
+    last_unit[u.timestamp] = &u;
+    flagged[u.timestamp] = flagged[u.timestamp] || (u.flags & virtio_video::kDequeueFlagErr);
+  }
+  for (uint64_t ts : order) {
+    auto queued = e.input_queued.find(ts);
+    if (queued == e.input_queued.end()) continue;
+    const auto& unit = *last_unit.at(ts);
+    FrameStages f;
+    f.stream = stream;
+    f.timestamp = ts;
+    if (spec && spec->encode) f.width = spec->encode->width, f.height = spec->encode->height;
+    f.error_flag = flagged.at(ts);
+    f.queued_ns = ns(queued->second);
+    f.taken_ns = ns(unit.answered);
+    f.consumed_ns = f.taken_ns;
+    if (auto m = marks.find({e.stream_id, ts}); m != marks.end()) fill_stages(f, m->second, ns(unit.interrupted), ns(unit.reaped));
+    out.push_back(f);
+  }
+}
+
 }  // namespace
 
 std::vector<FrameStages> frame_stages(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
   const MarkIndex marks = index_marks(result.stage_marks);
   std::vector<FrameStages> out;
   for (size_t i = 0; i < result.streams.size(); ++i) {
+    if (result.streams[i].encode) {
+      add_encoded_frames(out, i, result.streams[i], i < scenario.streams.size() ? &scenario.streams[i] : nullptr, marks);
+      continue;
+    }
     const auto& report = result.streams[i].report;
     const double hold_ns = i < scenario.streams.size() ? double(scenario.streams[i].output_hold_us) * 1000.0 : 0.0;
     for (const auto& rec : report.frames) {

@@ -42,7 +42,8 @@ struct FrameStages {
   double latency_ns() const { return taken_ns - queued_ns; }
 };
 
-// Every decoded frame of every decoder stream, in output order per stream.
+// Every decoded frame of every decoder stream, in output order per stream, and
+// every encoded frame of every encoder stream (one per timestamp, in output order).
 std::vector<FrameStages> frame_stages(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
 
 // A step series: `value` holds from `at_ns` until the next sample.

@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <map>
+#include <set>
+
 #include "analysis/frame_stages.h"
 #include "analysis/html_page.h"
 #include "analysis/summary.h"
@@ -31,12 +34,23 @@ std::string overview(const scenarios::Scenario& scenario, const scenarios::RunRe
   return out;
 }
 
-std::string stream_table(const scenarios::RunResult& result) {
+// Latency of stream `stream`'s frames (decoded, or encoded: raw frame queued -> its bitstream taken).
+std::vector<double> latencies_ns(const std::vector<FrameStages>& frames, size_t stream) {
+  std::vector<double> out;
+  for (const auto& f : frames)
+    if (f.stream == stream) out.push_back(f.latency_ns());
+  return out;
+}
+
+std::string stream_table(const scenarios::RunResult& result, const std::vector<FrameStages>& frames) {
   std::vector<std::vector<std::string>> rows;
-  for (const auto& s : result.streams) {
+  for (size_t i = 0; i < result.streams.size(); ++i) {
+    const auto& s = result.streams[i];
     if (s.encode) {
+      const auto l = latency_stats(latencies_ns(frames, i));
       rows.push_back({s.name, codec::fourcc_of(s.codec) + " encode", std::to_string(s.units_in),
-                      std::to_string(s.encode->units.size()), "", "", "", "", "", std::to_string(s.encode->problems.size())});
+                      std::to_string(s.encode->units.size()), "", fixed(l.p50_ns / 1e3), fixed(l.p99_ns / 1e3),
+                      fixed(l.max_ns / 1e3), "", std::to_string(s.encode->problems.size())});
       continue;
     }
     const auto l = latency_stats(frame_latencies_ns(s.report));
@@ -55,7 +69,6 @@ std::string latency_plots(const scenarios::RunResult& result, const std::vector<
   std::string out = "<div class=\"plots\">\n";
   std::vector<Series> over_time;
   for (size_t i = 0; i < result.streams.size(); ++i) {
-    if (result.streams[i].encode) continue;
     std::vector<double> samples;
     Series s{result.streams[i].name, {}};
     for (const auto& f : frames) {
@@ -80,7 +93,6 @@ std::string stage_breakdown(const scenarios::RunResult& result, const std::vecto
   std::vector<svg::StackedBar> bars;
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < result.streams.size(); ++i) {
-    if (result.streams[i].encode) continue;
     std::vector<double> mean(kStageCount, 0.0);
     size_t n = 0;
     for (const auto& f : frames) {
@@ -106,6 +118,32 @@ std::string stage_breakdown(const scenarios::RunResult& result, const std::vecto
   return svg::stacked_bars(names, bars, o) + html::table(header, rows) +
          "<p>Stages run back to back from the driver queueing a frame's first unit to the application taking "
          "it; their sum is the frame's latency.</p>\n";
+}
+
+// Per encoder stream: the size of each frame's bitstream (every unit of its
+// timestamp), with the key frames marked, over the frame index.
+std::string encoded_sizes(const scenarios::RunResult& result) {
+  std::string out;
+  for (const auto& s : result.streams) {
+    if (!s.encode) continue;
+    std::map<uint64_t, double> kbit;
+    std::set<uint64_t> keys;
+    for (const auto& u : s.encode->units) {
+      kbit[u.timestamp] += double(u.data.size()) * 8.0 / 1000.0;
+      if (u.flags & virtio_video::kDequeueFlagKeyFrame) keys.insert(u.timestamp);
+    }
+    Series sizes{"frame size", {}}, key_frames{"key frame", {}};
+    key_frames.dots_only = true;
+    for (const auto& [ts, k] : kbit) {
+      sizes.points.push_back({double(ts), k});
+      if (keys.count(ts)) key_frames.points.push_back({double(ts), k});
+    }
+    ChartOptions o{fmt::format("Encoded size per frame: {}", s.name), "frame (timestamp)", "kbit"};
+    o.y_min = 0;
+    o.empty_text = "no units";
+    out += svg::line_chart({sizes, key_frames}, o);
+  }
+  return out.empty() ? out : "<div class=\"plots\">\n" + out + "</div>\n";
 }
 
 std::string occupancy(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
@@ -205,8 +243,9 @@ std::string settings_table(const scenarios::Scenario& scenario) {
 std::string run_report_html(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
   const auto frames = frame_stages(scenario, result);
   std::string body = overview(scenario, result);
-  body += html::section("Streams", stream_table(result));
+  body += html::section("Streams", stream_table(result, frames));
   body += html::section("Latency", latency_plots(result, frames));
+  if (const auto sizes = encoded_sizes(result); !sizes.empty()) body += html::section("Bitrate", sizes);
   body += html::section("Where the time goes", stage_breakdown(result, frames));
   body += html::section("Queue occupancy", occupancy(scenario, result));
   body += html::section("Utilisation", utilisation(result));

@@ -44,14 +44,25 @@ ordered_json latency_json(const LatencyStats& s) {
   return ordered_json{{"frames", s.count}, {"min", s.min_ns}, {"p50", s.p50_ns}, {"p99", s.p99_ns}, {"max", s.max_ns}};
 }
 
-ordered_json encoder_stream_json(const scenarios::StreamResult& s) {
+// Latency of every frame of stream `stream`, in output order.
+std::vector<double> stream_latencies_ns(const std::vector<FrameStages>& frames, size_t stream) {
+  std::vector<double> out;
+  for (const auto& f : frames)
+    if (f.stream == stream) out.push_back(f.latency_ns());
+  return out;
+}
+
+ordered_json encoder_stream_json(const scenarios::StreamResult& s, const std::vector<double>& latencies,
+                                 const ordered_json& stages) {
   const auto& e = *s.encode;
   ordered_json keys = ordered_json::array(), sizes = ordered_json::array();
   uint64_t bytes = 0;
   for (const auto& u : e.units) {
     bytes += u.data.size();
     sizes.push_back(u.data.size());
-    if (u.flags & virtio_video::kDequeueFlagKeyFrame) keys.push_back(u.timestamp);
+    // A key frame is one timestamp, however many units (H.264: SPS, PPS, slice) carry it.
+    if ((u.flags & virtio_video::kDequeueFlagKeyFrame) && (keys.empty() || keys.back() != u.timestamp))
+      keys.push_back(u.timestamp);
   }
   return ordered_json{
       {"name", s.name},           {"codec", codec::fourcc_of(s.codec)},
@@ -61,7 +72,8 @@ ordered_json encoder_stream_json(const scenarios::StreamResult& s) {
       {"bytes_out", bytes},       {"unit_bytes", sizes},
       {"key_frame_timestamps", keys},
       {"units_xxh3", s.frames_checksum}, {"drained", e.drained},
-      {"destroyed", e.destroyed}, {"problems", e.problems},
+      {"destroyed", e.destroyed}, {"latency_ns", latency_json(latency_stats(latencies))},
+      {"stages", stages},         {"problems", e.problems},
   };
 }
 
@@ -83,8 +95,9 @@ ordered_json stages_json(const std::vector<FrameStages>& frames, size_t stream) 
   return ordered_json{{"frames", complete}, {"frames_without_breakdown", partial}, {"mean_ns", mean}};
 }
 
-ordered_json stream_json(const scenarios::StreamResult& s, const ordered_json& stages) {
-  if (s.encode) return encoder_stream_json(s);
+ordered_json stream_json(const scenarios::StreamResult& s, const std::vector<double>& latencies,
+                         const ordered_json& stages) {
+  if (s.encode) return encoder_stream_json(s, latencies, stages);
   const auto& r = s.report;
   size_t flagged = 0;
   for (const auto& f : r.frames) flagged += f.error_flag;
@@ -117,7 +130,7 @@ ordered_json stream_json(const scenarios::StreamResult& s, const ordered_json& s
       {"frame_drains", r.frame_drains},
       {"first_timestamp_after_reset", r.first_timestamp_after_reset ? ordered_json(*r.first_timestamp_after_reset) : ordered_json()},
       {"queue_commands_unanswered", s.commands_pending},
-      {"latency_ns", latency_json(latency_stats(frame_latencies_ns(r)))},
+      {"latency_ns", latency_json(latency_stats(latencies))},
       {"stages", stages},
       {"resources", {{"input", r.input_resources}, {"output", r.output_resources}}},
       {"problems", r.problems},
@@ -163,8 +176,8 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
   const auto stages = frame_stages(scenario, result);
   for (size_t i = 0; i < result.streams.size(); ++i) {
     const auto& s = result.streams[i];
-    streams.push_back(stream_json(s, stages_json(stages, i)));
-    const auto l = frame_latencies_ns(s.report);
+    const auto l = s.encode ? stream_latencies_ns(stages, i) : frame_latencies_ns(s.report);
+    streams.push_back(stream_json(s, l, stages_json(stages, i)));
     all.insert(all.end(), l.begin(), l.end());
     drc += s.report.drc_events;
     errors += s.report.error_events;
@@ -255,21 +268,25 @@ std::string checksum_text(const scenarios::StreamResult& s) {
   return s.frames_checksum.empty() ? "no checksum (timing-only)" : "xxh3 " + s.frames_checksum;
 }
 
-std::string stream_line(const scenarios::StreamResult& s) {
+std::string latency_text(const std::vector<double>& latencies_ns) {
+  const auto l = latency_stats(latencies_ns);
+  return fmt::format("latency p50 {:.1f} us p99 {:.1f} us", l.p50_ns / 1000, l.p99_ns / 1000);
+}
+
+// `encoded_latencies_ns`: an encoder stream's frame latencies (raw frame queued -> its bitstream taken).
+std::string stream_line(const scenarios::StreamResult& s, const std::vector<double>& encoded_latencies_ns) {
   if (s.encode) {
     const auto& e = *s.encode;
     return fmt::format("  {} ({} encoder): {}, {} units out{}{}\n", s.name, codec::fourcc_of(s.codec),
                        fed_text(e.frames_queued, s.units_in, "frames"), e.units.size(),
                        e.problems.empty() ? "" : fmt::format(", {} problems", e.problems.size()),
-                       e.units.empty() ? ", no units" : ", " + checksum_text(s));
+                       e.units.empty() ? ", no units" : ", " + latency_text(encoded_latencies_ns) + ", " + checksum_text(s));
   }
   std::string line = fmt::format("  {} ({}): {}, {} consumed, {} frames out{}", s.name, codec::fourcc_of(s.codec),
                                  fed_text(s.units_fed, s.units_in, "units"), s.report.inputs_consumed,
                                  s.report.frames.size(), decode_events_text(s.report));
   if (s.report.frames.empty()) return line + ", no frames\n";
-  const auto l = latency_stats(frame_latencies_ns(s.report));
-  return line + fmt::format(", latency p50 {:.1f} us p99 {:.1f} us, {}\n", l.p50_ns / 1000, l.p99_ns / 1000,
-                            checksum_text(s));
+  return line + ", " + latency_text(frame_latencies_ns(s.report)) + ", " + checksum_text(s) + "\n";
 }
 
 // "core utilisation 92.0% / 0.0%": each core, an average would hide an idle one.
@@ -295,8 +312,10 @@ std::string human_summary(const scenarios::Scenario& scenario, const scenarios::
   std::string out = fmt::format("{}: {} after {:.3f} ms simulated\n", scenario.source, scenarios::outcome_name(result.outcome),
                                 double(result.simulated_ps) / 1e9);
   if (!result.reason.empty()) out += "  " + result.reason + "\n";
-  for (const auto& s : result.streams) {
-    out += stream_line(s);
+  const auto frames = frame_stages(scenario, result);
+  for (size_t i = 0; i < result.streams.size(); ++i) {
+    const auto& s = result.streams[i];
+    out += stream_line(s, s.encode ? stream_latencies_ns(frames, i) : std::vector<double>{});
     for (const auto& p : s.encode ? s.encode->problems : s.report.problems) out += "    problem: " + p + "\n";
   }
   size_t unexpected = 0;

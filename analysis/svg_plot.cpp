@@ -30,6 +30,7 @@ std::string dash(size_t i) { return i < kColourCount ? "" : " stroke-dasharray=\
 struct Style {
   std::string name;
   std::string colour, dash;
+  bool dots = false;  // named by a dot in the legend
 };
 
 // Data series take the palette in order; reference series are grey and dashed.
@@ -40,7 +41,7 @@ std::vector<Style> series_styles(const std::vector<Series>& series) {
     if (s.reference) {
       out.push_back({s.name, kReferenceColour, kReferenceDash});
     } else {
-      out.push_back({s.name, colour(data), dash(data)});
+      out.push_back({s.name, colour(data), dash(data), s.dots_only});
       ++data;
     }
   }
@@ -135,6 +136,8 @@ std::string legend(const std::vector<Style>& entries, const Frame& f, Swatch swa
     const Style& e = entries[i];
     if (swatch == Swatch::Square)
       out += fmt::format("<rect x=\"{}\" y=\"{}\" width=\"10\" height=\"10\" fill=\"{}\"/>\n", num(x), num(y), e.colour);
+    else if (e.dots)
+      out += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/>\n", num(x + 3), num(y + 5), e.colour);
     else
       out += fmt::format("<line x1=\"{0}\" y1=\"{2}\" x2=\"{1}\" y2=\"{2}\" stroke=\"{3}\" stroke-width=\"2.5\"{4}/>\n",
                          num(x - 4), num(x + 10), num(y + 5), e.colour, e.dash);
@@ -241,7 +244,14 @@ namespace {
 
 // One series as a polyline (and markers), in the frame's pixels.
 std::string draw_series(const std::vector<std::pair<double, double>>& data, const Style& style, const Frame& f,
-                        const ChartOptions& o, bool reference) {
+                        const ChartOptions& o, const Series& series) {
+  const bool reference = series.reference;
+  if (series.dots_only) {
+    std::string dots;
+    for (const auto& [x, y] : data)
+      dots += fmt::format("<circle cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"/>\n", num(f.px(x)), num(f.py(y)), style.colour);
+    return dots;
+  }
   const auto pts = thin(data, f);
   std::string path;
   for (size_t k = 0; k < pts.size(); ++k) {
@@ -282,7 +292,7 @@ std::string line_chart(const std::vector<Series>& series, const ChartOptions& op
   std::string out = open_svg(o) + axes(f, xt, yt, o);
   for (bool references : {true, false})  // references first, underneath the data
     for (size_t i = 0; i < data.size(); ++i)
-      if (series[i].reference == references) out += draw_series(data[i], styles[i], f, o, references);
+      if (series[i].reference == references) out += draw_series(data[i], styles[i], f, o, series[i]);
   if (series.size() > 1) out += legend(styles, f, Swatch::Line);
   return out + "</svg>\n";
 }

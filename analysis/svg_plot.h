@@ -20,6 +20,8 @@ struct Series {
   // A limit or target (a queue's size): drawn first, grey and dashed, so a
   // data series at the same value stays visible on top of it.
   bool reference = false;
+  // Dots only (events such as key frames marked on a line of another series).
+  bool dots_only = false;
 };
 
 struct ChartOptions {

@@ -155,6 +155,11 @@ struct EncodeResult {
   std::vector<EncodedUnit> units;  // in decode order
 };
 
+// The work of one encode call, as the hardware does it once per frame: the
+// picture's macroblocks and frame type once (from the unit that codes it, not
+// from a parameter set before it or once per slice), the bytes of every unit.
+UnitWork encoded_frame_work(const EncodeResult& result);
+
 class Encoder {
  public:
   virtual ~Encoder() = default;

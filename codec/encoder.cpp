@@ -3,6 +3,8 @@
 #include <vpx/vpx_codec.h>
 #include <wels/codec_api.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <memory>
 
 #include "codec/codec.h"
@@ -20,6 +22,18 @@ std::unique_ptr<Encoder> build(const EncoderConfig& config) {
 }
 
 }  // namespace
+
+UnitWork encoded_frame_work(const EncodeResult& result) {
+  UnitWork work;
+  uint64_t bytes = 0;
+  for (const auto& unit : result.units) {
+    bytes += unit.work.bitstream_bytes;
+    if (unit.work.macroblocks > 0 && work.macroblocks == 0) work = unit.work;
+  }
+  if (work.macroblocks == 0 && !result.units.empty()) work = result.units.front().work;
+  work.bitstream_bytes = static_cast<uint32_t>(std::min<uint64_t>(bytes, UINT32_MAX));
+  return work;
+}
 
 std::unique_ptr<Encoder> make_encoder(const EncoderConfig& config) {
   if (!check_encoder_config(config).empty()) return nullptr;

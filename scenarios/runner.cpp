@@ -199,6 +199,7 @@ virtio_video::EncodeSessionConfig encode_config(const PreparedStream& st, uint64
   ec.force_key_frames.insert(e.force_key_frames.begin(), e.force_key_frames.end());
   ec.input_resources = st.spec.input_resources;
   ec.output_resources = st.spec.output_resources;
+  ec.feed_fps = st.spec.feed_fps;
   return ec;
 }
 

@@ -104,6 +104,14 @@ void read_encode(ProfileReader& r, EncodeSpec& e) {
   });
 }
 
+// The rate a decoder's units or an encoder's raw frames (a camera) are queued at.
+void read_feed_fps(ProfileReader& r, StreamSpec& s) {
+  r.field("feed_fps", s.feed_fps, Limits::between(0, 1000));
+  // The last unit's feed time, units / fps, must stay a representable delay (docs/profile.md, value bounds).
+  if (s.feed_fps != 0 && s.feed_fps < kMinFeedFps)
+    r.fail("feed_fps", fmt::format("value {} out of range (0, or >= {} and <= 1000)", s.feed_fps, kMinFeedFps));
+}
+
 void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::string& base_dir) {
   s.name = fmt::format("stream{}", index);
   r.field("name", s.name);
@@ -122,6 +130,7 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
     if (!s.codec) r.fail("codec", "an encoder stream needs a codec (vp8, vp9 or h264)");
     r.field("input_resources", s.input_resources, Limits::between(1, 64));
     r.field("output_resources", s.output_resources, Limits::between(1, 64));
+    read_feed_fps(r, s);
     return;
   }
   r.section("input", [&](ProfileReader& in) {
@@ -138,10 +147,7 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
   r.field("input_resources", s.input_resources, Limits::between(1, 64));
   r.field("output_resources", s.output_resources, Limits::between(1, 64));
   r.field("input_buffer_kib", s.input_buffer_kib, Limits::between(4, 16384));
-  r.field("feed_fps", s.feed_fps, Limits::between(0, 1000));
-  // The last unit's feed time, units / fps, must stay a representable delay (docs/profile.md, value bounds).
-  if (s.feed_fps != 0 && s.feed_fps < kMinFeedFps)
-    r.fail("feed_fps", fmt::format("value {} out of range (0, or >= {} and <= 1000)", s.feed_fps, kMinFeedFps));
+  read_feed_fps(r, s);
   r.field("output_hold_us", s.output_hold_us, Limits::between(0, 10'000'000));
   if (r.has("stop")) {
     r.section("stop", [&](ProfileReader& st) {

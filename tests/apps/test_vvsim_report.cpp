@@ -92,22 +92,34 @@ BOOST_AUTO_TEST_CASE(queue_size_lines_are_drawn_under_the_depth) {
   }
 }
 
-// An encoder stream has no decoded frames and a deadlocked run none at all:
-// their latency and stage charts say "no frames" instead of drawing axes.
+// A run that deadlocked before its first frame has nothing to plot: its
+// latency and stage charts say "no frames" instead of drawing axes.
 BOOST_AUTO_TEST_CASE(charts_without_frames_say_so) {
-  const auto encode = report_of("encode_bitrate_keyframe.yaml", "report_encode");
-  const auto stage = charts(encode, "Mean latency by stage");
-  BOOST_REQUIRE_EQUAL(stage.size(), 1u);
-  BOOST_CHECK_NE(stage[0].find(">no frames</text>"), std::string::npos);
-  BOOST_CHECK_EQUAL(stage[0].find("<rect x=\"64\""), std::string::npos);  // no plot frame
   const auto deadlock = report_of("commandq_exhaustion.yaml", "report_deadlock", 3);
   for (const char* title : {"Latency over time", "Mean latency by stage"}) {
     BOOST_TEST_CONTEXT(title) {
       const auto found = charts(deadlock, title);
       BOOST_REQUIRE_EQUAL(found.size(), 1u);
       BOOST_CHECK_NE(found[0].find(">no frames</text>"), std::string::npos);
+      BOOST_CHECK_EQUAL(found[0].find("<rect x=\"64\""), std::string::npos);  // no plot frame
     }
   }
+}
+
+// An encoder stream gets the decoder's charts (latency, stages) and its
+// encoded size per frame with one dot per key frame: the scenario's frame 0
+// and its forced key frame 45.
+BOOST_AUTO_TEST_CASE(encoder_reports_latency_stages_and_sizes_with_key_frames) {
+  const auto html = report_of("encode_bitrate_keyframe.yaml", "report_encode");
+  const auto stage = charts(html, "Mean latency by stage");
+  BOOST_REQUIRE_EQUAL(stage.size(), 1u);
+  BOOST_CHECK_EQUAL(stage[0].find(">no frames</text>"), std::string::npos);
+  BOOST_CHECK_EQUAL(charts(html, "Latency histogram: camera").size(), 1u);
+  const auto sizes = charts(html, "Encoded size per frame: camera");
+  BOOST_REQUIRE_EQUAL(sizes.size(), 1u);
+  size_t dots = 0;
+  for (size_t at = sizes[0].find("<circle cx="); at != std::string::npos; at = sizes[0].find("<circle cx=", at + 1)) ++dots;
+  BOOST_CHECK_EQUAL(dots, 2u + 1u);  // two key frames and the legend's dot
 }
 
 // Utilisation bars are percentages: their axis ends at 100 whatever the

@@ -87,10 +87,7 @@ void DecodeSession::release_outputs() {
   outputs_.clear();
 }
 
-sc_core::sc_time DecodeSession::next_feed_time() const {
-  if (config_.feed_fps <= 0) return sc_core::SC_ZERO_TIME;
-  return start_ + sc_core::sc_time(double(next_unit_) / config_.feed_fps, sc_core::SC_SEC);
-}
+sc_core::sc_time DecodeSession::next_feed_time() const { return feed_time(start_, next_unit_, config_.feed_fps); }
 
 std::optional<sc_core::sc_time> DecodeSession::requeue_held_outputs() {
   if (config_.no_outputs_during_drain && drain_ticket_ != 0) return std::nullopt;  // withheld until the answer

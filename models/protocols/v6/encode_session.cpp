@@ -63,6 +63,7 @@ void EncodeSession::feed_frames() {
   std::vector<std::vector<uint8_t>> staging(input_layout_.buffer_sizes.size());
   for (uint32_t r = 0; r < inputs_.size() && next_frame_ < config_.frames; ++r) {
     if (input_busy_[r]) continue;
+    if (feed_time(start_, next_frame_, config_.feed_fps) > sc_core::sc_time_stamp()) break;  // not yet captured
     const uint32_t index = next_frame_++;
     if (auto it = config_.bitrate_at.find(index); it != config_.bitrate_at.end()) set_bitrate(it->second);
     std::vector<codec::ByteSpan> spans;
@@ -81,6 +82,7 @@ void EncodeSession::feed_frames() {
       sizes.push_back(uint32_t(staging[i].size()));
     }
     const uint32_t flags = config_.force_key_frames.count(index) ? kEnqueueFlagForceKeyFrame : 0;
+    report_.input_queued[index] = sc_core::sc_time_stamp();
     track(queue_resource(QueueType::Input, r, index, sizes, flags), QueueType::Input, r);
     input_busy_[r] = true;
     ++report_.frames_queued;
@@ -107,6 +109,8 @@ void EncodeSession::handle_answers() {
     unit.timestamp = a.response->timestamp;
     unit.flags = a.response->flags;
     unit.answered = sc_core::sc_time_stamp();
+    unit.interrupted = a.interrupted;
+    unit.reaped = a.reaped;
     report_.units.push_back(std::move(unit));
     driver_.consume_frame();
     track(queue_resource(QueueType::Output, resource), QueueType::Output, resource);
@@ -115,6 +119,7 @@ void EncodeSession::handle_answers() {
 
 EncodeReport EncodeSession::run() {
   if (setup()) {
+    start_ = sc_core::sc_time_stamp();
     uint64_t drain = 0;
     for (;;) {
       const uint64_t activity_seen = driver_.activity_count();  // arrivals while busy end the wait below
@@ -128,7 +133,11 @@ EncodeReport EncodeSession::run() {
         report_.drained = ok(result_of(driver_.take_answer(drain)->response), "DRAIN");
         break;
       }
-      driver_.wait_for_activity(activity_seen);
+      const sc_core::sc_time due = feed_time(start_, next_frame_, config_.feed_fps);
+      if (next_frame_ < config_.frames && due > sc_core::sc_time_stamp())
+        driver_.wait_for_activity(activity_seen, due - sc_core::sc_time_stamp());  // the next frame's capture
+      else
+        driver_.wait_for_activity(activity_seen);
     }
     report_.destroyed = destroy_stream();
   }

@@ -28,18 +28,21 @@ struct EncodeSessionConfig {
   uint32_t input_resources = 4;
   uint32_t output_resources = 8;
   uint32_t output_buffer_size = 512 * 1024;
+  double feed_fps = 0;  // a camera: frame i is queued no earlier than start + i / fps (0: as fast as inputs free up)
 };
 
 struct EncodedOutput {
   std::vector<uint8_t> data;
   uint64_t timestamp = 0;
   uint32_t flags = 0;  // VIRTIO_VIDEO_DEQUEUE_FLAG_*
-  sc_core::sc_time answered;
+  sc_core::sc_time answered;              // when the application took the unit
+  sc_core::sc_time interrupted, reaped;  // the interrupt that announced it; the driver reaping the answer
 };
 
 struct EncodeReport {
   uint32_t stream_id = 0;
   std::vector<EncodedOutput> units;  // in output order
+  std::map<uint64_t, sc_core::sc_time> input_queued;  // frame timestamp (its index) -> its QUEUE submitted
   uint32_t frames_queued = 0, inputs_consumed = 0;
   bool drained = false, destroyed = false;
   std::vector<std::string> problems;
@@ -62,6 +65,7 @@ class EncodeSession : private StreamClient {
   std::vector<std::vector<GuestBuffer>> inputs_, outputs_;
   std::vector<bool> input_busy_;
   uint32_t next_frame_ = 0;
+  sc_core::sc_time start_;  // pacing is counted from the end of set-up
 };
 
 }  // namespace vvsim::virtio_video

@@ -29,6 +29,13 @@ struct GuestBuffer {
   uint32_t size = 0;
 };
 
+// When an application paced at `fps` (0: not paced) may queue its unit or
+// frame `index`, counted from `start`.
+inline sc_core::sc_time feed_time(const sc_core::sc_time& start, uint64_t index, double fps) {
+  if (fps <= 0) return sc_core::SC_ZERO_TIME;
+  return start + sc_core::sc_time(double(index) / fps, sc_core::SC_SEC);
+}
+
 class StreamClient {
  protected:
   explicit StreamClient(VideoDriver& driver) : driver_(driver) {}

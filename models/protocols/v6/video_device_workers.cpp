@@ -342,10 +342,12 @@ bool VideoDevice::encode_unit(const StreamRef& ref) {
         [&] {
           VideoStream* on_core = live(ref);
           if (on_core && on_core->encoder) encoded = on_core->encoder->encode(frame, force_key);
-          return encoded.units.empty() ? codec::UnitWork{} : encoded.units.front().work;
+          return codec::encoded_frame_work(encoded);
         },
         s->owner_name);
     if (job.cancelled || !(s = live(ref))) return false;
+    mark(ref.id, queued.timestamp, DeviceStage::DecodeStarted, job.started);  // the frame's encode job
+    mark(ref.id, queued.timestamp, DeviceStage::DecodeFinished, job.finished);
   }
   s->work.pop_front();
   Resource& in = s->input.resources[input_id];
@@ -388,13 +390,16 @@ bool VideoDevice::fill_bitstream_output(const StreamRef& ref, const codec::Encod
                          unit.data.size(), out_id, total_length(segments)));
     resp.flags |= kDequeueFlagErr;
   } else {
+    mark(ref.id, unit.timestamp, DeviceStage::OutputWriteStarted);
     write_backing(segments, static_cast<uint32_t>(unit.data.size()), [&](uint64_t at, uint8_t* dst, uint64_t n) {
       std::copy_n(unit.data.data() + at, n, dst);
     });
     if (!live(ref)) return false;
+    mark(ref.id, unit.timestamp, DeviceStage::OutputWriteFinished);
     resp.data_sizes[0] = static_cast<uint32_t>(unit.data.size());
   }
   return_output(ref, out_id, resp);
+  mark(ref.id, unit.timestamp, DeviceStage::OutputReturned);
   return true;
 }
 
