@@ -277,6 +277,8 @@ void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap
         throw ProfileError(fmt::format("override '{}': '{}' has no element '{}' (it has {}, numbered from 0)",
                                        assignment, path.substr(0, begin - 1), segment, cursor.size()));
       YAML::Node element = cursor[std::stoul(index)];
+      if (!element.IsMap() && !element.IsSequence())
+        throw ProfileError(fmt::format("override '{}': '{}' is a value, not a section", assignment, path.substr(0, dot)));
       cursor.reset(element);
       continue;
     }
@@ -286,6 +288,9 @@ void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap
       throw ProfileError(fmt::format("override '{}': '{}' is a value, not a section", assignment, path.substr(0, dot)));
     cursor.reset(next);  // rebind, not assign: assigning would overwrite the parent's content
   }
+  if (cursor.IsSequence())  // "streams.x": a list's elements are numbered
+    throw ProfileError(fmt::format("override '{}': '{}' is a list (give an element number, e.g. '{}.0.{}')", assignment,
+                                   path.substr(0, begin - 1), path.substr(0, begin - 1), path.substr(begin)));
   cursor[path.substr(begin)] = value;
   overrides[path] = assignment;
 }

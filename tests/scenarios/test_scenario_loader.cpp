@@ -87,6 +87,18 @@ BOOST_AUTO_TEST_CASE(overrides_reach_every_level) {
   BOOST_CHECK_NE(error_of(kMinimal, {"streams.3.output_resources=2"}).find("has no element '3'"), std::string::npos);
 }
 
+// An override into a list element that is a plain value, or into a list by
+// name instead of number, is refused naming the override (found by the
+// scenario fuzzer: yaml-cpp's own exception escaped).
+BOOST_AUTO_TEST_CASE(overrides_into_values_and_lists_are_refused_with_the_override) {
+  const std::string scalar_stream = "streams:\n  - just a line of text\n";
+  const auto into_value = error_of(scalar_stream, {"output_buffers=3"});
+  BOOST_CHECK_NE(into_value.find("override 'streams.0.output_resources=3': 'streams.0' is a value, not a section"),
+                 std::string::npos);
+  const auto into_list = error_of(kMinimal, {"streams.output_resources=3"});
+  BOOST_CHECK_NE(into_list.find("override 'streams.output_resources=3': 'streams' is a list"), std::string::npos);
+}
+
 BOOST_AUTO_TEST_CASE(input_files_are_checked_when_prepared) {
   const std::string dir = std::string(VVSIM_SOURCE_DIR) + "/tests/codec/fixtures";
   const Scenario ok = parse_scenario("streams:\n  - input: {file: " + dir + "/vp9_176x144.ivf}\n", "case.yaml");
