@@ -3,7 +3,7 @@
 # (fuzz/corpus/<name>; the checked-in corpus is never written), one at a
 # time, and prints one line per harness: executions, coverage, crashes.
 # A crash, leak or timeout fails the script and leaves the reproducer in
-# BUILD_DIR/fuzz-findings/<name>/.
+# BUILD_DIR/fuzz-findings/<name>/ (emptied when the harness next runs).
 # Usage: fuzz/run_fuzzers.sh BUILD_DIR [SECONDS]
 set -euo pipefail
 build=${1:?build directory}
@@ -12,7 +12,7 @@ root=$(cd "$(dirname "$0")" && pwd)
 status=0
 for name in wire bitstream decoder scenario device input; do
   work="$build/fuzz-work/$name" findings="$build/fuzz-findings/$name"
-  rm -rf "$work" && mkdir -p "$work" "$findings"
+  rm -rf "$work" "$findings" && mkdir -p "$work" "$findings"
   cp -r "$root/corpus/$name/." "$work/"
   # SystemC's coroutine stacks confuse LeakSanitizer in the device harness; the parsers keep it.
   leaks=1
