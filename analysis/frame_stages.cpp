@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace vvsim::analysis {
 
@@ -64,23 +65,28 @@ DepthSeries ring_series(const char* name, uint32_t size, const std::vector<scena
 void add_encoded_frames(std::vector<FrameStages>& out, size_t stream, const scenarios::StreamResult& s,
                         const scenarios::StreamSpec* spec, const MarkIndex& marks) {
   const auto& e = *s.encode;
-  std::map<uint64_t, const virtio_video::EncodedOutput*> last_unit;
-  std::vector<uint64_t> order;
-  std::map<uint64_t, bool> flagged;
+  struct Units {
+    const virtio_video::EncodedOutput* last = nullptr;  // the one whose taking completes the frame
+    bool flagged = false;                              // any of them carried the error flag
+  };
+  std::vector<uint64_t> order;  // timestamps in output order
+  std::map<uint64_t, Units> by_timestamp;
   for (const auto& u : e.units) {
-    if (!last_unit.count(u.timestamp)) order.push_back(u.timestamp);
-    last_unit[u.timestamp] = &u;
-    flagged[u.timestamp] = flagged[u.timestamp] || (u.flags & virtio_video::kDequeueFlagErr);
+    auto [it, first] = by_timestamp.try_emplace(u.timestamp);
+    if (first) order.push_back(u.timestamp);
+    it->second.last = &u;
+    it->second.flagged = it->second.flagged || (u.flags & virtio_video::kDequeueFlagErr);
   }
   for (uint64_t ts : order) {
     auto queued = e.input_queued.find(ts);
     if (queued == e.input_queued.end()) continue;
-    const auto& unit = *last_unit.at(ts);
+    const Units& units = by_timestamp.at(ts);
+    const auto& unit = *units.last;
     FrameStages f;
     f.stream = stream;
     f.timestamp = ts;
     if (spec && spec->encode) f.width = spec->encode->width, f.height = spec->encode->height;
-    f.error_flag = flagged.at(ts);
+    f.error_flag = units.flagged;
     f.queued_ns = ns(queued->second);
     f.taken_ns = ns(unit.answered);
     f.consumed_ns = f.taken_ns;
@@ -118,6 +124,21 @@ std::vector<FrameStages> frame_stages(const scenarios::Scenario& scenario, const
       out.push_back(f);
     }
   }
+  return out;
+}
+
+std::vector<double> stream_latencies_ns(const std::vector<FrameStages>& frames, size_t stream) {
+  std::vector<double> out;
+  for (const auto& f : frames)
+    if (f.stream == stream) out.push_back(f.latency_ns());
+  return out;
+}
+
+std::vector<uint64_t> key_frame_timestamps(const virtio_video::EncodeReport& report) {
+  std::vector<uint64_t> out;
+  std::set<uint64_t> seen;
+  for (const auto& u : report.units)
+    if ((u.flags & virtio_video::kDequeueFlagKeyFrame) && seen.insert(u.timestamp).second) out.push_back(u.timestamp);
   return out;
 }
 

@@ -45,6 +45,11 @@ struct FrameStages {
 // Every decoded frame of every decoder stream, in output order per stream, and
 // every encoded frame of every encoder stream (one per timestamp, in output order).
 std::vector<FrameStages> frame_stages(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
+// The latency of each of stream `stream`'s frames among `frames`, in output order.
+std::vector<double> stream_latencies_ns(const std::vector<FrameStages>& frames, size_t stream);
+// An encoder stream's key frames: each key-flagged timestamp once (an H.264
+// key frame's SPS, PPS and slice units all carry the flag), in output order.
+std::vector<uint64_t> key_frame_timestamps(const virtio_video::EncodeReport& report);
 
 // A step series: `value` holds from `at_ns` until the next sample.
 struct DepthPoint {

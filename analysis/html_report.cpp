@@ -34,20 +34,12 @@ std::string overview(const scenarios::Scenario& scenario, const scenarios::RunRe
   return out;
 }
 
-// Latency of stream `stream`'s frames (decoded, or encoded: raw frame queued -> its bitstream taken).
-std::vector<double> latencies_ns(const std::vector<FrameStages>& frames, size_t stream) {
-  std::vector<double> out;
-  for (const auto& f : frames)
-    if (f.stream == stream) out.push_back(f.latency_ns());
-  return out;
-}
-
 std::string stream_table(const scenarios::RunResult& result, const std::vector<FrameStages>& frames) {
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < result.streams.size(); ++i) {
     const auto& s = result.streams[i];
     if (s.encode) {
-      const auto l = latency_stats(latencies_ns(frames, i));
+      const auto l = latency_stats(stream_latencies_ns(frames, i));
       rows.push_back({s.name, codec::fourcc_of(s.codec) + " encode", std::to_string(s.units_in),
                       std::to_string(s.encode->units.size()), "", fixed(l.p50_ns / 1e3), fixed(l.p99_ns / 1e3),
                       fixed(l.max_ns / 1e3), "", std::to_string(s.encode->problems.size())});
@@ -127,11 +119,9 @@ std::string encoded_sizes(const scenarios::RunResult& result) {
   for (const auto& s : result.streams) {
     if (!s.encode) continue;
     std::map<uint64_t, double> kbit;
-    std::set<uint64_t> keys;
-    for (const auto& u : s.encode->units) {
-      kbit[u.timestamp] += double(u.data.size()) * 8.0 / 1000.0;
-      if (u.flags & virtio_video::kDequeueFlagKeyFrame) keys.insert(u.timestamp);
-    }
+    for (const auto& u : s.encode->units) kbit[u.timestamp] += double(u.data.size()) * 8.0 / 1000.0;
+    const auto key_list = key_frame_timestamps(*s.encode);
+    const std::set<uint64_t> keys(key_list.begin(), key_list.end());
     Series sizes{"frame size", {}}, key_frames{"key frame", {}};
     key_frames.dots_only = true;
     for (const auto& [ts, k] : kbit) {

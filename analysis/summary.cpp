@@ -44,25 +44,14 @@ ordered_json latency_json(const LatencyStats& s) {
   return ordered_json{{"frames", s.count}, {"min", s.min_ns}, {"p50", s.p50_ns}, {"p99", s.p99_ns}, {"max", s.max_ns}};
 }
 
-// Latency of every frame of stream `stream`, in output order.
-std::vector<double> stream_latencies_ns(const std::vector<FrameStages>& frames, size_t stream) {
-  std::vector<double> out;
-  for (const auto& f : frames)
-    if (f.stream == stream) out.push_back(f.latency_ns());
-  return out;
-}
-
 ordered_json encoder_stream_json(const scenarios::StreamResult& s, const std::vector<double>& latencies,
                                  const ordered_json& stages) {
   const auto& e = *s.encode;
-  ordered_json keys = ordered_json::array(), sizes = ordered_json::array();
+  ordered_json keys = key_frame_timestamps(e), sizes = ordered_json::array();
   uint64_t bytes = 0;
   for (const auto& u : e.units) {
     bytes += u.data.size();
     sizes.push_back(u.data.size());
-    // A key frame is one timestamp, however many units (H.264: SPS, PPS, slice) carry it.
-    if ((u.flags & virtio_video::kDequeueFlagKeyFrame) && (keys.empty() || keys.back() != u.timestamp))
-      keys.push_back(u.timestamp);
   }
   return ordered_json{
       {"name", s.name},           {"codec", codec::fourcc_of(s.codec)},
@@ -312,7 +301,9 @@ std::string human_summary(const scenarios::Scenario& scenario, const scenarios::
   std::string out = fmt::format("{}: {} after {:.3f} ms simulated\n", scenario.source, scenarios::outcome_name(result.outcome),
                                 double(result.simulated_ps) / 1e9);
   if (!result.reason.empty()) out += "  " + result.reason + "\n";
-  const auto frames = frame_stages(scenario, result);
+  // Only an encoder stream's line needs the frame breakdown (a decoder's comes from its report).
+  const bool any_encoder = std::any_of(result.streams.begin(), result.streams.end(), [](const auto& s) { return s.encode; });
+  const auto frames = any_encoder ? frame_stages(scenario, result) : std::vector<FrameStages>{};
   for (size_t i = 0; i < result.streams.size(); ++i) {
     const auto& s = result.streams[i];
     out += stream_line(s, s.encode ? stream_latencies_ns(frames, i) : std::vector<double>{});

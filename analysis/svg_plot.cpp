@@ -233,14 +233,14 @@ std::string html_escape(std::string_view text) {
   return out;
 }
 
+namespace {
+
 // The chart's frame and title with a line saying why it is empty.
 std::string empty_chart(const ChartOptions& o) {
   return open_svg(o) + fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-size=\"14\" fill=\"#666666\">{}</text>\n",
                                    o.width / 2, o.height / 2, html_escape(o.empty_text)) +
          "</svg>\n";
 }
-
-namespace {
 
 // One series as a polyline (and markers), in the frame's pixels.
 std::string draw_series(const std::vector<std::pair<double, double>>& data, const Style& style, const Frame& f,
@@ -302,7 +302,6 @@ std::string histogram(const std::vector<double>& samples, size_t bins, const Cha
   for (double v : samples) r.add(v);
   if (r.empty()) return empty_chart(o);
   bins = std::max<size_t>(1, bins);
-  if (r.empty()) r = {0, 1};
   if (r.hi == r.lo) r = {r.lo - 0.5, r.hi + 0.5};
   const double width = (r.hi - r.lo) / double(bins);
   std::vector<double> counts(bins, 0.0);
