@@ -1,5 +1,7 @@
 #include "models/platform/video_platform.h"
 
+#include <algorithm>
+
 namespace vvsim::models {
 
 tlm_virtio::SimplePlatformProfile transport_profile(const PlatformProfile& profile) {
@@ -12,6 +14,17 @@ tlm_virtio::SimplePlatformProfile transport_profile(const PlatformProfile& profi
   return t;
 }
 
+namespace {
+
+// The driver's memory ends below any shared memory region the device placed in guest RAM.
+uint64_t driver_memory_end(ProtocolDevice& device, uint64_t memory_size) {
+  uint64_t end = memory_size;
+  for (const auto& region : device.virtio().shared_memory_regions()) end = std::min(end, region.base);
+  return end;
+}
+
+}  // namespace
+
 VideoPlatform::VideoPlatform(sc_core::sc_module_name name, const PlatformProfile& profile,
                              const ProtocolBinding& protocol, bool timing_only)
     : sc_module(name),
@@ -19,7 +32,7 @@ VideoPlatform::VideoPlatform(sc_core::sc_module_name name, const PlatformProfile
       engine("engine", profile.engine),
       device(protocol.make_device({profile_, engine, timing_only})),
       system("system", device->virtio(), transport_profile(profile)),
-      guest_memory(kDriverMemoryBase, profile.memory.size_bytes - kDriverMemoryBase),
+      guest_memory(kDriverMemoryBase, driver_memory_end(*device, profile.memory.size_bytes) - kDriverMemoryBase),
       driver(protocol.make_driver(*device, {profile_, system, guest_memory})) {}
 
 }  // namespace vvsim::models
