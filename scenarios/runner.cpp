@@ -450,6 +450,9 @@ RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStrea
   if (options.timing_only) check_timing_only(streams);
   const models::ProtocolBinding* protocol = models::find_protocol(scenario.protocol);
   if (!protocol) throw ProfileError(fmt::format("{}: protocol '{}' is not known", scenario.source, scenario.protocol));
+  if (protocol->name() != models::kDefaultProtocol)  // the runner builds v6's applications only (adding-a-protocol.md, step 8)
+    throw ProfileError(fmt::format("{}: protocol '{}' has no scenario applications in the runner yet", scenario.source,
+                                   scenario.protocol));
   return Run(scenario, streams, options, *protocol).execute();
 }
 

@@ -9,6 +9,7 @@ namespace vvsim::models {
 // by a static object in its own file: the linker drops an object file of a
 // static library that nothing refers to, and its registration with it.
 std::unique_ptr<ProtocolBinding> make_v6_binding();
+std::unique_ptr<ProtocolBinding> make_media_binding();
 
 namespace {
 
@@ -17,7 +18,7 @@ using Registry = std::map<std::string, std::unique_ptr<ProtocolBinding>>;
 const Registry& registry() {
   static const Registry bindings = [] {
     Registry r;
-    for (auto make : {make_v6_binding}) {
+    for (auto make : {make_v6_binding, make_media_binding}) {
       auto binding = make();
       const std::string name = binding->name();
       r.emplace(name, std::move(binding));

@@ -184,15 +184,17 @@ BOOST_AUTO_TEST_CASE(random_bytes_named_ivf_are_not_an_ivf_file) {
   });
 }
 
-// The scenario key `protocol:` and the protocol registry: v6 is registered and
-// the default, `--set protocol=...` reaches the key, and a name no protocol
+// The scenario key `protocol:` and the protocol registry: v6 and media are
+// registered, v6 is the default, `--set protocol=...` reaches the key, and a name no protocol
 // registered is refused at load with the file, line and key, and the known names.
 BOOST_AUTO_TEST_CASE(v6_is_registered_and_the_default) {
-  BOOST_CHECK(models::protocol_names() == std::vector<std::string>{"v6"});
+  BOOST_CHECK((models::protocol_names() == std::vector<std::string>{"media", "v6"}));
   const auto* v6 = models::find_protocol("v6");
   BOOST_REQUIRE(v6 != nullptr);
   BOOST_CHECK_EQUAL(v6->name(), "v6");
-  BOOST_CHECK(models::find_protocol("media") == nullptr);
+  BOOST_REQUIRE(models::find_protocol("media") != nullptr);
+  BOOST_CHECK_EQUAL(models::find_protocol("media")->name(), "media");
+  BOOST_CHECK_EQUAL(parse_scenario(kMinimal, "case.yaml", {"protocol=media"}).protocol, "media");
   BOOST_CHECK_EQUAL(parse_scenario(kMinimal, "case.yaml").protocol, "v6");
   BOOST_CHECK_EQUAL(parse_scenario("protocol: v6\n" + kMinimal, "case.yaml").protocol, "v6");
   BOOST_CHECK_EQUAL(parse_scenario(kMinimal, "case.yaml", {"protocol=v6"}).protocol, "v6");
@@ -202,9 +204,9 @@ BOOST_AUTO_TEST_CASE(unknown_protocol_is_refused_with_place_and_known_names) {
   const auto in_file = error_of("description: x\nprotocol: v7\n" + kMinimal);
   BOOST_CHECK_NE(in_file.find("case.yaml:2:"), std::string::npos);
   BOOST_CHECK_NE(in_file.find("key 'protocol'"), std::string::npos);
-  BOOST_CHECK_NE(in_file.find("'v7' is not a known protocol (known: v6)"), std::string::npos);
-  const auto by_set = error_of(kMinimal, {"protocol=media"});
-  BOOST_CHECK_NE(by_set.find("protocol=media"), std::string::npos);
-  BOOST_CHECK_NE(by_set.find("'media' is not a known protocol (known: v6)"), std::string::npos);
+  BOOST_CHECK_NE(in_file.find("'v7' is not a known protocol (known: media, v6)"), std::string::npos);
+  const auto by_set = error_of(kMinimal, {"protocol=v5"});
+  BOOST_CHECK_NE(by_set.find("protocol=v5"), std::string::npos);
+  BOOST_CHECK_NE(by_set.find("'v5' is not a known protocol (known: media, v6)"), std::string::npos);
   BOOST_CHECK_NE(error_of("protocol: [v6]\n" + kMinimal).find("protocol"), std::string::npos);
 }

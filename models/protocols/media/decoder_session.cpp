@@ -1,0 +1,396 @@
+// The decoder session's ioctls (dev-decoder.rst: Querying Capabilities,
+// Initialization, Capture Setup, Drain, Seek; Commit Points for EBUSY).
+#include "models/protocols/media/decoder_session.h"
+
+#include <algorithm>
+
+#include "models/protocols/media/media_ioctls.h"
+#include "models/protocols/media/v4l2_constants.h"
+#include "tlm_virtio/le_bytes.h"
+
+namespace vvsim::virtio_media {
+
+namespace {
+
+struct CodedFormat {
+  uint32_t fourcc;
+  codec::CodecId codec;
+  const char* description;
+};
+constexpr CodedFormat kCodedFormats[] = {
+    {v4l2::kPixFmtH264, codec::CodecId::H264, "H.264"}, {v4l2::kPixFmtHevc, codec::CodecId::HEVC, "HEVC"},
+    {v4l2::kPixFmtVp8, codec::CodecId::VP8, "VP8"},     {v4l2::kPixFmtVp9, codec::CodecId::VP9, "VP9"},
+    {v4l2::kPixFmtMpeg2, codec::CodecId::MPEG2, "MPEG-2"},
+};
+constexpr uint32_t kDimensionStep = 16;
+constexpr uint32_t kCapTimePerFrame = 0x1000;  // V4L2_CAP_TIMEPERFRAME
+constexpr uint32_t kEventAll = 0;              // V4L2_EVENT_ALL
+
+const CodedFormat* coded_format(uint32_t fourcc) {
+  for (const auto& f : kCodedFormats)
+    if (f.fourcc == fourcc) return &f;
+  return nullptr;
+}
+
+template <class T>
+std::optional<T> read(const Bytes& in) {
+  if (in.size() < T::kSize) return std::nullopt;
+  return T::decode(in.data());
+}
+
+template <class T>
+Bytes bytes_of(const T& v) {
+  Bytes b(T::kSize, 0);
+  v.encode(b.data());
+  return b;
+}
+
+IoctlReply refuse(uint32_t errno_value) { return {errno_value, {}, false}; }
+template <class T>
+IoctlReply answer(const T& v) {
+  return {0, bytes_of(v), false};
+}
+
+uint32_t align_up(uint32_t v, uint32_t step) { return (v + step - 1) / step * step; }
+
+}  // namespace
+
+uint32_t coded_pixel_format(codec::CodecId codec) {
+  for (const auto& f : kCodedFormats)
+    if (f.codec == codec) return f.fourcc;
+  return 0;
+}
+
+v4l2::Format capture_layout(uint32_t width, uint32_t height) {
+  v4l2::Format f;
+  f.type = v4l2::kBufTypeVideoCaptureMplane;
+  f.width = width, f.height = height;
+  f.pixelformat = v4l2::kPixFmtYuv420;
+  f.field = v4l2::kFieldNone;
+  f.colorspace = v4l2::kColorspaceRec709;
+  f.num_planes = 1;
+  const uint32_t chroma = ((width + 1) / 2) * ((height + 1) / 2);
+  f.planes[0] = {width * height + 2 * chroma, width};
+  return f;
+}
+
+DecoderSession::DecoderSession(uint32_t id, const MediaDeviceProfile& profile, ShmRegion& shm, DecoderFactory decoders)
+    : id_(id), profile_(profile), shm_(shm), decoders_(std::move(decoders)) {
+  output_.type = v4l2::kBufTypeVideoOutputMplane;
+  capture_.type = v4l2::kBufTypeVideoCaptureMplane;
+  output_fmt_.type = v4l2::kBufTypeVideoOutputMplane;
+  output_fmt_.pixelformat = v4l2::kPixFmtH264;
+  output_fmt_.field = v4l2::kFieldNone;
+  output_fmt_.num_planes = 1;
+  output_fmt_.planes[0].sizeimage = profile.output_buffer_bytes;
+  capture_fmt_ = capture_layout(profile.placeholder_width, profile.placeholder_height);
+  visible_ = {0, 0, profile.placeholder_width, profile.placeholder_height};
+}
+
+DecoderSession::~DecoderSession() { release_buffers(); }
+
+IoctlReply DecoderSession::ioctl(uint32_t code, const Bytes& in) {
+  if (error_) return refuse(error_);
+  const auto info = ioctl_info(code);
+  if (!info || info->replaced) return refuse(v4l2::kEnotty);  // §Unsupported ioctls
+  const bool reads = info->dir == IoctlDir::Write || info->dir == IoctlDir::ReadWrite;
+  if (reads && in.size() < info->payload) return refuse(v4l2::kEinval);
+  switch (info->code) {
+    case Ioctl::EnumFmt: return enum_fmt(in);
+    case Ioctl::EnumFrameSizes: return enum_framesizes(in);
+    case Ioctl::GFmt: return get_fmt(in);
+    case Ioctl::SFmt: return set_fmt(in, false);
+    case Ioctl::TryFmt: return set_fmt(in, true);
+    case Ioctl::ReqBufs: return reqbufs(in);
+    case Ioctl::QueryBuf: return querybuf(in);
+    case Ioctl::QBuf: return qbuf(in);
+    case Ioctl::StreamOn: return stream(in, true);
+    case Ioctl::StreamOff: return stream(in, false);
+    case Ioctl::SubscribeEvent: return subscribe(in, true);
+    case Ioctl::UnsubscribeEvent: return subscribe(in, false);
+    case Ioctl::DecoderCmd: return decoder_cmd(in, false);
+    case Ioctl::TryDecoderCmd: return decoder_cmd(in, true);
+    case Ioctl::GSelection: return get_selection(in);
+    case Ioctl::GCtrl: return get_ctrl(in);
+    case Ioctl::GParm: return parm(in, false);
+    case Ioctl::SParm: return parm(in, true);
+    default: return refuse(v4l2::kEnotty);  // an encoder's, a camera's, or one vvsim does not model
+  }
+}
+
+MediaQueue* DecoderSession::queue_of(uint32_t type) {
+  if (type == output_.type) return &output_;
+  if (type == capture_.type) return &capture_;
+  return nullptr;
+}
+
+IoctlReply DecoderSession::enum_fmt(const Bytes& in) {
+  v4l2::FmtDesc d = *read<v4l2::FmtDesc>(in);
+  if (d.type == output_.type && d.index < std::size(kCodedFormats)) {
+    const auto& f = kCodedFormats[d.index];
+    d.flags = v4l2::kFmtFlagCompressed | v4l2::kFmtFlagDynResolution;
+    d.description = f.description, d.pixelformat = f.fourcc;
+    return answer(d);
+  }
+  if (d.type == capture_.type && d.index == 0) {
+    d.flags = 0, d.description = "Planar YUV 4:2:0", d.pixelformat = v4l2::kPixFmtYuv420;
+    return answer(d);
+  }
+  return refuse(v4l2::kEinval);
+}
+
+IoctlReply DecoderSession::enum_framesizes(const Bytes& in) {
+  v4l2::FrmSizeEnum f = *read<v4l2::FrmSizeEnum>(in);
+  if (f.index != 0 || (!coded_format(f.pixel_format) && f.pixel_format != v4l2::kPixFmtYuv420))
+    return refuse(v4l2::kEinval);
+  f.type = v4l2::kFrmSizeTypeStepwise;
+  f.min_width = f.min_height = kDimensionStep;
+  f.max_width = profile_.max_width, f.max_height = profile_.max_height;
+  f.step_width = f.step_height = kDimensionStep;
+  return answer(f);
+}
+
+IoctlReply DecoderSession::get_fmt(const Bytes& in) {
+  const uint32_t type = read<v4l2::Format>(in)->type;
+  if (type == output_.type) return answer(output_fmt_);
+  if (type == capture_.type) return answer(capture_fmt_);
+  return refuse(v4l2::kEinval);
+}
+
+// S_FMT/TRY_FMT adjust what they cannot take, as V4L2 drivers do; only the
+// queue type and a busy OUTPUT queue are refused.
+IoctlReply DecoderSession::set_fmt(const Bytes& in, bool try_only) {
+  v4l2::Format f = *read<v4l2::Format>(in);
+  if (f.type == capture_.type) return answer(capture_fmt_);  // one CAPTURE format: the stream's
+  if (f.type != output_.type) return refuse(v4l2::kEinval);
+  const CodedFormat* coded = coded_format(f.pixelformat);
+  if (!coded) coded = &kCodedFormats[0], f.pixelformat = coded->fourcc;
+  f.field = v4l2::kFieldNone, f.num_planes = 1;
+  f.width = std::min(f.width, profile_.max_width), f.height = std::min(f.height, profile_.max_height);
+  if (f.planes[0].sizeimage == 0) f.planes[0].sizeimage = profile_.output_buffer_bytes;
+  f.planes[0].sizeimage = std::min<uint32_t>(f.planes[0].sizeimage, codec::kMaxUnitBytes);
+  f.planes[0].bytesperline = 0;
+  if (try_only) return answer(f);
+  if (!output_.buffers.empty() || !capture_.buffers.empty()) return refuse(v4l2::kEbusy);  // Commit Points 5
+  output_fmt_ = f;
+  codec_ = coded->codec;
+  decoder_.reset();
+  header_seen_ = false;
+  if (f.width && f.height) {  // the client's guess becomes the placeholder until the header says otherwise
+    capture_fmt_ = capture_layout(align_up(f.width, kDimensionStep), align_up(f.height, kDimensionStep));
+    visible_ = {0, 0, f.width, f.height};
+  }
+  return answer(f);
+}
+
+void DecoderSession::free_queue(MediaQueue& q) {
+  if (q.memory == v4l2::kMemoryMmap)
+    for (const auto& b : q.buffers) shm_.release_buffer(b.shm_offset);
+  q.buffers.clear();
+  q.ready.clear();
+  ++q.generation;
+}
+
+void DecoderSession::release_buffers() {
+  free_queue(output_);
+  free_queue(capture_);
+}
+
+IoctlReply DecoderSession::reqbufs(const Bytes& in) {
+  v4l2::RequestBuffers rb = *read<v4l2::RequestBuffers>(in);
+  MediaQueue* q = queue_of(rb.type);
+  if (!q || (rb.memory != v4l2::kMemoryMmap && rb.memory != v4l2::kMemoryUserptr)) return refuse(v4l2::kEinval);
+  if (q->streaming) return refuse(v4l2::kEbusy);
+  free_queue(*q);
+  uint32_t count = std::min(rb.count, profile_.max_buffers);
+  if (q == &capture_ && count > 0) count = std::max(count, min_capture_buffers_);
+  const uint32_t length = (q == &output_ ? output_fmt_ : capture_fmt_).planes[0].sizeimage;
+  q->memory = rb.memory;
+  for (uint32_t i = 0; i < count; ++i) {
+    MediaBuffer b;
+    b.length = length;
+    if (rb.memory == v4l2::kMemoryMmap) {
+      auto offset = shm_.allocate(length);
+      if (!offset) {
+        free_queue(*q);
+        return refuse(offset.error().errno_value);
+      }
+      b.shm_offset = *offset;
+      b.ranges = {{shm_.guest_address(*offset), length}};
+    }
+    q->buffers.push_back(std::move(b));
+  }
+  rb.count = count;
+  rb.capabilities = v4l2::kBufCapSupportsMmap | v4l2::kBufCapSupportsUserptr;
+  return answer(rb);
+}
+
+// The answer to QUERYBUF and QBUF: the buffer as the device has it, with the
+// driver's pointers (m.planes, m.userptr) given back unchanged (§Pointers, §Shared Pages).
+IoctlReply DecoderSession::buffer_reply(const MediaQueue& q, uint32_t index, const v4l2::Buffer& sent,
+                                        const std::vector<v4l2::Plane>& planes_sent) const {
+  const MediaBuffer& b = q.buffers[index];
+  v4l2::Buffer out = sent;
+  out.memory = q.memory;
+  out.flags = (b.queued ? v4l2::kBufFlagQueued : 0) |
+              (q.memory == v4l2::kMemoryMmap && shm_.is_mapped(b.shm_offset) ? v4l2::kBufFlagMapped : 0);
+  Bytes payload(v4l2::Buffer::kSize + planes_sent.size() * v4l2::Plane::kSize, 0);
+  out.encode(payload.data());
+  for (size_t i = 0; i < planes_sent.size(); ++i) {
+    v4l2::Plane p = planes_sent[i];
+    if (i == 0) {
+      p.length = b.length;
+      if (q.memory == v4l2::kMemoryMmap) p.m = b.shm_offset;
+    }
+    p.encode(payload.data() + v4l2::Buffer::kSize + i * v4l2::Plane::kSize);
+  }
+  return {0, std::move(payload), false};
+}
+
+namespace {
+
+// The planes that follow a multi-planar v4l2_buffer (§Pointers: immediately after it).
+std::optional<std::vector<v4l2::Plane>> planes_after(const Bytes& in, const v4l2::Buffer& b) {
+  if (b.length < 1 || b.length > v4l2::kMaxPlanes) return std::nullopt;
+  if (in.size() < v4l2::Buffer::kSize + b.length * v4l2::Plane::kSize) return std::nullopt;
+  std::vector<v4l2::Plane> planes;
+  for (uint32_t i = 0; i < b.length; ++i)
+    planes.push_back(v4l2::Plane::decode(in.data() + v4l2::Buffer::kSize + i * v4l2::Plane::kSize));
+  return planes;
+}
+
+// The SG entries of a USERPTR plane, read until they cover `length` (§Userspace memory).
+std::optional<GuestRanges> sg_list(const Bytes& in, size_t at, uint32_t length) {
+  GuestRanges ranges;
+  uint64_t covered = 0;
+  while (covered < length) {
+    if (at + kSgEntrySize > in.size()) return std::nullopt;
+    ranges.push_back(decode_sg_entry(in.data() + at));
+    covered += ranges.back().len;
+    at += kSgEntrySize;
+  }
+  return ranges;
+}
+
+}  // namespace
+
+IoctlReply DecoderSession::querybuf(const Bytes& in) {
+  const v4l2::Buffer b = *read<v4l2::Buffer>(in);
+  const MediaQueue* q = queue_of(b.type);
+  const auto planes = planes_after(in, b);
+  if (!q || !planes || b.index >= q->buffers.size()) return refuse(v4l2::kEinval);
+  return buffer_reply(*q, b.index, b, *planes);
+}
+
+IoctlReply DecoderSession::qbuf(const Bytes& in) {
+  const v4l2::Buffer b = *read<v4l2::Buffer>(in);
+  MediaQueue* q = queue_of(b.type);
+  const auto planes = planes_after(in, b);
+  if (!q || !planes || b.index >= q->buffers.size() || b.memory != q->memory) return refuse(v4l2::kEinval);
+  MediaBuffer& mb = q->buffers[b.index];
+  const v4l2::Plane& plane = planes->front();
+  if (mb.queued || (q == &output_ && plane.bytesused > mb.length)) return refuse(v4l2::kEinval);
+  if (q->memory == v4l2::kMemoryUserptr) {
+    if (plane.length < mb.length && q == &capture_) return refuse(v4l2::kEinval);
+    const size_t sg_at = v4l2::Buffer::kSize + planes->size() * v4l2::Plane::kSize;
+    auto ranges = sg_list(in, sg_at, plane.length);
+    if (!ranges) return refuse(v4l2::kEinval);
+    mb.ranges = std::move(*ranges);
+    mb.userptr = plane.m;
+    mb.length = plane.length;
+  }
+  mb.queued = true;
+  mb.queued_seq = ++qbuf_seq_;
+  mb.queued_as = b;
+  mb.queued_as.bytesused = plane.bytesused;
+  q->ready.push_back(b.index);
+  return buffer_reply(*q, b.index, b, *planes);
+}
+
+void DecoderSession::stream_off(MediaQueue& q) {
+  q.streaming = false;
+  for (auto& b : q.buffers) b.queued = false;  // returned implicitly, no DQBUF events (Seek 1)
+  q.ready.clear();
+  ++q.generation;
+  drain_until_.reset();  // STREAMOFF on either queue aborts a drain
+  drain_flushed_ = false;
+  if (&q == &output_ && profile_.streamoff_output_flushes_backend && decoder_) decoder_->reset();
+}
+
+IoctlReply DecoderSession::stream(const Bytes& in, bool on) {
+  const uint32_t type = tlm_virtio::le::get32(in.data());  // the payload is the buffer type
+  MediaQueue* q = queue_of(type);
+  if (!q) return refuse(v4l2::kEinval);
+  if (!on) {
+    stream_off(*q);
+    return {};
+  }
+  if (q->buffers.empty()) return refuse(v4l2::kEinval);
+  q->streaming = true;
+  // A restart resumes a stopped decoder: CAPTURE after LAST (DRC, drain), OUTPUT after a drain (seek).
+  if (q == &capture_) capture_stopped_ = false;
+  output_stopped_ = false;
+  return {};
+}
+
+IoctlReply DecoderSession::subscribe(const Bytes& in, bool on) {
+  const v4l2::EventSubscription s = *read<v4l2::EventSubscription>(in);
+  if (!on && s.type == kEventAll) {
+    subscriptions_.clear();
+    return {};
+  }
+  if ((s.type != v4l2::kEventEos && s.type != v4l2::kEventSourceChange) || s.id != 0) return refuse(v4l2::kEinval);
+  if (on) subscriptions_.insert(s.type);
+  else subscriptions_.erase(s.type);
+  return {};
+}
+
+IoctlReply DecoderSession::decoder_cmd(const Bytes& in, bool try_only) {
+  v4l2::DecoderCmd c = *read<v4l2::DecoderCmd>(in);
+  if (c.cmd != v4l2::kDecCmdStart && c.cmd != v4l2::kDecCmdStop) return refuse(v4l2::kEinval);
+  if (drain_until_) return refuse(v4l2::kEbusy);  // Drain note: START and STOP while draining
+  c.flags = 0, c.stop_pts = 0;
+  if (try_only) return answer(c);
+  if (c.cmd == v4l2::kDecCmdStart) {
+    capture_stopped_ = output_stopped_ = false;
+  } else if (output_.streaming && capture_.streaming) {  // Drain 1: otherwise no drain, no LAST
+    drain_until_ = qbuf_seq_;
+    drain_flushed_ = false;
+  }
+  return answer(c);
+}
+
+IoctlReply DecoderSession::get_selection(const Bytes& in) {
+  v4l2::Selection s = *read<v4l2::Selection>(in);
+  const bool capture = s.type == v4l2::kBufTypeVideoCapture || s.type == capture_.type;
+  if (!capture) return refuse(v4l2::kEinval);
+  if (s.target == v4l2::kSelTgtCompose || s.target == v4l2::kSelTgtComposeDefault) {
+    s.left = int32_t(visible_.left), s.top = int32_t(visible_.top), s.width = visible_.width, s.height = visible_.height;
+  } else if (s.target == v4l2::kSelTgtComposeBounds) {
+    s.left = s.top = 0, s.width = capture_fmt_.width, s.height = capture_fmt_.height;
+  } else {
+    return refuse(v4l2::kEinval);
+  }
+  return answer(s);
+}
+
+IoctlReply DecoderSession::get_ctrl(const Bytes& in) {
+  v4l2::Control c = *read<v4l2::Control>(in);
+  if (c.id != v4l2::kCidMinBuffersForCapture) return refuse(v4l2::kEinval);
+  c.value = int32_t(min_capture_buffers_);
+  return answer(c);
+}
+
+IoctlReply DecoderSession::parm(const Bytes& in, bool set) {
+  v4l2::StreamParm p = *read<v4l2::StreamParm>(in);
+  if (p.type == output_.type) {
+    if (set) output_parm_ = p;
+    p = output_parm_;
+    p.type = output_.type, p.capability = kCapTimePerFrame;
+    return answer(p);
+  }
+  if (p.type != capture_.type) return refuse(v4l2::kEinval);
+  return answer(v4l2::StreamParm{p.type});
+}
+
+}  // namespace vvsim::virtio_media

@@ -1,0 +1,171 @@
+// One virtio-media session of the stateful decoder: the V4L2 state the kernel
+// docs' dev-decoder.rst define (formats, the OUTPUT and CAPTURE queues,
+// subscriptions, Initialization -> Decoding -> DRC / Drain / Seek) and its
+// ioctl handlers. Nothing here waits: the device runs the jobs this class
+// hands out (bitstream reads, codec units on the engine, frame writes) and
+// reports back; events the session raises collect in its outbox.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "codec/codec.h"
+#include "models/protocols/media/media_device_profile.h"
+#include "models/protocols/media/media_shm.h"
+#include "models/protocols/media/media_wire.h"
+
+namespace vvsim::virtio_media {
+
+// Where a buffer's bytes are in guest memory: one range (MMAP) or the SG list (USERPTR).
+using GuestRanges = std::vector<SgEntry>;
+
+struct MediaBuffer {
+  uint32_t length = 0;       // plane length
+  uint64_t shm_offset = 0;   // MMAP: mem_offset in region 0
+  uint64_t userptr = 0;      // USERPTR: echoed, never used
+  GuestRanges ranges;        // where the device reads or writes it (set at QBUF for USERPTR)
+  bool queued = false;
+  uint64_t queued_seq = 0;   // order of the QBUF among the session's OUTPUT QBUFs
+  v4l2::Buffer queued_as;    // the QBUF payload (bytesused of plane 0), for timestamp and flags
+};
+
+struct MediaQueue {
+  uint32_t type = 0;
+  uint32_t memory = 0;
+  bool streaming = false;
+  std::vector<MediaBuffer> buffers;
+  std::deque<uint32_t> ready;  // queued buffers the device has not taken yet, in queue order
+  uint64_t generation = 0;     // bumped by STREAMOFF and REQBUFS: jobs of an older one are void
+};
+
+// Reply to an ioctl: status 0 or a Linux errno; payload written after the header
+// on success (for _IOR/_IOWR), and on failure only when `payload_on_error`.
+struct IoctlReply {
+  uint32_t status = 0;
+  Bytes payload;
+  bool payload_on_error = false;
+};
+
+// A bitstream buffer to decode: read `bytes` from `ranges`, then decode them.
+struct OutputJob {
+  uint32_t index = 0;
+  uint64_t generation = 0;
+  GuestRanges ranges;
+  uint32_t bytes = 0;
+  uint64_t timestamp_us = 0;
+};
+
+// A CAPTURE buffer to fill: with a picture, or empty and flagged LAST.
+struct CaptureJob {
+  uint32_t index = 0;
+  uint64_t generation = 0;
+  GuestRanges ranges;
+  uint32_t length = 0;                    // the buffer's plane length
+  std::optional<codec::Picture> picture;  // none: an empty LAST buffer
+  v4l2::Format format;                    // the layout to write the picture in
+  bool ends_drain = false;                // the LAST of a drain (EOS follows)
+};
+
+// The V4L2 pixel format of a bitstream format the device decodes.
+uint32_t coded_pixel_format(codec::CodecId codec);
+
+// The CAPTURE layout of a stream of this coded size: planar I420 in one
+// memory plane, each plane at its own width (bytesperline = width).
+v4l2::Format capture_layout(uint32_t width, uint32_t height);
+
+class DecoderSession {
+ public:
+  using DecoderFactory = std::function<std::unique_ptr<codec::Decoder>(codec::CodecId)>;
+  DecoderSession(uint32_t id, const MediaDeviceProfile& profile, ShmRegion& shm, DecoderFactory decoders);
+  ~DecoderSession();
+
+  uint32_t id() const { return id_; }
+  IoctlReply ioctl(uint32_t code, const Bytes& readable);  // `readable`: the payload after cmd_ioctl
+
+  // The device's jobs, in the order it should try them.
+  std::optional<CaptureJob> take_capture_job();
+  void capture_done(const CaptureJob& job);
+  std::optional<OutputJob> take_output_job();
+  // Decodes the unit (zero simulated time; the device charges the engine).
+  codec::DecodeResult decode(const OutputJob& job, const std::vector<uint8_t>& data);
+  void output_done(const OutputJob& job, codec::DecodeResult result);
+  // A drain whose every OUTPUT buffer is decoded: flush the decoder and end with LAST.
+  bool take_drain_flush();
+  codec::DecodeResult flush();  // the decoder's held pictures (zero simulated time)
+  void flush_done(codec::DecodeResult result);
+
+  codec::CodecId codec() const { return codec_; }
+  bool errored() const { return error_ != 0; }
+  uint32_t error() const { return error_; }
+  void fail(uint32_t errno_value);  // unrecoverable: an ERROR event, every later command answered with it
+  // Events raised since the last call, encoded, in order.
+  std::vector<Bytes> take_outbox() { return std::exchange(outbox_, {}); }
+  // Frees every buffer (CLOSE, reset); mappings stay until MUNMAP.
+  void release_buffers();
+
+ private:
+  // A decoded picture, or the point where LAST goes out (DRC or end of drain).
+  struct Pending {
+    std::optional<codec::Picture> picture;
+    bool last = false;
+    std::optional<codec::StreamFormat> new_format;  // a DRC: the format to switch to once reached
+    bool announced = false;                         // its SOURCE_CHANGE is out
+    bool eos = false;                               // a drain's LAST: the EOS event
+  };
+
+  IoctlReply enum_fmt(const Bytes& in);
+  IoctlReply enum_framesizes(const Bytes& in);
+  IoctlReply get_fmt(const Bytes& in);
+  IoctlReply set_fmt(const Bytes& in, bool try_only);
+  IoctlReply reqbufs(const Bytes& in);
+  IoctlReply querybuf(const Bytes& in);
+  IoctlReply qbuf(const Bytes& in);
+  IoctlReply stream(const Bytes& in, bool on);
+  IoctlReply subscribe(const Bytes& in, bool on);
+  IoctlReply decoder_cmd(const Bytes& in, bool try_only);
+  IoctlReply get_selection(const Bytes& in);
+  IoctlReply get_ctrl(const Bytes& in);
+  IoctlReply parm(const Bytes& in, bool set);
+
+  MediaQueue* queue_of(uint32_t type);
+  IoctlReply buffer_reply(const MediaQueue& q, uint32_t index, const v4l2::Buffer& as_sent,
+                          const std::vector<v4l2::Plane>& planes_sent) const;
+  void free_queue(MediaQueue& q);
+  void stream_off(MediaQueue& q);
+  void apply_format(const codec::StreamFormat& f);
+  void raise_event(uint32_t type, uint32_t changes);
+  void dequeue_event(const MediaQueue& q, uint32_t index, uint32_t bytesused, uint32_t flags, uint64_t timestamp_us);
+  bool subscribed(uint32_t type) const { return subscriptions_.count(type) != 0; }
+
+  uint32_t id_;
+  const MediaDeviceProfile& profile_;
+  ShmRegion& shm_;
+  codec::CodecId codec_ = codec::CodecId::H264;
+  v4l2::Format output_fmt_, capture_fmt_;
+  codec::Rect visible_;
+  uint32_t min_capture_buffers_ = 1;
+  MediaQueue output_, capture_;
+  std::unique_ptr<codec::Decoder> decoder_;
+  std::set<uint32_t> subscriptions_;  // event types (id 0)
+  std::deque<Pending> pending_;
+  bool header_seen_ = false;
+  bool capture_stopped_ = false;  // after LAST: until DEC_CMD_START or a CAPTURE restart
+  // A drain: every OUTPUT buffer queued up to this QBUF is decoded before the flush.
+  std::optional<uint64_t> drain_until_;
+  bool drain_flushed_ = false;
+  bool output_stopped_ = false;  // after a drain: OUTPUT accepted, not decoded until a restart
+  uint64_t qbuf_seq_ = 0;
+  uint32_t sequence_ = 0, event_sequence_ = 0;
+  v4l2::StreamParm output_parm_;
+  uint32_t error_ = 0;
+  std::vector<Bytes> outbox_;
+  DecoderFactory decoders_;
+};
+
+}  // namespace vvsim::virtio_media

@@ -1,0 +1,177 @@
+// The decoder session's work: OUTPUT buffers to decode, pictures and LAST
+// buffers for CAPTURE, the drain's flush, and the events each raises
+// (dev-decoder.rst: Decoding, Dynamic Resolution Change, Drain).
+#include <algorithm>
+
+#include "models/protocols/media/decoder_session.h"
+#include "models/protocols/media/v4l2_constants.h"
+
+namespace vvsim::virtio_media {
+
+namespace {
+
+constexpr uint64_t kMicrosPerSecond = 1'000'000;
+
+v4l2::Timeval timeval_of(uint64_t us) { return {int64_t(us / kMicrosPerSecond), int64_t(us % kMicrosPerSecond)}; }
+uint64_t micros_of(const v4l2::Timeval& t) { return uint64_t(t.tv_sec) * kMicrosPerSecond + uint64_t(t.tv_usec); }
+
+}  // namespace
+
+void DecoderSession::fail(uint32_t errno_value) {
+  if (error_) return;
+  error_ = errno_value;
+  outbox_.push_back(encode(EventError{id_, errno_value}));
+}
+
+void DecoderSession::raise_event(uint32_t type, uint32_t changes) {
+  if (!subscribed(type)) return;  // §Emit an event: only subscribed ones
+  EventEvent e;
+  e.session_id = id_;
+  e.event.type = type;
+  e.event.src_change_changes = changes;
+  e.event.sequence = event_sequence_++;
+  outbox_.push_back(encode(e));
+}
+
+// An implicit DQBUF (§Dequeue buffer). Pointers are left NULL, as recommended.
+void DecoderSession::dequeue_event(const MediaQueue& q, uint32_t index, uint32_t bytesused, uint32_t flags,
+                                   uint64_t timestamp_us) {
+  const MediaBuffer& b = q.buffers[index];
+  EventDqbuf e;
+  e.session_id = id_;
+  e.buffer.index = index;
+  e.buffer.type = q.type;
+  e.buffer.flags = flags | v4l2::kBufFlagTimestampCopy;
+  e.buffer.field = v4l2::kFieldNone;
+  e.buffer.timestamp = timeval_of(timestamp_us);
+  e.buffer.sequence = &q == &capture_ ? sequence_++ : 0;
+  e.buffer.memory = q.memory;
+  e.buffer.length = 1;
+  e.planes[0].bytesused = bytesused;
+  e.planes[0].length = b.length;
+  if (q.memory == v4l2::kMemoryMmap) e.planes[0].m = b.shm_offset;
+  outbox_.push_back(encode(e));
+}
+
+void DecoderSession::apply_format(const codec::StreamFormat& f) {
+  capture_fmt_ = capture_layout(f.coded_width, f.coded_height);
+  visible_ = f.visible;
+  min_capture_buffers_ = std::max<uint32_t>(1, f.min_output_buffers);
+  raise_event(v4l2::kEventSourceChange, v4l2::kEventSrcChResolution);
+}
+
+std::optional<OutputJob> DecoderSession::take_output_job() {
+  if (error_ || !output_.streaming || output_stopped_ || output_.ready.empty()) return std::nullopt;
+  // One decoded picture ahead of the CAPTURE queue at most: decoding waits for frame buffers.
+  const bool picture_waiting = std::any_of(pending_.begin(), pending_.end(), [](const Pending& p) { return !p.last; });
+  if (picture_waiting) return std::nullopt;
+  const uint32_t index = output_.ready.front();
+  MediaBuffer& b = output_.buffers[index];
+  if (drain_until_ && b.queued_seq > *drain_until_) return std::nullopt;  // queued after STOP: waits (Drain 3)
+  output_.ready.pop_front();
+  return OutputJob{index, output_.generation, b.ranges, b.queued_as.bytesused, micros_of(b.queued_as.timestamp)};
+}
+
+codec::DecodeResult DecoderSession::decode(const OutputJob& job, const std::vector<uint8_t>& data) {
+  if (!decoder_) {
+    decoder_ = decoders_(codec_);
+    decoder_->limit_picture_size({profile_.max_width, profile_.max_height});
+  }
+  return decoder_->decode(data.data(), data.size(), job.timestamp_us);
+}
+
+void DecoderSession::output_done(const OutputJob& job, codec::DecodeResult result) {
+  if (job.generation != output_.generation) return;  // STREAMOFF returned the buffer meanwhile (a seek)
+  output_.buffers[job.index].queued = false;
+  const bool failed = result.status != codec::UnitStatus::Ok;
+  dequeue_event(output_, job.index, job.bytes, failed ? v4l2::kBufFlagError : 0, job.timestamp_us);
+  if (result.status == codec::UnitStatus::Unsupported) return fail(v4l2::kEio);  // Decoding: fatal -> EIO
+  if (result.new_format) {
+    const bool capture_in_use = header_seen_ && !capture_.buffers.empty();
+    if (capture_in_use) {  // a DRC: the change takes effect once the earlier pictures are out
+      Pending change;
+      change.new_format = *result.new_format;
+      change.last = profile_.drc_emits_last;
+      pending_.push_back(std::move(change));
+    } else {
+      apply_format(*result.new_format);
+    }
+    header_seen_ = true;
+  }
+  for (auto& picture : result.pictures) {
+    Pending p;
+    p.picture = std::move(picture);
+    pending_.push_back(std::move(p));
+  }
+}
+
+bool DecoderSession::take_drain_flush() {
+  if (!drain_until_ || drain_flushed_ || error_) return false;
+  const bool earlier_left = std::any_of(output_.ready.begin(), output_.ready.end(),
+                                        [&](uint32_t i) { return output_.buffers[i].queued_seq <= *drain_until_; });
+  if (earlier_left) return false;
+  drain_flushed_ = true;
+  return true;
+}
+
+void DecoderSession::flush_done(codec::DecodeResult result) {
+  if (!drain_until_) return;  // aborted by a STREAMOFF meanwhile
+  for (auto& picture : result.pictures) {
+    Pending p;
+    p.picture = std::move(picture);
+    pending_.push_back(std::move(p));
+  }
+  Pending end;
+  end.last = end.eos = true;
+  pending_.push_back(std::move(end));
+}
+
+codec::DecodeResult DecoderSession::flush() {
+  return decoder_ ? decoder_->flush() : codec::DecodeResult{};
+}
+
+std::optional<CaptureJob> DecoderSession::take_capture_job() {
+  while (!pending_.empty() && !error_) {
+    Pending& p = pending_.front();
+    if (p.new_format && !p.announced) {  // every pre-change picture is out: the queries now show the new stream
+      apply_format(*p.new_format);
+      p.announced = true;
+    }
+    if (!p.picture && !p.last) {  // a DRC without LAST (drc_emits_last: false)
+      pending_.pop_front();
+      continue;
+    }
+    if (!capture_.streaming || capture_stopped_ || capture_.ready.empty()) return std::nullopt;
+    const uint32_t index = capture_.ready.front();
+    capture_.ready.pop_front();
+    const MediaBuffer& b = capture_.buffers[index];
+    CaptureJob job;
+    job.index = index, job.generation = capture_.generation, job.ranges = b.ranges, job.length = b.length;
+    job.format = capture_fmt_, job.ends_drain = p.eos;
+    if (p.picture) job.picture = std::move(*p.picture);
+    pending_.pop_front();
+    return job;
+  }
+  return std::nullopt;
+}
+
+void DecoderSession::capture_done(const CaptureJob& job) {
+  if (job.generation != capture_.generation) return;  // STREAMOFF(CAPTURE) returned it meanwhile
+  capture_.buffers[job.index].queued = false;
+  if (!job.picture) {
+    dequeue_event(capture_, job.index, 0, v4l2::kBufFlagLast, micros_of(capture_.buffers[job.index].queued_as.timestamp));
+    capture_stopped_ = true;  // until DEC_CMD_START or a CAPTURE restart (DRC, Drain)
+    if (job.ends_drain) {
+      drain_until_.reset();
+      output_stopped_ = true;
+      raise_event(v4l2::kEventEos, 0);
+    }
+    return;
+  }
+  const uint32_t size = job.format.planes[0].sizeimage;
+  const bool fits = size <= job.length && job.picture->width <= job.format.width && job.picture->height <= job.format.height;
+  const uint32_t flags = (job.picture->corrupt || !fits ? v4l2::kBufFlagError : 0);
+  dequeue_event(capture_, job.index, fits ? size : 0, flags, job.picture->timestamp);
+}
+
+}  // namespace vvsim::virtio_media

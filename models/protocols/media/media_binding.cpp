@@ -1,0 +1,82 @@
+#include "models/protocols/media/media_binding.h"
+
+#include <stdexcept>
+
+#include "codec/scan_decoder.h"
+
+namespace vvsim::virtio_media {
+
+namespace {
+
+// Decoders on the libraries the platform profile names (as for v6, so both
+// protocols decode the same frames); header scans only in a timing-only run.
+DecoderSession::DecoderFactory platform_decoders(const models::DeviceParts& parts) {
+  if (parts.timing_only) return [](codec::CodecId c) { return codec::make_scan_decoder(c); };
+  const codec::DecoderBackend h264 = parts.profile.device.h264_decoder;
+  return [h264](codec::CodecId c) { return c == codec::CodecId::H264 ? codec::make_decoder(c, h264) : codec::make_decoder(c); };
+}
+
+// Region 0 sits at the top of guest memory; the driver's allocator ends below it.
+uint64_t shm_base(const models::PlatformProfile& p, const MediaDeviceProfile& d) {
+  if (d.shm_bytes >= p.memory.size_bytes / 2)
+    throw std::invalid_argument("media device: shm_bytes must be less than half of the guest memory");
+  return p.memory.size_bytes - d.shm_bytes;
+}
+
+MediaDriverProfile driver_profile(const models::PlatformProfile& p) {
+  MediaDriverProfile d;
+  d.command_submit_ns = p.driver.command_submit_ns;
+  d.interrupt_handle_ns = p.driver.interrupt_handle_ns;
+  d.event_idx = p.driver.event_idx;
+  return d;
+}
+
+}  // namespace
+
+MediaProtocolDevice::MediaProtocolDevice(const models::DeviceParts& parts, const MediaDeviceProfile& profile,
+                                         DecoderSession::DecoderFactory decoders)
+    : device("media", profile, parts.engine, shm_base(parts.profile, profile),
+             decoders ? std::move(decoders) : platform_decoders(parts)) {}
+
+MediaProtocolDriver::MediaProtocolDriver(const models::GuestParts& parts)
+    : driver(parts.system.cpu.port, parts.profile.address_map.mmio_base, parts.system.irq, parts.memory,
+             driver_profile(parts.profile)) {}
+
+MediaBinding::MediaBinding(MediaDeviceProfile profile, DecoderSession::DecoderFactory decoders)
+    : profile_(std::move(profile)), decoders_(std::move(decoders)) {}
+
+std::unique_ptr<models::ProtocolDevice> MediaBinding::make_device(const models::DeviceParts& parts) const {
+  return std::make_unique<MediaProtocolDevice>(parts, profile_, decoders_);
+}
+
+std::unique_ptr<models::ProtocolDriver> MediaBinding::make_driver(models::ProtocolDevice&,
+                                                                  const models::GuestParts& parts) const {
+  return std::make_unique<MediaProtocolDriver>(parts);
+}
+
+namespace {
+
+template <class Part>
+Part& running(Part* held) {
+  if (!held) throw std::logic_error("the platform does not run virtio-media");
+  return *held;
+}
+
+}  // namespace
+
+MediaPlatform::MediaPlatform(sc_core::sc_module_name name, const models::PlatformProfile& profile,
+                             const MediaDeviceProfile& device_profile, DecoderSession::DecoderFactory decoders)
+    : binding_(device_profile, std::move(decoders)),
+      platform(name, profile, binding_),
+      system(platform.system),
+      device(running(dynamic_cast<MediaProtocolDevice*>(platform.device.get())).device),
+      driver(running(dynamic_cast<MediaProtocolDriver*>(platform.driver.get())).driver) {}
+
+}  // namespace vvsim::virtio_media
+
+namespace vvsim::models {
+
+// Called by the registry's list of built-in protocols (protocol_registry.cpp).
+std::unique_ptr<ProtocolBinding> make_media_binding() { return std::make_unique<virtio_media::MediaBinding>(); }
+
+}  // namespace vvsim::models

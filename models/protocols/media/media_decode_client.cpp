@@ -1,0 +1,306 @@
+#include "models/protocols/media/media_decode_client.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "models/protocols/media/decoder_session.h"
+#include "models/protocols/media/media_ioctls.h"
+#include "tlm_virtio/le_bytes.h"
+
+namespace vvsim::virtio_media {
+
+namespace {
+
+constexpr uint32_t kOutput = v4l2::kBufTypeVideoOutputMplane, kCapture = v4l2::kBufTypeVideoCaptureMplane;
+constexpr uint32_t kPageBytes = 4096;  // USERPTR buffers are lists of guest pages
+constexpr uint64_t kMicrosPerSecond = 1'000'000;
+
+uint32_t code(Ioctl i) { return uint32_t(i); }
+
+template <class T>
+Bytes bytes_of(const T& v) {
+  Bytes b(T::kSize, 0);
+  v.encode(b.data());
+  return b;
+}
+
+Bytes type_payload(uint32_t type) {
+  Bytes b(4);
+  tlm_virtio::le::put32(b.data(), type);
+  return b;
+}
+
+
+}  // namespace
+
+MediaDecodeClient::MediaDecodeClient(MediaDriver& driver, MediaDecodeConfig config)
+    : driver_(driver), config_(std::move(config)) {}
+
+MediaReply MediaDecodeClient::call(uint32_t c, const Bytes& payload, uint32_t response_bytes) {
+  std::vector<uint32_t> response;
+  if (response_bytes) response.push_back(response_bytes);
+  return driver_.ioctl(session_, c, {payload}, response);
+}
+
+bool MediaDecodeClient::check(const MediaReply& reply, const char* what) {
+  if (reply.status == 0) return true;
+  report_.problems.push_back(fmt::format("{} failed: errno {}", what, reply.status));
+  return false;
+}
+
+template <class T>
+std::optional<T> MediaDecodeClient::call_struct(uint32_t c, const T& v, const char* what) {
+  const MediaReply reply = call(c, bytes_of(v), uint32_t(T::kSize));
+  if (!check(reply, what)) return std::nullopt;
+  if (reply.payload.size() < T::kSize) {
+    report_.problems.push_back(fmt::format("{}: answer of {} bytes, {} expected", what, reply.payload.size(), T::kSize));
+    return std::nullopt;
+  }
+  return T::decode(reply.payload.data());
+}
+
+MediaDecodeReport MediaDecodeClient::run() {
+  const auto opened = driver_.open();
+  if (!opened) {
+    report_.problems.push_back(opened.error().message);
+    return report_;
+  }
+  session_ = *opened, open_ = true;
+  for (uint32_t type : {v4l2::kEventSourceChange, v4l2::kEventEos})
+    if (!check(call(code(Ioctl::SubscribeEvent), bytes_of(v4l2::EventSubscription{type}), 0), "SUBSCRIBE_EVENT"))
+      return teardown(), report_;
+  if (!setup_output() || !check(call(code(Ioctl::StreamOn), type_payload(kOutput), 0), "STREAMON(OUTPUT)"))
+    return teardown(), report_;
+  while (report_.problems.empty() && !driver_.session_dead(session_)) {
+    const uint64_t seen = driver_.activity_count();
+    handle_events();
+    if (report_.drained || !report_.problems.empty()) break;
+    const auto free_output = std::find_if(output_.begin(), output_.end(), [](const Buffer& b) { return !b.queued; });
+    if (next_unit_ < config_.units->size() && free_output != output_.end()) {
+      queue_output(uint32_t(free_output - output_.begin()));
+      continue;
+    }
+    if (next_unit_ == config_.units->size() && capture_streaming_ && !draining_) {
+      drain();
+      continue;
+    }
+    driver_.wait_for_activity(seen);
+  }
+  if (driver_.session_dead(session_)) report_.problems.push_back("the device reported an unrecoverable session error");
+  teardown();
+  return report_;
+}
+
+bool MediaDecodeClient::setup_output() {
+  v4l2::Format f;
+  f.type = kOutput, f.pixelformat = coded_pixel_format(config_.codec), f.num_planes = 1;
+  f.planes[0].sizeimage = config_.output_buffer_bytes;
+  const auto set = call_struct(code(Ioctl::SFmt), f, "S_FMT(OUTPUT)");
+  if (!set) return false;
+  const auto rb = call_struct(code(Ioctl::ReqBufs), v4l2::RequestBuffers{config_.output_buffers, kOutput, config_.memory},
+                              "REQBUFS(OUTPUT)");
+  if (!rb) return false;
+  output_.assign(rb->count, Buffer{0, set->planes[0].sizeimage});  // the count the device gave (Initialization 2)
+  return map_buffers(kOutput, output_);
+}
+
+// MMAP: QUERYBUF for the plane's mem_offset, MMAP for its place in region 0.
+// USERPTR: guest pages of the driver's own.
+bool MediaDecodeClient::map_buffers(uint32_t type, std::vector<Buffer>& buffers) {
+  for (uint32_t i = 0; i < buffers.size(); ++i) {
+    Buffer& b = buffers[i];
+    if (config_.memory == v4l2::kMemoryUserptr) {
+      b.guest_addr = *driver_.memory().allocate(b.length, kPageBytes);
+      guest_blocks_.push_back(b.guest_addr);
+      continue;
+    }
+    if (type == kCapture && !config_.read_frames) continue;  // never touched by the CPU: left unmapped
+    v4l2::Buffer q;
+    q.index = i, q.type = type, q.memory = config_.memory, q.length = 1;
+    const MediaReply reply = driver_.ioctl(session_, code(Ioctl::QueryBuf), {bytes_of(q), Bytes(v4l2::Plane::kSize, 0)},
+                                           {uint32_t(v4l2::Buffer::kSize), uint32_t(v4l2::Plane::kSize)});
+    if (!check(reply, "QUERYBUF") || reply.payload.size() < v4l2::Buffer::kSize + v4l2::Plane::kSize) return false;
+    const v4l2::Plane plane = v4l2::Plane::decode(reply.payload.data() + v4l2::Buffer::kSize);
+    const auto mapped = driver_.mmap(session_, uint32_t(plane.m), true);
+    if (!mapped || !driver_.shm()) {
+      report_.problems.push_back(fmt::format("MMAP of buffer {} failed", i));
+      return false;
+    }
+    b.mem_offset = mapped->driver_addr, b.length = uint32_t(mapped->len), b.mapped = true;
+    b.guest_addr = driver_.shm()->base + mapped->driver_addr;
+  }
+  return true;
+}
+
+bool MediaDecodeClient::qbuf(uint32_t type, uint32_t index, const Buffer& b, uint32_t bytesused, uint64_t timestamp) {
+  v4l2::Buffer q;
+  q.index = index, q.type = type, q.memory = config_.memory, q.length = 1;
+  q.timestamp = {int64_t(timestamp / kMicrosPerSecond), int64_t(timestamp % kMicrosPerSecond)};
+  v4l2::Plane p{bytesused, b.length, 0, 0};
+  std::vector<Bytes> payload = {bytes_of(q)};
+  if (config_.memory == v4l2::kMemoryUserptr) {
+    p.m = b.guest_addr;  // the "userspace" address; the device reads the SG list instead
+    Bytes sg;
+    for (uint32_t at = 0; at < b.length; at += kPageBytes) {
+      sg.resize(sg.size() + kSgEntrySize);
+      encode(SgEntry{b.guest_addr + at, std::min(kPageBytes, b.length - at)}, sg.data() + sg.size() - kSgEntrySize);
+    }
+    payload.push_back(bytes_of(p));
+    payload.push_back(std::move(sg));
+  } else {
+    payload.push_back(bytes_of(p));
+  }
+  const MediaReply reply = driver_.ioctl(session_, code(Ioctl::QBuf), payload,
+                                         {uint32_t(v4l2::Buffer::kSize), uint32_t(v4l2::Plane::kSize)});
+  return check(reply, type == kOutput ? "QBUF(OUTPUT)" : "QBUF(CAPTURE)");
+}
+
+bool MediaDecodeClient::queue_output(uint32_t index) {
+  const codec::BitstreamUnit& unit = config_.units->unit(next_unit_);
+  Buffer& b = output_[index];
+  if (unit.data.size() > b.length) {
+    report_.problems.push_back(fmt::format("unit {} ({} bytes) exceeds the OUTPUT buffer ({} bytes)", next_unit_,
+                                           unit.data.size(), b.length));
+    return false;
+  }
+  driver_.cpu().write(b.guest_addr, unit.data.data(), unit.data.size());
+  if (!qbuf(kOutput, index, b, uint32_t(unit.data.size()), unit.timestamp)) return false;
+  b.queued = true;
+  ++next_unit_;
+  report_.units_fed = next_unit_;
+  return true;
+}
+
+bool MediaDecodeClient::queue_capture(uint32_t index) {
+  if (!qbuf(kCapture, index, capture_[index], 0, 0)) return false;
+  capture_[index].queued = true;
+  return true;
+}
+
+// Capture Setup 1-13: the stream's format, visible rectangle and buffer minimum, then buffers.
+bool MediaDecodeClient::setup_capture() {
+  v4l2::Format f;
+  f.type = kCapture;
+  const auto fmt = call_struct(code(Ioctl::GFmt), f, "G_FMT(CAPTURE)");
+  v4l2::Selection s;
+  s.type = v4l2::kBufTypeVideoCapture, s.target = v4l2::kSelTgtCompose;
+  const auto sel = call_struct(code(Ioctl::GSelection), s, "G_SELECTION(CAPTURE, COMPOSE)");
+  const auto min = call_struct(code(Ioctl::GCtrl), v4l2::Control{v4l2::kCidMinBuffersForCapture}, "G_CTRL(MIN_BUFFERS)");
+  if (!fmt || !sel || !min) return false;
+  capture_fmt_ = *fmt, visible_ = *sel;
+  const uint32_t count = std::max<uint32_t>(config_.capture_buffers, uint32_t(std::max(min->value, 1)));
+  const auto rb = call_struct(code(Ioctl::ReqBufs), v4l2::RequestBuffers{count, kCapture, config_.memory}, "REQBUFS(CAPTURE)");
+  if (!rb) return false;
+  capture_.assign(rb->count, Buffer{0, fmt->planes[0].sizeimage});
+  if (!map_buffers(kCapture, capture_)) return false;
+  for (uint32_t i = 0; i < capture_.size(); ++i)
+    if (!queue_capture(i)) return false;
+  capture_streaming_ = check(call(code(Ioctl::StreamOn), type_payload(kCapture), 0), "STREAMON(CAPTURE)");
+  return capture_streaming_;
+}
+
+void MediaDecodeClient::release_capture() {
+  check(call(code(Ioctl::StreamOff), type_payload(kCapture), 0), "STREAMOFF(CAPTURE)");
+  capture_streaming_ = false;
+  check(call(code(Ioctl::ReqBufs), bytes_of(v4l2::RequestBuffers{0, kCapture, config_.memory}), v4l2::RequestBuffers::kSize),
+        "REQBUFS(CAPTURE, 0)");
+  for (const auto& b : capture_)
+    if (b.mapped) driver_.munmap(b.mem_offset);
+  capture_.clear();
+}
+
+void MediaDecodeClient::handle_events() {
+  for (const auto& e : driver_.take_events(session_)) {
+    const auto header = decode_event_header(e.bytes);
+    if (!header) continue;
+    if (header->kind == EventKind::Dqbuf) {
+      on_dqbuf(e.bytes);
+    } else if (header->kind == EventKind::Event) {
+      const auto ev = decode_event_event(e.bytes);
+      if (ev->event.type != v4l2::kEventSourceChange) continue;  // EOS: the LAST buffer is what counts
+      ++report_.source_changes;
+      if (capture_.empty()) setup_capture();
+      else drc_pending_ = true;  // carried out at the LAST buffer (DRC 2-3)
+    }
+    if (!report_.problems.empty()) return;
+  }
+}
+
+void MediaDecodeClient::on_dqbuf(const Bytes& bytes) {
+  const auto e = decode_event_dqbuf(bytes);
+  const uint32_t index = e->buffer.index;
+  if (e->buffer.type == kOutput) {
+    if (index < output_.size()) output_[index].queued = false;
+    return;
+  }
+  if (index >= capture_.size() || !capture_[index].queued) return;  // from before a STREAMOFF (cross-queue order)
+  capture_[index].queued = false;
+  if (e->buffer.flags & v4l2::kBufFlagLast) return on_last();
+  on_frame(index, *e);
+}
+
+void MediaDecodeClient::on_frame(uint32_t index, const EventDqbuf& e) {
+  if (report_.frames.empty()) report_.commands_to_first_frame = driver_.history().size();
+  MediaFrame frame;
+  frame.timestamp = uint64_t(e.buffer.timestamp.tv_sec) * kMicrosPerSecond + uint64_t(e.buffer.timestamp.tv_usec);
+  frame.width = visible_.width, frame.height = visible_.height;
+  frame.error = (e.buffer.flags & v4l2::kBufFlagError) != 0;
+  if (config_.read_frames && !frame.error && e.planes[0].bytesused > 0) {
+    std::vector<uint8_t> image(e.planes[0].bytesused);
+    driver_.cpu().read(capture_[index].guest_addr, image.data(), image.size());
+    const uint32_t w = capture_fmt_.width, h = capture_fmt_.height, cw = (w + 1) / 2, ch = (h + 1) / 2;
+    const size_t at[3] = {0, size_t{w} * h, size_t{w} * h + size_t{cw} * ch};
+    const uint32_t stride[3] = {w, cw, cw};
+    for (uint32_t plane = 0; plane < 3; ++plane) {
+      const uint32_t rows = plane ? (frame.height + 1) / 2 : frame.height, cols = plane ? (frame.width + 1) / 2 : frame.width;
+      for (uint32_t r = 0; r < rows; ++r) {
+        const uint8_t* row = image.data() + at[plane] + size_t{r} * stride[plane];
+        frame.i420.insert(frame.i420.end(), row, row + cols);
+      }
+    }
+  }
+  sc_core::wait(sc_core::sc_time(double(config_.frame_consume_ns), sc_core::SC_NS));
+  frame.at = sc_core::sc_time_stamp();
+  if (config_.frame_sink) config_.frame_sink(frame);
+  frame.i420.clear();
+  report_.frames.push_back(std::move(frame));
+  queue_capture(index);
+}
+
+void MediaDecodeClient::on_last() {
+  if (drc_pending_) {  // DRC 3, Capture Setup path A: reallocate at the new format
+    drc_pending_ = false;
+    ++report_.reallocations;
+    release_capture();
+    setup_capture();
+    return;
+  }
+  if (draining_) {
+    report_.drained = true;
+    return;
+  }
+  report_.problems.push_back("a LAST buffer without a resolution change or drain");
+}
+
+bool MediaDecodeClient::drain() {
+  draining_ = true;
+  return call_struct(code(Ioctl::DecoderCmd), v4l2::DecoderCmd{v4l2::kDecCmdStop}, "DECODER_CMD(STOP)").has_value();
+}
+
+void MediaDecodeClient::teardown() {
+  if (!open_) return;
+  if (!driver_.session_dead(session_)) {
+    call(code(Ioctl::StreamOff), type_payload(kOutput), 0);
+    if (!capture_.empty()) release_capture();
+    call(code(Ioctl::ReqBufs), bytes_of(v4l2::RequestBuffers{0, kOutput, config_.memory}), v4l2::RequestBuffers::kSize);
+  }
+  for (const auto& b : output_)
+    if (b.mapped) driver_.munmap(b.mem_offset);
+  driver_.close(session_);
+  for (uint64_t block : guest_blocks_) driver_.memory().release(block);
+  open_ = false;
+  report_.closed = true;
+}
+
+}  // namespace vvsim::virtio_media

@@ -1,0 +1,102 @@
+// A V4L2 memory-to-memory decode client on the virtio-media driver, in the
+// order ffmpeg's v4l2m2m decoder and GStreamer's v4l2 decoder follow
+// dev-decoder.rst: OPEN, SUBSCRIBE(SOURCE_CHANGE, EOS), S_FMT(OUTPUT),
+// REQBUFS(OUTPUT), QUERYBUF + MMAP per buffer (MMAP memory), STREAMON(OUTPUT),
+// QBUF bitstream units; on SOURCE_CHANGE: G_FMT, G_SELECTION,
+// G_CTRL(MIN_BUFFERS_FOR_CAPTURE), REQBUFS(CAPTURE), map, QBUF, STREAMON; a
+// later SOURCE_CHANGE is a DRC, carried out at its LAST buffer by reallocating
+// CAPTURE; at the end DECODER_CMD(STOP) and its LAST; then STREAMOFF, REQBUFS(0),
+// MUNMAP, CLOSE. DQBUF is the driver's events.
+#pragma once
+
+#include <systemc>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "codec/bitstream_reader.h"
+#include "models/protocols/media/media_driver.h"
+#include "models/protocols/media/v4l2_constants.h"
+
+namespace vvsim::virtio_media {
+
+struct MediaFrame {
+  uint64_t timestamp = 0;
+  uint32_t width = 0, height = 0;
+  bool error = false;  // V4L2_BUF_FLAG_ERROR
+  sc_core::sc_time at;
+  // The frame's visible I420 bytes, plane by plane (empty in a timing-only run).
+  std::vector<uint8_t> i420;
+};
+
+struct MediaDecodeConfig {
+  codec::CodecId codec = codec::CodecId::VP8;
+  std::shared_ptr<codec::UnitSource> units;
+  uint32_t output_buffers = 4, capture_buffers = 8;
+  uint32_t memory = v4l2::kMemoryMmap;  // or kMemoryUserptr (SHARED_PAGES)
+  uint32_t output_buffer_bytes = 0;     // OUTPUT sizeimage asked for; 0: the device's default
+  bool read_frames = true;              // map CAPTURE and read each frame (false: timing-only)
+  uint64_t frame_consume_ns = 1'000;    // CPU time to hand one frame on
+  std::function<void(const MediaFrame&)> frame_sink;
+};
+
+struct MediaDecodeReport {
+  std::vector<MediaFrame> frames;  // pixels dropped; in output order
+  size_t units_fed = 0;
+  uint32_t source_changes = 0, reallocations = 0;
+  bool drained = false, closed = false;
+  size_t commands_to_first_frame = 0;  // commands the client sent before the first frame came
+  std::vector<std::string> problems;
+};
+
+class MediaDecodeClient {
+ public:
+  MediaDecodeClient(MediaDriver& driver, MediaDecodeConfig config);
+  // Runs the whole session on the calling SystemC thread.
+  MediaDecodeReport run();
+
+ private:
+  struct Buffer {
+    uint64_t guest_addr = 0;  // where the guest reads or writes it
+    uint32_t length = 0;
+    uint64_t mem_offset = 0;  // MMAP
+    bool mapped = false, queued = false;
+  };
+  bool setup_output();
+  bool setup_capture();
+  void release_capture();
+  bool map_buffers(uint32_t type, std::vector<Buffer>& buffers);
+  bool queue_output(uint32_t index);
+  bool queue_capture(uint32_t index);
+  bool qbuf(uint32_t type, uint32_t index, const Buffer& b, uint32_t bytesused, uint64_t timestamp);
+  void handle_events();
+  void on_dqbuf(const Bytes& bytes);
+  void on_frame(uint32_t index, const EventDqbuf& e);
+  void on_last();
+  bool drain();
+  void teardown();
+  MediaReply call(uint32_t code, const Bytes& payload, uint32_t response_bytes);
+  bool check(const MediaReply& reply, const char* what);
+  template <class T>
+  std::optional<T> call_struct(uint32_t code, const T& v, const char* what);
+
+  MediaDriver& driver_;
+  MediaDecodeConfig config_;
+  MediaDecodeReport report_;
+  uint32_t session_ = 0;
+  bool open_ = false;
+  std::vector<Buffer> output_, capture_;
+  v4l2::Format capture_fmt_;
+  v4l2::Selection visible_;
+  bool capture_streaming_ = false;
+  bool drc_pending_ = false;    // a SOURCE_CHANGE after the first: reallocate at LAST
+  bool draining_ = false, last_seen_ = false;
+  size_t next_unit_ = 0;
+  std::vector<uint64_t> guest_blocks_;  // USERPTR buffers, released at the end
+};
+
+}  // namespace vvsim::virtio_media

@@ -1,0 +1,244 @@
+#define SC_INCLUDE_DYNAMIC_PROCESSES  // sc_spawn
+#include "models/protocols/media/media_device.h"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "models/protocols/media/media_ioctls.h"
+#include "models/protocols/media/v4l2_constants.h"
+
+namespace vvsim::virtio_media {
+
+namespace {
+
+// The most of a command chain's readable part the device reads: the largest
+// ioctl payload with a full SG list for a 64 MiB buffer in 4 KiB pages.
+constexpr uint64_t kMaxCommandBytes = 1u << 20;
+
+sc_core::sc_time ns(uint64_t v) { return sc_core::sc_time(double(v), sc_core::SC_NS); }
+
+}  // namespace
+
+void validate(const MediaDeviceProfile& p) {
+  if (p.commandq_size < 2 || p.eventq_size < 1) throw std::invalid_argument("media device: queue sizes must be >= 2 / >= 1");
+  if (p.shm_bytes < 4096 || p.shm_bytes > (1ull << 32))
+    throw std::invalid_argument("media device: shm_bytes must be within 4 KiB..4 GiB (mem_offset is 32 bits)");
+  if (p.max_buffers < 1 || p.max_buffers > 32) throw std::invalid_argument("media device: max_buffers must be 1..32");
+  if (p.placeholder_width < 16 || p.placeholder_height < 16 || p.max_width < p.placeholder_width ||
+      p.max_height < p.placeholder_height)
+    throw std::invalid_argument("media device: the placeholder format must be 16x16 .. max_width x max_height");
+  if (p.output_buffer_bytes < 4096) throw std::invalid_argument("media device: output_buffer_bytes must be >= 4096");
+}
+
+MediaDevice::MediaDevice(sc_core::sc_module_name name, const MediaDeviceProfile& profile, models::CodecEngine& engine,
+                         uint64_t shm_base, DecoderSession::DecoderFactory decoders)
+    : sc_module(name),
+      profile_(profile),
+      engine_(engine),
+      decoders_(std::move(decoders)),
+      shm_(shm_base, profile.shm_bytes) {
+  validate(profile_);
+  sc_core::sc_spawn([this] { command_worker(); }, sc_core::sc_gen_unique_name("command_worker"));
+  sc_core::sc_spawn([this] { event_worker(); }, sc_core::sc_gen_unique_name("event_worker"));
+}
+
+uint16_t MediaDevice::queue_max_size(unsigned queue) const {
+  return queue == kCommandQueue ? profile_.commandq_size : profile_.eventq_size;
+}
+
+std::vector<uint8_t> MediaDevice::config_space() const {
+  return encode(Config{v4l2::kCapVideoM2mMplane | v4l2::kCapStreaming, 0 /* VFL_TYPE_VIDEO */, profile_.card});
+}
+
+std::vector<tlm_virtio::SharedMemoryRegion> MediaDevice::shared_memory_regions() const {
+  return {{kShmRegionMmap, shm_.guest_base(), shm_.length()}};
+}
+
+void MediaDevice::notify(unsigned queue) {
+  if (queue == kCommandQueue) ++command_kicks_, command_kick_.notify(sc_core::SC_ZERO_TIME);
+  if (queue == kEventQueue) ++event_kicks_, event_kick_.notify(sc_core::SC_ZERO_TIME);
+}
+
+// Status 0: every session, mapping and pending event is gone; session ids start again at 0.
+void MediaDevice::reset() {
+  ++epoch_;
+  for (const auto& [id, session] : sessions_) engine_.cancel(owner(id));
+  sessions_.clear();
+  shm_.clear();
+  backlog_.clear();
+  next_session_id_ = 0;
+  work_.notify(sc_core::SC_ZERO_TIME);
+  backlog_drained_.notify(sc_core::SC_ZERO_TIME);
+}
+
+std::string MediaDevice::owner(uint32_t id) const { return fmt::format("{}.session{}", name(), id); }
+
+void MediaDevice::report(const std::string& message) {
+  diagnostics_.push_back(fmt::format("{} ns: {}", sc_core::sc_time_stamp().value() / 1000, message));
+}
+
+// Every chain is answered as soon as it is handled: no command holds a descriptor.
+void MediaDevice::command_worker() {
+  for (;;) {
+    if (profile_.event_overflow == EventOverflow::BlockWorker && !backlog_.empty()) {
+      sc_core::wait(backlog_drained_);  // crosvm: the worker sits in send_event until a buffer comes
+      continue;
+    }
+    const uint64_t kicks_seen = command_kicks_;
+    std::optional<tlm_virtio::DescriptorChain> chain;
+    Bytes readable;
+    if (controller_) {
+      tlm_virtio::MemoryPort::Batch batch(controller_->dma());
+      auto popped = controller_->pop(kCommandQueue);
+      if (popped && popped->has_value()) {
+        chain = std::move(**popped);
+        if (!controller_->gather(*chain, readable, kMaxCommandBytes)) readable.clear();
+        batch.then_busy(ns(profile_.command_firmware_ns));
+      }
+    }
+    if (!chain) {
+      if (command_kicks_ == kicks_seen) sc_core::wait(command_kick_);
+      continue;
+    }
+    const Bytes reply = chain->readable_bytes() > kMaxCommandBytes ? encode_resp_header(v4l2::kEinval) : handle(readable);
+    answer(*chain, reply);
+  }
+}
+
+void MediaDevice::answer(const tlm_virtio::DescriptorChain& chain, const Bytes& reply) {
+  uint32_t written = 0;
+  if (reply.size() > chain.writable_bytes()) {
+    report(fmt::format("commandq chain {}: {} response bytes do not fit its {} writable bytes", chain.id, reply.size(),
+                       chain.writable_bytes()));
+  } else if (!reply.empty() && controller_->scatter(chain, reply.data(), reply.size())) {
+    written = uint32_t(reply.size());
+  }
+  controller_->push(kCommandQueue, chain, written);
+}
+
+Bytes MediaDevice::handle(const Bytes& readable) {
+  const auto header = decode_cmd_header(readable);
+  if (!header) {
+    report(header.error().message);
+    ++stats_.errors_returned;
+    return encode_resp_header(header.error().errno_value);
+  }
+  ++stats_.commands;
+  switch (header->cmd) {
+    case Cmd::Open: return open_session();
+    case Cmd::Close: return close_session(readable);
+    case Cmd::Ioctl: return ioctl(readable);
+    case Cmd::Mmap: return mmap(readable);
+    case Cmd::Munmap: return munmap(readable);
+  }
+  return encode_resp_header(v4l2::kEnotty);
+}
+
+Bytes MediaDevice::open_session() {
+  ++stats_.commands_by_name["OPEN"];
+  const uint32_t id = next_session_id_++;
+  sessions_[id] = std::make_unique<DecoderSession>(id, profile_, shm_, decoders_);
+  const uint64_t epoch = epoch_;
+  sc_core::sc_spawn([this, id, epoch] { session_worker(id, epoch); }, sc_core::sc_gen_unique_name("session_worker"));
+  return encode(RespOpen{0, id});
+}
+
+// CLOSE has no response (§Close device): the chain comes back with nothing written.
+Bytes MediaDevice::close_session(const Bytes& readable) {
+  ++stats_.commands_by_name["CLOSE"];
+  const auto close = decode_close(readable);
+  if (!close) {
+    report(close.error().message);
+    return {};
+  }
+  const auto it = sessions_.find(close->session_id);
+  if (it == sessions_.end()) return {};  // an unknown session: nothing to free (as crosvm)
+  engine_.cancel(owner(close->session_id));
+  sessions_.erase(it);
+  work_.notify(sc_core::SC_ZERO_TIME);
+  return {};
+}
+
+Bytes MediaDevice::ioctl(const Bytes& readable) {
+  const auto cmd = decode_ioctl(readable);
+  if (!cmd) return encode_resp_header(cmd.error().errno_value);
+  ++stats_.commands_by_name[fmt::format("IOCTL {}", ioctl_name(cmd->code))];
+  const auto it = sessions_.find(cmd->session_id);
+  if (it == sessions_.end()) {
+    ++stats_.errors_returned;
+    return encode_resp_header(v4l2::kEinval);
+  }
+  const Bytes payload(readable.begin() + long(kCmdIoctlSize), readable.end());
+  IoctlReply reply = it->second->ioctl(cmd->code, payload);
+  collect_events(*it->second);
+  work_.notify(sc_core::SC_ZERO_TIME);
+  Bytes out = encode_resp_header(reply.status);
+  if (reply.status != 0) ++stats_.errors_returned;
+  if (reply.status == 0 || reply.payload_on_error) out.insert(out.end(), reply.payload.begin(), reply.payload.end());
+  return out;
+}
+
+Bytes MediaDevice::mmap(const Bytes& readable) {
+  ++stats_.commands_by_name["MMAP"];
+  const auto cmd = decode_mmap(readable);
+  if (!cmd) return encode_resp_header(cmd.error().errno_value);
+  const auto it = sessions_.find(cmd->session_id);
+  if (it == sessions_.end() || it->second->errored())
+    return encode_resp_header(it == sessions_.end() ? v4l2::kEinval : it->second->error());
+  const auto len = shm_.map(cmd->offset);
+  if (!len) return encode_resp_header(len.error().errno_value);
+  return encode(RespMmap{0, cmd->offset, *len});
+}
+
+Bytes MediaDevice::munmap(const Bytes& readable) {
+  ++stats_.commands_by_name["MUNMAP"];
+  const auto cmd = decode_munmap(readable);
+  if (!cmd) return encode_resp_header(cmd.error().errno_value);
+  const auto done = shm_.unmap(cmd->driver_addr);
+  return encode_resp_header(done ? 0 : done.error().errno_value);
+}
+
+void MediaDevice::collect_events(DecoderSession& s) {
+  for (auto& e : s.take_outbox()) backlog_.push_back(std::move(e));
+  stats_.peak_backlog = std::max(stats_.peak_backlog, backlog_.size());
+  if (!backlog_.empty()) backlog_added_.notify(sc_core::SC_ZERO_TIME);
+}
+
+// Events go out in the order they were raised, each in one posted eventq buffer.
+void MediaDevice::event_worker() {
+  bool waiting = false;  // the front event found no buffer
+  sc_core::sc_time waiting_since;
+  for (;;) {
+    if (backlog_.empty() || !controller_) {
+      sc_core::wait(backlog_added_);
+      continue;
+    }
+    const uint64_t kicks_seen = event_kicks_;
+    std::optional<tlm_virtio::DescriptorChain> chain;
+    {
+      tlm_virtio::MemoryPort::Batch batch(controller_->dma());
+      auto popped = controller_->pop(kEventQueue);
+      if (popped && popped->has_value()) chain = std::move(**popped), batch.then_busy(ns(profile_.event_firmware_ns));
+    }
+    if (!chain) {
+      if (!waiting) waiting = true, waiting_since = sc_core::sc_time_stamp(), ++stats_.events_waited;
+      if (event_kicks_ == kicks_seen) sc_core::wait(event_kick_);
+      continue;
+    }
+    if (waiting) stats_.event_wait_total += sc_core::sc_time_stamp() - waiting_since, waiting = false;
+    if (backlog_.empty()) continue;  // a reset emptied it meanwhile; the chain is from before it
+    const Bytes event = std::move(backlog_.front());
+    backlog_.pop_front();
+    uint32_t written = 0;
+    if (chain->writable_bytes() < event.size())
+      report(fmt::format("eventq chain {}: an event of {} bytes does not fit its {} bytes; the event is lost", chain->id,
+                         event.size(), chain->writable_bytes()));
+    else if (controller_->scatter(*chain, event.data(), event.size()))
+      written = uint32_t(event.size()), ++stats_.events;
+    controller_->push(kEventQueue, *chain, written);
+    if (backlog_.empty()) backlog_drained_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+}  // namespace vvsim::virtio_media
