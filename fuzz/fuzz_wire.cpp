@@ -12,7 +12,7 @@ using namespace vvsim::virtio_video;
 namespace {
 
 template <typename T>
-void round_trip(const Decoded<T>& d, Decoded<T> (*decode)(ByteSpan)) {
+void round_trip(const vvsim::Result<T>& d, vvsim::Result<T> (*decode)(ByteSpan)) {
   if (!d) return;
   const auto bytes = to_bytes(*d);
   const auto again = decode(ByteSpan(bytes));

@@ -220,6 +220,7 @@ virtio_video::DecodeSessionConfig decode_config(const Scenario& scenario, const 
   config.reset_after_units = spec.reset_after_units;
   config.corrupt_units.insert(spec.corrupt_units.begin(), spec.corrupt_units.end());
   config.raw_commands = spec.raw_commands;
+  config.raw_response_bytes = spec.raw_response_bytes;
   config.drain_each_frame = spec.drain_each_frame;
   config.scatter_buffers = spec.scatter_buffers;
   config.no_outputs_during_drain = spec.no_outputs_during_drain;

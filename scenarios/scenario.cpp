@@ -179,6 +179,11 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
                                          kInputLimits.raw_command_bytes));
     s.raw_commands.push_back(*bytes);
   }
+  if (r.has("raw_response_bytes")) {
+    uint32_t bytes = 0;
+    r.field("raw_response_bytes", bytes, Limits::between(4, kInputLimits.raw_command_bytes));
+    s.raw_response_bytes = bytes;
+  }
   if (r.has("reset_after_units")) {
     uint32_t after = 0;
     r.field("reset_after_units", after, Limits::between(1, 1'000'000));

@@ -66,6 +66,7 @@ struct StreamSpec {
   bool use_after_destroy = false;     // misbehaving policy: a DRAIN for the stream after its DESTROY answer
   bool undersized_inputs = false;     // misbehaving policy: input buffers half the buffer_size the device gave
   std::vector<std::vector<uint8_t>> raw_commands;  // raw commandq bytes sent after set-up
+  std::optional<uint32_t> raw_response_bytes;      // their response buffer; none: sized from each command
 };
 
 // Driver policy: the output format a decoder stream starts with.

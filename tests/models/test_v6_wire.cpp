@@ -26,7 +26,7 @@ void check_every_prefix_refused(const std::vector<uint8_t>& full, DecodeFn decod
   for (size_t n = 0; n < full.size(); ++n) {
     auto d = decode(ByteSpan(full.data(), n));
     BOOST_TEST(!d, "prefix of " << n << " bytes accepted");
-    BOOST_TEST(d.error().find("truncated") != std::string::npos, d.error());
+    BOOST_TEST(d.error().message.find("truncated") != std::string::npos, d.error().message);
   }
 }
 
@@ -262,7 +262,7 @@ BOOST_AUTO_TEST_CASE(attach_backing_guest_pages_layout) {
   // One backing more than the format's buffer count: refused as a mismatch.
   auto more = decode_attach_backing(want, MemType::GuestPages, 1);
   BOOST_TEST(!more);
-  BOOST_TEST(more.error().find("follow") != std::string::npos, more.error());
+  BOOST_TEST(more.error().message.find("follow") != std::string::npos, more.error().message);
   // num_entries far beyond the bytes present.
   auto huge = want;
   put32(huge, 16, 0x10000000);
@@ -343,7 +343,7 @@ BOOST_AUTO_TEST_CASE(event_layout) {
   put32(want, 0, 3);
   auto bad = decode_event(want);
   BOOST_TEST(!bad);
-  BOOST_TEST(bad.error().find("event_type") != std::string::npos);
+  BOOST_TEST(bad.error().message.find("event_type") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(result_only_responses) {

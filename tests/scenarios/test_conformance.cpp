@@ -250,9 +250,10 @@ BOOST_AUTO_TEST_CASE(used_len_past_the_writable_descriptors) {
 // ---- driver side ----
 
 BOOST_AUTO_TEST_CASE(response_buffer_too_small) {
-  // QUERY_CAPS with the raw commands' 164-byte response buffer: caps_length is larger.
-  const auto r = run("streams:\n" + stream("a", "raw_commands: [\"00 01 00 00\"]"));
+  // QUERY_CAPS with a 164-byte response buffer: caps_length (228) is larger.
+  const auto r = run("streams:\n" + stream("a", "raw_commands: [\"00 01 00 00\"], raw_response_bytes: 164"));
   expect_violation(r, "writable-descriptor-size", Side::Driver);
+  BOOST_CHECK_EQUAL(r.streams.at(0).report.raw_answers.at(0), "ERR_OUT_OF_MEMORY");
 }
 BOOST_AUTO_TEST_CASE(unknown_command_code) {
   const auto r = run("streams:\n" + stream("a", "raw_commands: [\"ff ff 00 00\"]"));

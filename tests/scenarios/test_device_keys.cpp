@@ -101,6 +101,19 @@ BOOST_AUTO_TEST_CASE(max_command_bytes_refuses_longer_commands) {
   BOOST_TEST(result.streams[0].report.raw_answers[0] == "ERR_INVALID_ARGUMENT");
 }
 
+// A raw QUERY_CAPS gets a response buffer of caps_length (12 + 9 x 24 = 228
+// bytes with the five codecs and four image formats), not the 164 bytes of the
+// largest fixed-size answer, so it can succeed; a raw GET_PARAM of a stream
+// that does not exist still gets its error in the fixed-size buffer.
+BOOST_AUTO_TEST_CASE(raw_query_caps_gets_a_caps_length_buffer) {
+  const auto result = run("streams:\n  - codec: vp8\n"
+                          "    input: {generate: {width: 64, height: 64, frames: 2}}\n"
+                          "    raw_commands: [\"00 01 00 00\", \"05 02 00 00 63 00 00 00 01 00 00 00 00 00 00 00\"]\n");
+  BOOST_REQUIRE_EQUAL(result.streams[0].report.raw_answers.size(), 2u);
+  BOOST_TEST(result.streams[0].report.raw_answers[0] == "OK");
+  BOOST_TEST(result.streams[0].report.raw_answers[1] == "ERR_INVALID_STREAM_ID");
+}
+
 // The driver's buffers are 4 KiB aligned; with 64 KiB pages some are not page
 // aligned and ATTACH_BACKING is refused, unless the device bounces them.
 BOOST_AUTO_TEST_CASE(page_size_and_unaligned_sg) {

@@ -5,6 +5,8 @@
 // It also hears the transport (tlm_virtio::VirtioObserver): the features the
 // driver negotiated, and the virtio 1.2 ring rules the transport found broken,
 // which it reports among its own. It never changes what crosses the queues.
+// Built on the protocol-neutral frame (models/conformance: rule registry,
+// violation log, chain reading); the v6 rule table: conformance_rules.cpp.
 // Rules and their tests: docs/conformance.md.
 #pragma once
 
@@ -17,36 +19,20 @@
 #include <vector>
 
 #include "models/virtio_host/transport_observer.h"
+#include "models/protocols/v6/conformance_rules.h"
+#include "models/protocols/v6/role_rules.h"
 #include "models/protocols/v6/wire.h"
 #include "tlm_virtio/ring_rules.h"
 
 namespace vvsim::virtio_video {
-
-// Sides and rules have one shape for the v6 rules and the transport's ring rules.
-using tlm_virtio::ConformanceRule;
-using tlm_virtio::Side;
-using tlm_virtio::side_name;
-
-// Every rule the monitor checks: the v6 rules, then the transport's ring rules.
-const std::vector<ConformanceRule>& conformance_rules();
-
-struct Violation {
-  uint64_t at_ps = 0;
-  std::string rule;
-  Side side = Side::Device;
-  std::string section;
-  uint32_t stream_id = 0;  // 0: not tied to a stream
-  std::string command;     // the v6 command, or "event", "config", "features", "queue N" (ring rules)
-  std::string detail;
-};
 
 class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioObserver {
  public:
   // `device_id`: 30 encoder, 31 decoder; `config`: the device's config space.
   ConformanceMonitor(uint32_t device_id, const Config& config);
   // Called with each violation as it is found (e.g. to stop a strict run).
-  void on_violation(std::function<void(const Violation&)> callback) { callback_ = std::move(callback); }
-  const std::vector<Violation>& violations() const { return violations_; }
+  void on_violation(std::function<void(const Violation&)> callback) { log_.on_violation(std::move(callback)); }
+  const std::vector<Violation>& violations() const { return log_.violations(); }
 
   void on_chain_taken(uint64_t at_ps, uint32_t queue, const tlm_virtio::DescriptorChain& chain,
                       const std::vector<uint8_t>& readable) override;
@@ -115,6 +101,10 @@ class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioOb
   };
 
   void take_command(uint64_t at_ps, const tlm_virtio::DescriptorChain& chain, const std::vector<uint8_t>& bytes);
+  void take_stream_use(uint64_t at_ps, Pending& p, uint32_t stream_id, const std::string& name);
+  void take_resource_queue(uint64_t at_ps, Pending& p, ByteSpan in);
+  void take_attach_backing(uint64_t at_ps, Pending& p, ByteSpan in);
+  void take_param_command(uint64_t at_ps, Pending& p, ByteSpan in, const std::string& name);
   void answer_command(uint64_t at_ps, const Pending& p, uint32_t written, const std::vector<uint8_t>& response);
   void answer_stream_command(uint64_t at_ps, const Pending& p, Result result);
   void answer_set_param(uint64_t at_ps, const Pending& p, Result result, const std::vector<uint8_t>& response);
@@ -133,20 +123,16 @@ class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioOb
   void answer_get_param(uint64_t at_ps, const Pending& p, const std::vector<uint8_t>& response);
   void learn_param(StreamState& s, uint32_t raw_type, const StreamParamValue& value);
   std::string invalid_default(const StreamParamValue& value) const;
-  // The queue that carries images: OUTPUT for a decoder, INPUT for an encoder.
-  QueueType image_queue() const { return is_encoder() ? QueueType::Input : QueueType::Output; }
   bool negotiated(uint32_t feature) const { return (accepted_features_ >> feature) & 1u; }
   // Any pending command of `stream` matching `which`, taken before `before`.
   bool pending_of(uint32_t stream, uint64_t before, const std::function<bool(const Pending&)>& which) const;
   void report(uint64_t at_ps, const char* rule, uint32_t stream, const std::string& command, const std::string& detail);
-  bool is_encoder() const { return device_id_ == kDeviceIdEncoder; }
 
-  uint32_t device_id_;
+  conformance::ViolationLog log_;
+  DeviceRole role_;
   Config config_;
   uint64_t accepted_features_ = 0, offered_features_ = 0;
   std::optional<QueryCapsResp> caps_;
-  std::function<void(const Violation&)> callback_;
-  std::vector<Violation> violations_;
   std::map<tlm_virtio::ChainId, Pending> pending_;  // by chain id
   uint64_t next_order_ = 0;
   std::map<uint32_t, StreamState> alive_;

@@ -276,7 +276,9 @@ DecodeReport DecodeSession::run() {
   start_ = sc_core::sc_time_stamp();
   if (!setup()) return progress();
   for (const auto& raw : config_.raw_commands) {
-    const auto answer = driver_.call(raw, kParamRespSize);  // room for the largest response
+    const auto room = config_.raw_response_bytes.value_or(
+        static_cast<uint32_t>(raw_response_capacity(ByteSpan(raw), driver_.config().caps_length)));
+    const auto answer = driver_.call(raw, room);
     report_.raw_answers.push_back(answer.size() >= 4 ? result_name(result_of(answer)) : "no answer bytes");
   }
   for (;;) {

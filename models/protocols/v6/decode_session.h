@@ -107,6 +107,9 @@ struct DecodeSessionConfig {
   // Raw command bytes sent on the commandq once set-up is done; their answers
   // are recorded as they come (hostile or malformed commands).
   std::vector<std::vector<uint8_t>> raw_commands;
+  // The response buffer each raw command gets; none: sized from the command
+  // (raw_response_capacity: caps_length for QUERY_CAPS).
+  std::optional<uint32_t> raw_response_bytes;
   // Give up when the device answers nothing for this long; zero waits forever
   // (a whole-system deadlock then shows as simulation starvation).
   sc_core::sc_time answer_timeout = sc_core::sc_time(10, sc_core::SC_SEC);

@@ -13,7 +13,6 @@
 #include <functional>
 #include <map>
 #include <set>
-#include <unordered_map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -22,7 +21,9 @@
 #include "models/engine/codec_engine.h"
 #include "models/virtio_host/device_transport.h"
 #include "models/virtio_host/mmio_device_transport.h"
+#include "models/protocols/v6/device_faults.h"
 #include "models/protocols/v6/object_registry.h"
+#include "models/protocols/v6/stream_pipeline.h"
 #include "models/protocols/v6/video_device_profile.h"
 #include "models/protocols/v6/video_stream.h"
 #include "models/protocols/v6/wire.h"
@@ -72,6 +73,19 @@ struct DeviceStageMark {
 // Observers must not change the simulation; they run inside device threads.
 using DeviceProbe = std::function<void(const DeviceStageMark&)>;
 
+// Answers collected while stream state changes, sent once the change is done.
+struct Answer {
+  CompletionTag tag;
+  std::vector<uint8_t> bytes;
+};
+using Answers = std::vector<Answer>;
+
+// A command the device refuses: the result code and the diagnostic.
+struct Refusal {
+  Result result;
+  std::string why;
+};
+
 class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
  public:
   VideoDevice(sc_core::sc_module_name name, const VideoDeviceProfile& profile, models::CodecEngine& engine,
@@ -113,116 +127,116 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   const std::vector<std::string>& diagnostics() const { return diagnostics_; }
 
  private:
+  friend class DecoderPipeline;
+  friend class EncoderPipeline;
+
   // ---- processes ----
   void command_loop();
   void event_loop();
   void stream_worker(uint32_t slot);
 
-  // ---- command handlers; each answers or holds the chain ----
+  // ---- commands (video_device_commands.cpp); each handler answers or holds the chain ----
+  using Handler = void (VideoDevice::*)(ByteSpan bytes, const PendingCompletion& chain);
+  static Handler handler_of(CmdType type);
   void handle_command(const DeviceTransport::Chain& chain);
-  void on_query_caps(const HeldChain& chain);
-  void on_stream_create(const HeldChain& chain);
-  void on_stream_destroy(const StreamCmd& cmd, const HeldChain& chain);
-  void on_stream_drain(const StreamCmd& cmd, const HeldChain& chain);
-  void on_stream_stop(const StreamCmd& cmd, const HeldChain& chain);
-  void on_get_param(const GetParamCmd& cmd, const HeldChain& chain);
-  void on_set_param(const SetParamCmd& cmd, const HeldChain& chain);
-  void on_attach_backing(ByteSpan bytes, const HeldChain& chain);
-  void on_resource_queue(const ResourceQueueCmd& cmd, const HeldChain& chain);
+  // The command's type once the chain may be acted on; nothing after answering why not.
+  std::optional<CmdType> admit(const DeviceTransport::Chain& c, const PendingCompletion& chain);
+  void on_query_caps(ByteSpan bytes, const PendingCompletion& chain);
+  void on_stream_create(ByteSpan bytes, const PendingCompletion& chain);
+  void on_stream_destroy(ByteSpan bytes, const PendingCompletion& chain);
+  void on_stream_drain(ByteSpan bytes, const PendingCompletion& chain);
+  void on_stream_stop(ByteSpan bytes, const PendingCompletion& chain);
+  void on_get_param(ByteSpan bytes, const PendingCompletion& chain);
+  void on_set_param(ByteSpan bytes, const PendingCompletion& chain);
+  void on_attach_backing(ByteSpan bytes, const PendingCompletion& chain);
+  void on_resource_queue(ByteSpan bytes, const PendingCompletion& chain);
+  // A STREAM_DESTROY/DRAIN/STOP's stream; nothing after answering the error.
+  VideoStream* stream_command_target(ByteSpan bytes, const PendingCompletion& chain);
+  std::unique_ptr<VideoStream> new_stream(uint32_t slot);
+  // STOP: pending inputs (and the drain) out, the codec back to a key frame.
+  void stop_stream(VideoStream& s, Answers& canceled);
 
-  // ---- answers ----
+  // ---- answers (video_device_answers.cpp) ----
   // Sending an answer waits for its DMA, and another thread may change or
-  // destroy any stream meanwhile: answers take held commands by id (the
-  // table of held chains is their one owner), and code that changes stream
+  // destroy any stream meanwhile: answers take held commands by tag (the
+  // completion table is their one owner), and code that changes stream
   // state collects its answers first and sends them once it is done with it.
-  struct Answer {
-    CommandId id;
-    std::vector<uint8_t> bytes;
-  };
-  using Answers = std::vector<Answer>;
-  void answer(CommandId id, const std::vector<uint8_t>& response);
-  void answer_result(CommandId id, Result result, const std::string& why = {});
-  void answer_queue(CommandId id, const ResourceQueueResp& resp);
+  void answer(CompletionTag head, const std::vector<uint8_t>& response);
+  void answer_result(CompletionTag head, Result result, const std::string& why = {});
+  void answer_queue(CompletionTag head, const ResourceQueueResp& resp);
+  void refuse_queue(CompletionTag head, Result result, const std::string& why);
   void send(const Answers& answers);
   void withdraw_resource(Resource& r, Answers& out);  // a queued resource, answered CANCELED
   void withdraw_inputs(VideoStream& s, Answers& out);
   void withdraw_outputs(VideoStream& s, Answers& out);
   void close_stream(uint32_t id);
   void fail_stream(uint32_t id, ErrorEventCode code = ErrorEventCode::HostFailure);
-  void diagnose_unit(uint32_t id, const codec::DecodeResult& result, uint64_t timestamp);
-  VideoStream* find_stream(uint32_t id, const HeldChain& chain);
+  VideoStream* find_stream(uint32_t id, const PendingCompletion& chain);
   void diagnose(const std::string& what);
 
-  // ---- parameters ----
-  std::optional<ParamType> param_for_role(uint32_t raw) const;
+  // ---- parameters (video_device_params.cpp) ----
   std::optional<ParamType> param_target(const char* command, uint32_t stream_id, uint32_t raw_type,
-                                        const HeldChain& chain, VideoStream*& stream);
+                                        const PendingCompletion& chain, VideoStream*& stream);
   StreamParamValue current_param(VideoStream& s, ParamType type) const;
   bool param_changeable(VideoStream& s, ParamType type) const;
   void apply_param(VideoStream& s, ParamType type, const StreamParamValue& requested, Answers& canceled);
+  void apply_resources(VideoStream& s, ParamType type, const ParamsResources& requested, Answers& canceled);
+  void apply_bitstream_format(VideoStream& s, const ParamsBitstreamFormat& requested);
+  void apply_image_format(VideoStream& s, ParamType type, const ParamsImageFormat& requested);
   bool needs_adjusting(const StreamParamValue& requested) const;  // a resources count the device would clamp
   ParamsResources clamp_resources(const ParamsResources& requested, uint8_t current_mem) const;
   void take_driver_image_size(VideoStream& s, const ParamsImageFormat& requested);
 
-  // ---- backing memory ----
+  // ---- backing memory (video_device_resources.cpp) ----
   std::string check_segments(const std::vector<SgEntry>& segments) const;
   uint32_t buffers_of(const VideoStream& s, QueueType q) const;
   std::vector<uint32_t> buffer_needs(const VideoStream& s, QueueType q) const;
+  // The buffers an ATTACH_BACKING gives, checked; an error names the buffer and the reason.
+  vvsim::Result<std::vector<std::vector<SgEntry>>> attached_buffers(const AttachBackingCmd& cmd,
+                                                                    const std::vector<uint32_t>& needs) const;
+  std::optional<Refusal> attach_refusal(const VideoStream& s, QueueType q, const AttachBackingHeader& header) const;
+  // Why a RESOURCE_QUEUE is refused (nothing: it is not), before and after the
+  // resource's state is looked at.
+  std::optional<Refusal> queue_target_refusal(const VideoStream& s, QueueType q, const ResourceQueueCmd& cmd) const;
+  std::optional<Refusal> queue_resource_refusal(const VideoStream& s, QueueType q, const ResourceQueueCmd& cmd) const;
+  std::string data_size_refusal(const Resource& r, QueueType q, const ResourceQueueCmd& cmd) const;
+  void take_queued(VideoStream& s, QueueType q, const ResourceQueueCmd& cmd, CompletionTag tag);
   // Segments by value: the transfers wait, and the resource may be gone by then.
   void read_backing(std::vector<SgEntry> segments, std::vector<uint8_t>& dst, uint32_t len);
   // Bytes [at, at + n) of the buffer come from `fill`, straight into guest
   // memory; an empty fill: the transfer takes its bus time but moves no data
   // (timing-only pictures).
   void write_backing(std::vector<SgEntry> segments, uint32_t len, const DeviceTransport::Fill& fill);
-  void mark_decode(uint32_t id, const codec::DecodeResult& result, const models::CodecEngine::JobRecord& job);
   void charge_cpu_copy(const std::vector<SgEntry>& segments, uint32_t len);
 
-  // ---- decoding (worker side) ----
-  // A worker's stream across waits: a value, looked up again after each wait
-  // (live), so nothing that refers into device state outlives a wait.
-  struct StreamRef {
-    uint32_t slot = 0, id = 0;
-    uint64_t generation = 0;
-  };
-  static StreamRef ref_of(const VideoStream& s) { return {s.slot, s.id, s.generation}; }
+  // ---- the stream workers' shared steps (video_device_workers.cpp) ----
   // The stream, if no DESTROY, STOP, error or reset overtook the work `ref` began.
   VideoStream* live(const StreamRef& ref);
   VideoStream* stream_in_slot(uint32_t slot);
-  bool decode_unit(const StreamRef& ref);
-  bool encode_unit(const StreamRef& ref);
-  bool ensure_encoder(VideoStream& s);
-  bool deliver_units(const StreamRef& ref, const std::vector<codec::EncodedUnit>& units);
-  bool fill_bitstream_output(const StreamRef& ref, const codec::EncodedUnit& unit);
-  bool is_encoder() const { return profile_.role == DeviceRole::Encoder; }
-  // The queue that carries images: OUTPUT for a decoder, INPUT for an encoder.
-  QueueType image_queue() const { return is_encoder() ? QueueType::Input : QueueType::Output; }
   bool run_drain(const StreamRef& ref);
-  bool flush_decoder(const StreamRef& ref);  // the decoder's held pictures out; false when the stream went away
-  bool flush_encoder(const StreamRef& ref);
-  bool deliver(const StreamRef& ref, const codec::DecodeResult& result);
+  // Takes the consumed input `input_id` off the front of the work list and answers it.
+  void answer_consumed(VideoStream& s, uint32_t input_id, uint64_t timestamp);
   // Waits until the stream has a queued output; false when the stream went away.
   bool wait_for_output(const StreamRef& ref);
-  void late_output_after_drc(const StreamRef& ref, const codec::StreamFormat& format);
-  void switch_output_format(VideoStream& s, const codec::StreamFormat& format, Answers& canceled);
-  void start_drc(const StreamRef& ref, const codec::StreamFormat& format);
-  bool fill_output(const StreamRef& ref, const codec::Picture& picture);
   // Answers output `out_id` with `resp` if it is still queued (nothing canceled it meanwhile).
   void return_output(const StreamRef& ref, uint32_t out_id, const ResourceQueueResp& resp);
+  // The codec failed for good, or refused the content: the stream gets the error event with `code`.
+  void fail_unrecoverable(const StreamRef& ref, const std::string& why,
+                          ErrorEventCode code = ErrorEventCode::HostFailure);
   void send_event(const Event& event);
-
-  VideoDeviceProfile profile_;
-  models::CodecEngine& engine_;
-  DecoderFactory decoders_;
-  bool fault(DeviceFault f) const { return profile_.has_fault(f); }
-  static constexpr uint32_t kFaultOverrunBytes = 8;
-  static constexpr uint64_t kFaultTimestampShift = 1'000'000'007;  // lands on no input's timestamp
-  static constexpr Fourcc kFaultFourcc = make_fourcc("NONE");         // in no QUERY_CAPS list
-  DeviceProbe probe_;
-  TransportObserver* transport_observer_ = nullptr;
   void mark(uint32_t stream_id, uint64_t timestamp, DeviceStage stage, sc_core::sc_time at = sc_core::sc_time_stamp()) {
     if (probe_) probe_({stream_id, timestamp, stage, at});
   }
+
+  VideoDeviceProfile profile_;
+  DeviceFaults faults_;
+  models::CodecEngine& engine_;
+  DecoderFactory decoders_;
   EncoderFactory encoders_;
+  // What a stream's work is: decoding or encoding, by the device's role.
+  std::unique_ptr<StreamPipeline> pipeline_;
+  DeviceProbe probe_;
+  TransportObserver* transport_observer_ = nullptr;
   const VirtioObjectRegistry* objects_;
   DeviceTransport* transport_ = nullptr;
   std::unique_ptr<MmioDeviceTransport> mmio_transport_;
@@ -240,8 +254,9 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   };
   std::deque<HeldEvent> pending_events_;
 
-  // Command chains popped and not yet answered, by id: a chain is answered exactly once.
-  std::unordered_map<CommandId, HeldChain> held_;
+  // The one table of commands in flight: every chain popped and not yet
+  // answered; stream state keeps only tags into it.
+  CompletionTable completions_;
   VideoDeviceStats stats_;
   std::vector<std::string> diagnostics_;
 };

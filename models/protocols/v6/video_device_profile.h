@@ -10,10 +10,9 @@
 #include <vector>
 
 #include "codec/codec.h"
+#include "models/protocols/v6/role_rules.h"
 
 namespace vvsim::virtio_video {
-
-enum class DeviceRole { Decoder, Encoder };
 
 // What the device does with a scatter-gather entry whose address is not
 // page aligned (the thread asks for page alignment; L7032, L7851).

@@ -14,20 +14,9 @@
 #include "codec/codec.h"
 #include "codec/image_layout.h"
 #include "models/protocols/v6/wire.h"
-#include "tlm_virtio/virtqueue.h"
+#include "models/virtio_host/completion_table.h"
 
 namespace vvsim::virtio_video {
-
-// A commandq descriptor chain the device holds until it answers: where the
-// response goes (the first device-writable descriptor) and the chain's id.
-struct HeldChain {
-  tlm_virtio::ChainId id;
-  uint64_t response_addr = 0;
-  uint32_t response_capacity = 0;
-};
-// A held command as streams refer to it: its commandq chain id. The device's
-// one table of held chains has the rest, so an answer never reads stream state.
-using CommandId = tlm_virtio::ChainId;
 
 struct Resource {
   bool attached = false;
@@ -35,7 +24,7 @@ struct Resource {
   bool attach_allowed = true;
   bool queued = false;
   std::vector<std::vector<SgEntry>> buffers;  // guest-memory segments of each memory buffer
-  CommandId command;                          // the QUEUE command, held while queued
+  CompletionTag command;                      // the QUEUE command, held while queued
   ResourceQueueCmd cmd;                       // what the QUEUE command asked, while queued
 };
 
@@ -54,7 +43,7 @@ struct ResourceQueue {
 struct InputWork {
   bool is_drain = false;
   uint32_t resource_id = 0;  // input resource (not for a drain)
-  CommandId drain_command;  // the DRAIN command (drain only)
+  CompletionTag drain_command;  // the DRAIN command (drain only)
 };
 
 struct VideoStream {
@@ -82,13 +71,14 @@ struct VideoStream {
   // coded size the driver sets on its output format (known from the container).
   bool size_from_bitstream = false;
   // Fault StopWaitsForOutput: the STOP answered once an output is queued.
-  std::optional<CommandId> stop_waiting_for_output;
+  std::optional<CompletionTag> stop_waiting_for_output;
   // Bumped by STOP/DESTROY/error: the worker drops results of older work.
   uint64_t generation = 0;
   bool closed = false;
   uint32_t inputs_consumed = 0;
 
   ResourceQueue& queue(QueueType t) { return t == QueueType::Input ? input : output; }
+  const ResourceQueue& queue(QueueType t) const { return t == QueueType::Input ? input : output; }
 };
 
 // The image_format parameter describing a layout.

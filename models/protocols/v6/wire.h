@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/result.h"
 #include "models/protocols/v6/wire_bytes.h"
 #include "models/protocols/v6/wire_constants.h"
 
@@ -220,6 +221,10 @@ struct Event {
 // Bytes of a command's OK response (for QUERY_CAPS: its fixed header; the
 // whole response is caps_length).
 size_t ok_response_size(CmdType cmd);
+// The response buffer a command given as raw bytes needs: caps_length (from the
+// config space) for QUERY_CAPS, else the largest fixed-size response (a
+// GET/SET_PARAM answer), which holds the answer to any other command.
+size_t raw_response_capacity(ByteSpan command, uint32_t caps_length);
 
 // ---- Encoders: append the structure's bytes to `out`. ----
 void encode(std::vector<uint8_t>& out, const Config& v);
@@ -257,29 +262,30 @@ std::vector<uint8_t> to_bytes(const T& v) {
   return out;
 }
 
-// ---- Decoders: refuse a short input with the place it fell short. ----
-Decoded<Config> decode_config(ByteSpan in);
-Decoded<FormatDesc> decode_format_desc(ByteSpan in);
-Decoded<QueryCapsResp> decode_query_caps_resp(ByteSpan in);
+// ---- Decoders: the structure, or an Error naming the place a short or
+// inconsistent input fell short (structure and field). ----
+vvsim::Result<Config> decode_config(ByteSpan in);
+vvsim::Result<FormatDesc> decode_format_desc(ByteSpan in);
+vvsim::Result<QueryCapsResp> decode_query_caps_resp(ByteSpan in);
 // The first le32 of every command; the raw code, validated by the caller.
-Decoded<uint32_t> decode_cmd_type(ByteSpan in);
-Decoded<StreamCmd> decode_stream_cmd(ByteSpan in);
-Decoded<StreamCreateResp> decode_stream_create_resp(ByteSpan in);
-Decoded<Result> decode_result(ByteSpan in);
-Decoded<Rect> decode_rect(ByteSpan in);
-Decoded<PlaneFormat> decode_plane_format(ByteSpan in);
+vvsim::Result<uint32_t> decode_cmd_type(ByteSpan in);
+vvsim::Result<StreamCmd> decode_stream_cmd(ByteSpan in);
+vvsim::Result<StreamCreateResp> decode_stream_create_resp(ByteSpan in);
+vvsim::Result<Result> decode_result(ByteSpan in);
+vvsim::Result<Rect> decode_rect(ByteSpan in);
+vvsim::Result<PlaneFormat> decode_plane_format(ByteSpan in);
 // The union member selected by `type`.
-Decoded<StreamParamValue> decode_params_union(ParamType type, ByteSpan in);
-Decoded<GetParamCmd> decode_get_param(ByteSpan in);
-Decoded<SetParamCmd> decode_set_param(ByteSpan in);
-Decoded<ParamResp> decode_param_resp(ParamType type, ByteSpan in);
-Decoded<SgEntry> decode_sg_entry(ByteSpan in);
-Decoded<AttachBackingHeader> decode_attach_backing_header(ByteSpan in);
+vvsim::Result<StreamParamValue> decode_params_union(ParamType type, ByteSpan in);
+vvsim::Result<GetParamCmd> decode_get_param(ByteSpan in);
+vvsim::Result<SetParamCmd> decode_set_param(ByteSpan in);
+vvsim::Result<ParamResp> decode_param_resp(ParamType type, ByteSpan in);
+vvsim::Result<SgEntry> decode_sg_entry(ByteSpan in);
+vvsim::Result<AttachBackingHeader> decode_attach_backing_header(ByteSpan in);
 // The whole command: `num_buffers` backings of kind `mem_type` must follow the
 // header exactly (fewer is a truncated command, more a count mismatch).
-Decoded<AttachBackingCmd> decode_attach_backing(ByteSpan in, MemType mem_type, uint32_t num_buffers);
-Decoded<ResourceQueueCmd> decode_resource_queue(ByteSpan in);
-Decoded<ResourceQueueResp> decode_resource_queue_resp(ByteSpan in);
-Decoded<Event> decode_event(ByteSpan in);
+vvsim::Result<AttachBackingCmd> decode_attach_backing(ByteSpan in, MemType mem_type, uint32_t num_buffers);
+vvsim::Result<ResourceQueueCmd> decode_resource_queue(ByteSpan in);
+vvsim::Result<ResourceQueueResp> decode_resource_queue_resp(ByteSpan in);
+vvsim::Result<Event> decode_event(ByteSpan in);
 
 }  // namespace vvsim::virtio_video

@@ -26,24 +26,6 @@ struct ByteSpan {
   }
 };
 
-// The outcome of decoding a structure: a value, or the reason it was refused.
-template <typename T>
-class Decoded {
- public:
-  static Decoded ok(T value) { return Decoded(std::move(value), {}); }
-  static Decoded fail(std::string reason) { return Decoded(std::nullopt, std::move(reason)); }
-
-  explicit operator bool() const { return value_.has_value(); }
-  const T& operator*() const { return *value_; }
-  const T* operator->() const { return &*value_; }
-  const std::string& error() const { return error_; }
-
- private:
-  Decoded(std::optional<T> v, std::string e) : value_(std::move(v)), error_(std::move(e)) {}
-  std::optional<T> value_;
-  std::string error_;
-};
-
 class ByteWriter {
  public:
   explicit ByteWriter(std::vector<uint8_t>& out) : out_(out) {}
