@@ -12,7 +12,9 @@ std::optional<AccessUnit> AccessUnitAssembler::add(const NalInfo& nal, bool begi
                                                    const uint8_t* data, size_t size, uint64_t timestamp) {
   std::optional<AccessUnit> completed;
   if (begins_access_unit) completed = finish();
-  if (current_.bytes.empty()) current_.timestamp = timestamp;
+  // The picture takes its first slice's timestamp: parameter sets and SEI
+  // give no output of their own (docs/spec-notes.md, timestamps).
+  if (current_.bytes.empty() || (nal.is_slice && !current_.has_slice)) current_.timestamp = timestamp;
   if (nal.payload_offset == 0) current_.bytes.insert(current_.bytes.end(), kStartCode, kStartCode + 4);
   current_.bytes.insert(current_.bytes.end(), data, data + size);
   current_.has_slice = current_.has_slice || nal.is_slice;

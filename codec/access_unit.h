@@ -14,7 +14,7 @@ namespace vvsim::codec {
 
 struct AccessUnit {
   std::vector<uint8_t> bytes;  // its NAL units, each behind a start code
-  uint64_t timestamp = 0;      // of its first NAL unit ("the first timestamp wins")
+  uint64_t timestamp = 0;      // of its first slice (VCL NAL unit); without one, of its first NAL unit
   bool has_slice = false;
   bool is_random_access = false;  // decoding may start here (see AccessUnitAssembler::add)
 };

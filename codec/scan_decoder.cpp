@@ -100,7 +100,7 @@ class ScanH264Decoder : public Decoder {
     const auto nal = admit_nal_unit(CodecId::H264, "scan", true, size_limit_, data, size, result);
     if (!nal) return result;
     if (starts_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
-    if (!au_open_) au_timestamp_ = timestamp;
+    if (!au_open_ || (nal->is_slice && !au_has_slice_)) au_timestamp_ = timestamp;  // as AccessUnitAssembler
     au_open_ = true;
     if (nal->type == uint8_t(NalType::Sps)) {
       if (auto sps = parse_sps(data, size)) width_ = sps->width, height_ = sps->height;

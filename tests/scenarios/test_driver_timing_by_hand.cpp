@@ -144,3 +144,37 @@ BOOST_AUTO_TEST_CASE(event_idx_suppresses_the_interrupt_nobody_needs) {
   // pushed: the frame's interrupt stage is 0.
   for (const auto& f : r.frames) BOOST_TEST(f.stage_ns[6] == 0.0);
 }
+
+BOOST_AUTO_TEST_CASE(feed_fps_paces_access_units_not_nal_units) {
+  // The x264 Baseline fixture at 30 fps: its first access unit is an SPS, a
+  // PPS, an SEI and the IDR slice (checked below), later ones one slice each.
+  // Access unit k goes out at start + k / 30 s, all its NAL units at that tick:
+  // access unit 1 follows access unit 0 by less than one period (0 waited for
+  // the stream's set-up), and every later one by exactly one period. Paced by
+  // NAL units, access unit 1 would wait for tick 4.
+  constexpr double kFps = 30, kPeriodNs = 1e9 / kFps;
+  const std::string y = R"(
+platform:
+  bus: )" + kInstantBus + R"(
+streams:
+  - {input: {file: )" + std::string(VVSIM_SOURCE_DIR) + R"(/tests/codec/fixtures/h264_x264_baseline.h264},
+     feed_fps: 30, input_resources: 8}
+)";
+  const auto scenario = scenarios::parse_scenario(y, "pacing.yaml");
+  const auto prepared = scenarios::prepare_streams(scenario);
+  const auto result = scenarios::run_scenario(scenario, prepared);
+  BOOST_REQUIRE(result.outcome == scenarios::RunOutcome::Completed);
+  const auto& queued = result.streams[0].report.input_queued;  // by timestamp = access unit index
+  BOOST_REQUIRE_GE(queued.size(), 10u);
+  size_t units_of_first_frame = 0;
+  auto& units = *prepared[0].units;
+  while (units_of_first_frame < units.size() && units.unit(units_of_first_frame).timestamp == 0) ++units_of_first_frame;
+  BOOST_REQUIRE_GE(units_of_first_frame, 4u);
+  const double first = queued.at(0).to_seconds() * 1e9, second = queued.at(1).to_seconds() * 1e9;
+  BOOST_TEST(second - first < kPeriodNs);
+  for (uint64_t k = 2; k < queued.size(); ++k) {
+    const double at = queued.at(k).to_seconds() * 1e9;
+    BOOST_TEST(at - second >= (k - 1) * kPeriodNs - 1.0);
+    BOOST_TEST(at - second <= (k - 1) * kPeriodNs + 1.0);
+  }
+}

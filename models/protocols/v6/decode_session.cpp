@@ -87,7 +87,11 @@ void DecodeSession::release_outputs() {
   outputs_.clear();
 }
 
-sc_core::sc_time DecodeSession::next_feed_time() const { return feed_time(start_, next_unit_, config_.feed_fps); }
+// A frame's NAL units go out together at its tick: the SPS, PPS and SEI ahead
+// of an IDR wait for no tick of their own.
+sc_core::sc_time DecodeSession::next_feed_time() const {
+  return feed_time(start_, access_units_queued_, config_.feed_fps);
+}
 
 std::optional<sc_core::sc_time> DecodeSession::requeue_held_outputs() {
   if (config_.no_outputs_during_drain && drain_ticket_ != 0) return std::nullopt;  // withheld until the answer
@@ -111,6 +115,7 @@ bool DecodeSession::feed_inputs() {
     if (input_busy_[r]) continue;
     if (next_feed_time() > sc_core::sc_time_stamp()) break;
     const auto& unit = config_.units->unit(next_unit_++);
+    access_units_queued_ += unit.ends_frame;
     if (unit.data.size() > inputs_[r].size) {
       problems_.push_back(fmt::format("unit {} of {} bytes exceeds the {}-byte input buffers; skipped",
                                              next_unit_ - 1, unit.data.size(), inputs_[r].size));

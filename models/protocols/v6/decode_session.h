@@ -59,8 +59,10 @@ struct DecodeSessionConfig {
   // so memory does not grow with stream length.
   std::function<void(const DecodedFrame&)> frame_sink;
   bool drain_at_end = true;
-  // Input pacing: unit k of the stream (by timestamp order of arrival) is not
-  // queued before k / feed_fps seconds (0: as fast as input resources free up).
+  // Input pacing: the units of the stream's access unit k (its frame: every
+  // NAL unit of an H.264/HEVC access unit, one IVF frame) are not queued
+  // before k / feed_fps seconds, counted in access units queued (0: as fast as
+  // input resources free up).
   double feed_fps = 0;
   // How long the application holds each decoded frame (a display pipeline)
   // before its output buffer is queued again.
@@ -174,6 +176,7 @@ class DecodeSession : private StreamClient {
   codec::ImageLayout output_layout_;
   std::vector<bool> input_busy_;
   size_t next_unit_ = 0;
+  uint64_t access_units_queued_ = 0;  // complete access units fed: the pacing clock's count
   uint64_t drain_ticket_ = 0;
   uint64_t second_drain_ticket_ = 0;  // double_drain
   bool drc_pending_ = false;
@@ -188,7 +191,7 @@ class DecodeSession : private StreamClient {
   // Queues the outputs whose hold time is over; the time of the next release, if any.
   std::optional<sc_core::sc_time> requeue_held_outputs();
   // When the next unit may be queued (input pacing).
-  sc_core::sc_time next_feed_time() const;  // output buffers copied out of guest memory, reused
+  sc_core::sc_time next_feed_time() const;
 };
 
 }  // namespace vvsim::virtio_video
