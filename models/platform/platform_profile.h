@@ -24,6 +24,11 @@ struct GuestDriverCosts {
   bool event_idx = true;  // negotiate VIRTIO_F_EVENT_IDX (used_event/avail_event suppression), as Linux does
 };
 
+// The guest machine the driver runs on.
+struct GuestProfile {
+  uint32_t cpus = 2;  // CPUs the interrupt handler and the application threads contend for
+};
+
 // Where things sit on the bus. Guest memory always starts at 0.
 struct AddressMap {
   uint64_t mmio_base = 0xF000'0000;  // the virtio-mmio register window of the video device
@@ -37,6 +42,7 @@ struct PlatformProfile {
   tlm_virtio::InterruptCoalescingProfile coalescing;  // keys of the `interrupt` section
   CodecEngineProfile engine;
   GuestDriverCosts driver;
+  GuestProfile guest;
   // The video device's own values (keys in video_device_profile_fields.h).
   virtio_video::VideoDeviceProfile device;
 };
@@ -82,6 +88,11 @@ void describe_driver(V& v, P& driver) {
 }
 
 template <class V, class P>
+void describe_guest(V& v, P& guest) {
+  v.field("cpus", guest.cpus, Limits::between(1, 256));
+}
+
+template <class V, class P>
 void describe_address_map(V& v, P& map) {
   v.field("mmio_base", map.mmio_base, Limits::between(0, double(1ull << 62)));  // the window must not wrap
 }
@@ -113,6 +124,7 @@ void describe_platform(V& v, P& profile) {
   v.section("interrupt", [&](V& sub) { describe_interrupt(sub, profile.interrupt, profile.coalescing); });
   v.section("engine", [&](V& sub) { describe_engine(sub, profile.engine); });
   v.section("driver", [&](V& sub) { describe_driver(sub, profile.driver); });
+  v.section("guest", [&](V& sub) { describe_guest(sub, profile.guest); });
   v.section("device", [&](V& sub) { virtio_video::describe_device(sub, profile.device); });
 }
 

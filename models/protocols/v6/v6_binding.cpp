@@ -17,6 +17,7 @@ VideoDriverProfile driver_profile(const models::PlatformProfile& p, const VideoD
   v.interrupt_handle_ns = p.driver.interrupt_handle_ns;
   v.frame_consume_ns = p.driver.frame_consume_ns;
   v.event_idx = p.driver.event_idx;
+  v.guest_cpus = p.guest.cpus;
   return v;
 }
 

@@ -16,7 +16,7 @@ using tlm_virtio::AccessStatus;
 
 VideoDriver::VideoDriver(tlm_virtio::MemoryPort& cpu, uint64_t mmio_base, tlm_virtio::InterruptInput& irq,
                          tlm_virtio::GuestAllocator& memory, const VideoDriverProfile& profile)
-    : cpu_(cpu), mmio_(cpu, mmio_base, irq), memory_(memory), profile_(profile) {}
+    : cpu_(cpu), mmio_(cpu, mmio_base, irq), memory_(memory), profile_(profile), cpus_(profile.guest_cpus) {}
 
 VideoDriver::~VideoDriver() = default;
 
@@ -219,7 +219,7 @@ void VideoDriver::service_interrupts() {
   sc_core::sc_time delivered;  // when the CPU saw the line: the status read's bus wait is the handler's
   const uint32_t causes = mmio_.wait_interrupt(&delivered);
   ++interrupts_;
-  charge(profile_.interrupt_handle_ns);
+  cpus_.run_handler(sc_core::sc_time(double(profile_.interrupt_handle_ns), sc_core::SC_NS));
   if ((causes & tlm_virtio::mmio::INTERRUPT_USED_BUFFER) && commandq_ && eventq_) {
     Reaped& reaped = reaped_;
     reaped.clear();

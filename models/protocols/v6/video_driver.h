@@ -20,6 +20,7 @@
 #include "models/protocols/v6/command_digest.h"
 #include "models/protocols/v6/wire.h"
 #include "tlm_virtio/guest_allocator.h"
+#include "tlm_virtio/guest_processors.h"
 #include "tlm_virtio/interrupt_line.h"
 #include "tlm_virtio/memory_port.h"
 #include "tlm_virtio/node_recycler.h"
@@ -36,6 +37,7 @@ struct VideoDriverProfile {
   uint64_t command_submit_ns = 2'000;    // CPU cost to build and post one command
   uint64_t interrupt_handle_ns = 5'000;  // CPU cost of one interrupt
   uint64_t frame_consume_ns = 1'000;     // CPU cost of handing one finished buffer to the application
+  uint32_t guest_cpus = 2;  // CPUs the interrupt handler and the application threads contend for
   bool event_idx = true;  // negotiate VIRTIO_F_EVENT_IDX if the device offers it (Linux does)
   // A misbehaving-driver policy: post the eventq buffers only this long after
   // DRIVER_OK (0: at once, as §Event Virtqueue requires).
@@ -175,12 +177,14 @@ class VideoDriver {
   bool post_event_buffer(uint64_t addr);
   void stock_eventq();
   bool query_capabilities(std::string& error);
-  void charge(uint64_t ns) { sc_core::wait(sc_core::sc_time(double(ns), sc_core::SC_NS)); }
+  // Application-thread CPU time (submit, consume); the handler's goes through cpus_.run_handler.
+  void charge(uint64_t ns) { cpus_.run_thread(sc_core::sc_time(double(ns), sc_core::SC_NS)); }
 
   tlm_virtio::MemoryPort& cpu_;
   tlm_virtio::VirtioMmioDriver mmio_;
   tlm_virtio::GuestAllocator& memory_;
   VideoDriverProfile profile_;
+  tlm_virtio::GuestProcessors cpus_;
   std::unique_ptr<tlm_virtio::VirtqueueDriver> commandq_, eventq_;
   Config config_;
   QueryCapsResp caps_;
