@@ -11,7 +11,7 @@ namespace vvsim::analysis {
 
 namespace {
 
-using virtio_video::DeviceStage;
+using models::DeviceStage;
 
 double ns(const sc_core::sc_time& t) { return double(t.value()) / 1000.0; }
 
@@ -22,7 +22,7 @@ struct MarkTimes {
 };
 using MarkIndex = std::map<std::pair<uint32_t, uint64_t>, MarkTimes>;
 
-MarkIndex index_marks(const std::vector<virtio_video::DeviceStageMark>& marks) {
+MarkIndex index_marks(const std::vector<models::DeviceStageMark>& marks) {
   MarkIndex index;
   for (const auto& m : marks) index[{m.stream_id, m.timestamp}].by_stage[size_t(m.stage)].push_back(ns(m.at));
   return index;
@@ -53,7 +53,7 @@ void fill_stages(FrameStages& f, const MarkTimes& m, double interrupted, double 
   f.complete = true;
 }
 
-DepthSeries ring_series(const char* name, uint32_t size, const std::vector<scenarios::RunResult::DepthSample>& samples) {
+DepthSeries ring_series(const char* name, uint32_t size, const std::vector<models::DepthSample>& samples) {
   DepthSeries series{name, size, {{0, 0}}};
   for (const auto& s : samples) series.points.push_back({double(s.at_ps) / 1000.0, s.depth});
   return series;
@@ -66,7 +66,7 @@ void add_encoded_frames(std::vector<FrameStages>& out, size_t stream, const scen
                         const scenarios::StreamSpec* spec, const MarkIndex& marks) {
   const auto& e = *s.encode;
   struct Units {
-    const virtio_video::EncodedOutput* last = nullptr;  // the one whose taking completes the frame
+    const guest::EncodedOutput* last = nullptr;  // the one whose taking completes the frame
     bool flagged = false;                              // any of them carried the error flag
   };
   std::vector<uint64_t> order;  // timestamps in output order
@@ -75,7 +75,7 @@ void add_encoded_frames(std::vector<FrameStages>& out, size_t stream, const scen
     auto [it, first] = by_timestamp.try_emplace(u.timestamp);
     if (first) order.push_back(u.timestamp);
     it->second.last = &u;
-    it->second.flagged = it->second.flagged || (u.flags & virtio_video::kDequeueFlagErr);
+    it->second.flagged = it->second.flagged || u.error_flag;
   }
   for (uint64_t ts : order) {
     auto queued = e.input_queued.find(ts);
@@ -134,11 +134,11 @@ std::vector<double> stream_latencies_ns(const std::vector<FrameStages>& frames, 
   return out;
 }
 
-std::vector<uint64_t> key_frame_timestamps(const virtio_video::EncodeReport& report) {
+std::vector<uint64_t> key_frame_timestamps(const guest::EncodeReport& report) {
   std::vector<uint64_t> out;
   std::set<uint64_t> seen;
   for (const auto& u : report.units)
-    if ((u.flags & virtio_video::kDequeueFlagKeyFrame) && seen.insert(u.timestamp).second) out.push_back(u.timestamp);
+    if (u.frame_type == codec::FrameType::Key && seen.insert(u.timestamp).second) out.push_back(u.timestamp);
   return out;
 }
 
@@ -148,8 +148,8 @@ std::vector<DepthSeries> depth_series(const scenarios::Scenario&, const scenario
   out.push_back(ring_series("eventq buffers held by device", result.eventq_size, result.eventq_depth));
   for (const auto& s : result.streams) {
     if (s.encode) continue;
-    for (auto queue : {virtio_video::QueueType::Input, virtio_video::QueueType::Output}) {
-      const bool input = queue == virtio_video::QueueType::Input;
+    for (auto queue : {guest::BufferQueue::Input, guest::BufferQueue::Output}) {
+      const bool input = queue == guest::BufferQueue::Input;
       DepthSeries d{fmt::format("{} {} held by device", s.name, input ? "INPUT" : "OUTPUT"),
                     input ? s.report.input_resources : s.report.output_resources,
                     {{0, 0}}};

@@ -49,7 +49,7 @@ std::vector<FrameStages> frame_stages(const scenarios::Scenario& scenario, const
 std::vector<double> stream_latencies_ns(const std::vector<FrameStages>& frames, size_t stream);
 // An encoder stream's key frames: each key-flagged timestamp once (an H.264
 // key frame's SPS, PPS and slice units all carry the flag), in output order.
-std::vector<uint64_t> key_frame_timestamps(const virtio_video::EncodeReport& report);
+std::vector<uint64_t> key_frame_timestamps(const guest::EncodeReport& report);
 
 // A step series: `value` holds from `at_ns` until the next sample.
 struct DepthPoint {

@@ -199,13 +199,13 @@ std::string counters(const scenarios::RunResult& result) {
 }
 
 std::string conformance(const scenarios::RunResult& result) {
-  const size_t rules = virtio_video::conformance_rules().size();
+  const size_t rules = result.rules_checked;
   if (result.violations.empty())
     return fmt::format("<p class=\"good\">No breach of the {} rules checked.</p>\n", rules);
   std::vector<std::vector<std::string>> rows;
   for (size_t i = 0; i < result.violations.size(); ++i) {
     const auto& v = result.violations[i];
-    rows.push_back({fixed(double(v.at_ps) / 1e3, 3), v.rule, virtio_video::side_name(v.side), v.section,
+    rows.push_back({fixed(double(v.at_ps) / 1e3, 3), v.rule, tlm_virtio::side_name(v.side), v.section,
                     std::to_string(v.stream_id), v.command, v.detail, result.violation_expected[i] ? "yes" : "no"});
   }
   return fmt::format("<p>{} rules checked; {} breaches (docs/conformance.md).</p>\n", rules, rows.size()) +

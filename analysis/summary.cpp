@@ -29,7 +29,7 @@ LatencyStats latency_stats(std::vector<double> samples) {
   return s;
 }
 
-std::vector<double> frame_latencies_ns(const virtio_video::DecodeReport& report) {
+std::vector<double> frame_latencies_ns(const guest::DecodeReport& report) {
   std::vector<double> out;
   for (const auto& f : report.frames) {
     auto it = report.input_queued.find(f.timestamp);
@@ -148,11 +148,11 @@ ordered_json conformance_json(const scenarios::RunResult& result) {
     const auto& v = result.violations[i];
     const bool expected = result.violation_expected[i];
     unexpected += !expected;
-    list.push_back({{"time_ns", double(v.at_ps) / 1000.0}, {"rule", v.rule}, {"side", virtio_video::side_name(v.side)},
+    list.push_back({{"time_ns", double(v.at_ps) / 1000.0}, {"rule", v.rule}, {"side", tlm_virtio::side_name(v.side)},
                     {"section", v.section}, {"stream_id", v.stream_id}, {"command", v.command},
                     {"detail", v.detail}, {"expected", expected}});
   }
-  return ordered_json{{"rules_checked", virtio_video::conformance_rules().size()},
+  return ordered_json{{"rules_checked", result.rules_checked},
                       {"violations", list.size()}, {"unexpected", unexpected}, {"list", list}};
 }
 
@@ -242,7 +242,7 @@ std::string fed_text(size_t fed, size_t total, const char* what) {
 }
 
 // What happened to a decoder stream beyond decoding: errors, resets, stops.
-std::string decode_events_text(const virtio_video::DecodeReport& r) {
+std::string decode_events_text(const guest::DecodeReport& r) {
   std::string text = fmt::format(", {} DRC", r.drc_events);
   if (r.error_events > 0) text += fmt::format(", {} error event{} (stream closed by the device)", r.error_events,
                                               r.error_events == 1 ? "" : "s");
@@ -313,7 +313,7 @@ std::string human_summary(const scenarios::Scenario& scenario, const scenarios::
   for (bool expected : result.violation_expected) unexpected += !expected;
   if (!result.violations.empty())
     out += fmt::format("  conformance: {} violations ({} unexpected), first: {} side, '{}'\n", result.violations.size(),
-                       unexpected, virtio_video::side_name(result.violations.front().side), result.violations.front().rule);
+                       unexpected, tlm_virtio::side_name(result.violations.front().side), result.violations.front().rule);
   out += fmt::format("  interrupts {}, kicks {}, bus {} B cpu / {} B device, {}\n", result.interrupts, result.kicks,
                      result.bus_bytes_cpu, result.bus_bytes_device, cores_text(result.cores));
   return out + changed_settings_text(scenario);

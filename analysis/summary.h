@@ -22,7 +22,7 @@ LatencyStats latency_stats(std::vector<double> samples_ns);
 
 // Per frame: from the driver queueing the first input unit with the frame's
 // timestamp to the driver seeing the frame's output answer.
-std::vector<double> frame_latencies_ns(const virtio_video::DecodeReport& report);
+std::vector<double> frame_latencies_ns(const guest::DecodeReport& report);
 
 nlohmann::ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
 // One CSV row per decoded frame, in output order per stream:

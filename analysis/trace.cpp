@@ -40,9 +40,9 @@ void add_span(ordered_json& events, int tid, const std::string& cat, const std::
   events.push_back({{"ph", "e"}, {"pid", kPid}, {"tid", tid}, {"cat", cat}, {"name", name}, {"id", id}, {"ts", end}});
 }
 
-ordered_json command_args(const scenarios::CommandSlice& c) {
-  ordered_json args = {{"ticket", c.ticket}, {"result", virtio_video::result_label(c.digest)}};
-  if (c.digest.stream_id) args["stream_id"] = *c.digest.stream_id;
+ordered_json command_args(const models::CommandRecord& c) {
+  ordered_json args = {{"ticket", c.ticket}, {"result", c.result}};
+  if (c.stream_id) args["stream_id"] = *c.stream_id;
   return args;
 }
 
@@ -56,7 +56,7 @@ void add_commands(ordered_json& events, const scenarios::RunResult& result) {
   for (const auto& [delivered, end] : handler_end)
     events.push_back(slice(kInterruptTrack, "interrupt", "interrupt handler", us(delivered), us(end - delivered)));
   for (const auto& c : result.commands) {
-    const std::string name = virtio_video::command_label(c.digest);
+    const std::string& name = c.label;
     add_span(events, kCommandTrack, "command", name, c.ticket, us(c.submitted_ps), us(c.answered_ps), command_args(c));
     events.push_back(slice(kSubmitTrack, "submit", name, us(c.submitted_ps), kInstantUs));
     ordered_json flow = {{"pid", kPid}, {"cat", "command"}, {"name", name}, {"id", c.ticket}};
@@ -75,8 +75,8 @@ void add_commands(ordered_json& events, const scenarios::RunResult& result) {
 void add_frame_writes(ordered_json& events, const scenarios::RunResult& result) {
   std::map<std::pair<uint32_t, uint64_t>, uint64_t> started;  // (stream id, timestamp) -> write start
   for (const auto& m : result.stage_marks) {
-    if (m.stage == virtio_video::DeviceStage::OutputWriteStarted) started[{m.stream_id, m.timestamp}] = m.at.value();
-    if (m.stage != virtio_video::DeviceStage::OutputWriteFinished) continue;
+    if (m.stage == models::DeviceStage::OutputWriteStarted) started[{m.stream_id, m.timestamp}] = m.at.value();
+    if (m.stage != models::DeviceStage::OutputWriteFinished) continue;
     auto it = started.find({m.stream_id, m.timestamp});
     if (it == started.end()) continue;
     events.push_back(slice(kBusTrack, "dma", fmt::format("stream {} frame ts {}", m.stream_id, m.timestamp),
@@ -88,11 +88,11 @@ void add_frame_writes(ordered_json& events, const scenarios::RunResult& result) 
 // Each event as the driver's handler received it.
 void add_events(ordered_json& events, const scenarios::RunResult& result) {
   for (const auto& e : result.events_received) {
-    const bool drc = e.event.type == virtio_video::EventType::Drc;
+    const bool drc = e.kind == models::EventKind::ResolutionChange;
     ordered_json instant = {{"ph", "i"}, {"pid", kPid}, {"tid", kEventTrack}, {"cat", "event"},
-                            {"name", fmt::format("{} stream {}", drc ? "DRC" : "ERROR", e.event.stream_id)},
+                            {"name", fmt::format("{} stream {}", drc ? "DRC" : "ERROR", e.stream_id)},
                             {"ts", us(e.received_ps)}, {"s", "t"},
-                            {"args", {{"stream_id", e.event.stream_id}, {drc ? "queue_type" : "error", e.event.detail}}}};
+                            {"args", {{"stream_id", e.stream_id}, {drc ? "queue_type" : "error", e.detail}}}};
     events.push_back(std::move(instant));
   }
 }

@@ -12,10 +12,7 @@
 #include <vector>
 
 #include "codec/bitstream_reader.h"
-#include "models/protocols/v6/decode_session.h"
-#include "models/protocols/v6/conformance_monitor.h"
-#include "models/protocols/v6/encode_session.h"
-#include "models/protocols/v6/video_device.h"
+#include "models/platform/protocol_run.h"
 #include "scenarios/scenario.h"
 
 namespace vvsim::scenarios {
@@ -39,19 +36,15 @@ std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std:
 enum class RunOutcome { Completed, Deadlock, TimeLimit, DeviceFailure, StreamProblems, ConformanceViolation };
 const char* outcome_name(RunOutcome outcome);
 
-struct StreamResult {
+// A stream as its application left it (models::StreamRecord), with what the runner knows of it.
+struct StreamResult : models::StreamRecord {
   std::string name;
   codec::CodecId codec = codec::CodecId::VP8;
   size_t units_in = 0;
-  size_t units_fed = 0;
-  size_t commands_pending = 0;  // queue commands without an answer at the end
-  virtio_video::DecodeReport report;
-  std::optional<virtio_video::EncodeReport> encode;  // encoder streams
   // XXH3-64 of the frames in output order (xxhsum -H3 of a dump); for an
   // encoder stream, of the bitstream units in output order. Empty in a
   // timing-only run (no pixels).
   std::string frames_checksum;
-  bool finished = false;
 };
 
 // What happened when, for traces (observed, never fed back into the run).
@@ -61,22 +54,14 @@ struct CoreSlice {
   uint64_t start_ps = 0, end_ps = 0;
   bool cancelled = false;
 };
-struct CommandSlice {
-  uint64_t ticket = 0;
-  uint64_t submitted_ps = 0, answered_ps = 0;
-  uint64_t interrupted_ps = 0;  // the interrupt whose handler reaped the answer
-  virtio_video::CommandDigest digest;
-};
-struct EventRecord {
-  uint64_t received_ps = 0;  // when the driver's handler had it
-  virtio_video::Event event;
-};
 
 struct CoreUsage {
   double busy_ns = 0, utilisation = 0;
 };
 
-struct RunResult {
+// A run: what the protocol's device, driver and monitor saw (models::RunRecords),
+// the platform's counters and the outcome.
+struct RunResult : models::RunRecords {
   RunOutcome outcome = RunOutcome::Completed;
   bool timing_only = false;
   std::string reason;  // one line: why a run did not complete
@@ -86,40 +71,20 @@ struct RunResult {
   uint64_t simulated_ps = 0;
   std::vector<StreamResult> streams;
   // Platform counters.
-  uint64_t interrupts = 0, kicks = 0, events = 0;
+  uint64_t interrupts = 0, kicks = 0;
   uint64_t bus_bytes_cpu = 0, bus_bytes_device = 0;
   double bus_busy_cpu_ns = 0, bus_busy_device_ns = 0;  // time the bus carried each initiator's transfers
   double bus_contention_ns = 0;
-  uint64_t device_commands = 0, device_canceled = 0, device_errors = 0, events_held = 0;
-  uint64_t output_stalls = 0;
-  double output_stall_ns = 0;
-  double event_wait_max_ns = 0;
   std::vector<CoreUsage> cores;
-  uint32_t commandq_size = 0, commandq_free_at_end = 0, eventq_size = 0;
-  bool driver_waiting_for_descriptors = false;
   std::vector<std::string> diagnostics;  // transport and device diagnostics, in order
   std::vector<CoreSlice> core_slices;     // codec core occupancy, in completion order
-  std::vector<CommandSlice> commands;     // every answered command, by ticket
-  std::vector<EventRecord> events_received;  // every eventq event, in order
-  // For stage breakdowns and occupancy plots (observed, never fed back).
-  std::vector<virtio_video::DeviceStageMark> stage_marks;  // in time order
-  struct DepthSample {
-    uint64_t at_ps = 0;
-    uint32_t depth = 0;
-  };
-  std::vector<DepthSample> commandq_depth;  // descriptors in use after each change
-  std::vector<DepthSample> eventq_depth;    // event buffers the device has, after each change
   // Bus time carried for each initiator (0: guest CPU, 1: device DMA) in
   // consecutive windows of kBusWindowPs from time 0, for utilisation over time.
   static constexpr uint64_t kBusWindowPs = 100'000'000;  // 100 us
   std::array<std::vector<uint64_t>, 2> bus_busy_ps;
-  std::map<std::string, uint64_t> commands_by_type;
-  // Breaches of the v6 rules seen by the conformance monitor, in time order,
-  // and whether the scenario declared each one's rule as expected.
-  std::vector<virtio_video::Violation> violations;
+  // Whether the scenario declared each violation's rule as expected.
   std::vector<bool> violation_expected;
-  uint64_t input_waits = 0;
-  double input_wait_ns = 0, core_wait_ns = 0, event_wait_total_ns = 0;
+  double core_wait_ns = 0;
 };
 
 struct RunOptions {

@@ -12,6 +12,7 @@
 #include "codec/codec.h"
 #include "models/platform/platform_profile.h"
 #include "models/platform/protocol.h"
+#include "models/platform/protocol_run.h"
 #include "models/protocols/v6/video_device_profile.h"
 #include "tlm_virtio/ring_breach.h"
 
@@ -28,45 +29,17 @@ struct GeneratedInput {
   uint64_t seed = 0;  // 0: the scenario's seed plus the stream's index
 };
 
-// An encoder stream: generated frames in, bitstream units out.
-struct EncodeSpec {
-  uint32_t width = 176, height = 144;
-  uint32_t frames = 30;
-  uint32_t bitrate_kbps = 500;
-  uint64_t seed = 0;  // 0: the scenario's seed plus the stream's index
-  std::vector<std::pair<uint32_t, uint32_t>> bitrate_changes;  // frame index, kbps
-  std::vector<uint32_t> force_key_frames;                       // frame indices
-};
+using models::EncodeSpec;
 
-struct StreamSpec {
+// A stream of the scenario: its input (a file, generated content, or an
+// encoder's generated frames) and its application's behaviour.
+struct StreamSpec : models::StreamApplication {
   std::string name;
   // Required for generated input; for a file, taken from the file when absent.
   std::optional<codec::CodecId> codec;
   std::string file;                      // a bitstream file, or empty
   std::optional<GeneratedInput> generate;  // or generated content
   std::optional<EncodeSpec> encode;        // an encoder stream (device role encoder) instead of input
-  uint32_t input_resources = 4;
-  uint32_t output_resources = 8;
-  uint32_t input_buffer_kib = 256;
-  double feed_fps = 0;           // queue units in real time at this rate (0: as fast as queues allow)
-  uint64_t output_hold_us = 0;   // the application holds each frame this long before re-queueing its buffer
-  // Actions, by the number of units queued so far.
-  std::optional<uint32_t> stop_after_units;  // STREAM_STOP once this many units are queued ...
-  uint32_t seek_to_unit = 0;                 // ... then resume feeding from this unit (a seek)
-  std::optional<uint32_t> destroy_after_units;  // STREAM_DESTROY mid-stream once this many are queued
-  std::optional<uint32_t> reset_after_units;    // device reset (Status = 0) once this many are queued
-  std::vector<uint32_t> corrupt_units;          // units damaged by the application before queueing
-  bool drain_each_frame = false;                // low-latency policy: DRAIN after every frame
-  bool scatter_buffers = false;                 // buffers as scattered pages (RESOURCE_NON_CONTIG)
-  bool requeue_before_reattach = false;  // misbehaving policy: after DRC queue an output before re-attaching
-  bool no_outputs_during_drain = false;         // misbehaving policy: stop queueing outputs once DRAIN is sent
-  bool attach_before_format_query = false;  // misbehaving policy: after DRC attach outputs, then query the format
-  bool double_drain = false;         // the end-of-stream DRAIN is sent twice (the second must be refused)
-  bool destroy_during_drain = false;  // DESTROY right after the end-of-stream DRAIN, without waiting for it
-  bool use_after_destroy = false;     // misbehaving policy: a DRAIN for the stream after its DESTROY answer
-  bool undersized_inputs = false;     // misbehaving policy: input buffers half the buffer_size the device gave
-  std::vector<std::vector<uint8_t>> raw_commands;  // raw commandq bytes sent after set-up
-  std::optional<uint32_t> raw_response_bytes;      // their response buffer; none: sized from each command
 };
 
 // Driver policy: the output format a decoder stream starts with.

@@ -19,6 +19,10 @@
 
 namespace vvsim::models {
 
+class VideoPlatform;
+class ProtocolRun;
+struct RunPlan;
+
 // What a protocol's device is built on.
 struct DeviceParts {
   const PlatformProfile& profile;
@@ -54,6 +58,10 @@ class ProtocolBinding {
   virtual std::string name() const = 0;
   virtual std::unique_ptr<ProtocolDevice> make_device(const DeviceParts& parts) const = 0;
   virtual std::unique_ptr<ProtocolDriver> make_driver(ProtocolDevice& device, const GuestParts& parts) const = 0;
+  // The protocol's guest applications and monitor for a scenario's run on
+  // `platform`, which this binding built (models/platform/protocol_run.h);
+  // null when the protocol has no applications yet.
+  virtual std::unique_ptr<ProtocolRun> make_run(VideoPlatform& platform, const RunPlan& plan) const;
 };
 
 // The protocol a scenario without `protocol:` runs.

@@ -1,6 +1,7 @@
 #include <map>
 
 #include "models/platform/protocol.h"
+#include "models/platform/protocol_run.h"
 
 namespace vvsim::models {
 
@@ -29,6 +30,8 @@ const Registry& registry() {
 }
 
 }  // namespace
+
+std::unique_ptr<ProtocolRun> ProtocolBinding::make_run(VideoPlatform&, const RunPlan&) const { return nullptr; }
 
 const ProtocolBinding* find_protocol(const std::string& name) {
   const auto it = registry().find(name);

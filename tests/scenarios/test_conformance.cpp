@@ -11,10 +11,11 @@
 #include <fstream>
 #include <sstream>
 
+#include "models/protocols/v6/conformance_monitor.h"
 #include "scenarios/runner.h"
 
 using namespace vvsim;
-using virtio_video::Side;
+using tlm_virtio::Side;
 
 namespace {
 
@@ -49,7 +50,7 @@ void expect_violation(const scenarios::RunResult& r, const std::string& rule, Si
   BOOST_CHECK_GT(it->at_ps, 0u);
   BOOST_CHECK(!it->section.empty());
   BOOST_CHECK(!it->detail.empty());
-  BOOST_TEST_MESSAGE(rule << ": " << virtio_video::side_name(it->side) << ", " << it->section << ", "
+  BOOST_TEST_MESSAGE(rule << ": " << tlm_virtio::side_name(it->side) << ", " << it->section << ", "
                           << it->command << ", stream " << it->stream_id << ", " << it->detail);
 }
 

@@ -84,8 +84,10 @@ BOOST_AUTO_TEST_CASE(max_resources_caps_the_outputs) {
                           stream("vp8", 64, 64, 6));
   BOOST_TEST((result.outcome == scenarios::RunOutcome::Completed));
   std::set<uint32_t> outputs;
-  for (const auto& c : result.commands)
-    if (c.digest.queue_type == 1u && c.digest.resource_id) outputs.insert(*c.digest.resource_id);  // OUTPUT
+  for (const auto& c : result.commands) {  // labels read e.g. "RESOURCE_QUEUE OUTPUT #3"
+    const size_t at = c.label.find(" OUTPUT #");
+    if (at != std::string::npos) outputs.insert(uint32_t(std::stoul(c.label.substr(at + 9))));
+  }
   BOOST_TEST(outputs.size() == 2u);
   BOOST_TEST(result.streams[0].report.output_resources == 2u);
   BOOST_TEST(result.streams[0].report.frames.size() == 6u);

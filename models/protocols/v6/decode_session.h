@@ -19,27 +19,13 @@
 
 #include "codec/bitstream_reader.h"
 #include "codec/image_layout.h"
+#include "models/guest/stream_report.h"
 #include "models/protocols/v6/stream_client.h"
 
 namespace vvsim::virtio_video {
 
-struct FrameRecord {
-  uint32_t stream_id = 0;  // the stream it came from (a device reset gives the stream a new ID)
-  uint32_t width = 0, height = 0;
-  uint64_t timestamp = 0;
-  bool error_flag = false;    // VIRTIO_VIDEO_DEQUEUE_FLAG_ERR
-  sc_core::sc_time answered;  // when the application took the frame (its output answer reached it)
-  sc_core::sc_time interrupted, reaped;  // the interrupt that announced it; the driver reaping the answer
-};
-
-// A frame as the application reads it out of guest memory. `pixels` hands
-// the frame, as raw I420 (what `vpxdec --i420` writes), to a sink in pieces,
-// read where it lies in guest memory; callable during the sink call only,
-// empty in a timing-only run (no pixels).
-struct DecodedFrame {
-  FrameRecord record;
-  std::function<void(const codec::PixelSink&)> pixels;
-};
+using guest::DecodedFrame;
+using guest::FrameRecord;
 
 struct DecodeSessionConfig {
   codec::CodecId codec = codec::CodecId::VP8;
@@ -117,26 +103,7 @@ struct DecodeSessionConfig {
   sc_core::sc_time answer_timeout = sc_core::sc_time(10, sc_core::SC_SEC);
 };
 
-struct DecodeReport {
-  std::vector<FrameRecord> frames;  // in output order
-  uint32_t stream_id = 0;
-  uint32_t drc_events = 0, error_events = 0;
-  uint32_t error_code = 0;  // detail of the last error event
-  uint32_t inputs_consumed = 0, inputs_canceled = 0, outputs_canceled = 0;
-  bool stopped = false, destroyed_mid_stream = false;
-  std::optional<uint64_t> first_timestamp_after_stop;
-  uint32_t resets = 0;
-  uint32_t frame_drains = 0;
-  std::vector<std::string> raw_answers;  // result of each raw command, e.g. "ERR_INVALID_COMMAND"
-  std::optional<uint64_t> first_timestamp_after_reset;
-  bool drained = false, destroyed = false;
-  std::string destroy_result;  // the DESTROY answer (INVALID_STREAM_ID after an error event closed the stream)
-  sc_core::sc_time drain_sent, drain_answered;  // DRAIN submitted / its answer reaped
-  std::vector<std::string> problems;  // anything the device refused or that went wrong
-  std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: first unit of each timestamp
-  std::vector<QueueDepthSample> queue_depth;          // device-held INPUT/OUTPUT resources over time
-  uint32_t input_resources = 0, output_resources = 0;  // the most the device granted
-};
+using guest::DecodeReport;
 
 class DecodeSession : private StreamClient {
  public:

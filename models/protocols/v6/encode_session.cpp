@@ -8,6 +8,16 @@
 
 namespace vvsim::virtio_video {
 
+namespace {
+// The frame type a RESOURCE_QUEUE answer's flags report.
+codec::FrameType reported_frame_type(uint32_t flags) {
+  if (flags & kDequeueFlagKeyFrame) return codec::FrameType::Key;
+  if (flags & kDequeueFlagPFrame) return codec::FrameType::Inter;
+  if (flags & kDequeueFlagBFrame) return codec::FrameType::BiPredicted;
+  return codec::FrameType::Unknown;
+}
+}  // namespace
+
 EncodeSession::EncodeSession(VideoDriver& driver, EncodeSessionConfig config)
     : StreamClient(driver), config_(std::move(config)) {}
 
@@ -107,7 +117,8 @@ void EncodeSession::handle_answers() {
     unit.data.resize(std::min(a.response->data_sizes[0], b.size));
     read_buffer(b, unit.data.data(), unit.data.size());
     unit.timestamp = a.response->timestamp;
-    unit.flags = a.response->flags;
+    unit.frame_type = reported_frame_type(a.response->flags);
+    unit.error_flag = (a.response->flags & kDequeueFlagErr) != 0;
     unit.answered = sc_core::sc_time_stamp();
     unit.interrupted = a.interrupted;
     unit.reaped = a.reaped;

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "models/guest/stream_report.h"
 #include "models/protocols/v6/stream_client.h"
 
 namespace vvsim::virtio_video {
@@ -31,22 +32,8 @@ struct EncodeSessionConfig {
   double feed_fps = 0;  // a camera: frame i is queued no earlier than start + i / fps (0: as fast as inputs free up)
 };
 
-struct EncodedOutput {
-  std::vector<uint8_t> data;
-  uint64_t timestamp = 0;
-  uint32_t flags = 0;  // VIRTIO_VIDEO_DEQUEUE_FLAG_*
-  sc_core::sc_time answered;              // when the application took the unit
-  sc_core::sc_time interrupted, reaped;  // the interrupt that announced it; the driver reaping the answer
-};
-
-struct EncodeReport {
-  uint32_t stream_id = 0;
-  std::vector<EncodedOutput> units;  // in output order
-  std::map<uint64_t, sc_core::sc_time> input_queued;  // frame timestamp (its index) -> its QUEUE submitted
-  uint32_t frames_queued = 0, inputs_consumed = 0;
-  bool drained = false, destroyed = false;
-  std::vector<std::string> problems;
-};
+using guest::EncodedOutput;
+using guest::EncodeReport;
 
 class EncodeSession : private StreamClient {
  public:

@@ -198,7 +198,8 @@ uint64_t StreamClient::queue_resource(QueueType queue, uint32_t resource, uint64
 void StreamClient::sample_depth(QueueType queue) {
   uint32_t held = 0;
   for (const auto& [ticket, p] : pending_) held += p.queue == queue;
-  depth_samples_.push_back({sc_core::sc_time_stamp(), queue, held});
+  depth_samples_.push_back(
+      {sc_core::sc_time_stamp(), queue == QueueType::Input ? guest::BufferQueue::Input : guest::BufferQueue::Output, held});
 }
 
 std::vector<StreamClient::AnsweredQueue> StreamClient::take_answered() {

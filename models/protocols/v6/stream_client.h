@@ -10,17 +10,12 @@
 #include <vector>
 
 #include "codec/image_layout.h"
+#include "models/guest/stream_report.h"
 #include "models/protocols/v6/video_driver.h"
 
 namespace vvsim::virtio_video {
 
-// How many of a stream's resources of one queue the device holds (queued,
-// not yet answered) from `at` on; the application holds the rest.
-struct QueueDepthSample {
-  sc_core::sc_time at;
-  QueueType queue = QueueType::Input;
-  uint32_t device_held = 0;
-};
+using guest::QueueDepthSample;
 
 // A buffer in guest memory: one segment, or several non-adjacent pages when
 // the application scatters its buffers (RESOURCE_NON_CONTIG).

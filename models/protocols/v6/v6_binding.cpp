@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "codec/scan_decoder.h"
+#include "models/protocols/v6/v6_run.h"
 
 namespace vvsim::virtio_video {
 
@@ -50,6 +51,11 @@ std::unique_ptr<models::ProtocolDevice> V6Binding::make_device(const models::Dev
 std::unique_ptr<models::ProtocolDriver> V6Binding::make_driver(models::ProtocolDevice&,
                                                                const models::GuestParts& parts) const {
   return std::make_unique<V6Driver>(parts, device_profile(parts.profile));
+}
+
+std::unique_ptr<models::ProtocolRun> V6Binding::make_run(models::VideoPlatform& platform,
+                                                         const models::RunPlan& plan) const {
+  return std::make_unique<V6Run>(platform, plan);
 }
 
 VideoDevice& v6_device(models::VideoPlatform& platform) {

@@ -35,6 +35,8 @@ class V6Binding : public models::ProtocolBinding {
   std::unique_ptr<models::ProtocolDevice> make_device(const models::DeviceParts& parts) const override;
   std::unique_ptr<models::ProtocolDriver> make_driver(models::ProtocolDevice& device,
                                                       const models::GuestParts& parts) const override;
+  std::unique_ptr<models::ProtocolRun> make_run(models::VideoPlatform& platform,
+                                                const models::RunPlan& plan) const override;
 
  private:
   const VideoDeviceProfile& device_profile(const models::PlatformProfile& platform) const {

@@ -19,6 +19,7 @@
 
 #include "codec/codec.h"
 #include "models/engine/codec_engine.h"
+#include "models/engine/stage_marks.h"
 #include "models/virtio_host/device_transport.h"
 #include "models/virtio_host/mmio_device_transport.h"
 #include "models/protocols/v6/device_faults.h"
@@ -54,24 +55,9 @@ struct VideoDeviceStats {
   std::map<std::string, uint64_t> commands_by_type;  // v6 command name -> count ("UNKNOWN" for the rest)
 };
 
-// Where a frame is on its way through the device, for analysis: reported by
-// stream ID and the timestamp the frame carries.
-enum class DeviceStage {
-  InputAccepted,        // a RESOURCE_QUEUE of an input with this timestamp was taken in
-  DecodeStarted,        // the core job that produced the picture began
-  DecodeFinished,       // ... and ended
-  OutputWriteStarted,   // an output buffer was free: its pixels start crossing the bus
-  OutputWriteFinished,  // the pixels are in guest memory
-  OutputReturned,       // the output's answer is in the used ring (the interrupt follows)
-};
-struct DeviceStageMark {
-  uint32_t stream_id = 0;
-  uint64_t timestamp = 0;
-  DeviceStage stage = DeviceStage::InputAccepted;
-  sc_core::sc_time at;
-};
-// Observers must not change the simulation; they run inside device threads.
-using DeviceProbe = std::function<void(const DeviceStageMark&)>;
+using models::DeviceProbe;
+using models::DeviceStage;
+using models::DeviceStageMark;
 
 // Answers collected while stream state changes, sent once the change is done.
 struct Answer {

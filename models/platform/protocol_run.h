@@ -1,0 +1,152 @@
+// A scenario's run as a protocol carries it: what the runner asks of the
+// guest (RunPlan, one StreamPlan per stream, in protocol-neutral terms) and
+// what the protocol reports back (RunRecords, StreamRecord). A protocol's
+// binding builds a ProtocolRun on a platform it built; the protocol's
+// applications turn each plan into its own commands, and its monitor judges
+// them. The runner and analysis see only the types here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "codec/bitstream_reader.h"
+#include "models/conformance/conformance_frame.h"
+#include "models/engine/stage_marks.h"
+#include "models/guest/stream_report.h"
+#include "tlm_virtio/ring_breach.h"
+
+namespace vvsim::models {
+
+// An encoder stream: generated frames in, bitstream units out.
+struct EncodeSpec {
+  uint32_t width = 176, height = 144;
+  uint32_t frames = 30;
+  uint32_t bitrate_kbps = 500;
+  uint64_t seed = 0;  // 0: the scenario's seed plus the stream's index
+  std::vector<std::pair<uint32_t, uint32_t>> bitrate_changes;  // frame index, kbps
+  std::vector<uint32_t> force_key_frames;                       // frame indices
+};
+
+// How a stream's application behaves: its buffers, pacing, actions and the
+// misbehaviours it commits on purpose. Actions count units queued so far.
+struct StreamApplication {
+  uint32_t input_resources = 4;
+  uint32_t output_resources = 8;
+  uint32_t input_buffer_kib = 256;
+  double feed_fps = 0;           // queue units in real time at this rate (0: as fast as queues allow)
+  uint64_t output_hold_us = 0;   // the application holds each frame this long before re-queueing its buffer
+  std::optional<uint32_t> stop_after_units;  // stop once this many units are queued ...
+  uint32_t seek_to_unit = 0;                 // ... then resume feeding from this unit (a seek)
+  std::optional<uint32_t> destroy_after_units;  // destroy the stream mid-stream once this many are queued
+  std::optional<uint32_t> reset_after_units;    // device reset (Status = 0) once this many are queued
+  std::vector<uint32_t> corrupt_units;          // units damaged by the application before queueing
+  bool drain_each_frame = false;                // low-latency policy: drain after every frame
+  bool scatter_buffers = false;                 // buffers as scattered pages
+  bool requeue_before_reattach = false;  // misbehaving policy: after DRC queue an output before re-attaching
+  bool no_outputs_during_drain = false;         // misbehaving policy: stop queueing outputs once the drain is sent
+  bool attach_before_format_query = false;  // misbehaving policy: after DRC attach outputs, then query the format
+  bool double_drain = false;         // the end-of-stream drain is sent twice (the second must be refused)
+  bool destroy_during_drain = false;  // destroy right after the end-of-stream drain, without waiting for it
+  bool use_after_destroy = false;     // misbehaving policy: a drain for the stream after its destroy answer
+  bool undersized_inputs = false;     // misbehaving policy: input buffers half the buffer size the device gave
+  std::vector<std::vector<uint8_t>> raw_commands;  // raw commandq bytes sent after set-up
+  std::optional<uint32_t> raw_response_bytes;      // their response buffer; none: sized from each command
+};
+
+struct StreamPlan {
+  std::string name;
+  codec::CodecId codec = codec::CodecId::VP8;
+  StreamApplication application;
+  std::shared_ptr<codec::UnitSource> units;  // a decoder stream's input (null for an encoder stream)
+  std::optional<EncodeSpec> encode;          // an encoder stream
+  uint64_t seed = 1;                         // of an encoder's generated frames, when its spec has none
+  // The size set on the output before streaming (the driver policy
+  // initial_format: from_stream); none: the device's default until the first DRC.
+  std::optional<std::pair<uint32_t, uint32_t>> initial_size;
+  guest::FrameSink frame_sink;  // each decoded frame as the application takes it
+};
+
+struct RunPlan {
+  std::vector<StreamPlan> streams;
+  bool timing_only = false;          // the device scans headers only: no pixels
+  uint64_t driver_features = 0;      // the protocol's feature bits the driver asks for
+  uint64_t withhold_eventq_us = 0;   // driver policy: post eventq buffers this late (0: at once)
+  std::optional<tlm_virtio::RingBreach> ring_breach;  // the first command goes out on a chain breaking this rule
+  // Hears each conformance violation as the monitor finds it (e.g. to stop a strict run).
+  std::function<void(const conformance::Violation&)> on_violation;
+};
+
+// A stream as its application left it.
+struct StreamRecord {
+  size_t units_fed = 0;
+  size_t commands_pending = 0;  // queue commands without an answer at the end
+  guest::DecodeReport report;
+  std::optional<guest::EncodeReport> encode;  // encoder streams
+  bool finished = false;
+};
+
+// A command the driver sent, with its answer, in the protocol's own words.
+struct CommandRecord {
+  uint64_t ticket = 0;
+  uint64_t submitted_ps = 0, answered_ps = 0;
+  uint64_t interrupted_ps = 0;  // the interrupt whose handler reaped the answer
+  std::string label;            // e.g. "RESOURCE_QUEUE OUTPUT #3"
+  std::string result;           // e.g. "OK", "ERR_CANCELED", "no response"
+  std::optional<uint32_t> stream_id;
+};
+
+enum class EventKind { Error, ResolutionChange };
+struct EventRecord {
+  uint64_t received_ps = 0;  // when the driver's handler had it
+  EventKind kind = EventKind::Error;
+  uint32_t stream_id = 0;
+  uint32_t detail = 0;  // an error's code; a resolution change's queue
+};
+
+struct DepthSample {
+  uint64_t at_ps = 0;
+  uint32_t depth = 0;
+};
+
+// What the protocol's device, driver and monitor saw over the run.
+struct RunRecords {
+  bool initialised = false;     // the driver finished initialising the device
+  std::string init_error;       // why initialisation failed; empty when it did not
+  std::vector<std::string> unanswered_commands;  // during initialisation, when it never ended
+  uint64_t events = 0;          // events the driver received
+  uint64_t device_commands = 0, device_canceled = 0, device_errors = 0, events_held = 0;
+  uint64_t output_stalls = 0;
+  double output_stall_ns = 0;
+  double event_wait_max_ns = 0, event_wait_total_ns = 0;
+  uint64_t input_waits = 0;
+  double input_wait_ns = 0;
+  std::map<std::string, uint64_t> commands_by_type;
+  std::vector<std::string> device_diagnostics;
+  std::vector<CommandRecord> commands;       // every answered command, by ticket
+  std::vector<EventRecord> events_received;  // every event, in order
+  std::vector<DeviceStageMark> stage_marks;  // in time order
+  std::vector<DepthSample> commandq_depth;   // descriptors in use after each change
+  std::vector<DepthSample> eventq_depth;     // event buffers the device has, after each change
+  uint32_t commandq_size = 0, commandq_free_at_end = 0, eventq_size = 0;
+  bool driver_waiting_for_descriptors = false;
+  std::vector<conformance::Violation> violations;  // in time order
+  size_t rules_checked = 0;                         // the rules the monitor knows
+};
+
+class ProtocolRun {
+ public:
+  virtual ~ProtocolRun() = default;
+  // Before the simulation starts: the observers, the applications and the
+  // guest's program (initialise the device, then run every stream).
+  virtual void start() = 0;
+  // After it stopped: what was seen, and each stream as its application left it.
+  virtual void finish(RunRecords& records, std::vector<StreamRecord*> streams) = 0;
+};
+
+}  // namespace vvsim::models

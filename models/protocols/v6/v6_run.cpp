@@ -1,0 +1,184 @@
+#include "models/protocols/v6/v6_run.h"
+
+#include "models/protocols/v6/v6_binding.h"
+
+namespace vvsim::virtio_video {
+
+namespace {
+
+// Nanoseconds from a SystemC time (1 ps resolution): one correctly rounded
+// division, so JSON shows at most three decimals, never float noise.
+double ns_of(const sc_core::sc_time& t) { return double(t.value()) / 1000.0; }
+
+Config device_config(VideoDevice& device) {
+  const auto config = decode_config(ByteSpan(device.config_space()));
+  return config ? *config : Config{};
+}
+
+EncodeSessionConfig encode_config(const models::StreamPlan& st) {
+  const models::EncodeSpec& e = *st.encode;
+  EncodeSessionConfig ec;
+  ec.codec = st.codec;
+  ec.width = e.width;
+  ec.height = e.height;
+  ec.frames = e.frames;
+  ec.seed = e.seed != 0 ? e.seed : st.seed;
+  ec.bitrate_bps = e.bitrate_kbps * 1000;
+  for (const auto& [at, kbps] : e.bitrate_changes) ec.bitrate_at[at] = kbps * 1000;
+  ec.force_key_frames.insert(e.force_key_frames.begin(), e.force_key_frames.end());
+  ec.input_resources = st.application.input_resources;
+  ec.output_resources = st.application.output_resources;
+  ec.feed_fps = st.application.feed_fps;
+  return ec;
+}
+
+// The application's buffers, pacing, actions and misbehaviours from the stream's plan.
+DecodeSessionConfig decode_config(const models::StreamPlan& st, bool timing_only) {
+  const models::StreamApplication& app = st.application;
+  DecodeSessionConfig config;
+  config.codec = st.codec;
+  config.units = st.units;
+  config.input_resources = app.input_resources;
+  config.output_resources = app.output_resources;
+  config.input_buffer_size = app.input_buffer_kib * 1024;
+  config.answer_timeout = sc_core::SC_ZERO_TIME;
+  config.feed_fps = app.feed_fps;
+  config.stop_after_units = app.stop_after_units;
+  config.seek_to_unit = app.seek_to_unit;
+  config.destroy_after_units = app.destroy_after_units;
+  config.reset_after_units = app.reset_after_units;
+  config.corrupt_units.insert(app.corrupt_units.begin(), app.corrupt_units.end());
+  config.raw_commands = app.raw_commands;
+  config.raw_response_bytes = app.raw_response_bytes;
+  config.drain_each_frame = app.drain_each_frame;
+  config.scatter_buffers = app.scatter_buffers;
+  config.no_outputs_during_drain = app.no_outputs_during_drain;
+  config.timing_only = timing_only;
+  config.requeue_before_reattach = app.requeue_before_reattach;
+  config.attach_before_format_query = app.attach_before_format_query;
+  config.double_drain = app.double_drain;
+  config.destroy_during_drain = app.destroy_during_drain;
+  config.use_after_destroy = app.use_after_destroy;
+  config.undersized_inputs = app.undersized_inputs;
+  config.output_hold = sc_core::sc_time(double(app.output_hold_us), sc_core::SC_US);
+  config.stream_size = st.initial_size;
+  config.frame_sink = st.frame_sink;
+  return config;
+}
+
+models::EventRecord event_record(const ReceivedEvent& e) {
+  const auto kind = e.event.type == EventType::Drc ? models::EventKind::ResolutionChange : models::EventKind::Error;
+  return {e.when.value(), kind, e.event.stream_id, e.event.detail};
+}
+
+}  // namespace
+
+V6Run::V6Run(models::VideoPlatform& platform, const models::RunPlan& plan)
+    : platform_(platform),
+      plan_(plan),
+      device_(v6_device(platform)),
+      driver_(v6_driver(platform)),
+      monitor_(device_.device_id(), device_config(device_)),
+      streams_(plan.streams.size()) {
+  driver_.withhold_eventq(sc_core::sc_time(double(plan.withhold_eventq_us), sc_core::SC_US));
+  driver_.break_ring(plan.ring_breach);
+}
+
+void V6Run::observe() {
+  if (plan_.on_violation) monitor_.on_violation(plan_.on_violation);
+  device_.observe_transport(&monitor_);
+  platform_.system.mmio.set_observer(&monitor_);
+  device_.set_probe([this](const models::DeviceStageMark& m) { stage_marks_.push_back(m); });
+  driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
+    (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});
+  });
+}
+
+void V6Run::build_applications() {
+  for (const auto& st : plan_.streams) {
+    if (st.encode) {
+      decoders_.push_back(nullptr);
+      encoders_.push_back(std::make_unique<EncodeSession>(driver_, encode_config(st)));
+    } else {
+      encoders_.push_back(nullptr);
+      decoders_.push_back(std::make_unique<DecodeSession>(driver_, decode_config(st, plan_.timing_only)));
+    }
+  }
+}
+
+// The guest's program: initialise the device, then run every stream's application concurrently.
+void V6Run::start() {
+  observe();
+  build_applications();
+  platform_.system.cpu.set_program([this](tlm_virtio::GuestCpu&) {
+    if (!driver_.initialize(plan_.driver_features, init_error_)) return;
+    initialised_ = true;
+    for (size_t i = 0; i < decoders_.size(); ++i) {
+      sc_core::sc_spawn([this, i] {
+        if (encoders_[i]) {
+          streams_[i].encode = encoders_[i]->run();
+        } else {
+          streams_[i].report = decoders_[i]->run();
+        }
+        streams_[i].finished = true;
+      });
+    }
+  });
+}
+
+void V6Run::collect_counters(models::RunRecords& r) const {
+  r.events = driver_.events_received();
+  const auto& d = device_.stats();
+  r.device_commands = d.commands;
+  r.device_canceled = d.canceled;
+  r.device_errors = d.errors_returned;
+  r.events_held = d.events_held;
+  r.output_stalls = d.output_stalls;
+  r.output_stall_ns = ns_of(d.output_stall_time);
+  r.event_wait_max_ns = ns_of(d.event_wait_max);
+  r.event_wait_total_ns = ns_of(d.event_wait_total);
+  r.input_waits = d.input_waits;
+  r.input_wait_ns = ns_of(d.input_wait_time);
+  r.commands_by_type = d.commands_by_type;
+  r.device_diagnostics = device_.diagnostics();
+}
+
+void V6Run::collect_history(models::RunRecords& r) const {
+  for (const auto& c : driver_.history())
+    r.commands.push_back({c.ticket, c.submitted.value(), c.answered.value(), c.interrupted.value(),
+                          command_label(c.digest), result_label(c.digest), c.digest.stream_id});
+  for (const auto& e : driver_.event_history()) r.events_received.push_back(event_record(e));
+  r.stage_marks = stage_marks_;
+  r.commandq_depth = commandq_depth_;
+  r.eventq_depth = eventq_depth_;
+}
+
+void V6Run::finish(models::RunRecords& r, std::vector<models::StreamRecord*> streams) {
+  if (!sc_core::sc_pending_activity()) monitor_.on_run_idle(sc_core::sc_time_stamp().value());
+  r.violations = monitor_.violations();
+  r.rules_checked = conformance_rules().size();
+  collect_counters(r);
+  collect_history(r);
+  r.initialised = initialised_;
+  r.init_error = init_error_;
+  if (!initialised_) r.unanswered_commands = driver_.unanswered_commands();
+  if (initialised_) {
+    r.commandq_size = driver_.commandq_size();
+    r.commandq_free_at_end = driver_.commandq_free();
+    r.eventq_size = driver_.eventq_size();
+    r.driver_waiting_for_descriptors = driver_.waiting_for_descriptors();
+  }
+  for (size_t i = 0; i < streams.size() && i < streams_.size(); ++i) {
+    models::StreamRecord& s = *streams[i];
+    s = streams_[i];
+    if (encoders_[i]) {
+      if (s.encode) s.units_fed = s.encode->frames_queued;
+      continue;
+    }
+    s.units_fed = decoders_[i]->units_fed();
+    s.commands_pending = decoders_[i]->queue_commands_pending();
+    if (!s.finished) s.report = decoders_[i]->progress();
+  }
+}
+
+}  // namespace vvsim::virtio_video
