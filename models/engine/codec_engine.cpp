@@ -1,5 +1,6 @@
 #include "models/engine/codec_engine.h"
 
+#include <algorithm>
 #include <cmath>
 #include <stdexcept>
 
@@ -37,15 +38,22 @@ CodecEngine::CodecEngine(sc_core::sc_module_name name, const CodecEngineProfile&
   for (uint32_t i = 0; i < profile_.num_cores; ++i) cores_.push_back(std::make_unique<Core>());
 }
 
+uint64_t unit_cycles(const CodecCost& cost, const codec::UnitWork& work) {
+  const uint64_t bitstream = cost.cycles_per_byte * work.bitstream_bytes;
+  uint64_t pixels = cost.cycles_no_picture;
+  if (work.macroblocks != 0) {
+    double factor = cost.inter_frame_factor;
+    if (work.frame_type == codec::FrameType::Key) factor = cost.key_frame_factor;
+    if (work.frame_type == codec::FrameType::BiPredicted) factor = cost.bipred_frame_factor;
+    pixels = static_cast<uint64_t>(
+        std::llround(static_cast<double>(cost.cycles_per_macroblock * work.macroblocks) * factor));
+  }
+  if (cost.combine == CostCombine::Max) return std::max({cost.cycles_per_unit, bitstream, pixels});
+  return cost.cycles_per_unit + bitstream + pixels;
+}
+
 uint64_t CodecEngine::cost_cycles(JobKind kind, codec::CodecId codec, const codec::UnitWork& work) const {
-  const CodecCost& cost = profile_.cost(kind, codec);
-  uint64_t cycles = cost.cycles_per_unit + cost.cycles_per_byte * work.bitstream_bytes;
-  if (work.macroblocks == 0) return cycles + cost.cycles_no_picture;
-  double factor = cost.inter_frame_factor;
-  if (work.frame_type == codec::FrameType::Key) factor = cost.key_frame_factor;
-  if (work.frame_type == codec::FrameType::BiPredicted) factor = cost.bipred_frame_factor;
-  const double pixel_cycles = static_cast<double>(cost.cycles_per_macroblock * work.macroblocks) * factor;
-  return cycles + static_cast<uint64_t>(std::llround(pixel_cycles));
+  return unit_cycles(profile_.cost(kind, codec), work);
 }
 
 sc_time CodecEngine::cycles_to_time(uint64_t cycles) const {

@@ -24,11 +24,17 @@ enum class JobKind { Decode, Encode };
 
 const char* to_string(JobKind kind);
 
-// Cycles for one unit on one core. Cost of a unit coding a picture:
-//   cycles_per_unit + cycles_per_byte * bytes
-//     + round(cycles_per_macroblock * macroblocks * frame_type_factor)
-// and of a unit coding no picture (macroblocks == 0: parameter sets, SEI):
-//   cycles_per_unit + cycles_per_byte * bytes + cycles_no_picture
+// How a unit's three cost terms (firmware, bitstream, pixels) make its time
+// on a core: their sum (one engine does each in turn), or the largest (a
+// pipelined engine: firmware, bitstream engine and pixel pipeline work on
+// successive units at once and the slowest stage sets the pace).
+enum class CostCombine { Sum, Max };
+
+// Cycles for one unit on one core. The terms of a unit coding a picture:
+//   cycles_per_unit, cycles_per_byte * bytes,
+//   round(cycles_per_macroblock * macroblocks * frame_type_factor)
+// and of a unit coding no picture (macroblocks == 0: parameter sets, SEI)
+// cycles_no_picture in place of the last; `combine` adds them or takes the largest.
 struct CodecCost {
   uint64_t cycles_per_unit = 0;        // fixed firmware/setup cost per unit
   uint64_t cycles_per_macroblock = 0;  // pixel pipeline, per 16x16 block
@@ -37,7 +43,11 @@ struct CodecCost {
   double inter_frame_factor = 1.0;     // (FrameType::Unknown uses this one)
   double bipred_frame_factor = 1.0;
   uint64_t cycles_no_picture = 0;  // replaces the macroblock term for units without a picture
+  CostCombine combine = CostCombine::Sum;
 };
+
+// The cycles `work` costs under `cost`.
+uint64_t unit_cycles(const CodecCost& cost, const codec::UnitWork& work);
 
 constexpr size_t kCodecCount = 5;  // entries of codec::CodecId
 

@@ -14,6 +14,11 @@
 
 namespace vvsim::models {
 
+const NamedValues<CostCombine>& cost_combine_names() {
+  static const NamedValues<CostCombine> names = {{"sum", CostCombine::Sum}, {"max", CostCombine::Max}};
+  return names;
+}
+
 namespace {
 
 double delay_ps(double cycles, double clock_mhz) { return cycles * 1e6 / clock_mhz; }

@@ -47,6 +47,9 @@ struct PlatformProfile {
   virtio_video::VideoDeviceProfile device;
 };
 
+// YAML names of CostCombine: sum, max.
+const NamedValues<CostCombine>& cost_combine_names();
+
 // Reading and writing share one description of the fields (profile_reader.h).
 template <class V, class P>
 void describe_cost(V& v, P& cost) {
@@ -60,6 +63,7 @@ void describe_cost(V& v, P& cost) {
   v.field("inter_frame_factor", cost.inter_frame_factor, factor);
   v.field("bipred_frame_factor", cost.bipred_frame_factor, factor);
   v.field("cycles_no_picture", cost.cycles_no_picture, cycles);
+  v.choice("combine", cost.combine, cost_combine_names());
 }
 
 // YAML key of each codec's cost table, indexed by codec::CodecId.
