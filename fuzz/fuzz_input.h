@@ -17,7 +17,8 @@ class FuzzInput {
   uint32_t u32() { return u16() | u16() << 16; }
   // Up to `max` bytes (the count itself comes from the input).
   std::vector<uint8_t> bytes(size_t max) {
-    const size_t n = std::min<size_t>(u16() % (max + 1), size_ - std::min(pos_, size_));
+    const size_t wanted = u16() % (max + 1);  // read first: the count's bytes are not part of what is left
+    const size_t n = std::min<size_t>(wanted, size_ - std::min(pos_, size_));
     std::vector<uint8_t> out(data_ + pos_, data_ + pos_ + n);
     pos_ += n;
     return out;
