@@ -23,20 +23,13 @@ namespace {
 
 using vvsim::test::kBin;
 using vvsim::test::kSrc;
+using vvsim::test::reference_md5;
 using vvsim::test::read_csv;
 using vvsim::test::run_vvsim;
 using vvsim::test::scratch;
 using vvsim::test::slurp;
 
 nlohmann::json summary(const std::string& dir) { return nlohmann::json::parse(slurp(dir + "/summary.json")); }
-
-std::string reference_md5(const std::string& fixture) {
-  std::ifstream f(kSrc + "/tests/codec/fixtures/reference.md5");
-  std::string name, md5, bytes;
-  while (f >> name >> md5 >> bytes)
-    if (name == fixture) return md5;
-  return "missing";
-}
 
 void check_dump_matches_reference(const std::string& fixture) {
   const std::string dir = scratch("input_" + fixture), frames = dir + "/frames.yuv";

@@ -212,7 +212,7 @@ BOOST_AUTO_TEST_CASE(format_enumeration_lists_the_coded_formats_then_einval) {
     const uint32_t s = open(p.driver);
     std::vector<uint32_t> seen;
     for (uint32_t i = 0;; ++i) {
-      const auto r = p.driver.ioctl(s, uint32_t(Ioctl::EnumFmt), {bytes_of(v4l2::FmtDesc{i, kOutput})}, {64});
+      const auto r = p.driver.ioctl(s, uint32_t(Ioctl::EnumFmt), {bytes_of(v4l2::FmtDesc{i, kOutput, 0, ""})}, {64});
       if (r.status != 0) {
         BOOST_TEST(r.status == v4l2::kEinval);
         break;
@@ -221,7 +221,7 @@ BOOST_AUTO_TEST_CASE(format_enumeration_lists_the_coded_formats_then_einval) {
     }
     BOOST_TEST((seen == std::vector<uint32_t>{v4l2::kPixFmtH264, v4l2::kPixFmtHevc, v4l2::kPixFmtVp8, v4l2::kPixFmtVp9,
                                              v4l2::kPixFmtMpeg2}));
-    const auto cap = p.driver.ioctl(s, uint32_t(Ioctl::EnumFmt), {bytes_of(v4l2::FmtDesc{0, kCapture})}, {64});
+    const auto cap = p.driver.ioctl(s, uint32_t(Ioctl::EnumFmt), {bytes_of(v4l2::FmtDesc{0, kCapture, 0, ""})}, {64});
     BOOST_TEST(v4l2::FmtDesc::decode(cap.payload.data()).pixelformat == v4l2::kPixFmtYuv420);
     // The probe: 6 ENUM_FMT(OUTPUT) and 1 ENUM_FMT(CAPTURE) after OPEN, one command in flight at a time.
     BOOST_TEST(p.driver.history().size() == 1u + 6u + 1u);

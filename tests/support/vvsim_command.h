@@ -37,6 +37,15 @@ inline Result run_vvsim(const std::string& args, const std::string& tag, const s
   return {WIFEXITED(raw) ? WEXITSTATUS(raw) : -1, slurp(out), slurp(err)};
 }
 
+// The reference decoder's MD5 of a fixture (tests/codec/fixtures/reference.md5), "missing" if none.
+inline std::string reference_md5(const std::string& fixture) {
+  std::ifstream f(kSrc + "/tests/codec/fixtures/reference.md5");
+  std::string name, md5, bytes;
+  while (f >> name >> md5 >> bytes)
+    if (name == fixture) return md5;
+  return "missing";
+}
+
 // Rows of a CSV whose only quoted column is the last (sweep.csv's error).
 inline std::vector<std::map<std::string, std::string>> read_csv(const std::string& text) {
   std::istringstream lines(text);

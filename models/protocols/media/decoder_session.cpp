@@ -312,8 +312,11 @@ void DecoderSession::stream_off(MediaQueue& q) {
   for (auto& b : q.buffers) b.queued = false;  // returned implicitly, no DQBUF events (Seek 1)
   q.ready.clear();
   ++q.generation;
-  drain_until_.reset();  // STREAMOFF on either queue aborts a drain
-  drain_flushed_ = false;
+  if (drain_until_) {  // STREAMOFF on either queue aborts a drain (Drain note): its LAST is not sent
+    drain_until_.reset();
+    drain_flushed_ = false;
+    pending_.erase(std::remove_if(pending_.begin(), pending_.end(), [](const Pending& p) { return p.eos; }), pending_.end());
+  }
   if (&q == &output_ && profile_.streamoff_output_flushes_backend && decoder_) decoder_->reset();
 }
 

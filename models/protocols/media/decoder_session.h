@@ -106,6 +106,8 @@ class DecoderSession {
   void fail(uint32_t errno_value);  // unrecoverable: an ERROR event, every later command answered with it
   // Events raised since the last call, encoded, in order.
   std::vector<Bytes> take_outbox() { return std::exchange(outbox_, {}); }
+  // The unsubscribed_events fault: events go out whether subscribed or not.
+  void ignore_subscriptions() { ignore_subscriptions_ = true; }
   // Frees every buffer (CLOSE, reset); mappings stay until MUNMAP.
   void release_buffers();
 
@@ -141,7 +143,7 @@ class DecoderSession {
   void apply_format(const codec::StreamFormat& f);
   void raise_event(uint32_t type, uint32_t changes);
   void dequeue_event(const MediaQueue& q, uint32_t index, uint32_t bytesused, uint32_t flags, uint64_t timestamp_us);
-  bool subscribed(uint32_t type) const { return subscriptions_.count(type) != 0; }
+  bool subscribed(uint32_t type) const { return ignore_subscriptions_ || subscriptions_.count(type) != 0; }
 
   uint32_t id_;
   const MediaDeviceProfile& profile_;
@@ -162,9 +164,11 @@ class DecoderSession {
   bool output_stopped_ = false;  // after a drain: OUTPUT accepted, not decoded until a restart
   uint64_t qbuf_seq_ = 0;
   uint32_t sequence_ = 0, event_sequence_ = 0;
+  uint32_t units_decoded_ = 0;
   v4l2::StreamParm output_parm_;
   uint32_t error_ = 0;
   std::vector<Bytes> outbox_;
+  bool ignore_subscriptions_ = false;
   DecoderFactory decoders_;
 };
 

@@ -86,6 +86,7 @@ void DecoderSession::output_done(const OutputJob& job, codec::DecodeResult resul
   const bool failed = result.status != codec::UnitStatus::Ok;
   dequeue_event(output_, job.index, job.bytes, failed ? v4l2::kBufFlagError : 0, job.timestamp_us);
   if (result.status == codec::UnitStatus::Unsupported) return fail(v4l2::kEio);  // Decoding: fatal -> EIO
+  if (++units_decoded_ == profile_.error_after_units) return fail(v4l2::kEio);   // the injected fault
   if (result.new_format) {
     const bool capture_in_use = header_seen_ && !capture_.buffers.empty();
     if (capture_in_use) {  // a DRC: the change takes effect once the earlier pictures are out

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "codec/scan_decoder.h"
+#include "models/protocols/media/media_run.h"
 
 namespace vvsim::virtio_media {
 
@@ -21,6 +22,15 @@ uint64_t shm_base(const models::PlatformProfile& p, const MediaDeviceProfile& d)
   if (d.shm_bytes >= p.memory.size_bytes / 2)
     throw std::invalid_argument("media device: shm_bytes must be less than half of the guest memory");
   return p.memory.size_bytes - d.shm_bytes;
+}
+
+// The scenario's `device:` values both devices share.
+MediaDeviceProfile from_platform(const models::PlatformProfile& p) {
+  MediaDeviceProfile d;
+  d.commandq_size = p.device.commandq_size;
+  d.eventq_size = p.device.eventq_size;
+  d.error_after_units = p.device.inject_error_after_units;
+  return d;
 }
 
 MediaDriverProfile driver_profile(const models::PlatformProfile& p) {
@@ -42,11 +52,16 @@ MediaProtocolDriver::MediaProtocolDriver(const models::GuestParts& parts)
     : driver(parts.system.cpu.port, parts.profile.address_map.mmio_base, parts.system.irq, parts.memory,
              driver_profile(parts.profile)) {}
 
-MediaBinding::MediaBinding(MediaDeviceProfile profile, DecoderSession::DecoderFactory decoders)
+MediaBinding::MediaBinding(std::optional<MediaDeviceProfile> profile, DecoderSession::DecoderFactory decoders)
     : profile_(std::move(profile)), decoders_(std::move(decoders)) {}
 
 std::unique_ptr<models::ProtocolDevice> MediaBinding::make_device(const models::DeviceParts& parts) const {
-  return std::make_unique<MediaProtocolDevice>(parts, profile_, decoders_);
+  return std::make_unique<MediaProtocolDevice>(parts, profile_ ? *profile_ : from_platform(parts.profile), decoders_);
+}
+
+std::unique_ptr<models::ProtocolRun> MediaBinding::make_run(models::VideoPlatform& platform,
+                                                            const models::RunPlan& plan) const {
+  return std::make_unique<MediaRun>(platform, plan);
 }
 
 std::unique_ptr<models::ProtocolDriver> MediaBinding::make_driver(models::ProtocolDevice&,
@@ -54,23 +69,26 @@ std::unique_ptr<models::ProtocolDriver> MediaBinding::make_driver(models::Protoc
   return std::make_unique<MediaProtocolDriver>(parts);
 }
 
-namespace {
-
-template <class Part>
-Part& running(Part* held) {
-  if (!held) throw std::logic_error("the platform does not run virtio-media");
-  return *held;
+MediaDevice& media_device(models::VideoPlatform& platform) {
+  auto* media = dynamic_cast<MediaProtocolDevice*>(platform.device.get());
+  if (!media) throw std::logic_error("the platform does not run virtio-media");
+  return media->device;
 }
 
-}  // namespace
+MediaDriver& media_driver(models::VideoPlatform& platform) {
+  auto* media = dynamic_cast<MediaProtocolDriver*>(platform.driver.get());
+  if (!media) throw std::logic_error("the platform does not run virtio-media");
+  return media->driver;
+}
 
 MediaPlatform::MediaPlatform(sc_core::sc_module_name name, const models::PlatformProfile& profile,
-                             const MediaDeviceProfile& device_profile, DecoderSession::DecoderFactory decoders)
+                             const MediaDeviceProfile& device_profile, DecoderSession::DecoderFactory decoders,
+                             bool timing_only)
     : binding_(device_profile, std::move(decoders)),
-      platform(name, profile, binding_),
+      platform(name, profile, binding_, timing_only),
       system(platform.system),
-      device(running(dynamic_cast<MediaProtocolDevice*>(platform.device.get())).device),
-      driver(running(dynamic_cast<MediaProtocolDriver*>(platform.driver.get())).driver) {}
+      device(media_device(platform)),
+      driver(media_driver(platform)) {}
 
 }  // namespace vvsim::virtio_media
 

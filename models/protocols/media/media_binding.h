@@ -29,23 +29,32 @@ class MediaProtocolDriver : public models::ProtocolDriver {
 
 class MediaBinding : public models::ProtocolBinding {
  public:
+  // `profile` absent: the defaults, with the platform profile's `device` queue sizes and error fault.
   // `decoders` empty: the real codec backends (header scans in a timing-only run).
-  explicit MediaBinding(MediaDeviceProfile profile = {}, DecoderSession::DecoderFactory decoders = {});
+  explicit MediaBinding(std::optional<MediaDeviceProfile> profile = std::nullopt,
+                        DecoderSession::DecoderFactory decoders = {});
   std::string name() const override { return "media"; }
   std::unique_ptr<models::ProtocolDevice> make_device(const models::DeviceParts& parts) const override;
   std::unique_ptr<models::ProtocolDriver> make_driver(models::ProtocolDevice& device,
                                                       const models::GuestParts& parts) const override;
+  std::unique_ptr<models::ProtocolRun> make_run(models::VideoPlatform& platform,
+                                                const models::RunPlan& plan) const override;
 
  private:
-  MediaDeviceProfile profile_;
+  std::optional<MediaDeviceProfile> profile_;
   DecoderSession::DecoderFactory decoders_;
 };
+
+// The virtio-media parts of a platform built with the media binding (std::logic_error otherwise).
+MediaDevice& media_device(models::VideoPlatform& platform);
+MediaDriver& media_driver(models::VideoPlatform& platform);
 
 // A platform running virtio-media with this device profile, and its parts by their types.
 class MediaPlatform {
  public:
   MediaPlatform(sc_core::sc_module_name name, const models::PlatformProfile& profile,
-                const MediaDeviceProfile& device_profile = {}, DecoderSession::DecoderFactory decoders = {});
+                const MediaDeviceProfile& device_profile = {}, DecoderSession::DecoderFactory decoders = {},
+                bool timing_only = false);
 
  private:
   MediaBinding binding_;

@@ -72,12 +72,23 @@ MediaDecodeReport MediaDecodeClient::run() {
       return teardown(), report_;
   if (!setup_output() || !check(call(code(Ioctl::StreamOn), type_payload(kOutput), 0), "STREAMON(OUTPUT)"))
     return teardown(), report_;
+  started_ = sc_core::sc_time_stamp();
   while (report_.problems.empty() && !driver_.session_dead(session_)) {
     const uint64_t seen = driver_.activity_count();
     handle_events();
+    release_held();
     if (report_.drained || !report_.problems.empty()) break;
+    if (config_.close_after_units && units_queued_ >= *config_.close_after_units) {
+      report_.closed_mid_stream = true;
+      break;
+    }
+    if (config_.seek_after_units && !report_.seeked && units_queued_ >= *config_.seek_after_units) {
+      seek();
+      continue;
+    }
     const auto free_output = std::find_if(output_.begin(), output_.end(), [](const Buffer& b) { return !b.queued; });
-    if (next_unit_ < config_.units->size() && free_output != output_.end()) {
+    const bool due = sc_core::sc_time_stamp() >= started_ + config_.feed_interval * double(units_queued_);
+    if (next_unit_ < config_.units->size() && free_output != output_.end() && due) {
       queue_output(uint32_t(free_output - output_.begin()));
       continue;
     }
@@ -85,9 +96,10 @@ MediaDecodeReport MediaDecodeClient::run() {
       drain();
       continue;
     }
-    driver_.wait_for_activity(seen);
+    const auto deadline = next_deadline();
+    driver_.wait_for_activity(seen, deadline ? std::optional(*deadline - sc_core::sc_time_stamp()) : std::nullopt);
   }
-  if (driver_.session_dead(session_)) report_.problems.push_back("the device reported an unrecoverable session error");
+  if (driver_.session_dead(session_)) report_.error_events = 1;  // §Device-side error: the driver MUST close it
   teardown();
   return report_;
 }
@@ -167,9 +179,45 @@ bool MediaDecodeClient::queue_output(uint32_t index) {
   driver_.cpu().write(b.guest_addr, unit.data.data(), unit.data.size());
   if (!qbuf(kOutput, index, b, uint32_t(unit.data.size()), unit.timestamp)) return false;
   b.queued = true;
-  ++next_unit_;
-  report_.units_fed = next_unit_;
+  b.queued_timestamp = unit.timestamp;
+  report_.input_queued.emplace(unit.timestamp, sc_core::sc_time_stamp());
+  ++next_unit_, ++units_queued_;
+  report_.units_fed = units_queued_;
   return true;
+}
+
+// Seek 1-3: STREAMOFF(OUTPUT) takes every OUTPUT buffer back without events; STREAMON
+// and feeding resume from the new position.
+bool MediaDecodeClient::seek() {
+  report_.seeked = true;
+  if (!check(call(code(Ioctl::StreamOff), type_payload(kOutput), 0), "STREAMOFF(OUTPUT)")) return false;
+  for (auto& b : output_) b.queued = false;
+  next_unit_ = std::min<size_t>(config_.seek_to_unit, config_.units->size());
+  return check(call(code(Ioctl::StreamOn), type_payload(kOutput), 0), "STREAMON(OUTPUT)");
+}
+
+void MediaDecodeClient::release_held() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  for (size_t i = 0; i < held_.size();) {
+    if (held_[i].second > now) {
+      ++i;
+      continue;
+    }
+    const uint32_t index = held_[i].first;
+    held_.erase(held_.begin() + long(i));
+    if (index < capture_.size() && capture_streaming_) queue_capture(index);
+  }
+}
+
+// The next time the client acts without an event: a unit's feed time or a held frame's release.
+std::optional<sc_core::sc_time> MediaDecodeClient::next_deadline() const {
+  std::optional<sc_core::sc_time> next;
+  const auto consider = [&](sc_core::sc_time t) {
+    if (t > sc_core::sc_time_stamp() && (!next || t < *next)) next = t;
+  };
+  if (next_unit_ < config_.units->size()) consider(started_ + config_.feed_interval * double(units_queued_));
+  for (const auto& [index, until] : held_) consider(until);
+  return next;
 }
 
 bool MediaDecodeClient::queue_capture(uint32_t index) {
@@ -231,7 +279,11 @@ void MediaDecodeClient::on_dqbuf(const Bytes& bytes) {
   const auto e = decode_event_dqbuf(bytes);
   const uint32_t index = e->buffer.index;
   if (e->buffer.type == kOutput) {
-    if (index < output_.size()) output_[index].queued = false;
+    const uint64_t ts = uint64_t(e->buffer.timestamp.tv_sec) * kMicrosPerSecond + uint64_t(e->buffer.timestamp.tv_usec);
+    // Events cross the STREAMOFF answer (the eventq is its own queue): one for a buffer
+    // queued before a seek must not free the buffer queued again since.
+    if (index < output_.size() && output_[index].queued_timestamp == ts) output_[index].queued = false;
+    ++report_.inputs_consumed;
     return;
   }
   if (index >= capture_.size() || !capture_[index].queued) return;  // from before a STREAMOFF (cross-queue order)
@@ -265,15 +317,20 @@ void MediaDecodeClient::on_frame(uint32_t index, const EventDqbuf& e) {
   if (config_.frame_sink) config_.frame_sink(frame);
   frame.i420.clear();
   report_.frames.push_back(std::move(frame));
-  queue_capture(index);
+  if (config_.output_hold == sc_core::SC_ZERO_TIME) queue_capture(index);
+  else held_.push_back({index, sc_core::sc_time_stamp() + config_.output_hold});
 }
 
 void MediaDecodeClient::on_last() {
   if (drc_pending_) {  // DRC 3, Capture Setup path A: reallocate at the new format
     drc_pending_ = false;
+    held_.clear();  // the frames on display go with their buffers
     ++report_.reallocations;
-    release_capture();
-    setup_capture();
+    release_capture();  // STREAMOFF(CAPTURE) aborts a drain in progress (Drain note) ...
+    if (setup_capture() && draining_) {  // ... so the end of stream is drained again
+      ++report_.drains_restarted;
+      drain();
+    }
     return;
   }
   if (draining_) {

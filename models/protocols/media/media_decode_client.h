@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,13 @@ struct MediaDecodeConfig {
   uint32_t output_buffer_bytes = 0;     // OUTPUT sizeimage asked for; 0: the device's default
   bool read_frames = true;              // map CAPTURE and read each frame (false: timing-only)
   uint64_t frame_consume_ns = 1'000;    // CPU time to hand one frame on
+  sc_core::sc_time feed_interval = sc_core::SC_ZERO_TIME;  // unit i is queued no earlier than i intervals in
+  sc_core::sc_time output_hold = sc_core::SC_ZERO_TIME;    // display: a frame's buffer is requeued this much later
+  // Seek (dev-decoder Seek): once this many units are queued, STREAMOFF + STREAMON(OUTPUT),
+  // then feed from `seek_to_unit`.
+  std::optional<uint32_t> seek_after_units;
+  uint32_t seek_to_unit = 0;
+  std::optional<uint32_t> close_after_units;  // CLOSE mid-stream once this many units are queued
   std::function<void(const MediaFrame&)> frame_sink;
 };
 
@@ -48,8 +56,13 @@ struct MediaDecodeReport {
   std::vector<MediaFrame> frames;  // pixels dropped; in output order
   size_t units_fed = 0;
   uint32_t source_changes = 0, reallocations = 0;
+  uint32_t inputs_consumed = 0;  // OUTPUT buffers the device gave back
+  uint32_t error_events = 0;     // EVT_ERROR: the session is dead; the client closes it
+  uint32_t drains_restarted = 0;  // a DRC's reallocation aborted the drain: STOP sent again
   bool drained = false, closed = false;
   size_t commands_to_first_frame = 0;  // commands the client sent before the first frame came
+  bool seeked = false, closed_mid_stream = false;
+  std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: the QBUF of its first unit
   std::vector<std::string> problems;
 };
 
@@ -58,6 +71,8 @@ class MediaDecodeClient {
   MediaDecodeClient(MediaDriver& driver, MediaDecodeConfig config);
   // Runs the whole session on the calling SystemC thread.
   MediaDecodeReport run();
+  // While running: what has happened so far.
+  const MediaDecodeReport& progress() const { return report_; }
 
  private:
   struct Buffer {
@@ -65,6 +80,7 @@ class MediaDecodeClient {
     uint32_t length = 0;
     uint64_t mem_offset = 0;  // MMAP
     bool mapped = false, queued = false;
+    uint64_t queued_timestamp = 0;  // OUTPUT: tells a DQBUF from before a seek from the current one
   };
   bool setup_output();
   bool setup_capture();
@@ -78,6 +94,9 @@ class MediaDecodeClient {
   void on_frame(uint32_t index, const EventDqbuf& e);
   void on_last();
   bool drain();
+  bool seek();
+  void release_held();
+  std::optional<sc_core::sc_time> next_deadline() const;
   void teardown();
   MediaReply call(uint32_t code, const Bytes& payload, uint32_t response_bytes);
   bool check(const MediaReply& reply, const char* what);
@@ -95,7 +114,9 @@ class MediaDecodeClient {
   bool capture_streaming_ = false;
   bool drc_pending_ = false;    // a SOURCE_CHANGE after the first: reallocate at LAST
   bool draining_ = false, last_seen_ = false;
-  size_t next_unit_ = 0;
+  size_t next_unit_ = 0, units_queued_ = 0;
+  sc_core::sc_time started_;
+  std::vector<std::pair<uint32_t, sc_core::sc_time>> held_;  // CAPTURE buffers on display, until then
   std::vector<uint64_t> guest_blocks_;  // USERPTR buffers, released at the end
 };
 

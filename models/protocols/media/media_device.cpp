@@ -7,6 +7,7 @@
 
 #include "models/protocols/media/media_ioctls.h"
 #include "models/protocols/media/v4l2_constants.h"
+#include "tlm_virtio/le_bytes.h"
 
 namespace vvsim::virtio_media {
 
@@ -70,6 +71,7 @@ void MediaDevice::reset() {
   next_session_id_ = 0;
   work_.notify(sc_core::SC_ZERO_TIME);
   backlog_drained_.notify(sc_core::SC_ZERO_TIME);
+  if (observer_) observer_->on_reset(sc_core::sc_time_stamp().value());
 }
 
 std::string MediaDevice::owner(uint32_t id) const { return fmt::format("{}.session{}", name(), id); }
@@ -102,6 +104,7 @@ void MediaDevice::command_worker() {
       continue;
     }
     const Bytes reply = chain->readable_bytes() > kMaxCommandBytes ? encode_resp_header(v4l2::kEinval) : handle(readable);
+    if (observer_) observer_->on_command(sc_core::sc_time_stamp().value(), readable, reply);
     answer(*chain, reply);
   }
 }
@@ -138,10 +141,13 @@ Bytes MediaDevice::handle(const Bytes& readable) {
 Bytes MediaDevice::open_session() {
   ++stats_.commands_by_name["OPEN"];
   const uint32_t id = next_session_id_++;
+  // The fault names a session still open; the new one exists under its own id all the same.
+  const uint32_t answered = faults_.open_returns_open_id && !sessions_.empty() ? sessions_.begin()->first : id;
   sessions_[id] = std::make_unique<DecoderSession>(id, profile_, shm_, decoders_);
+  if (faults_.unsubscribed_events) sessions_[id]->ignore_subscriptions();
   const uint64_t epoch = epoch_;
   sc_core::sc_spawn([this, id, epoch] { session_worker(id, epoch); }, sc_core::sc_gen_unique_name("session_worker"));
-  return encode(RespOpen{0, id});
+  return encode(RespOpen{0, answered});
 }
 
 // CLOSE has no response (§Close device): the chain comes back with nothing written.
@@ -171,6 +177,9 @@ Bytes MediaDevice::ioctl(const Bytes& readable) {
   }
   const Bytes payload(readable.begin() + long(kCmdIoctlSize), readable.end());
   IoctlReply reply = it->second->ioctl(cmd->code, payload);
+  const auto info = ioctl_info(cmd->code);
+  if (faults_.unsupported_as_einval && info && info->replaced) reply = {v4l2::kEinval, {}, false};
+  if (faults_.short_payload && reply.status == 0) reply.payload.clear();
   collect_events(*it->second);
   work_.notify(sc_core::SC_ZERO_TIME);
   Bytes out = encode_resp_header(reply.status);
@@ -188,7 +197,8 @@ Bytes MediaDevice::mmap(const Bytes& readable) {
     return encode_resp_header(it == sessions_.end() ? v4l2::kEinval : it->second->error());
   const auto len = shm_.map(cmd->offset);
   if (!len) return encode_resp_header(len.error().errno_value);
-  return encode(RespMmap{0, cmd->offset, *len});
+  constexpr uint64_t kPage = 4096;
+  return encode(RespMmap{0, cmd->offset, *len + (faults_.mmap_len_wrong ? kPage : 0)});
 }
 
 Bytes MediaDevice::munmap(const Bytes& readable) {
@@ -200,7 +210,16 @@ Bytes MediaDevice::munmap(const Bytes& readable) {
 }
 
 void MediaDevice::collect_events(DecoderSession& s) {
-  for (auto& e : s.take_outbox()) backlog_.push_back(std::move(e));
+  for (auto& e : s.take_outbox()) {
+    const uint32_t kind = tlm_virtio::le::get32(e.data());
+    const bool source_change = kind == uint32_t(EventKind::Event) &&
+                               tlm_virtio::le::get32(e.data() + kEventHeaderSize) == v4l2::kEventSourceChange;
+    if (faults_.no_source_change && source_change) continue;
+    if (faults_.trimmed_dqbuf_events && kind == uint32_t(EventKind::Dqbuf))
+      e.resize(kEventHeaderSize + v4l2::Buffer::kSize + v4l2::Plane::kSize);
+    if (faults_.repeated_dqbuf && kind == uint32_t(EventKind::Dqbuf)) backlog_.push_back(e);
+    backlog_.push_back(std::move(e));
+  }
   stats_.peak_backlog = std::max(stats_.peak_backlog, backlog_.size());
   if (!backlog_.empty()) backlog_added_.notify(sc_core::SC_ZERO_TIME);
 }
@@ -236,6 +255,7 @@ void MediaDevice::event_worker() {
                          event.size(), chain->writable_bytes()));
     else if (controller_->scatter(*chain, event.data(), event.size()))
       written = uint32_t(event.size()), ++stats_.events;
+    if (written && observer_) observer_->on_event(sc_core::sc_time_stamp().value(), event);
     controller_->push(kEventQueue, *chain, written);
     if (backlog_.empty()) backlog_drained_.notify(sc_core::SC_ZERO_TIME);
   }

@@ -18,7 +18,9 @@
 
 #include "models/engine/codec_engine.h"
 #include "models/protocols/media/decoder_session.h"
+#include "models/protocols/media/media_device_faults.h"
 #include "models/protocols/media/media_device_profile.h"
+#include "models/protocols/media/media_observer.h"
 #include "models/protocols/media/media_shm.h"
 #include "tlm_virtio/virtio_device.h"
 
@@ -53,6 +55,9 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   const ShmRegion& shm() const { return shm_; }
   size_t open_sessions() const { return sessions_.size(); }
   const std::vector<std::string>& diagnostics() const { return diagnostics_; }
+  // Before the run: faults to inject (media_device_faults.h) and a passive observer (null: none).
+  void set_faults(const MediaDeviceFaults& faults) { faults_ = faults; }
+  void set_observer(MediaObserver* observer) { observer_ = observer; }
 
  private:
   void command_worker();
@@ -92,6 +97,8 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   sc_core::sc_event command_kick_, event_kick_, work_, backlog_added_, backlog_drained_;
   Stats stats_;
   std::vector<std::string> diagnostics_;
+  MediaDeviceFaults faults_;
+  MediaObserver* observer_ = nullptr;
 };
 
 }  // namespace vvsim::virtio_media

@@ -33,6 +33,9 @@ struct MediaDeviceProfile {
   // no LAST is sent (crosvm's backends).
   bool drc_emits_last = true;
   std::string card = "vvsim stateful decoder";
+  // A device fault (never on by default): each session fails with an ERROR event
+  // (EIO) after decoding this many units; 0: never.
+  uint32_t error_after_units = 0;
 };
 
 // Throws std::invalid_argument naming the first value out of range.

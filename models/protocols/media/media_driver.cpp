@@ -41,9 +41,14 @@ Status MediaDriver::initialize() {
     *ring = std::move(*made);
   }
   mmio_.driver_ok();
-  const uint16_t stock = std::min<uint16_t>(profile_.event_buffers, eventq_->size());
-  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(kEventMaxSize, 16));
-  if (eventq_->publish()) mmio_.kick(kEventQueue);
+  if (profile_.withhold_eventq == sc_core::SC_ZERO_TIME) {
+    stock_eventq();
+  } else {
+    sc_core::sc_spawn([this] {
+      sc_core::wait(profile_.withhold_eventq);
+      stock_eventq();
+    }, sc_core::sc_gen_unique_name("media_withheld_eventq"));
+  }
   if (!interrupt_thread_started_) {
     interrupt_thread_started_ = true;
     sc_core::sc_spawn([this] {
@@ -51,6 +56,12 @@ Status MediaDriver::initialize() {
     }, sc_core::sc_gen_unique_name("media_interrupts"));
   }
   return {};
+}
+
+void MediaDriver::stock_eventq() {
+  const uint16_t stock = std::min<uint16_t>(profile_.event_buffers, eventq_->size());
+  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(kEventMaxSize, 16));
+  if (eventq_->publish()) mmio_.kick(kEventQueue);
 }
 
 bool MediaDriver::post_event_buffer(uint64_t addr) {
@@ -158,8 +169,14 @@ std::vector<ReceivedMediaEvent> MediaDriver::take_events(uint32_t session_id) {
   return out;
 }
 
-void MediaDriver::wait_for_activity(uint64_t seen) {
-  while (activity_count_ == seen) sc_core::wait(activity_);
+void MediaDriver::wait_for_activity(uint64_t seen, std::optional<sc_core::sc_time> limit) {
+  if (!limit) {
+    while (activity_count_ == seen) sc_core::wait(activity_);
+    return;
+  }
+  const sc_core::sc_time deadline = sc_core::sc_time_stamp() + *limit;
+  while (activity_count_ == seen && sc_core::sc_time_stamp() < deadline)
+    sc_core::wait(deadline - sc_core::sc_time_stamp(), activity_);
 }
 
 void MediaDriver::service_interrupts() {

@@ -39,6 +39,8 @@ struct MediaDriverProfile {
   uint64_t interrupt_handle_ns = 5'000;
   uint64_t event_handle_ns = 1'000;  // the event work item: parse one event, wake its session
   bool event_idx = true;
+  // A misbehaving-driver policy: post the eventq buffers only this long after DRIVER_OK.
+  sc_core::sc_time withhold_eventq = sc_core::SC_ZERO_TIME;
 };
 
 // An answer: the status and the bytes after the response header (empty after
@@ -67,6 +69,8 @@ class MediaDriver {
   MediaDriver(tlm_virtio::MemoryPort& cpu, uint64_t mmio_base, tlm_virtio::InterruptInput& irq,
               tlm_virtio::GuestAllocator& memory, const MediaDriverProfile& profile = {});
 
+  // Before initialize(): a driver policy for scenarios.
+  void withhold_eventq(sc_core::sc_time delay) { profile_.withhold_eventq = delay; }
   // Handshake, config, region 0, queues, event buffers; starts the interrupt thread.
   Status initialize();
   const Config& config() const { return config_; }
@@ -92,7 +96,8 @@ class MediaDriver {
   bool session_dead(uint32_t session_id) const { return dead_sessions_.count(session_id) != 0; }
   // Activity (an event arrived) as a level, as in the v6 driver: a count the waiter remembers.
   uint64_t activity_count() const { return activity_count_; }
-  void wait_for_activity(uint64_t seen);
+  // Returns when there was activity since `seen`, or once `limit` has passed (none: no limit).
+  void wait_for_activity(uint64_t seen, std::optional<sc_core::sc_time> limit = std::nullopt);
 
   tlm_virtio::MemoryPort& cpu() { return cpu_; }
   tlm_virtio::GuestAllocator& memory() { return memory_; }
@@ -103,6 +108,7 @@ class MediaDriver {
   // The most commandq descriptors the driver had out at once.
   uint16_t peak_commandq_descriptors() const { return peak_descriptors_; }
   uint16_t commandq_size() const { return commandq_ ? commandq_->size() : 0; }
+  uint16_t commandq_free() const { return commandq_ ? commandq_->free_descriptors() : 0; }
   // What is unanswered now: the command in flight, if any.
   std::vector<std::string> unanswered_commands() const;
 
@@ -120,6 +126,7 @@ class MediaDriver {
   std::vector<Bytes> reap_events();
   void dispatch(std::vector<Bytes> events);
   bool post_event_buffer(uint64_t addr);
+  void stock_eventq();
   void charge(uint64_t ns_) { sc_core::wait(sc_core::sc_time(double(ns_), sc_core::SC_NS)); }
 
   tlm_virtio::MemoryPort& cpu_;

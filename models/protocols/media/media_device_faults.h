@@ -1,0 +1,21 @@
+// Device faults of the virtio-media model: each breaks one device rule of the
+// conformance monitor on purpose, so the rule is shown to fire on live
+// traffic. Never on by default; a policy kept out of the device's logic.
+#pragma once
+
+#include "models/protocols/media/media_wire.h"
+
+namespace vvsim::virtio_media {
+
+struct MediaDeviceFaults {
+  bool open_returns_open_id = false;   // OPEN answers the id of a session still open (vm-session-id-unique)
+  bool unsupported_as_einval = false;  // the spec's replaced ioctls answered EINVAL (vm-enotty-unsupported)
+  bool short_payload = false;          // a successful _IOWR answer without its payload (vm-ioctl-payload-written)
+  bool trimmed_dqbuf_events = false;   // DQBUF events cut to one plane (vm-event-len)
+  bool unsubscribed_events = false;    // SOURCE_CHANGE sent without a subscription (vm-event-subscribed)
+  bool mmap_len_wrong = false;         // resp_mmap.len one page longer than the buffer (vm-mmap-len)
+  bool repeated_dqbuf = false;         // every DQBUF event sent twice (vm-dqbuf-only-queued)
+  bool no_source_change = false;       // SOURCE_CHANGE never sent (dec-no-frames-before-src-change)
+};
+
+}  // namespace vvsim::virtio_media

@@ -1,0 +1,222 @@
+// The virtio-media conformance monitor on live traffic: every device rule is
+// broken by its device fault (media_device_faults.h), every driver rule by a
+// driver that misbehaves on purpose, and a clean decode breaks none. Each
+// case checks the rule fired, and only that rule.
+#define BOOST_TEST_MODULE media_conformance
+#include <boost/test/unit_test.hpp>
+
+#include <functional>
+#include <set>
+
+#include "models/protocols/media/media_binding.h"
+#include "models/protocols/media/media_decode_client.h"
+#include "models/protocols/media/media_ioctls.h"
+#include "models/protocols/media/media_monitor.h"
+#include "models/protocols/media/v4l2_constants.h"
+#include "tests/codec/decode_support.h"
+
+using namespace vvsim;
+using namespace vvsim::virtio_media;
+
+namespace {
+
+template <class T>
+Bytes bytes_of(const T& v) {
+  Bytes b(T::kSize, 0);
+  v.encode(b.data());
+  return b;
+}
+
+constexpr uint32_t kOutput = v4l2::kBufTypeVideoOutputMplane, kCapture = v4l2::kBufTypeVideoCaptureMplane;
+
+// Runs `guest` after the driver's initialisation, with the monitor watching; the rules it saw broken.
+std::set<std::string> broken_rules(const std::function<void(MediaPlatform&)>& guest, const MediaDeviceFaults& faults = {},
+                                   MediaDeviceProfile device = {}) {
+  MediaPlatform platform("platform", models::PlatformProfile{}, device);
+  MediaMonitor monitor;
+  platform.device.set_faults(faults);
+  platform.device.set_observer(&monitor);
+  platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
+    BOOST_REQUIRE(platform.driver.initialize().ok());
+    guest(platform);
+  });
+  sc_core::sc_start();
+  if (!sc_core::sc_pending_activity()) monitor.on_run_idle(sc_core::sc_time_stamp().value());
+  std::set<std::string> rules;
+  for (const auto& v : monitor.violations()) rules.insert(v.rule);
+  return rules;
+}
+
+void decode_vp8(MediaPlatform& p) {
+  const auto stream = codec::read_bitstream_file(codec::test::fixture("vp8_176x144.ivf"));
+  MediaDecodeConfig c;
+  c.codec = stream.codec;
+  c.units = std::make_shared<codec::UnitsInMemory>(stream.units);
+  MediaDecodeClient(p.driver, c).run();
+}
+
+uint32_t open(MediaDriver& d) { return *d.open(); }
+
+MediaReply get_fmt(MediaDriver& d, uint32_t s) {
+  v4l2::Format f;
+  f.type = kOutput;
+  return d.ioctl(s, uint32_t(Ioctl::GFmt), {bytes_of(f)}, {uint32_t(v4l2::Format::kSize)});
+}
+
+using Rules = std::set<std::string>;
+
+// CAPTURE set up before any header, from the client's own guess of the size (176x144):
+// SUBSCRIBE(SOURCE_CHANGE), REQBUFS(CAPTURE, 4, MMAP), QBUF each, STREAMON.
+void capture_first(MediaPlatform& p, uint32_t s) {
+  p.driver.ioctl(s, uint32_t(Ioctl::SubscribeEvent), {bytes_of(v4l2::EventSubscription{v4l2::kEventSourceChange})}, {});
+  p.driver.ioctl(s, uint32_t(Ioctl::ReqBufs), {bytes_of(v4l2::RequestBuffers{4, kCapture, v4l2::kMemoryMmap})},
+                 {uint32_t(v4l2::RequestBuffers::kSize)});
+  for (uint32_t i = 0; i < 4; ++i) {
+    v4l2::Buffer b;
+    b.index = i, b.type = kCapture, b.memory = v4l2::kMemoryMmap, b.length = 1;
+    p.driver.ioctl(s, uint32_t(Ioctl::QBuf), {bytes_of(b), Bytes(v4l2::Plane::kSize, 0)},
+                   {uint32_t(v4l2::Buffer::kSize), uint32_t(v4l2::Plane::kSize)});
+  }
+  Bytes type(4, 0);
+  type[0] = uint8_t(kCapture);
+  p.driver.ioctl(s, uint32_t(Ioctl::StreamOn), {type}, {});
+}
+
+// A bare client: OPEN, S_FMT(VP8), REQBUFS(OUTPUT, 4, USERPTR), STREAMON, the first four
+// units queued; no subscription and no CAPTURE unless `with_capture`. Waits 2 ms for the device.
+uint32_t queue_four_units(MediaPlatform& p, bool with_capture = false) {
+  const auto stream = codec::read_bitstream_file(codec::test::fixture("vp8_176x144.ivf"));
+  const uint32_t s = open(p.driver);
+  v4l2::Format f;
+  f.type = kOutput, f.pixelformat = v4l2::kPixFmtVp8, f.width = 176, f.height = 144;
+  p.driver.ioctl(s, uint32_t(Ioctl::SFmt), {bytes_of(f)}, {uint32_t(v4l2::Format::kSize)});
+  if (with_capture) capture_first(p, s);
+  p.driver.ioctl(s, uint32_t(Ioctl::ReqBufs), {bytes_of(v4l2::RequestBuffers{4, kOutput, v4l2::kMemoryUserptr})},
+                 {uint32_t(v4l2::RequestBuffers::kSize)});
+  Bytes type(4, 0);
+  type[0] = uint8_t(kOutput);
+  p.driver.ioctl(s, uint32_t(Ioctl::StreamOn), {type}, {});
+  for (uint32_t i = 0; i < 4; ++i) {
+    const auto& unit = stream.units[i].data;
+    const uint64_t page = *p.driver.memory().allocate(4096, 4096);
+    p.driver.cpu().write(page, unit.data(), unit.size());
+    v4l2::Buffer b;
+    b.index = i, b.type = kOutput, b.memory = v4l2::kMemoryUserptr, b.length = 1;
+    Bytes sg(kSgEntrySize);
+    encode(SgEntry{page, 4096}, sg.data());
+    const auto r = p.driver.ioctl(s, uint32_t(Ioctl::QBuf), {bytes_of(b), bytes_of(v4l2::Plane{uint32_t(unit.size()), 4096, page}), sg},
+                                  {uint32_t(v4l2::Buffer::kSize), uint32_t(v4l2::Plane::kSize)});
+    BOOST_REQUIRE_EQUAL(r.status, 0u);
+  }
+  sc_core::wait(2, sc_core::SC_MS);
+  return s;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_clean_decode_breaks_no_rule) { BOOST_TEST(broken_rules(decode_vp8).empty()); }
+
+BOOST_AUTO_TEST_CASE(every_rule_has_an_id_side_and_section) {
+  std::set<std::string> ids;
+  for (const auto& r : media_rules()) {
+    BOOST_TEST(ids.insert(r.id).second, r.id);
+    BOOST_TEST(std::string(r.section).size() > 0u);
+  }
+  BOOST_TEST(ids.size() == 12u);
+}
+
+// ---- device rules, each by its fault ----
+
+BOOST_AUTO_TEST_CASE(an_open_id_handed_out_again_breaks_session_id_unique) {
+  MediaDeviceFaults f;
+  f.open_returns_open_id = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { open(p.driver), open(p.driver); }, f) == Rules{"vm-session-id-unique"});
+}
+
+BOOST_AUTO_TEST_CASE(a_replaced_ioctl_answered_einval_breaks_enotty_unsupported) {
+  MediaDeviceFaults f;
+  f.unsupported_as_einval = true;
+  const auto rules = broken_rules([](MediaPlatform& p) {
+    p.driver.ioctl(open(p.driver), uint32_t(Ioctl::QueryCap), {}, {104});
+  }, f);
+  BOOST_TEST(rules == Rules{"vm-enotty-unsupported"});
+}
+
+BOOST_AUTO_TEST_CASE(a_success_without_its_payload_breaks_payload_written) {
+  MediaDeviceFaults f;
+  f.short_payload = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { get_fmt(p.driver, open(p.driver)); }, f) ==
+             Rules{"vm-ioctl-payload-written"});
+}
+
+BOOST_AUTO_TEST_CASE(trimmed_dqbuf_events_break_event_len) {
+  MediaDeviceFaults f;
+  f.trimmed_dqbuf_events = true;
+  // The driver drops the short events, as Linux does: the client never sees its buffers again; the run stalls.
+  BOOST_TEST(broken_rules(decode_vp8, f).count("vm-event-len") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(an_unsubscribed_source_change_breaks_event_subscribed) {
+  MediaDeviceFaults f;
+  f.unsubscribed_events = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p); }, f) == Rules{"vm-event-subscribed"});
+}
+
+BOOST_AUTO_TEST_CASE(a_mapping_longer_than_its_buffer_breaks_mmap_len) {
+  MediaDeviceFaults f;
+  f.mmap_len_wrong = true;
+  const auto rules = broken_rules(decode_vp8, f);
+  BOOST_TEST(rules.count("vm-mmap-len") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_buffer_dequeued_twice_breaks_dqbuf_only_queued) {
+  MediaDeviceFaults f;
+  f.repeated_dqbuf = true;
+  BOOST_TEST(broken_rules(decode_vp8, f).count("vm-dqbuf-only-queued") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(frames_without_a_source_change_break_no_frames_before_src_change) {
+  MediaDeviceFaults f;
+  f.no_source_change = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p, true); }, f) ==
+             Rules{"dec-no-frames-before-src-change"});
+}
+
+// Without the fault the same client breaks nothing: SOURCE_CHANGE comes before the first frame.
+BOOST_AUTO_TEST_CASE(capture_set_up_first_breaks_nothing) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p, true); }).empty());
+}
+
+// ---- driver rules, each by a driver that misbehaves ----
+
+BOOST_AUTO_TEST_CASE(an_ioctl_on_a_session_never_opened_breaks_open_before_use) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { get_fmt(p.driver, 5); }) == Rules{"vm-open-before-use"});
+}
+
+BOOST_AUTO_TEST_CASE(an_ioctl_after_close_breaks_no_use_after_close) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) {
+    const uint32_t s = open(p.driver);
+    p.driver.close(s);
+    get_fmt(p.driver, s);
+  }) == Rules{"vm-no-use-after-close"});
+}
+
+BOOST_AUTO_TEST_CASE(a_payload_cut_short_breaks_ioctl_layout) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) {
+    p.driver.ioctl(open(p.driver), uint32_t(Ioctl::SFmt), {Bytes(100, 0)}, {uint32_t(v4l2::Format::kSize)});
+  }) == Rules{"vm-ioctl-layout"});
+}
+
+// The device's error fault raises ERROR after the first unit; a driver that never closes
+// the session breaks vm-error-close; one that closes it breaks nothing.
+BOOST_AUTO_TEST_CASE(a_session_left_open_after_error_breaks_error_close) {
+  MediaDeviceProfile failing;
+  failing.error_after_units = 1;  // without CAPTURE buffers only the first unit is decoded
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p); }, {}, failing) == Rules{"vm-error-close"});
+}
+
+BOOST_AUTO_TEST_CASE(a_session_closed_after_error_breaks_nothing) {
+  MediaDeviceProfile failing;
+  failing.error_after_units = 1;  // without CAPTURE buffers only the first unit is decoded
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { p.driver.close(queue_four_units(p)); }, {}, failing).empty());
+}
