@@ -10,7 +10,7 @@ build=${1:?build directory}
 seconds=${2:-60}
 root=$(cd "$(dirname "$0")" && pwd)
 status=0
-for name in wire bitstream decoder scenario device input; do
+for name in wire bitstream decoder scenario device input media; do
   work="$build/fuzz-work/$name" findings="$build/fuzz-findings/$name"
   rm -rf "$work" "$findings" && mkdir -p "$work" "$findings"
   cp -r "$root/corpus/$name/." "$work/"

@@ -1,0 +1,56 @@
+// The virtio-media parsers on arbitrary bytes: the command, response and
+// event decoders (each must refuse a short input, never read past it), and a
+// decoder session's ioctl handlers fed a sequence of ioctls with arbitrary
+// codes and payloads (every answer is 0 or an errno; nothing crashes, nothing
+// grows without bound). The first byte picks the part.
+#include <cstdlib>
+
+#include "codec/scan_decoder.h"
+#include "fuzz/fuzz_input.h"
+#include "models/protocols/media/decoder_session.h"
+#include "models/protocols/media/media_wire.h"
+
+using namespace vvsim::virtio_media;
+
+namespace {
+
+void decoders(const Bytes& body) {
+  (void)decode_cmd_header(body);
+  (void)decode_close(body);
+  (void)decode_ioctl(body);
+  (void)decode_mmap(body);
+  (void)decode_munmap(body);
+  (void)decode_resp_status(body);
+  (void)decode_resp_open(body);
+  (void)decode_resp_mmap(body);
+  (void)decode_event_error(body);
+  (void)decode_event_dqbuf(body);
+  (void)decode_event_event(body);
+  if (const auto h = decode_event_header(body); h && h->kind == EventKind::Dqbuf && !decode_event_dqbuf(body)) std::abort();
+  if (const auto c = decode_config(body); c && decode_config(encode(*c))->card != c->card) std::abort();
+}
+
+// Each ioctl: a code byte, then its payload (a 16-bit count and that many bytes).
+void ioctls(vvsim::fuzz::FuzzInput& in) {
+  static const MediaDeviceProfile profile;
+  ShmRegion shm(1ull << 30, 64ull << 20);
+  DecoderSession session(1, profile, shm, [](vvsim::codec::CodecId c) { return vvsim::codec::make_scan_decoder(c); });
+  for (int n = 0; n < 64; ++n) {
+    const uint32_t code = in.byte();
+    const Bytes payload = in.bytes(1024);
+    const IoctlReply reply = session.ioctl(code, payload);
+    if (reply.status > 200) std::abort();  // not a Linux errno
+    (void)session.take_capture_job();
+    (void)session.take_output_job();
+    if (session.take_outbox().size() > 64) std::abort();
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  vvsim::fuzz::FuzzInput in(data, size);
+  if (in.byte() % 2 == 0) decoders(in.rest());
+  else ioctls(in);
+  return 0;
+}
