@@ -17,15 +17,9 @@
 
 using namespace vvsim;
 using namespace vvsim::virtio_media;
+using v4l2::bytes_of;
 
 namespace {
-
-template <class T>
-Bytes bytes_of(const T& v) {
-  Bytes b(T::kSize, 0);
-  v.encode(b.data());
-  return b;
-}
 
 constexpr uint32_t kOutput = v4l2::kBufTypeVideoOutputMplane, kCapture = v4l2::kBufTypeVideoCaptureMplane;
 

@@ -15,15 +15,9 @@
 
 using namespace vvsim;
 using namespace vvsim::virtio_media;
+using v4l2::bytes_of;
 
 namespace {
-
-template <class T>
-Bytes bytes_of(const T& v) {
-  Bytes b(T::kSize, 0);
-  v.encode(b.data());
-  return b;
-}
 
 Bytes type_payload(uint32_t type) {
   Bytes b(4);

@@ -10,6 +10,8 @@
 
 namespace vvsim::virtio_media {
 
+using v4l2::bytes_of;
+
 namespace {
 
 struct CodedFormat {
@@ -36,13 +38,6 @@ template <class T>
 std::optional<T> read(const Bytes& in) {
   if (in.size() < T::kSize) return std::nullopt;
   return T::decode(in.data());
-}
-
-template <class T>
-Bytes bytes_of(const T& v) {
-  Bytes b(T::kSize, 0);
-  v.encode(b.data());
-  return b;
 }
 
 IoctlReply refuse(uint32_t errno_value) { return {errno_value, {}, false}; }

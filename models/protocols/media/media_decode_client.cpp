@@ -10,6 +10,8 @@
 
 namespace vvsim::virtio_media {
 
+using v4l2::bytes_of;
+
 namespace {
 
 constexpr uint32_t kOutput = v4l2::kBufTypeVideoOutputMplane, kCapture = v4l2::kBufTypeVideoCaptureMplane;
@@ -17,13 +19,6 @@ constexpr uint32_t kPageBytes = 4096;  // USERPTR buffers are lists of guest pag
 constexpr uint64_t kMicrosPerSecond = 1'000'000;
 
 uint32_t code(Ioctl i) { return uint32_t(i); }
-
-template <class T>
-Bytes bytes_of(const T& v) {
-  Bytes b(T::kSize, 0);
-  v.encode(b.data());
-  return b;
-}
 
 Bytes type_payload(uint32_t type) {
   Bytes b(4);

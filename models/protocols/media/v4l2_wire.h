@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace vvsim::virtio_media::v4l2 {
 
@@ -163,6 +164,14 @@ struct StreamParm {
   void encode(uint8_t* out) const;
   static StreamParm decode(const uint8_t* in);
 };
+
+// A payload's bytes: `T::kSize` bytes of its encoding.
+template <class T>
+std::vector<uint8_t> bytes_of(const T& v) {
+  std::vector<uint8_t> b(T::kSize, 0);
+  v.encode(b.data());
+  return b;
+}
 
 bool is_multiplanar(uint32_t buf_type);
 bool is_output(uint32_t buf_type);  // OUTPUT (into the device) as opposed to CAPTURE
