@@ -31,6 +31,7 @@ bool sei_has_recovery_point(const uint8_t* data, size_t size);
 class AccessUnitAssembler {
  public:
   bool has_slice() const { return current_.has_slice; }
+  bool is_random_access() const { return current_.is_random_access; }
   // Adds one NAL unit (`data` with or without its start code, as `nal` says);
   // returns the access unit it completes when it begins a new one.
   // `random_access`: decoding may start at this NAL unit's access unit.

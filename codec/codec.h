@@ -74,14 +74,27 @@ struct StreamFormat {
   uint32_t min_output_buffers = 0;             // buffers the stream needs in flight
 };
 
+// One picture a unit codes, as the timing model charges it.
+struct CodedPicture {
+  uint32_t macroblocks = 0;  // 16x16 blocks of the picture (a field: half its frame's)
+  FrameType frame_type = FrameType::Unknown;
+};
+
 // What a hardware block would have done for one input unit; the device's
-// timing model turns this into cycles.
+// timing model turns this into cycles. Each picture is charged once, for
+// its own size: an H.264 picture on the first slice of its access unit.
 struct UnitWork {
   uint32_t coded_width = 0, coded_height = 0;
-  uint32_t macroblocks = 0;  // 16x16 blocks of the coded frame, 0 if no picture coded
+  uint32_t macroblocks = 0;  // of the (first) picture the unit is charged for, 0 if none
   uint32_t bitstream_bytes = 0;
   FrameType frame_type = FrameType::Unknown;
   bool produces_picture = false;  // false for parameter sets, SEI, invisible frames
+  // Pictures the unit codes after the first (a VP9 superframe's shown frame
+  // after its hidden one): each is charged as a unit of its own, but for the bytes.
+  std::vector<CodedPicture> further_pictures;
+  // A later slice of a picture charged on its first slice: it codes picture
+  // data, so it is not a unit without a picture, but adds no macroblocks.
+  bool continues_picture = false;
 };
 
 enum class UnitStatus {

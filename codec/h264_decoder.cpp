@@ -48,16 +48,21 @@ void H264Decoder::reset() {
   access_units_.clear();
   waiting_for_idr_ = true;
   format_ = {};
+  picture_work_.reset();
 }
 
 DecodeResult H264Decoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
   DecodeResult result;
   const auto nal = admit_nal_unit(CodecId::H264, "openh264", decoder_ != nullptr, size_limit_, data, size, result);
   if (!nal) return result;
-  const auto completed = access_units_.add(*nal, starts_access_unit(*nal, access_units_.has_slice()),
-                                           nal->type == uint8_t(NalType::Idr), data, size, timestamp);
+  const bool had_slice = access_units_.has_slice(), begins = starts_access_unit(*nal, had_slice);
+  const auto completed =
+      access_units_.add(*nal, begins, nal->type == uint8_t(NalType::Idr), data, size, timestamp);
   if (completed) decode_access_unit(*completed, result);
-  if (nal->is_slice) set_coded_work(format_, result.work);
+  picture_work_.note_parameter_set(*nal, data, size);
+  // Skipped before an IDR picture (decode_access_unit): no work.
+  if (nal->is_slice && !(waiting_for_idr_ && !access_units_.is_random_access()))
+    picture_work_.charge_slice(data, size, begins || !had_slice, result.work);
   result.work.produces_picture = !result.pictures.empty();
   return result;
 }

@@ -10,6 +10,7 @@
 
 #include "codec/access_unit.h"
 #include "codec/codec.h"
+#include "codec/work_accounting.h"
 
 namespace vvsim::codec {
 
@@ -38,6 +39,7 @@ class H264Decoder : public Decoder {
   AccessUnitAssembler access_units_;
   bool waiting_for_idr_ = true;
   StreamFormat format_{};
+  H264PictureWork picture_work_;
 };
 
 }  // namespace vvsim::codec

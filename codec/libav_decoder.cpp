@@ -126,8 +126,11 @@ void LibavDecoder::reset() {
   open();
   access_units_.clear();
   waiting_for_tune_in_ = true;
+  mpeg2_references_ = 0;
   refused_.clear();
   format_ = {};
+  picture_work_.reset();
+  mpeg2_work_.reset();
 }
 
 DecodeResult LibavDecoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
@@ -149,9 +152,17 @@ void LibavDecoder::decode_nal_unit(const uint8_t* data, size_t size, uint64_t ti
                             : nal->type == uint8_t(NalType::Idr) || sei_has_recovery_point(data, size);
   const bool begins = hevc ? starts_hevc_access_unit(*nal, access_units_.has_slice())
                            : starts_access_unit(*nal, access_units_.has_slice());
+  const bool had_slice = access_units_.has_slice();
   if (const auto completed = access_units_.add(*nal, begins, tune_in, data, size, timestamp))
     decode_access_unit(*completed, result);
-  if (nal->is_slice) set_coded_work(format_, result.work);
+  if (hevc) {
+    if (nal->is_slice) set_coded_work(format_, result.work);
+    return;
+  }
+  picture_work_.note_parameter_set(*nal, data, size);
+  // Skipped before a tune-in point (send_unless_tuning_in): no work.
+  if (nal->is_slice && !(waiting_for_tune_in_ && !access_units_.is_random_access()))
+    picture_work_.charge_slice(data, size, begins || !had_slice, result.work);
 }
 
 void LibavDecoder::decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
@@ -162,8 +173,15 @@ void LibavDecoder::decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t 
   result.work.bitstream_bytes = static_cast<uint32_t>(size);
   const auto type = mpeg2_picture_type(data, size);
   result.work.frame_type = type.value_or(FrameType::Unknown);
+  mpeg2_work_.note_sequence(data, size);
+  if (type == FrameType::BiPredicted && !waiting_for_tune_in_ && mpeg2_references_ < 2) {
+    result.message = kMpeg2BWithoutReferences;
+    return;
+  }
+  // Skipped before a tune-in point (send_unless_tuning_in): no work.
+  if (type && !(waiting_for_tune_in_ && type != FrameType::Key)) mpeg2_work_.charge_picture(data, size, result.work);
   send_unless_tuning_in(data, size, timestamp, type.has_value(), type == FrameType::Key, result);
-  if (type) set_coded_work(format_, result.work);
+  if (type && type != FrameType::BiPredicted && !waiting_for_tune_in_) ++mpeg2_references_;
 }
 
 void LibavDecoder::decode_access_unit(const AccessUnit& au, DecodeResult& result) {
@@ -249,6 +267,7 @@ DecodeResult LibavDecoder::flush() {
     send(nullptr, 0, 0, result);
     avcodec_flush_buffers(ctx_);
     waiting_for_tune_in_ = true;
+    mpeg2_references_ = 0;
   }
   result.work.produces_picture = !result.pictures.empty();
   return result;

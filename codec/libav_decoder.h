@@ -17,6 +17,7 @@
 
 #include "codec/access_unit.h"
 #include "codec/codec.h"
+#include "codec/work_accounting.h"
 
 struct AVCodecContext;
 struct AVPacket;
@@ -64,8 +65,11 @@ class LibavDecoder : public Decoder {
   AVFrame* frame_ = nullptr;
   AccessUnitAssembler access_units_;
   bool waiting_for_tune_in_ = true;  // after start, reset, or a drain that dropped the references
+  uint32_t mpeg2_references_ = 0;    // I/P pictures sent since the tune-in point
   std::string refused_;  // set by pick_format (ctx_->opaque is the decoder) when the stream is refused
   StreamFormat format_{};
+  H264PictureWork picture_work_;
+  Mpeg2PictureWork mpeg2_work_;
 };
 
 }  // namespace vvsim::codec

@@ -7,8 +7,11 @@
 #include "codec/access_unit.h"
 #include "codec/decoder_support.h"
 #include "codec/h264_decoder.h"
+#include "codec/libav_decoder.h"
+#include "codec/start_code_headers.h"
 #include "codec/unit_header.h"
 #include "codec/vpx_decoder.h"
+#include "codec/work_accounting.h"
 
 namespace vvsim::codec {
 
@@ -37,7 +40,6 @@ class FormatTracker {
     }
     result.pictures.push_back(size_only_picture(width, height, timestamp));
   }
-  void fill_work(UnitWork& work) const { set_coded_work(format_, work); }
   void reset() { format_ = {}; }
 
  private:
@@ -49,14 +51,15 @@ class FormatTracker {
 // one picture per unit that shows a frame (a VP9 superframe shows at most one).
 class ScanVpxDecoder : public Decoder {
  public:
-  explicit ScanVpxDecoder(CodecId codec) : codec_(codec), format_(VpxDecoder::min_output_buffers(codec)) {}
+  explicit ScanVpxDecoder(CodecId codec)
+      : codec_(codec), format_(VpxDecoder::min_output_buffers(codec)), frame_work_(codec) {}
   CodecId codec() const override { return codec_; }
 
   DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
     DecodeResult result;
     if (!admit_vpx_unit(codec_, true, size_limit_, data, size, waiting_for_key_, result)) return result;
     if (shows_picture(data, size)) format_.picture(result, width_, height_, timestamp);
-    format_.fill_work(result.work);
+    frame_work_.charge_unit(data, size, result.work);
     result.work.produces_picture = !result.pictures.empty();
     return result;
   }
@@ -64,6 +67,7 @@ class ScanVpxDecoder : public Decoder {
   void reset() override {
     waiting_for_key_ = true;
     format_.reset();
+    frame_work_.reset();
   }
 
  private:
@@ -83,6 +87,7 @@ class ScanVpxDecoder : public Decoder {
 
   CodecId codec_;
   FormatTracker format_;
+  VpxFrameWork frame_work_;
   bool waiting_for_key_ = true;
   uint32_t width_ = 0, height_ = 0;
 };
@@ -99,15 +104,18 @@ class ScanH264Decoder : public Decoder {
     DecodeResult result;
     const auto nal = admit_nal_unit(CodecId::H264, "scan", true, size_limit_, data, size, result);
     if (!nal) return result;
-    if (starts_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
+    const bool had_slice = au_has_slice_, begins = starts_access_unit(*nal, had_slice);
+    if (begins) decode_access_unit(result);
     if (!au_open_ || (nal->is_slice && !au_has_slice_)) au_timestamp_ = timestamp;  // as AccessUnitAssembler
     au_open_ = true;
     if (nal->type == uint8_t(NalType::Sps)) {
       if (auto sps = parse_sps(data, size)) width_ = sps->width, height_ = sps->height;
     }
+    picture_work_.note_parameter_set(*nal, data, size);
     au_has_slice_ = au_has_slice_ || nal->is_slice;
     au_is_idr_ = au_is_idr_ || nal->type == uint8_t(NalType::Idr) || sei_has_recovery_point(data, size);
-    if (nal->is_slice) format_.fill_work(result.work);
+    if (nal->is_slice && !(waiting_for_idr_ && !au_is_idr_))
+      picture_work_.charge_slice(data, size, begins || !had_slice, result.work);
     result.work.produces_picture = !result.pictures.empty();
     return result;
   }
@@ -121,6 +129,7 @@ class ScanH264Decoder : public Decoder {
     au_open_ = au_has_slice_ = au_is_idr_ = false;
     waiting_for_idr_ = true;
     format_.reset();
+    picture_work_.reset();
   }
 
  private:
@@ -138,16 +147,91 @@ class ScanH264Decoder : public Decoder {
   }
 
   FormatTracker format_;
+  H264PictureWork picture_work_;
   bool au_open_ = false, au_has_slice_ = false, au_is_idr_ = false;
   bool waiting_for_idr_ = true;
   uint64_t au_timestamp_ = 0;
   uint32_t width_ = 0, height_ = 0;
 };
 
+// Mirrors LibavDecoder on MPEG-2 (one access unit per unit): tune-in at an
+// I picture; unless the sequence is low_delay, a B picture is shown as soon
+// as it is decoded and an I or P picture when the next I or P picture is
+// (§7.6: display order), the last one at the drain, after which decoding
+// resumes at the next I picture.
+class ScanMpeg2Decoder : public Decoder {
+ public:
+  ScanMpeg2Decoder() : format_(LibavDecoder::min_output_buffers(CodecId::MPEG2)) {}
+  CodecId codec() const override { return CodecId::MPEG2; }
+
+  DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
+    if (auto refused = refuse_unit(true, "scan", size)) return *refused;
+    DecodeResult result;
+    result.work.bitstream_bytes = static_cast<uint32_t>(size);
+    const auto type = mpeg2_picture_type(data, size);
+    result.work.frame_type = type.value_or(FrameType::Unknown);
+    const auto& sequence = work_.note_sequence(data, size);
+    if (!type) return result;
+    if (waiting_for_i_ && type != FrameType::Key) {
+      result.message = kWaitingForTuneIn;
+      return result;
+    }
+    if (type == FrameType::BiPredicted && references_ < 2) {
+      result.message = kMpeg2BWithoutReferences;
+      return result;
+    }
+    waiting_for_i_ = false;
+    references_ += type != FrameType::BiPredicted;
+    work_.charge_picture(data, size, result.work);
+    if (sequence && (sequence->low_delay || type == FrameType::BiPredicted)) {
+      format_.picture(result, sequence->width, sequence->height, timestamp);
+    } else if (sequence) {
+      show_held(result);
+      held_ = Held{sequence->width, sequence->height, timestamp};
+    }
+    result.work.produces_picture = !result.pictures.empty();
+    return result;
+  }
+  DecodeResult flush() override {
+    DecodeResult result;
+    const auto& sequence = work_.sequence();
+    if (sequence && !sequence->low_delay) {  // libavcodec's end of stream drops its references
+      show_held(result);
+      waiting_for_i_ = true;
+      references_ = 0;
+    }
+    result.work.produces_picture = !result.pictures.empty();
+    return result;
+  }
+  void reset() override {
+    waiting_for_i_ = true;
+    references_ = 0;
+    held_.reset();
+    format_.reset();
+    work_.reset();
+  }
+
+ private:
+  struct Held {
+    uint32_t width, height;
+    uint64_t timestamp;
+  };
+  void show_held(DecodeResult& result) {
+    if (held_) format_.picture(result, held_->width, held_->height, held_->timestamp);
+    held_.reset();
+  }
+
+  FormatTracker format_;
+  Mpeg2PictureWork work_;
+  bool waiting_for_i_ = true;
+  uint32_t references_ = 0;  // I/P pictures since the tune-in point
+  std::optional<Held> held_;  // the last I or P picture, shown when the next one is decoded
+};
+
 }  // namespace
 
 std::string scan_stream_support(CodecId codec, UnitSource& units) {
-  if (codec == CodecId::HEVC || codec == CodecId::MPEG2)
+  if (codec == CodecId::HEVC)
     return fmt::format("{} streams are not scanned (when libavcodec releases their pictures is not modelled)",
                        fourcc_of(codec));
   if (codec != CodecId::H264) return {};
@@ -171,6 +255,7 @@ std::string scan_stream_support(CodecId codec, UnitSource& units) {
 std::unique_ptr<Decoder> make_scan_decoder(CodecId codec) {
   if (codec == CodecId::H264) return std::make_unique<ScanH264Decoder>();
   if (codec == CodecId::VP8 || codec == CodecId::VP9) return std::make_unique<ScanVpxDecoder>(codec);
+  if (codec == CodecId::MPEG2) return std::make_unique<ScanMpeg2Decoder>();
   throw std::invalid_argument(fmt::format("no scan decoder for {} (scan_stream_support refuses it)", fourcc_of(codec)));
 }
 

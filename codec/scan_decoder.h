@@ -1,13 +1,13 @@
 // The timing-only stand-in for a decoder: it reads only unit headers (VP8
-// frame tags, VP9 uncompressed headers and superframe indexes, H.264 NAL and
-// SPS headers) and reports what the real backend would report, minus the
+// frame tags, VP9 uncompressed headers and superframe indexes, H.264 NAL,
+// SPS, PPS and slice headers, MPEG-2 sequence and picture headers) and reports what the real backend would report, minus the
 // pixels: the same statuses, formats, work figures and pictures (sizes and
 // timestamps only, `has_pixels` false). The device's timing depends on
 // nothing else, so a timing-only run times exactly like a full one.
 //
 // What it cannot know without decoding, it refuses up front
-// (scan_stream_support): H.264 streams of a profile other than Baseline, as
-// openh264 then holds pictures in a reorder buffer.
+// (scan_stream_support): H.264 streams of a profile other than Baseline and
+// HEVC, whose pictures libavcodec holds in a reorder buffer.
 #pragma once
 
 #include <string>

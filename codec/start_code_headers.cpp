@@ -39,4 +39,52 @@ std::optional<FrameType> mpeg2_picture_type(const uint8_t* d, size_t size) {
   return std::nullopt;
 }
 
+namespace {
+
+constexpr uint8_t kExtensionCode = 0xb5;
+constexpr uint8_t kSequenceExtensionId = 1, kPictureCodingExtensionId = 8;
+
+// Offset of the first byte after the first start code `code` at or after `from`; `size` if none.
+size_t after_start_code(const uint8_t* d, size_t size, uint8_t code, size_t from = 0) {
+  for (size_t i = from; i + 3 < size; ++i)
+    if (d[i] == 0 && d[i + 1] == 0 && d[i + 2] == 1 && d[i + 3] == code) return i + 4;
+  return size;
+}
+
+// Offset after the first extension start code of `id` at or after `from` (4-bit identifier included); `size` if none.
+size_t after_extension(const uint8_t* d, size_t size, uint8_t id, size_t from) {
+  for (size_t at = after_start_code(d, size, kExtensionCode, from); at < size;
+       at = after_start_code(d, size, kExtensionCode, at))
+    if ((d[at] >> 4) == id) return at;
+  return size;
+}
+
+}  // namespace
+
+std::optional<Mpeg2Sequence> mpeg2_sequence(const uint8_t* d, size_t size) {
+  const size_t at = after_start_code(d, size, uint8_t(Mpeg2Code::Sequence));
+  if (at + 3 > size) return std::nullopt;
+  Mpeg2Sequence s;
+  s.width = uint32_t(d[at]) << 4 | d[at + 1] >> 4;           // horizontal_size_value (12 bits)
+  s.height = uint32_t(d[at + 1] & 0x0f) << 8 | d[at + 2];    // vertical_size_value (12 bits)
+  const size_t ext = after_extension(d, size, kSequenceExtensionId, at);
+  if (ext + 6 <= size) {
+    // identifier(4) profile_and_level(8) progressive_sequence(1) chroma_format(2) horizontal/vertical_size_extension(2+2)
+    // bit_rate_extension(12) marker(1) vbv_buffer_size_extension(8) low_delay(1)
+    s.progressive = (d[ext + 1] >> 3) & 1;
+    s.width |= uint32_t((d[ext + 1] & 1) << 1 | d[ext + 2] >> 7) << 12;
+    s.height |= uint32_t((d[ext + 2] >> 5) & 3) << 12;
+    s.low_delay = (d[ext + 5] >> 7) & 1;
+  }
+  return s;
+}
+
+bool mpeg2_codes_field(const uint8_t* d, size_t size) {
+  const size_t ext = after_extension(d, size, kPictureCodingExtensionId, 0);
+  if (ext + 3 > size) return false;
+  // identifier(4) f_code(16) intra_dc_precision(2) picture_structure(2): bits 20..23 after the identifier's start.
+  const uint32_t structure = d[ext + 2] & 3;
+  return structure == 1 || structure == 2;
+}
+
 }  // namespace vvsim::codec

@@ -26,5 +26,21 @@ enum class Mpeg2Code : uint8_t { Picture = 0x00, Sequence = 0xb3, Gop = 0xb8 };
 // The picture coding type (I, P or B) of the first picture header in an
 // MPEG-2 access unit; nothing when it has none.
 std::optional<FrameType> mpeg2_picture_type(const uint8_t* data, size_t size);
+// What a decoder says of a B picture that comes before the second reference
+// (I or P) picture since it tuned in: it has no forward reference and is not
+// decoded (libavcodec skips it too).
+inline constexpr const char* kMpeg2BWithoutReferences =
+    "skipped: B picture before the second reference picture since tune-in";
+// What an MPEG-2 sequence header (§6.2.2.1) and its sequence extension
+// (§6.2.2.3) in a unit declare: the picture size, whether the sequence is
+// progressive and whether it has no B pictures (low_delay).
+struct Mpeg2Sequence {
+  uint32_t width = 0, height = 0;
+  bool progressive = true;
+  bool low_delay = false;
+};
+std::optional<Mpeg2Sequence> mpeg2_sequence(const uint8_t* data, size_t size);
+// Whether the unit's picture coding extension (§6.2.3.1) codes a field (picture_structure 1 or 2).
+bool mpeg2_codes_field(const uint8_t* data, size_t size);
 
 }  // namespace vvsim::codec

@@ -1,8 +1,13 @@
 #include "codec/unit_header.h"
 
+#include <algorithm>
+
 namespace vvsim::codec {
 
 namespace {
+
+// More than a slice or picture parameter set header needs up to the fields read here.
+constexpr size_t kHeaderPrefixBytes = 32;
 
 // MSB-first bit reader that yields nothing once past the end.
 class BitReader {
@@ -100,23 +105,39 @@ bool read_vp9_frame_size(BitReader& r, UnitHeader& h) {
 }
 
 // The part of a non-key frame's header up to its size (intra_only frames,
-// §6.2 with §6.2.5 frame_size_with_refs for inter frames).
+// §6.2 with §6.2.5 frame_size_with_refs for inter frames), with the
+// reference slots it refreshes and predicts from.
 bool read_vp9_non_key_size(BitReader& r, uint32_t profile, bool show_frame, bool error_resilient, UnitHeader& h) {
   auto intra_only = show_frame ? std::optional<uint32_t>(0) : r.bits(1);
   if (!intra_only || (!error_resilient && !r.bits(2))) return false;  // reset_frame_context
+  h.intra_only = *intra_only;
   if (*intra_only) {
     auto sync = r.bits(24);
     if (!sync || *sync != 0x498342) return false;
     if (profile > 0 && !read_vp9_color_config(r, profile, h)) return false;
-    return r.bits(8) && read_vp9_frame_size(r, h);  // refresh_frame_flags
+    auto refresh = r.bits(8);
+    if (!refresh) return false;
+    h.refresh_frame_flags = *refresh;
+    return read_vp9_frame_size(r, h);
   }
-  if (!r.bits(8)) return false;  // refresh_frame_flags
-  for (int i = 0; i < 3; ++i)
-    if (!r.bits(4)) return false;  // ref_frame_idx, ref_frame_sign_bias
+  auto refresh = r.bits(8);
+  if (!refresh) return false;
+  h.refresh_frame_flags = *refresh;
+  uint32_t sign_bias[3] = {};
+  for (int i = 0; i < 3; ++i) {
+    auto idx = r.bits(3), bias = r.bits(1);
+    if (!idx || !bias) return false;
+    h.ref_frame_idx[i] = static_cast<uint8_t>(*idx);
+    sign_bias[i] = *bias;
+  }
+  h.compound_allowed = sign_bias[1] != sign_bias[0] || sign_bias[2] != sign_bias[0];
   for (int i = 0; i < 3; ++i) {
     auto found_ref = r.bits(1);
     if (!found_ref) return false;
-    if (*found_ref) return true;  // the size of a reference frame
+    if (*found_ref) {
+      h.size_from_ref = h.ref_frame_idx[i];
+      return true;
+    }
   }
   return read_vp9_frame_size(r, h);
 }
@@ -138,6 +159,7 @@ std::optional<UnitHeader> parse_vp9_header(const uint8_t* d, size_t size) {
   if (*show_existing) {
     h.frame_type = FrameType::Inter;
     h.shows_picture = true;
+    h.show_existing_frame = true;
     return h;
   }
   auto frame_type = r.bits(1), show_frame = r.bits(1), error_res = r.bits(1);
@@ -154,6 +176,7 @@ std::optional<UnitHeader> parse_vp9_header(const uint8_t* d, size_t size) {
   if (!read_vp9_color_config(r, h.profile, h) || !read_vp9_frame_size(r, h)) return std::nullopt;
   h.width = h.declared_width;
   h.height = h.declared_height;
+  h.refresh_frame_flags = 0xff;
   return h;
 }
 
@@ -234,13 +257,19 @@ std::optional<SpsInfo> parse_sps(const uint8_t* d, size_t size) {
   const auto rbsp = nal_rbsp(d + start + 1, size - start - 1);
   BitReader r(rbsp.data(), rbsp.size());
   auto profile_idc = r.bits(8);
-  if (!profile_idc || !r.bits(16) || !r.ue()) return std::nullopt;  // constraints+level, sps id
+  auto sps_id = profile_idc && r.bits(16) ? r.ue() : std::nullopt;  // after constraints+level
+  if (!sps_id || *sps_id > 31) return std::nullopt;
   uint32_t chroma_format_idc = 1, bit_depth_luma = 8, bit_depth_chroma = 8;
+  bool separate_colour_plane = false;
   if (profile_has_chroma_info(*profile_idc)) {
     auto cf = r.ue();
     if (!cf || *cf > 3) return std::nullopt;
     chroma_format_idc = *cf;
-    if (chroma_format_idc == 3 && !r.bits(1)) return std::nullopt;
+    if (chroma_format_idc == 3) {
+      auto separate = r.bits(1);
+      if (!separate) return std::nullopt;
+      separate_colour_plane = *separate;
+    }
     auto luma_minus8 = r.ue(), chroma_minus8 = r.ue();
     if (!luma_minus8 || !chroma_minus8 || *luma_minus8 > 6 || *chroma_minus8 > 6 || !r.bits(1))
       return std::nullopt;  // bit depths (§7.4.2.1.1: 0..6), qpprime bypass
@@ -257,8 +286,11 @@ std::optional<SpsInfo> parse_sps(const uint8_t* d, size_t size) {
   info.profile_idc = *profile_idc;
   info.chroma_format_idc = chroma_format_idc;
   info.bit_depth_luma = bit_depth_luma, info.bit_depth_chroma = bit_depth_chroma;
+  info.sps_id = *sps_id;
+  info.separate_colour_plane = separate_colour_plane;
   auto frame_num_bits = r.ue(), poc_type = r.ue();
-  if (!frame_num_bits || !poc_type || *poc_type > 2) return std::nullopt;
+  if (!frame_num_bits || *frame_num_bits > 12 || !poc_type || *poc_type > 2) return std::nullopt;
+  info.log2_max_frame_num = *frame_num_bits + 4;
   info.pic_order_cnt_type = *poc_type;
   if (*poc_type == 0 && !r.ue()) return std::nullopt;
   if (*poc_type == 1) {
@@ -288,11 +320,59 @@ std::optional<SpsInfo> parse_sps(const uint8_t* d, size_t size) {
   const uint32_t coded_w = (*w_mbs + 1) * 16, coded_h = (*h_units + 1) * 16 * field_factor;
   const uint64_t crop_w = uint64_t(unit_x) * (crop[0] + crop[1]), crop_h = uint64_t(unit_y) * (crop[2] + crop[3]);
   info.coded_width = coded_w, info.coded_height = coded_h;
+  info.frame_mbs_only = *frame_mbs_only;
   info.crop_left = crop[0], info.crop_right = crop[1], info.crop_top = crop[2], info.crop_bottom = crop[3];
   // A crop that leaves nothing is read, not refused here: sps_refusal names its values.
   info.width = crop_w >= coded_w ? 0 : coded_w - uint32_t(crop_w);
   info.height = crop_h >= coded_h ? 0 : coded_h - uint32_t(crop_h);
   return info;
+}
+
+std::optional<PpsInfo> parse_pps(const uint8_t* d, size_t size) {
+  const size_t start = start_code_length(d, size);
+  if (start >= size || (d[start] & 0x1f) != uint8_t(NalType::Pps)) return std::nullopt;
+  const auto rbsp = nal_rbsp(d + start + 1, std::min<size_t>(size - start - 1, kHeaderPrefixBytes));
+  BitReader r(rbsp.data(), rbsp.size());
+  auto pps_id = r.ue(), sps_id = r.ue();
+  if (!pps_id || !sps_id || *pps_id > 255 || *sps_id > 31) return std::nullopt;
+  return PpsInfo{*pps_id, *sps_id};
+}
+
+namespace {
+
+// A slice header's RBSP read up to its pic_parameter_set_id.
+std::optional<uint32_t> read_slice_pps_id(BitReader& r) {
+  auto first_mb = r.ue();
+  auto slice_type = first_mb ? r.ue() : std::nullopt;
+  auto pps_id = slice_type ? r.ue() : std::nullopt;
+  if (!pps_id || *pps_id > 255) return std::nullopt;
+  return pps_id;
+}
+
+std::vector<uint8_t> slice_header_rbsp(const uint8_t* d, size_t size) {
+  const size_t start = start_code_length(d, size);
+  if (start + 1 >= size) return {};
+  return nal_rbsp(d + start + 1, std::min<size_t>(size - start - 1, kHeaderPrefixBytes));
+}
+
+}  // namespace
+
+std::optional<uint32_t> slice_pps_id(const uint8_t* d, size_t size) {
+  const auto rbsp = slice_header_rbsp(d, size);
+  BitReader r(rbsp.data(), rbsp.size());
+  return read_slice_pps_id(r);
+}
+
+std::optional<bool> slice_is_field(const uint8_t* d, size_t size, const SpsInfo& sps) {
+  const auto rbsp = slice_header_rbsp(d, size);
+  BitReader r(rbsp.data(), rbsp.size());
+  if (!read_slice_pps_id(r)) return std::nullopt;
+  if (sps.separate_colour_plane && !r.bits(2)) return std::nullopt;  // colour_plane_id
+  if (!r.bits(int(sps.log2_max_frame_num))) return std::nullopt;     // frame_num
+  if (sps.frame_mbs_only) return false;
+  auto field_pic = r.bits(1);
+  if (!field_pic) return std::nullopt;
+  return *field_pic == 1;
 }
 
 std::vector<std::pair<size_t, size_t>> split_vp9_superframe(const uint8_t* d, size_t size) {

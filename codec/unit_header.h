@@ -3,6 +3,7 @@
 // header, H.264 NAL header and slice header start). Never reads past `size`.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -24,6 +25,16 @@ struct UnitHeader {
   // format "4:2:0", "4:2:2", "4:4:0" or "4:4:4"; 0 and null on others.
   uint32_t bit_depth = 0;
   const char* chroma_format = nullptr;
+  // VP9 reference bookkeeping: the slots this frame refreshes (a key frame
+  // all eight), the slots an inter frame predicts from, the one whose size it
+  // takes (-1: its own size or none), and whether compound prediction is
+  // allowed (§6.3.19: a reference's sign bias differs from LAST's).
+  uint32_t refresh_frame_flags = 0;
+  std::array<uint8_t, 3> ref_frame_idx{};
+  int size_from_ref = -1;
+  bool compound_allowed = false;
+  bool show_existing_frame = false;  // codes nothing: shows a reference slot
+  bool intra_only = false;           // a VP9 non-key frame coded without prediction
 };
 
 std::optional<UnitHeader> parse_vp8_header(const uint8_t* data, size_t size);
@@ -56,8 +67,22 @@ struct SpsInfo {
   uint32_t chroma_format_idc = 1;
   uint32_t bit_depth_luma = 8, bit_depth_chroma = 8;
   uint32_t pic_order_cnt_type = 0;
+  uint32_t sps_id = 0;
+  uint32_t log2_max_frame_num = 4;
+  bool frame_mbs_only = true;
+  bool separate_colour_plane = false;
 };
 std::optional<SpsInfo> parse_sps(const uint8_t* data, size_t size);
+// H.264 picture parameter set (§7.3.2.2): its id and its SPS's.
+struct PpsInfo {
+  uint32_t pps_id = 0, sps_id = 0;
+};
+std::optional<PpsInfo> parse_pps(const uint8_t* data, size_t size);
+// The start of an H.264 slice NAL unit's header (§7.3.3): the PPS it
+// refers to, and whether it codes a field (`sps` is that PPS's SPS).
+// Nothing when the header cannot be read.
+std::optional<uint32_t> slice_pps_id(const uint8_t* data, size_t size);
+std::optional<bool> slice_is_field(const uint8_t* data, size_t size, const SpsInfo& sps);
 
 // VP9 superframe (Annex B of the VP9 spec): the frames packed in one unit, as
 // (offset, size); one frame covering the unit when there is no valid index.

@@ -18,7 +18,7 @@ uint32_t align16(uint32_t v) { return (v + 15) & ~15u; }
 
 }  // namespace
 
-VpxDecoder::VpxDecoder(CodecId codec) : codec_(codec) { open(); }
+VpxDecoder::VpxDecoder(CodecId codec) : codec_(codec), frame_work_(codec) { open(); }
 
 VpxDecoder::~VpxDecoder() = default;
 
@@ -40,6 +40,7 @@ void VpxDecoder::reset() {
   open();
   waiting_for_key_ = true;
   format_ = {};
+  frame_work_.reset();
 }
 
 DecodeResult VpxDecoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
@@ -54,7 +55,7 @@ DecodeResult VpxDecoder::decode(const uint8_t* data, size_t size, uint64_t times
     return result;
   }
   collect_pictures(result, timestamp);
-  set_coded_work(format_, result.work);
+  frame_work_.charge_unit(data, size, result.work);
   result.work.produces_picture = !result.pictures.empty();
   return result;
 }

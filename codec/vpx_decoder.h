@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "codec/codec.h"
+#include "codec/work_accounting.h"
 
 namespace vvsim::codec {
 
@@ -35,6 +36,7 @@ class VpxDecoder : public Decoder {
   std::shared_ptr<vpx_codec_ctx_t> ctx_;
   bool waiting_for_key_ = true;  // after start, reset or a corrupt unit
   StreamFormat format_{};
+  VpxFrameWork frame_work_;
 };
 
 }  // namespace vvsim::codec

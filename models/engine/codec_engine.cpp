@@ -38,18 +38,31 @@ CodecEngine::CodecEngine(sc_core::sc_module_name name, const CodecEngineProfile&
   for (uint32_t i = 0; i < profile_.num_cores; ++i) cores_.push_back(std::make_unique<Core>());
 }
 
+namespace {
+
+// The pixel pipeline's cycles for one picture, rounded to the nearest cycle.
+uint64_t macroblock_cycles(const CodecCost& cost, uint32_t macroblocks, codec::FrameType type) {
+  double factor = cost.inter_frame_factor;
+  if (type == codec::FrameType::Key) factor = cost.key_frame_factor;
+  if (type == codec::FrameType::BiPredicted) factor = cost.bipred_frame_factor;
+  return static_cast<uint64_t>(std::llround(static_cast<double>(cost.cycles_per_macroblock * macroblocks) * factor));
+}
+
+}  // namespace
+
+// Each picture a unit codes pays its own set-up and macroblock term; a later
+// slice of a picture charged on its first slice pays no pixel term at all.
 uint64_t unit_cycles(const CodecCost& cost, const codec::UnitWork& work) {
   const uint64_t bitstream = cost.cycles_per_byte * work.bitstream_bytes;
-  uint64_t pixels = cost.cycles_no_picture;
-  if (work.macroblocks != 0) {
-    double factor = cost.inter_frame_factor;
-    if (work.frame_type == codec::FrameType::Key) factor = cost.key_frame_factor;
-    if (work.frame_type == codec::FrameType::BiPredicted) factor = cost.bipred_frame_factor;
-    pixels = static_cast<uint64_t>(
-        std::llround(static_cast<double>(cost.cycles_per_macroblock * work.macroblocks) * factor));
+  const uint64_t set_up = cost.cycles_per_unit * (1 + work.further_pictures.size());
+  uint64_t pixels = work.continues_picture ? 0 : cost.cycles_no_picture;
+  if (work.macroblocks != 0 || !work.further_pictures.empty()) {
+    pixels = macroblock_cycles(cost, work.macroblocks, work.frame_type);
+    for (const auto& picture : work.further_pictures)
+      pixels += macroblock_cycles(cost, picture.macroblocks, picture.frame_type);
   }
-  if (cost.combine == CostCombine::Max) return std::max({cost.cycles_per_unit, bitstream, pixels});
-  return cost.cycles_per_unit + bitstream + pixels;
+  if (cost.combine == CostCombine::Max) return std::max({set_up, bitstream, pixels});
+  return set_up + bitstream + pixels;
 }
 
 uint64_t CodecEngine::cost_cycles(JobKind kind, codec::CodecId codec, const codec::UnitWork& work) const {

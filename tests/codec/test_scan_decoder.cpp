@@ -4,7 +4,10 @@
 #define BOOST_TEST_MODULE scan_decoder
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
+
 #include "codec/scan_decoder.h"
+#include "codec/start_code_headers.h"
 #include "codec/unit_header.h"
 #include "decode_support.h"
 
@@ -42,10 +45,11 @@ void check_same(const DecodeResult& real, const DecodeResult& scan, const std::s
   }
 }
 
-// Feeds units [from, end) to both, after a reset when `from` > 0 (a seek),
-// then flushes; returns the number of pictures seen.
-size_t compare_on(const std::string& name, size_t from = 0) {
-  const ParsedStream stream = read_bitstream_file(fixture(name));
+// Feeds units [from, end) of `file` to both, after a reset when `from` > 0
+// (a seek), then flushes; returns the number of pictures seen.
+size_t compare_on_file(const std::string& file, size_t from = 0) {
+  const std::string name = file.substr(file.rfind('/') + 1);
+  const ParsedStream stream = read_bitstream_file(file);
   BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
   UnitsInMemory source(stream.units);
   BOOST_REQUIRE_MESSAGE(scan_stream_support(stream.codec, source).empty(), name);
@@ -71,6 +75,27 @@ size_t compare_on(const std::string& name, size_t from = 0) {
   return pictures + r.pictures.size();
 }
 
+size_t compare_on(const std::string& name, size_t from = 0) { return compare_on_file(fixture(name), from); }
+
+// An MPEG-2 stream made by ffmpeg's mpeg2video encoder now, in the build tree.
+std::string mpeg2_stream(const std::string& name, const std::string& encoder_args) {
+  const std::string file = std::string(VVSIM_BINARY_DIR) + "/scan_" + name + ".m2v";
+  const std::string command = "ffmpeg -v error -y -f lavfi -i testsrc2=size=176x144:rate=25 -frames:v 20 -c:v mpeg2video " +
+                              encoder_args + " " + file;
+  BOOST_REQUIRE_EQUAL(std::system(command.c_str()), 0);
+  return file;
+}
+
+// Picture coding types (1 I, 2 P, 3 B) of every picture header, straight from the bytes.
+std::string mpeg2_types(const std::string& file) {
+  const ParsedStream stream = read_bitstream_file(file);
+  std::string types;
+  for (const auto& u : stream.units)
+    if (const auto t = mpeg2_picture_type(u.data.data(), u.data.size()))
+      types += *t == FrameType::Key ? 'I' : *t == FrameType::Inter ? 'P' : 'B';
+  return types;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(vp8_scan_matches_libvpx) { BOOST_CHECK_EQUAL(compare_on("vp8_176x144.ivf"), 20u); }
@@ -79,6 +104,20 @@ BOOST_AUTO_TEST_CASE(vp8_resolution_change_scan_matches_libvpx) { BOOST_CHECK_GT
 BOOST_AUTO_TEST_CASE(vp9_resolution_change_scan_matches_libvpx) { BOOST_CHECK_GT(compare_on("vp9_drc.ivf"), 0u); }
 BOOST_AUTO_TEST_CASE(h264_baseline_scan_matches_openh264) { BOOST_CHECK_GT(compare_on("h264_x264_baseline.h264"), 0u); }
 BOOST_AUTO_TEST_CASE(h264_resolution_change_scan_matches_openh264) { BOOST_CHECK_GT(compare_on("h264_drc.h264"), 0u); }
+
+// MPEG-2 with B pictures (held for display order) and without (low_delay is
+// not set by the encoder, so I/P pictures are still held one picture).
+BOOST_AUTO_TEST_CASE(mpeg2_with_b_pictures_scan_matches_libavcodec) {
+  const std::string file = mpeg2_stream("b", "-bf 2 -g 8");
+  BOOST_REQUIRE_NE(mpeg2_types(file).find('B'), std::string::npos);
+  BOOST_CHECK_EQUAL(compare_on_file(file), 20u);
+  compare_on_file(file, 5);  // after a seek onto a B picture
+}
+BOOST_AUTO_TEST_CASE(mpeg2_without_b_pictures_scan_matches_libavcodec) {
+  const std::string file = mpeg2_stream("p", "-bf 0 -g 6");
+  BOOST_REQUIRE_EQUAL(mpeg2_types(file).find('B'), std::string::npos);
+  BOOST_CHECK_EQUAL(compare_on_file(file), 20u);
+}
 
 // A seek lands on inter frames: both skip to the next key frame alike.
 BOOST_AUTO_TEST_CASE(vp8_scan_matches_libvpx_after_reset_mid_stream) { compare_on("vp8_drc.ivf", 7); }

@@ -74,6 +74,23 @@ BOOST_AUTO_TEST_CASE(cost_formula_per_frame_type) {
   BOOST_TEST(engine.cycles_to_time(1200) == sc_time(2400, SC_NS));
 }
 
+// A VP9 superframe codes two pictures (hidden alt-ref, then the shown
+// frame): each pays cycles_per_unit and its own macroblock term; the bytes
+// once. A later slice of a picture charged on its first slice pays neither
+// macroblocks nor cycles_no_picture.
+BOOST_AUTO_TEST_CASE(cost_of_a_unit_coding_two_pictures_and_of_a_later_slice) {
+  CodecEngine engine("engine", hand_profile(1));
+  const auto h264 = codec::CodecId::H264;
+  auto superframe = picture(100, 50, codec::FrameType::Inter);
+  superframe.further_pictures.push_back({40, codec::FrameType::BiPredicted});
+  // decode: 100 + 2*50 + 10*100*1.0, then 100 + 10*40*1.5
+  BOOST_TEST(engine.cost_cycles(JobKind::Decode, h264, superframe) == 100u + 100 + 1000 + 100 + 600);
+  codec::UnitWork later_slice;
+  later_slice.bitstream_bytes = 30;
+  later_slice.continues_picture = true;
+  BOOST_TEST(engine.cost_cycles(JobKind::Decode, h264, later_slice) == 100u + 60);
+}
+
 BOOST_AUTO_TEST_CASE(clock_conversion_600mhz) {
   auto profile = hand_profile(1);
   profile.clock_mhz = 600.0;

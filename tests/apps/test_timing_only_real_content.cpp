@@ -1,0 +1,60 @@
+// Timing-only runs of real content against full runs of the same file: the
+// CSV, trace and VCD are byte-identical, the summary equal but for the
+// mode and the frame checksums.
+#define BOOST_TEST_MODULE timing_only_real_content
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/apps/real_content.h"
+
+using namespace real_content;
+
+namespace {
+
+// Runs `file` through `vvsim run` (timing-only when `timing_only`) with every output file; returns the run's folder.
+std::string run_with_outputs(const std::string& file, const std::string& dir, bool timing_only) {
+  const std::string out = dir + (timing_only ? "/timing" : "/full");
+  const auto r = run(kBin + " run " + kSrc + "/scenarios/default.yaml --quiet --out " + out + " --input " + file +
+                         " --csv " + out + "/frames.csv --trace " + out + "/trace.json --vcd " + out + "/run.vcd" +
+                         (timing_only ? " --timing-only" : ""),
+                     dir);
+  BOOST_REQUIRE_MESSAGE(r.status == 0, "vvsim exit " + std::to_string(r.status) + ": " + r.err);
+  return out;
+}
+
+// The summary without what only a full run has (checksums) and the mode.
+nlohmann::json timing_part(const std::string& summary_file) {
+  auto summary = nlohmann::json::parse(slurp(summary_file));
+  summary.erase("mode");
+  for (auto& stream : summary["streams"]) stream.erase("frames_xxh3");
+  return summary;
+}
+
+void expect_timing_only_equals_full(const std::string& file, const std::string& dir, size_t frames) {
+  const std::string full = run_with_outputs(file, dir, false), timing = run_with_outputs(file, dir, true);
+  for (const char* name : {"frames.csv", "trace.json", "run.vcd"}) {
+    const std::string a = slurp(full + "/" + name), b = slurp(timing + "/" + name);
+    BOOST_CHECK_GT(a.size(), 0u);
+    BOOST_CHECK_MESSAGE(a == b, name << " of the timing-only run differs from the full run's");
+  }
+  const auto a = timing_part(full + "/summary.json"), b = timing_part(timing + "/summary.json");
+  BOOST_CHECK_MESSAGE(a == b, "summaries differ beyond mode and checksums");
+  BOOST_CHECK_EQUAL(a["streams"][0]["frames_out"].get<size_t>(), frames);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(mpeg2_with_b_pictures_times_the_same_in_a_timing_only_run) {
+  const std::string dir = workdir("tonly_mpeg2"), file = dir + "/in.m2v";
+  encode(file, "176x144", 24, "-c:v mpeg2video -bf 2 -g 6", dir);
+  BOOST_REQUIRE_NE(picture_types(file, dir).find('B'), std::string::npos);
+  expect_timing_only_equals_full(file, dir, 24);
+}
+
+BOOST_AUTO_TEST_CASE(h264_baseline_with_slices_times_the_same_in_a_timing_only_run) {
+  const std::string dir = workdir("tonly_h264_slices"), file = dir + "/in.h264";
+  encode(file, "176x144", 24, "-c:v libx264 -profile:v baseline -x264-params slices=3", dir);
+  BOOST_REQUIRE_GE(traced(file, "first_mb_in_slice", dir).size(), 3u * 24);
+  expect_timing_only_equals_full(file, dir, 24);
+}
