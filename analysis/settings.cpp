@@ -56,6 +56,11 @@ std::vector<Setting> effective_settings(const scenarios::Scenario& scenario) {
   for (const auto& [key, value] : values) settings.push_back({key, value, default_of.at(key)});
   const auto policy = driver_policy_values(scenario), default_policy = driver_policy_values(defaults);
   for (size_t i = 0; i < policy.size(); ++i) settings.push_back({policy[i].first, policy[i].second, default_policy[i].second});
+  // Listed only when it is not the default, so that a split-ring run's outputs
+  // keep their bytes from before the packed ring existed.
+  if (scenario.ring != defaults.ring)
+    settings.push_back({"transport.ring", models::name_of(scenario.ring, scenarios::ring_layout_names()),
+                        models::name_of(defaults.ring, scenarios::ring_layout_names())});
   return settings;
 }
 

@@ -237,6 +237,12 @@ const models::NamedValues<uint32_t>& driver_feature_names() {
   return names;
 }
 
+const models::NamedValues<tlm_virtio::RingLayout>& ring_layout_names() {
+  static const models::NamedValues<tlm_virtio::RingLayout> names = {{"split", tlm_virtio::RingLayout::Split},
+                                                                    {"packed", tlm_virtio::RingLayout::Packed}};
+  return names;
+}
+
 Scenario parse_scenario(const std::string& yaml, const std::string& source, const std::vector<std::string>& overrides) {
   YAML::Node root = models::parse_yaml_document(yaml, source);
   const size_t stream_count = root.IsMap() && root["streams"].IsSequence() ? root["streams"].size() : 0;
@@ -272,6 +278,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
     if (std::none_of(rules.begin(), rules.end(), [&](const auto& rule) { return id == rule.id; }))
       r.fail("expect_violations", fmt::format("'{}' is not a conformance rule (see docs/conformance.md)", id));
   }
+  r.section("transport", [&](ProfileReader& t) { t.choice("ring", s.ring, ring_layout_names()); });
   r.section("driver_policy", [&](ProfileReader& d) {
     d.field("withhold_eventq_us", s.withhold_eventq_us, Limits::between(0, 3'600'000'000.0));
     d.choice("initial_format", s.initial_format, initial_format_names());
@@ -283,6 +290,9 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
       if (it == names.end())
         d.fail("break_ring", fmt::format("'{}' is not a ring breach (see docs/conformance.md)", breach));
       s.ring_breach = it->second;
+      if (!tlm_virtio::ring_breach_has_form(it->second, s.ring == tlm_virtio::RingLayout::Packed))
+        d.fail("break_ring", fmt::format("'{}' has no form on the {} ring (see docs/conformance.md)", breach,
+                                         models::name_of(s.ring, ring_layout_names())));
     }
     std::vector<std::string> features;
     d.field("features", features);

@@ -15,6 +15,7 @@
 #include "models/platform/protocol_run.h"
 #include "models/protocols/v6/video_device_profile.h"
 #include "tlm_virtio/ring_breach.h"
+#include "tlm_virtio/ring_views.h"
 
 namespace vvsim::scenarios {
 
@@ -55,6 +56,7 @@ struct Scenario {
   models::PlatformProfile platform;  // with the device's values (`device:` lands in platform.device)
   uint64_t seed = 1;
   uint64_t time_limit_ms = 60'000;  // simulated time after which a run is stopped
+  tlm_virtio::RingLayout ring = tlm_virtio::RingLayout::Split;  // transport.ring: the virtqueue layout
   uint64_t withhold_eventq_us = 0;   // driver policy: post eventq buffers this late (0: at once)
   InitialFormat initial_format = InitialFormat::DeviceDefault;
   // Driver policy: the first command goes out on a chain breaking this ring rule.
@@ -71,6 +73,8 @@ struct Scenario {
 // YAML names of driver_policy values: initial_format, and features (bit numbers).
 const models::NamedValues<InitialFormat>& initial_format_names();
 const models::NamedValues<uint32_t>& driver_feature_names();
+// YAML names of transport.ring.
+const models::NamedValues<tlm_virtio::RingLayout>& ring_layout_names();
 
 // `overrides` are "key.path=value" applied to the scenario file before it is
 // read ("platform.engine.num_cores=1", "streams.0.output_resources=4");

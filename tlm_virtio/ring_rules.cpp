@@ -11,6 +11,10 @@ constexpr const char* kDescTable = "virtio 1.2 §2.7.5 The Virtqueue Descriptor 
 constexpr const char* kIndirect = "virtio 1.2 §2.7.5.3 Indirect Descriptors";
 constexpr const char* kAvail = "virtio 1.2 §2.7.6 The Virtqueue Available Ring";
 constexpr const char* kUsed = "virtio 1.2 §2.7.8 The Virtqueue Used Ring";
+constexpr const char* kWrap = "virtio 1.2 §2.8.1 Driver and Device Ring Wrap Counters";
+constexpr const char* kPackedScatter = "virtio 1.2 §2.8 Packed Virtqueues, Scatter-Gather Support (driver)";
+constexpr const char* kPackedIndirect = "virtio 1.2 §2.8 Packed Virtqueues, Indirect Descriptors (driver)";
+constexpr const char* kPackedPlacing = "virtio 1.2 §2.8 Packed Virtqueues, Placing Available Buffers Into The Descriptor Ring";
 
 using namespace ring_rule_id;
 const std::vector<ConformanceRule> kRules = {
@@ -30,9 +34,28 @@ const std::vector<ConformanceRule> kRules = {
     {kUsedIdOutstanding, Side::Device, kUsed,
      "a used element names the head of a chain the device took and has not returned"},
     {kUsedLenBounded, Side::Device, kUsed, "len is no more than the bytes the chain's device-writable descriptors hold"},
+    {kPackedAvailUsedInverse, Side::Driver, kWrap,
+     "an available descriptor's VIRTQ_DESC_F_USED is the inverse of its VIRTQ_DESC_F_AVAIL"},
+    {kPackedListAvailable, Side::Driver, kPackedScatter,
+     "every descriptor of a list is available (flags of the driver's wrap counter) when its first one is"},
+    {kPackedListLength, Side::Driver, kPackedScatter, "no descriptor list is longer than the queue size"},
+    {kPackedIdNotOutstanding, Side::Driver, kPackedPlacing,
+     "a buffer id is free: not that of a buffer the device has not yet used"},
+    {kPackedIndirectFlags, Side::Driver, kPackedIndirect, "no flag but VIRTQ_DESC_F_WRITE in an indirect table"},
+    {kPackedIndirectAlone, Side::Driver, kPackedIndirect,
+     "a descriptor with VIRTQ_DESC_F_INDIRECT is not part of a list linked by VIRTQ_DESC_F_NEXT"},
 };
 
 }  // namespace
+
+bool rule_checked_on_ring(const std::string& id, bool packed) {
+  static const char* const kSplitOnly[] = {kNextInRange, kNoLoop, kIndirectWithoutNext, kIndirectNotNested,
+                                           kHeadInRange, kAvailIdxAdvance};
+  if (id.rfind("packed-", 0) == 0) return packed;
+  for (const char* split_only : kSplitOnly)
+    if (id == split_only) return !packed;
+  return true;
+}
 
 const char* side_name(Side side) { return side == Side::Driver ? "driver" : "device"; }
 

@@ -1,4 +1,5 @@
-// The virtio 1.2 split-ring rules (§2.7) the transport checks on live rings,
+// The virtio 1.2 ring rules (split ring §2.7, packed ring §2.8) the transport
+// checks on live rings,
 // each with the side that must keep it, and the observer through which the
 // transport names a breach. The transport still refuses a malformed chain
 // itself (DEVICE_NEEDS_RESET, docs/transport.md); the observer only hears of it.
@@ -25,6 +26,10 @@ struct ConformanceRule {
 const std::vector<ConformanceRule>& ring_rules();
 // The rule with this id; throws std::logic_error for an unknown id (a model bug).
 const ConformanceRule& ring_rule(const char* id);
+// Whether a ring of this layout checks the rule: the packed-* rules only the
+// packed ring, the index and next rules only the split ring, the rest both.
+// Any id that is not a ring rule's is checked on either.
+bool rule_checked_on_ring(const std::string& id, bool packed);
 
 // Rule ids, as the ring code names the rule a chain or used entry broke.
 namespace ring_rule_id {
@@ -41,6 +46,14 @@ constexpr const char* kHeadInRange = "ring-head-in-range";
 constexpr const char* kAvailIdxAdvance = "ring-avail-idx-advance";
 constexpr const char* kUsedIdOutstanding = "ring-used-id-outstanding";
 constexpr const char* kUsedLenBounded = "ring-used-len-bounded";
+// The packed ring's own (the rules above on buffers, framing and indirect
+// tables hold for it too).
+constexpr const char* kPackedAvailUsedInverse = "packed-avail-used-inverse";
+constexpr const char* kPackedListAvailable = "packed-list-available";
+constexpr const char* kPackedListLength = "packed-list-length";
+constexpr const char* kPackedIdNotOutstanding = "packed-id-not-outstanding";
+constexpr const char* kPackedIndirectFlags = "packed-indirect-flags";
+constexpr const char* kPackedIndirectAlone = "packed-indirect-alone";
 }  // namespace ring_rule_id
 
 struct RingViolation {

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "tlm_virtio/ring_breach.h"
+#include "tlm_virtio/ring_breach_forms.h"
 #include "tlm_virtio/split_virtqueue.h"
 
 namespace vvsim::tlm_virtio {
@@ -102,10 +103,8 @@ class SplitRingBreacher {
   uint16_t head_flags_ = 0;
 };
 
-Status break_last_chain(VirtqueueDriver& ring, RingBreach breach, uint64_t scratch) {
-  auto* split = dynamic_cast<SplitVirtqueueDriver*>(&ring);
-  if (!split) return Error{"ring breach: the queue's ring layout has no breaches"};
-  return SplitRingBreacher(*split, scratch).apply(breach);
+Status break_last_split_chain(SplitVirtqueueDriver& ring, RingBreach breach, uint64_t scratch) {
+  return SplitRingBreacher(ring, scratch).apply(breach);
 }
 
 }  // namespace vvsim::tlm_virtio

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "tlm_virtio/chain_builder.h"
 #include "tlm_virtio/le_bytes.h"
 #include "tlm_virtio/ring_rules.h"
 
@@ -39,38 +40,14 @@ bool SplitVirtqueueDevice::read_desc(uint64_t table, uint16_t index, Desc& d) {
   return true;
 }
 
-SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::add_segment(const Desc& d, DescriptorChain& chain,
-                                                                   WalkState& state,
-                                                                   const std::function<std::string()>& at) {
-  if (d.len > memory_size_ || d.addr > memory_size_ - d.len)
-    return RingError{kBufferInMemory,
-                     fmt::format("{}: buffer [{:#x}, +{}) lies outside guest memory", at(), d.addr, d.len)};
-  const bool writable = d.flags & VIRTQ_DESC_F_WRITE;
-  if (!writable && state.seen_writable)
-    return RingError{kWritableLast, fmt::format("{}: device-readable descriptor after a writable one", at())};
-  state.seen_writable = state.seen_writable || writable;
-  state.bytes += d.len;
-  if (state.bytes > kMaxChainBytes)
-    return RingError{kChainBytes, fmt::format("{}: the chain holds {} bytes, more than 2^32", at(), state.bytes)};
-  (writable ? chain.writable : chain.readable).push_back({d.addr, d.len});
-  return {};
-}
-
-SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk_indirect(const Desc& d, DescriptorChain& chain,
-                                                                     WalkState& state) {
+ChainCheck SplitVirtqueueDevice::walk_indirect(const Desc& d, ChainBuilder& chain) {
   const std::string at = name_ + " indirect table";
   if (!features_.indirect_desc)
     return RingError{kIndirectNegotiated,
                      at + ": VIRTQ_DESC_F_INDIRECT used but VIRTIO_F_INDIRECT_DESC not negotiated"};
   if (d.flags & VIRTQ_DESC_F_NEXT) return RingError{kIndirectWithoutNext, at + ": descriptor has both INDIRECT and NEXT"};
-  if (d.len == 0 || d.len % kDescSize != 0)
-    return RingError{kIndirectTableSize, fmt::format("{}: length {} is not a non-zero multiple of 16", at, d.len)};
-  if (d.len > memory_size_ || d.addr > memory_size_ - d.len)
-    return RingError{kBufferInMemory, fmt::format("{}: table [{:#x}, +{}) lies outside guest memory", at, d.addr, d.len)};
+  if (auto table = check_indirect_table(d.addr, d.len, memory_size_, at); !table) return table;
   const uint64_t entries = d.len / kDescSize;
-  if (entries > kMaxQueueSize)
-    return RingError{kIndirectTableSize,
-                     fmt::format("{}: {} entries exceed the maximum of {}", at, entries, kMaxQueueSize)};
   uint16_t index = 0;
   for (uint64_t count = 0;; ++count) {
     auto here = [&] { return fmt::format("{} entry {}", at, index); };  // made only for a message
@@ -78,7 +55,7 @@ SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk_indirect(const Desc&
     Desc e;
     if (!read_desc(d.addr, index, e)) return RingError{nullptr, here() + ": bus error reading the descriptor"};
     if (e.flags & VIRTQ_DESC_F_INDIRECT) return RingError{kIndirectNotNested, here() + ": nested indirect descriptor"};
-    if (auto added = add_segment(e, chain, state, here); !added) return added;
+    if (auto added = chain.add(e.addr, e.len, e.flags & VIRTQ_DESC_F_WRITE, here); !added) return added;
     if (!(e.flags & VIRTQ_DESC_F_NEXT)) return {};
     if (e.next >= entries)
       return RingError{kNextInRange, fmt::format("{}: next index {} past the table's {} entries", here(), e.next, entries)};
@@ -86,16 +63,17 @@ SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk_indirect(const Desc&
   }
 }
 
-SplitVirtqueueDevice::ChainCheck SplitVirtqueueDevice::walk(uint16_t head, DescriptorChain& chain) {
-  WalkState state;
+ChainCheck SplitVirtqueueDevice::walk(uint16_t head, DescriptorChain& out) {
+  ChainBuilder chain(out, memory_size_);
   uint16_t index = head;
   for (uint32_t count = 0;; ++count) {
     if (count >= addrs_.size)
       return RingError{kNoLoop, where(index) + ": chain longer than the queue size (descriptor loop)"};
     Desc d;
     if (!read_desc(addrs_.desc, index, d)) return RingError{nullptr, where(index) + ": bus error reading the descriptor"};
-    if (d.flags & VIRTQ_DESC_F_INDIRECT) return walk_indirect(d, chain, state);
-    if (auto added = add_segment(d, chain, state, [&] { return where(index); }); !added) return added;
+    if (d.flags & VIRTQ_DESC_F_INDIRECT) return walk_indirect(d, chain);
+    if (auto added = chain.add(d.addr, d.len, d.flags & VIRTQ_DESC_F_WRITE, [&] { return where(index); }); !added)
+      return added;
     if (!(d.flags & VIRTQ_DESC_F_NEXT)) return {};
     if (d.next >= addrs_.size)
       return RingError{kNextInRange,

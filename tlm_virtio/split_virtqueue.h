@@ -8,18 +8,15 @@
 #include <string>
 #include <vector>
 
+#include "tlm_virtio/chain_builder.h"
 #include "tlm_virtio/memory_port.h"
 #include "tlm_virtio/virtqueue.h"
 
 namespace vvsim::tlm_virtio {
 
-// virtio 1.2 §2.7.5 / §2.7.6 / §2.7.8 flags.
-constexpr uint16_t VIRTQ_DESC_F_NEXT = 1;
-constexpr uint16_t VIRTQ_DESC_F_WRITE = 2;
-constexpr uint16_t VIRTQ_DESC_F_INDIRECT = 4;
+// virtio 1.2 §2.7.6 / §2.7.8 flags (the descriptor flags are in virtqueue.h).
 constexpr uint16_t VIRTQ_AVAIL_F_NO_INTERRUPT = 1;
 constexpr uint16_t VIRTQ_USED_F_NO_NOTIFY = 1;
-constexpr uint16_t kMaxQueueSize = 32768;
 
 // Byte offsets of the split ring's structures (struct virtq_desc, virtq_avail,
 // virtq_used, virtq_used_elem of §2.7), checked against <linux/virtio_ring.h>.
@@ -67,18 +64,9 @@ class SplitVirtqueueDevice : public VirtqueueDevice {
     uint32_t len;
     uint16_t flags, next;
   };
-  using ChainCheck = Result<void, RingError>;
   bool read_desc(uint64_t table, uint16_t index, Desc& d);
-  ChainCheck walk(uint16_t head, DescriptorChain& chain);
-  // What a chain walk has seen so far.
-  struct WalkState {
-    bool seen_writable = false;
-    uint64_t bytes = 0;
-  };
-  ChainCheck walk_indirect(const Desc& d, DescriptorChain& chain, WalkState& state);
-  // `where` names the descriptor, made only for a message.
-  ChainCheck add_segment(const Desc& d, DescriptorChain& chain, WalkState& state,
-                         const std::function<std::string()>& where);
+  ChainCheck walk(uint16_t head, DescriptorChain& out);
+  ChainCheck walk_indirect(const Desc& d, ChainBuilder& chain);
   void ask_for_kick();
   std::string where(uint16_t index) const;
 

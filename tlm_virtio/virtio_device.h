@@ -18,6 +18,7 @@ namespace vvsim::tlm_virtio {
 constexpr uint64_t VIRTIO_F_INDIRECT_DESC = 1ull << 28;
 constexpr uint64_t VIRTIO_F_EVENT_IDX = 1ull << 29;
 constexpr uint64_t VIRTIO_F_VERSION_1 = 1ull << 32;
+constexpr uint64_t VIRTIO_F_RING_PACKED = 1ull << 34;
 
 // virtio 1.2 §2.1 device status bits.
 constexpr uint32_t STATUS_ACKNOWLEDGE = 1;

@@ -5,13 +5,9 @@
 #include <cstring>
 
 #include "tlm_virtio/le_bytes.h"
-#include "tlm_virtio/split_virtqueue.h"
+#include "tlm_virtio/ring_views.h"
 
 namespace vvsim::tlm_virtio {
-
-namespace {
-bool is_power_of_two(uint32_t v) { return v != 0 && (v & (v - 1)) == 0; }
-}  // namespace
 
 VirtioMmio::VirtioMmio(sc_core::sc_module_name name, VirtioDevice& device, uint64_t guest_memory_size,
                        const InterruptCoalescingProfile& coalescing)
@@ -30,7 +26,8 @@ VirtioMmio::VirtioMmio(sc_core::sc_module_name name, VirtioDevice& device, uint6
 }
 
 uint64_t VirtioMmio::offered_features() const {
-  return device_.device_features() | VIRTIO_F_VERSION_1 | VIRTIO_F_EVENT_IDX | VIRTIO_F_INDIRECT_DESC;
+  return device_.device_features() | VIRTIO_F_VERSION_1 | VIRTIO_F_EVENT_IDX | VIRTIO_F_INDIRECT_DESC |
+         VIRTIO_F_RING_PACKED;
 }
 
 // ------------------------------------------------------------------ registers
@@ -173,20 +170,18 @@ uint32_t VirtioMmio::read_shared_memory(uint32_t offset) const {
 
 Status VirtioMmio::validate_queue(unsigned index, const Queue& q) const {
   const uint16_t max = device_.queue_max_size(index);
-  if (!is_power_of_two(q.num) || q.num > max)
-    return Error{fmt::format("queue {}: size {} is not a power of two in [1, {}]", index, q.num, max)};
-  struct Area {
-    const char* what;
-    uint64_t addr, bytes, align;
-  };
-  const Area areas[] = {{"descriptor table", q.desc, desc_table_bytes(q.num), 16},
-                        {"available ring", q.driver, avail_ring_bytes(q.num), 2},
-                        {"used ring", q.device, used_ring_bytes(q.num), 4}};
-  for (const auto& a : areas) {
-    if (a.addr % a.align != 0)
-      return Error{fmt::format("queue {}: {} at {:#x} is not {}-byte aligned", index, a.what, a.addr, a.align)};
-    if (a.bytes > memory_size_ || a.addr > memory_size_ - a.bytes)
-      return Error{fmt::format("queue {}: {} [{:#x}, +{}) lies outside guest memory", index, a.what, a.addr, a.bytes)};
+  const RingFeatures features = ring_features(driver_features_);
+  if (!ring_size_allowed(features, q.num) || q.num > max)
+    return Error{fmt::format("queue {}: size {} is not {} in [1, {}]", index, q.num,
+                             features.packed ? "a size" : "a power of two", max)};
+  const uint64_t addrs[] = {q.desc, q.driver, q.device};
+  const auto areas = ring_areas(features, q.num);
+  for (size_t i = 0; i < areas.size(); ++i) {
+    const RingArea& a = areas[i];
+    if (addrs[i] % a.align != 0)
+      return Error{fmt::format("queue {}: {} at {:#x} is not {}-byte aligned", index, a.what, addrs[i], a.align)};
+    if (a.bytes > memory_size_ || addrs[i] > memory_size_ - a.bytes)
+      return Error{fmt::format("queue {}: {} [{:#x}, +{}) lies outside guest memory", index, a.what, addrs[i], a.bytes)};
   }
   return {};
 }
@@ -212,11 +207,9 @@ void VirtioMmio::write_queue_ready(uint32_t value) {
     diagnose(valid.error().message + ": QueueReady refused");
     return;
   }
-  const RingFeatures features{(driver_features_ & VIRTIO_F_EVENT_IDX) != 0,
-                              (driver_features_ & VIRTIO_F_INDIRECT_DESC) != 0};
-  q->ring = std::make_shared<SplitVirtqueueDevice>(fmt::format("{} queue {}", name(), queue_sel_), dma_port,
-                                                   VirtqueueAddresses{q->num, q->desc, q->driver, q->device}, features,
-                                                   memory_size_);
+  q->ring = make_device_view(fmt::format("{} queue {}", name(), queue_sel_), dma_port,
+                             VirtqueueAddresses{q->num, q->desc, q->driver, q->device}, ring_features(driver_features_),
+                             memory_size_);
   q->ready = true;
 }
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "tlm_virtio/split_virtqueue.h"
+#include "tlm_virtio/ring_views.h"
 #include "tlm_virtio/virtio_mmio.h"
 
 namespace vvsim::tlm_virtio {
@@ -54,14 +54,14 @@ Result<std::unique_ptr<VirtqueueDriver>> VirtioMmioDriver::setup_queue(unsigned 
   write_register(mmio::QueueSel, index);
   const uint32_t max = read_register(mmio::QueueNumMax);
   if (max == 0 || size > max) return Error{fmt::format("queue {}: size {} not available (QueueNumMax {})", index, size, max)};
-  auto desc = memory.allocate(desc_table_bytes(size), 16);
-  auto avail = memory.allocate(avail_ring_bytes(size), 2);
-  auto used = memory.allocate(used_ring_bytes(size), 4);
-  if (!desc || !avail || !used) return Error{fmt::format("queue {}: no guest memory for the rings", index)};
-  const VirtqueueAddresses addrs{size, *desc, *avail, *used};
-  const RingFeatures ring{(features_ & VIRTIO_F_EVENT_IDX) != 0, (features_ & VIRTIO_F_INDIRECT_DESC) != 0};
-  std::unique_ptr<VirtqueueDriver> queue =
-      std::make_unique<SplitVirtqueueDriver>(fmt::format("queue {}", index), cpu_, addrs, ring);
+  const RingFeatures ring = ring_features(features_);
+  const auto areas = ring_areas(ring, size);
+  auto desc = memory.allocate(areas[0].bytes, areas[0].align);
+  auto driver = memory.allocate(areas[1].bytes, areas[1].align);
+  auto device = memory.allocate(areas[2].bytes, areas[2].align);
+  if (!desc || !driver || !device) return Error{fmt::format("queue {}: no guest memory for the rings", index)};
+  const VirtqueueAddresses addrs{size, *desc, *driver, *device};
+  std::unique_ptr<VirtqueueDriver> queue = make_driver_view(fmt::format("queue {}", index), cpu_, addrs, ring);
   if (auto zeroed = queue->initialize(); !zeroed) return zeroed.error();
   write_register(mmio::QueueNum, size);
   write_register(mmio::QueueDescLow, uint32_t(addrs.desc));

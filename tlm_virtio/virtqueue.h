@@ -30,6 +30,12 @@ struct ChainId {
 };
 
 constexpr uint64_t kMaxChainBytes = 1ull << 32;  // §2.7.5: no chain longer than 2^32 bytes in total
+constexpr uint16_t kMaxQueueSize = 32768;        // §2.6 (split), §2.8 (packed: up to 2^15 entries)
+
+// Descriptor flags with the same value in both layouts (§2.7.5, §2.8.3, §2.8.6, §2.8.7).
+constexpr uint16_t VIRTQ_DESC_F_NEXT = 1;
+constexpr uint16_t VIRTQ_DESC_F_WRITE = 2;
+constexpr uint16_t VIRTQ_DESC_F_INDIRECT = 4;
 
 // The three guest-memory areas of a queue, as virtio-mmio's queue registers
 // carry them (§2.6: descriptor area, driver area, device area).
@@ -61,6 +67,7 @@ struct UsedBuffer {
 struct RingFeatures {
   bool event_idx = false;
   bool indirect_desc = false;
+  bool packed = false;  // VIRTIO_F_RING_PACKED: the packed ring layout (§2.8) instead of the split one
 };
 
 // What made a chain unusable: the ring rule the driver broke (ring_rules.h;

@@ -14,6 +14,7 @@
 #include "models/engine/codec_engine.h"
 #include "models/platform/platform_profile.h"
 #include "tlm_virtio/guest_allocator.h"
+#include "tlm_virtio/ring_views.h"
 #include "tlm_virtio/simple_platform.h"
 #include "tlm_virtio/virtio_device.h"
 
@@ -36,6 +37,9 @@ struct GuestParts {
   const PlatformProfile& profile;
   tlm_virtio::SimplePlatform& system;  // the CPU's port, the virtio-mmio window, the interrupt line
   tlm_virtio::GuestAllocator& memory;  // the driver's part of guest memory
+  // The ring layout the driver asks for (tlm_virtio::ring_layout_feature in
+  // its feature negotiation); the device offers both.
+  tlm_virtio::RingLayout ring = tlm_virtio::RingLayout::Split;
 };
 
 // A protocol's device model, as the platform holds it.

@@ -26,13 +26,13 @@ uint64_t driver_memory_end(ProtocolDevice& device, uint64_t memory_size) {
 }  // namespace
 
 VideoPlatform::VideoPlatform(sc_core::sc_module_name name, const PlatformProfile& profile,
-                             const ProtocolBinding& protocol, bool timing_only)
+                             const ProtocolBinding& protocol, bool timing_only, tlm_virtio::RingLayout ring)
     : sc_module(name),
       profile_(profile),
       engine("engine", profile.engine),
       device(protocol.make_device({profile_, engine, timing_only})),
       system("system", device->virtio(), transport_profile(profile)),
       guest_memory(kDriverMemoryBase, driver_memory_end(*device, profile.memory.size_bytes) - kDriverMemoryBase),
-      driver(protocol.make_driver(*device, {profile_, system, guest_memory})) {}
+      driver(protocol.make_driver(*device, {profile_, system, guest_memory, ring})) {}
 
 }  // namespace vvsim::models

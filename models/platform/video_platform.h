@@ -24,9 +24,9 @@ class VideoPlatform : public sc_core::sc_module {
   // Guest memory below this is left to firmware/tests; the driver allocates above it.
   static constexpr uint64_t kDriverMemoryBase = 0x10000;
 
-  // `protocol` is used during construction only.
+  // `protocol` is used during construction only; `ring`: the layout the guest driver asks for.
   VideoPlatform(sc_core::sc_module_name name, const PlatformProfile& profile, const ProtocolBinding& protocol,
-                bool timing_only = false);
+                bool timing_only = false, tlm_virtio::RingLayout ring = tlm_virtio::RingLayout::Split);
 
   const PlatformProfile& profile() const { return profile_; }
 

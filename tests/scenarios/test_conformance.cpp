@@ -98,6 +98,10 @@ std::string reattach_queued_output() {
 scenarios::RunResult run_ring_breach(const std::string& breach) {
   return run("driver_policy: {break_ring: " + breach + "}\nstreams:\n" + stream("a"));
 }
+// The same on the packed ring (transport.ring: packed).
+scenarios::RunResult run_packed_ring_breach(const std::string& breach) {
+  return run("transport: {ring: packed}\ndriver_policy: {break_ring: " + breach + "}\nstreams:\n" + stream("a"));
+}
 
 }  // namespace
 
@@ -364,6 +368,56 @@ BOOST_AUTO_TEST_CASE(ring_head_past_the_queue) {
 }
 BOOST_AUTO_TEST_CASE(ring_available_index_jumps_a_queue_ahead) {
   expect_only_violation(run_ring_breach("avail_idx_jump"), "ring-avail-idx-advance", Side::Driver);
+}
+
+// ---- driver side, the packed ring (virtio 1.2 §2.8) ----
+
+BOOST_AUTO_TEST_CASE(packed_ring_clean_run) {
+  const auto r = run("transport: {ring: packed}\nstreams:\n" + stream("a"));
+  expect_clean(r);
+  BOOST_CHECK(r.outcome == scenarios::RunOutcome::Completed);
+}
+BOOST_AUTO_TEST_CASE(packed_list_descriptor_with_the_wrong_wrap_counter) {
+  expect_only_violation(run_packed_ring_breach("wrong_wrap_counter"), "packed-list-available", Side::Driver);
+}
+BOOST_AUTO_TEST_CASE(packed_avail_and_used_bits_equal) {
+  expect_only_violation(run_packed_ring_breach("avail_used_mismatch"), "packed-avail-used-inverse", Side::Driver);
+}
+BOOST_AUTO_TEST_CASE(packed_buffer_id_reused_while_outstanding) {
+  expect_only_violation(run_packed_ring_breach("id_reuse"), "packed-id-not-outstanding", Side::Driver);
+}
+BOOST_AUTO_TEST_CASE(packed_list_longer_than_the_ring) {
+  expect_only_violation(run_packed_ring_breach("chain_over_ring"), "packed-list-length", Side::Driver);
+}
+BOOST_AUTO_TEST_CASE(packed_next_in_an_indirect_table) {
+  expect_only_violation(run_packed_ring_breach("next_in_indirect"), "packed-indirect-flags", Side::Driver);
+}
+BOOST_AUTO_TEST_CASE(packed_indirect_descriptor_with_next) {
+  expect_only_violation(run_packed_ring_breach("indirect_with_next"), "packed-indirect-alone", Side::Driver);
+}
+// The rules of both layouts, broken on the packed ring.
+BOOST_AUTO_TEST_CASE(packed_writable_descriptor_first) {
+  expect_only_violation(run_packed_ring_breach("writable_first"), "ring-writable-after-readable", Side::Driver);
+}
+BOOST_AUTO_TEST_CASE(packed_buffer_outside_guest_memory) {
+  expect_only_violation(run_packed_ring_breach("buffer_outside_memory"), "ring-buffer-in-memory", Side::Driver);
+}
+BOOST_AUTO_TEST_CASE(packed_chain_of_more_than_4_gib) {
+  expect_only_violation(run_packed_ring_breach("chain_over_4gib"), "ring-chain-bytes", Side::Driver);
+}
+BOOST_AUTO_TEST_CASE(packed_indirect_without_the_feature) {
+  expect_only_violation(run_packed_ring_breach("indirect_not_negotiated"), "ring-indirect-negotiated", Side::Driver);
+}
+BOOST_AUTO_TEST_CASE(packed_nested_indirect) {
+  expect_only_violation(run_packed_ring_breach("nested_indirect"), "packed-indirect-flags", Side::Driver);
+}
+BOOST_AUTO_TEST_CASE(packed_indirect_table_not_whole_descriptors) {
+  expect_only_violation(run_packed_ring_breach("indirect_table_length"), "ring-indirect-table-size", Side::Driver);
+}
+BOOST_AUTO_TEST_CASE(breach_without_a_form_on_the_ring_is_refused_at_load) {
+  for (const std::string& b : {"loop", "head_out_of_range"})
+    BOOST_CHECK_THROW(run_packed_ring_breach(b), models::ProfileError);
+  BOOST_CHECK_THROW(run_ring_breach("id_reuse"), models::ProfileError);
 }
 
 // ---- strict runs ----

@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_CASE(feature_words_by_selector) {
     d.write_register(mmio::DeviceFeaturesSel, 0);
     BOOST_CHECK_EQUAL(d.read_register(mmio::DeviceFeatures), uint32_t((1u << 28) | (1u << 29)));  // INDIRECT, EVENT_IDX
     d.write_register(mmio::DeviceFeaturesSel, 1);
-    BOOST_CHECK_EQUAL(d.read_register(mmio::DeviceFeatures), 1u);  // VERSION_1 is bit 32
+    BOOST_CHECK_EQUAL(d.read_register(mmio::DeviceFeatures), 1u | 4u);  // VERSION_1 is bit 32, RING_PACKED bit 34
     d.write_register(mmio::DeviceFeaturesSel, 2);
     BOOST_CHECK_EQUAL(d.read_register(mmio::DeviceFeatures), 0u);
   });

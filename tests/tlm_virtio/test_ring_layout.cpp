@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 
 #define VIRTIO_RING_NO_LEGACY  // the legacy vring_init does not compile as C++
+#include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
 
 #include <cstddef>
@@ -12,6 +13,8 @@
 #include <vector>
 
 #include "tlm_virtio/le_bytes.h"
+#include "tlm_virtio/packed_virtqueue.h"
+#include "tlm_virtio/ring_views.h"
 #include "tlm_virtio/split_virtqueue.h"
 
 using namespace vvsim::tlm_virtio;
@@ -78,4 +81,27 @@ BOOST_AUTO_TEST_CASE(little_endian_codec_byte_order) {
   const uint8_t high[4] = {0xff, 0xff, 0xff, 0xff};  // no sign extension
   BOOST_CHECK_EQUAL(le::get32(high), 0xffffffffu);
   BOOST_CHECK_EQUAL(le::get(high, 3), 0xffffffull);
+}
+
+// The packed ring (§2.8.13, §2.8.14) against struct vring_packed_desc and
+// vring_packed_desc_event and the kernel's flag values.
+BOOST_AUTO_TEST_CASE(packed_descriptor_and_event_layout) {
+  BOOST_CHECK_EQUAL(packed_ring::kDescSize, sizeof(struct vring_packed_desc));
+  BOOST_CHECK_EQUAL(packed_ring::kDescAddr, offsetof(struct vring_packed_desc, addr));
+  BOOST_CHECK_EQUAL(packed_ring::kDescLen, offsetof(struct vring_packed_desc, len));
+  BOOST_CHECK_EQUAL(packed_ring::kDescId, offsetof(struct vring_packed_desc, id));
+  BOOST_CHECK_EQUAL(packed_ring::kDescFlags, offsetof(struct vring_packed_desc, flags));
+  BOOST_CHECK_EQUAL(packed_ring::kEventSize, sizeof(struct vring_packed_desc_event));
+  BOOST_CHECK_EQUAL(packed_ring::kEventOffWrap, offsetof(struct vring_packed_desc_event, off_wrap));
+  BOOST_CHECK_EQUAL(packed_ring::kEventFlags, offsetof(struct vring_packed_desc_event, flags));
+  BOOST_CHECK_EQUAL(packed_ring::VIRTQ_DESC_F_AVAIL, 1u << VRING_PACKED_DESC_F_AVAIL);
+  BOOST_CHECK_EQUAL(packed_ring::VIRTQ_DESC_F_USED, 1u << VRING_PACKED_DESC_F_USED);
+  BOOST_CHECK_EQUAL(packed_ring::kEventWrapBit, unsigned(VRING_PACKED_EVENT_F_WRAP_CTR));
+  BOOST_CHECK_EQUAL(packed_ring::RING_EVENT_FLAGS_ENABLE, VRING_PACKED_EVENT_FLAG_ENABLE);
+  BOOST_CHECK_EQUAL(packed_ring::RING_EVENT_FLAGS_DISABLE, VRING_PACKED_EVENT_FLAG_DISABLE);
+  BOOST_CHECK_EQUAL(packed_ring::RING_EVENT_FLAGS_DESC, VRING_PACKED_EVENT_FLAG_DESC);
+  BOOST_CHECK_EQUAL(ring_layout_feature(RingLayout::Packed), 1ull << VIRTIO_F_RING_PACKED);
+  BOOST_CHECK_EQUAL(ring_layout_feature(RingLayout::Split), 0u);
+  for (unsigned num : {1u, 3u, 256u, 32768u})
+    BOOST_CHECK_EQUAL(packed_ring::desc_ring_bytes(uint16_t(num)), num * sizeof(struct vring_packed_desc));
 }

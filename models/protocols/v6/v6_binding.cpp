@@ -9,7 +9,8 @@ namespace vvsim::virtio_video {
 
 namespace {
 
-VideoDriverProfile driver_profile(const models::PlatformProfile& p, const VideoDeviceProfile& d) {
+VideoDriverProfile driver_profile(const models::GuestParts& parts, const VideoDeviceProfile& d) {
+  const models::PlatformProfile& p = parts.profile;
   VideoDriverProfile v;
   v.commandq_size = d.commandq_size;
   v.eventq_size = d.eventq_size;
@@ -19,6 +20,7 @@ VideoDriverProfile driver_profile(const models::PlatformProfile& p, const VideoD
   v.frame_consume_ns = p.driver.frame_consume_ns;
   v.event_idx = p.driver.event_idx;
   v.guest_cpus = p.guest.cpus;
+  v.ring = parts.ring;
   return v;
 }
 
@@ -39,7 +41,7 @@ V6Device::V6Device(const models::DeviceParts& parts, const VideoDeviceProfile& p
 
 V6Driver::V6Driver(const models::GuestParts& parts, const VideoDeviceProfile& device_profile)
     : driver(parts.system.cpu.port, parts.profile.address_map.mmio_base, parts.system.irq, parts.memory,
-             driver_profile(parts.profile, device_profile)) {}
+             driver_profile(parts, device_profile)) {}
 
 V6Binding::V6Binding(std::optional<VideoDeviceProfile> device_profile, DecoderFactory decoders)
     : device_profile_(std::move(device_profile)), decoders_(std::move(decoders)) {}
@@ -71,9 +73,9 @@ VideoDriver& v6_driver(models::VideoPlatform& platform) {
 }
 
 V6Platform::V6Platform(sc_core::sc_module_name name, const models::PlatformProfile& profile,
-                       const VideoDeviceProfile& device_profile, DecoderFactory decoders)
+                       const VideoDeviceProfile& device_profile, DecoderFactory decoders, tlm_virtio::RingLayout ring)
     : binding_(device_profile, std::move(decoders)),
-      platform(name, profile, binding_),
+      platform(name, profile, binding_, false, ring),
       system(platform.system),
       guest_memory(platform.guest_memory),
       device(v6_device(platform)),

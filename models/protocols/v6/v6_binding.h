@@ -53,8 +53,10 @@ VideoDriver& v6_driver(models::VideoPlatform& platform);
 // A platform running v6 with this device profile, and its parts by their types.
 class V6Platform {
  public:
+  // `ring`: the virtqueue layout the driver asks for.
   V6Platform(sc_core::sc_module_name name, const models::PlatformProfile& profile,
-             const VideoDeviceProfile& device_profile, DecoderFactory decoders = {});
+             const VideoDeviceProfile& device_profile, DecoderFactory decoders = {},
+             tlm_virtio::RingLayout ring = tlm_virtio::RingLayout::Split);
 
  private:
   V6Binding binding_;

@@ -1,6 +1,10 @@
 #include "models/protocols/v6/v6_run.h"
 
+#include <algorithm>
+
 #include "models/protocols/v6/v6_binding.h"
+#include "tlm_virtio/ring_rules.h"
+#include "tlm_virtio/virtio_device.h"
 
 namespace vvsim::virtio_video {
 
@@ -156,7 +160,12 @@ void V6Run::collect_history(models::RunRecords& r) const {
 void V6Run::finish(models::RunRecords& r, std::vector<models::StreamRecord*> streams) {
   if (!sc_core::sc_pending_activity()) monitor_.on_run_idle(sc_core::sc_time_stamp().value());
   r.violations = monitor_.violations();
-  r.rules_checked = conformance_rules().size();
+  // The ring rules of the ring the driver negotiated only (the split ring's or the packed ring's).
+  const bool packed = platform_.system.mmio.negotiated_features() & tlm_virtio::VIRTIO_F_RING_PACKED;
+  const auto& rules = conformance_rules();
+  r.rules_checked = size_t(std::count_if(rules.begin(), rules.end(), [&](const auto& rule) {
+    return tlm_virtio::rule_checked_on_ring(rule.id, packed);
+  }));
   collect_counters(r);
   collect_history(r);
   r.initialised = initialised_;

@@ -36,7 +36,8 @@ bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
   event_buffers_.clear();
   const bool wants_indirect = profile_.ring_breach && tlm_virtio::ring_breach_needs_indirect(*profile_.ring_breach);
   const uint64_t ring_features = (wants_indirect ? tlm_virtio::VIRTIO_F_INDIRECT_DESC : 0) |
-                                 (profile_.event_idx ? tlm_virtio::VIRTIO_F_EVENT_IDX : 0);
+                                 (profile_.event_idx ? tlm_virtio::VIRTIO_F_EVENT_IDX : 0) |
+                                 tlm_virtio::ring_layout_feature(profile_.ring);
   if (auto negotiated = mmio_.negotiate(wanted_features | ring_features); !negotiated) {
     error = negotiated.error().message;
     return false;
@@ -127,12 +128,26 @@ bool VideoDriver::post_event_buffer(uint64_t addr) {
   return true;
 }
 
+std::optional<tlm_virtio::ChainId> VideoDriver::oldest_in_flight() const {
+  const auto oldest = std::min_element(in_flight_.begin(), in_flight_.end(),
+                                       [](const auto& a, const auto& b) { return a.second.ticket < b.second.ticket; });
+  if (oldest == in_flight_.end()) return std::nullopt;
+  return oldest->first;
+}
+
 uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t response_capacity) {
   if (!commandq_) return 0;  // no device set up (after a reset, before initialize): never answered
   charge(profile_.command_submit_ns);
   const uint64_t cmd = *memory_.allocate(std::max<size_t>(command.size(), 1), 16);
   const uint64_t resp = *memory_.allocate(std::max<uint32_t>(response_capacity, 1), 16);
-  const bool breach = std::exchange(ring_breach_armed_, false);
+  // A breach that reuses the id of a chain the device holds waits until
+  // several commands are in flight: the oldest of them the device still holds
+  // (queued buffers wait there for their frame).
+  constexpr size_t kInFlightForIdReuse = 4;
+  const bool breach = ring_breach_armed_ && (!tlm_virtio::ring_breach_needs_outstanding(*profile_.ring_breach) ||
+                                             in_flight_.size() >= kInFlightForIdReuse);
+  ring_breach_armed_ = ring_breach_armed_ && !breach;
+  const std::optional<tlm_virtio::ChainId> oldest = breach ? oldest_in_flight() : std::nullopt;
   // The breach's indirect table stays allocated: the device may read it until it is reset.
   const uint64_t scratch = breach ? *memory_.allocate(tlm_virtio::kRingBreachScratchBytes, 16) : 0;
   // One readable descriptor for the command, one writable for the response;
@@ -154,8 +169,8 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
     in_flight_nodes_.put(in_flight_, *id,
                          InFlight{ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp(), digest_command(command)});
     if (breach) {
-      // A command chain always has two descriptors, and every breach has a split-ring form.
-      if (auto broken = tlm_virtio::break_last_chain(*commandq_, *profile_.ring_breach, scratch); !broken)
+      // A command chain always has two descriptors; the scenario refuses a breach the ring has no form of.
+      if (auto broken = tlm_virtio::break_last_chain(*commandq_, *profile_.ring_breach, scratch, oldest); !broken)
         throw std::logic_error(broken.error().message);
     }
     kick = commandq_->publish();

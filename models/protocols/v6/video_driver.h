@@ -25,6 +25,7 @@
 #include "tlm_virtio/memory_port.h"
 #include "tlm_virtio/node_recycler.h"
 #include "tlm_virtio/ring_breach.h"
+#include "tlm_virtio/ring_views.h"
 #include "tlm_virtio/virtio_mmio_driver.h"
 #include "tlm_virtio/virtqueue.h"
 
@@ -39,6 +40,8 @@ struct VideoDriverProfile {
   uint64_t frame_consume_ns = 1'000;     // CPU cost of handing one finished buffer to the application
   uint32_t guest_cpus = 2;  // CPUs the interrupt handler and the application threads contend for
   bool event_idx = true;  // negotiate VIRTIO_F_EVENT_IDX if the device offers it (Linux does)
+  // Ask for this ring layout (VIRTIO_F_RING_PACKED for packed); the split ring when the device offers no other.
+  tlm_virtio::RingLayout ring = tlm_virtio::RingLayout::Split;
   // A misbehaving-driver policy: post the eventq buffers only this long after
   // DRIVER_OK (0: at once, as §Event Virtqueue requires).
   sc_core::sc_time withhold_eventq = sc_core::SC_ZERO_TIME;
@@ -207,6 +210,7 @@ class VideoDriver {
   uint64_t wanted_features_ = 0;
   bool waiting_for_descriptors_ = false;
   bool ring_breach_armed_ = false;  // the next command carries profile_.ring_breach
+  std::optional<tlm_virtio::ChainId> oldest_in_flight() const;  // the command sent first of those unanswered
   sc_core::sc_event activity_;
   uint64_t activity_count_ = 0;
   void signal_activity() {
