@@ -15,8 +15,6 @@ using namespace packed_ring;
 static_assert(kRingBreachDescSize == kDescSize);
 
 namespace {
-constexpr uint64_t kBeyondAnyMemory = 1ull << 63;
-constexpr uint32_t kBadIndirectTableLength = kDescSize + 4;
 constexpr uint16_t kAvailUsedBits = VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED;
 }  // namespace
 

@@ -36,7 +36,8 @@ namespace {
 constexpr uint16_t kAvailUsedBits = VIRTQ_DESC_F_AVAIL | VIRTQ_DESC_F_USED;
 // The bytes of a used descriptor the device writes: len, id, then flags (offsets 8..16).
 constexpr uint64_t kUsedPart = kDescLen, kUsedPartBytes = kDescSize - kDescLen;
-static_assert(kDescId == kDescLen + 4 && kDescFlags == kDescId + 2);
+// Offsets inside that part.
+constexpr uint64_t kUsedLen = kDescLen - kUsedPart, kUsedId = kDescId - kUsedPart, kUsedFlags = kDescFlags - kUsedPart;
 }  // namespace
 
 // ---------------------------------------------------------------- device view
@@ -170,9 +171,9 @@ Status PackedVirtqueueDevice::push(ChainId id, uint32_t written) {
   }
   // §2.8.6: one used descriptor for the whole list, in the slot of the next to use.
   uint8_t b[kUsedPartBytes];
-  le::put32(b + kDescLen - kUsedPart, written);
-  le::put16(b + kDescId - kUsedPart, uint16_t(id.value));
-  le::put16(b + kDescFlags - kUsedPart, uint16_t(used_flags(next_used_.wrap) | (written ? VIRTQ_DESC_F_WRITE : 0)));
+  le::put32(b + kUsedLen, written);
+  le::put16(b + kUsedId, uint16_t(id.value));
+  le::put16(b + kUsedFlags, uint16_t(used_flags(next_used_.wrap) | (written ? VIRTQ_DESC_F_WRITE : 0)));
   const uint64_t at = addrs_.desc + desc_offset(next_used_.slot) + kUsedPart;
   if (port_.write(at, b, sizeof b) != AccessStatus::Ok)
     return Error{fmt::format("{}: bus error writing the used descriptor at {:#x}", name_, at)};
@@ -297,9 +298,9 @@ const std::vector<UsedBuffer>& PackedVirtqueueDriver::reap() {
   for (uint16_t seen = 0; seen < addrs_.size; ++seen) {
     uint8_t b[kUsedPartBytes];
     port_.read(addrs_.desc + desc_offset(next_used_.slot) + kUsedPart, b, sizeof b);
-    const uint16_t flags = le::get16(b + kDescFlags - kUsedPart);
+    const uint16_t flags = le::get16(b + kUsedFlags);
     if ((flags & kAvailUsedBits) != used_flags(next_used_.wrap)) break;
-    const uint16_t id = le::get16(b + kDescId - kUsedPart);
+    const uint16_t id = le::get16(b + kUsedId);
     if (id >= addrs_.size || list_length_[id] == 0) {  // not a list this driver has in flight
       next_used_.advance(1, addrs_.size);
       continue;
@@ -310,7 +311,7 @@ const std::vector<UsedBuffer>& PackedVirtqueueDriver::reap() {
     list_length_[id] = 0;
     free_ids_.push_back(id);
     // §2.8.4: len is reserved in a used descriptor without WRITE.
-    out.push_back({ChainId{id}, flags & VIRTQ_DESC_F_WRITE ? le::get32(b + kDescLen - kUsedPart) : 0u});
+    out.push_back({ChainId{id}, flags & VIRTQ_DESC_F_WRITE ? le::get32(b + kUsedLen) : 0u});
   }
   if (features_.event_idx && interrupts_wanted_)
     port_.write_le16(addrs_.driver + kEventOffWrap, next_used_.off_wrap());

@@ -10,6 +10,11 @@
 
 namespace vvsim::tlm_virtio {
 
+// What the layouts' breaches write: an address past any guest memory, and an
+// indirect table length that is no whole number of descriptors.
+constexpr uint64_t kBeyondAnyMemory = 1ull << 63;
+constexpr uint32_t kBadIndirectTableLength = uint32_t(kRingBreachDescSize + 4);
+
 class SplitVirtqueueDriver;
 class PackedVirtqueueDriver;
 

@@ -13,10 +13,6 @@ namespace vvsim::tlm_virtio {
 using namespace split_ring;
 static_assert(kRingBreachDescSize == kDescSize);
 
-namespace {
-constexpr uint64_t kBeyondAnyMemory = 1ull << 63;
-constexpr uint32_t kBadIndirectTableLength = kDescSize + 4;
-}  // namespace
 
 class SplitRingBreacher {
  public:

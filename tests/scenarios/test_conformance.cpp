@@ -415,7 +415,7 @@ BOOST_AUTO_TEST_CASE(packed_indirect_table_not_whole_descriptors) {
   expect_only_violation(run_packed_ring_breach("indirect_table_length"), "ring-indirect-table-size", Side::Driver);
 }
 BOOST_AUTO_TEST_CASE(breach_without_a_form_on_the_ring_is_refused_at_load) {
-  for (const std::string& b : {"loop", "head_out_of_range"})
+  for (const char* b : {"loop", "head_out_of_range"})
     BOOST_CHECK_THROW(run_packed_ring_breach(b), models::ProfileError);
   BOOST_CHECK_THROW(run_ring_breach("id_reuse"), models::ProfileError);
 }

@@ -33,11 +33,13 @@ MediaDeviceProfile from_platform(const models::PlatformProfile& p) {
   return d;
 }
 
-MediaDriverProfile driver_profile(const models::PlatformProfile& p) {
+MediaDriverProfile driver_profile(const models::GuestParts& parts) {
+  const models::PlatformProfile& p = parts.profile;
   MediaDriverProfile d;
   d.command_submit_ns = p.driver.command_submit_ns;
   d.interrupt_handle_ns = p.driver.interrupt_handle_ns;
   d.event_idx = p.driver.event_idx;
+  d.ring = parts.ring;
   return d;
 }
 
@@ -50,7 +52,7 @@ MediaProtocolDevice::MediaProtocolDevice(const models::DeviceParts& parts, const
 
 MediaProtocolDriver::MediaProtocolDriver(const models::GuestParts& parts)
     : driver(parts.system.cpu.port, parts.profile.address_map.mmio_base, parts.system.irq, parts.memory,
-             driver_profile(parts.profile)) {}
+             driver_profile(parts)) {}
 
 MediaBinding::MediaBinding(std::optional<MediaDeviceProfile> profile, DecoderSession::DecoderFactory decoders)
     : profile_(std::move(profile)), decoders_(std::move(decoders)) {}
@@ -83,9 +85,9 @@ MediaDriver& media_driver(models::VideoPlatform& platform) {
 
 MediaPlatform::MediaPlatform(sc_core::sc_module_name name, const models::PlatformProfile& profile,
                              const MediaDeviceProfile& device_profile, DecoderSession::DecoderFactory decoders,
-                             bool timing_only)
+                             bool timing_only, tlm_virtio::RingLayout ring)
     : binding_(device_profile, std::move(decoders)),
-      platform(name, profile, binding_, timing_only),
+      platform(name, profile, binding_, timing_only, ring),
       system(platform.system),
       device(media_device(platform)),
       driver(media_driver(platform)) {}

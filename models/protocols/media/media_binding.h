@@ -52,9 +52,10 @@ MediaDriver& media_driver(models::VideoPlatform& platform);
 // A platform running virtio-media with this device profile, and its parts by their types.
 class MediaPlatform {
  public:
+  // `ring`: the virtqueue layout the driver asks for.
   MediaPlatform(sc_core::sc_module_name name, const models::PlatformProfile& profile,
                 const MediaDeviceProfile& device_profile = {}, DecoderSession::DecoderFactory decoders = {},
-                bool timing_only = false);
+                bool timing_only = false, tlm_virtio::RingLayout ring = tlm_virtio::RingLayout::Split);
 
  private:
   MediaBinding binding_;

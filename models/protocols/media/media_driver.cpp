@@ -24,7 +24,9 @@ std::vector<std::string> MediaDriver::unanswered_commands() const {
 }
 
 Status MediaDriver::initialize() {
-  if (auto negotiated = mmio_.negotiate(profile_.event_idx ? tlm_virtio::VIRTIO_F_EVENT_IDX : 0); !negotiated)
+  if (auto negotiated = mmio_.negotiate((profile_.event_idx ? tlm_virtio::VIRTIO_F_EVENT_IDX : 0) |
+                                        tlm_virtio::ring_layout_feature(profile_.ring));
+      !negotiated)
     return negotiated;
   if (const uint32_t id = mmio_.read_register(tlm_virtio::mmio::DeviceID); id != kDeviceId)
     return Error{fmt::format("virtio-mmio: device {} is not a media device ({})", id, kDeviceId)};

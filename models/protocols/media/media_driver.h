@@ -25,6 +25,7 @@
 #include "tlm_virtio/guest_allocator.h"
 #include "tlm_virtio/interrupt_line.h"
 #include "tlm_virtio/memory_port.h"
+#include "tlm_virtio/ring_views.h"
 #include "tlm_virtio/virtio_mmio_driver.h"
 #include "tlm_virtio/virtqueue.h"
 
@@ -41,6 +42,7 @@ struct MediaDriverProfile {
   bool event_idx = true;
   // A misbehaving-driver policy: post the eventq buffers only this long after DRIVER_OK.
   sc_core::sc_time withhold_eventq = sc_core::SC_ZERO_TIME;
+  tlm_virtio::RingLayout ring = tlm_virtio::RingLayout::Split;  // VIRTIO_F_RING_PACKED asked for when packed
 };
 
 // An answer: the status and the bytes after the response header (empty after
