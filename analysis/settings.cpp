@@ -27,9 +27,11 @@ std::vector<std::pair<std::string, std::string>> profile_values(const models::Pl
   return values;
 }
 
-std::string features_text(uint64_t bits) {
+std::string features_text(const std::string& protocol, uint64_t bits) {
   std::vector<std::string> names;
-  for (const auto& [name, bit] : scenarios::driver_feature_names())
+  const models::ProtocolBinding* binding = models::find_protocol(protocol);
+  if (!binding) return fmt::format("{:#x}", bits);
+  for (const auto& [name, bit] : binding->driver_feature_names())
     if ((bits >> bit) & 1u) names.push_back(name);
   return fmt::format("[{}]", fmt::join(names, ", "));
 }
@@ -41,7 +43,7 @@ std::string breach_text(const std::optional<tlm_virtio::RingBreach>& breach) {
 std::vector<std::pair<std::string, std::string>> driver_policy_values(const scenarios::Scenario& s) {
   return {{"driver_policy.initial_format", models::name_of(s.initial_format, scenarios::initial_format_names())},
           {"driver_policy.withhold_eventq_us", std::to_string(s.withhold_eventq_us)},
-          {"driver_policy.features", features_text(s.driver_features)},
+          {"driver_policy.features", features_text(s.protocol, s.driver_features)},
           {"driver_policy.break_ring", breach_text(s.ring_breach)}};
 }
 

@@ -2,9 +2,6 @@
 
 #include "models/platform/input_limits.h"
 #include "models/platform/yaml_document.h"
-#include "models/protocols/v6/conformance_monitor.h"
-
-#include "models/protocols/v6/wire_constants.h"
 #include "codec/image_layout.h"
 
 #include <fmt/format.h>
@@ -229,14 +226,6 @@ const models::NamedValues<InitialFormat>& initial_format_names() {
   return names;
 }
 
-const models::NamedValues<uint32_t>& driver_feature_names() {
-  static const models::NamedValues<uint32_t> names = {{"guest_pages", virtio_video::kFeatureResourceGuestPages},
-                                                      {"non_contig", virtio_video::kFeatureResourceNonContig},
-                                                      {"dynamic", virtio_video::kFeatureResourceDynamic},
-                                                      {"virtio_object", virtio_video::kFeatureResourceVirtioObject}};
-  return names;
-}
-
 const models::NamedValues<tlm_virtio::RingLayout>& ring_layout_names() {
   static const models::NamedValues<tlm_virtio::RingLayout> names = {{"split", tlm_virtio::RingLayout::Split},
                                                                     {"packed", tlm_virtio::RingLayout::Packed}};
@@ -255,9 +244,11 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   ProfileReader r(ProfileSection{root, source, "", applied});
   r.field("description", s.description);
   r.field("protocol", s.protocol);
-  if (!models::find_protocol(s.protocol))
+  const models::ProtocolBinding* protocol = models::find_protocol(s.protocol);
+  if (!protocol)
     r.fail("protocol", fmt::format("'{}' is not a known protocol (known: {})", s.protocol,
                                    fmt::join(models::protocol_names(), ", ")));
+  s.driver_features = protocol->default_driver_features();
   std::string profile_file;
   r.field("profile", profile_file);
   if (!profile_file.empty()) {
@@ -266,16 +257,15 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   }
   // On top of the profile file: the scenario's platform section, then its device section.
   r.section("platform", [&](ProfileReader& p) { models::describe_platform(p, s.platform); });
-  r.section("device", [&](ProfileReader& d) { virtio_video::describe_device(d, s.platform.device); });
-  virtio_video::check_device_profile(s.platform.device, r, r.has("device") ? "device" : "platform");
+  models::read_device_section(r, s.platform);
   if (const auto bound = models::first_delay_out_of_bounds(s.platform))
     r.fail(bound->key == "device.firmware_cycles_per_command" ? bound->key : "platform." + bound->key, bound->message);
   r.field("seed", s.seed);
   r.field("time_limit_ms", s.time_limit_ms, Limits::between(1, 3'600'000));
   r.field("expect_violations", s.expect_violations);
+  const std::vector<std::string> rules = protocol->conformance_rule_ids();
   for (const auto& id : s.expect_violations) {
-    const auto& rules = virtio_video::conformance_rules();
-    if (std::none_of(rules.begin(), rules.end(), [&](const auto& rule) { return id == rule.id; }))
+    if (std::find(rules.begin(), rules.end(), id) == rules.end())
       r.fail("expect_violations", fmt::format("'{}' is not a conformance rule (see docs/conformance.md)", id));
   }
   r.section("transport", [&](ProfileReader& t) { t.choice("ring", s.ring, ring_layout_names()); });
@@ -298,11 +288,11 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
     d.field("features", features);
     if (d.has("features")) {
       s.driver_features = 0;
+      const auto& names = protocol->driver_feature_names();
       for (const auto& name : features) {
-        const auto& names = driver_feature_names();
         auto it = std::find_if(names.begin(), names.end(), [&](const auto& n) { return name == n.first; });
         if (it == names.end())
-          d.fail("features", fmt::format("'{}' is not one of guest_pages, non_contig, dynamic, virtio_object", name));
+          d.fail("features", fmt::format("'{}' is not one of {}", name, models::joined_names(names)));
         s.driver_features |= 1ull << it->second;
       }
     }
@@ -315,7 +305,7 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
   if (s.streams.empty()) r.fail("streams", "a scenario needs at least one stream");
   check_stream_limits(r, s.streams);
   check_stream_count_and_names(r, s);
-  const bool encoder = s.platform.device.role == virtio_video::DeviceRole::Encoder;
+  const bool encoder = protocol->device_encodes(s.platform);
   for (const auto& st : s.streams)
     if (st.reset_after_units && s.streams.size() > 1)
       r.fail("streams", fmt::format("stream '{}': a device reset ends every stream; reset_after_units needs a "

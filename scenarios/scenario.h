@@ -13,7 +13,6 @@
 #include "models/platform/platform_profile.h"
 #include "models/platform/protocol.h"
 #include "models/platform/protocol_run.h"
-#include "models/protocols/v6/video_device_profile.h"
 #include "tlm_virtio/ring_breach.h"
 #include "tlm_virtio/ring_views.h"
 
@@ -61,18 +60,19 @@ struct Scenario {
   InitialFormat initial_format = InitialFormat::DeviceDefault;
   // Driver policy: the first command goes out on a chain breaking this ring rule.
   std::optional<tlm_virtio::RingBreach> ring_breach;
-  // virtio-video feature bits the driver asks for (VIRTIO_VIDEO_F_*); the
-  // transport's own bits are negotiated as the driver needs them.
-  uint64_t driver_features = 1ull << 0 | 1ull << 1;  // RESOURCE_GUEST_PAGES | RESOURCE_NON_CONTIG
+  // The protocol's feature bits the driver asks for (by default the binding's
+  // default_driver_features; the value here is v6's, for scenarios built in
+  // code); the transport's own bits are negotiated as the driver needs them.
+  uint64_t driver_features = 1ull << 0 | 1ull << 1;  // v6: RESOURCE_GUEST_PAGES | RESOURCE_NON_CONTIG
   std::vector<StreamSpec> streams;
   // Conformance rules this scenario breaks on purpose (e.g. hostile raw
   // commands): reported, but not counted as unexpected.
   std::vector<std::string> expect_violations;
 };
 
-// YAML names of driver_policy values: initial_format, and features (bit numbers).
+// YAML names of driver_policy.initial_format (the feature names are the
+// protocol's: ProtocolBinding::driver_feature_names).
 const models::NamedValues<InitialFormat>& initial_format_names();
-const models::NamedValues<uint32_t>& driver_feature_names();
 // YAML names of transport.ring.
 const models::NamedValues<tlm_virtio::RingLayout>& ring_layout_names();
 

@@ -52,6 +52,11 @@ std::optional<DelayOutOfBounds> first_delay_out_of_bounds(const PlatformProfile&
   return std::nullopt;
 }
 
+void read_device_section(ProfileReader& scenario, PlatformProfile& profile) {
+  scenario.section("device", [&](ProfileReader& d) { virtio_video::describe_device(d, profile.device); });
+  virtio_video::check_device_profile(profile.device, scenario, scenario.has("device") ? "device" : "platform");
+}
+
 PlatformProfile parse_platform_profile(const std::string& yaml, const std::string& source,
                                        const std::vector<std::string>& overrides) {
   YAML::Node root = parse_yaml_document(yaml, source);

@@ -146,6 +146,9 @@ std::optional<DelayOutOfBounds> first_delay_out_of_bounds(const PlatformProfile&
 // top (later ones win). Keys absent from the file keep their defaults.
 // Throws ProfileError naming file, line and key.
 PlatformProfile load_platform_profile(const std::string& path, const std::vector<std::string>& overrides = {});
+// A scenario's `device:` section, read over `profile.device` and checked (a
+// ProfileError names the key): the device values every protocol's device reads.
+void read_device_section(ProfileReader& scenario, PlatformProfile& profile);
 // The same from YAML text; `source` names it in messages.
 PlatformProfile parse_platform_profile(const std::string& yaml, const std::string& source,
                                        const std::vector<std::string>& overrides = {});

@@ -13,6 +13,7 @@
 
 #include "models/engine/codec_engine.h"
 #include "models/platform/platform_profile.h"
+#include "models/platform/profile_reader.h"
 #include "tlm_virtio/guest_allocator.h"
 #include "tlm_virtio/ring_views.h"
 #include "tlm_virtio/simple_platform.h"
@@ -66,6 +67,19 @@ class ProtocolBinding {
   // `platform`, which this binding built (models/platform/protocol_run.h);
   // null when the protocol has no applications yet.
   virtual std::unique_ptr<ProtocolRun> make_run(VideoPlatform& platform, const RunPlan& plan) const;
+
+  // What a scenario file may say to the protocol. The feature bits `driver_policy.features` may name, and those the driver
+  // asks for when the scenario names none.
+  virtual const NamedValues<uint32_t>& driver_feature_names() const;
+  virtual uint64_t default_driver_features() const { return 0; }
+  // The ids of the rules the protocol's monitor checks (`expect_violations`).
+  virtual std::vector<std::string> conformance_rule_ids() const { return {}; }
+  // Whether the device `platform` describes encodes: its streams take
+  // `encode`, not `input`.
+  virtual bool device_encodes(const PlatformProfile& platform) const {
+    (void)platform;
+    return false;
+  }
 };
 
 // The protocol a scenario without `protocol:` runs.

@@ -33,6 +33,11 @@ const Registry& registry() {
 
 std::unique_ptr<ProtocolRun> ProtocolBinding::make_run(VideoPlatform&, const RunPlan&) const { return nullptr; }
 
+const NamedValues<uint32_t>& ProtocolBinding::driver_feature_names() const {
+  static const NamedValues<uint32_t> none;
+  return none;
+}
+
 const ProtocolBinding* find_protocol(const std::string& name) {
   const auto it = registry().find(name);
   return it == registry().end() ? nullptr : it->second.get();

@@ -60,6 +60,29 @@ std::unique_ptr<models::ProtocolRun> V6Binding::make_run(models::VideoPlatform& 
   return std::make_unique<V6Run>(platform, plan);
 }
 
+const models::NamedValues<uint32_t>& V6Binding::driver_feature_names() const {
+  static const models::NamedValues<uint32_t> names = {{"guest_pages", kFeatureResourceGuestPages},
+                                                      {"non_contig", kFeatureResourceNonContig},
+                                                      {"dynamic", kFeatureResourceDynamic},
+                                                      {"virtio_object", kFeatureResourceVirtioObject}};
+  return names;
+}
+
+// As a Linux guest would: guest pages, scattered when need be.
+uint64_t V6Binding::default_driver_features() const {
+  return 1ull << kFeatureResourceGuestPages | 1ull << kFeatureResourceNonContig;
+}
+
+std::vector<std::string> V6Binding::conformance_rule_ids() const {
+  std::vector<std::string> ids;
+  for (const auto& rule : conformance_rules()) ids.push_back(rule.id);
+  return ids;
+}
+
+bool V6Binding::device_encodes(const models::PlatformProfile& platform) const {
+  return device_profile(platform).role == DeviceRole::Encoder;
+}
+
 VideoDevice& v6_device(models::VideoPlatform& platform) {
   auto* v6 = dynamic_cast<V6Device*>(platform.device.get());
   if (!v6) throw std::logic_error("the platform does not run v6");

@@ -37,6 +37,10 @@ class V6Binding : public models::ProtocolBinding {
                                                       const models::GuestParts& parts) const override;
   std::unique_ptr<models::ProtocolRun> make_run(models::VideoPlatform& platform,
                                                 const models::RunPlan& plan) const override;
+  const models::NamedValues<uint32_t>& driver_feature_names() const override;
+  uint64_t default_driver_features() const override;
+  std::vector<std::string> conformance_rule_ids() const override;
+  bool device_encodes(const models::PlatformProfile& platform) const override;
 
  private:
   const VideoDeviceProfile& device_profile(const models::PlatformProfile& platform) const {
