@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "models/platform/protocol.h"
+#include "tlm_virtio/ring_rules.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 
@@ -209,4 +210,20 @@ BOOST_AUTO_TEST_CASE(unknown_protocol_is_refused_with_place_and_known_names) {
   BOOST_CHECK_NE(by_set.find("protocol=v5"), std::string::npos);
   BOOST_CHECK_NE(by_set.find("'v5' is not a known protocol (known: media, v6)"), std::string::npos);
   BOOST_CHECK_NE(error_of("protocol: [v6]\n" + kMinimal).find("protocol"), std::string::npos);
+}
+
+// A scenario names the rules of any registered protocol (one written for v6
+// runs under --set protocol=media, where v6's expected breaches do not occur),
+// and only its own protocol's feature names.
+BOOST_AUTO_TEST_CASE(expected_violations_of_any_protocol_and_features_of_its_own) {
+  for (const std::string rule : {"vm-session-id-unique", "set-param-no-error", tlm_virtio::ring_rules().front().id})
+    for (const std::string protocol : {"v6", "media"})
+      BOOST_CHECK_NO_THROW(parse_scenario("protocol: " + protocol + "\nexpect_violations: [" + rule + "]\n" + kMinimal,
+                                          "case.yaml"));
+  BOOST_CHECK_NE(error_of("protocol: media\nexpect_violations: [no-such-rule]\n" + kMinimal)
+                     .find("'no-such-rule' is not a conformance rule"),
+                 std::string::npos);
+  BOOST_CHECK_NE(error_of("protocol: media\ndriver_policy: {features: [guest_pages]}\n" + kMinimal)
+                     .find("'guest_pages' is not one of"),
+                 std::string::npos);
 }

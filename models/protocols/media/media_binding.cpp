@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "codec/scan_decoder.h"
+#include "models/protocols/media/media_monitor.h"
 #include "models/protocols/media/media_run.h"
 
 namespace vvsim::virtio_media {
@@ -69,6 +70,14 @@ std::unique_ptr<models::ProtocolRun> MediaBinding::make_run(models::VideoPlatfor
 std::unique_ptr<models::ProtocolDriver> MediaBinding::make_driver(models::ProtocolDevice&,
                                                                   const models::GuestParts& parts) const {
   return std::make_unique<MediaProtocolDriver>(parts);
+}
+
+// The rules the media monitor checks: its own, then the transport's ring rules.
+std::vector<std::string> MediaBinding::conformance_rule_ids() const {
+  const conformance::RuleRegistry registry(media_rules());
+  std::vector<std::string> ids;
+  for (const auto& rule : registry.rules()) ids.push_back(rule.id);
+  return ids;
 }
 
 MediaDevice& media_device(models::VideoPlatform& platform) {

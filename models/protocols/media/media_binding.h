@@ -39,6 +39,7 @@ class MediaBinding : public models::ProtocolBinding {
                                                       const models::GuestParts& parts) const override;
   std::unique_ptr<models::ProtocolRun> make_run(models::VideoPlatform& platform,
                                                 const models::RunPlan& plan) const override;
+  std::vector<std::string> conformance_rule_ids() const override;
 
  private:
   std::optional<MediaDeviceProfile> profile_;
