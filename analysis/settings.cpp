@@ -47,10 +47,19 @@ std::vector<std::pair<std::string, std::string>> driver_policy_values(const scen
           {"driver_policy.break_ring", breach_text(s.ring_breach)}};
 }
 
+// The defaults of a scenario under the same protocol: its driver asks for its own protocol's features.
+scenarios::Scenario defaults_for(const scenarios::Scenario& scenario) {
+  scenarios::Scenario defaults;
+  defaults.protocol = scenario.protocol;
+  if (const models::ProtocolBinding* binding = models::find_protocol(scenario.protocol))
+    defaults.driver_features = binding->default_driver_features();
+  return defaults;
+}
+
 }  // namespace
 
 std::vector<Setting> effective_settings(const scenarios::Scenario& scenario) {
-  const scenarios::Scenario defaults;
+  const scenarios::Scenario defaults = defaults_for(scenario);
   auto values = profile_values(scenario.platform);
   const auto default_profile = profile_values(defaults.platform);
   const std::map<std::string, std::string> default_of(default_profile.begin(), default_profile.end());

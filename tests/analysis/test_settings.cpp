@@ -77,3 +77,17 @@ BOOST_AUTO_TEST_CASE(report_lists_every_setting) {
   BOOST_TEST(count(section, "<b>changed</b>") == 1u);
   BOOST_TEST(section.find("<td>device.commandq_size</td>") != std::string::npos);
 }
+
+// A scenario run under another protocol (virtio-media has no feature bits of
+// its own) asks for that protocol's default features: nothing is "changed".
+BOOST_AUTO_TEST_CASE(the_default_features_are_the_scenarios_protocols) {
+  for (const std::string protocol : {"v6", "media"}) {
+    const auto scenario = scenarios::parse_scenario("protocol: " + protocol + "\n" + kStream, "settings.yaml");
+    for (const auto& s : analysis::effective_settings(scenario))
+      BOOST_CHECK_MESSAGE(!s.changed(), protocol << ": " << s.key << " = " << s.value << " (default " << s.default_value << ")");
+  }
+  const auto v6_guest_pages_only = scenarios::parse_scenario("driver_policy: {features: [guest_pages]}\n" + kStream, "settings.yaml");
+  size_t changed = 0;
+  for (const auto& s : analysis::effective_settings(v6_guest_pages_only)) changed += s.changed() && s.key == "driver_policy.features";
+  BOOST_TEST(changed == 1u);
+}
