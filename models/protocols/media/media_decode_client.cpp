@@ -287,26 +287,35 @@ void MediaDecodeClient::on_dqbuf(const Bytes& bytes) {
   on_frame(index, *e);
 }
 
+// The visible picture of a CAPTURE buffer, read as the client's format lays it
+// out: after a resolution change the client has not followed (no LAST), the
+// device's bytes are read at the old layout, never past the buffer.
+std::vector<uint8_t> MediaDecodeClient::read_visible_i420(uint32_t index) {
+  const uint32_t w = capture_fmt_.width, h = capture_fmt_.height, cw = (w + 1) / 2, ch = (h + 1) / 2;
+  const size_t at[3] = {0, size_t{w} * h, size_t{w} * h + size_t{cw} * ch};
+  const uint32_t stride[3] = {w, cw, cw}, plane_rows[3] = {h, ch, ch};
+  std::vector<uint8_t> image(at[2] + size_t{cw} * ch, 0);
+  driver_.cpu().read(capture_[index].guest_addr, image.data(), std::min<size_t>(image.size(), capture_[index].length));
+  const uint32_t width = std::min(visible_.width, w), height = std::min(visible_.height, h);
+  std::vector<uint8_t> i420;
+  for (uint32_t plane = 0; plane < 3; ++plane) {
+    const uint32_t rows = std::min(plane ? (height + 1) / 2 : height, plane_rows[plane]);
+    const uint32_t cols = plane ? (width + 1) / 2 : width;
+    for (uint32_t r = 0; r < rows; ++r) {
+      const uint8_t* row = image.data() + at[plane] + size_t{r} * stride[plane];
+      i420.insert(i420.end(), row, row + cols);
+    }
+  }
+  return i420;
+}
+
 void MediaDecodeClient::on_frame(uint32_t index, const EventDqbuf& e) {
   if (report_.frames.empty()) report_.commands_to_first_frame = driver_.history().size();
   MediaFrame frame;
   frame.timestamp = uint64_t(e.buffer.timestamp.tv_sec) * kMicrosPerSecond + uint64_t(e.buffer.timestamp.tv_usec);
   frame.width = visible_.width, frame.height = visible_.height;
   frame.error = (e.buffer.flags & v4l2::kBufFlagError) != 0;
-  if (config_.read_frames && !frame.error && e.planes[0].bytesused > 0) {
-    std::vector<uint8_t> image(e.planes[0].bytesused);
-    driver_.cpu().read(capture_[index].guest_addr, image.data(), image.size());
-    const uint32_t w = capture_fmt_.width, h = capture_fmt_.height, cw = (w + 1) / 2, ch = (h + 1) / 2;
-    const size_t at[3] = {0, size_t{w} * h, size_t{w} * h + size_t{cw} * ch};
-    const uint32_t stride[3] = {w, cw, cw};
-    for (uint32_t plane = 0; plane < 3; ++plane) {
-      const uint32_t rows = plane ? (frame.height + 1) / 2 : frame.height, cols = plane ? (frame.width + 1) / 2 : frame.width;
-      for (uint32_t r = 0; r < rows; ++r) {
-        const uint8_t* row = image.data() + at[plane] + size_t{r} * stride[plane];
-        frame.i420.insert(frame.i420.end(), row, row + cols);
-      }
-    }
-  }
+  if (config_.read_frames && !frame.error && e.planes[0].bytesused > 0) frame.i420 = read_visible_i420(index);
   sc_core::wait(sc_core::sc_time(double(config_.frame_consume_ns), sc_core::SC_NS));
   frame.at = sc_core::sc_time_stamp();
   if (config_.frame_sink) config_.frame_sink(frame);

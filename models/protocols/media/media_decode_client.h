@@ -84,6 +84,7 @@ class MediaDecodeClient {
   };
   bool setup_output();
   bool setup_capture();
+  std::vector<uint8_t> read_visible_i420(uint32_t index);
   void release_capture();
   bool map_buffers(uint32_t type, std::vector<Buffer>& buffers);
   bool queue_output(uint32_t index);
