@@ -100,7 +100,7 @@ MediaReply MediaDriver::command(const std::string& name, uint32_t session_id, co
     return {v4l2::kEnospc, {}};
   }
   peak_descriptors_ = std::max<uint16_t>(peak_descriptors_, uint16_t(commandq_->size() - commandq_->free_descriptors()));
-  in_flight_ = InFlight{*id, response_addr, capacity};
+  in_flight_ = InFlight{*id, response_addr, capacity, false, 0, {}};
   in_flight_name_ = name;
   if (commandq_->publish()) mmio_.kick(kCommandQueue);
   const sc_core::sc_time deadline = sc_core::sc_time_stamp() + sc_core::sc_time(double(profile_.command_timeout_ns), sc_core::SC_NS);
