@@ -9,6 +9,7 @@
 #include <systemc>
 
 #include "fuzz/fuzz_input.h"
+#include "fuzz/systemc_bench.h"
 #include "models/protocols/v6/v6_binding.h"
 
 using namespace vvsim;
@@ -68,20 +69,8 @@ struct Bench {
   }
 };
 
-Bench& bench() {
-  static Bench* b = [] {
-    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-    return new Bench();  // lives as long as the process: SystemC cannot elaborate twice
-  }();
-  return *b;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Bench& b = bench();
-  b.input.assign(data, data + size);
-  b.go.notify(sc_core::SC_ZERO_TIME);
-  sc_core::sc_start(kInputSlice);
-  return 0;
+  return fuzz::run_input<Bench>(data, size, kInputSlice);
 }

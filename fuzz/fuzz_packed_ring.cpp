@@ -13,6 +13,7 @@
 #include <set>
 
 #include "fuzz/fuzz_input.h"
+#include "fuzz/systemc_bench.h"
 #include "tlm_virtio/echo_device.h"
 #include "tlm_virtio/packed_virtqueue.h"
 #include "tlm_virtio/simple_platform.h"
@@ -98,20 +99,8 @@ struct Bench {
   }
 };
 
-Bench& bench() {
-  static Bench* b = [] {
-    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 1);
-    return new Bench();  // lives as long as the process: SystemC cannot elaborate twice
-  }();
-  return *b;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  Bench& b = bench();
-  b.input.assign(data, data + size);
-  b.go.notify(sc_core::SC_ZERO_TIME);
-  sc_core::sc_start(sc_core::sc_time(10, sc_core::SC_MS));
-  return 0;
+  return fuzz::run_input<Bench>(data, size, sc_core::sc_time(10, sc_core::SC_MS));
 }
