@@ -29,9 +29,7 @@ const char* outcome_name(RunOutcome outcome) {
 
 namespace {
 
-// Nanoseconds from a SystemC time (1 ps resolution): one correctly rounded
-// division, so JSON shows at most three decimals, never float noise.
-double ns_of(const sc_core::sc_time& t) { return double(t.value()) / 1000.0; }
+using models::ns_of;
 
 // The platform's own counters: bus, interrupt line, virtio-mmio, codec engine.
 void collect_platform_counters(models::VideoPlatform& p, RunResult& r) {

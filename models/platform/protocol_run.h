@@ -6,6 +6,8 @@
 // them. The runner and analysis see only the types here.
 #pragma once
 
+#include <systemc>
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -108,6 +110,10 @@ struct EventRecord {
   uint32_t stream_id = 0;
   uint32_t detail = 0;  // an error's code; a resolution change's queue
 };
+
+// A record's nanoseconds from a SystemC time (1 ps resolution): one correctly rounded
+// division, so JSON shows at most three decimals, never float noise.
+inline double ns_of(const sc_core::sc_time& t) { return double(t.value()) / 1000.0; }
 
 struct DepthSample {
   uint64_t at_ps = 0;

@@ -10,7 +10,7 @@ namespace vvsim::virtio_media {
 
 namespace {
 
-double ns_of(const sc_core::sc_time& t) { return double(t.value()) / 1000.0; }
+using models::ns_of;
 
 // The stream keys with no virtio-media meaning yet: named in the refusal.
 void refuse_unmodelled(const models::StreamPlan& st) {

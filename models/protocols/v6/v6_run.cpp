@@ -10,9 +10,7 @@ namespace vvsim::virtio_video {
 
 namespace {
 
-// Nanoseconds from a SystemC time (1 ps resolution): one correctly rounded
-// division, so JSON shows at most three decimals, never float noise.
-double ns_of(const sc_core::sc_time& t) { return double(t.value()) / 1000.0; }
+using models::ns_of;
 
 Config device_config(VideoDevice& device) {
   const auto config = decode_config(ByteSpan(device.config_space()));
@@ -170,12 +168,13 @@ void V6Run::finish(models::RunRecords& r, std::vector<models::StreamRecord*> str
   collect_history(r);
   r.initialised = initialised_;
   r.init_error = init_error_;
-  if (!initialised_) r.unanswered_commands = driver_.unanswered_commands();
   if (initialised_) {
     r.commandq_size = driver_.commandq_size();
     r.commandq_free_at_end = driver_.commandq_free();
     r.eventq_size = driver_.eventq_size();
     r.driver_waiting_for_descriptors = driver_.waiting_for_descriptors();
+  } else {
+    r.unanswered_commands = driver_.unanswered_commands();
   }
   for (size_t i = 0; i < streams.size() && i < streams_.size(); ++i) {
     models::StreamRecord& s = *streams[i];
