@@ -110,6 +110,35 @@ void read_feed_fps(ProfileReader& r, StreamSpec& s) {
     r.fail("feed_fps", fmt::format("value {} out of range (0, or >= {} and <= 1000)", s.feed_fps, kMinFeedFps));
 }
 
+// The departures from the driver's rules a stream commits on purpose (keys of the stream itself).
+void read_misbehaviour(ProfileReader& r, guest::Misbehaviour& m) {
+  r.field("corrupt_units", m.corrupt_units);
+  r.field("no_outputs_during_drain", m.no_outputs_during_drain);
+  r.field("requeue_before_reattach", m.requeue_before_reattach);
+  r.field("attach_before_format_query", m.attach_before_format_query);
+  r.field("double_drain", m.double_drain);
+  r.field("destroy_during_drain", m.destroy_during_drain);
+  r.field("use_after_destroy", m.use_after_destroy);
+  r.field("undersized_inputs", m.undersized_inputs);
+  std::vector<std::string> raw;
+  r.field("raw_commands", raw);
+  if (raw.size() > kInputLimits.raw_commands)
+    r.fail("raw_commands", fmt::format("{} commands (at most {})", raw.size(), kInputLimits.raw_commands));
+  for (size_t i = 0; i < raw.size(); ++i) {
+    auto bytes = parse_hex(raw[i]);
+    if (!bytes) r.fail("raw_commands", fmt::format("element {} is not hex bytes (e.g. \"00 02 00 00\")", i));
+    if (bytes->size() > kInputLimits.raw_command_bytes)
+      r.fail("raw_commands", fmt::format("element {} has {} bytes (at most {})", i, bytes->size(),
+                                         kInputLimits.raw_command_bytes));
+    m.raw_commands.push_back(*bytes);
+  }
+  if (r.has("raw_response_bytes")) {
+    uint32_t bytes = 0;
+    r.field("raw_response_bytes", bytes, Limits::between(4, kInputLimits.raw_command_bytes));
+    m.raw_response_bytes = bytes;
+  }
+}
+
 void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::string& base_dir) {
   s.name = fmt::format("stream{}", index);
   r.field("name", s.name);
@@ -155,33 +184,9 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
       s.stop_after_units = after;
     });
   }
-  r.field("corrupt_units", s.corrupt_units);
   r.field("drain_each_frame", s.drain_each_frame);
   r.field("scatter_buffers", s.scatter_buffers);
-  r.field("no_outputs_during_drain", s.no_outputs_during_drain);
-  r.field("requeue_before_reattach", s.requeue_before_reattach);
-  r.field("attach_before_format_query", s.attach_before_format_query);
-  r.field("double_drain", s.double_drain);
-  r.field("destroy_during_drain", s.destroy_during_drain);
-  r.field("use_after_destroy", s.use_after_destroy);
-  r.field("undersized_inputs", s.undersized_inputs);
-  std::vector<std::string> raw;
-  r.field("raw_commands", raw);
-  if (raw.size() > kInputLimits.raw_commands)
-    r.fail("raw_commands", fmt::format("{} commands (at most {})", raw.size(), kInputLimits.raw_commands));
-  for (size_t i = 0; i < raw.size(); ++i) {
-    auto bytes = parse_hex(raw[i]);
-    if (!bytes) r.fail("raw_commands", fmt::format("element {} is not hex bytes (e.g. \"00 02 00 00\")", i));
-    if (bytes->size() > kInputLimits.raw_command_bytes)
-      r.fail("raw_commands", fmt::format("element {} has {} bytes (at most {})", i, bytes->size(),
-                                         kInputLimits.raw_command_bytes));
-    s.raw_commands.push_back(*bytes);
-  }
-  if (r.has("raw_response_bytes")) {
-    uint32_t bytes = 0;
-    r.field("raw_response_bytes", bytes, Limits::between(4, kInputLimits.raw_command_bytes));
-    s.raw_response_bytes = bytes;
-  }
+  read_misbehaviour(r, s.misbehaviour);
   if (r.has("reset_after_units")) {
     uint32_t after = 0;
     r.field("reset_after_units", after, Limits::between(1, 1'000'000));

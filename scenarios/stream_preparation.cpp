@@ -87,7 +87,7 @@ void check_timing_only(const std::vector<PreparedStream>& streams) {
   for (const auto& st : streams) {
     std::string why;
     if (st.spec.encode) why = "an encoder stream's output sizes come from the real encoder";
-    else if (!st.spec.corrupt_units.empty()) why = "what the real decoder makes of a damaged unit cannot be scanned";
+    else if (!st.spec.misbehaviour.corrupt_units.empty()) why = "what the real decoder makes of a damaged unit cannot be scanned";
     else why = codec::scan_stream_support(st.codec, *st.units);
     if (!why.empty()) throw ProfileError(fmt::format("stream '{}': timing-only mode refused: {}", st.spec.name, why));
   }

@@ -20,6 +20,7 @@
 #include "codec/bitstream_reader.h"
 #include "models/conformance/conformance_frame.h"
 #include "models/engine/stage_marks.h"
+#include "models/guest/misbehaviour.h"
 #include "models/guest/stream_report.h"
 #include "tlm_virtio/ring_breach.h"
 
@@ -47,18 +48,9 @@ struct StreamApplication {
   uint32_t seek_to_unit = 0;                 // ... then resume feeding from this unit (a seek)
   std::optional<uint32_t> destroy_after_units;  // destroy the stream mid-stream once this many are queued
   std::optional<uint32_t> reset_after_units;    // device reset (Status = 0) once this many are queued
-  std::vector<uint32_t> corrupt_units;          // units damaged by the application before queueing
   bool drain_each_frame = false;                // low-latency policy: drain after every frame
   bool scatter_buffers = false;                 // buffers as scattered pages
-  bool requeue_before_reattach = false;  // misbehaving policy: after DRC queue an output before re-attaching
-  bool no_outputs_during_drain = false;         // misbehaving policy: stop queueing outputs once the drain is sent
-  bool attach_before_format_query = false;  // misbehaving policy: after DRC attach outputs, then query the format
-  bool double_drain = false;         // the end-of-stream drain is sent twice (the second must be refused)
-  bool destroy_during_drain = false;  // destroy right after the end-of-stream drain, without waiting for it
-  bool use_after_destroy = false;     // misbehaving policy: a drain for the stream after its destroy answer
-  bool undersized_inputs = false;     // misbehaving policy: input buffers half the buffer size the device gave
-  std::vector<std::vector<uint8_t>> raw_commands;  // raw commandq bytes sent after set-up
-  std::optional<uint32_t> raw_response_bytes;      // their response buffer; none: sized from each command
+  guest::Misbehaviour misbehaviour;  // departures from the driver rules, on purpose
 };
 
 struct StreamPlan {

@@ -15,25 +15,19 @@ using models::ns_of;
 // The stream keys with no virtio-media meaning yet: named in the refusal.
 void refuse_unmodelled(const models::StreamPlan& st) {
   const models::StreamApplication& a = st.application;
-  const std::pair<bool, const char*> keys[] = {
+  std::vector<std::string> keys;
+  const std::pair<bool, const char*> actions[] = {
       {st.encode.has_value(), "encode"},
       {a.reset_after_units.has_value(), "reset_after_units"},
-      {!a.corrupt_units.empty(), "corrupt_units"},
       {a.drain_each_frame, "drain_each_frame"},
       {a.scatter_buffers, "scatter_buffers"},
-      {a.requeue_before_reattach, "requeue_before_reattach"},
-      {a.no_outputs_during_drain, "no_outputs_during_drain"},
-      {a.attach_before_format_query, "attach_before_format_query"},
-      {a.double_drain, "double_drain"},
-      {a.destroy_during_drain, "destroy_during_drain"},
-      {a.use_after_destroy, "use_after_destroy"},
-      {a.undersized_inputs, "undersized_inputs"},
-      {!a.raw_commands.empty(), "raw_commands"},
   };
-  for (const auto& [set, key] : keys)
-    if (set)
-      throw models::ProfileError(
-          fmt::format("stream '{}': key '{}' has no virtio-media model yet (protocol: media)", st.name, key));
+  for (const auto& [set, key] : actions)
+    if (set) keys.emplace_back(key);
+  for (auto& key : a.misbehaviour.keys_set()) keys.push_back(std::move(key));
+  if (!keys.empty())
+    throw models::ProfileError(
+        fmt::format("stream '{}': key '{}' has no virtio-media model yet (protocol: media)", st.name, keys.front()));
 }
 
 MediaDecodeConfig client_config(const models::StreamPlan& st, bool timing_only) {

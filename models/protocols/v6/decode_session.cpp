@@ -7,7 +7,7 @@
 namespace vvsim::virtio_video {
 
 DecodeSession::DecodeSession(VideoDriver& driver, DecodeSessionConfig config)
-    : StreamClient(driver), config_(std::move(config)) {
+    : StreamClient(driver), config_(std::move(config)), misbehaviour_(config_.misbehaviour) {
   scatter_buffers(config_.scatter_buffers);
 }
 
@@ -46,7 +46,7 @@ bool DecodeSession::set_output_size(uint32_t width, uint32_t height) {
 }
 
 bool DecodeSession::attach_inputs() {
-  const uint32_t size = config_.undersized_inputs ? config_.input_buffer_size / 2 : config_.input_buffer_size;
+  const uint32_t size = misbehaviour_.input_buffer_size(config_.input_buffer_size);
   for (uint32_t r = 0; r < inputs_.size(); ++r) {
     auto buffers = attach(QueueType::Input, r, {size});
     if (!buffers) return false;
@@ -68,7 +68,7 @@ bool DecodeSession::read_output_format() {
 bool DecodeSession::attach_outputs() {
   const auto outputs = set_resource_count(QueueType::Output, config_.output_resources);
   if (!outputs) return false;
-  const bool attach_first = config_.attach_before_format_query && report_.drc_events > 0;
+  const bool attach_first = misbehaviour_.attaches_before_format_query(report_.drc_events > 0);
   if (!attach_first && !read_output_format()) return false;
   outputs_.assign(*outputs, {});
   report_.output_resources = std::max(report_.output_resources, *outputs);
@@ -94,7 +94,7 @@ sc_core::sc_time DecodeSession::next_feed_time() const {
 }
 
 std::optional<sc_core::sc_time> DecodeSession::requeue_held_outputs() {
-  if (config_.no_outputs_during_drain && drain_ticket_ != 0) return std::nullopt;  // withheld until the answer
+  if (misbehaviour_.withholds_outputs(drain_ticket_ != 0)) return std::nullopt;  // until the drain's answer
   while (!held_outputs_.empty() && held_outputs_.begin()->first <= sc_core::sc_time_stamp()) {
     const uint32_t resource = held_outputs_.begin()->second;
     held_outputs_.erase(held_outputs_.begin());
@@ -121,13 +121,8 @@ bool DecodeSession::feed_inputs() {
                                              next_unit_ - 1, unit.data.size(), inputs_[r].size));
       continue;
     }
-    if (config_.corrupt_units.count(static_cast<uint32_t>(next_unit_ - 1))) {
-      std::vector<uint8_t> damaged = unit.data;
-      for (size_t i = 4; i < damaged.size(); ++i) damaged[i] ^= 0x5A;
-      write_buffer(inputs_[r], damaged.data(), damaged.size());
-    } else {
-      write_buffer(inputs_[r], unit.data.data(), unit.data.size());
-    }
+    const auto& bytes = misbehaviour_.unit_bytes(next_unit_ - 1, unit.data);
+    write_buffer(inputs_[r], bytes.data(), bytes.size());
     report_.input_queued.emplace(unit.timestamp, sc_core::sc_time_stamp());
     track(queue_resource(QueueType::Input, r, unit.timestamp, {uint32_t(unit.data.size())}), QueueType::Input, r);
     input_busy_[r] = true;
@@ -265,11 +260,13 @@ bool DecodeSession::reset_and_restart() {
 
 bool DecodeSession::finish_drc() {
   if (queue_pending(QueueType::Output)) return true;  // outputs of the old format still to come back
-  if (config_.requeue_before_reattach && !outputs_.empty()) {
-    // Misbehaving on purpose: output 0 goes back with its detached old backing;
-    // the device must refuse it (ERR_INVALID_OPERATION, tolerated below).
-    const uint64_t ticket = queue_resource(QueueType::Output, 0);
-    if (!driver_.wait(ticket)) problems_.push_back("queue of an unattached output was never answered");
+  if (!outputs_.empty()) {
+    // Output 0 goes back with its detached old backing; the device must refuse
+    // it (ERR_INVALID_OPERATION, tolerated below).
+    misbehaviour_.before_reattach([this] {
+      const uint64_t ticket = queue_resource(QueueType::Output, 0);
+      if (!driver_.wait(ticket)) problems_.push_back("queue of an unattached output was never answered");
+    });
   }
   drc_pending_ = false;
   held_outputs_.clear();  // their buffers are released with the old format
@@ -280,12 +277,7 @@ bool DecodeSession::finish_drc() {
 DecodeReport DecodeSession::run() {
   start_ = sc_core::sc_time_stamp();
   if (!setup()) return progress();
-  for (const auto& raw : config_.raw_commands) {
-    const auto room = config_.raw_response_bytes.value_or(
-        static_cast<uint32_t>(raw_response_capacity(ByteSpan(raw), driver_.config().caps_length)));
-    const auto answer = driver_.call(raw, room);
-    report_.raw_answers.push_back(answer.size() >= 4 ? result_name(result_of(answer)) : "no answer bytes");
-  }
+  misbehaviour_.after_setup(driver_, report_.raw_answers);
   for (;;) {
     // Whatever arrives from here on, even while this thread is busy charging a
     // submit or reading a frame, ends the wait below at once.
@@ -316,9 +308,7 @@ DecodeReport DecodeSession::run() {
     if (all_queued && config_.drain_at_end && drain_ticket_ == 0) {
       report_.drain_sent = sc_core::sc_time_stamp();
       drain_ticket_ = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
-      if (config_.double_drain)
-        second_drain_ticket_ = driver_.submit(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
-      if (config_.destroy_during_drain) break;
+      if (misbehaviour_.after_drain_submitted(driver_, id_)) break;
     }
     if (drain_ticket_ != 0 && driver_.answered(drain_ticket_)) {
       handle_answers();  // outputs answered together with the drain
@@ -355,13 +345,7 @@ DecodeReport DecodeSession::run() {
   report_.destroyed = destroyed == Result::Ok;
   if (!(report_.destroyed || (report_.error_events > 0 && destroyed == Result::ErrInvalidStreamId)))
     ok(destroyed, "DESTROY");
-  if (second_drain_ticket_ != 0) {  // refused at once, long answered
-    report_.raw_answers.push_back(result_name(result_of(driver_.wait(second_drain_ticket_)->response)));
-  }
-  if (config_.use_after_destroy) {
-    const auto answer = driver_.call(to_bytes(StreamCmd{CmdType::StreamDrain, id_}), 4);
-    report_.raw_answers.push_back(result_name(result_of(answer)));
-  }
+  misbehaviour_.after_destroy(driver_, id_, report_.raw_answers);
   handle_answers();
   for (const auto& refusal : awaiting_event_) problems_.push_back(refusal.second);  // no event came to explain them
   awaiting_event_.clear();

@@ -19,7 +19,9 @@
 
 #include "codec/bitstream_reader.h"
 #include "codec/image_layout.h"
+#include "models/guest/misbehaviour.h"
 #include "models/guest/stream_report.h"
+#include "models/protocols/v6/decode_misbehaviour.h"
 #include "models/protocols/v6/stream_client.h"
 
 namespace vvsim::virtio_video {
@@ -68,36 +70,12 @@ struct DecodeSessionConfig {
   bool drain_each_frame = false;
   // Allocate buffers as scattered pages (the device must offer RESOURCE_NON_CONTIG).
   bool scatter_buffers = false;
-  // Misbehaving policy: stop queueing outputs once the end-of-stream DRAIN is
-  // sent (§STREAM_DRAIN: the driver MUST keep queueing them; the device may stall).
-  bool no_outputs_during_drain = false;
   // Timing-only run: the device's pictures carry no pixels, so the guest reads
   // its output buffers for their bus time only and frames carry no picture.
   bool timing_only = false;
-  // Misbehaving policy: after a DRC, queue output 0 once before re-attaching backing.
-  bool requeue_before_reattach = false;
-  // Misbehaving policy: after a DRC, attach outputs sized for the old format,
-  // then query the new one (§DRC: the driver MUST query it first).
-  bool attach_before_format_query = false;
-  // The end-of-stream DRAIN is sent twice; the second's answer goes to raw_answers.
-  bool double_drain = false;
-  // DESTROY right after the end-of-stream DRAIN, without waiting for it.
-  bool destroy_during_drain = false;
-  // Misbehaving policy: one more DRAIN for the stream after its DESTROY answer
-  // (§STREAM_DESTROY); its answer goes to raw_answers.
-  bool use_after_destroy = false;
-  // Misbehaving policy: input buffers get half the buffer_size the device
-  // returned (§Format parameters: the driver MUST comply with it).
-  bool undersized_inputs = false;
-  // Units whose bytes the application damages before queueing them (every
-  // byte after the first 4 XORed with 0x5A): the decoder must report them.
-  std::set<uint32_t> corrupt_units;
-  // Raw command bytes sent on the commandq once set-up is done; their answers
-  // are recorded as they come (hostile or malformed commands).
-  std::vector<std::vector<uint8_t>> raw_commands;
-  // The response buffer each raw command gets; none: sized from the command
-  // (raw_response_capacity: caps_length for QUERY_CAPS).
-  std::optional<uint32_t> raw_response_bytes;
+  // The departures from the driver's rules this application commits on purpose
+  // (applied by DecodeMisbehaviour; none: a conforming application).
+  guest::Misbehaviour misbehaviour;
   // Give up when the device answers nothing for this long; zero waits forever
   // (a whole-system deadlock then shows as simulation starvation).
   sc_core::sc_time answer_timeout = sc_core::sc_time(10, sc_core::SC_SEC);
@@ -137,6 +115,7 @@ class DecodeSession : private StreamClient {
   bool reset_and_restart();
 
   DecodeSessionConfig config_;
+  DecodeMisbehaviour misbehaviour_;
   DecodeReport report_;
   std::vector<GuestBuffer> inputs_;
   std::vector<std::vector<GuestBuffer>> outputs_;  // per resource, per buffer
@@ -145,7 +124,6 @@ class DecodeSession : private StreamClient {
   size_t next_unit_ = 0;
   uint64_t access_units_queued_ = 0;  // complete access units fed: the pacing clock's count
   uint64_t drain_ticket_ = 0;
-  uint64_t second_drain_ticket_ = 0;  // double_drain
   bool drc_pending_ = false;
   uint64_t frame_drain_ticket_ = 0;  // the per-frame DRAIN awaiting its answer
   // QUEUE refusals a stream event explains (see explained_by_event), until it comes: result, what.
