@@ -42,14 +42,7 @@ simulated=("$VVSIM" run "$work/bench.yaml" --quiet --out "$work/out")
 echo "reference: ${reference[*]}"
 echo "vvsim:     ${simulated[*]}"
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-seconds() {  # seconds CMD...: wall time of one run
-  local start end
-  start=$(date +%s.%N)
-  "$@" >/dev/null 2>&1
-  end=$(date +%s.%N)
-  echo "$end - $start" | bc -l
-}
+. bench/wall_time.sh
 ref=$(for i in 1 2 3 4 5; do seconds "${reference[@]}"; done | median)
 sim=$(for i in 1 2 3 4 5; do seconds "${simulated[@]}"; done | median)
 peak=$( { /usr/bin/time -f "%M" "${simulated[@]}" >/dev/null; } 2>&1 | tail -1)

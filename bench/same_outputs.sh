@@ -9,6 +9,9 @@
 #   bench/same_outputs.sh record REF_DIR [BUILD_DIR]   record the reference (e.g. with main's build)
 #   bench/same_outputs.sh check  REF_DIR [BUILD_DIR]   run again and compare with REF_DIR
 # BUILD_DIR defaults to build. check exits 0 when every byte is the same.
+# HOST_THREADS=N runs every case with --host-threads N (decoding on N host
+# threads): a check with several counts against one reference shows that the
+# count changes no output.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:?record or check}
@@ -48,7 +51,7 @@ run_case() {  # run_case NAME [--timing-only] ARGS...: one vvsim run command wit
   for a in "$@"; do [ "$a" = --timing-only ] && extra=(); done
   mkdir -p "$name"
   set +e
-  "$VVSIM" run "$@" --out "$name" --trace "$name/t.json" --csv "$name/f.csv" --vcd "$name/w.vcd" \
+  "$VVSIM" run "$@" ${HOST_THREADS:+--host-threads "$HOST_THREADS"} --out "$name" --trace "$name/t.json" --csv "$name/f.csv" --vcd "$name/w.vcd" \
     --report "$name/r.html" "${extra[@]}" >"$name/stdout" 2>"$name/stderr"
   echo $? >"$name/status"
   set -e
@@ -67,6 +70,13 @@ done
 run_case vp9_720p "$SRC_COPY/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf"
 run_case vp9_720p.scatter "$SRC_COPY/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf" --set streams.0.scatter_buffers=true
 run_case vp9_720p.timing "$SRC_COPY/scenarios/default.yaml" --input "$inputs/vp9_720p.ivf" --timing-only
+# Four 720p streams at once, contending for the codec cores (and the host's).
+{
+  echo "description: four 720p VP9 streams"
+  echo "streams:"
+  for i in 0 1 2 3; do printf '  - name: s%d\n    input: {file: vp9_720p.ivf}\n' "$i"; done
+} >"$inputs/four_720p.yaml"
+run_case four_720p "$inputs/four_720p.yaml"
 set +e
 "$VVSIM" sweep "$SRC_COPY/scenarios/sweep_display_pipeline.yaml" --param output_buffers=2,4,8,16 \
   --param device.clock_mhz=200,400,800 --param cores=1,2 --jobs 2 --quiet --timing-only --out sweep >sweep.stdout 2>&1

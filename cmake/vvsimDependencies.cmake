@@ -8,7 +8,7 @@
 set(VVSIM_PKG_CONFIG_DEPENDENCIES SYSTEMC:systemc VPX:vpx OPENH264:openh264 LIBAV:libavcodec:libavutil
     XXHASH:libxxhash)
 # CMake packages, as <package> or <package>:<minimum version>.
-set(VVSIM_PACKAGE_DEPENDENCIES yaml-cpp nlohmann_json:3 fmt)
+set(VVSIM_PACKAGE_DEPENDENCIES yaml-cpp nlohmann_json:3 fmt Threads)
 
 # Finds every dependency. `mode` is REQUIRED (the build: a missing one stops
 # the configuration) or QUIET (the package config: what is missing lands in

@@ -54,4 +54,6 @@ void FrameChecksum::update(const uint8_t* data, size_t size) { XXH3_64bits_updat
 
 std::string FrameChecksum::hex() const { return fmt::format("{:016x}", XXH3_64bits_digest(state_->xxh)); }
 
+uint64_t xxh3_64(const uint8_t* data, size_t size) { return XXH3_64bits(data, size); }
+
 }  // namespace vvsim::codec

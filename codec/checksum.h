@@ -42,4 +42,7 @@ class FrameChecksum {
   State* state_;
 };
 
+// XXH3-64 of one byte string (to tell whether two copies of it are equal).
+uint64_t xxh3_64(const uint8_t* data, size_t size);
+
 }  // namespace vvsim::codec

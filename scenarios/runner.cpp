@@ -211,7 +211,7 @@ Run::Run(const Scenario& scenario, const std::vector<PreparedStream>& streams, c
     : scenario_(scenario),
       streams_(streams),
       options_(options),
-      platform_("platform", scenario.platform, protocol, options.timing_only, scenario.ring),
+      platform_("platform", scenario.platform, protocol, options.timing_only, scenario.ring, options.host_threads),
       expected_violations_(scenario.expect_violations.begin(), scenario.expect_violations.end()),
       progress_(options.progress, streams) {
   result_.timing_only = options.timing_only;

@@ -95,6 +95,8 @@ struct RunOptions {
   bool timing_only = false;
   // Stop the run at the first conformance violation the scenario does not expect.
   bool strict = false;
+  // Host threads the device decodes on (models::DeviceParts); outputs are the same for every count.
+  unsigned host_threads = 1;
 };
 
 // Throws models::ProfileError when a timing-only run cannot reproduce the

@@ -14,11 +14,13 @@
 #include <fmt/format.h>
 #include <systemc>
 
+#include <algorithm>
 #include <charconv>
 #include <filesystem>
 #include <functional>
 #include <iostream>
 #include <malloc.h>
+#include <thread>
 #include <unistd.h>
 
 #include "analysis/html_report.h"
@@ -39,6 +41,7 @@ struct RunArgs {
   std::optional<std::string> seed;  // parsed by parse_seed: CLI11 would wrap "-1" and saturate 2^64
   std::vector<std::string> overrides;
   bool quiet = false, timing_only = false, strict = false;
+  unsigned host_threads = std::max(1u, std::thread::hardware_concurrency());
 };
 
 int exit_code(scenarios::RunOutcome o) {
@@ -82,7 +85,7 @@ int run(const RunArgs& args) {
   const auto streams = scenarios::prepare_streams(scenario, args.input, args.cache_dir);
   const bool terminal = isatty(STDERR_FILENO) != 0;
   const auto result =
-      scenarios::run_scenario(scenario, streams, {args.dump_frames, terminal && !args.quiet, args.timing_only, args.strict});
+      scenarios::run_scenario(scenario, streams, {args.dump_frames, terminal && !args.quiet, args.timing_only, args.strict, args.host_threads});
   // A failed write is reported after the terminal summary, which it must not cost.
   std::vector<std::string> write_errors;
   const auto write = [&write_errors](const std::string& path, const std::function<std::string()>& text) {
@@ -138,6 +141,10 @@ int cli(int argc, char** argv) {
                     "or moved, every time and counter is the same as a full run");
   run_cmd->add_flag("--strict", args.strict,
                     "Stop at the first breach of a v6 rule the scenario does not expect (exit status 7)");
+  run_cmd->add_option("--host-threads", args.host_threads,
+                      "Host threads to decode on, ahead of the simulation (default: the number of cores); every "
+                      "output is the same for every count")
+      ->check(CLI::Range(1u, 256u));
   run_cmd->add_flag("--quiet", args.quiet, "Print nothing but errors");
   run_cmd->footer(app::run_footer());
 

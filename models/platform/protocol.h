@@ -31,6 +31,9 @@ struct DeviceParts {
   CodecEngine& engine;
   // The device decodes with header scans only (codec::make_scan_decoder): no pixels.
   bool timing_only = false;
+  // Host threads the device may decode on, ahead of the simulation; the
+  // results are the same for every count (1: all on the simulation's thread).
+  unsigned host_threads = 1;
 };
 
 // What a protocol's guest driver is built on, once the transport exists.

@@ -26,11 +26,12 @@ uint64_t driver_memory_end(ProtocolDevice& device, uint64_t memory_size) {
 }  // namespace
 
 VideoPlatform::VideoPlatform(sc_core::sc_module_name name, const PlatformProfile& profile,
-                             const ProtocolBinding& protocol, bool timing_only, tlm_virtio::RingLayout ring)
+                             const ProtocolBinding& protocol, bool timing_only, tlm_virtio::RingLayout ring,
+                             unsigned host_threads)
     : sc_module(name),
       profile_(profile),
       engine("engine", profile.engine),
-      device(protocol.make_device({profile_, engine, timing_only})),
+      device(protocol.make_device({profile_, engine, timing_only, host_threads})),
       system("system", device->virtio(), transport_profile(profile)),
       guest_memory(kDriverMemoryBase, driver_memory_end(*device, profile.memory.size_bytes) - kDriverMemoryBase),
       driver(protocol.make_driver(*device, {profile_, system, guest_memory, ring})) {}

@@ -26,7 +26,8 @@ class VideoPlatform : public sc_core::sc_module {
 
   // `protocol` is used during construction only; `ring`: the layout the guest driver asks for.
   VideoPlatform(sc_core::sc_module_name name, const PlatformProfile& profile, const ProtocolBinding& protocol,
-                bool timing_only = false, tlm_virtio::RingLayout ring = tlm_virtio::RingLayout::Split);
+                bool timing_only = false, tlm_virtio::RingLayout ring = tlm_virtio::RingLayout::Split,
+                unsigned host_threads = 1);
 
   const PlatformProfile& profile() const { return profile_; }
 

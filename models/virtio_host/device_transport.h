@@ -34,6 +34,9 @@ class DeviceTransport {
   virtual void complete(uint32_t queue, tlm_virtio::ChainId id, uint32_t written) = 0;
   // Bulk transfers between device and guest memory; wait for their bus time.
   virtual void dma_read(uint64_t addr, uint8_t* dst, uint32_t len) = 0;
+  // The same bytes as dma_read, at once and without bus time (a debug read):
+  // what the device decodes ahead (see DecoderPipeline). False if unreadable.
+  virtual bool dma_peek(uint64_t addr, uint8_t* dst, uint32_t len) = 0;
   virtual void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) = 0;
   // A write whose bytes [at, at + n) `fill` makes straight into guest memory
   // (no buffer of the device's); the bus time is dma_write's.

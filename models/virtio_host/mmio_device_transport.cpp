@@ -69,6 +69,10 @@ void MmioDeviceTransport::dma_read(uint64_t addr, uint8_t* dst, uint32_t len) {
     controller_.diagnostics().report("dma", fmt::format("read [{:#x}, +{}) failed", addr, len));
 }
 
+bool MmioDeviceTransport::dma_peek(uint64_t addr, uint8_t* dst, uint32_t len) {
+  return controller_.dma().peek(addr, dst, len) == tlm_virtio::AccessStatus::Ok;
+}
+
 void MmioDeviceTransport::dma_write(uint64_t addr, const uint8_t* src, uint32_t len) {
   if (controller_.dma().write(addr, src, len) != tlm_virtio::AccessStatus::Ok)
     controller_.diagnostics().report("dma", fmt::format("write [{:#x}, +{}) failed", addr, len));

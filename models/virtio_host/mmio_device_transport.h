@@ -24,6 +24,7 @@ class MmioDeviceTransport : public DeviceTransport {
   std::optional<Chain> pop(uint32_t queue, sc_core::sc_time then_busy) override;
   void complete(uint32_t queue, tlm_virtio::ChainId id, uint32_t written) override;
   void dma_read(uint64_t addr, uint8_t* dst, uint32_t len) override;
+  bool dma_peek(uint64_t addr, uint8_t* dst, uint32_t len) override;
   void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) override;
   void dma_write_in_place(uint64_t addr, uint32_t len, const Fill& fill) override;
   void dma_write_timing(uint64_t addr, uint32_t len) override;

@@ -106,6 +106,10 @@ class ScriptedTransport : public DeviceTransport {
     std::copy(memory.begin() + addr, memory.begin() + addr + len, dst);
     sc_core::wait(dma_ns_per_byte * len, sc_core::SC_NS);
   }
+  bool dma_peek(uint64_t addr, uint8_t* dst, uint32_t len) override {
+    std::copy(memory.begin() + addr, memory.begin() + addr + len, dst);
+    return true;
+  }
   void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) override {
     std::copy(src, src + len, memory.begin() + addr);
     sc_core::wait(dma_ns_per_byte * len, sc_core::SC_NS);

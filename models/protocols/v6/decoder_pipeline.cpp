@@ -3,6 +3,7 @@
 // outputs in order, after a DRC when the decoder found a new format.
 #include <fmt/format.h>
 
+#include "codec/checksum.h"
 #include "models/protocols/v6/video_device.h"
 
 namespace vvsim::virtio_video {
@@ -19,23 +20,21 @@ bool DecoderPipeline::process_input(const StreamRef& ref) {
   const uint32_t input_id = s->work.front().resource_id;
   const Resource& in = s->input.resources[input_id];
   const uint64_t timestamp = in.cmd.timestamp;
+  const uint64_t ticket = *s->work.front().decode_ticket;
   std::vector<uint8_t> data;
   dev_.read_backing(in.buffers[0], data, in.cmd.data_sizes[0]);
   if (!(s = dev_.live(ref))) return false;
-  if (!s->decoder) {
-    s->decoder = dev_.decoders_(s->codec);
-    s->decoder->limit_picture_size({dev_.profile_.max_width, dev_.profile_.max_height});
-  }
   codec::DecodeResult result;
   auto job = dev_.engine_.run(
       models::JobKind::Decode, s->codec,
       [&] {
         VideoStream* on_core = dev_.live(ref);  // a queued job may start after its stream is gone
-        if (on_core && on_core->decoder) result = on_core->decoder->decode(data.data(), data.size(), timestamp);
+        if (on_core && on_core->decoder) result = on_core->decoder->take(ticket);
         return result.work;
       },
       s->owner_name);
   if (job.cancelled || !(s = dev_.live(ref))) return false;
+  check_unchanged(ref, timestamp, data);
   mark_decode(ref.id, result, job);
   // The input is consumed: answer it before its pictures go out.
   const uint64_t about = result.about_timestamp.value_or(timestamp);
@@ -52,6 +51,13 @@ bool DecoderPipeline::process_input(const StreamRef& ref) {
     return false;
   }
   return deliver(ref, result);
+}
+
+// The decoder had the input's bytes as it was queued; a guest that wrote into
+// the buffer since (it is the device's until answered) hears of it.
+void DecoderPipeline::check_unchanged(const StreamRef& ref, uint64_t timestamp, const std::vector<uint8_t>& read_now) {
+  if (codec::xxh3_64(read_now.data(), read_now.size()) == dev_.live(ref)->work.front().queued_bytes_hash) return;
+  dev_.diagnose(fmt::format("stream {}: input ts {} changed while queued; decoded as it was queued", ref.id, timestamp));
 }
 
 // What a decode result says of its unit when that is not just "decoded": corrupt,
@@ -78,7 +84,7 @@ bool DecoderPipeline::flush(const StreamRef& ref) {
   // charged only when the codec still held work: a decoder that emits every
   // picture as it decodes (VP8, VP9) drains for free.
   codec::DecodeResult result;
-  if (s->decoder) result = s->decoder->flush();
+  if (const auto ticket = s->work.front().decode_ticket) result = s->decoder->take(*ticket);
   if (result.about_timestamp) report_unit(ref.id, *result.about_timestamp, result);  // the last access unit
   if (holds_work(result)) {
     auto job = dev_.engine_.run(models::JobKind::Decode, s->codec, [&] { return result.work; }, s->owner_name);

@@ -53,6 +53,7 @@ class DecoderPipeline : public StreamPipeline {
   bool deliver(const StreamRef& ref, const codec::DecodeResult& result);
   void mark_decode(uint32_t id, const codec::DecodeResult& result, const models::CodecEngine::JobRecord& job);
   void report_unit(uint32_t id, uint64_t timestamp, const codec::DecodeResult& result);
+  void check_unchanged(const StreamRef& ref, uint64_t timestamp, const std::vector<uint8_t>& read_now);
   void start_drc(const StreamRef& ref, const codec::StreamFormat& format);
   void late_output_after_drc(const StreamRef& ref, const codec::StreamFormat& format);
   void switch_output_format(VideoStream& s, const codec::StreamFormat& format);

@@ -37,6 +37,7 @@ V6Device::V6Device(const models::DeviceParts& parts, const VideoDeviceProfile& p
     : device("video", profile, parts.engine,
              decoders ? std::move(decoders) : platform_decoders(parts, profile.h264_decoder)) {
   device.use_encoders([](const codec::EncoderConfig& c) { return codec::make_encoder(c); });
+  device.use_host_threads(parts.host_threads);
 }
 
 V6Driver::V6Driver(const models::GuestParts& parts, const VideoDeviceProfile& device_profile)

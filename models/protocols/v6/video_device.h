@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "codec/codec.h"
+#include "codec/decode_ahead.h"
 #include "models/engine/codec_engine.h"
 #include "models/engine/stage_marks.h"
 #include "models/virtio_host/device_transport.h"
@@ -87,6 +88,10 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
 
   // The encoders an encoder device (role Encoder) uses; before simulation starts.
   void use_encoders(EncoderFactory encoders) { encoders_ = std::move(encoders); }
+  // Decoding runs on `host_threads` host threads in all, ahead of the
+  // simulation (codec::DecodeWorkers); 1, the default: on the simulation's
+  // thread. Results are the same for every count. Before simulation starts.
+  void use_host_threads(unsigned host_threads) { decode_workers_ = std::make_unique<codec::DecodeWorkers>(host_threads); }
 
   // Connects the transport (before simulation starts).
   void bind_transport(DeviceTransport& transport) { transport_ = &transport; }
@@ -189,6 +194,10 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   void take_queued(VideoStream& s, QueueType q, const ResourceQueueCmd& cmd, CompletionTag tag);
   // Segments by value: the transfers wait, and the resource may be gone by then.
   void read_backing(std::vector<SgEntry> segments, std::vector<uint8_t>& dst, uint32_t len);
+  // The same bytes at once, without bus time (unreadable ones as zeros).
+  std::vector<uint8_t> peek_backing(const std::vector<SgEntry>& segments, uint32_t len);
+  // A queued decoder input's bytes to the stream's decoder, which may decode them ahead.
+  void submit_decode(VideoStream& s, InputWork& w);
   // Bytes [at, at + n) of the buffer come from `fill`, straight into guest
   // memory; an empty fill: the transfer takes its bus time but moves no data
   // (timing-only pictures).
@@ -219,6 +228,8 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   models::CodecEngine& engine_;
   DecoderFactory decoders_;
   EncoderFactory encoders_;
+  // Declared before the streams, whose decoders use them.
+  std::unique_ptr<codec::DecodeWorkers> decode_workers_ = std::make_unique<codec::DecodeWorkers>(1);
   // What a stream's work is: decoding or encoding, by the device's role.
   std::unique_ptr<StreamPipeline> pipeline_;
   DeviceProbe probe_;

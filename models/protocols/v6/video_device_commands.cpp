@@ -150,6 +150,7 @@ void VideoDevice::on_stream_drain(ByteSpan bytes, const PendingCompletion& chain
   InputWork w;
   w.is_drain = true;
   w.drain_command = chain.tag;
+  if (s.decoder) w.decode_ticket = s.decoder->submit_flush();
   s.work.push_back(w);
   slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
 }

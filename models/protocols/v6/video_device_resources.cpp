@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "codec/checksum.h"
 #include "models/protocols/v6/video_device.h"
 
 namespace vvsim::virtio_video {
@@ -177,6 +178,7 @@ void VideoDevice::take_queued(VideoStream& s, QueueType q, const ResourceQueueCm
     mark(s.id, cmd.timestamp, DeviceStage::InputAccepted);
     InputWork w;
     w.resource_id = cmd.resource_id;
+    if (profile_.role == DeviceRole::Decoder) submit_decode(s, w);
     s.work.push_back(w);
   } else {
     s.ready_outputs.push_back(cmd.resource_id);
@@ -244,6 +246,33 @@ void VideoDevice::read_backing(std::vector<SgEntry> segments, std::vector<uint8_
   }
   charge_cpu_copy(segments, len);
   stats_.bytes_read += len;
+}
+
+std::vector<uint8_t> VideoDevice::peek_backing(const std::vector<SgEntry>& segments, uint32_t len) {
+  std::vector<uint8_t> bytes(len);
+  uint32_t done = 0;
+  for (const auto& e : segments) {
+    if (done == len) break;
+    const uint32_t n = std::min(e.length, len - done);
+    if (!transport_->dma_peek(e.addr, bytes.data() + done, n)) std::fill_n(bytes.data() + done, n, uint8_t{0});
+    done += n;
+  }
+  return bytes;
+}
+
+// The bytes are taken as the input is queued, when the buffer is the
+// device's until answered: a decode ahead of the simulation sees what the
+// device's timed read at the unit's turn sees (DecoderPipeline checks).
+void VideoDevice::submit_decode(VideoStream& s, InputWork& w) {
+  if (!s.decoder) {
+    auto decoder = decoders_(s.codec);
+    decoder->limit_picture_size({profile_.max_width, profile_.max_height});
+    s.decoder = std::make_unique<codec::DecodeAhead>(std::move(decoder), *decode_workers_);
+  }
+  const Resource& in = s.input.resources[w.resource_id];
+  std::vector<uint8_t> bytes = peek_backing(in.buffers[0], in.cmd.data_sizes[0]);
+  w.queued_bytes_hash = codec::xxh3_64(bytes.data(), bytes.size());
+  w.decode_ticket = s.decoder->submit_decode(std::move(bytes), in.cmd.timestamp);
 }
 
 void VideoDevice::write_backing(std::vector<SgEntry> segments, uint32_t len, const DeviceTransport::Fill& fill) {

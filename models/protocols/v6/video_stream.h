@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "codec/codec.h"
+#include "codec/decode_ahead.h"
 #include "codec/image_layout.h"
 #include "models/protocols/v6/wire.h"
 #include "models/virtio_host/completion_table.h"
@@ -44,6 +45,10 @@ struct InputWork {
   bool is_drain = false;
   uint32_t resource_id = 0;  // input resource (not for a drain)
   CompletionTag drain_command;  // the DRAIN command (drain only)
+  // The decoder call (decode of the input, flush for a drain) queued for it
+  // when it was queued; none before the stream had a decoder.
+  std::optional<uint64_t> decode_ticket;
+  uint64_t queued_bytes_hash = 0;  // codec::xxh3_64 of the input's bytes as queued
 };
 
 struct VideoStream {
@@ -59,7 +64,8 @@ struct VideoStream {
   codec::ImageLayout output_layout;
   ParamsBitrate bitrate;
 
-  std::unique_ptr<codec::Decoder> decoder;
+  // The stream's decoder, fed as inputs and drains are queued (decoding ahead on host threads).
+  std::unique_ptr<codec::DecodeAhead> decoder;
   std::unique_ptr<codec::Encoder> encoder;
   uint32_t encoder_bitrate = 0;  // the bitrate the encoder was last told
   std::deque<InputWork> work;          // front is being processed
