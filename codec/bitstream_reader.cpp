@@ -220,6 +220,12 @@ OpenedStream open_bitstream_file(const std::string& path) {
   return out;
 }
 
+uint32_t bitstream_buffer_bytes(uint32_t width, uint32_t height) {
+  const auto align = [](uint64_t v, uint64_t to) { return (v + to - 1) / to * to; };
+  const uint64_t half_picture = align(width, 32) * align(height, 32) * 3 / 4;
+  return uint32_t(std::max<uint64_t>(kMinBitstreamBufferBytes, align(half_picture, 4096)));
+}
+
 std::optional<std::pair<uint32_t, uint32_t>> declared_picture_size(CodecId codec, UnitSource& units, size_t max_units) {
   for (size_t i = 0; i < units.size() && i < max_units; ++i) {
     const auto& data = units.unit(i).data;

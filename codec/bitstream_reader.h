@@ -64,6 +64,15 @@ class UnitsInMemory : public UnitSource {
   std::vector<BitstreamUnit> units_;
 };
 
+// Bytes a bitstream buffer needs for one compressed picture of a stream of
+// coded size width x height, as V4L2 drivers compute a compressed format's
+// sizeimage: half a 4:2:0 picture of the size aligned to 32 (the Venus
+// driver's rule), rounded up to 4 KiB, and never below kMinBitstreamBufferBytes
+// (a fixed size for small streams, whose high-quality intra pictures can
+// exceed half their raw size).
+constexpr uint32_t kMinBitstreamBufferBytes = 256u << 10;
+uint32_t bitstream_buffer_bytes(uint32_t width, uint32_t height);
+
 // The picture size (width, height) the first key frame (VP8, VP9) or
 // sequence parameter set (H.264) among the first `max_units` units declares,
 // as a driver parsing the stream before decoding learns it; none if absent.

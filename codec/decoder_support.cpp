@@ -25,13 +25,6 @@ std::optional<DecodeResult> refuse_unit(bool library_ready, const char* library,
   return std::nullopt;
 }
 
-void set_coded_work(const StreamFormat& format, UnitWork& work) {
-  if (format.coded_width == 0) return;
-  work.coded_width = format.coded_width;
-  work.coded_height = format.coded_height;
-  work.macroblocks = (format.coded_width / 16) * (format.coded_height / 16);
-}
-
 void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst) {
   dst.clear();
   dst.reserve(size_t(width) * height);  // appended row by row: no zero-fill of a frame-sized buffer first

@@ -29,10 +29,6 @@ std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool l
                                       const PictureSizeLimit& limit, const uint8_t* data, size_t size,
                                       DecodeResult& result);
 
-// The coded size and 16x16 macroblocks of `format` into `work`; nothing
-// before a format is known.
-void set_coded_work(const StreamFormat& format, UnitWork& work);
-
 // Copies `height` rows of `width` bytes from a strided plane.
 void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst);
 

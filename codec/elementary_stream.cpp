@@ -79,17 +79,22 @@ class UnitGrouper {
   bool au_has_picture_ = false;
 };
 
-// Walks the bytes once, finding start codes (00 00 01; a zero before them
-// belongs to a 4-byte start code, further zeros to the unit before).
+// Walks the bytes once, finding start codes (00 00 01). In H.264 and HEVC a
+// zero before them is the next NAL unit's zero_byte (a 4-byte start code) and
+// further zeros belong to the unit before. MPEG-2 has no zero_byte: every zero
+// before a start code stays with the unit before, where it may be the last
+// byte of its slice data (cut off, libavcodec reads past the slice's end and
+// conceals the picture as damaged).
 class StartCodeScan {
  public:
-  StartCodeScan(UnitGrouper& grouper, StreamIndex& out) : grouper_(grouper), out_(out) {}
+  StartCodeScan(CodecId codec, UnitGrouper& grouper, StreamIndex& out)
+      : grouper_(grouper), out_(out), start_code_zeros_(codec == CodecId::MPEG2 ? 2 : 3) {}
 
   // One byte at `pos`; false when the stream is refused.
   bool byte(uint64_t pos, uint8_t b) {
     if (started_ && header_.size() < kHeaderBytes) header_.push_back(b);
     if (b == 1 && zeros_ >= 2) {
-      const uint64_t start = pos - std::min<uint32_t>(zeros_, 3);
+      const uint64_t start = pos - std::min<uint32_t>(zeros_, start_code_zeros_);
       if (started_ && !grouper_.piece(piece_start_, start - piece_start_, header_)) return false;
       started_ = true;
       piece_start_ = start;
@@ -125,6 +130,7 @@ class StartCodeScan {
   bool started_ = false;
   uint64_t piece_start_ = 0;
   uint32_t zeros_ = 0;
+  uint32_t start_code_zeros_;  // zeros before the 01 that are the start code's
   std::vector<uint8_t> header_;
 };
 
@@ -137,7 +143,7 @@ bool is_start_code_codec(CodecId codec) {
 StreamIndex index_elementary_stream(ByteSource& source, CodecId codec, uint64_t frame_duration) {
   StreamIndex out;
   UnitGrouper grouper(codec, frame_duration, out);
-  StartCodeScan scan(grouper, out);
+  StartCodeScan scan(codec, grouper, out);
   std::vector<uint8_t> block(std::min<size_t>(kBlockBytes, source.size()));
   for (uint64_t at = 0; at < source.size(); at += block.size()) {
     const size_t n = size_t(std::min<uint64_t>(block.size(), source.size() - at));

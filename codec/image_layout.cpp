@@ -133,12 +133,17 @@ std::string check_buffers(const ImageLayout& layout, const std::vector<Span>& bu
 
 uint8_t clamp_byte(int v) { return static_cast<uint8_t>(std::clamp(v, 0, 255)); }
 
-// BT.601 limited range ("studio swing"), 8-bit fixed point (coefficients x256).
+// BT.601 limited range ("studio swing") with coefficients x 2^13, the ones
+// FFmpeg's swscale derives for its accurate-rounding full-chroma RGB output
+// (255/219, 1.596, 0.813, 0.392, 2.017), so RGB3 equals `ffmpeg -vf
+// scale=flags=neighbor+full_chroma_int+accurate_rnd+bitexact -pix_fmt rgb24`.
+// swscale sums in 32 bits and wraps for a few very bright, saturated pixels
+// (blue becomes 0 where Y > ~240 and U > ~250); here the sum saturates.
 void yuv_to_rgb(int y, int u, int v, uint8_t* rgb) {
-  int c = y - 16, d = u - 128, e = v - 128;
-  rgb[0] = clamp_byte((298 * c + 409 * e + 128) >> 8);
-  rgb[1] = clamp_byte((298 * c - 100 * d - 208 * e + 128) >> 8);
-  rgb[2] = clamp_byte((298 * c + 516 * d + 128) >> 8);
+  const int c = 9539 * (y - 16) + 4096, d = u - 128, e = v - 128;  // 4096: round to nearest
+  rgb[0] = clamp_byte((c + 13075 * e) >> 13);
+  rgb[1] = clamp_byte((c - 6660 * e - 3209 * d) >> 13);
+  rgb[2] = clamp_byte((c + 16525 * d) >> 13);
 }
 int rgb_to_y(int r, int g, int b) { return ((66 * r + 129 * g + 25 * b + 128) >> 8) + 16; }
 int rgb_to_u(int r, int g, int b) { return ((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128; }

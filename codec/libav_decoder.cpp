@@ -130,6 +130,7 @@ void LibavDecoder::reset() {
   refused_.clear();
   format_ = {};
   picture_work_.reset();
+  hevc_work_.reset();
   mpeg2_work_.reset();
 }
 
@@ -155,14 +156,15 @@ void LibavDecoder::decode_nal_unit(const uint8_t* data, size_t size, uint64_t ti
   const bool had_slice = access_units_.has_slice();
   if (const auto completed = access_units_.add(*nal, begins, tune_in, data, size, timestamp))
     decode_access_unit(*completed, result);
+  const bool charged = nal->is_slice && !(waiting_for_tune_in_ && !access_units_.is_random_access());
+  // Skipped before a tune-in point (send_unless_tuning_in): no work.
   if (hevc) {
-    if (nal->is_slice) set_coded_work(format_, result.work);
+    hevc_work_.note_parameter_set(*nal, data, size);
+    if (charged) hevc_work_.charge_slice(data, size, result.work);
     return;
   }
   picture_work_.note_parameter_set(*nal, data, size);
-  // Skipped before a tune-in point (send_unless_tuning_in): no work.
-  if (nal->is_slice && !(waiting_for_tune_in_ && !access_units_.is_random_access()))
-    picture_work_.charge_slice(data, size, begins || !had_slice, result.work);
+  if (charged) picture_work_.charge_slice(data, size, begins || !had_slice, result.work);
 }
 
 void LibavDecoder::decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {

@@ -69,6 +69,7 @@ class LibavDecoder : public Decoder {
   std::string refused_;  // set by pick_format (ctx_->opaque is the decoder) when the stream is refused
   StreamFormat format_{};
   H264PictureWork picture_work_;
+  HevcPictureWork hevc_work_;
   Mpeg2PictureWork mpeg2_work_;
 };
 

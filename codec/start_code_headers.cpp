@@ -1,5 +1,10 @@
 #include "codec/start_code_headers.h"
 
+#include <algorithm>
+#include <vector>
+
+#include "codec/bit_reader.h"
+
 namespace vvsim::codec {
 
 std::optional<NalInfo> parse_hevc_nal(const uint8_t* d, size_t size) {
@@ -24,6 +29,99 @@ bool starts_hevc_access_unit(const NalInfo& nal, bool current_has_slice) {
   if (nal.is_slice) return nal.first_mb_in_slice == 0;
   const uint8_t t = nal.type;
   return (t >= kHevcVps && t <= 35) || t == 39 || (t >= 41 && t <= 44) || (t >= 48 && t <= 55);
+}
+
+namespace {
+
+constexpr size_t kHevcNalHeaderBytes = 2;
+// More than any SPS needs up to its picture size (profile_tier_level of 8 sub-layers is 55 bytes).
+constexpr size_t kHevcSpsPrefixBytes = 96;
+constexpr size_t kHevcSlicePrefixBytes = 32;
+
+// The RBSP after the NAL header of at most `prefix` bytes of the unit.
+std::vector<uint8_t> hevc_rbsp(const uint8_t* d, size_t size, size_t prefix) {
+  const size_t start = start_code_length(d, size) + kHevcNalHeaderBytes;
+  if (size <= start) return {};
+  return nal_rbsp(d + start, std::min(size - start, prefix));
+}
+
+// profile_tier_level(1, max_sub_layers_minus1), §7.3.3: only skipped.
+bool skip_profile_tier_level(BitReader& r, uint32_t max_sub_layers_minus1) {
+  // general_profile_space .. general_profile_idc (8), compatibility flags (32), constraint flags (48), level (8)
+  if (!r.bits(8) || !r.bits(32) || !r.bits(32) || !r.bits(16) || !r.bits(8)) return false;
+  uint32_t present[8] = {};
+  for (uint32_t i = 0; i < max_sub_layers_minus1; ++i) {
+    const auto flags = r.bits(2);  // sub_layer_profile_present_flag, sub_layer_level_present_flag
+    if (!flags) return false;
+    present[i] = *flags;
+  }
+  if (max_sub_layers_minus1 > 0)
+    for (uint32_t i = max_sub_layers_minus1; i < 8; ++i)
+      if (!r.bits(2)) return false;  // reserved_zero_2bits
+  for (uint32_t i = 0; i < max_sub_layers_minus1; ++i) {
+    if ((present[i] & 2) && (!r.bits(32) || !r.bits(32) || !r.bits(24))) return false;  // sub-layer profile: 88 bits
+    if ((present[i] & 1) && !r.bits(8)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<HevcSps> parse_hevc_sps(const uint8_t* d, size_t size) {
+  const auto rbsp = hevc_rbsp(d, size, kHevcSpsPrefixBytes);
+  BitReader r(rbsp.data(), rbsp.size());
+  const auto vps_and_layers = r.bits(8);  // sps_video_parameter_set_id (4), sps_max_sub_layers_minus1 (3), nesting (1)
+  if (!vps_and_layers || !skip_profile_tier_level(r, (*vps_and_layers >> 1) & 7)) return std::nullopt;
+  const auto id = r.ue(), chroma_format_idc = r.ue();
+  if (!id || !chroma_format_idc || (*chroma_format_idc == 3 && !r.bits(1))) return std::nullopt;
+  const auto width = r.ue(), height = r.ue();
+  if (!width || !height || *width > kMaxCodedDimension || *height > kMaxCodedDimension) return std::nullopt;
+  return HevcSps{*id, *width, *height};
+}
+
+std::optional<HevcPps> parse_hevc_pps(const uint8_t* d, size_t size) {
+  const auto rbsp = hevc_rbsp(d, size, kHevcSlicePrefixBytes);
+  BitReader r(rbsp.data(), rbsp.size());
+  const auto pps_id = r.ue(), sps_id = r.ue();
+  const auto dependent = r.bits(1), output_flag_present = r.bits(1), extra_bits = r.bits(3);
+  if (!pps_id || !sps_id || !dependent || !output_flag_present || !extra_bits) return std::nullopt;
+  return HevcPps{*pps_id, *sps_id, *dependent == 1, *extra_bits};
+}
+
+namespace {
+
+// Reads a slice segment header up to slice_pic_parameter_set_id.
+std::optional<HevcSliceStart> read_hevc_slice_start(BitReader& r, uint8_t nal_type) {
+  const auto first = r.bits(1);
+  if (!first) return std::nullopt;
+  if (nal_type >= kHevcIrapFirst && nal_type <= kHevcIrapLast && !r.bits(1)) return std::nullopt;  // no_output_of_prior_pics_flag
+  const auto pps_id = r.ue();
+  if (!pps_id) return std::nullopt;
+  return HevcSliceStart{*first == 1, *pps_id};
+}
+
+}  // namespace
+
+std::optional<HevcSliceStart> parse_hevc_slice_start(const uint8_t* d, size_t size) {
+  const auto nal = parse_hevc_nal(d, size);
+  if (!nal || !nal->is_slice) return std::nullopt;
+  const auto rbsp = hevc_rbsp(d, size, kHevcSlicePrefixBytes);
+  BitReader r(rbsp.data(), rbsp.size());
+  return read_hevc_slice_start(r, nal->type);
+}
+
+std::optional<FrameType> hevc_first_slice_type(const uint8_t* d, size_t size, const HevcPps& pps) {
+  const auto nal = parse_hevc_nal(d, size);
+  if (!nal || !nal->is_slice) return std::nullopt;
+  const auto rbsp = hevc_rbsp(d, size, kHevcSlicePrefixBytes);
+  BitReader r(rbsp.data(), rbsp.size());
+  const auto start = read_hevc_slice_start(r, nal->type);
+  // A first slice segment is never dependent and has no slice_segment_address.
+  if (!start || !start->first_in_picture || (pps.num_extra_slice_header_bits && !r.bits(int(pps.num_extra_slice_header_bits))))
+    return std::nullopt;
+  const auto type = r.ue();
+  if (!type || *type > 2) return std::nullopt;
+  return *type == 2 ? FrameType::Key : *type == 1 ? FrameType::Inter : FrameType::BiPredicted;
 }
 
 std::optional<FrameType> mpeg2_picture_type(const uint8_t* d, size_t size) {

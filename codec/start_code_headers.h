@@ -19,7 +19,29 @@ std::optional<NalInfo> parse_hevc_nal(const uint8_t* data, size_t size);
 // VPS, SPS, PPS, prefix SEI, NAL types 41..44 and 48..55, or the first slice
 // segment of a picture begins the next one (layer 0 only).
 bool starts_hevc_access_unit(const NalInfo& nal, bool current_has_slice);
-constexpr uint8_t kHevcIrapFirst = 16, kHevcIrapLast = 23, kHevcVps = 32, kHevcSps = 33;
+constexpr uint8_t kHevcIrapFirst = 16, kHevcIrapLast = 23, kHevcVps = 32, kHevcSps = 33, kHevcPps = 34;
+// What an HEVC SPS (§7.3.2.2.1) declares: its id and the coded picture size
+// (pic_width/height_in_luma_samples, before the conformance window).
+struct HevcSps {
+  uint32_t sps_id = 0, width = 0, height = 0;
+};
+std::optional<HevcSps> parse_hevc_sps(const uint8_t* data, size_t size);
+// An HEVC PPS (§7.3.2.3.1) as far as a slice segment header needs it.
+struct HevcPps {
+  uint32_t pps_id = 0, sps_id = 0;
+  bool dependent_slice_segments_enabled = false;
+  uint32_t num_extra_slice_header_bits = 0;
+};
+std::optional<HevcPps> parse_hevc_pps(const uint8_t* data, size_t size);
+// The start of an HEVC slice segment header (§7.3.6.1): the PPS it refers
+// to and, for the first slice segment of a picture, its slice_type.
+struct HevcSliceStart {
+  bool first_in_picture = false;
+  uint32_t pps_id = 0;
+};
+std::optional<HevcSliceStart> parse_hevc_slice_start(const uint8_t* data, size_t size);
+// slice_type of the first slice segment of a picture (B 0, P 1, I 2 as a FrameType).
+std::optional<FrameType> hevc_first_slice_type(const uint8_t* data, size_t size, const HevcPps& pps);
 
 // MPEG-2 video start codes (ISO/IEC 13818-2 §6.2): 00 00 01 then the code.
 enum class Mpeg2Code : uint8_t { Picture = 0x00, Sequence = 0xb3, Gop = 0xb8 };

@@ -45,6 +45,34 @@ void H264PictureWork::reset() {
   pps_sps_.clear();
 }
 
+void HevcPictureWork::note_parameter_set(const NalInfo& nal, const uint8_t* data, size_t size) {
+  if (nal.type == kHevcSps) {
+    if (const auto sps = parse_hevc_sps(data, size)) sps_[sps->sps_id] = *sps;
+  } else if (nal.type == kHevcPps) {
+    if (const auto pps = parse_hevc_pps(data, size)) pps_[pps->pps_id] = *pps;
+  }
+}
+
+void HevcPictureWork::charge_slice(const uint8_t* data, size_t size, UnitWork& work) const {
+  const auto slice = parse_hevc_slice_start(data, size);
+  const auto pps = slice ? pps_.find(slice->pps_id) : pps_.end();
+  const auto sps = pps != pps_.end() ? sps_.find(pps->second.sps_id) : sps_.end();
+  if (sps == sps_.end()) return;  // no picture the library could decode either
+  work.coded_width = (sps->second.width + 15) & ~15u;
+  work.coded_height = (sps->second.height + 15) & ~15u;
+  if (!slice->first_in_picture) {
+    work.continues_picture = true;
+    return;
+  }
+  work.macroblocks = macroblocks_of(sps->second.width, sps->second.height);
+  work.frame_type = hevc_first_slice_type(data, size, pps->second).value_or(FrameType::Unknown);
+}
+
+void HevcPictureWork::reset() {
+  sps_.clear();
+  pps_.clear();
+}
+
 void VpxFrameWork::charge_unit(const uint8_t* data, size_t size, UnitWork& work) {
   std::vector<CodedPicture> pictures;
   std::pair<uint32_t, uint32_t> coded{};

@@ -32,6 +32,23 @@ class H264PictureWork {
   std::map<uint32_t, uint32_t> pps_sps_;  // pic_parameter_set_id -> its SPS id
 };
 
+// HEVC: a picture is charged on its first slice segment
+// (first_slice_segment_in_pic_flag), for the size of the SPS its PPS names
+// (pic_width/height_in_luma_samples), typed by its slice_type; later slice
+// segments of it add none.
+class HevcPictureWork {
+ public:
+  // Notes an SPS or PPS (other NAL units are ignored).
+  void note_parameter_set(const NalInfo& nal, const uint8_t* data, size_t size);
+  // The work of a slice segment NAL unit that is decoded.
+  void charge_slice(const uint8_t* data, size_t size, UnitWork& work) const;
+  void reset();
+
+ private:
+  std::map<uint32_t, HevcSps> sps_;  // by sps_seq_parameter_set_id
+  std::map<uint32_t, HevcPps> pps_;  // by pps_pic_parameter_set_id
+};
+
 // VP8/VP9: every frame a unit codes (each frame of a VP9 superframe; not a
 // VP9 show-existing frame, which codes nothing) is charged for its own size:
 // a key or intra-only frame's, a VP9 inter frame's explicit size or that of

@@ -8,6 +8,7 @@
 #include <set>
 #include <fstream>
 
+#include "codec/bitstream_reader.h"
 #include "codec/checksum.h"
 #include "models/platform/video_platform.h"
 
@@ -165,6 +166,15 @@ class ProgressLine {
   int shown_percent_ = -1;
 };
 
+// A bitstream buffer for the stream's coded size (an encoder's picture size, a
+// decoder's from its first headers), as a driver computes sizeimage.
+uint32_t bitstream_buffer_kib(const PreparedStream& st) {
+  const auto size = st.spec.encode ? std::optional(std::pair{st.spec.encode->width, st.spec.encode->height})
+                                   : codec::declared_picture_size(st.codec, *st.units);
+  const uint32_t bytes = size ? codec::bitstream_buffer_bytes(size->first, size->second) : codec::kMinBitstreamBufferBytes;
+  return (bytes + 1023) / 1024;
+}
+
 // The protocol's plan of a stream: its application, its units, its initial size.
 models::StreamPlan stream_plan(const Scenario& scenario, const PreparedStream& st, size_t index) {
   models::StreamPlan plan;
@@ -176,6 +186,7 @@ models::StreamPlan stream_plan(const Scenario& scenario, const PreparedStream& s
   plan.seed = scenario.seed + index;
   if (!st.spec.encode && scenario.initial_format == InitialFormat::FromStream)
     plan.initial_size = codec::declared_picture_size(st.codec, *st.units);
+  if (plan.application.input_buffer_kib == 0) plan.application.input_buffer_kib = bitstream_buffer_kib(st);
   return plan;
 }
 

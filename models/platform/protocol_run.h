@@ -41,7 +41,7 @@ struct EncodeSpec {
 struct StreamApplication {
   uint32_t input_resources = 4;
   uint32_t output_resources = 8;
-  uint32_t input_buffer_kib = 256;
+  uint32_t input_buffer_kib = 0;  // 0: sized from the stream's coded size (codec::bitstream_buffer_bytes)
   double feed_fps = 0;           // queue units in real time at this rate (0: as fast as queues allow)
   uint64_t output_hold_us = 0;   // the application holds each frame this long before re-queueing its buffer
   std::optional<uint32_t> stop_after_units;  // stop once this many units are queued ...

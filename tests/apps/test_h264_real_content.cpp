@@ -4,9 +4,12 @@
 #define BOOST_TEST_MODULE h264_real_content
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
 #include <utility>
 
 #include "codec/bitstream_reader.h"
+#include "codec/codec.h"
+#include "codec/image_layout.h"
 #include "codec/unit_header.h"
 #include "tests/apps/real_content.h"
 
@@ -125,4 +128,65 @@ BOOST_AUTO_TEST_CASE(openh264_stays_selectable_per_device_profile) {
   BOOST_CHECK_NE(wrong.status, 0);
   BOOST_CHECK_NE(wrong.err.find("device.decoders.H264"), std::string::npos);
   BOOST_CHECK_NE(wrong.err.find("is not one of libavcodec, openh264"), std::string::npos);
+}
+
+// A 1080p IDR picture of ~940 KiB (noise at QP 26) does not fit the 256 KiB
+// that used to be every stream's input buffer; by default the buffers are
+// sized from the stream's coded size as a V4L2 driver's sizeimage: half a
+// 4:2:0 picture of 1920x1088 (sizes aligned to 32) = 1566720 bytes, rounded up
+// to 4 KiB = 1568768.
+BOOST_AUTO_TEST_CASE(input_buffers_are_sized_from_the_coded_size_by_default) {
+  const std::string dir = workdir("big_idr"), file = dir + "/in.h264";
+  const auto made = run("ffmpeg -v error -y -f lavfi -i testsrc2=size=1920x1080:rate=25,noise=alls=30:allf=t+u "
+                        "-frames:v 2 -c:v libx264 -preset ultrafast -qp 26 " + file, dir);
+  BOOST_REQUIRE_MESSAGE(made.status == 0, made.err);
+  auto stream = vvsim::codec::open_bitstream_file(file);
+  BOOST_REQUIRE_MESSAGE(stream.units, stream.error);
+  size_t largest = 0;
+  for (size_t i = 0; i < stream.units->size(); ++i) largest = std::max(largest, stream.units->unit(i).data.size());
+  constexpr size_t kSizeimage = (1920 * 1088 * 3 / 4 + 4095) / 4096 * 4096;
+  BOOST_REQUIRE_GT(largest, 256u * 1024);
+  BOOST_REQUIRE_LE(largest, kSizeimage);
+  expect_same_frames(vvsim_frames(file, dir), ffmpeg_frames(file, dir), 2, 1920 * 1080 * 3 / 2);
+  // Overridable: a scenario's input_buffer_kib still decides.
+  const auto small = run(kBin + " run " + kSrc + "/scenarios/default.yaml --quiet --out " + dir +
+                             "/small --input " + file + " --set streams.0.input_buffer_kib=256",
+                         dir);
+  BOOST_CHECK_EQUAL(small.status, 6);
+  BOOST_CHECK_MESSAGE(small.err.find("exceeds the 262144-byte input buffers") != std::string::npos, small.err);
+}
+
+// RGB3 pictures as the device writes them (codec::write_picture, the rows the
+// device's output writes use) for every picture of an x264 stream with
+// B-frames, against ffmpeg's rgb24 at swscale's bit-exact settings.
+BOOST_AUTO_TEST_CASE(rgb3_output_is_bit_exact_with_ffmpeg_rgb24) {
+  namespace c = vvsim::codec;
+  const std::string dir = workdir("rgb3"), file = dir + "/in.h264";
+  encode(file, "176x144", 10, "-c:v libx264 -bf 2", dir);
+  BOOST_REQUIRE_NE(picture_types(file, dir).find('B'), std::string::npos);
+  auto stream = c::open_bitstream_file(file);
+  BOOST_REQUIRE_MESSAGE(stream.units, stream.error);
+  const auto layout = c::default_layout(c::ImageFormat::RGB3, 176, 144, 1);
+  BOOST_REQUIRE(layout.layout);
+  std::string rgb;
+  const auto write = [&](const c::DecodeResult& result) {
+    for (const c::Picture& picture : result.pictures) {
+      std::string frame(layout.layout->buffer_sizes[0], '\0');
+      std::vector<c::ByteSpan> spans{{reinterpret_cast<uint8_t*>(frame.data()), frame.size()}};
+      BOOST_REQUIRE(c::write_picture(picture, *layout.layout, spans).ok());
+      rgb += frame;
+    }
+  };
+  auto decoder = c::make_decoder(c::CodecId::H264);
+  for (size_t i = 0; i < stream.units->size(); ++i) {
+    const auto& unit = stream.units->unit(i);
+    write(decoder->decode(unit.data.data(), unit.data.size(), unit.timestamp));
+  }
+  write(decoder->flush());
+  const auto r = run("ffmpeg -v error -threads 1 -i " + file +
+                         " -vf scale=flags=neighbor+full_chroma_int+accurate_rnd+bitexact -f rawvideo -pix_fmt rgb24 -y " +
+                         dir + "/ffmpeg.rgb",
+                     dir);
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  expect_same_frames(rgb, slurp(dir + "/ffmpeg.rgb"), 10, 176 * 144 * 3);
 }

@@ -55,6 +55,20 @@ BOOST_AUTO_TEST_CASE(mpeg2_with_b_frames_matches_ffmpeg) {
   expect_same_frames(vvsim_frames(file, dir), ffmpeg_frames(file, dir), 20, kQcifFrameBytes);
 }
 
+// A picture whose last byte is a zero right before the next picture's start
+// code (FFmpeg's mpeg2video with a 12-picture open GOP makes one at picture
+// 17 of 24): the zero is slice data, not part of the start code. Cut off, the
+// picture and every one predicted from it up to the next I decoded wrong.
+BOOST_AUTO_TEST_CASE(mpeg2_picture_ending_in_a_zero_byte_keeps_it) {
+  const std::string dir = workdir("mpeg2_zero_end"), file = dir + "/in.m2v";
+  encode(file, "176x144", 24, "-c:v mpeg2video -bf 2 -g 12", dir);
+  const std::string bytes = slurp(file);
+  // 00 | 00 00 01 00: a zero, then a picture start code (13818-2 Table 6-1)
+  BOOST_REQUIRE_MESSAGE(bytes.find(std::string("\0\0\0\1\0", 5)) != std::string::npos,
+                        "the stream has no picture ending in a zero byte");
+  expect_same_frames(vvsim_frames(file, dir), ffmpeg_frames(file, dir), 24, kQcifFrameBytes);
+}
+
 BOOST_AUTO_TEST_CASE(annexb_leading_zero_bytes_are_accepted) {
   const std::string dir = workdir("leading_zeros"), plain = dir + "/plain.h264", file = dir + "/zeros.h264";
   encode(plain, "176x144", 10, "-c:v libx264 -bf 2", dir);

@@ -99,12 +99,13 @@ BOOST_AUTO_TEST_CASE(nv12_stride_and_crop_bytes) {
 }
 
 // The four pixels share the chroma of pure red in BT.601 limited range
-// (U 90, V 240); by the integer formulas in docs/codec-encode.md:
-//   Y 81  (C = 65):  R = (19370 + 45808 + 128) >> 8 = 255, G = (19370 + 3800 - 23296 + 128) >> 8 = 0,
-//                    B = (19370 - 19608 + 128) >> 8 = -1 -> 0
-//   Y 235 (C = 219): R clips to 255, G = (65262 + 3800 - 23296 + 128) >> 8 = 179,
-//                    B = (65262 - 19608 + 128) >> 8 = 178
-//   Y 16  (C = 0):   R = (45808 + 128) >> 8 = 179, G and B negative -> 0
+// (U 90, V 240: D = -38, E = 112); by the integer formulas in docs/codec.md
+// (coefficients x 2^13, + 4096, >> 13):
+//   Y 81  (C = 65):  R = (620035 + 1464400 + 4096) >> 13 = 254,
+//                    G = (620035 - 745920 + 121942 + 4096) >> 13 = 0, B = (620035 - 627950 + 4096) < 0 -> 0
+//   Y 235 (C = 219): R = (2089041 + 1464400 + 4096) >> 13 = 434 -> 255,
+//                    G = (2089041 - 745920 + 121942 + 4096) >> 13 = 179, B = (2089041 - 627950 + 4096) >> 13 = 178
+//   Y 16  (C = 0):   R = (1464400 + 4096) >> 13 = 179, G and B negative -> 0
 BOOST_AUTO_TEST_CASE(rgb3_2x2_bytes) {
   ImageLayout l = layout_or_fail(default_layout(ImageFormat::RGB3, 2, 2));
   BOOST_TEST(l.planes[0].stride == 6u);
@@ -114,8 +115,8 @@ BOOST_AUTO_TEST_CASE(rgb3_2x2_bytes) {
   p.v = {240};
   Buffers b(l);
   BOOST_REQUIRE(write_picture(p, l, b.spans()).ok());
-  BOOST_TEST(b.storage[0] == bytes({255, 0, 0, 255, 179, 178,  //
-                                    179, 0, 0, 255, 0, 0}));
+  BOOST_TEST(b.storage[0] == bytes({254, 0, 0, 255, 179, 178,  //
+                                    179, 0, 0, 254, 0, 0}));
 }
 
 BOOST_AUTO_TEST_CASE(default_layout_sizes_1080p) {
