@@ -21,7 +21,7 @@ SUBMIT=2000 FIRMWARE=2000 DECODE=1000000 IRQ=1000 ISR=5000
 scenario() {  # scenario CORES STREAMS SUBMIT_NS GUEST_CPUS [MORE INTERRUPT KEYS]
   cat <<YAML
 platform:
-  bus: {clock_mhz: 99999, bytes_per_cycle: 4096, latency_cycles: 0}
+  bus: {clock_mhz: 99999, bytes_per_cycle: 4096, latency_cycles: 0, register_latency_cycles: 0}
   interrupt: {delivery_latency_ns: $IRQ${5:+, $5}}
   driver: {command_submit_ns: $3, interrupt_handle_ns: $ISR}
   guest: {cpus: $4}

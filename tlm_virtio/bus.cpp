@@ -4,11 +4,22 @@
 
 namespace vvsim::tlm_virtio {
 
+namespace {
+sc_core::sc_time cycle_of(const BusProfile& profile) {
+  if (profile.clock_mhz <= 0 || profile.bytes_per_cycle == 0 || profile.burst_bytes == 0)
+    throw std::invalid_argument("bus: clock, width and burst size must be positive");
+  return sc_core::sc_time(1e6 / profile.clock_mhz, sc_core::SC_PS);
+}
+}  // namespace
+
 Bus::Bus(sc_core::sc_module_name name, const BusProfile& profile)
-    : sc_module(name), initiators("initiators"), targets("targets"), profile_(profile) {
-  if (profile_.clock_mhz <= 0 || profile_.bytes_per_cycle == 0)
-    throw std::invalid_argument(std::string(this->name()) + ": bus clock and width must be positive");
-  cycle_ = sc_core::sc_time(1e6 / profile_.clock_mhz, sc_core::SC_PS);
+    : sc_module(name),
+      initiators("initiators"),
+      targets("targets"),
+      profile_(profile),
+      cycle_(cycle_of(profile)),
+      memory_path_(profile.arbitration, cycle_.value(),
+                   (uint64_t{profile.burst_bytes} + profile.bytes_per_cycle - 1) / profile.bytes_per_cycle) {
   // sc_time * double rounds value * d + 0.5 in a double: exact while the product stays below 2^52.
   exact_cycles_ = cycle_.value() == 0 ? 0 : (uint64_t{1} << 52) / cycle_.value();
   initiators.register_b_transport(this, &Bus::b_transport);
@@ -17,19 +28,19 @@ Bus::Bus(sc_core::sc_module_name name, const BusProfile& profile)
   targets.register_invalidate_direct_mem_ptr(this, &Bus::invalidate_direct_mem_ptr);
 }
 
-void Bus::map(uint64_t base, uint64_t size, unsigned target_index) {
+void Bus::map(uint64_t base, uint64_t size, unsigned target_index, BusPath path) {
   for (const auto& r : ranges_)
     if (base < r.base + r.size && r.base < base + size)
       throw std::invalid_argument(std::string(name()) + ": overlapping address ranges");
-  ranges_.push_back({base, size, target_index});
+  ranges_.push_back({base, size, target_index, path});
 }
 
-sc_core::sc_time Bus::transfer_time(uint64_t bytes) const {
-  const uint64_t beats = (bytes + profile_.bytes_per_cycle - 1) / profile_.bytes_per_cycle;
-  const uint64_t cycles = profile_.latency_cycles + beats;
-  if (cycles < exact_cycles_) return sc_core::sc_time::from_value(cycle_.value() * cycles);  // the same, cheaper
-  return cycle_ * static_cast<double>(cycles);
+sc_core::sc_time Bus::cycles(uint64_t n) const {
+  if (n < exact_cycles_) return sc_core::sc_time::from_value(cycle_.value() * n);  // the same, cheaper
+  return cycle_ * static_cast<double>(n);
 }
+
+sc_core::sc_time Bus::transfer_time(uint64_t bytes) const { return cycles(profile_.latency_cycles + beats(bytes)); }
 
 const Bus::Range* Bus::route(uint64_t addr, uint64_t len) const {
   for (const auto& r : ranges_)
@@ -42,30 +53,61 @@ Bus::InitiatorStats& Bus::stats_of(int initiator) {
   return stats_[initiator];
 }
 
-sc_core::sc_time Bus::schedule(int initiator, uint64_t bytes, const sc_core::sc_time& offset) {
-  // The transfer starts when both the initiator (its local time) and the bus are ready.
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
-  const sc_core::sc_time ready = now + offset;
-  const sc_core::sc_time start = ready > busy_until_ ? ready : busy_until_;
-  const sc_core::sc_time occupancy = transfer_time(bytes);
-  busy_until_ = start + occupancy;
+void Bus::account(int initiator, uint64_t bytes, const sc_core::sc_time& start, const sc_core::sc_time& occupancy,
+                  const sc_core::sc_time& waited) {
   auto& s = stats_of(initiator);
   s.transactions++;
   s.bytes += bytes;
   s.busy += occupancy;
-  s.contention_wait += start - ready;
+  s.contention_wait += waited;
   if (transfer_observer_) transfer_observer_(initiator, start, occupancy);
-  return busy_until_ - now;
+}
+
+sc_core::sc_time Bus::schedule(int initiator, uint64_t bytes, const sc_core::sc_time& offset) {
+  // The data may go once the latency has passed (overlapping other transfers'
+  // data); it shares the data path burst by burst with the transfers it meets.
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time ready = now + offset + cycles(profile_.latency_cycles);
+  const uint64_t n = beats(bytes);
+  last_booking_ = ++bookings_made_;
+  const sc_core::sc_time end = sc_core::sc_time::from_value(
+      memory_path_.book(last_booking_, initiator, ready.value(), n, now.value()));
+  for (const BusArbiter::Move& m : memory_path_.moves())
+    stats_of(m.initiator).contention_wait += sc_core::sc_time::from_value(m.delay);
+  const sc_core::sc_time occupancy = cycles(n);
+  const sc_core::sc_time start = end - occupancy;  // as if its beats went in one piece
+  account(initiator, bytes, start, occupancy, start > ready ? start - ready : sc_core::SC_ZERO_TIME);
+  return end - now;
+}
+
+bool Bus::moved_end(uint64_t booking, sc_core::sc_time& end) {
+  uint64_t value = 0;
+  if (!memory_path_.take_moved_end(booking, value)) return false;
+  end = sc_core::sc_time::from_value(value);
+  return true;
+}
+
+sc_core::sc_time Bus::schedule_register(int initiator, uint64_t bytes, const sc_core::sc_time& offset) {
+  last_booking_ = 0;
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time ready = now + offset;
+  const sc_core::sc_time start = ready > registers_busy_until_ ? ready : registers_busy_until_;
+  const sc_core::sc_time occupancy = cycles(profile_.register_latency_cycles + beats(bytes));
+  registers_busy_until_ = start + occupancy;
+  account(initiator, bytes, start, occupancy, start - ready);
+  return registers_busy_until_ - now;
 }
 
 void Bus::b_transport(int initiator, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const uint64_t addr = trans.get_address();
   const Range* r = route(addr, trans.get_data_length());
   if (r == nullptr) {
+    last_booking_ = 0;
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  delay = schedule(initiator, trans.get_data_length(), delay);
+  delay = r->path == BusPath::Registers ? schedule_register(initiator, trans.get_data_length(), delay)
+                                         : schedule(initiator, trans.get_data_length(), delay);
 
   trans.set_address(addr - r->base);
   targets[r->target]->b_transport(trans, delay);

@@ -1,7 +1,10 @@
 // The shared interconnect between initiators (guest CPU, device DMA) and
-// targets (guest memory, device registers). Routes by an address map and
-// charges each transaction latency + ceil(bytes / bytes_per_cycle) cycles;
-// transactions are serialised, so a busy bus shows as added delay.
+// targets (guest memory, device registers). Routes by an address map. Memory
+// transfers share one data path: each one's data starts its latency after it
+// is ready and takes ceil(bytes / bytes_per_cycle) cycles, shared burst by
+// burst with the transfers it overlaps (BusArbiter), so a busy bus shows as
+// added delay. Register accesses take a path of their own (BusProfile) and
+// never wait behind memory transfers.
 #pragma once
 
 #include <systemc>
@@ -13,10 +16,14 @@
 #include <functional>
 #include <vector>
 
+#include "tlm_virtio/bus_arbiter.h"
 #include "tlm_virtio/memory_port.h"
 #include "tlm_virtio/transport_profile.h"
 
 namespace vvsim::tlm_virtio {
+
+// Which path of the bus a target's accesses take.
+enum class BusPath { Memory, Registers };
 
 class Bus : public sc_core::sc_module, public TransferScheduler {
  public:
@@ -27,23 +34,26 @@ class Bus : public sc_core::sc_module, public TransferScheduler {
     uint64_t transactions = 0;
     uint64_t bytes = 0;
     sc_core::sc_time busy;             // time the bus carried this initiator's transfers
-    sc_core::sc_time contention_wait;  // time spent waiting for another initiator's transfers
+    sc_core::sc_time contention_wait;  // time spent waiting for other transfers (beyond the latency)
   };
 
   Bus(sc_core::sc_module_name name, const BusProfile& profile = {});
 
   // Targets are numbered in binding order of `targets`. Addresses are passed
   // to the target relative to `base`.
-  void map(uint64_t base, uint64_t size, unsigned target_index);
+  void map(uint64_t base, uint64_t size, unsigned target_index, BusPath path = BusPath::Memory);
 
   // What b_transport books for a transaction to guest memory, for initiators
   // that access it through DMI (MemoryPort::schedule_through).
   sc_core::sc_time schedule(int initiator, uint64_t bytes, const sc_core::sc_time& offset) override;
+  uint64_t last_booking() const override { return last_booking_; }
+  bool moved_end(uint64_t booking, sc_core::sc_time& end) override;
 
-  // Bus occupancy of one transaction of `bytes`.
+  // Time of one memory transfer of `bytes` on an idle bus: latency and data.
   sc_core::sc_time transfer_time(uint64_t bytes) const;
-  // Analysis hook: called with each transfer's initiator, start and bus
-  // occupancy as it is booked. Observes, changes nothing.
+  // Analysis hook: called with each transfer's initiator, start and path
+  // occupancy (a memory transfer's data, a register access's whole time) as
+  // it is booked. Observes, changes nothing.
   using TransferObserver = std::function<void(int initiator, const sc_core::sc_time& start, const sc_core::sc_time& occupancy)>;
   void observe_transfers(TransferObserver observer) { transfer_observer_ = std::move(observer); }
   const BusProfile& profile() const { return profile_; }
@@ -54,7 +64,14 @@ class Bus : public sc_core::sc_module, public TransferScheduler {
   struct Range {
     uint64_t base, size;
     unsigned target;
+    BusPath path;
   };
+  sc_core::sc_time cycles(uint64_t n) const;
+  uint64_t beats(uint64_t bytes) const { return (bytes + profile_.bytes_per_cycle - 1) / profile_.bytes_per_cycle; }
+  // Books a register access on its own path; returns its end as an offset from now.
+  sc_core::sc_time schedule_register(int initiator, uint64_t bytes, const sc_core::sc_time& offset);
+  void account(int initiator, uint64_t bytes, const sc_core::sc_time& start, const sc_core::sc_time& occupancy,
+               const sc_core::sc_time& waited);
   void b_transport(int initiator, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int transport_dbg(int initiator, tlm::tlm_generic_payload& trans);
   bool get_direct_mem_ptr(int initiator, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
@@ -68,7 +85,10 @@ class Bus : public sc_core::sc_module, public TransferScheduler {
   std::vector<Range> ranges_;
   std::vector<InitiatorStats> stats_;
   TransferObserver transfer_observer_;
-  sc_core::sc_time busy_until_;
+  BusArbiter memory_path_;
+  uint64_t bookings_made_ = 0;
+  uint64_t last_booking_ = 0;              // of the memory path; 0 after a register access
+  sc_core::sc_time registers_busy_until_;  // the register path
 };
 
 }  // namespace vvsim::tlm_virtio

@@ -37,6 +37,7 @@ AccessStatus MemoryPort::reserve(tlm::tlm_command command, uint64_t addr, uint8_
   socket->b_transport(trans, delay);
   ++transactions_;
   local_offset_ = delay;
+  keep_booking();
   const AccessStatus status = trans.is_response_ok() ? AccessStatus::Ok : AccessStatus::AddressError;
   // The target offers DMI here (its hint): the next accesses to the region skip the transaction.
   if (scheduler_ && trans.is_dmi_allowed()) direct(addr, command == tlm::TLM_WRITE_COMMAND);
@@ -47,14 +48,36 @@ void MemoryPort::settle() {
   if (batch_depth_ > 0) return;
   const sc_core::sc_time owed = local_offset_;
   local_offset_ = sc_core::SC_ZERO_TIME;
-  sc_core::wait(owed);
+  wait_for_bookings(owed, true);
 }
 
 void MemoryPort::end_batch() {
   if (--batch_depth_ > 0) return;
   const sc_core::sc_time owed = local_offset_;
   local_offset_ = sc_core::SC_ZERO_TIME;
-  if (owed != sc_core::SC_ZERO_TIME) sc_core::wait(owed);
+  wait_for_bookings(owed, false);
+}
+
+void MemoryPort::keep_booking() {
+  if (scheduler_ == nullptr) return;
+  if (const uint64_t booking = scheduler_->last_booking(); booking != 0) bookings_.push_back(booking);
+}
+
+// The bookings are taken before the first wait: another thread may use the
+// port meanwhile, and its bookings are its own to wait for.
+void MemoryPort::wait_for_bookings(sc_core::sc_time owed, bool even_if_none) {
+  std::vector<uint64_t> mine;
+  mine.swap(bookings_);
+  if (even_if_none || owed != sc_core::SC_ZERO_TIME) sc_core::wait(owed);
+  for (;;) {
+    sc_core::sc_time latest = sc_core::sc_time_stamp();
+    for (const uint64_t booking : mine)
+      if (sc_core::sc_time end; scheduler_->moved_end(booking, end) && end > latest) latest = end;
+    if (latest == sc_core::sc_time_stamp()) break;
+    sc_core::wait(latest - sc_core::sc_time_stamp());
+  }
+  mine.clear();
+  if (bookings_.empty()) bookings_.swap(mine);  // keeps the capacity: no allocation per transfer
 }
 
 AccessStatus MemoryPort::read(uint64_t addr, uint8_t* dst, uint64_t len) {
@@ -120,6 +143,7 @@ bool MemoryPort::direct_access(tlm::tlm_command command, uint64_t addr, uint8_t*
   local_offset_ = scheduler_->schedule(initiator_, len, local_offset_) +
                   (write ? d->get_write_latency() : d->get_read_latency());  // the target's own time (guest memory: none)
   ++transactions_;
+  keep_booking();
   uint8_t* at = d->get_dmi_ptr() + (addr - d->get_start_address());
   if (command == tlm::TLM_WRITE_COMMAND) std::copy_n(data, len, at);
   if (command == tlm::TLM_READ_COMMAND) std::copy_n(at, len, data);

@@ -24,6 +24,12 @@ class TransferScheduler {
   // Books `bytes` for `initiator`, ready at `offset` past the current time;
   // returns the offset at which the transfer ends.
   virtual sc_core::sc_time schedule(int initiator, uint64_t bytes, const sc_core::sc_time& offset) = 0;
+  // The booking the last schedule() made, for moved_end; 0 for none. A later
+  // booking that shares the bus with it may make it end later (arbitration).
+  virtual uint64_t last_booking() const { return 0; }
+  // The booking's end if later bookings moved it, then forgets it; false if it
+  // ends when schedule() said.
+  virtual bool moved_end(uint64_t /*booking*/, sc_core::sc_time& /*end*/) { return false; }
 };
 
 class MemoryPort {
@@ -98,6 +104,10 @@ class MemoryPort {
   AccessStatus reserve(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len);
   // Outside a Batch: waits for the bus time owed.
   void settle();
+  // Waits owed (a delta cycle if zero and even_if_none), then for as long as
+  // later bookings moved the ends of this port's bookings since its last wait.
+  void wait_for_bookings(sc_core::sc_time owed, bool even_if_none);
+  void keep_booking();
   AccessStatus in_place(uint64_t addr, uint64_t len, bool write, const Fill& piece);
   AccessStatus in_place_buffered(uint64_t addr, uint64_t len, bool write, const Fill& piece);
   // The DMI region holding `addr` that allows the access, from the cache or the target; null if none.
@@ -119,6 +129,7 @@ class MemoryPort {
   std::vector<uint8_t> write_buffer_;                 // in_place_buffered writes, reused
   std::map<uint64_t, std::vector<uint8_t>> read_copies_;  // in_place_buffered reads by start address
   TransferScheduler* scheduler_ = nullptr;
+  std::vector<uint64_t> bookings_;  // this port's bookings since its last wait
   int initiator_ = 0;
 };
 

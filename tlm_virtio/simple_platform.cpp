@@ -30,7 +30,7 @@ SimplePlatform::SimplePlatform(sc_core::sc_module_name name, VirtioDevice& devic
   bus.targets.bind(memory.socket);
   bus.targets.bind(mmio.registers);
   bus.map(0, profile.memory.size_bytes, 0);
-  bus.map(profile.mmio_base, mmio::kWindowSize, 1);
+  bus.map(profile.mmio_base, mmio::kWindowSize, 1, BusPath::Registers);
   mmio.irq.bind(irq);
   cpu.port.schedule_through(bus, kCpuInitiator);
   mmio.dma_port.schedule_through(bus, kDeviceInitiator);

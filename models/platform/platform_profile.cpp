@@ -19,6 +19,12 @@ const NamedValues<CostCombine>& cost_combine_names() {
   return names;
 }
 
+const NamedValues<tlm_virtio::BusArbitration>& bus_arbitration_names() {
+  static const NamedValues<tlm_virtio::BusArbitration> names = {
+      {"round_robin", tlm_virtio::BusArbitration::RoundRobin}, {"fixed_priority", tlm_virtio::BusArbitration::FixedPriority}};
+  return names;
+}
+
 namespace {
 
 double delay_ps(double cycles, double clock_mhz) { return cycles * 1e6 / clock_mhz; }

@@ -49,6 +49,7 @@ struct PlatformProfile {
 
 // YAML names of CostCombine: sum, max.
 const NamedValues<CostCombine>& cost_combine_names();
+const NamedValues<tlm_virtio::BusArbitration>& bus_arbitration_names();
 
 // Reading and writing share one description of the fields (profile_reader.h).
 template <class V, class P>
@@ -111,6 +112,9 @@ void describe_bus(V& v, P& bus) {
   v.field("clock_mhz", bus.clock_mhz, Limits::between(TimingBounds::kMinClockMhz, TimingBounds::kMaxClockMhz));
   v.field("bytes_per_cycle", bus.bytes_per_cycle, Limits::between(1, 4096));
   v.field("latency_cycles", bus.latency_cycles, Limits::between(0, TimingBounds::kMaxCycles));
+  v.field("register_latency_cycles", bus.register_latency_cycles, Limits::between(0, TimingBounds::kMaxCycles));
+  v.field("burst_bytes", bus.burst_bytes, Limits::between(1, double(1u << 30)));
+  v.choice("arbitration", bus.arbitration, bus_arbitration_names());
 }
 
 template <class V, class P, class C>

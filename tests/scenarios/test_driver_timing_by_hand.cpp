@@ -27,7 +27,7 @@ namespace {
 constexpr uint32_t kFrames = 10;
 constexpr double kSubmit = 2000, kFirmware = 2000, kDecode = 1'000'000, kIrq = 1000, kIsr = 5000;
 constexpr double kExpected = kSubmit + kFirmware + kDecode + kIrq + kIsr;
-const std::string kInstantBus = "{clock_mhz: 99999, bytes_per_cycle: 4096, latency_cycles: 0}";
+const std::string kInstantBus = "{clock_mhz: 99999, bytes_per_cycle: 4096, latency_cycles: 0, register_latency_cycles: 0}";
 
 struct Options {
   std::string bus = kInstantBus;

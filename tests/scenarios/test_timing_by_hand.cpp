@@ -26,7 +26,7 @@ constexpr double kExpected = kSubmit + kFirmware + kDecode + kIrq + kIsr;
 std::string scenario_yaml(uint32_t cores, uint32_t streams, uint64_t submit_ns = 2000, uint32_t guest_cpus = 2) {
   std::string y = R"(
 platform:
-  bus: {clock_mhz: 99999, bytes_per_cycle: 4096, latency_cycles: 0}
+  bus: {clock_mhz: 99999, bytes_per_cycle: 4096, latency_cycles: 0, register_latency_cycles: 0}
   interrupt: {delivery_latency_ns: 1000}
   driver: {command_submit_ns: )" + std::to_string(submit_ns) + R"(, interrupt_handle_ns: 5000}
   guest: {cpus: )" + std::to_string(guest_cpus) + R"(}
@@ -118,7 +118,7 @@ BOOST_AUTO_TEST_CASE(first_frame_after_a_drc_is_taken_when_reaped_at_30_fps) {
   constexpr double kSlowSubmit = 3000;
   const std::string yaml = R"(
 platform:
-  bus: {clock_mhz: 99999, bytes_per_cycle: 4096, latency_cycles: 0}
+  bus: {clock_mhz: 99999, bytes_per_cycle: 4096, latency_cycles: 0, register_latency_cycles: 0}
   interrupt: {delivery_latency_ns: 0}
   driver: {command_submit_ns: 3000, interrupt_handle_ns: 0}
   engine:
@@ -160,7 +160,9 @@ std::vector<double> slower_of_each_pair(uint32_t guest_cpus) {
   for (size_t i = 1; i < 10; ++i) {  // frame 0 queues behind the other stream's set-up
     const double fast = std::min(a[i], b[i]);
     BOOST_CHECK_GE(fast, 10000 + kFirmware + kDecode + kIrq + kIsr);  // the first of the pair never waits
-    BOOST_CHECK_LE(fast, 10000 + kFirmware + kDecode + kIrq + kIsr + 1.0);
+    // ... but for the bus: the two streams' transfers share it burst by burst,
+    // so each pays a share of the other's well-under-a-nanosecond too.
+    BOOST_CHECK_LE(fast, 10000 + kFirmware + kDecode + kIrq + kIsr + 2.0);
     slow.push_back(std::max(a[i], b[i]));
   }
   return slow;
