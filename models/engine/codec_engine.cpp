@@ -123,12 +123,53 @@ uint32_t CodecEngine::acquire_core(const std::string& owner) {
   return waiter.cancelled ? kNoCore : waiter.granted_core;
 }
 
+void CodecEngine::attach_memory(tlm_virtio::Bus& bus) {
+  for (size_t i = 0; i < cores_.size(); ++i) {
+    const int initiator = static_cast<int>(bus.initiators.size());  // the binding order
+    auto port = std::make_unique<tlm_virtio::MemoryPort>((std::string(basename()) + "_core" + std::to_string(i)).c_str());
+    port->socket.bind(bus.initiators);
+    port->schedule_through(bus, initiator);
+    cores_[i]->memory = std::move(port);
+  }
+}
+
 void CodecEngine::hold_core(JobRecord& record) {
   Core& core = *cores_[record.core];
-  sc_core::wait(cycles_to_time(record.cycles), core.cancel_event);
+  const sc_time compute = cycles_to_time(record.cycles);
+  const bool traffic_on = core.memory && profile_.memory_traffic.enabled;
+  const uint64_t traffic = traffic_on ? job_traffic_bytes(profile_.memory_traffic, record.work) : 0;
+  if (traffic == 0)
+    sc_core::wait(compute, core.cancel_event);
+  else
+    move_traffic(core, sc_time_stamp() + compute, traffic);
   record.finished = sc_time_stamp();
   record.cancelled = take_cancel_request(record.core);
   core.busy_time += record.finished - record.started;
+}
+
+constexpr uint64_t kTrafficPieceBytes = 1 << 20;  // the smallest guest memory (docs/profile.md)
+
+// The traffic goes out in equal transfers issued evenly over the job's compute
+// time, one in flight: a transfer the bus delays pushes the next one back, and
+// the job ends when both its cycles and its last transfer are done. Guest
+// memory at 0 stands for the buffers (the address only routes the transfer);
+// a transfer goes in pieces of at most the smallest guest memory.
+void CodecEngine::move_traffic(Core& core, const sc_time& compute_end, uint64_t bytes) {
+  const uint64_t transfers = std::max<uint32_t>(profile_.memory_traffic.transfers_per_job, 1);
+  const sc_time start = sc_time_stamp();
+  const sc_time step = (compute_end - start) / static_cast<double>(transfers);
+  for (uint64_t i = 0; i < transfers && !core.cancel_requested; ++i) {
+    const sc_time issue = start + step * static_cast<double>(i);
+    if (issue > sc_time_stamp()) sc_core::wait(issue - sc_time_stamp(), core.cancel_event);
+    if (core.cancel_requested) return;
+    for (uint64_t left = bytes / transfers + (i < bytes % transfers ? 1 : 0); left > 0;) {
+      const uint64_t piece = std::min(left, kTrafficPieceBytes);
+      core.memory->touch(0, piece);
+      left -= piece;
+    }
+  }
+  if (!core.cancel_requested && compute_end > sc_time_stamp())
+    sc_core::wait(compute_end - sc_time_stamp(), core.cancel_event);
 }
 
 // A cancel may reach a core handed to a waiter that has not woken yet; the

@@ -17,6 +17,9 @@
 #include <vector>
 
 #include "codec/codec.h"
+#include "models/engine/memory_traffic.h"
+#include "tlm_virtio/bus.h"
+#include "tlm_virtio/memory_port.h"
 
 namespace vvsim::models {
 
@@ -73,6 +76,8 @@ struct CodecEngineProfile {
       {30'000, 700, 6, 0.6, 1.0, 1.3, 5'000},     // MPEG-2 (likewise)
   };
 
+  MemoryTrafficProfile memory_traffic;
+
   const CodecCost& cost(JobKind kind, codec::CodecId codec) const;
   CodecCost& cost(JobKind kind, codec::CodecId codec);
 };
@@ -128,6 +133,9 @@ class CodecEngine : public sc_core::sc_module {
   sc_core::sc_time cycles_to_time(uint64_t cycles) const;
 
   void add_listener(Listener listener);
+  // Gives every core a port on `bus` (the next initiator indices) for the
+  // jobs' memory traffic (profile memory_traffic); before the simulation starts.
+  void attach_memory(tlm_virtio::Bus& bus);
 
   const CodecEngineProfile& profile() const { return profile_; }
   uint32_t num_cores() const { return profile_.num_cores; }
@@ -146,6 +154,7 @@ class CodecEngine : public sc_core::sc_module {
     bool cancel_requested = false;
     sc_core::sc_event cancel_event;
     sc_core::sc_time busy_time = sc_core::SC_ZERO_TIME;
+    std::unique_ptr<tlm_virtio::MemoryPort> memory;  // set by attach_memory
   };
   struct Waiter {
     std::string owner;
@@ -158,6 +167,8 @@ class CodecEngine : public sc_core::sc_module {
   void release_core(uint32_t core);
   bool take_cancel_request(uint32_t core);
   void hold_core(JobRecord& record);
+  // Holds the core until `compute_end` while the job's traffic crosses the bus.
+  void move_traffic(Core& core, const sc_core::sc_time& compute_end, uint64_t bytes);
   void account(const JobRecord& record);
   void notify(JobEventKind event, const JobRecord& record) const;
 

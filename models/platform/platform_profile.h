@@ -75,12 +75,29 @@ void describe_cost_table(V& v, Table& table) {
   for (size_t i = 0; i < kCodecCount; ++i) v.section(kCodecKeys[i], [&](V& sub) { describe_cost(sub, table[i]); });
 }
 
+template <class V, class B>
+void describe_bytes_per_macroblock(V& v, B& bytes) {
+  const Limits per_mb = Limits::between(0.0, TimingBounds::kMaxBytesPerMacroblock);
+  v.field("key", bytes.key, per_mb);
+  v.field("inter", bytes.inter, per_mb);
+  v.field("bipred", bytes.bipred, per_mb);
+}
+
+template <class V, class T>
+void describe_memory_traffic(V& v, T& traffic) {
+  v.field("enabled", traffic.enabled);
+  v.section("read_bytes_per_macroblock", [&](V& sub) { describe_bytes_per_macroblock(sub, traffic.read_bytes_per_macroblock); });
+  v.section("write_bytes_per_macroblock", [&](V& sub) { describe_bytes_per_macroblock(sub, traffic.write_bytes_per_macroblock); });
+  v.field("transfers_per_job", traffic.transfers_per_job, Limits::between(1, 4096));
+}
+
 template <class V, class P>
 void describe_engine(V& v, P& engine) {
   v.field("clock_mhz", engine.clock_mhz, Limits::between(TimingBounds::kMinClockMhz, TimingBounds::kMaxClockMhz));
   v.field("num_cores", engine.num_cores, Limits::between(1, 256));
   v.section("decode", [&](V& sub) { describe_cost_table(sub, engine.decode); });
   v.section("encode", [&](V& sub) { describe_cost_table(sub, engine.encode); });
+  v.section("memory_traffic", [&](V& sub) { describe_memory_traffic(sub, engine.memory_traffic); });
 }
 
 template <class V, class P>

@@ -17,6 +17,7 @@ struct TimingBounds {
   static constexpr double kMinClockMhz = 0.001;          // 1 kHz
   static constexpr double kMaxClockMhz = 100'000;
   static constexpr double kMaxFactor = 100;
+  static constexpr double kMaxBytesPerMacroblock = 65536;  // a 4:2:0 macroblock's pixels are 384 bytes
 };
 
 }  // namespace vvsim::models

@@ -34,6 +34,8 @@ VideoPlatform::VideoPlatform(sc_core::sc_module_name name, const PlatformProfile
       device(protocol.make_device({profile_, engine, timing_only, host_threads})),
       system("system", device->virtio(), transport_profile(profile)),
       guest_memory(kDriverMemoryBase, driver_memory_end(*device, profile.memory.size_bytes) - kDriverMemoryBase),
-      driver(protocol.make_driver(*device, {profile_, system, guest_memory, ring})) {}
+      driver(protocol.make_driver(*device, {profile_, system, guest_memory, ring})) {
+  if (profile.engine.memory_traffic.enabled) engine.attach_memory(system.bus);
+}
 
 }  // namespace vvsim::models
