@@ -51,8 +51,10 @@ std::vector<std::pair<std::string, std::string>> driver_policy_values(const scen
 scenarios::Scenario defaults_for(const scenarios::Scenario& scenario) {
   scenarios::Scenario defaults;
   defaults.protocol = scenario.protocol;
-  if (const models::ProtocolBinding* binding = models::find_protocol(scenario.protocol))
+  if (const models::ProtocolBinding* binding = models::find_protocol(scenario.protocol)) {
     defaults.driver_features = binding->default_driver_features();
+    defaults.platform.device = models::DeviceSection(binding->make_device_profile());
+  }
   return defaults;
 }
 

@@ -202,10 +202,10 @@ void read_stream(ProfileReader& r, size_t index, StreamSpec& s, const std::strin
 // Streams run at once, so the device must take them all; names key CSV rows,
 // VCD signals and reports, so they must differ.
 void check_stream_count_and_names(const ProfileReader& r, const Scenario& s) {
-  const uint32_t max_streams = s.platform.device.max_streams;
-  if (s.streams.size() > max_streams)
+  const std::optional<uint32_t> max_streams = s.platform.device.profile().max_streams();
+  if (max_streams && s.streams.size() > *max_streams)
     r.fail("streams", fmt::format("{} streams, but the device takes at most {} at once (device.max_streams)",
-                                  s.streams.size(), max_streams));
+                                  s.streams.size(), *max_streams));
   for (size_t i = 0; i < s.streams.size(); ++i)
     for (size_t j = 0; j < i; ++j)
       if (s.streams[i].name == s.streams[j].name)
@@ -261,11 +261,14 @@ Scenario parse_scenario(const std::string& yaml, const std::string& source, cons
     if (std::filesystem::path(profile_file).is_relative()) profile_file = (base_dir.empty() ? "." : base_dir) + "/" + profile_file;
     s.platform = models::load_platform_profile(profile_file);
   }
+  // A profile file's device values are the default protocol's; another
+  // protocol's device starts from its own defaults.
+  if (s.protocol != models::kDefaultProtocol) s.platform.device = models::DeviceSection(protocol->make_device_profile());
   // On top of the profile file: the scenario's platform section, then its device section.
   r.section("platform", [&](ProfileReader& p) { models::describe_platform(p, s.platform); });
   models::read_device_section(r, s.platform);
   if (const auto bound = models::first_delay_out_of_bounds(s.platform))
-    r.fail(bound->key == "device.firmware_cycles_per_command" ? bound->key : "platform." + bound->key, bound->message);
+    r.fail(bound->key.rfind("device.", 0) == 0 ? bound->key : "platform." + bound->key, bound->message);
   r.field("seed", s.seed);
   r.field("time_limit_ms", s.time_limit_ms, Limits::between(1, 3'600'000));
   r.field("expect_violations", s.expect_violations);

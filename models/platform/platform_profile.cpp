@@ -29,11 +29,6 @@ namespace {
 
 double delay_ps(double cycles, double clock_mhz) { return cycles * 1e6 / clock_mhz; }
 
-DelayOutOfBounds too_long(const std::string& key, const std::string& what, double ps) {
-  return {key, fmt::format("{} would take {:.3g} s (at most {:.3g} s: docs/profile.md, value bounds)", what, ps / 1e12,
-                           TimingBounds::kMaxDelayPs / 1e12)};
-}
-
 }  // namespace
 
 std::optional<DelayOutOfBounds> first_delay_out_of_bounds(const PlatformProfile& profile) {
@@ -47,20 +42,19 @@ std::optional<DelayOutOfBounds> first_delay_out_of_bounds(const PlatformProfile&
       const double cycles = double(c.cycles_per_unit) + double(c.cycles_per_byte) * double(codec::kMaxUnitBytes) + picture;
       const double ps = delay_ps(cycles, engine.clock_mhz);
       if (ps > TimingBounds::kMaxDelayPs)
-        return too_long(fmt::format("engine.{}.{}", table == engine.decode ? "decode" : "encode", kCodecKeys[i]),
+        return delay_too_long(fmt::format("engine.{}.{}", table == engine.decode ? "decode" : "encode", kCodecKeys[i]),
                         "the largest unit", ps);
     }
-  if (const double ps = delay_ps(double(profile.device.firmware_cycles_per_command), engine.clock_mhz); ps > TimingBounds::kMaxDelayPs)
-    return too_long("device.firmware_cycles_per_command", "one command", ps);
+  if (auto device = profile.device.profile().delay_out_of_bounds(engine.clock_mhz)) return device;
   const double beats = std::ceil(double(profile.memory.size_bytes) / profile.bus.bytes_per_cycle);
   if (const double ps = delay_ps(profile.bus.latency_cycles + beats, profile.bus.clock_mhz); ps > TimingBounds::kMaxDelayPs)
-    return too_long("bus", "a transfer of the whole guest memory", ps);
+    return delay_too_long("bus", "a transfer of the whole guest memory", ps);
   return std::nullopt;
 }
 
 void read_device_section(ProfileReader& scenario, PlatformProfile& profile) {
-  scenario.section("device", [&](ProfileReader& d) { virtio_video::describe_device(d, profile.device); });
-  virtio_video::check_device_profile(profile.device, scenario, scenario.has("device") ? "device" : "platform");
+  scenario.section("device", [&](ProfileReader& d) { profile.device.profile().read(d); });
+  profile.device.profile().check(scenario, scenario.has("device") ? "device" : "platform");
 }
 
 PlatformProfile parse_platform_profile(const std::string& yaml, const std::string& source,
@@ -73,7 +67,7 @@ PlatformProfile parse_platform_profile(const std::string& yaml, const std::strin
   ProfileReader reader(ProfileSection{root, source, "", applied});
   describe_platform(reader, profile);
   reader.finish();
-  virtio_video::check_device_profile(profile.device, reader, "device");
+  profile.device.profile().check(reader, "device");
   if (const auto bound = first_delay_out_of_bounds(profile))
     throw ProfileError(fmt::format("{}: key '{}': {}", source, bound->key, bound->message));
   if (profile.address_map.mmio_base < profile.memory.size_bytes)

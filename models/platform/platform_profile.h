@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "models/engine/codec_engine.h"
+#include "models/platform/device_profile.h"
 #include "models/platform/profile_reader.h"
 #include "models/platform/timing_bounds.h"
-#include "models/protocols/v6/video_device_profile_fields.h"
 #include "tlm_virtio/transport_profile.h"
 
 namespace vvsim::models {
@@ -43,8 +43,9 @@ struct PlatformProfile {
   CodecEngineProfile engine;
   GuestDriverCosts driver;
   GuestProfile guest;
-  // The video device's own values (keys in video_device_profile_fields.h).
-  virtio_video::VideoDeviceProfile device;
+  // The device's own values, of the protocol the profile is for
+  // (ProtocolBinding::make_device_profile); the default protocol's unless set.
+  DeviceSection device;
 };
 
 // YAML names of CostCombine: sum, max.
@@ -150,25 +151,22 @@ void describe_platform(V& v, P& profile) {
   v.section("engine", [&](V& sub) { describe_engine(sub, profile.engine); });
   v.section("driver", [&](V& sub) { describe_driver(sub, profile.driver); });
   v.section("guest", [&](V& sub) { describe_guest(sub, profile.guest); });
-  v.section("device", [&](V& sub) { virtio_video::describe_device(sub, profile.device); });
+  v.section("device", [&](V& sub) { describe_device_section(sub, profile.device); });
 }
 
 // The first delay the profile's values can make that is longer than
 // TimingBounds::kMaxDelayPs: the slowest unit of each codec (the largest unit
-// and picture the codec layer accepts), the device's firmware cycles per
-// command at the engine clock, a transfer of the whole guest memory.
-struct DelayOutOfBounds {
-  std::string key;  // dotted path of the values that make it
-  std::string message;
-};
+// and picture the codec layer accepts), the device's own delays at the engine
+// clock (DeviceProfile::delay_out_of_bounds), a transfer of the whole guest memory.
 std::optional<DelayOutOfBounds> first_delay_out_of_bounds(const PlatformProfile& profile);
 
 // Loads a profile file; `overrides` are "key.path=value" strings applied on
-// top (later ones win). Keys absent from the file keep their defaults.
+// top (later ones win). Keys absent from the file keep their defaults. The
+// file's `device:` section is the default protocol's device (kDefaultProtocol).
 // Throws ProfileError naming file, line and key.
 PlatformProfile load_platform_profile(const std::string& path, const std::vector<std::string>& overrides = {});
-// A scenario's `device:` section, read over `profile.device` and checked (a
-// ProfileError names the key): the device values every protocol's device reads.
+// A scenario's `device:` section, read over `profile.device` by the device
+// profile of the scenario's protocol and checked (a ProfileError names the key).
 void read_device_section(ProfileReader& scenario, PlatformProfile& profile);
 // The same from YAML text; `source` names it in messages.
 PlatformProfile parse_platform_profile(const std::string& yaml, const std::string& source,

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/engine/codec_engine.h"
+#include "models/platform/device_profile.h"
 #include "models/platform/platform_profile.h"
 #include "models/platform/profile_reader.h"
 #include "tlm_virtio/guest_allocator.h"
@@ -71,6 +72,10 @@ class ProtocolBinding {
   // null when the protocol has no applications yet.
   virtual std::unique_ptr<ProtocolRun> make_run(VideoPlatform& platform, const RunPlan& plan) const;
 
+  // The protocol's device values with their defaults: what a `device:` section
+  // is read into (models/platform/device_profile.h).
+  virtual std::unique_ptr<DeviceProfile> make_device_profile() const = 0;
+
   // What a scenario file may say to the protocol. The feature bits `driver_policy.features` may name, and those the driver
   // asks for when the scenario names none.
   virtual const NamedValues<uint32_t>& driver_feature_names() const;
@@ -84,9 +89,6 @@ class ProtocolBinding {
     return false;
   }
 };
-
-// The protocol a scenario without `protocol:` runs.
-inline const std::string kDefaultProtocol = "v6";
 
 // The registered binding of that name; null when there is none.
 const ProtocolBinding* find_protocol(const std::string& name);

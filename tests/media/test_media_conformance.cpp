@@ -205,12 +205,12 @@ BOOST_AUTO_TEST_CASE(a_payload_cut_short_breaks_ioctl_layout) {
 // the session breaks vm-error-close; one that closes it breaks nothing.
 BOOST_AUTO_TEST_CASE(a_session_left_open_after_error_breaks_error_close) {
   MediaDeviceProfile failing;
-  failing.error_after_units = 1;  // without CAPTURE buffers only the first unit is decoded
+  failing.inject_error_after_units = 1;  // without CAPTURE buffers only the first unit is decoded
   BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p); }, {}, failing) == Rules{"vm-error-close"});
 }
 
 BOOST_AUTO_TEST_CASE(a_session_closed_after_error_breaks_nothing) {
   MediaDeviceProfile failing;
-  failing.error_after_units = 1;  // without CAPTURE buffers only the first unit is decoded
+  failing.inject_error_after_units = 1;  // without CAPTURE buffers only the first unit is decoded
   BOOST_TEST(broken_rules([](MediaPlatform& p) { p.driver.close(queue_four_units(p)); }, {}, failing).empty());
 }

@@ -7,8 +7,10 @@
 #include <string>
 
 #include "models/platform/platform_profile.h"
+#include "models/protocols/v6/video_device_profile_fields.h"
 
 using namespace vvsim::models;
+using vvsim::virtio_video::v6_device_profile;
 
 
 namespace {
@@ -176,7 +178,7 @@ BOOST_AUTO_TEST_CASE(overrides_apply_on_top_of_file) {
   BOOST_TEST(profile.engine.decode[2].cycles_per_byte == 16u);  // untouched neighbour
   BOOST_TEST(profile.engine.num_cores == 4u);                     // the later override wins
   BOOST_TEST(profile.address_map.mmio_base == 0x80000000u);
-  BOOST_TEST(profile.device.firmware_cycles_per_command == 77u);
+  BOOST_TEST(v6_device_profile(profile).firmware_cycles_per_command == 77u);
   // Overrides on an empty document create the sections they name.
   BOOST_TEST(parse_platform_profile("", "empty.yaml", {"driver.frame_consume_ns=9"}).driver.frame_consume_ns == 9u);
 }
@@ -229,7 +231,7 @@ BOOST_AUTO_TEST_CASE(round_trip_of_every_field) {
   original.driver.command_submit_ns = 11;
   original.driver.interrupt_handle_ns = 22;
   original.driver.frame_consume_ns = 33;
-  original.device = every_device_value_changed();
+  v6_device_profile(original) = every_device_value_changed();
 
   const std::string text = to_yaml(original);
   BOOST_TEST_MESSAGE(text);
@@ -259,9 +261,9 @@ BOOST_AUTO_TEST_CASE(round_trip_of_every_field) {
   BOOST_TEST(copy.driver.command_submit_ns == 11u);
   BOOST_TEST(copy.driver.interrupt_handle_ns == 22u);
   BOOST_TEST(copy.driver.frame_consume_ns == 33u);
-  BOOST_TEST(copy.device.max_streams == 7u);
-  BOOST_TEST((copy.device.faults == original.device.faults));
-  BOOST_TEST((copy.device.codecs == original.device.codecs));
+  BOOST_TEST(v6_device_profile(copy).max_streams == 7u);
+  BOOST_TEST((v6_device_profile(copy).faults == v6_device_profile(original).faults));
+  BOOST_TEST((v6_device_profile(copy).codecs == v6_device_profile(original).codecs));
   BOOST_TEST(to_yaml(copy) == text);
 }
 
@@ -269,8 +271,8 @@ BOOST_AUTO_TEST_CASE(round_trip_of_every_field) {
 // names and values that break the device's own rules name file and line.
 BOOST_AUTO_TEST_CASE(device_section_is_read_strictly) {
   const PlatformProfile profile = parse_platform_profile("device:\n  commandq_size: 16\n  codecs: [VP8]\n", "dev.yaml");
-  BOOST_TEST(profile.device.commandq_size == 16u);
-  BOOST_TEST(profile.device.codecs.size() == 1u);
+  BOOST_TEST(v6_device_profile(profile).commandq_size == 16u);
+  BOOST_TEST(v6_device_profile(profile).codecs.size() == 1u);
   const std::string unknown = error_of("engine:\n  num_cores: 1\ndevice:\n  commandq_size: 16\n  bogus_key: 1\n");
   BOOST_TEST(contains(unknown, "bad.yaml:5:3"));
   BOOST_TEST(contains(unknown, "unknown key 'device.bogus_key'"));

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 
+#include "models/protocols/v6/video_device_profile_fields.h"
 #include "scenarios/runner.h"
 
 using namespace vvsim;
@@ -51,7 +52,7 @@ BOOST_AUTO_TEST_CASE(scenario_device_section_wins_over_the_profile) {
   const auto scenario = scenarios::parse_scenario("profile: profile.yaml\ndevice: {commandq_size: 32}\n" +
                                                       stream("vp8", 64, 64),
                                                   (dir / "scenario.yaml").string());
-  BOOST_TEST(scenario.platform.device.commandq_size == 32u);
+  BOOST_TEST(virtio_video::v6_device_profile(scenario.platform).commandq_size == 32u);
   const auto result = scenarios::run_scenario(scenario, scenarios::prepare_streams(scenario));
   BOOST_TEST(result.commandq_size == 32u);
 }

@@ -16,6 +16,7 @@
 
 #include "models/component/component_profiles.h"
 #include "models/platform/platform_profile.h"
+#include "models/platform/protocol.h"
 #include "scenarios/scenario.h"
 
 using namespace vvsim;
@@ -65,6 +66,7 @@ const std::map<std::string, std::string>& profile_leaves() {
 // "... YAML section `bus`)" on a model page, "" for "YAML root"; none otherwise.
 std::optional<std::string> section_of_heading(const std::string& line, bool profile_page) {
   std::smatch m;
+  if (std::regex_search(line, std::regex("under protocol `[a-z0-9_]+`"))) return std::nullopt;  // protocol_device_tables
   if (profile_page && std::regex_search(line, m, std::regex("^###+ `([a-z_]+)`"))) return m[1].str();
   if (std::regex_search(line, m, std::regex("YAML section `([a-z_]+)`"))) return m[1].str();
   if (line.find("YAML root") != std::string::npos) return std::string();
@@ -171,6 +173,61 @@ BOOST_AUTO_TEST_CASE(every_key_of_the_key_tables_loads) {
   // The other way round: no key of the loader goes undocumented.
   for (const auto& [leaf, value] : profile_leaves())
     BOOST_CHECK_MESSAGE(documented.count(leaf) == 1u, "profile key '" << leaf << "' is in no key table of the docs");
+}
+
+// The `device` key tables of another protocol's model pages ("YAML section
+// `device` under protocol `media`"): protocol -> (page:line, key) of each row.
+std::map<std::string, std::vector<std::pair<std::string, std::string>>> protocol_device_tables() {
+  std::map<std::string, std::vector<std::pair<std::string, std::string>>> tables;
+  for (const auto& page : doc_pages()) {
+    std::optional<std::string> protocol;
+    const auto lines = lines_of(page);
+    for (size_t n = 0; n < lines.size(); ++n) {
+      std::smatch m;
+      if (lines[n].rfind("#", 0) == 0)
+        protocol = std::regex_search(lines[n], m, std::regex("YAML section `device` under protocol `([a-z0-9_]+)`"))
+                       ? std::optional<std::string>(m[1].str())
+                       : std::nullopt;
+      if (!protocol || lines[n].rfind("| ", 0) != 0) continue;
+      const std::string first_cell = lines[n].substr(2, lines[n].find(" |", 1) - 2);
+      const std::regex ticked("`([a-z_][a-z0-9_]*)`");
+      for (std::sregex_iterator it(first_cell.begin(), first_cell.end(), ticked), end; it != end; ++it)
+        tables[*protocol].push_back({page + ":" + std::to_string(n + 1), (*it)[1].str()});
+    }
+  }
+  return tables;
+}
+
+// Leaf -> value of the `device` section a protocol's device starts from.
+std::map<std::string, std::string> protocol_device_leaves(const std::string& protocol) {
+  models::PlatformProfile profile;
+  profile.device = models::DeviceSection(models::find_protocol(protocol)->make_device_profile());
+  std::map<std::string, std::string> leaves;
+  collect_leaves(YAML::Load(models::to_yaml(profile))["device"], "device", leaves);
+  return leaves;
+}
+
+BOOST_AUTO_TEST_CASE(every_key_of_a_protocol_device_table_loads) {
+  const auto tables = protocol_device_tables();
+  BOOST_REQUIRE(tables.count("media") == 1u);  // the table parser found the virtio-media device page
+  for (const auto& [protocol, rows] : tables) {
+    const auto leaves = protocol_device_leaves(protocol);
+    std::set<std::string> documented;
+    for (const auto& [place, key] : rows) {
+      std::vector<std::string> found;
+      for (const auto& [leaf, value] : leaves)
+        if (leaf == "device." + key || leaf.rfind("device." + key + ".", 0) == 0) found.push_back(leaf);
+      BOOST_CHECK_MESSAGE(!found.empty(), place << ": `" << key << "` is no device key of protocol " << protocol);
+      for (const auto& leaf : found) {
+        documented.insert(leaf);
+        const std::string assignment = leaf + "=" + leaves.at(leaf);
+        const auto error = load_error([&] { scenarios::parse_scenario("protocol: " + protocol + "\n" + kMinimal, "docs", {assignment}); });
+        BOOST_CHECK_MESSAGE(error.empty(), protocol << ": " << assignment << ": " << error);
+      }
+    }
+    for (const auto& [leaf, value] : leaves)
+      BOOST_CHECK_MESSAGE(documented.count(leaf) == 1u, protocol << " device key '" << leaf << "' is in no key table");
+  }
 }
 
 BOOST_AUTO_TEST_CASE(every_yaml_example_loads) {

@@ -48,6 +48,6 @@ BOOST_AUTO_TEST_CASE(analysis_includes_no_protocol_header) { check_no_protocol("
 BOOST_AUTO_TEST_CASE(apps_include_no_protocol_header) { check_no_protocol("apps"); }
 
 BOOST_AUTO_TEST_CASE(shared_model_parts_include_no_protocol_header) {
-  for (const char* dir : {"models/engine", "models/guest", "models/conformance", "models/virtio_host"})
+  for (const char* dir : {"models/engine", "models/guest", "models/conformance", "models/virtio_host", "models/platform"})
     check_no_protocol(dir);
 }

@@ -9,6 +9,7 @@
 
 #include "models/platform/protocol.h"
 #include "tlm_virtio/ring_rules.h"
+#include "models/protocols/v6/video_device_profile_fields.h"
 #include "scenarios/runner.h"
 #include "scenarios/scenario.h"
 
@@ -79,7 +80,7 @@ BOOST_AUTO_TEST_CASE(overrides_reach_every_level) {
                                      "streams.0.input_resources=2", "output_buffers=5", "clock_mhz=800"});
   BOOST_CHECK_EQUAL(s.platform.engine.num_cores, 3u);
   BOOST_CHECK_EQUAL(s.platform.engine.clock_mhz, 800.0);
-  BOOST_CHECK_EQUAL(s.platform.device.commandq_size, 256u);
+  BOOST_CHECK_EQUAL(virtio_video::v6_device_profile(s.platform).commandq_size, 256u);
   BOOST_CHECK_EQUAL(s.streams[0].input_resources, 2u);
   BOOST_CHECK_EQUAL(s.streams[0].output_resources, 5u);
   // An override's bad value is named by the override.

@@ -8,14 +8,8 @@
 
 namespace vvsim::virtio_media {
 
-namespace {
-
-constexpr uint64_t kMicrosPerSecond = 1'000'000;
-
-v4l2::Timeval timeval_of(uint64_t us) { return {int64_t(us / kMicrosPerSecond), int64_t(us % kMicrosPerSecond)}; }
-uint64_t micros_of(const v4l2::Timeval& t) { return uint64_t(t.tv_sec) * kMicrosPerSecond + uint64_t(t.tv_usec); }
-
-}  // namespace
+using v4l2::micros_of;
+using v4l2::timeval_of;
 
 void DecoderSession::fail(uint32_t errno_value) {
   if (error_) return;
@@ -86,7 +80,7 @@ void DecoderSession::output_done(const OutputJob& job, codec::DecodeResult resul
   const bool failed = result.status != codec::UnitStatus::Ok;
   dequeue_event(output_, job.index, job.bytes, failed ? v4l2::kBufFlagError : 0, job.timestamp_us);
   if (result.status == codec::UnitStatus::Unsupported) return fail(v4l2::kEio);  // Decoding: fatal -> EIO
-  if (++units_decoded_ == profile_.error_after_units) return fail(v4l2::kEio);   // the injected fault
+  if (++units_decoded_ == profile_.inject_error_after_units) return fail(v4l2::kEio);   // the injected fault
   if (result.new_format) {
     const bool capture_in_use = header_seen_ && !capture_.buffers.empty();
     if (capture_in_use) {  // a DRC: the change takes effect once the earlier pictures are out

@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "codec/scan_decoder.h"
+#include "models/protocols/media/media_device_profile_fields.h"
 #include "models/protocols/media/media_monitor.h"
 #include "models/protocols/media/media_run.h"
 
@@ -12,9 +13,8 @@ namespace {
 
 // Decoders on the libraries the platform profile names (as for v6, so both
 // protocols decode the same frames); header scans only in a timing-only run.
-DecoderSession::DecoderFactory platform_decoders(const models::DeviceParts& parts) {
+DecoderSession::DecoderFactory platform_decoders(const models::DeviceParts& parts, codec::DecoderBackend h264) {
   if (parts.timing_only) return [](codec::CodecId c) { return codec::make_scan_decoder(c); };
-  const codec::DecoderBackend h264 = parts.profile.device.h264_decoder;
   return [h264](codec::CodecId c) { return c == codec::CodecId::H264 ? codec::make_decoder(c, h264) : codec::make_decoder(c); };
 }
 
@@ -23,15 +23,6 @@ uint64_t shm_base(const models::PlatformProfile& p, const MediaDeviceProfile& d)
   if (d.shm_bytes >= p.memory.size_bytes / 2)
     throw std::invalid_argument("media device: shm_bytes must be less than half of the guest memory");
   return p.memory.size_bytes - d.shm_bytes;
-}
-
-// The scenario's `device:` values both devices share.
-MediaDeviceProfile from_platform(const models::PlatformProfile& p) {
-  MediaDeviceProfile d;
-  d.commandq_size = p.device.commandq_size;
-  d.eventq_size = p.device.eventq_size;
-  d.error_after_units = p.device.inject_error_after_units;
-  return d;
 }
 
 MediaDriverProfile driver_profile(const models::GuestParts& parts) {
@@ -49,7 +40,7 @@ MediaDriverProfile driver_profile(const models::GuestParts& parts) {
 MediaProtocolDevice::MediaProtocolDevice(const models::DeviceParts& parts, const MediaDeviceProfile& profile,
                                          DecoderSession::DecoderFactory decoders)
     : device("media", profile, parts.engine, shm_base(parts.profile, profile),
-             decoders ? std::move(decoders) : platform_decoders(parts)) {}
+             decoders ? std::move(decoders) : platform_decoders(parts, profile.h264_decoder)) {}
 
 MediaProtocolDriver::MediaProtocolDriver(const models::GuestParts& parts)
     : driver(parts.system.cpu.port, parts.profile.address_map.mmio_base, parts.system.irq, parts.memory,
@@ -59,7 +50,7 @@ MediaBinding::MediaBinding(std::optional<MediaDeviceProfile> profile, DecoderSes
     : profile_(std::move(profile)), decoders_(std::move(decoders)) {}
 
 std::unique_ptr<models::ProtocolDevice> MediaBinding::make_device(const models::DeviceParts& parts) const {
-  return std::make_unique<MediaProtocolDevice>(parts, profile_ ? *profile_ : from_platform(parts.profile), decoders_);
+  return std::make_unique<MediaProtocolDevice>(parts, profile_ ? *profile_ : media_device_profile(parts.profile), decoders_);
 }
 
 std::unique_ptr<models::ProtocolRun> MediaBinding::make_run(models::VideoPlatform& platform,
@@ -70,6 +61,10 @@ std::unique_ptr<models::ProtocolRun> MediaBinding::make_run(models::VideoPlatfor
 std::unique_ptr<models::ProtocolDriver> MediaBinding::make_driver(models::ProtocolDevice&,
                                                                   const models::GuestParts& parts) const {
   return std::make_unique<MediaProtocolDriver>(parts);
+}
+
+std::unique_ptr<models::DeviceProfile> MediaBinding::make_device_profile() const {
+  return std::make_unique<MediaDeviceSection>();
 }
 
 // The rules the media monitor checks: its own, then the transport's ring rules.

@@ -29,7 +29,7 @@ class MediaProtocolDriver : public models::ProtocolDriver {
 
 class MediaBinding : public models::ProtocolBinding {
  public:
-  // `profile` absent: the defaults, with the platform profile's `device` queue sizes and error fault.
+  // `profile` absent: the platform profile's `device` section (media_device_profile_fields.h).
   // `decoders` empty: the real codec backends (header scans in a timing-only run).
   explicit MediaBinding(std::optional<MediaDeviceProfile> profile = std::nullopt,
                         DecoderSession::DecoderFactory decoders = {});
@@ -40,6 +40,7 @@ class MediaBinding : public models::ProtocolBinding {
   std::unique_ptr<models::ProtocolRun> make_run(models::VideoPlatform& platform,
                                                 const models::RunPlan& plan) const override;
   std::vector<std::string> conformance_rule_ids() const override;
+  std::unique_ptr<models::DeviceProfile> make_device_profile() const override;
 
  private:
   std::optional<MediaDeviceProfile> profile_;

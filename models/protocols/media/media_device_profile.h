@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "codec/codec.h"
+
 namespace vvsim::virtio_media {
 
 // What the device does with an event when the driver has posted no eventq buffer.
@@ -33,9 +35,11 @@ struct MediaDeviceProfile {
   // no LAST is sent (crosvm's backends).
   bool drc_emits_last = true;
   std::string card = "vvsim stateful decoder";
+  // The library H.264 is decoded on (as v6's `decoders: {H264: ...}`).
+  codec::DecoderBackend h264_decoder = codec::DecoderBackend::Libavcodec;
   // A device fault (never on by default): each session fails with an ERROR event
   // (EIO) after decoding this many units; 0: never.
-  uint32_t error_after_units = 0;
+  uint32_t inject_error_after_units = 0;
 };
 
 // Throws std::invalid_argument naming the first value out of range.

@@ -36,6 +36,10 @@ struct Format {
 struct Timeval {  // struct timeval on a 64-bit guest: two 8-byte fields
   int64_t tv_sec = 0, tv_usec = 0;
 };
+// A buffer's timestamp in microseconds, the unit vvsim's streams count in.
+constexpr uint64_t kMicrosPerSecond = 1'000'000;
+inline uint64_t micros_of(const Timeval& t) { return uint64_t(t.tv_sec) * kMicrosPerSecond + uint64_t(t.tv_usec); }
+inline Timeval timeval_of(uint64_t us) { return {int64_t(us / kMicrosPerSecond), int64_t(us % kMicrosPerSecond)}; }
 
 // struct v4l2_buffer. `m` is the union: mem_offset (u32), userptr or planes
 // (u64 pointers) or fd (s32); it travels as 8 bytes.

@@ -84,6 +84,10 @@ bool V6Binding::device_encodes(const models::PlatformProfile& platform) const {
   return device_profile(platform).role == DeviceRole::Encoder;
 }
 
+std::unique_ptr<models::DeviceProfile> V6Binding::make_device_profile() const {
+  return std::make_unique<V6DeviceProfile>();
+}
+
 VideoDevice& v6_device(models::VideoPlatform& platform) {
   auto* v6 = dynamic_cast<V6Device*>(platform.device.get());
   if (!v6) throw std::logic_error("the platform does not run v6");

@@ -9,6 +9,7 @@
 #include "models/platform/protocol.h"
 #include "models/platform/video_platform.h"
 #include "models/protocols/v6/video_device.h"
+#include "models/protocols/v6/video_device_profile_fields.h"
 #include "models/protocols/v6/video_driver.h"
 
 namespace vvsim::virtio_video {
@@ -41,10 +42,11 @@ class V6Binding : public models::ProtocolBinding {
   uint64_t default_driver_features() const override;
   std::vector<std::string> conformance_rule_ids() const override;
   bool device_encodes(const models::PlatformProfile& platform) const override;
+  std::unique_ptr<models::DeviceProfile> make_device_profile() const override;
 
  private:
   const VideoDeviceProfile& device_profile(const models::PlatformProfile& platform) const {
-    return device_profile_ ? *device_profile_ : platform.device;
+    return device_profile_ ? *device_profile_ : v6_device_profile(platform);
   }
   std::optional<VideoDeviceProfile> device_profile_;
   DecoderFactory decoders_;

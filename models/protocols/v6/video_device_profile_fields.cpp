@@ -17,27 +17,26 @@ const models::NamedValues<codec::CodecId>& device_codec_names() {
   return names;
 }
 
-const models::NamedValues<codec::DecoderBackend>& h264_decoder_names() {
-  static const models::NamedValues<codec::DecoderBackend> names = [] {
-    models::NamedValues<codec::DecoderBackend> n;
-    for (auto b : codec::decoder_backends(codec::CodecId::H264)) n.emplace_back(codec::backend_name(b), b);
-    return n;
-  }();
-  return names;
-}
-
 const models::NamedValues<UnalignedSgPolicy>& unaligned_sg_names() {
   static const models::NamedValues<UnalignedSgPolicy> names = {{"refuse", UnalignedSgPolicy::Refuse},
                                                                {"cpu_copy", UnalignedSgPolicy::CpuCopy}};
   return names;
 }
 
+std::optional<models::DelayOutOfBounds> device_delay_out_of_bounds(const VideoDeviceProfile& d, double engine_clock_mhz) {
+  const double ps = double(d.firmware_cycles_per_command) * 1e6 / engine_clock_mhz;
+  if (ps <= models::TimingBounds::kMaxDelayPs) return std::nullopt;
+  return models::delay_too_long("device.firmware_cycles_per_command", "one command", ps);
+}
+
+const VideoDeviceProfile& v6_device_profile(const models::PlatformProfile& platform) {
+  return platform.device.as<VideoDeviceProfile>();
+}
+
+VideoDeviceProfile& v6_device_profile(models::PlatformProfile& platform) { return platform.device.as<VideoDeviceProfile>(); }
+
 void check_device_profile(const VideoDeviceProfile& d, const models::ProfileReader& where, const char* key) {
-  try {
-    validate(d);
-  } catch (const std::invalid_argument& e) {
-    where.fail(key, e.what());
-  }
+  models::check_at(where, key, [&] { validate(d); });
 }
 
 }  // namespace vvsim::virtio_video

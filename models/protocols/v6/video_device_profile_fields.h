@@ -5,7 +5,11 @@
 // two) by validate() once every section has been read.
 #pragma once
 
+#include <optional>
+
 #include "codec/image_layout.h"
+#include "models/platform/device_profile.h"
+#include "models/platform/platform_profile.h"
 #include "models/platform/profile_reader.h"
 #include "models/platform/timing_bounds.h"
 #include "models/protocols/v6/video_device_profile.h"
@@ -16,7 +20,7 @@ namespace vvsim::virtio_video {
 const models::NamedValues<DeviceRole>& device_role_names();
 const models::NamedValues<codec::CodecId>& device_codec_names();  // "VP8", "VP9", "H264", "HEVC", "MPEG2"
 const models::NamedValues<UnalignedSgPolicy>& unaligned_sg_names();
-const models::NamedValues<codec::DecoderBackend>& h264_decoder_names();  // "libavcodec", "openh264"
+using models::h264_decoder_names;
 
 template <class V, class P>
 void describe_device_limits(V& v, P& d) {
@@ -67,5 +71,14 @@ void describe_device(V& v, P& d) {
 
 // validate(), its complaint raised as a ProfileError at `key` of `where`.
 void check_device_profile(const VideoDeviceProfile& d, const models::ProfileReader& where, const char* key);
+// The firmware time of one command at the engine clock, against the bound.
+std::optional<models::DelayOutOfBounds> device_delay_out_of_bounds(const VideoDeviceProfile& d, double engine_clock_mhz);
+inline std::optional<uint32_t> device_max_streams(const VideoDeviceProfile& d) { return d.max_streams; }
+
+// v6's device values as a platform profile holds them.
+using V6DeviceProfile = models::DeviceProfileOf<VideoDeviceProfile>;
+// The v6 device values of `platform` (std::logic_error when it holds another protocol's).
+const VideoDeviceProfile& v6_device_profile(const models::PlatformProfile& platform);
+VideoDeviceProfile& v6_device_profile(models::PlatformProfile& platform);
 
 }  // namespace vvsim::virtio_video
