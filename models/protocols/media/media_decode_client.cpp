@@ -16,7 +16,6 @@ namespace {
 
 constexpr uint32_t kOutput = v4l2::kBufTypeVideoOutputMplane, kCapture = v4l2::kBufTypeVideoCaptureMplane;
 constexpr uint32_t kPageBytes = 4096;  // USERPTR buffers are lists of guest pages
-constexpr uint64_t kMicrosPerSecond = 1'000'000;
 
 uint32_t code(Ioctl i) { return uint32_t(i); }
 
@@ -62,6 +61,7 @@ MediaDecodeReport MediaDecodeClient::run() {
     return report_;
   }
   session_ = *opened, open_ = true;
+  report_.session_id = session_;
   for (uint32_t type : {v4l2::kEventSourceChange, v4l2::kEventEos})
     if (!check(call(code(Ioctl::SubscribeEvent), bytes_of(v4l2::EventSubscription{type}), 0), "SUBSCRIBE_EVENT"))
       return teardown(), report_;
@@ -109,6 +109,7 @@ bool MediaDecodeClient::setup_output() {
                               "REQBUFS(OUTPUT)");
   if (!rb) return false;
   output_.assign(rb->count, Buffer{0, set->planes[0].sizeimage});  // the count the device gave (Initialization 2)
+  report_.output_buffers = std::max(report_.output_buffers, rb->count);
   return map_buffers(kOutput, output_);
 }
 
@@ -143,7 +144,7 @@ bool MediaDecodeClient::map_buffers(uint32_t type, std::vector<Buffer>& buffers)
 bool MediaDecodeClient::qbuf(uint32_t type, uint32_t index, const Buffer& b, uint32_t bytesused, uint64_t timestamp) {
   v4l2::Buffer q;
   q.index = index, q.type = type, q.memory = config_.memory, q.length = 1;
-  q.timestamp = {int64_t(timestamp / kMicrosPerSecond), int64_t(timestamp % kMicrosPerSecond)};
+  q.timestamp = v4l2::timeval_of(timestamp);
   v4l2::Plane p{bytesused, b.length, 0, 0};
   std::vector<Bytes> payload = {bytes_of(q)};
   if (config_.memory == v4l2::kMemoryUserptr) {
@@ -172,10 +173,12 @@ bool MediaDecodeClient::queue_output(uint32_t index) {
     return false;
   }
   driver_.cpu().write(b.guest_addr, unit.data.data(), unit.data.size());
+  const sc_core::sc_time queued_at = sc_core::sc_time_stamp();  // as v6: when the application queues it, before the round trip
   if (!qbuf(kOutput, index, b, uint32_t(unit.data.size()), unit.timestamp)) return false;
   b.queued = true;
   b.queued_timestamp = unit.timestamp;
-  report_.input_queued.emplace(unit.timestamp, sc_core::sc_time_stamp());
+  note_depths();
+  report_.input_queued.emplace(unit.timestamp, queued_at);
   ++next_unit_, ++units_queued_;
   report_.units_fed = units_queued_;
   return true;
@@ -187,6 +190,7 @@ bool MediaDecodeClient::seek() {
   report_.seeked = true;
   if (!check(call(code(Ioctl::StreamOff), type_payload(kOutput), 0), "STREAMOFF(OUTPUT)")) return false;
   for (auto& b : output_) b.queued = false;
+  note_depths();
   next_unit_ = std::min<size_t>(config_.seek_to_unit, config_.units->size());
   return check(call(code(Ioctl::StreamOn), type_payload(kOutput), 0), "STREAMON(OUTPUT)");
 }
@@ -218,6 +222,7 @@ std::optional<sc_core::sc_time> MediaDecodeClient::next_deadline() const {
 bool MediaDecodeClient::queue_capture(uint32_t index) {
   if (!qbuf(kCapture, index, capture_[index], 0, 0)) return false;
   capture_[index].queued = true;
+  note_depths();
   return true;
 }
 
@@ -236,6 +241,8 @@ bool MediaDecodeClient::setup_capture() {
   const auto rb = call_struct(code(Ioctl::ReqBufs), v4l2::RequestBuffers{count, kCapture, config_.memory}, "REQBUFS(CAPTURE)");
   if (!rb) return false;
   capture_.assign(rb->count, Buffer{0, fmt->planes[0].sizeimage});
+  report_.capture_buffers = std::max(report_.capture_buffers, rb->count);
+  note_depths();
   if (!map_buffers(kCapture, capture_)) return false;
   for (uint32_t i = 0; i < capture_.size(); ++i)
     if (!queue_capture(i)) return false;
@@ -251,6 +258,7 @@ void MediaDecodeClient::release_capture() {
   for (const auto& b : capture_)
     if (b.mapped) driver_.munmap(b.mem_offset);
   capture_.clear();
+  note_depths();
 }
 
 void MediaDecodeClient::handle_events() {
@@ -274,15 +282,17 @@ void MediaDecodeClient::on_dqbuf(const Bytes& bytes) {
   const auto e = decode_event_dqbuf(bytes);
   const uint32_t index = e->buffer.index;
   if (e->buffer.type == kOutput) {
-    const uint64_t ts = uint64_t(e->buffer.timestamp.tv_sec) * kMicrosPerSecond + uint64_t(e->buffer.timestamp.tv_usec);
+    const uint64_t ts = v4l2::micros_of(e->buffer.timestamp);
     // Events cross the STREAMOFF answer (the eventq is its own queue): one for a buffer
     // queued before a seek must not free the buffer queued again since.
     if (index < output_.size() && output_[index].queued_timestamp == ts) output_[index].queued = false;
     ++report_.inputs_consumed;
+    note_depths();
     return;
   }
   if (index >= capture_.size() || !capture_[index].queued) return;  // from before a STREAMOFF (cross-queue order)
   capture_[index].queued = false;
+  note_depths();
   if (e->buffer.flags & v4l2::kBufFlagLast) return on_last();
   on_frame(index, *e);
 }
@@ -312,7 +322,7 @@ std::vector<uint8_t> MediaDecodeClient::read_visible_i420(uint32_t index) {
 void MediaDecodeClient::on_frame(uint32_t index, const EventDqbuf& e) {
   if (report_.frames.empty()) report_.commands_to_first_frame = driver_.history().size();
   MediaFrame frame;
-  frame.timestamp = uint64_t(e.buffer.timestamp.tv_sec) * kMicrosPerSecond + uint64_t(e.buffer.timestamp.tv_usec);
+  frame.timestamp = v4l2::micros_of(e.buffer.timestamp);
   frame.width = visible_.width, frame.height = visible_.height;
   frame.error = (e.buffer.flags & v4l2::kBufFlagError) != 0;
   if (config_.read_frames && !frame.error && e.planes[0].bytesused > 0) frame.i420 = read_visible_i420(index);
@@ -362,6 +372,17 @@ void MediaDecodeClient::teardown() {
   for (uint64_t block : guest_blocks_) driver_.memory().release(block);
   open_ = false;
   report_.closed = true;
+}
+
+void MediaDecodeClient::note_depths() {
+  const auto held = [](const std::vector<Buffer>& buffers) {
+    return uint32_t(std::count_if(buffers.begin(), buffers.end(), [](const Buffer& b) { return b.queued; }));
+  };
+  const uint32_t output = held(output_), capture = held(capture_);
+  if (output != output_held_) report_.queue_depth.push_back({sc_core::sc_time_stamp(), guest::BufferQueue::Input, output});
+  if (capture != capture_held_)
+    report_.queue_depth.push_back({sc_core::sc_time_stamp(), guest::BufferQueue::Output, capture});
+  output_held_ = output, capture_held_ = capture;
 }
 
 }  // namespace vvsim::virtio_media

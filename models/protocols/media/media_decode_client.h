@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "codec/bitstream_reader.h"
+#include "models/guest/stream_report.h"
 #include "models/protocols/media/media_driver.h"
 #include "models/protocols/media/v4l2_constants.h"
 
@@ -64,6 +65,9 @@ struct MediaDecodeReport {
   bool seeked = false, closed_mid_stream = false;
   std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: the QBUF of its first unit
   std::vector<std::string> problems;
+  uint32_t session_id = 0;
+  uint32_t output_buffers = 0, capture_buffers = 0;  // the most REQBUFS gave
+  std::vector<guest::QueueDepthSample> queue_depth;  // OUTPUT (Input) and CAPTURE (Output) buffers the device holds
 };
 
 class MediaDecodeClient {
@@ -99,6 +103,8 @@ class MediaDecodeClient {
   void release_held();
   std::optional<sc_core::sc_time> next_deadline() const;
   void teardown();
+  // A sample for each queue whose device-held count changed since the last one.
+  void note_depths();
   MediaReply call(uint32_t code, const Bytes& payload, uint32_t response_bytes);
   bool check(const MediaReply& reply, const char* what);
   template <class T>
@@ -118,6 +124,7 @@ class MediaDecodeClient {
   size_t next_unit_ = 0, units_queued_ = 0;
   sc_core::sc_time started_;
   std::vector<std::pair<uint32_t, sc_core::sc_time>> held_;  // CAPTURE buffers on display, until then
+  uint32_t output_held_ = 0, capture_held_ = 0;               // the last depths noted
   std::vector<uint64_t> guest_blocks_;  // USERPTR buffers, released at the end
 };
 

@@ -177,6 +177,7 @@ Bytes MediaDevice::ioctl(const Bytes& readable) {
   }
   const Bytes payload(readable.begin() + long(kCmdIoctlSize), readable.end());
   IoctlReply reply = it->second->ioctl(cmd->code, payload);
+  if (reply.status == 0) mark_queued_input(cmd->session_id, cmd->code, payload);
   const auto info = ioctl_info(cmd->code);
   if (faults_.unsupported_as_einval && info && info->replaced) reply = {v4l2::kEinval, {}, false};
   if (faults_.short_payload && reply.status == 0) reply.payload.clear();
@@ -257,8 +258,28 @@ void MediaDevice::event_worker() {
       written = uint32_t(event.size()), ++stats_.events;
     if (written && observer_) observer_->on_event(sc_core::sc_time_stamp().value(), event);
     controller_->push(kEventQueue, *chain, written);
+    if (written) mark_returned_output(event);
     if (backlog_.empty()) backlog_drained_.notify(sc_core::SC_ZERO_TIME);
   }
+}
+
+void MediaDevice::mark(uint32_t session, uint64_t timestamp_us, models::DeviceStage stage, sc_core::sc_time at) {
+  if (probe_) probe_({session, timestamp_us, stage, at});
+}
+
+// A bitstream buffer the session took (QBUF on OUTPUT): the frame's first mark.
+void MediaDevice::mark_queued_input(uint32_t session, uint32_t code, const Bytes& payload) {
+  if (!probe_ || code != uint32_t(Ioctl::QBuf) || payload.size() < v4l2::Buffer::kSize) return;
+  const v4l2::Buffer b = v4l2::Buffer::decode(payload.data());
+  if (b.type == v4l2::kBufTypeVideoOutputMplane) mark(session, v4l2::micros_of(b.timestamp), models::DeviceStage::InputAccepted);
+}
+
+// A picture's DQBUF event in the driver's eventq buffer: the device has returned the frame.
+void MediaDevice::mark_returned_output(const Bytes& event) {
+  if (!probe_) return;
+  const auto dqbuf = decode_event_dqbuf(event);
+  if (!dqbuf || dqbuf->buffer.type != v4l2::kBufTypeVideoCaptureMplane || dqbuf->planes[0].bytesused == 0) return;
+  mark(dqbuf->session_id, v4l2::micros_of(dqbuf->buffer.timestamp), models::DeviceStage::OutputReturned);
 }
 
 }  // namespace vvsim::virtio_media

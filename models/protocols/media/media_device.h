@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "models/engine/codec_engine.h"
+#include "models/engine/stage_marks.h"
 #include "models/protocols/media/decoder_session.h"
 #include "models/protocols/media/media_device_faults.h"
 #include "models/protocols/media/media_device_profile.h"
@@ -58,6 +59,9 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   // Before the run: faults to inject (media_device_faults.h) and a passive observer (null: none).
   void set_faults(const MediaDeviceFaults& faults) { faults_ = faults; }
   void set_observer(MediaObserver* observer) { observer_ = observer; }
+  // Where each frame is on its way (models/engine/stage_marks.h), by session id and
+  // buffer timestamp (microseconds): for analysis only.
+  void set_probe(models::DeviceProbe probe) { probe_ = std::move(probe); }
 
  private:
   void command_worker();
@@ -82,6 +86,10 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   std::string owner(uint32_t id) const;  // the session's name on the codec engine
   void collect_events(DecoderSession& s);
   void report(const std::string& message);
+  void mark(uint32_t session, uint64_t timestamp_us, models::DeviceStage stage,
+            sc_core::sc_time at = sc_core::sc_time_stamp());
+  void mark_queued_input(uint32_t session, uint32_t code, const Bytes& payload);
+  void mark_returned_output(const Bytes& event);
 
   MediaDeviceProfile profile_;
   models::CodecEngine& engine_;
@@ -98,6 +106,7 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   Stats stats_;
   std::vector<std::string> diagnostics_;
   MediaDeviceFaults faults_;
+  models::DeviceProbe probe_;
   MediaObserver* observer_ = nullptr;
 };
 

@@ -28,7 +28,10 @@ bool MediaDevice::deliver_frame(uint32_t id, uint64_t epoch) {
   auto job = s->take_capture_job();
   collect_events(*s);  // a DRC's SOURCE_CHANGE once its earlier pictures are out
   if (!job) return false;
+  const std::optional<uint64_t> picture = job->picture ? std::optional<uint64_t>(job->picture->timestamp) : std::nullopt;
+  if (picture) mark(id, *picture, models::DeviceStage::OutputWriteStarted);
   write_frame(*job);
+  if (picture) mark(id, *picture, models::DeviceStage::OutputWriteFinished);
   if ((s = live(id, epoch))) {
     s->capture_done(*job);
     collect_events(*s);
@@ -54,6 +57,10 @@ bool MediaDevice::decode_unit(uint32_t id, uint64_t epoch) {
       },
       owner(id));
   if (record.cancelled || !(s = live(id, epoch))) return true;
+  for (const auto& p : result.pictures) {  // the job that produced each picture (reordered ones come later)
+    mark(id, p.timestamp, models::DeviceStage::DecodeStarted, record.started);
+    mark(id, p.timestamp, models::DeviceStage::DecodeFinished, record.finished);
+  }
   s->output_done(*job, std::move(result));
   collect_events(*s);
   return true;

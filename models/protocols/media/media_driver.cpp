@@ -63,6 +63,7 @@ Status MediaDriver::initialize() {
 void MediaDriver::stock_eventq() {
   const uint16_t stock = std::min<uint16_t>(profile_.event_buffers, eventq_->size());
   for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(kEventMaxSize, 16));
+  report_depth(kEventQueue, eventq_.get());
   if (eventq_->publish()) mmio_.kick(kEventQueue);
 }
 
@@ -100,6 +101,7 @@ MediaReply MediaDriver::command(const std::string& name, uint32_t session_id, co
     return {v4l2::kEnospc, {}};
   }
   peak_descriptors_ = std::max<uint16_t>(peak_descriptors_, uint16_t(commandq_->size() - commandq_->free_descriptors()));
+  report_depth(kCommandQueue, commandq_.get());
   in_flight_ = InFlight{*id, response_addr, capacity, false, 0, {}};
   in_flight_name_ = name;
   if (commandq_->publish()) mmio_.kick(kCommandQueue);
@@ -189,7 +191,9 @@ void MediaDriver::service_interrupts() {
   {
     // reap() frees descriptors at once: take everything out in one batch of bus accesses, before any wait.
     tlm_virtio::MemoryPort::Batch batch(cpu_);
-    for (const auto& used : commandq_->reap()) {
+    const auto& used_commands = commandq_->reap();
+    if (!used_commands.empty()) report_depth(kCommandQueue, commandq_.get());
+    for (const auto& used : used_commands) {
       if (!in_flight_ || in_flight_->id != used.id || in_flight_->answered) continue;  // late, after a timeout
       in_flight_->answered = true;
       in_flight_->used_len = used.len;
@@ -218,6 +222,7 @@ std::vector<Bytes> MediaDriver::reap_events() {
   }
   // Reposted only after every used entry is read: a reposted buffer may take a chain id still to be looked up.
   for (uint64_t addr : emptied) post_event_buffer(addr);
+  if (!events.empty()) report_depth(kEventQueue, eventq_.get());
   return events;
 }
 

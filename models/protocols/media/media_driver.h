@@ -110,7 +110,12 @@ class MediaDriver {
   // The most commandq descriptors the driver had out at once.
   uint16_t peak_commandq_descriptors() const { return peak_descriptors_; }
   uint16_t commandq_size() const { return commandq_ ? commandq_->size() : 0; }
+  uint16_t eventq_size() const { return eventq_ ? eventq_->size() : 0; }
   uint16_t commandq_free() const { return commandq_ ? commandq_->free_descriptors() : 0; }
+  // Hears the descriptors in use of a queue (commandq) or the buffers the
+  // device holds (eventq) after each change; for analysis only.
+  using QueueObserver = std::function<void(sc_core::sc_time, uint32_t queue, uint16_t in_use)>;
+  void observe_virtqueues(QueueObserver observer) { queue_observer_ = std::move(observer); }
   // What is unanswered now: the command in flight, if any.
   std::vector<std::string> unanswered_commands() const;
 
@@ -130,6 +135,9 @@ class MediaDriver {
   bool post_event_buffer(uint64_t addr);
   void stock_eventq();
   void charge(uint64_t ns_) { sc_core::wait(sc_core::sc_time(double(ns_), sc_core::SC_NS)); }
+  void report_depth(uint32_t queue, const tlm_virtio::VirtqueueDriver* ring) const {
+    if (queue_observer_ && ring) queue_observer_(sc_core::sc_time_stamp(), queue, uint16_t(ring->size() - ring->free_descriptors()));
+  }
 
   tlm_virtio::MemoryPort& cpu_;
   tlm_virtio::VirtioMmioDriver mmio_;
@@ -149,6 +157,7 @@ class MediaDriver {
   uint64_t activity_count_ = 0, events_received_ = 0, timeouts_ = 0, interrupts_ = 0;
   uint16_t peak_descriptors_ = 0;
   bool interrupt_thread_started_ = false;
+  QueueObserver queue_observer_;
 };
 
 }  // namespace vvsim::virtio_media

@@ -60,11 +60,16 @@ MediaDecodeConfig client_config(const models::StreamPlan& st, bool timing_only) 
 void fill_stream(const MediaDecodeReport& m, models::StreamRecord& s) {
   for (const auto& f : m.frames) {
     guest::FrameRecord r;
+    r.stream_id = m.session_id;
     r.width = f.width, r.height = f.height, r.timestamp = f.timestamp, r.error_flag = f.error;
     r.answered = r.interrupted = r.reaped = f.at;
     s.report.frames.push_back(r);
   }
+  s.report.stream_id = m.session_id;
   s.report.input_queued = m.input_queued;
+  s.report.queue_depth = m.queue_depth;
+  s.report.input_resources = m.output_buffers;  // V4L2 OUTPUT carries the bitstream, CAPTURE the frames
+  s.report.output_resources = m.capture_buffers;
   s.report.drc_events = m.source_changes;
   s.report.error_events = m.error_events;
   s.report.inputs_consumed = m.inputs_consumed;
@@ -92,6 +97,10 @@ MediaRun::MediaRun(models::VideoPlatform& platform, const models::RunPlan& plan)
 void MediaRun::start() {
   if (plan_.on_violation) monitor_.on_violation(plan_.on_violation);
   device_.set_observer(&monitor_);
+  device_.set_probe([this](const models::DeviceStageMark& m) { stage_marks_.push_back(m); });
+  driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
+    (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});
+  });
   for (const auto& st : plan_.streams)
     clients_.push_back(std::make_unique<MediaDecodeClient>(driver_, client_config(st, plan_.timing_only)));
   platform_.system.cpu.set_program([this](tlm_virtio::GuestCpu&) {
@@ -128,6 +137,10 @@ void MediaRun::finish(models::RunRecords& r, std::vector<models::StreamRecord*> 
   r.init_error = init_error_;
   if (!initialised_) r.unanswered_commands = driver_.unanswered_commands();
   if (initialised_) r.commandq_size = driver_.commandq_size(), r.commandq_free_at_end = driver_.commandq_free();
+  if (initialised_) r.eventq_size = driver_.eventq_size();
+  r.stage_marks = stage_marks_;
+  r.commandq_depth = commandq_depth_;
+  r.eventq_depth = eventq_depth_;
   for (size_t i = 0; i < streams.size() && i < streams_.size(); ++i) {
     if (!streams_[i].finished) fill_stream(clients_[i]->progress(), streams_[i]);  // what it did so far
     *streams[i] = streams_[i];

@@ -38,6 +38,8 @@ class MediaRun : public models::ProtocolRun {
   std::vector<std::unique_ptr<MediaDecodeClient>> clients_;
   std::string init_error_;
   bool initialised_ = false;
+  std::vector<models::DeviceStageMark> stage_marks_;
+  std::vector<models::DepthSample> commandq_depth_, eventq_depth_;
 };
 
 }  // namespace vvsim::virtio_media
