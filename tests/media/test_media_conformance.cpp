@@ -116,7 +116,7 @@ BOOST_AUTO_TEST_CASE(every_rule_has_an_id_side_and_section) {
     BOOST_TEST(ids.insert(r.id).second, r.id);
     BOOST_TEST(std::string(r.section).size() > 0u);
   }
-  BOOST_TEST(ids.size() == 12u);
+  BOOST_TEST(ids.size() == 16u);
 }
 
 // ---- device rules, each by its fault ----
@@ -179,6 +179,46 @@ BOOST_AUTO_TEST_CASE(frames_without_a_source_change_break_no_frames_before_src_c
 // Without the fault the same client breaks nothing: SOURCE_CHANGE comes before the first frame.
 BOOST_AUTO_TEST_CASE(capture_set_up_first_breaks_nothing) {
   BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p, true); }).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_changed_buffer_pointer_breaks_pointer_echo) {
+  MediaDeviceFaults f;
+  f.clobbered_buffer_pointer = true;
+  BOOST_TEST(broken_rules(decode_vp8, f).count("vm-pointer-echo") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_selection_wider_than_the_format_breaks_sel_within_fmt) {
+  MediaDeviceFaults f;
+  f.selection_past_format = true;
+  BOOST_TEST(broken_rules(decode_vp8, f) == Rules{"dec-sel-within-fmt"});
+}
+
+BOOST_AUTO_TEST_CASE(a_capture_timestamp_no_output_had_breaks_display_order_timestamps) {
+  MediaDeviceFaults f;
+  f.shifted_capture_timestamps = true;
+  BOOST_TEST(broken_rules(decode_vp8, f) == Rules{"dec-display-order-timestamps"});
+}
+
+// S_FMT(OUTPUT) after REQBUFS(OUTPUT): refused EBUSY by the device (nothing broken), taken under the fault.
+void set_format_with_buffers(MediaPlatform& p, uint32_t want_status) {
+  const uint32_t s = open(p.driver);
+  v4l2::Format f;
+  f.type = kOutput, f.pixelformat = v4l2::kPixFmtVp8, f.width = 176, f.height = 144;
+  p.driver.ioctl(s, uint32_t(Ioctl::SFmt), {bytes_of(f)}, {uint32_t(v4l2::Format::kSize)});
+  p.driver.ioctl(s, uint32_t(Ioctl::ReqBufs), {bytes_of(v4l2::RequestBuffers{2, kOutput, v4l2::kMemoryMmap})},
+                 {uint32_t(v4l2::RequestBuffers::kSize)});
+  const auto again = p.driver.ioctl(s, uint32_t(Ioctl::SFmt), {bytes_of(f)}, {uint32_t(v4l2::Format::kSize)});
+  BOOST_TEST(again.status == want_status);
+}
+
+BOOST_AUTO_TEST_CASE(a_format_change_with_buffers_breaks_sfmt_output_ebusy) {
+  MediaDeviceFaults f;
+  f.format_change_with_buffers = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { set_format_with_buffers(p, 0); }, f) == Rules{"dec-sfmt-output-ebusy"});
+}
+
+BOOST_AUTO_TEST_CASE(a_format_change_refused_ebusy_breaks_nothing) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { set_format_with_buffers(p, v4l2::kEbusy); }).empty());
 }
 
 // ---- driver rules, each by a driver that misbehaves ----

@@ -166,7 +166,8 @@ IoctlReply DecoderSession::set_fmt(const Bytes& in, bool try_only) {
   f.planes[0].sizeimage = std::min<uint32_t>(f.planes[0].sizeimage, codec::kMaxUnitBytes);
   f.planes[0].bytesperline = 0;
   if (try_only) return answer(f);
-  if (!output_.buffers.empty() || !capture_.buffers.empty()) return refuse(v4l2::kEbusy);  // Commit Points 5
+  const bool allocated = !output_.buffers.empty() || !capture_.buffers.empty();
+  if (allocated && !format_change_with_buffers_) return refuse(v4l2::kEbusy);  // Commit Points 5
   output_fmt_ = f;
   codec_ = coded->codec;
   decoder_.reset();

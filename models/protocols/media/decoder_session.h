@@ -108,6 +108,8 @@ class DecoderSession {
   std::vector<Bytes> take_outbox() { return std::exchange(outbox_, {}); }
   // The unsubscribed_events fault: events go out whether subscribed or not.
   void ignore_subscriptions() { ignore_subscriptions_ = true; }
+  // The format_change_with_buffers fault: S_FMT(OUTPUT) is not refused EBUSY while buffers exist.
+  void allow_format_change_with_buffers() { format_change_with_buffers_ = true; }
   // Frees every buffer (CLOSE, reset); mappings stay until MUNMAP.
   void release_buffers();
 
@@ -169,6 +171,7 @@ class DecoderSession {
   uint32_t error_ = 0;
   std::vector<Bytes> outbox_;
   bool ignore_subscriptions_ = false;
+  bool format_change_with_buffers_ = false;
   DecoderFactory decoders_;
 };
 

@@ -145,6 +145,7 @@ Bytes MediaDevice::open_session() {
   const uint32_t answered = faults_.open_returns_open_id && !sessions_.empty() ? sessions_.begin()->first : id;
   sessions_[id] = std::make_unique<DecoderSession>(id, profile_, shm_, decoders_);
   if (faults_.unsubscribed_events) sessions_[id]->ignore_subscriptions();
+  if (faults_.format_change_with_buffers) sessions_[id]->allow_format_change_with_buffers();
   const uint64_t epoch = epoch_;
   sc_core::sc_spawn([this, id, epoch] { session_worker(id, epoch); }, sc_core::sc_gen_unique_name("session_worker"));
   return encode(RespOpen{0, answered});
@@ -181,6 +182,7 @@ Bytes MediaDevice::ioctl(const Bytes& readable) {
   const auto info = ioctl_info(cmd->code);
   if (faults_.unsupported_as_einval && info && info->replaced) reply = {v4l2::kEinval, {}, false};
   if (faults_.short_payload && reply.status == 0) reply.payload.clear();
+  if (reply.status == 0) break_reply(cmd->code, reply.payload);
   collect_events(*it->second);
   work_.notify(sc_core::SC_ZERO_TIME);
   Bytes out = encode_resp_header(reply.status);
@@ -218,6 +220,7 @@ void MediaDevice::collect_events(DecoderSession& s) {
     if (faults_.no_source_change && source_change) continue;
     if (faults_.trimmed_dqbuf_events && kind == uint32_t(EventKind::Dqbuf))
       e.resize(kEventHeaderSize + v4l2::Buffer::kSize + v4l2::Plane::kSize);
+    if (faults_.shifted_capture_timestamps && kind == uint32_t(EventKind::Dqbuf)) e = shifted_capture_timestamp(e);
     if (faults_.repeated_dqbuf && kind == uint32_t(EventKind::Dqbuf)) backlog_.push_back(e);
     backlog_.push_back(std::move(e));
   }
@@ -280,6 +283,26 @@ void MediaDevice::mark_returned_output(const Bytes& event) {
   const auto dqbuf = decode_event_dqbuf(event);
   if (!dqbuf || dqbuf->buffer.type != v4l2::kBufTypeVideoCaptureMplane || dqbuf->planes[0].bytesused == 0) return;
   mark(dqbuf->session_id, v4l2::micros_of(dqbuf->buffer.timestamp), models::DeviceStage::OutputReturned);
+}
+
+// The faults that change a successful ioctl's answer payload.
+void MediaDevice::break_reply(uint32_t code, Bytes& payload) const {
+  constexpr size_t kBufferPointerAt = 64;  // v4l2_buffer.m on a 64-bit guest
+  const bool buffer = code == uint32_t(Ioctl::QBuf) || code == uint32_t(Ioctl::QueryBuf);
+  if (faults_.clobbered_buffer_pointer && buffer && payload.size() >= v4l2::Buffer::kSize)
+    tlm_virtio::le::put64(payload.data() + kBufferPointerAt, tlm_virtio::le::get64(payload.data() + kBufferPointerAt) ^ 0x1000);
+  if (faults_.selection_past_format && code == uint32_t(Ioctl::GSelection) && payload.size() >= v4l2::Selection::kSize) {
+    v4l2::Selection s = v4l2::Selection::decode(payload.data());
+    s.width += 16;
+    s.encode(payload.data());
+  }
+}
+
+Bytes MediaDevice::shifted_capture_timestamp(const Bytes& event) {
+  auto e = decode_event_dqbuf(event);
+  if (!e || e->buffer.type != v4l2::kBufTypeVideoCaptureMplane) return event;
+  e->buffer.timestamp = v4l2::timeval_of(v4l2::micros_of(e->buffer.timestamp) + 1);
+  return encode(*e);
 }
 
 }  // namespace vvsim::virtio_media

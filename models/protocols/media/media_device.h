@@ -90,6 +90,8 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
             sc_core::sc_time at = sc_core::sc_time_stamp());
   void mark_queued_input(uint32_t session, uint32_t code, const Bytes& payload);
   void mark_returned_output(const Bytes& event);
+  void break_reply(uint32_t code, Bytes& payload) const;  // the answer-changing faults
+  static Bytes shifted_capture_timestamp(const Bytes& event);
 
   MediaDeviceProfile profile_;
   models::CodecEngine& engine_;

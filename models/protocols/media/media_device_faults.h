@@ -16,6 +16,10 @@ struct MediaDeviceFaults {
   bool mmap_len_wrong = false;         // resp_mmap.len one page longer than the buffer (vm-mmap-len)
   bool repeated_dqbuf = false;         // every DQBUF event sent twice (vm-dqbuf-only-queued)
   bool no_source_change = false;       // SOURCE_CHANGE never sent (dec-no-frames-before-src-change)
+  bool clobbered_buffer_pointer = false;  // QBUF/QUERYBUF answers change v4l2_buffer.m (vm-pointer-echo)
+  bool selection_past_format = false;     // G_SELECTION's rectangle 16 pixels wider than the format (dec-sel-within-fmt)
+  bool shifted_capture_timestamps = false;  // CAPTURE DQBUF timestamps 1 us late (dec-display-order-timestamps)
+  bool format_change_with_buffers = false;  // S_FMT(OUTPUT) taken while buffers exist (dec-sfmt-output-ebusy)
 };
 
 }  // namespace vvsim::virtio_media

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "models/protocols/media/media_ioctls.h"
 #include "models/protocols/media/v4l2_constants.h"
 #include "tlm_virtio/le_bytes.h"
@@ -26,6 +28,14 @@ const std::vector<tlm_virtio::ConformanceRule>& media_rules() {
        "a DQBUF event names a buffer queued in that session and not yet returned"},
       {"dec-no-frames-before-src-change", Side::Device, "dev-decoder Initialization 4",
        "no decoded frame before the stream's first SOURCE_CHANGE (when subscribed)"},
+      {"vm-pointer-echo", Side::Device, "Media Device / Pointers in ioctl payload",
+       "v4l2_buffer.m (the planes pointer) comes back in a QBUF or QUERYBUF answer as the driver sent it"},
+      {"dec-sel-within-fmt", Side::Device, "dev-decoder Capture Setup 2",
+       "G_SELECTION on CAPTURE lies within the width x height the last G_FMT(CAPTURE) answered"},
+      {"dec-display-order-timestamps", Side::Device, "dev-decoder Decoding",
+       "a decoded CAPTURE buffer carries the timestamp of an OUTPUT buffer the session queued"},
+      {"dec-sfmt-output-ebusy", Side::Device, "dev-decoder Commit Points 5",
+       "S_FMT(OUTPUT) while either queue has buffers is refused (EBUSY)"},
       {"vm-open-before-use", Side::Driver, "Media Device / Command Virtqueue: Sessions",
        "IOCTL, MMAP and CLOSE name a session OPEN returned"},
       {"vm-no-use-after-close", Side::Driver, "Media Device / Close device",
@@ -94,8 +104,9 @@ void MediaMonitor::on_ioctl(uint64_t at, const Bytes& readable, const Bytes& rep
     return log_.report(at, "vm-ioctl-payload-written", cmd->session_id, name,
                        fmt::format("{} payload bytes written, the struct has {}", reply.size() - kRespHeaderSize,
                                    info->payload));
-  track_ioctl(open_[cmd->session_id], cmd->code, Bytes(readable.begin() + long(kCmdIoctlSize), readable.end()),
-              Bytes(reply.begin() + long(kRespHeaderSize), reply.end()));
+  const Bytes in(readable.begin() + long(kCmdIoctlSize), readable.end()), out(reply.begin() + long(kRespHeaderSize), reply.end());
+  check_answer(at, cmd->session_id, name, cmd->code, in, out);
+  track_ioctl(open_[cmd->session_id], cmd->code, in, out);
 }
 
 // What a successful ioctl changes in the state the rules read.
@@ -106,6 +117,14 @@ void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const
     case Ioctl::QBuf: {
       const auto b = v4l2::Buffer::decode(in.data());
       s.queued.insert({b.type, b.index});
+      if (b.type == v4l2::kBufTypeVideoOutputMplane) s.output_timestamps.insert(v4l2::micros_of(b.timestamp));
+      break;
+    }
+    case Ioctl::GFmt:
+    case Ioctl::SFmt: {
+      const auto f = v4l2::Format::decode(out.data());
+      if (f.type == v4l2::kBufTypeVideoCaptureMplane) s.capture_size = {f.width, f.height};
+      if (f.type == v4l2::kBufTypeVideoOutputMplane) s.capture_size.reset();  // a new stream: asked again
       break;
     }
     case Ioctl::QueryBuf:
@@ -117,10 +136,44 @@ void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const
     case Ioctl::StreamOff:
     case Ioctl::ReqBufs: {  // both give the queue's buffers back without events
       const uint32_t type = tlm_virtio::le::get32(in.data() + (Ioctl(code) == Ioctl::ReqBufs ? 4 : 0));
+      if (Ioctl(code) == Ioctl::ReqBufs) s.buffers[type] = v4l2::RequestBuffers::decode(out.data()).count;
       for (auto it = s.queued.begin(); it != s.queued.end();) it = it->first == type ? s.queued.erase(it) : std::next(it);
       break;
     }
     default: break;
+  }
+}
+
+// The device rules a successful ioctl's answer shows, against what the session did before.
+void MediaMonitor::check_answer(uint64_t at, uint32_t id, const std::string& name, uint32_t code, const Bytes& in,
+                                const Bytes& out) {
+  constexpr size_t kBufferPointerAt = 64;  // v4l2_buffer.m on a 64-bit guest
+  const auto info = ioctl_info(code);
+  if (!info || in.size() < info->payload || out.size() < info->payload) return;
+  const Session& s = open_[id];
+  switch (Ioctl(code)) {
+    case Ioctl::QBuf:
+    case Ioctl::QueryBuf:
+      if (tlm_virtio::le::get64(in.data() + kBufferPointerAt) != tlm_virtio::le::get64(out.data() + kBufferPointerAt))
+        log_.report(at, "vm-pointer-echo", id, name, "v4l2_buffer.m differs from the one the driver sent");
+      return;
+    case Ioctl::GSelection: {
+      const auto r = v4l2::Selection::decode(out.data());
+      const bool capture = r.type == v4l2::kBufTypeVideoCapture || r.type == v4l2::kBufTypeVideoCaptureMplane;
+      if (!capture || !s.capture_size) return;
+      const auto [w, h] = *s.capture_size;
+      if (r.left < 0 || r.top < 0 || uint64_t(r.left) + r.width > w || uint64_t(r.top) + r.height > h)
+        log_.report(at, "dec-sel-within-fmt", id, name,
+                    fmt::format("{}x{} at ({}, {}) in a {}x{} format", r.width, r.height, r.left, r.top, w, h));
+      return;
+    }
+    case Ioctl::SFmt: {
+      const bool output = v4l2::Format::decode(in.data()).type == v4l2::kBufTypeVideoOutputMplane;
+      const bool allocated = std::any_of(s.buffers.begin(), s.buffers.end(), [](const auto& b) { return b.second > 0; });
+      if (output && allocated) log_.report(at, "dec-sfmt-output-ebusy", id, name, "taken while buffers are allocated");
+      return;
+    }
+    default: return;
   }
 }
 
@@ -161,8 +214,12 @@ void MediaMonitor::on_dqbuf(uint64_t at, const Bytes& event) {
     log_.report(at, "vm-dqbuf-only-queued", e->session_id, "event",
                 fmt::format("buffer {} of type {} is not queued", e->buffer.index, e->buffer.type));
   const bool announces = s.subscribed.count(v4l2::kEventSourceChange) != 0;  // "(if subscribed)"
-  if (e->buffer.type == v4l2::kBufTypeVideoCaptureMplane && e->planes[0].bytesused > 0 && announces &&
-      !s.source_change_seen)
+  const bool decoded = e->buffer.type == v4l2::kBufTypeVideoCaptureMplane && e->planes[0].bytesused > 0;
+  if (decoded && !s.output_timestamps.count(v4l2::micros_of(e->buffer.timestamp)))
+    log_.report(at, "dec-display-order-timestamps", e->session_id, "event",
+                fmt::format("CAPTURE buffer {} has timestamp {} us, which no OUTPUT buffer had", e->buffer.index,
+                            v4l2::micros_of(e->buffer.timestamp)));
+  if (decoded && announces && !s.source_change_seen)
     log_.report(at, "dec-no-frames-before-src-change", e->session_id, "event",
                 fmt::format("frame in CAPTURE buffer {} before any SOURCE_CHANGE", e->buffer.index));
 }

@@ -6,7 +6,9 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
+#include <string>
 #include <utility>
 
 #include "models/conformance/conformance_frame.h"
@@ -36,12 +38,16 @@ class MediaMonitor : public MediaObserver {
     std::set<uint32_t> subscribed;                   // event types
     std::set<std::pair<uint32_t, uint32_t>> queued;  // (buffer type, index) queued and not returned
     bool source_change_seen = false;
+    std::set<uint64_t> output_timestamps;                         // of every OUTPUT QBUF (microseconds)
+    std::optional<std::pair<uint32_t, uint32_t>> capture_size;  // the last G_FMT/S_FMT(CAPTURE) answer
+    std::map<uint32_t, uint32_t> buffers;                         // REQBUFS count by buffer type
   };
   // A command naming `id`: the driver must have it from OPEN and not have closed it.
   bool check_session(uint64_t at, uint32_t id, const char* command);
   void on_open(uint64_t at, const Bytes& reply);
   void on_ioctl(uint64_t at, const Bytes& readable, const Bytes& reply);
   void on_mmap(uint64_t at, const Bytes& readable, const Bytes& reply);
+  void check_answer(uint64_t at, uint32_t id, const std::string& name, uint32_t code, const Bytes& in, const Bytes& out);
   void track_ioctl(Session& s, uint32_t code, const Bytes& payload, const Bytes& reply_payload);
   void on_dqbuf(uint64_t at, const Bytes& event);
 
