@@ -346,7 +346,7 @@ RunResult Run::execute() {
 }  // namespace
 
 RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams, const RunOptions& options) {
-  if (options.timing_only) check_timing_only(streams);
+  if (options.timing_only) check_timing_only(scenario, streams, options.cache_dir);
   const models::ProtocolBinding* protocol = models::find_protocol(scenario.protocol);
   if (!protocol) throw ProfileError(fmt::format("{}: protocol '{}' is not known", scenario.source, scenario.protocol));
   return Run(scenario, streams, options, *protocol).execute();

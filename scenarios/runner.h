@@ -97,12 +97,17 @@ struct RunOptions {
   bool strict = false;
   // Host threads the device decodes on (models::DeviceParts); outputs are the same for every count.
   unsigned host_threads = 1;
+  // Where a timing-only run's scan verdicts are kept (empty: generated_input_cache_dir's default).
+  std::string cache_dir;
 };
 
 // Throws models::ProfileError when a timing-only run cannot reproduce the
-// full run's timing for these streams (encoder streams, damaged units,
-// H.264 with B slices), naming the stream and the reason.
-void check_timing_only(const std::vector<PreparedStream>& streams);
+// full run's timing for these streams (encoder streams, units the application
+// damages, streams the scan does not model, files the real decoder reads
+// differently from the scan: see scan_verdict_cache.h), naming the stream and
+// the reason. Verdicts are cached in `cache_dir` (as prepare_streams's).
+void check_timing_only(const Scenario& scenario, const std::vector<PreparedStream>& streams,
+                       const std::string& cache_dir = "");
 
 // Throws std::runtime_error when the dump file cannot be written.
 RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams,

@@ -8,6 +8,7 @@
 #include "models/platform/input_limits.h"
 #include "scenarios/generated_input_cache.h"
 #include "scenarios/runner.h"
+#include "scenarios/scan_verdict_cache.h"
 
 namespace vvsim::scenarios {
 
@@ -83,14 +84,35 @@ std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std:
   return out;
 }
 
-void check_timing_only(const std::vector<PreparedStream>& streams) {
-  for (const auto& st : streams) {
-    std::string why;
-    if (st.spec.encode) why = "an encoder stream's output sizes come from the real encoder";
-    else if (!st.spec.misbehaviour.corrupt_units.empty()) why = "what the real decoder makes of a damaged unit cannot be scanned";
-    else why = codec::scan_stream_support(st.codec, *st.units);
-    if (!why.empty()) throw ProfileError(fmt::format("stream '{}': timing-only mode refused: {}", st.spec.name, why));
-  }
+namespace {
+
+// The library the device decodes `codec` on (only H.264 has a choice).
+codec::DecoderBackend device_backend(const Scenario& scenario, codec::CodecId codec) {
+  return codec == codec::CodecId::H264 ? scenario.platform.device.h264_decoder : codec::decoder_backends(codec).front();
+}
+
+// Why a header scan cannot stand in for the real decoder on this stream; empty if it can.
+std::string scan_refusal(const Scenario& scenario, const PreparedStream& st, const std::string& cache_dir) {
+  if (st.spec.encode) return "an encoder stream's output sizes come from the real encoder";
+  if (!st.spec.misbehaviour.corrupt_units.empty())
+    return "what the real decoder makes of a damaged unit cannot be scanned";
+  if (auto why = codec::scan_stream_support(st.codec, *st.units); !why.empty()) return why;
+  // A file may be damaged inside picture data, where no header scan looks:
+  // decoded once for real beside the scan (the verdict cached). Generated
+  // input is the encoder's own output, undamaged.
+  if (st.spec.file.empty()) return {};
+  const auto disagreement =
+      cached_scan_disagreement(st.codec, *st.units, device_backend(scenario, st.codec), generated_input_cache_dir(cache_dir));
+  return disagreement.empty() ? "" : st.spec.file + " is not what a header scan predicts (damaged?): " + disagreement;
+}
+
+}  // namespace
+
+void check_timing_only(const Scenario& scenario, const std::vector<PreparedStream>& streams,
+                       const std::string& cache_dir) {
+  for (const auto& st : streams)
+    if (const auto why = scan_refusal(scenario, st, cache_dir); !why.empty())
+      throw ProfileError(fmt::format("stream '{}': timing-only mode refused: {}", st.spec.name, why));
 }
 
 }  // namespace vvsim::scenarios

@@ -84,8 +84,9 @@ int run(const RunArgs& args) {
   check_outputs(args, summary_path);
   const auto streams = scenarios::prepare_streams(scenario, args.input, args.cache_dir);
   const bool terminal = isatty(STDERR_FILENO) != 0;
-  const auto result =
-      scenarios::run_scenario(scenario, streams, {args.dump_frames, terminal && !args.quiet, args.timing_only, args.strict, args.host_threads});
+  const scenarios::RunOptions options{args.dump_frames, terminal && !args.quiet, args.timing_only, args.strict,
+                                      args.host_threads, args.cache_dir};
+  const auto result = scenarios::run_scenario(scenario, streams, options);
   // A failed write is reported after the terminal summary, which it must not cost.
   std::vector<std::string> write_errors;
   const auto write = [&write_errors](const std::string& path, const std::function<std::string()>& text) {
@@ -130,7 +131,8 @@ int cli(int argc, char** argv) {
   run_cmd->add_option("--vcd", args.vcd, "Write a VCD of interrupt, core busy and queue depths (for GTKWave)");
   run_cmd->add_option("--report", args.report, "Write a self-contained HTML report of the run to this file");
   run_cmd->add_option("--cache-dir", args.cache_dir,
-                      "Directory of encoded generated inputs, reused by later runs (default: $VVSIM_CACHE_DIR, else "
+                      "Directory of encoded generated inputs and timing-only scan verdicts, reused by later runs "
+                      "(default: $VVSIM_CACHE_DIR, else "
                       "$XDG_CACHE_HOME/vvsim, else ~/.cache/vvsim)");
   run_cmd->add_option("--seed", args.seed, "Seed for generated content (replaces the scenario's)");
   run_cmd->add_option("--set", args.overrides,
