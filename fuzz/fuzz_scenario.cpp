@@ -38,7 +38,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     uint64_t frames = 0;
     for (const auto& s : scenario.streams) {
       frames += s.generate ? s.generate->frames : s.encode ? s.encode->frames : 0;
-      if (s.misbehaviour.raw_commands.size() > limits.misbehaviour.raw_commands) std::abort();
+      if (s.misbehaviour.raw_commands.size() > limits.raw_commands) std::abort();
       for (const auto& raw : s.misbehaviour.raw_commands)
         if (raw.size() > limits.raw_command_bytes) std::abort();
     }
