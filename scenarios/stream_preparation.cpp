@@ -86,11 +86,6 @@ std::vector<PreparedStream> prepare_streams(const Scenario& scenario, const std:
 
 namespace {
 
-// The library the device decodes `codec` on (only H.264 has a choice).
-codec::DecoderBackend device_backend(const Scenario& scenario, codec::CodecId codec) {
-  return codec == codec::CodecId::H264 ? scenario.platform.device.h264_decoder : codec::decoder_backends(codec).front();
-}
-
 // Why a header scan cannot stand in for the real decoder on this stream; empty if it can.
 std::string scan_refusal(const Scenario& scenario, const PreparedStream& st, const std::string& cache_dir) {
   if (st.spec.encode) return "an encoder stream's output sizes come from the real encoder";
@@ -102,7 +97,7 @@ std::string scan_refusal(const Scenario& scenario, const PreparedStream& st, con
   // input is the encoder's own output, undamaged.
   if (st.spec.file.empty()) return {};
   const auto disagreement =
-      cached_scan_disagreement(st.codec, *st.units, device_backend(scenario, st.codec), generated_input_cache_dir(cache_dir));
+      cached_scan_disagreement(st.codec, *st.units, scenario.platform.device.profile().decoder_backend(st.codec), generated_input_cache_dir(cache_dir));
   return disagreement.empty() ? "" : st.spec.file + " is not what a header scan predicts (damaged?): " + disagreement;
 }
 

@@ -33,6 +33,10 @@ DelayOutOfBounds delay_too_long(const std::string& key, const std::string& what,
 // The libraries H.264 can be decoded on ("libavcodec", "openh264"): the
 // `decoders: {H264: ...}` key of every protocol's device section.
 const NamedValues<codec::DecoderBackend>& h264_decoder_names();
+// The backend `codec` is decoded on when H.264's is `h264` (the others have one each).
+inline codec::DecoderBackend decoder_backend_for(codec::CodecId codec, codec::DecoderBackend h264) {
+  return codec == codec::CodecId::H264 ? h264 : codec::decoder_backends(codec).front();
+}
 
 // Runs `validate` (which throws std::invalid_argument on a bad relation
 // between values); its complaint is raised as a ProfileError at `key` of `where`.
@@ -53,12 +57,15 @@ class DeviceProfile {
   virtual std::optional<DelayOutOfBounds> delay_out_of_bounds(double engine_clock_mhz) const = 0;
   // Streams the device takes at once; none: no limit.
   virtual std::optional<uint32_t> max_streams() const = 0;
+  // The library the device decodes `codec` on.
+  virtual codec::DecoderBackend decoder_backend(codec::CodecId codec) const = 0;
 };
 
 // A protocol's values struct T as a DeviceProfile. Found by argument-dependent
 // lookup in T's namespace: describe_device(V&, T&) (ProfileReader and
 // ProfileWriter), check_device_profile(const T&, const ProfileReader&, const
-// char*), device_delay_out_of_bounds(const T&, double), device_max_streams(const T&).
+// char*), device_delay_out_of_bounds(const T&, double), device_max_streams(const T&),
+// device_decoder_backend(const T&, codec::CodecId).
 template <class T>
 class DeviceProfileOf final : public DeviceProfile {
  public:
@@ -71,6 +78,9 @@ class DeviceProfileOf final : public DeviceProfile {
     return device_delay_out_of_bounds(values, engine_clock_mhz);
   }
   std::optional<uint32_t> max_streams() const override { return device_max_streams(values); }
+  codec::DecoderBackend decoder_backend(codec::CodecId codec) const override {
+    return device_decoder_backend(values, codec);
+  }
 
   T values;
 };

@@ -47,6 +47,9 @@ inline std::optional<models::DelayOutOfBounds> device_delay_out_of_bounds(const 
 }
 // Sessions are not limited (each OPEN gets one).
 inline std::optional<uint32_t> device_max_streams(const MediaDeviceProfile&) { return std::nullopt; }
+inline codec::DecoderBackend device_decoder_backend(const MediaDeviceProfile& d, codec::CodecId codec) {
+  return models::decoder_backend_for(codec, d.h264_decoder);
+}
 
 using MediaDeviceSection = models::DeviceProfileOf<MediaDeviceProfile>;
 // The virtio-media device values of `platform` (std::logic_error when it holds another protocol's).

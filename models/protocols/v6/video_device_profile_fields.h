@@ -74,6 +74,9 @@ void check_device_profile(const VideoDeviceProfile& d, const models::ProfileRead
 // The firmware time of one command at the engine clock, against the bound.
 std::optional<models::DelayOutOfBounds> device_delay_out_of_bounds(const VideoDeviceProfile& d, double engine_clock_mhz);
 inline std::optional<uint32_t> device_max_streams(const VideoDeviceProfile& d) { return d.max_streams; }
+inline codec::DecoderBackend device_decoder_backend(const VideoDeviceProfile& d, codec::CodecId codec) {
+  return models::decoder_backend_for(codec, d.h264_decoder);
+}
 
 // v6's device values as a platform profile holds them.
 using V6DeviceProfile = models::DeviceProfileOf<VideoDeviceProfile>;
