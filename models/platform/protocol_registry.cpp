@@ -11,6 +11,7 @@ namespace vvsim::models {
 // static library that nothing refers to, and its registration with it.
 std::unique_ptr<ProtocolBinding> make_v6_binding();
 std::unique_ptr<ProtocolBinding> make_media_binding();
+std::unique_ptr<ProtocolBinding> make_v6_async_binding();
 
 namespace {
 
@@ -19,7 +20,7 @@ using Registry = std::map<std::string, std::unique_ptr<ProtocolBinding>>;
 const Registry& registry() {
   static const Registry bindings = [] {
     Registry r;
-    for (auto make : {make_v6_binding, make_media_binding}) {
+    for (auto make : {make_v6_binding, make_media_binding, make_v6_async_binding}) {
       auto binding = make();
       const std::string name = binding->name();
       r.emplace(name, std::move(binding));

@@ -271,7 +271,9 @@ bool DecodeSession::finish_drc() {
   drc_pending_ = false;
   held_outputs_.clear();  // their buffers are released with the old format
   release_outputs();
-  return attach_outputs();
+  if (!attach_outputs()) return false;
+  driver_.outputs_reallocated(id_);
+  return true;
 }
 
 DecodeReport DecodeSession::run() {

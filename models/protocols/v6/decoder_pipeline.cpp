@@ -143,6 +143,7 @@ void DecoderPipeline::switch_output_format(VideoStream& s, const codec::StreamFo
   s.output.detach_all();
   s.output.params_changeable = true;
   s.awaiting_reattach = true;
+  s.output_blocked = dev_.route_ && dev_.route_->drc_blocks_output();
   s.output_layout = *codec::default_layout(s.output_layout.format, format.coded_width, format.coded_height,
                                            dev_.profile_.stride_alignment, format.visible)
                          .layout;

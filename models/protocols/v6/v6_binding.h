@@ -44,7 +44,7 @@ class V6Binding : public models::ProtocolBinding {
   bool device_encodes(const models::PlatformProfile& platform) const override;
   std::unique_ptr<models::DeviceProfile> make_device_profile() const override;
 
- private:
+ protected:
   const VideoDeviceProfile& device_profile(const models::PlatformProfile& platform) const {
     return device_profile_ ? *device_profile_ : v6_device_profile(platform);
   }

@@ -70,17 +70,32 @@ V6Run::V6Run(models::VideoPlatform& platform, const models::RunPlan& plan)
     : platform_(platform),
       plan_(plan),
       device_(v6_device(platform)),
-      driver_(v6_driver(platform)),
       monitor_(device_.device_id(), device_config(device_)),
+      driver_(v6_driver(platform)),
       streams_(plan.streams.size()) {
   driver_.withhold_eventq(sc_core::sc_time(double(plan.withhold_eventq_us), sc_core::SC_US));
   driver_.break_ring(plan.ring_breach);
 }
 
-void V6Run::observe() {
+void V6Run::attach_monitor() {
   if (plan_.on_violation) monitor_.on_violation(plan_.on_violation);
   device_.observe_transport(&monitor_);
   platform_.system.mmio.set_observer(&monitor_);
+}
+
+void V6Run::report_monitor(models::RunRecords& r) {
+  if (!sc_core::sc_pending_activity()) monitor_.on_run_idle(sc_core::sc_time_stamp().value());
+  r.violations = monitor_.violations();
+  // The ring rules of the ring the driver negotiated only (the split ring's or the packed ring's).
+  const bool packed = platform_.system.mmio.negotiated_features() & tlm_virtio::VIRTIO_F_RING_PACKED;
+  const auto& rules = conformance_rules();
+  r.rules_checked = size_t(std::count_if(rules.begin(), rules.end(), [&](const auto& rule) {
+    return tlm_virtio::rule_checked_on_ring(rule.id, packed);
+  }));
+}
+
+void V6Run::observe() {
+  attach_monitor();
   device_.set_probe([this](const models::DeviceStageMark& m) { stage_marks_.push_back(m); });
   driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
     (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});
@@ -147,14 +162,7 @@ void V6Run::collect_history(models::RunRecords& r) const {
 }
 
 void V6Run::finish(models::RunRecords& r, std::vector<models::StreamRecord*> streams) {
-  if (!sc_core::sc_pending_activity()) monitor_.on_run_idle(sc_core::sc_time_stamp().value());
-  r.violations = monitor_.violations();
-  // The ring rules of the ring the driver negotiated only (the split ring's or the packed ring's).
-  const bool packed = platform_.system.mmio.negotiated_features() & tlm_virtio::VIRTIO_F_RING_PACKED;
-  const auto& rules = conformance_rules();
-  r.rules_checked = size_t(std::count_if(rules.begin(), rules.end(), [&](const auto& rule) {
-    return tlm_virtio::rule_checked_on_ring(rule.id, packed);
-  }));
+  report_monitor(r);
   collect_counters(r);
   collect_history(r);
   r.initialised = initialised_;

@@ -24,17 +24,23 @@ class V6Run : public models::ProtocolRun {
   void start() override;
   void finish(models::RunRecords& records, std::vector<models::StreamRecord*> streams) override;
 
+ protected:
+  // The monitor on the device's queues and the transport, and what it found
+  // (a protocol built on v6 puts its own view in front of the v6 monitor).
+  virtual void attach_monitor();
+  virtual void report_monitor(models::RunRecords& r);
+  models::VideoPlatform& platform_;
+  const models::RunPlan& plan_;
+  VideoDevice& device_;
+  ConformanceMonitor monitor_;
+
  private:
   void observe();
   void build_applications();
   void collect_counters(models::RunRecords& r) const;
   void collect_history(models::RunRecords& r) const;
 
-  models::VideoPlatform& platform_;
-  const models::RunPlan& plan_;
-  VideoDevice& device_;
   VideoDriver& driver_;
-  ConformanceMonitor monitor_;
   // Filled while the simulation runs (observed, never fed back).
   std::vector<models::DeviceStageMark> stage_marks_;
   std::vector<models::DepthSample> commandq_depth_, eventq_depth_;

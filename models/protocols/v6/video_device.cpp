@@ -104,6 +104,7 @@ void VideoDevice::reset() {
   std::fill(slot_stream_.begin(), slot_stream_.end(), 0);
   pending_events_.clear();
   completions_.clear();
+  if (route_) route_->reset();
   features_ = 0;
 }
 
@@ -128,8 +129,10 @@ void VideoDevice::command_loop() {
 
 // ---------------------------------------------------------------- events
 
-void VideoDevice::send_event(const Event& event) {
-  pending_events_.push_back({event, sc_time_stamp()});
+void VideoDevice::send_event(const Event& event) { send_event_bytes(route_ ? route_->encode_event(event) : to_bytes(event)); }
+
+void VideoDevice::send_event_bytes(std::vector<uint8_t> bytes) {
+  pending_events_.push_back({std::move(bytes), sc_time_stamp()});
   event_kick_.notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -144,8 +147,8 @@ void VideoDevice::event_loop() {
       }
       const HeldEvent held = pending_events_.front();
       pending_events_.pop_front();
-      const auto bytes = to_bytes(held.event);
-      if (!chain->has_writable || chain->first_writable_len < kEventSize) {
+      const auto& bytes = held.bytes;
+      if (!chain->has_writable || chain->first_writable_len < bytes.size()) {
         diagnose(fmt::format("eventq buffer {} smaller than an event; returned empty", chain->id));
         transport_->complete(kEventQueue, chain->id, 0);
         pending_events_.push_front(held);

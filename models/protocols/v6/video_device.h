@@ -23,6 +23,7 @@
 #include "models/engine/stage_marks.h"
 #include "models/virtio_host/device_transport.h"
 #include "models/virtio_host/mmio_device_transport.h"
+#include "models/protocols/v6/completion_route.h"
 #include "models/protocols/v6/device_faults.h"
 #include "models/protocols/v6/object_registry.h"
 #include "models/protocols/v6/stream_pipeline.h"
@@ -86,6 +87,18 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
     if (mmio_transport_) mmio_transport_->set_observer(observer);
   }
 
+  // Another completion scheme than v6's (v6-async); before simulation starts.
+  void route_completions(CompletionRoute* route) { route_ = route; }
+
+  // ---- For a CompletionRoute ----
+  // Answers a held commandq chain with `response`, whatever the route.
+  void answer_chain(CompletionTag tag, const std::vector<uint8_t>& response);
+  // Sends event bytes the route encoded (after those raised before).
+  void send_event_bytes(std::vector<uint8_t> bytes);
+  // A resolution change's hold on a stream's outputs ends: OK, or why not.
+  Result unblock_output(uint32_t stream_id);
+  void diagnose(const std::string& what);
+
   // The encoders an encoder device (role Encoder) uses; before simulation starts.
   void use_encoders(EncoderFactory encoders) { encoders_ = std::move(encoders); }
   // Decoding runs on `host_threads` host threads in all, ahead of the
@@ -130,6 +143,7 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   using Handler = void (VideoDevice::*)(ByteSpan bytes, const PendingCompletion& chain);
   static Handler handler_of(CmdType type);
   void handle_command(const DeviceTransport::Chain& chain);
+  void dispatch(const DeviceTransport::Chain& chain, const PendingCompletion& answer_to);
   // The command's type once the chain may be acted on; nothing after answering why not.
   std::optional<CmdType> admit(const DeviceTransport::Chain& c, const PendingCompletion& chain);
   void on_query_caps(ByteSpan bytes, const PendingCompletion& chain);
@@ -163,7 +177,6 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   void close_stream(uint32_t id);
   void fail_stream(uint32_t id, ErrorEventCode code = ErrorEventCode::HostFailure);
   VideoStream* find_stream(uint32_t id, const PendingCompletion& chain);
-  void diagnose(const std::string& what);
 
   // ---- parameters (video_device_params.cpp) ----
   std::optional<ParamType> param_target(const char* command, uint32_t stream_id, uint32_t raw_type,
@@ -245,8 +258,9 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   uint32_t next_stream_id_ = 1;
 
   sc_core::sc_event command_kick_, event_kick_;
+  CompletionRoute* route_ = nullptr;  // none: v6's own scheme
   struct HeldEvent {
-    Event event;
+    std::vector<uint8_t> bytes;
     sc_core::sc_time raised;
   };
   std::deque<HeldEvent> pending_events_;

@@ -10,6 +10,11 @@
 namespace vvsim::virtio_video {
 
 void VideoDevice::answer(CompletionTag tag, const std::vector<uint8_t>& response) {
+  if (route_ && route_->owns(tag)) return route_->deliver(tag, response);
+  answer_chain(tag, response);
+}
+
+void VideoDevice::answer_chain(CompletionTag tag, const std::vector<uint8_t>& response) {
   const auto chain = completions_.take(tag);  // out of the table before the DMA waits
   if (!chain) {
     // Answering twice would complete whatever command now uses the head.

@@ -38,7 +38,15 @@ void VideoDevice::handle_command(const DeviceTransport::Chain& c) {
     return;
   }
   const PendingCompletion chain = completions_.hold(c);
-  if (const auto type = admit(c, chain)) (this->*handler_of(*type))(ByteSpan(c.readable), chain);
+  if (!route_) return dispatch(c, chain);
+  if (const auto routed = route_->route(c, chain)) {
+    dispatch(routed->chain, routed->answer_to);
+    route_->dispatched(*routed);
+  }
+}
+
+void VideoDevice::dispatch(const DeviceTransport::Chain& c, const PendingCompletion& answer_to) {
+  if (const auto type = admit(c, answer_to)) (this->*handler_of(*type))(ByteSpan(c.readable), answer_to);
 }
 
 std::optional<CmdType> VideoDevice::admit(const DeviceTransport::Chain& c, const PendingCompletion& chain) {
@@ -181,6 +189,17 @@ void VideoDevice::on_stream_stop(ByteSpan bytes, const PendingCompletion& chain)
   if (held) s.stop_waiting_for_output = chain.tag;
   send(canceled);
   if (!held && !answer_first) answer_result(chain.tag, Result::Ok);
+}
+
+Result VideoDevice::unblock_output(uint32_t stream_id) {
+  ++stats_.commands_by_type["STREAM_UNBLOCK"];
+  auto it = streams_.find(stream_id);
+  if (it == streams_.end()) return Result::ErrInvalidStreamId;
+  VideoStream& s = *it->second;
+  if (!s.output_blocked) return Result::ErrInvalidOperation;
+  s.output_blocked = false;
+  slot_wake_[s.slot]->notify(sc_core::SC_ZERO_TIME);
+  return Result::Ok;
 }
 
 }  // namespace vvsim::virtio_video

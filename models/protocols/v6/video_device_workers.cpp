@@ -92,7 +92,7 @@ bool VideoDevice::wait_for_output(const StreamRef& ref) {
   for (;;) {
     VideoStream* s = live(ref);
     if (!s) return false;
-    if (!s->ready_outputs.empty()) break;
+    if (!s->ready_outputs.empty() && !s->output_blocked) break;
     stalled = true;
     sc_core::wait(*slot_wake_[ref.slot]);
   }

@@ -23,6 +23,7 @@ VideoDriver::~VideoDriver() = default;
 std::vector<std::string> VideoDriver::unanswered_commands() const {
   std::vector<const InFlight*> by_ticket;
   for (const auto& [head, f] : in_flight_) by_ticket.push_back(&f);
+  for (const auto& [cookie, f] : awaiting_completion_) by_ticket.push_back(&f);
   std::sort(by_ticket.begin(), by_ticket.end(), [](auto* a, auto* b) { return a->ticket < b->ticket; });
   std::vector<std::string> names;
   for (const auto* f : by_ticket) names.push_back(command_label(f->digest));
@@ -116,13 +117,13 @@ bool VideoDriver::offers_bitstream(const std::string& fourcc) const {
 // The driver MUST at any time have an eventq buffer posted (§Event Virtqueue).
 void VideoDriver::stock_eventq() {
   const uint16_t stock = std::min<uint16_t>(profile_.eventq_buffers, eventq_->size());
-  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(kEventSize, 16));
+  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(event_bytes(), 16));
   report_eventq();
   if (eventq_->publish()) mmio_.kick(kEventQueue);
 }
 
 bool VideoDriver::post_event_buffer(uint64_t addr) {
-  const auto id = eventq_->add({}, {{addr, kEventSize}});
+  const auto id = eventq_->add({}, {{addr, uint32_t(event_bytes())}});
   if (!id) return false;
   event_buffers_[*id] = addr;
   return true;
@@ -138,7 +139,11 @@ std::optional<tlm_virtio::ChainId> VideoDriver::oldest_in_flight() const {
 uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t response_capacity) {
   if (!commandq_) return 0;  // no device set up (after a reset, before initialize): never answered
   charge(profile_.command_submit_ns);
-  const uint64_t cmd = *memory_.allocate(std::max<size_t>(command.size(), 1), 16);
+  std::optional<DriverCompletionScheme::Outgoing> wire;
+  if (scheme_) wire = scheme_->outgoing(command, response_capacity);
+  const std::vector<uint8_t>& bytes = wire ? wire->bytes : command;
+  if (wire) response_capacity = wire->response_capacity;
+  const uint64_t cmd = *memory_.allocate(std::max<size_t>(bytes.size(), 1), 16);
   const uint64_t resp = *memory_.allocate(std::max<uint32_t>(response_capacity, 1), 16);
   // A breach that reuses the id of a chain the device holds waits until
   // several commands are in flight: the oldest of them the device still holds
@@ -162,12 +167,13 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
   bool kick = false;
   {
     tlm_virtio::MemoryPort::Batch batch(cpu_);  // command bytes, descriptors, avail ring: one wait, then the kick
-    cpu_.write(cmd, command.data(), command.size());
-    command_segment_.front() = {cmd, uint32_t(command.size())};
+    cpu_.write(cmd, bytes.data(), bytes.size());
+    command_segment_.front() = {cmd, uint32_t(bytes.size())};
     response_segment_.front() = {resp, response_capacity};
     const auto id = commandq_->add(command_segment_, response_segment_);
     in_flight_nodes_.put(in_flight_, *id,
-                         InFlight{ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp(), digest_command(command)});
+                         InFlight{ticket, cmd, resp, response_capacity, sc_core::sc_time_stamp(), digest_command(command),
+                                  wire ? wire->cookie : std::nullopt});
     if (breach) {
       // A command chain always has two descriptors; the scenario refuses a breach the ring has no form of.
       if (auto broken = tlm_virtio::break_last_chain(*commandq_, *profile_.ring_breach, scratch, oldest); !broken)
@@ -273,7 +279,7 @@ void VideoDriver::reap_events(Reaped& reaped) {
     event_buffers_.erase(it);
   }
   for (const auto& [addr, len] : filled) {
-    std::vector<uint8_t> bytes(std::min<uint32_t>(len, kEventSize));
+    std::vector<uint8_t> bytes(std::min<uint32_t>(len, uint32_t(event_bytes())));
     cpu_.read(addr, bytes.data(), bytes.size());
     reaped.events.push_back(std::move(bytes));
     reaped.events_reposted = post_event_buffer(addr) || reaped.events_reposted;  // keep the eventq stocked
@@ -287,26 +293,75 @@ void VideoDriver::record(Reaped& reaped, sc_core::sc_time interrupted) {
   const sc_core::sc_time now = sc_core::sc_time_stamp();
   for (size_t i = 0; i < reaped.commands.size(); ++i) {
     const InFlight& f = reaped.commands[i].first;
-    CommandAnswer a;
-    a.response = std::move(reaped.responses[i]);
-    a.submitted = f.submitted;
-    a.answered = now;
-    a.interrupted = interrupted;
-    a.sequence = answers_seen_++;
-    CommandDigest digest = f.digest;
-    digest.result = response_result(a.response);
-    history_.push_back({f.ticket, a.submitted, a.answered, a.interrupted, digest});
-    answer_nodes_.put(answers_, f.ticket, std::move(a));
+    if (f.cookie && response_result(reaped.responses[i]) == static_cast<uint32_t>(Result::Ok)) {
+      await_completion(f, interrupted);
+    } else {
+      answer_command(f, std::move(reaped.responses[i]), interrupted);
+    }
     memory_.release(f.command_addr);
     memory_.release(f.response_addr);
   }
   for (const auto& bytes : reaped.events) {
-    if (auto e = decode_event(ByteSpan(bytes))) {
-      events_.push_back({*e, now});
-      event_history_.push_back(events_.back());
+    if (!scheme_) {
+      deliver_event(bytes, now);
+      continue;
+    }
+    auto in = scheme_->incoming(bytes);
+    if (!in) continue;
+    if (in->event) {
+      deliver_event(to_bytes(*in->event), now);
+    } else {
       ++events_received_;
+      take_completion(*in->completes, std::move(in->v6_response), interrupted);
     }
   }
+}
+
+void VideoDriver::answer_command(const InFlight& f, std::vector<uint8_t> response, sc_core::sc_time interrupted) {
+  CommandAnswer a;
+  a.response = std::move(response);
+  a.submitted = f.submitted;
+  a.answered = sc_core::sc_time_stamp();
+  a.interrupted = interrupted;
+  a.sequence = answers_seen_++;
+  CommandDigest digest = f.digest;
+  digest.result = response_result(a.response);
+  history_.push_back({f.ticket, a.submitted, a.answered, a.interrupted, digest});
+  answer_nodes_.put(answers_, f.ticket, std::move(a));
+}
+
+void VideoDriver::deliver_event(const std::vector<uint8_t>& bytes, sc_core::sc_time now) {
+  if (auto e = decode_event(ByteSpan(bytes))) {
+    events_.push_back({*e, now});
+    event_history_.push_back(events_.back());
+    ++events_received_;
+  }
+}
+
+void VideoDriver::await_completion(const InFlight& f, sc_core::sc_time interrupted) {
+  auto early = early_completions_.find(*f.cookie);
+  if (early == early_completions_.end()) {
+    awaiting_completion_[*f.cookie] = f;
+    return;
+  }
+  answer_command(f, std::move(early->second), interrupted);
+  early_completions_.erase(early);
+}
+
+void VideoDriver::take_completion(uint64_t cookie, std::vector<uint8_t> response, sc_core::sc_time interrupted) {
+  auto it = awaiting_completion_.find(cookie);
+  if (it == awaiting_completion_.end()) {
+    early_completions_[cookie] = std::move(response);
+    return;
+  }
+  const InFlight f = it->second;
+  awaiting_completion_.erase(it);
+  answer_command(f, std::move(response), interrupted);
+}
+
+void VideoDriver::outputs_reallocated(uint32_t stream_id) {
+  if (!scheme_) return;
+  if (const auto command = scheme_->unblock_command(stream_id)) call(*command, kResultOnlyRespSize);
 }
 
 void VideoDriver::reset_device() {
@@ -319,6 +374,8 @@ void VideoDriver::reset_device() {
   in_flight_.clear();
   for (const auto& [id, addr] : event_buffers_) memory_.release(addr);
   event_buffers_.clear();
+  awaiting_completion_.clear();
+  early_completions_.clear();
   // The rings died with the reset; initialize() makes new ones.
   for (auto* ring : {&commandq_, &eventq_}) {
     if (*ring) tlm_virtio::VirtioMmioDriver::release_queue(**ring, memory_);

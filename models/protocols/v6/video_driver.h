@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "models/protocols/v6/command_digest.h"
+#include "models/protocols/v6/driver_completion_scheme.h"
 #include "models/protocols/v6/wire.h"
 #include "tlm_virtio/guest_allocator.h"
 #include "tlm_virtio/guest_processors.h"
@@ -77,6 +78,8 @@ class VideoDriver {
   // Before initialize(): a driver policy for scenarios.
   void withhold_eventq(sc_core::sc_time delay) { profile_.withhold_eventq = delay; }
   void break_ring(std::optional<tlm_virtio::RingBreach> breach) { profile_.ring_breach = breach; }
+  // Before initialize(): another completion scheme than v6's (v6-async).
+  void use_completion_scheme(DriverCompletionScheme* scheme) { scheme_ = scheme; }
   ~VideoDriver();
 
   // Handshake, queues, eventq stocking, config. Starts the interrupt thread.
@@ -113,6 +116,9 @@ class VideoDriver {
   // The application thread hands one finished buffer on (the dequeue path):
   // guest CPU time.
   void consume_frame() { charge(profile_.frame_consume_ns); }
+  // A session re-allocated and queued a stream's outputs after a DRC: under a
+  // scheme whose DRC holds the outputs, the command that releases them.
+  void outputs_reallocated(uint32_t stream_id);
   // Sends and waits.
   std::vector<uint8_t> call(const std::vector<uint8_t>& command, uint32_t response_capacity);
 
@@ -131,7 +137,7 @@ class VideoDriver {
   uint16_t commandq_size() const { return commandq_ ? commandq_->size() : 0; }
   uint16_t eventq_size() const { return eventq_ ? eventq_->size() : 0; }
   // Commands sent and not yet answered.
-  size_t commands_in_flight() const { return in_flight_.size(); }
+  size_t commands_in_flight() const { return in_flight_.size() + awaiting_completion_.size(); }
   // Their names (command_label), oldest ticket first: what a stopped run still waits for.
   std::vector<std::string> unanswered_commands() const;
   bool waiting_for_descriptors() const { return waiting_for_descriptors_; }
@@ -155,6 +161,7 @@ class VideoDriver {
     uint32_t response_capacity;
     sc_core::sc_time submitted;
     CommandDigest digest;
+    std::optional<uint64_t> cookie;  // the completion scheme's: an OK answer only accepts the command
   };
   void service_interrupts();
   // What one interrupt handler run takes from the used rings, read in one batch.
@@ -172,6 +179,12 @@ class VideoDriver {
   void reap_commands(Reaped& reaped);
   void reap_events(Reaped& reaped);
   void record(Reaped& reaped, sc_core::sc_time interrupted);
+  void answer_command(const InFlight& f, std::vector<uint8_t> response, sc_core::sc_time interrupted);
+  void deliver_event(const std::vector<uint8_t>& bytes, sc_core::sc_time now);
+  // A command accepted under the scheme, and a completion event: each waits for the other.
+  void await_completion(const InFlight& f, sc_core::sc_time interrupted);
+  void take_completion(uint64_t cookie, std::vector<uint8_t> response, sc_core::sc_time interrupted);
+  size_t event_bytes() const { return scheme_ ? scheme_->event_size() : kEventSize; }
   void report_depth(uint32_t queue, const tlm_virtio::VirtqueueDriver* ring) const {
     if (queue_observer_ && ring) queue_observer_(sc_core::sc_time_stamp(), queue, uint16_t(ring->size() - ring->free_descriptors()));
   }
@@ -194,6 +207,9 @@ class VideoDriver {
   std::map<tlm_virtio::ChainId, InFlight> in_flight_;      // by chain id
   tlm_virtio::NodeRecycler<std::map<tlm_virtio::ChainId, InFlight>> in_flight_nodes_;
   std::map<tlm_virtio::ChainId, uint64_t> event_buffers_;  // chain id -> buffer address
+  DriverCompletionScheme* scheme_ = nullptr;  // none: v6's
+  std::map<uint64_t, InFlight> awaiting_completion_;            // by cookie: accepted, not completed
+  std::map<uint64_t, std::vector<uint8_t>> early_completions_;  // by cookie: completed before its OK was reaped
   std::map<uint64_t, CommandAnswer> answers_;   // by ticket, until taken
   tlm_virtio::NodeRecycler<std::map<uint64_t, CommandAnswer>> answer_nodes_;
   std::deque<CommandTiming> history_;  // grows with every command: chunks, never copied on growth

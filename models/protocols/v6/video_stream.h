@@ -73,6 +73,7 @@ struct VideoStream {
   bool drain_pending = false;
   uint64_t last_output_timestamp = 0;  // of the last picture written to an output
   bool awaiting_reattach = false;      // DRC sent, no re-attached output queued yet
+  bool output_blocked = false;         // a DRC holds the outputs until the driver unblocks them (v6-async)
   // The decoder has reported the stream's size; until then a decoder takes the
   // coded size the driver sets on its output format (known from the container).
   bool size_from_bitstream = false;
