@@ -46,13 +46,7 @@ void check_same_frames_as_v6(const std::string& scenario) {
 }
 
 void check_fixture_matches_reference(const std::string& fixture) {
-  const std::string dir = scratch("media_input_" + fixture), frames = dir + "/frames.yuv";
-  const auto r = run_vvsim("run " + kSrc + "/scenarios/default.yaml --quiet --set protocol=media --out " + dir +
-                               " --input " + kSrc + "/tests/codec/fixtures/" + fixture + " --dump-frames " + frames,
-                           "media_input_" + fixture);
-  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
-  const std::string bytes = slurp(frames);
-  BOOST_CHECK_EQUAL(vvsim::codec::md5_hex(std::vector<uint8_t>(bytes.begin(), bytes.end())), reference_md5(fixture));
+  BOOST_CHECK_EQUAL(vvsim::test::decoded_fixture_md5("media", fixture), reference_md5(fixture));
 }
 
 }  // namespace

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "codec/checksum.h"
+
 namespace vvsim::test {
 
 inline const std::string kBin = std::string(VVSIM_BINARY_DIR) + "/bin/vvsim";
@@ -44,6 +46,18 @@ inline std::string reference_md5(const std::string& fixture) {
   while (f >> name >> md5 >> bytes)
     if (name == fixture) return md5;
   return "missing";
+}
+
+// The MD5 of the frames the default scenario dumps when it decodes a fixture
+// under `protocol`; the run's error text when it fails.
+inline std::string decoded_fixture_md5(const std::string& protocol, const std::string& fixture) {
+  const std::string tag = protocol + "_input_" + fixture, dir = scratch(tag), frames = dir + "/frames.yuv";
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/default.yaml --quiet --set protocol=" + protocol + " --out " +
+                               dir + " --input " + kSrc + "/tests/codec/fixtures/" + fixture + " --dump-frames " + frames,
+                           tag);
+  if (r.status != 0) return "run failed: " + r.err;
+  const std::string bytes = slurp(frames);
+  return codec::md5_hex(std::vector<uint8_t>(bytes.begin(), bytes.end()));
 }
 
 // Rows of a CSV whose only quoted column is the last (sweep.csv's error).
