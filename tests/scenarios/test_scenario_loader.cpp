@@ -206,10 +206,10 @@ BOOST_AUTO_TEST_CASE(unknown_protocol_is_refused_with_place_and_known_names) {
   const auto in_file = error_of("description: x\nprotocol: v7\n" + kMinimal);
   BOOST_CHECK_NE(in_file.find("case.yaml:2:"), std::string::npos);
   BOOST_CHECK_NE(in_file.find("key 'protocol'"), std::string::npos);
-  BOOST_CHECK_NE(in_file.find("'v7' is not a known protocol (known: media, v6)"), std::string::npos);
+  BOOST_CHECK_NE(in_file.find("'v7' is not a known protocol (known: media, v6, v6-async)"), std::string::npos);
   const auto by_set = error_of(kMinimal, {"protocol=v5"});
   BOOST_CHECK_NE(by_set.find("protocol=v5"), std::string::npos);
-  BOOST_CHECK_NE(by_set.find("'v5' is not a known protocol (known: media, v6)"), std::string::npos);
+  BOOST_CHECK_NE(by_set.find("'v5' is not a known protocol (known: media, v6, v6-async)"), std::string::npos);
   BOOST_CHECK_NE(error_of("protocol: [v6]\n" + kMinimal).find("protocol"), std::string::npos);
 }
 
