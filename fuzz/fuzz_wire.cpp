@@ -1,4 +1,4 @@
-// The v6 wire decoders on arbitrary bytes: the first byte picks the structure,
+// The v6 and v6-async wire decoders on arbitrary bytes: the first byte picks the structure,
 // the rest is its input. Each decoder must refuse a short or inconsistent
 // input with a reason, never read past it; a decoded value must survive an
 // encode/decode round trip unchanged.
@@ -6,6 +6,7 @@
 
 #include "fuzz/fuzz_input.h"
 #include "models/protocols/v6/wire.h"
+#include "models/protocols/v6_async/async_wire.h"
 
 using namespace vvsim::virtio_video;
 
@@ -27,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint32_t param = in.u32();
   const auto body = in.rest();
   const ByteSpan span(body);
-  switch (which % 14) {
+  switch (which % 16) {
     case 0: round_trip(decode_config(span), decode_config); break;
     case 1: round_trip(decode_format_desc(span), decode_format_desc); break;
     case 2: round_trip(decode_query_caps_resp(span), decode_query_caps_resp); break;
@@ -48,6 +49,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     case 11: round_trip(decode_resource_queue(span), decode_resource_queue); break;
     case 12: round_trip(decode_resource_queue_resp(span), decode_resource_queue_resp); break;
     case 13: round_trip(decode_event(span), decode_event); break;
+    case 14: round_trip(decode_async_event(span), decode_async_event); break;
+    case 15: {
+      round_trip(decode_unblock(span), decode_unblock);
+      // The v6 form of a command with a cookie goes back to the same bytes.
+      const auto v6 = v6_form(span);
+      if (v6 && v6->cookie && async_form(ByteSpan(v6->bytes), *v6->cookie) != body) std::abort();
+      break;
+    }
   }
   return 0;
 }
