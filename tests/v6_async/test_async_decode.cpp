@@ -175,7 +175,7 @@ BOOST_AUTO_TEST_CASE(a_reused_cookie_breaks_cookie_unique) {
 
 BOOST_AUTO_TEST_CASE(unblock_with_nothing_blocked_is_the_drivers_breach_and_refused) {
   const Run run = decode("vp8_176x144.ivf", with([](Setup& s) {
-                           s.adjust = [](DecodeSessionConfig& c) { c.raw_commands = {unblock_bytes()}; };
+                           s.adjust = [](DecodeSessionConfig& c) { c.misbehaviour.raw_commands = {unblock_bytes()}; };
                          }));
   for (const auto& rule : run.broken) BOOST_CHECK_MESSAGE(rule == "async-unblock-when-blocked", rule);
   BOOST_CHECK(run.broken.count("async-unblock-when-blocked"));
@@ -187,7 +187,7 @@ BOOST_AUTO_TEST_CASE(unblock_with_nothing_blocked_is_the_drivers_breach_and_refu
 BOOST_AUTO_TEST_CASE(an_unblock_answered_ok_with_nothing_blocked_breaks_unblock_refused) {
   const Run run = decode("vp8_176x144.ivf", with([](Setup& s) {
                            s.device_faults.unblock_when_not_blocked = true;
-                           s.adjust = [](DecodeSessionConfig& c) { c.raw_commands = {unblock_bytes()}; };
+                           s.adjust = [](DecodeSessionConfig& c) { c.misbehaviour.raw_commands = {unblock_bytes()}; };
                          }));
   BOOST_CHECK(run.broken.count("async-unblock-refused"));
 }
