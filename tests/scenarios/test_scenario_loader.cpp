@@ -190,13 +190,15 @@ BOOST_AUTO_TEST_CASE(random_bytes_named_ivf_are_not_an_ivf_file) {
 // registered, v6 is the default, `--set protocol=...` reaches the key, and a name no protocol
 // registered is refused at load with the file, line and key, and the known names.
 BOOST_AUTO_TEST_CASE(v6_is_registered_and_the_default) {
-  BOOST_CHECK((models::protocol_names() == std::vector<std::string>{"media", "v6"}));
+  BOOST_CHECK((models::protocol_names() == std::vector<std::string>{"media", "v6", "v6-async"}));
   const auto* v6 = models::find_protocol("v6");
   BOOST_REQUIRE(v6 != nullptr);
   BOOST_CHECK_EQUAL(v6->name(), "v6");
   BOOST_REQUIRE(models::find_protocol("media") != nullptr);
   BOOST_CHECK_EQUAL(models::find_protocol("media")->name(), "media");
   BOOST_CHECK_EQUAL(parse_scenario(kMinimal, "case.yaml", {"protocol=media"}).protocol, "media");
+  BOOST_REQUIRE(models::find_protocol("v6-async") != nullptr);
+  BOOST_CHECK_EQUAL(parse_scenario(kMinimal, "case.yaml", {"protocol=v6-async"}).protocol, "v6-async");
   BOOST_CHECK_EQUAL(parse_scenario(kMinimal, "case.yaml").protocol, "v6");
   BOOST_CHECK_EQUAL(parse_scenario("protocol: v6\n" + kMinimal, "case.yaml").protocol, "v6");
   BOOST_CHECK_EQUAL(parse_scenario(kMinimal, "case.yaml", {"protocol=v6"}).protocol, "v6");
