@@ -4,6 +4,7 @@
 
 #include "analysis/frame_stages.h"
 #include "analysis/settings.h"
+#include "analysis/traffic.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -202,6 +203,7 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
       {"commandq", {{"size", result.commandq_size}, {"free_at_end", result.commandq_free_at_end},
                     {"driver_waiting_for_descriptor", result.driver_waiting_for_descriptors}}},
       {"eventq", {{"size", result.eventq_size}}},
+      {"traffic", traffic_json(result)},
       {"conformance", conformance_json(result)},
       {"settings", settings_json(scenario)},
       {"changed_settings", changed_settings_json(scenario)},

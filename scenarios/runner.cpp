@@ -42,6 +42,7 @@ void collect_platform_counters(models::VideoPlatform& p, RunResult& r) {
   r.bus_contention_ns = ns_of(contention);
   r.interrupts = p.system.irq.interrupts_delivered();
   r.kicks = p.system.mmio.kicks();
+  r.queues = p.system.mmio.queue_traffic();
   sc_core::sc_time core_wait = sc_core::SC_ZERO_TIME;
   for (const auto& [owner, s] : p.engine.owner_stats()) core_wait += s.queue_wait_total;
   r.core_wait_ns = ns_of(core_wait);

@@ -14,6 +14,7 @@
 #include "codec/bitstream_reader.h"
 #include "models/platform/protocol_run.h"
 #include "scenarios/scenario.h"
+#include "tlm_virtio/queue_traffic.h"
 
 namespace vvsim::scenarios {
 
@@ -72,6 +73,7 @@ struct RunResult : models::RunRecords {
   std::vector<StreamResult> streams;
   // Platform counters.
   uint64_t interrupts = 0, kicks = 0;
+  std::vector<tlm_virtio::QueueTraffic> queues;  // each virtqueue's traffic, by index (the transport's count)
   uint64_t bus_bytes_cpu = 0, bus_bytes_device = 0;
   double bus_busy_cpu_ns = 0, bus_busy_device_ns = 0;  // time the bus carried each initiator's transfers
   double bus_contention_ns = 0;

@@ -40,6 +40,7 @@ void GuestProcessors::run_thread(const sc_core::sc_time& time) {
     return;
   }
   const sc_core::sc_time now = sc_core::sc_time_stamp();
+  booked_ += time;
   const size_t c = cpu_for_thread();
   Cpu& cpu = cpus_[c];
   const sc_core::sc_time start = std::max({now, cpu.threads_until, cpu.handler_until});
@@ -60,6 +61,7 @@ void GuestProcessors::run_handler(const sc_core::sc_time& time) {
     return;
   }
   const sc_core::sc_time now = sc_core::sc_time_stamp();
+  booked_ += time;
   Cpu& cpu = cpus_[cpu_for_handler()];
   const sc_core::sc_time start = std::max(now, cpu.handler_until);
   cpu.handler_until = start + time;

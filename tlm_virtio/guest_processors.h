@@ -23,6 +23,8 @@ class GuestProcessors {
   void run_thread(const sc_core::sc_time& time);
   // Interrupt-handler CPU work of `time` (one handler at a time per CPU).
   void run_handler(const sc_core::sc_time& time);
+  // CPU time booked so far, threads and handlers (what the guest spent, not when).
+  const sc_core::sc_time& booked() const { return booked_; }
 
  private:
   struct Cpu {
@@ -33,6 +35,7 @@ class GuestProcessors {
   size_t cpu_for_thread() const;
   size_t cpu_for_handler() const;
   std::vector<Cpu> cpus_;
+  sc_core::sc_time booked_ = sc_core::SC_ZERO_TIME;
 };
 
 }  // namespace vvsim::tlm_virtio

@@ -18,6 +18,7 @@ VirtioMmio::VirtioMmio(sc_core::sc_module_name name, VirtioDevice& device, uint6
       device_(device),
       memory_size_(guest_memory_size),
       queues_(device.num_queues()),
+      traffic_(device.num_queues()),
       shared_memory_(device.shared_memory_regions()),
       coalescer_(coalescing, [this] { raise_interrupt(mmio::INTERRUPT_USED_BUFFER); }) {
   registers.register_b_transport(this, &VirtioMmio::b_transport);
@@ -243,6 +244,7 @@ void VirtioMmio::reset_device() {
   driver_features_ = 0;
   device_features_sel_ = driver_features_sel_ = queue_sel_ = shm_sel_ = 0;
   for (auto& q : queues_) q = Queue{};
+  for (auto& t : traffic_) t.dropped_all();
   interrupt_status_ = 0;
   coalescer_.reset();
   irq->set_level(false);
@@ -265,6 +267,7 @@ PopResult VirtioMmio::pop(unsigned queue) {
   } else if (result->has_value()) {
     DescriptorChain& chain = **result;
     queues_[queue].outstanding[chain.id] = chain.writable_bytes();
+    traffic_[queue].taken(chain);
     chain.epoch = epoch;
   }
   return result;
@@ -298,6 +301,7 @@ void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t wri
   lock.lock();
   // The queue may have been reset while this thread waited for the lock.
   if (chain.epoch == epoch_ && queues_[queue].ready) {
+    if (queues_[queue].outstanding.count(chain.id) != 0) traffic_[queue].returned(chain, written);
     check_used(queue, queues_[queue], chain, written);
     const std::shared_ptr<VirtqueueDevice> ring = queues_[queue].ring;
     bool pushed = false, signal = false;

@@ -17,6 +17,7 @@
 #include "tlm_virtio/interrupt_coalescer.h"
 #include "tlm_virtio/interrupt_line.h"
 #include "tlm_virtio/memory_port.h"
+#include "tlm_virtio/queue_traffic.h"
 #include "tlm_virtio/ring_rules.h"
 #include "tlm_virtio/virtio_device.h"
 #include "tlm_virtio/virtqueue.h"
@@ -75,6 +76,8 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
   uint64_t offered_features() const;
   uint64_t kicks() const { return kicks_; }
   uint64_t interrupts_raised() const { return interrupts_raised_; }
+  // What crossed each queue since construction (over resets), by queue index.
+  const std::vector<QueueTraffic>& queue_traffic() const { return traffic_; }
 
  private:
   struct Queue {
@@ -113,6 +116,7 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
   uint64_t memory_size_;
   DiagnosticLog log_;
   std::vector<Queue> queues_;
+  std::vector<QueueTraffic> traffic_;
   uint32_t status_ = 0;
   uint32_t device_features_sel_ = 0, driver_features_sel_ = 0, queue_sel_ = 0, shm_sel_ = 0;
   std::vector<SharedMemoryRegion> shared_memory_;  // the device's, read at construction

@@ -44,8 +44,8 @@ constexpr const char* kSweepExamples =
 std::string main_footer() {
   return fmt::format(
       "Exit status of vvsim run:\n{}\nExit status of vvsim sweep:\n{}\nExamples:\n{}\n{}\n"
-      "Each command's options: vvsim run --help, vvsim sweep --help. Documentation: docs/scenarios.md "
-      "(scenarios, summary), docs/analysis.md (reports, sweeps).",
+      "Each command's options: vvsim run --help, vvsim sweep --help, vvsim compare --help. Documentation: "
+      "docs/scenarios.md (scenarios, summary), docs/analysis.md (reports, sweeps, compare), docs/protocols.md.",
       kRunStatuses, kSweepStatuses, kRunExamples, kSweepExamples);
 }
 

@@ -2,6 +2,7 @@
 //   vvsim sweep SCENARIO --param KEY=V1,V2,... [--param ...] [--jobs N] [--out DIR] [--set K=V] [--timing-only]
 //               [--sample random:N|lhs:N --seed S] [--find-min KEY --until PRED] [--engine local|slurm] ...
 //   vvsim sweep run-point MANIFEST INDEX | vvsim sweep merge DIR
+//   vvsim compare SCENARIO [--protocols P1,P2,...] [--set K=V] [--out DIR] | vvsim compare RUN_DIR_A RUN_DIR_B
 //   vvsim run SCENARIO [--input FILE] [--out DIR] [--dump-frames FILE.yuv] [--trace FILE.json] [--csv FILE]
 //                      [--vcd FILE] [--report FILE.html] [--timing-only] [--strict]
 //                      [--seed N] [--set KEY=VALUE ...] [--timing-only] [--quiet]
@@ -27,6 +28,7 @@
 #include "analysis/summary.h"
 #include "analysis/trace.h"
 #include "analysis/vcd.h"
+#include "apps/vvsim/compare_command.h"
 #include "apps/vvsim/help_text.h"
 #include "apps/vvsim/output_files.h"
 #include "apps/vvsim/sweep_command.h"
@@ -153,6 +155,8 @@ int cli(int argc, char** argv) {
   app::SweepCommand sweep;
   app::add_sweep_command(app, sweep);
   sweep.sweep->footer(app::sweep_footer());
+  app::CompareCommand compare;
+  app::add_compare_command(app, compare);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -166,6 +170,7 @@ int cli(int argc, char** argv) {
     return 1;
   }
   if (sweep.sweep->parsed()) return app::run_sweep_command(sweep);
+  if (compare.compare->parsed()) return app::run_compare_command(compare);
   return run(args);
 }
 

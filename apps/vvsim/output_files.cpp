@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
+#include <sstream>
 #include <stdexcept>
 
 namespace vvsim::app {
@@ -38,6 +40,29 @@ void write_output_file(const std::string& path, const std::string& text) {
   if (!file) throw fail();
   if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size() || std::fflush(file.get()) != 0) throw fail();
   if (std::fclose(file.release()) != 0) throw fail();
+}
+
+std::string read_text_file(const fs::path& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream s;
+  s << f.rdbuf();
+  return s.str();
+}
+
+std::optional<nlohmann::json> read_json_file(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec)) return std::nullopt;
+  try {
+    return nlohmann::json::parse(read_text_file(path));
+  } catch (const nlohmann::json::exception&) {
+    return std::nullopt;
+  }
+}
+
+std::string first_error_line(const std::string& text) {
+  std::string line = text.substr(0, text.find('\n'));
+  const std::string prefix = "vvsim: ";
+  return line.rfind(prefix, 0) == 0 ? line.substr(prefix.size()) : line;
 }
 
 }  // namespace vvsim::app

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "apps/vvsim/output_files.h"
 #include "apps/vvsim/sweep_process.h"
 
 namespace vvsim::app {
@@ -15,19 +16,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kFirstSignalStatus = 128;  // 128 + N: killed by signal N (the shell's convention)
-
-std::string slurp(const fs::path& path) {
-  std::ifstream f(path, std::ios::binary);
-  std::stringstream s;
-  s << f.rdbuf();
-  return s.str();
-}
-
-std::string first_error_line(const std::string& text) {
-  std::string line = text.substr(0, text.find('\n'));
-  const std::string prefix = "vvsim: ";
-  return line.rfind(prefix, 0) == 0 ? line.substr(prefix.size()) : line;
-}
 
 void write_json(const fs::path& path, const nlohmann::ordered_json& j) {
   const fs::path temporary = path.string() + ".tmp";  // a killed task leaves no half-written result
@@ -39,16 +27,6 @@ void write_json(const fs::path& path, const nlohmann::ordered_json& j) {
   std::error_code ec;
   fs::rename(temporary, path, ec);
   if (ec) throw std::runtime_error(fmt::format("{}: cannot write: {}", path.string(), ec.message()));
-}
-
-std::optional<nlohmann::json> read_json(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::is_regular_file(path, ec)) return std::nullopt;
-  try {
-    return nlohmann::json::parse(slurp(path));
-  } catch (const nlohmann::json::exception&) {
-    return std::nullopt;  // damaged (e.g. a full disk): the point counts as not run
-  }
 }
 
 nlohmann::ordered_json point_json(const SweepPlan& plan, size_t index, const std::string& digest) {
@@ -92,7 +70,7 @@ int run_points(const fs::path& manifest, const std::vector<size_t>& indices) {
 void run_point(const SweepPlan& plan, size_t index) {
   const auto& point = plan.points[index];
   const fs::path dir = point_dir(plan, index);
-  const auto earlier = read_json(dir / "result.json");  // a run of this point that was killed
+  const auto earlier = read_json_file(dir / "result.json");  // a run of this point that was killed
   const int attempt = earlier && earlier->value("point_id", "") == point.id ? earlier->value("attempts", 0) + 1 : 1;
   fs::create_directories(dir);
   fs::remove(dir / "summary.json");  // an earlier record stays until this run's replaces it
@@ -100,14 +78,14 @@ void run_point(const SweepPlan& plan, size_t index) {
   argv[0] = self_executable();
   const int status = run_process(argv, dir / "stdout.txt", dir / "stderr.txt");
   const auto sweep_point = point_json(plan, index, point_profile_digest(point));
-  if (read_json(dir / "summary.json")) {  // the summary's own key order is kept
-    auto summary = nlohmann::ordered_json::parse(slurp(dir / "summary.json"));
+  if (read_json_file(dir / "summary.json")) {  // the summary's own key order is kept
+    auto summary = nlohmann::ordered_json::parse(read_text_file(dir / "summary.json"));
     summary["sweep_point"] = sweep_point;
     write_json(dir / "summary.json", summary);
   }
   auto result = sweep_point;
   result["exit_status"] = status;
-  std::string error = status == 0 ? "" : first_error_line(slurp(dir / "stderr.txt"));
+  std::string error = status == 0 ? "" : first_error_line(read_text_file(dir / "stderr.txt"));
   if (status >= kFirstSignalStatus && error.empty()) error = fmt::format("killed by signal {}", status - kFirstSignalStatus);
   result["error"] = error;
   result["attempts"] = attempt;
@@ -115,7 +93,7 @@ void run_point(const SweepPlan& plan, size_t index) {
 }
 
 bool point_done(const SweepPlan& plan, size_t index) {
-  const auto r = read_json(point_dir(plan, index) / "result.json");
+  const auto r = read_json_file(point_dir(plan, index) / "result.json");
   return r && r->value("point_id", "") == plan.points[index].id && r->value("exit_status", -1) >= 0 &&
          r->value("exit_status", -1) < kFirstSignalStatus;
 }
@@ -132,7 +110,7 @@ analysis::SweepPointResult point_result(const SweepPlan& plan, size_t index) {
   r.point = plan.points[index].values;
   r.provenance.point_id = plan.points[index].id;
   const fs::path dir = point_dir(plan, index);
-  const auto stored = read_json(dir / "result.json");
+  const auto stored = read_json_file(dir / "result.json");
   if (!stored || stored->value("point_id", "") != plan.points[index].id) {
     r.ran = false;
     r.error = "not run (no result stored for this point id)";
@@ -143,7 +121,7 @@ analysis::SweepPointResult point_result(const SweepPlan& plan, size_t index) {
   r.attempts = stored->value("attempts", 1u);
   r.provenance.vvsim_version = stored->value("vvsim_version", "");
   r.provenance.profile_digest = stored->value("profile_digest", "");
-  r.summary = read_json(dir / "summary.json");
+  r.summary = read_json_file(dir / "summary.json");
   if (plan.reports && fs::exists(dir / "report.html")) r.report = fmt::format("points/{:04}/report.html", index);
   return r;
 }

@@ -118,6 +118,8 @@ struct RunRecords {
   std::string init_error;       // why initialisation failed; empty when it did not
   std::vector<std::string> unanswered_commands;  // during initialisation, when it never ended
   uint64_t events = 0;          // events the driver received
+  double guest_cpu_ns = 0;      // guest CPU time the driver and applications booked (threads and handlers)
+  uint32_t eventq_peak_filled = 0;  // the most filled eventq buffers waiting for the driver at one reap
   uint64_t device_commands = 0, device_canceled = 0, device_errors = 0, events_held = 0;
   uint64_t output_stalls = 0;
   double output_stall_ns = 0;

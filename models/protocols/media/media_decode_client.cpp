@@ -326,7 +326,7 @@ void MediaDecodeClient::on_frame(uint32_t index, const EventDqbuf& e) {
   frame.width = visible_.width, frame.height = visible_.height;
   frame.error = (e.buffer.flags & v4l2::kBufFlagError) != 0;
   if (config_.read_frames && !frame.error && e.planes[0].bytesused > 0) frame.i420 = read_visible_i420(index);
-  sc_core::wait(sc_core::sc_time(double(config_.frame_consume_ns), sc_core::SC_NS));
+  driver_.charge(config_.frame_consume_ns);
   frame.at = sc_core::sc_time_stamp();
   if (config_.frame_sink) config_.frame_sink(frame);
   frame.i420.clear();

@@ -210,7 +210,9 @@ void MediaDriver::service_interrupts() {
 std::vector<Bytes> MediaDriver::reap_events() {
   std::vector<Bytes> events;
   std::vector<uint64_t> emptied;
-  for (const auto& used : eventq_->reap()) {
+  const auto& returned = eventq_->reap();
+  eventq_peak_filled_ = std::max(eventq_peak_filled_, uint32_t(returned.size()));
+  for (const auto& used : returned) {
     const auto it = event_buffers_.find(used.id);
     if (it == event_buffers_.end()) continue;
     const uint64_t addr = it->second;

@@ -105,6 +105,14 @@ class MediaDriver {
   tlm_virtio::GuestAllocator& memory() { return memory_; }
   const std::vector<MediaCommandRecord>& history() const { return history_; }
   uint64_t events_received() const { return events_received_; }
+  // The most filled eventq buffers one reap found waiting for the driver.
+  uint32_t eventq_peak_filled() const { return eventq_peak_filled_; }
+  // CPU work of the driver or its application, `ns` long; counted in cpu_time().
+  void charge(uint64_t ns_) {
+    cpu_time_ += sc_core::sc_time(double(ns_), sc_core::SC_NS);
+    sc_core::wait(sc_core::sc_time(double(ns_), sc_core::SC_NS));
+  }
+  sc_core::sc_time cpu_time() const { return cpu_time_; }
   uint64_t command_timeouts() const { return timeouts_; }
   uint64_t interrupts() const { return interrupts_; }
   // The most commandq descriptors the driver had out at once.
@@ -134,7 +142,6 @@ class MediaDriver {
   void dispatch(std::vector<Bytes> events);
   bool post_event_buffer(uint64_t addr);
   void stock_eventq();
-  void charge(uint64_t ns_) { sc_core::wait(sc_core::sc_time(double(ns_), sc_core::SC_NS)); }
   void report_depth(uint32_t queue, const tlm_virtio::VirtqueueDriver* ring) const {
     if (queue_observer_ && ring) queue_observer_(sc_core::sc_time_stamp(), queue, uint16_t(ring->size() - ring->free_descriptors()));
   }
@@ -155,6 +162,8 @@ class MediaDriver {
   sc_core::sc_mutex vlock_;  // one command in flight per device
   sc_core::sc_event answered_, activity_;
   uint64_t activity_count_ = 0, events_received_ = 0, timeouts_ = 0, interrupts_ = 0;
+  sc_core::sc_time cpu_time_ = sc_core::SC_ZERO_TIME;
+  uint32_t eventq_peak_filled_ = 0;
   uint16_t peak_descriptors_ = 0;
   bool interrupt_thread_started_ = false;
   QueueObserver queue_observer_;

@@ -136,6 +136,8 @@ void V6Run::start() {
 
 void V6Run::collect_counters(models::RunRecords& r) const {
   r.events = driver_.events_received();
+  r.guest_cpu_ns = ns_of(driver_.cpu_time());
+  r.eventq_peak_filled = driver_.eventq_peak_filled();
   const auto& d = device_.stats();
   r.device_commands = d.commands;
   r.device_canceled = d.canceled;

@@ -272,7 +272,9 @@ void VideoDriver::reap_commands(Reaped& reaped) {
 
 void VideoDriver::reap_events(Reaped& reaped) {
   std::vector<std::pair<uint64_t, uint32_t>> filled;  // buffer address, bytes written
-  for (const auto& used : eventq_->reap()) {
+  const auto& returned = eventq_->reap();
+  eventq_peak_filled_ = std::max(eventq_peak_filled_, uint32_t(returned.size()));
+  for (const auto& used : returned) {
     auto it = event_buffers_.find(used.id);
     if (it == event_buffers_.end()) continue;
     filled.push_back({it->second, used.len});

@@ -125,6 +125,10 @@ class VideoDriver {
   // Events received for a stream, oldest first; taking removes them.
   std::vector<ReceivedEvent> take_events(uint32_t stream_id);
   uint64_t events_received() const { return events_received_; }
+  // The most filled eventq buffers one reap found waiting for the driver.
+  uint32_t eventq_peak_filled() const { return eventq_peak_filled_; }
+  // Guest CPU time the driver and its applications booked (threads and the interrupt handler).
+  sc_core::sc_time cpu_time() const { return cpus_.booked(); }
   // Activity (an answer or event arrived, or a reset) as a level: a count the
   // waiter remembers, so an arrival while it was busy elsewhere is not lost.
   uint64_t activity_count() const { return activity_count_; }
@@ -220,6 +224,7 @@ class VideoDriver {
   uint64_t next_ticket_ = 1;
   uint64_t answers_seen_ = 0;
   uint64_t events_received_ = 0;
+  uint32_t eventq_peak_filled_ = 0;
   uint64_t interrupts_ = 0, kicks_ = 0;
   uint64_t generation_ = 0;  // bumped by each initialisation and reset: stale timers do nothing
   bool interrupt_thread_started_ = false;
