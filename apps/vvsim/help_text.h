@@ -11,5 +11,6 @@ std::string version_text();
 std::string main_footer();
 std::string run_footer();
 std::string sweep_footer();
+std::string compare_footer();
 
 }  // namespace vvsim::app

@@ -157,6 +157,7 @@ int cli(int argc, char** argv) {
   sweep.sweep->footer(app::sweep_footer());
   app::CompareCommand compare;
   app::add_compare_command(app, compare);
+  compare.compare->footer(app::compare_footer());
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -98,7 +98,10 @@ BOOST_AUTO_TEST_CASE(help_of_each_command_lists_exit_statuses_and_two_examples) 
   BOOST_CHECK(statuses(section(main_help, "Exit status of vvsim run:")) == documented);
   const std::string sweep_help = shell(kBin + " sweep --help").first;
   BOOST_CHECK((statuses(section(sweep_help, "Exit status:")) == std::set<int>{0, 1}));
-  for (const auto& [command, help] : {std::pair{"run", run_help}, {"sweep", sweep_help}}) {
+  const std::string compare_help = shell(kBin + " compare --help").first;
+  BOOST_CHECK((statuses(section(compare_help, "Exit status:")) == std::set<int>{0, 1}));
+  for (const auto& [command, help] :
+       {std::pair{"run", run_help}, {"sweep", sweep_help}, {"compare", compare_help}}) {
     const auto examples = section(help, "Examples:");
     BOOST_CHECK_EQUAL(examples.size(), 2u);
     for (const auto& e : examples) BOOST_CHECK_MESSAGE(e.find("  vvsim " + std::string(command) + " ") == 0, e);
@@ -114,7 +117,7 @@ BOOST_AUTO_TEST_CASE(help_examples_run_as_printed) {
   fs::create_directories(dir);
   fs::create_directory_symlink(kSrc + "/scenarios", dir / "scenarios");
   fs::create_directory_symlink(kSrc + "/profiles", dir / "profiles");
-  for (const std::string command : {"run", "sweep"}) {
+  for (const std::string command : {"run", "sweep", "compare"}) {
     for (const auto& e : section(shell(kBin + " " + command + " --help").first, "Examples:")) {
       const std::string args = e.substr(e.find("vvsim ") + 6);
       const auto [out, status] = shell("cd " + dir.string() + " && " + kBin + " " + args + " --quiet 2>&1");
