@@ -8,10 +8,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "codec/library_versions.h"
 #include "codec/scan_verification.h"
+#include "tlm_virtio/le_bytes.h"
 
 namespace vvsim::scenarios {
 
@@ -19,12 +19,6 @@ namespace {
 
 // File: "agrees\n", or "differs\n" and the disagreement's one line.
 constexpr char kAgrees[] = "agrees", kDiffers[] = "differs";
-
-std::string le_bytes(uint64_t value, int bytes) {
-  std::string out;
-  for (int i = 0; i < bytes; ++i) out += static_cast<char>(value >> (8 * i) & 0xff);
-  return out;
-}
 
 std::string key_text(codec::CodecId codec, codec::DecoderBackend backend) {
   std::string libraries;
@@ -66,8 +60,10 @@ std::string scan_verdict_file_name(codec::CodecId codec, codec::UnitSource& unit
   XXH3_128bits_update(state.get(), key.data(), key.size());
   for (size_t i = 0; i < units.size(); ++i) {
     const codec::BitstreamUnit& u = units.unit(i);
-    const std::string record = le_bytes(u.data.size(), 8) + le_bytes(u.timestamp, 8);
-    XXH3_128bits_update(state.get(), record.data(), record.size());
+    uint8_t record[16];
+    tlm_virtio::le::put64(record, u.data.size());
+    tlm_virtio::le::put64(record + 8, u.timestamp);
+    XXH3_128bits_update(state.get(), record, sizeof record);
     XXH3_128bits_update(state.get(), u.data.data(), u.data.size());
   }
   const XXH128_hash_t h = XXH3_128bits_digest(state.get());

@@ -6,10 +6,8 @@ namespace vvsim::virtio_video {
 
 namespace {
 
-// The answer's result as the session reads one (undecodable: INVALID_COMMAND).
 const char* result_name_of(const std::vector<uint8_t>& response) {
-  const auto r = decode_result(ByteSpan(response));
-  return result_name(r ? *r : Result::ErrInvalidCommand);
+  return result_name(result_or_invalid(ByteSpan(response)));
 }
 
 std::string answer_name(const std::vector<uint8_t>& response) {

@@ -19,10 +19,7 @@ bool StreamClient::create_stream() {
   return true;
 }
 
-Result StreamClient::result_of(const std::vector<uint8_t>& response) {
-  const auto r = decode_result(ByteSpan(response));
-  return r ? *r : Result::ErrInvalidCommand;
-}
+Result StreamClient::result_of(const std::vector<uint8_t>& response) { return result_or_invalid(ByteSpan(response)); }
 
 bool StreamClient::ok(Result r, const std::string& what) {
   if (r == Result::Ok) return true;

@@ -184,6 +184,11 @@ vvsim::Result<Result> decode_result(ByteSpan in) {
   return finish(r, result);
 }
 
+Result result_or_invalid(ByteSpan response) {
+  const auto r = decode_result(response);
+  return r ? *r : Result::ErrInvalidCommand;
+}
+
 uint64_t total_length(const std::vector<SgEntry>& segments) {
   uint64_t n = 0;
   for (const auto& s : segments) n += s.length;

@@ -272,6 +272,9 @@ vvsim::Result<uint32_t> decode_cmd_type(ByteSpan in);
 vvsim::Result<StreamCmd> decode_stream_cmd(ByteSpan in);
 vvsim::Result<StreamCreateResp> decode_stream_create_resp(ByteSpan in);
 vvsim::Result<Result> decode_result(ByteSpan in);
+// The result an answer carries, as a driver reads it: an answer that carries
+// none (too short, or not a response) reads as ERR_INVALID_COMMAND.
+Result result_or_invalid(ByteSpan response);
 vvsim::Result<Rect> decode_rect(ByteSpan in);
 vvsim::Result<PlaneFormat> decode_plane_format(ByteSpan in);
 // The union member selected by `type`.
