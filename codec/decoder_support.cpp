@@ -109,4 +109,13 @@ std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool l
   return nal;
 }
 
+void announce_new_sizes(DecodeResult& result, StreamFormat& current, uint32_t min_output_buffers) {
+  for (const auto& p : result.pictures) {
+    if (p.width == current.visible.width && p.height == current.visible.height) continue;
+    current = StreamFormat{(p.width + 15) & ~15u, (p.height + 15) & ~15u, Rect{0, 0, p.width, p.height},
+                           min_output_buffers};
+    result.new_format = current;
+  }
+}
+
 }  // namespace vvsim::codec

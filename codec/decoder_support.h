@@ -32,4 +32,8 @@ std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool l
 // Copies `height` rows of `width` bytes from a strided plane.
 void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst);
 
+// Announces the format of each picture of `result` whose size differs from
+// `current` (new_format, before the pictures of that size), updating `current`.
+void announce_new_sizes(DecodeResult& result, StreamFormat& current, uint32_t min_output_buffers);
+
 }  // namespace vvsim::codec

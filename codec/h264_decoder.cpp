@@ -49,6 +49,8 @@ void H264Decoder::reset() {
   waiting_for_idr_ = true;
   format_ = {};
   picture_work_.reset();
+  output_order_.reset();
+  release_.clear();
 }
 
 DecodeResult H264Decoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
@@ -60,22 +62,25 @@ DecodeResult H264Decoder::decode(const uint8_t* data, size_t size, uint64_t time
       access_units_.add(*nal, begins, nal->type == uint8_t(NalType::Idr), data, size, timestamp);
   if (completed) decode_access_unit(*completed, result);
   picture_work_.note_parameter_set(*nal, data, size);
+  output_order_.note_nal(*nal, data, size, begins || !had_slice);
   // Skipped before an IDR picture (decode_access_unit): no work.
   if (nal->is_slice && !(waiting_for_idr_ && !access_units_.is_random_access()))
     picture_work_.charge_slice(data, size, begins || !had_slice, result.work);
+  release_pictures(result, false);
   result.work.produces_picture = !result.pictures.empty();
   return result;
+}
+
+void H264Decoder::release_pictures(DecodeResult& result, bool drain) {
+  const bool ordered = output_order_.unsupported().empty();
+  release_.from_library(result.pictures);
+  result.pictures = drain || !ordered ? release_.take_all() : release_.take();
+  announce_new_sizes(result, format_, kMinOutputBuffers);
 }
 
 void H264Decoder::take_picture(const SBufferInfo& info, uint8_t* planes[3], DecodeResult& result) {
   const auto& buf = info.UsrData.sSystemBuffer;
   const uint32_t w = static_cast<uint32_t>(buf.iWidth), h = static_cast<uint32_t>(buf.iHeight);
-  const StreamFormat format{(w + 15) & ~15u, (h + 15) & ~15u, Rect{0, 0, w, h}, 0};
-  if (format.visible.width != format_.visible.width || format.visible.height != format_.visible.height) {
-    format_ = format;
-    format_.min_output_buffers = kMinOutputBuffers;
-    result.new_format = format_;
-  }
   Picture p;
   p.width = w;
   p.height = h;
@@ -93,6 +98,9 @@ void H264Decoder::decode_access_unit(const AccessUnit& au, DecodeResult& result)
     result.message = "skipped: waiting for an IDR picture";
     return;
   }
+  // Under the output order model an IDR picture releases every picture before it.
+  const bool ordered = output_order_.unsupported().empty() && has_slice;
+  if (ordered && output_order_.pending_idr() && output_order_.waiting() > 0) drain_library(result);
   uint8_t* planes[3] = {};
   SBufferInfo info{};
   info.uiInBsTimeStamp = au.timestamp;
@@ -106,12 +114,11 @@ void H264Decoder::decode_access_unit(const AccessUnit& au, DecodeResult& result)
     waiting_for_idr_ = false;
   }
   if (info.iBufferStatus == 1) take_picture(info, planes, result);
+  if (ordered && result.status == UnitStatus::Ok)
+    release_.released(output_order_.picture_decoded(au.timestamp));
 }
 
-DecodeResult H264Decoder::flush() {
-  DecodeResult result;
-  if (!decoder_) return result;
-  if (const auto last = access_units_.finish()) decode_access_unit(*last, result);
+void H264Decoder::drain_library(DecodeResult& result) {
   int end = 1;
   decoder_->SetOption(DECODER_OPTION_END_OF_STREAM, &end);
   // Each FlushFrame releases at most one picture held for reordering.
@@ -124,6 +131,15 @@ DecodeResult H264Decoder::flush() {
   }
   end = 0;
   decoder_->SetOption(DECODER_OPTION_END_OF_STREAM, &end);
+}
+
+DecodeResult H264Decoder::flush() {
+  DecodeResult result;
+  if (!decoder_) return result;
+  if (const auto last = access_units_.finish()) decode_access_unit(*last, result);
+  drain_library(result);
+  release_.released(output_order_.flush());
+  release_pictures(result, true);
   result.work.produces_picture = !result.pictures.empty();
   return result;
 }

@@ -10,6 +10,7 @@
 
 #include "codec/access_unit.h"
 #include "codec/codec.h"
+#include "codec/output_order.h"
 #include "codec/work_accounting.h"
 
 namespace vvsim::codec {
@@ -34,12 +35,19 @@ class H264Decoder : public Decoder {
   void close();
   void decode_access_unit(const AccessUnit& au, DecodeResult& result);
   void take_picture(const SBufferInfo& info, uint8_t* planes[3], DecodeResult& result);
+  // Every picture openh264 holds for reordering comes out; decoding goes on.
+  void drain_library(DecodeResult& result);
+  // The pictures that leave with `result` by the output order model (all at
+  // the drain, in openh264's order when the model cannot follow the stream).
+  void release_pictures(DecodeResult& result, bool drain);
 
   ISVCDecoder* decoder_ = nullptr;
   AccessUnitAssembler access_units_;
   bool waiting_for_idr_ = true;
   StreamFormat format_{};
   H264PictureWork picture_work_;
+  H264OutputOrder output_order_;
+  PictureRelease release_;
 };
 
 }  // namespace vvsim::codec

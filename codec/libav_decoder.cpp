@@ -17,8 +17,6 @@ namespace vvsim::codec {
 
 namespace {
 
-uint32_t align16(uint32_t v) { return (v + 15) & ~15u; }
-
 // The chroma planes of a 4:0:0 picture: neutral grey, one row lent for every row.
 const uint8_t* neutral_chroma_row() {
   static const std::vector<uint8_t> row(kMaxCodedDimension / 2 + 1, 128);
@@ -132,6 +130,8 @@ void LibavDecoder::reset() {
   picture_work_.reset();
   hevc_work_.reset();
   mpeg2_work_.reset();
+  output_order_.reset();
+  release_.clear();
 }
 
 DecodeResult LibavDecoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
@@ -141,6 +141,7 @@ DecodeResult LibavDecoder::decode(const uint8_t* data, size_t size, uint64_t tim
   } else {
     decode_nal_unit(data, size, timestamp, result);
   }
+  release_pictures(result, false);
   result.work.produces_picture = !result.pictures.empty();
   return result;
 }
@@ -164,6 +165,7 @@ void LibavDecoder::decode_nal_unit(const uint8_t* data, size_t size, uint64_t ti
     return;
   }
   picture_work_.note_parameter_set(*nal, data, size);
+  output_order_.note_nal(*nal, data, size, begins || !had_slice);
   if (charged) picture_work_.charge_slice(data, size, begins || !had_slice, result.work);
 }
 
@@ -186,21 +188,44 @@ void LibavDecoder::decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t 
   if (type && type != FrameType::BiPredicted && !waiting_for_tune_in_) ++mpeg2_references_;
 }
 
+// Under the output order model an IDR picture releases every picture before
+// it; libavcodec would hand them out over the next pictures, so it is drained
+// first (the IDR picture drops its references anyway).
 void LibavDecoder::decode_access_unit(const AccessUnit& au, DecodeResult& result) {
   result.about_timestamp = au.timestamp;
-  send_unless_tuning_in(au.bytes.data(), au.bytes.size(), au.timestamp, au.has_slice, au.is_random_access, result);
+  const bool ordered = follows_output_order() && au.has_slice;
+  if (ordered && output_order_.pending_idr() && output_order_.waiting() > 0 && ctx_->has_b_frames > 0)
+    drain_library(result);
+  const bool sent = send_unless_tuning_in(au.bytes.data(), au.bytes.size(), au.timestamp, au.has_slice,
+                                          au.is_random_access, result);
+  if (ordered && sent && result.status == UnitStatus::Ok)
+    release_.released(output_order_.picture_decoded(au.timestamp));
 }
 
-void LibavDecoder::send_unless_tuning_in(const uint8_t* data, size_t size, uint64_t timestamp, bool has_picture,
+bool LibavDecoder::send_unless_tuning_in(const uint8_t* data, size_t size, uint64_t timestamp, bool has_picture,
                                          bool tune_in, DecodeResult& result) {
   // libavcodec would decode the pictures before a tune-in point and not
   // output them; they are skipped, and said to be, instead.
   if (waiting_for_tune_in_ && has_picture && !tune_in) {
     result.message = kWaitingForTuneIn;
-    return;
+    return false;
   }
   if (has_picture) waiting_for_tune_in_ = false;
   send(data, size, timestamp, result);
+  return true;
+}
+
+void LibavDecoder::drain_library(DecodeResult& result) {
+  send(nullptr, 0, 0, result);
+  avcodec_flush_buffers(ctx_);
+}
+
+void LibavDecoder::release_pictures(DecodeResult& result, bool drain) {
+  if (codec_ == CodecId::H264) {  // in the library's order once the model cannot follow the stream
+    release_.from_library(result.pictures);
+    result.pictures = drain || !follows_output_order() ? release_.take_all() : release_.take();
+  }
+  announce_new_sizes(result, format_, min_output_buffers(codec_));
 }
 
 void LibavDecoder::send(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
@@ -235,10 +260,6 @@ void LibavDecoder::receive_pictures(DecodeResult& result) {
 
 void LibavDecoder::take_picture(DecodeResult& result) {
   const uint32_t w = static_cast<uint32_t>(frame_->width), h = static_cast<uint32_t>(frame_->height);
-  if (w != format_.visible.width || h != format_.visible.height) {
-    format_ = StreamFormat{align16(w), align16(h), Rect{0, 0, w, h}, min_output_buffers(codec_)};
-    result.new_format = format_;
-  }
   // The picture holds its own reference to the frame buffer: valid however long it is kept.
   std::shared_ptr<AVFrame> held(av_frame_alloc(), [](AVFrame* f) { av_frame_free(&f); });
   av_frame_move_ref(held.get(), frame_);
@@ -265,12 +286,13 @@ DecodeResult LibavDecoder::flush() {
   // Pictures are held only for reordering (has_b_frames). Releasing them
   // takes libavcodec's end of stream, after which it forgets its references:
   // decoding then resumes at the next tune-in point.
-  if (ctx_->has_b_frames > 0) {
-    send(nullptr, 0, 0, result);
-    avcodec_flush_buffers(ctx_);
+  if (ctx_->has_b_frames > 0 || (follows_output_order() && output_order_.reorder_depth() > 0)) {
+    drain_library(result);
     waiting_for_tune_in_ = true;
     mpeg2_references_ = 0;
   }
+  if (follows_output_order()) release_.released(output_order_.flush());
+  release_pictures(result, true);
   result.work.produces_picture = !result.pictures.empty();
   return result;
 }

@@ -17,6 +17,7 @@
 
 #include "codec/access_unit.h"
 #include "codec/codec.h"
+#include "codec/output_order.h"
 #include "codec/work_accounting.h"
 
 struct AVCodecContext;
@@ -53,11 +54,18 @@ class LibavDecoder : public Decoder {
   void decode_nal_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
   void decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
   void decode_access_unit(const AccessUnit& au, DecodeResult& result);
-  // Sends an access unit unless the decoder is still waiting for a tune-in point.
-  void send_unless_tuning_in(const uint8_t* data, size_t size, uint64_t timestamp, bool has_picture, bool tune_in,
+  // Sends an access unit unless the decoder is still waiting for a tune-in
+  // point; true when it was sent and accepted.
+  bool send_unless_tuning_in(const uint8_t* data, size_t size, uint64_t timestamp, bool has_picture, bool tune_in,
                              DecodeResult& result);
   void receive_pictures(DecodeResult& result);
   void take_picture(DecodeResult& result);
+  // Whether H.264 pictures leave by the output order model (not for field coding).
+  bool follows_output_order() const { return codec_ == CodecId::H264 && output_order_.unsupported().empty(); }
+  // The library's end of stream: every picture it holds comes out; it forgets its references.
+  void drain_library(DecodeResult& result);
+  // The pictures that leave with `result` (all at the drain), each new size announced.
+  void release_pictures(DecodeResult& result, bool drain);
 
   CodecId codec_;
   AVCodecContext* ctx_ = nullptr;
@@ -71,6 +79,8 @@ class LibavDecoder : public Decoder {
   H264PictureWork picture_work_;
   HevcPictureWork hevc_work_;
   Mpeg2PictureWork mpeg2_work_;
+  H264OutputOrder output_order_;
+  PictureRelease release_;
 };
 
 }  // namespace vvsim::codec

@@ -2,12 +2,15 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <deque>
 #include <stdexcept>
 
 #include "codec/access_unit.h"
 #include "codec/decoder_support.h"
 #include "codec/h264_decoder.h"
 #include "codec/libav_decoder.h"
+#include "codec/output_order.h"
 #include "codec/start_code_headers.h"
 #include "codec/unit_header.h"
 #include "codec/vpx_decoder.h"
@@ -93,11 +96,14 @@ class ScanVpxDecoder : public Decoder {
 };
 
 // Mirrors LibavDecoder's access-unit assembly and tune-in (at an IDR picture
-// or a recovery point); every access
-// unit with a slice shows a picture at once (Baseline: no reorder buffer).
+// or a recovery point); every access unit with a slice is a picture that
+// leaves when the output order model (codec/output_order.h) releases it.
 class ScanH264Decoder : public Decoder {
  public:
-  ScanH264Decoder() : format_(H264Decoder::kMinOutputBuffers) {}
+  // `drain_drops_references`: as libavcodec, whose end of stream (the only
+  // way to release its held pictures) forgets its references; openh264 keeps them.
+  explicit ScanH264Decoder(bool drain_drops_references)
+      : drain_drops_references_(drain_drops_references), format_(H264Decoder::kMinOutputBuffers) {}
   CodecId codec() const override { return CodecId::H264; }
 
   DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
@@ -112,6 +118,7 @@ class ScanH264Decoder : public Decoder {
       if (auto sps = parse_sps(data, size)) width_ = sps->width, height_ = sps->height;
     }
     picture_work_.note_parameter_set(*nal, data, size);
+    output_order_.note_nal(*nal, data, size, begins || !had_slice);
     au_has_slice_ = au_has_slice_ || nal->is_slice;
     au_is_idr_ = au_is_idr_ || nal->type == uint8_t(NalType::Idr) || sei_has_recovery_point(data, size);
     if (nal->is_slice && !(waiting_for_idr_ && !au_is_idr_))
@@ -122,6 +129,8 @@ class ScanH264Decoder : public Decoder {
   DecodeResult flush() override {
     DecodeResult result;
     decode_access_unit(result);
+    if (drain_drops_references_ && output_order_.reorder_depth() > 0) waiting_for_idr_ = true;
+    show(output_order_.flush(), result);
     result.work.produces_picture = !result.pictures.empty();
     return result;
   }
@@ -130,6 +139,8 @@ class ScanH264Decoder : public Decoder {
     waiting_for_idr_ = true;
     format_.reset();
     picture_work_.reset();
+    output_order_.reset();
+    decoded_.clear();
   }
 
  private:
@@ -143,11 +154,28 @@ class ScanH264Decoder : public Decoder {
       return;
     }
     if (has_slice && is_idr) waiting_for_idr_ = false;
-    if (has_slice && width_ != 0) format_.picture(result, width_, height_, au_timestamp_);
+    if (!has_slice || width_ == 0) return;
+    decoded_.push_back(Decoded{au_timestamp_, width_, height_});
+    show(output_order_.picture_decoded(au_timestamp_), result);
+  }
+  // The pictures the output order model released, each of its own size.
+  void show(const std::vector<uint64_t>& released, DecodeResult& result) {
+    for (uint64_t ts : released) {
+      const auto it = std::find_if(decoded_.begin(), decoded_.end(), [ts](const Decoded& d) { return d.timestamp == ts; });
+      format_.picture(result, it->width, it->height, ts);
+      decoded_.erase(it);
+    }
   }
 
+  struct Decoded {
+    uint64_t timestamp;
+    uint32_t width, height;
+  };
+  bool drain_drops_references_;
   FormatTracker format_;
   H264PictureWork picture_work_;
+  H264OutputOrder output_order_;
+  std::deque<Decoded> decoded_;  // waiting for output
   bool au_open_ = false, au_has_slice_ = false, au_is_idr_ = false;
   bool waiting_for_idr_ = true;
   uint64_t au_timestamp_ = 0;
@@ -235,25 +263,25 @@ std::string scan_stream_support(CodecId codec, UnitSource& units) {
     return fmt::format("{} streams are not scanned (when libavcodec releases their pictures is not modelled)",
                        fourcc_of(codec));
   if (codec != CodecId::H264) return {};
-  // The H.264 decoders hand out a picture as soon as it is decoded only for
-  // Baseline (profile_idc 66 or 83); for other profiles they hold pictures in
-  // a reorder buffer whose release depends on POC arithmetic they do not expose.
+  // Pictures leave by the output order model, which does not follow field coding.
   for (size_t i = 0; i < units.size(); ++i) {
     const auto& d = units.unit(i).data;
     const auto nal = parse_nal(d.data(), d.size());
     if (!nal || nal->type != uint8_t(NalType::Sps)) continue;
     const auto sps = parse_sps(d.data(), d.size());
     if (!sps) return fmt::format("unit {}: sequence parameter set not understood", i);
-    if (sps->profile_idc != 66 && sps->profile_idc != 83)
-      return fmt::format("unit {}: profile_idc {} is not Baseline; when its pictures leave depends on the real "
-                         "decoder's reorder buffer",
-                         i, sps->profile_idc);
+    if (!sps->frame_mbs_only)
+      return fmt::format("unit {}: field or frame/field adaptive coding (frame_mbs_only_flag 0): its output order "
+                         "is not modelled",
+                         i);
   }
   return {};
 }
 
-std::unique_ptr<Decoder> make_scan_decoder(CodecId codec) {
-  if (codec == CodecId::H264) return std::make_unique<ScanH264Decoder>();
+std::unique_ptr<Decoder> make_scan_decoder(CodecId codec) { return make_scan_decoder(codec, decoder_backends(codec).front()); }
+
+std::unique_ptr<Decoder> make_scan_decoder(CodecId codec, DecoderBackend backend) {
+  if (codec == CodecId::H264) return std::make_unique<ScanH264Decoder>(backend == DecoderBackend::Libavcodec);
   if (codec == CodecId::VP8 || codec == CodecId::VP9) return std::make_unique<ScanVpxDecoder>(codec);
   if (codec == CodecId::MPEG2) return std::make_unique<ScanMpeg2Decoder>();
   throw std::invalid_argument(fmt::format("no scan decoder for {} (scan_stream_support refuses it)", fourcc_of(codec)));

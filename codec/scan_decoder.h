@@ -5,9 +5,11 @@
 // timestamps only, `has_pixels` false). The device's timing depends on
 // nothing else, so a timing-only run times exactly like a full one.
 //
-// What it cannot know without decoding, it refuses up front
-// (scan_stream_support): H.264 streams of a profile other than Baseline and
-// HEVC, whose pictures libavcodec holds in a reorder buffer.
+// H.264 pictures leave when the output order model (codec/output_order.h)
+// releases them, as the real backends' do. What it cannot know without
+// decoding, it refuses up front (scan_stream_support): H.264 field coding,
+// whose output order is not modelled, and HEVC, whose pictures leave by
+// libavcodec's reorder buffer.
 #pragma once
 
 #include <string>
@@ -21,6 +23,8 @@ namespace vvsim::codec {
 // Empty when a ScanDecoder reproduces the real decoder on `units`, else why not.
 std::string scan_stream_support(CodecId codec, UnitSource& units);
 
+// The scan of the real decoder on `backend` (default: codec's default backend).
 std::unique_ptr<Decoder> make_scan_decoder(CodecId codec);
+std::unique_ptr<Decoder> make_scan_decoder(CodecId codec, DecoderBackend backend);
 
 }  // namespace vvsim::codec

@@ -60,7 +60,7 @@ std::string differ(const std::string& where, const std::string& scanned, const s
 }  // namespace
 
 std::string scan_disagreement(CodecId codec, UnitSource& units, DecoderBackend backend) {
-  auto scan = make_scan_decoder(codec);
+  auto scan = make_scan_decoder(codec, backend);
   auto real = make_decoder(codec, backend);
   for (size_t i = 0; i < units.size(); ++i) {
     const BitstreamUnit& u = units.unit(i);

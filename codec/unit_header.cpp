@@ -191,6 +191,73 @@ bool skip_scaling_list(BitReader& r, int entries) {
   return true;
 }
 
+// §7.3.2.1.1 from log2_max_pic_order_cnt_lsb_minus4 / delta_pic_order_always_zero_flag on.
+bool read_poc_fields(BitReader& r, SpsInfo& info) {
+  if (info.pic_order_cnt_type == 0) {
+    auto lsb_bits = r.ue();
+    if (!lsb_bits || *lsb_bits > 12) return false;
+    info.log2_max_poc_lsb = *lsb_bits + 4;
+  }
+  if (info.pic_order_cnt_type != 1) return true;
+  auto always_zero = r.bits(1);
+  auto non_ref = always_zero ? r.se() : std::nullopt;
+  auto top_to_bottom = non_ref ? r.se() : std::nullopt;
+  auto cycle = top_to_bottom ? r.ue() : std::nullopt;
+  if (!cycle || *cycle > 255) return false;
+  info.delta_pic_order_always_zero = *always_zero;
+  info.offset_for_non_ref_pic = *non_ref, info.offset_for_top_to_bottom_field = *top_to_bottom;
+  for (uint32_t i = 0; i < *cycle; ++i) {
+    auto offset = r.se();
+    if (!offset) return false;
+    info.offset_for_ref_frame.push_back(*offset);
+  }
+  return true;
+}
+
+// hrd_parameters() (§E.1.2), skipped; false when it does not parse.
+bool skip_hrd_parameters(BitReader& r) {
+  auto count = r.ue();
+  if (!count || *count > 31 || !r.bits(8)) return false;  // cpb_cnt_minus1, bit_rate/cpb_size scales
+  for (uint32_t i = 0; i <= *count; ++i)
+    if (!r.ue() || !r.ue() || !r.bits(1)) return false;
+  return r.bits(20).has_value();  // four 5-bit lengths
+}
+
+// vui_parameters() (§E.1.1) up to max_num_reorder_frames; nothing when the
+// VUI has no bitstream restriction or does not parse.
+std::optional<uint32_t> read_vui_max_num_reorder_frames(BitReader& r) {
+  auto aspect = r.bits(1);
+  if (!aspect) return std::nullopt;
+  if (*aspect) {
+    auto idc = r.bits(8);
+    if (!idc || (*idc == 255 && !r.bits(32))) return std::nullopt;  // Extended_SAR: sar_width, sar_height
+  }
+  auto overscan = r.bits(1);
+  if (!overscan || (*overscan && !r.bits(1))) return std::nullopt;
+  auto signal = r.bits(1);
+  if (!signal) return std::nullopt;
+  if (*signal) {  // video_format, video_full_range_flag, then the colour description
+    auto colour = r.bits(4) ? r.bits(1) : std::nullopt;
+    if (!colour || (*colour && !r.bits(24))) return std::nullopt;
+  }
+  auto chroma_loc = r.bits(1);
+  if (!chroma_loc || (*chroma_loc && (!r.ue() || !r.ue()))) return std::nullopt;
+  auto timing = r.bits(1);
+  if (!timing || (*timing && (!r.bits(32) || !r.bits(32) || !r.bits(1)))) return std::nullopt;
+  auto nal_hrd = r.bits(1);
+  if (!nal_hrd || (*nal_hrd && !skip_hrd_parameters(r))) return std::nullopt;
+  auto vcl_hrd = r.bits(1);
+  if (!vcl_hrd || (*vcl_hrd && !skip_hrd_parameters(r))) return std::nullopt;
+  if ((*nal_hrd || *vcl_hrd) && !r.bits(1)) return std::nullopt;  // low_delay_hrd_flag
+  auto pic_struct = r.bits(1), restriction = pic_struct ? r.bits(1) : std::nullopt;
+  if (!restriction || !*restriction || !r.bits(1)) return std::nullopt;  // motion_vectors_over_pic_boundaries
+  for (int i = 0; i < 4; ++i)  // max_bytes_per_pic_denom .. log2_max_mv_length_vertical
+    if (!r.ue()) return std::nullopt;
+  auto reorder = r.ue();
+  if (!reorder || *reorder > 16) return std::nullopt;
+  return reorder;
+}
+
 bool profile_has_chroma_info(uint32_t profile_idc) {
   for (uint32_t p : {100u, 110u, 122u, 244u, 44u, 83u, 86u, 118u, 128u, 138u, 139u, 134u, 135u})
     if (profile_idc == p) return true;
@@ -205,7 +272,8 @@ std::optional<SpsInfo> parse_sps(const uint8_t* d, size_t size) {
   const auto rbsp = nal_rbsp(d + start + 1, size - start - 1);
   BitReader r(rbsp.data(), rbsp.size());
   auto profile_idc = r.bits(8);
-  auto sps_id = profile_idc && r.bits(16) ? r.ue() : std::nullopt;  // after constraints+level
+  auto level_idc = profile_idc && r.bits(8) ? r.bits(8) : std::nullopt;  // after the constraint flags
+  auto sps_id = level_idc ? r.ue() : std::nullopt;
   if (!sps_id || *sps_id > 31) return std::nullopt;
   uint32_t chroma_format_idc = 1, bit_depth_luma = 8, bit_depth_chroma = 8;
   bool separate_colour_plane = false;
@@ -240,14 +308,8 @@ std::optional<SpsInfo> parse_sps(const uint8_t* d, size_t size) {
   if (!frame_num_bits || *frame_num_bits > 12 || !poc_type || *poc_type > 2) return std::nullopt;
   info.log2_max_frame_num = *frame_num_bits + 4;
   info.pic_order_cnt_type = *poc_type;
-  if (*poc_type == 0 && !r.ue()) return std::nullopt;
-  if (*poc_type == 1) {
-    if (!r.bits(1) || !r.se() || !r.se()) return std::nullopt;
-    auto cycle = r.ue();
-    if (!cycle || *cycle > 255) return std::nullopt;
-    for (uint32_t i = 0; i < *cycle; ++i)
-      if (!r.se()) return std::nullopt;
-  }
+  info.level_idc = *level_idc;
+  if (!read_poc_fields(r, info)) return std::nullopt;
   auto refs = r.ue(), gaps = r.bits(1), w_mbs = r.ue(), h_units = r.ue(), frame_mbs_only = r.bits(1);
   if (!refs || !gaps || !w_mbs || !h_units || !frame_mbs_only || *w_mbs > 1023 || *h_units > 1023) return std::nullopt;
   if (!*frame_mbs_only && !r.bits(1)) return std::nullopt;  // mb_adaptive_frame_field
@@ -273,6 +335,8 @@ std::optional<SpsInfo> parse_sps(const uint8_t* d, size_t size) {
   // A crop that leaves nothing is read, not refused here: sps_refusal names its values.
   info.width = crop_w >= coded_w ? 0 : coded_w - uint32_t(crop_w);
   info.height = crop_h >= coded_h ? 0 : coded_h - uint32_t(crop_h);
+  auto vui = r.bits(1);
+  if (vui && *vui) info.max_num_reorder_frames = read_vui_max_num_reorder_frames(r);
   return info;
 }
 
@@ -283,7 +347,8 @@ std::optional<PpsInfo> parse_pps(const uint8_t* d, size_t size) {
   BitReader r(rbsp.data(), rbsp.size());
   auto pps_id = r.ue(), sps_id = r.ue();
   if (!pps_id || !sps_id || *pps_id > 255 || *sps_id > 31) return std::nullopt;
-  return PpsInfo{*pps_id, *sps_id};
+  auto entropy = r.bits(1), bottom_present = entropy ? r.bits(1) : std::nullopt;
+  return PpsInfo{*pps_id, *sps_id, bottom_present.value_or(0) == 1};
 }
 
 namespace {
@@ -321,6 +386,40 @@ std::optional<bool> slice_is_field(const uint8_t* d, size_t size, const SpsInfo&
   auto field_pic = r.bits(1);
   if (!field_pic) return std::nullopt;
   return *field_pic == 1;
+}
+
+std::optional<SliceOrderFields> slice_order_fields(const uint8_t* d, size_t size, const SpsInfo& sps,
+                                                   const PpsInfo& pps) {
+  const size_t start = start_code_length(d, size);
+  if (start >= size) return std::nullopt;
+  SliceOrderFields f;
+  f.idr = (d[start] & 0x1f) == uint8_t(NalType::Idr);
+  f.nal_ref_idc = (d[start] >> 5) & 3;
+  const auto rbsp = slice_header_rbsp(d, size);
+  BitReader r(rbsp.data(), rbsp.size());
+  if (!read_slice_pps_id(r) || (sps.separate_colour_plane && !r.bits(2))) return std::nullopt;
+  auto frame_num = r.bits(int(sps.log2_max_frame_num));
+  if (!frame_num) return std::nullopt;
+  f.frame_num = *frame_num;
+  if (!sps.frame_mbs_only) {
+    auto field = r.bits(1);
+    if (!field || (*field && !r.bits(1))) return std::nullopt;  // bottom_field_flag
+    f.field_pic = *field;
+  }
+  if (f.idr && !r.ue()) return std::nullopt;  // idr_pic_id
+  const bool bottom_delta = pps.bottom_field_pic_order_in_frame_present && !f.field_pic;
+  if (sps.pic_order_cnt_type == 0) {
+    auto lsb = r.bits(int(sps.log2_max_poc_lsb));
+    auto delta = lsb && bottom_delta ? r.se() : std::optional<int32_t>(0);
+    if (!lsb || !delta) return std::nullopt;
+    f.pic_order_cnt_lsb = *lsb, f.delta_pic_order_cnt_bottom = *delta;
+  } else if (sps.pic_order_cnt_type == 1 && !sps.delta_pic_order_always_zero) {
+    auto first = r.se();
+    auto second = first && bottom_delta ? r.se() : std::optional<int32_t>(0);
+    if (!first || !second) return std::nullopt;
+    f.delta_pic_order_cnt[0] = *first, f.delta_pic_order_cnt[1] = *second;
+  }
+  return f;
 }
 
 std::vector<std::pair<size_t, size_t>> split_vp9_superframe(const uint8_t* d, size_t size) {

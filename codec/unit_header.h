@@ -71,11 +71,20 @@ struct SpsInfo {
   uint32_t log2_max_frame_num = 4;
   bool frame_mbs_only = true;
   bool separate_colour_plane = false;
+  // What picture order counts (§8.2.1) and the output order need.
+  uint32_t level_idc = 0;
+  uint32_t log2_max_poc_lsb = 4;  // pic_order_cnt_type 0
+  bool delta_pic_order_always_zero = false;  // pic_order_cnt_type 1
+  int32_t offset_for_non_ref_pic = 0, offset_for_top_to_bottom_field = 0;
+  std::vector<int32_t> offset_for_ref_frame;
+  // VUI bitstream_restriction's max_num_reorder_frames; nothing when absent (or the VUI does not parse).
+  std::optional<uint32_t> max_num_reorder_frames;
 };
 std::optional<SpsInfo> parse_sps(const uint8_t* data, size_t size);
 // H.264 picture parameter set (§7.3.2.2): its id and its SPS's.
 struct PpsInfo {
   uint32_t pps_id = 0, sps_id = 0;
+  bool bottom_field_pic_order_in_frame_present = false;
 };
 std::optional<PpsInfo> parse_pps(const uint8_t* data, size_t size);
 // The start of an H.264 slice NAL unit's header (§7.3.3): the PPS it
@@ -83,6 +92,18 @@ std::optional<PpsInfo> parse_pps(const uint8_t* data, size_t size);
 // Nothing when the header cannot be read.
 std::optional<uint32_t> slice_pps_id(const uint8_t* data, size_t size);
 std::optional<bool> slice_is_field(const uint8_t* data, size_t size, const SpsInfo& sps);
+// A slice header's fields picture order counts come from (§7.3.3, up to delta_pic_order_cnt).
+struct SliceOrderFields {
+  bool idr = false;
+  uint32_t nal_ref_idc = 0;
+  uint32_t frame_num = 0;
+  bool field_pic = false;
+  uint32_t pic_order_cnt_lsb = 0;
+  int32_t delta_pic_order_cnt_bottom = 0;
+  int32_t delta_pic_order_cnt[2] = {0, 0};
+};
+std::optional<SliceOrderFields> slice_order_fields(const uint8_t* data, size_t size, const SpsInfo& sps,
+                                                   const PpsInfo& pps);
 
 // VP9 superframe (Annex B of the VP9 spec): the frames packed in one unit, as
 // (offset, size); one frame covering the unit when there is no valid index.

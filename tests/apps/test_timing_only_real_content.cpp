@@ -58,3 +58,17 @@ BOOST_AUTO_TEST_CASE(h264_baseline_with_slices_times_the_same_in_a_timing_only_r
   BOOST_REQUIRE_GE(traced(file, "first_mb_in_slice", dir).size(), 3u * 24);
   expect_timing_only_equals_full(file, dir, 24);
 }
+
+// High profile with a B-pyramid (reorder depth 2) and an IDR every 12 frames:
+// the pictures leave by the output order model in both runs, and the full
+// run's pictures are still ffmpeg's.
+BOOST_AUTO_TEST_CASE(h264_high_with_b_pyramid_times_the_same_in_a_timing_only_run) {
+  const std::string dir = workdir("tonly_h264_pyramid"), file = dir + "/in.h264";
+  encode(file, "176x144", 30, "-c:v libx264 -x264-params bframes=3:b-pyramid=normal:keyint=12:min-keyint=12:scenecut=0",
+         dir);
+  BOOST_REQUIRE_EQUAL(traced(file, "max_num_reorder_frames", dir).at(0), 2);
+  BOOST_REQUIRE_EQUAL(count_of(traced(file, "nal_unit_type", dir), 5), 3);
+  BOOST_REQUIRE_NE(picture_types(file, dir).find('B'), std::string::npos);
+  expect_timing_only_equals_full(file, dir, 30);
+  expect_same_frames(vvsim_frames(file, dir), ffmpeg_frames(file, dir), 30, 176 * 144 * 3 / 2);
+}

@@ -14,7 +14,7 @@ namespace {
 // Decoders on the libraries the platform profile names (as for v6, so both
 // protocols decode the same frames); header scans only in a timing-only run.
 DecoderSession::DecoderFactory platform_decoders(const models::DeviceParts& parts, codec::DecoderBackend h264) {
-  if (parts.timing_only) return [](codec::CodecId c) { return codec::make_scan_decoder(c); };
+  if (parts.timing_only) return [h264](codec::CodecId c) { return codec::make_scan_decoder(c, models::decoder_backend_for(c, h264)); };
   return [h264](codec::CodecId c) { return c == codec::CodecId::H264 ? codec::make_decoder(c, h264) : codec::make_decoder(c); };
 }
 

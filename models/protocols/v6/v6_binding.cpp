@@ -27,7 +27,7 @@ VideoDriverProfile driver_profile(const models::GuestParts& parts, const VideoDe
 // Decoders on the library the device profile names for H.264, the default for
 // the rest; header scans only in a timing-only run.
 DecoderFactory platform_decoders(const models::DeviceParts& parts, codec::DecoderBackend h264) {
-  if (parts.timing_only) return [](codec::CodecId c) { return codec::make_scan_decoder(c); };
+  if (parts.timing_only) return [h264](codec::CodecId c) { return codec::make_scan_decoder(c, models::decoder_backend_for(c, h264)); };
   return [h264](codec::CodecId c) { return c == codec::CodecId::H264 ? codec::make_decoder(c, h264) : codec::make_decoder(c); };
 }
 
