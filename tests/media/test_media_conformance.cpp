@@ -27,7 +27,7 @@ constexpr uint32_t kOutput = v4l2::kBufTypeVideoOutputMplane, kCapture = v4l2::k
 std::set<std::string> broken_rules(const std::function<void(MediaPlatform&)>& guest, const MediaDeviceFaults& faults = {},
                                    MediaDeviceProfile device = {}) {
   MediaPlatform platform("platform", models::PlatformProfile{}, device);
-  MediaMonitor monitor;
+  MediaMonitor monitor(platform.device.shm().length());
   platform.device.set_faults(faults);
   platform.device.set_observer(&monitor);
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
@@ -106,6 +106,37 @@ uint32_t queue_four_units(MediaPlatform& p, bool with_capture = false) {
   return s;
 }
 
+// OPEN, S_FMT(VP8) and the CAPTURE queue set up; the session.
+uint32_t open_with_capture(MediaPlatform& p) {
+  const uint32_t s = open(p.driver);
+  v4l2::Format f;
+  f.type = kOutput, f.pixelformat = v4l2::kPixFmtVp8, f.width = 176, f.height = 144;
+  p.driver.ioctl(s, uint32_t(Ioctl::SFmt), {bytes_of(f)}, {uint32_t(v4l2::Format::kSize)});
+  capture_first(p, s);
+  return s;
+}
+
+uint32_t decoder_cmd(MediaPlatform& p, uint32_t s, uint32_t cmd) {
+  v4l2::DecoderCmd c;
+  c.cmd = cmd;
+  return p.driver.ioctl(s, uint32_t(Ioctl::DecoderCmd), {bytes_of(c)}, {uint32_t(v4l2::DecoderCmd::kSize)}).status;
+}
+
+// REQBUFS(OUTPUT, 1, MMAP) on a new session, QUERYBUF for the plane's mem_offset, MMAP: the mapping.
+RespMmap map_one_output_buffer(MediaPlatform& p, uint32_t s) {
+  p.driver.ioctl(s, uint32_t(Ioctl::ReqBufs), {bytes_of(v4l2::RequestBuffers{1, kOutput, v4l2::kMemoryMmap})},
+                 {uint32_t(v4l2::RequestBuffers::kSize)});
+  v4l2::Buffer b;
+  b.index = 0, b.type = kOutput, b.memory = v4l2::kMemoryMmap, b.length = 1;
+  const auto q = p.driver.ioctl(s, uint32_t(Ioctl::QueryBuf), {bytes_of(b), Bytes(v4l2::Plane::kSize, 0)},
+                                {uint32_t(v4l2::Buffer::kSize), uint32_t(v4l2::Plane::kSize)});
+  BOOST_REQUIRE_EQUAL(q.status, 0u);
+  const auto plane = v4l2::Plane::decode(q.payload.data() + v4l2::Buffer::kSize);
+  const auto mapped = p.driver.mmap(s, uint32_t(plane.m), true);
+  BOOST_REQUIRE(mapped.ok());
+  return *mapped;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(a_clean_decode_breaks_no_rule) { BOOST_TEST(broken_rules(decode_vp8).empty()); }
@@ -116,7 +147,7 @@ BOOST_AUTO_TEST_CASE(every_rule_has_an_id_side_and_section) {
     BOOST_TEST(ids.insert(r.id).second, r.id);
     BOOST_TEST(std::string(r.section).size() > 0u);
   }
-  BOOST_TEST(ids.size() == 16u);
+  BOOST_TEST(ids.size() == 24u);
 }
 
 // ---- device rules, each by its fault ----
@@ -253,4 +284,139 @@ BOOST_AUTO_TEST_CASE(a_session_closed_after_error_breaks_nothing) {
   MediaDeviceProfile failing;
   failing.inject_error_after_units = 1;  // without CAPTURE buffers only the first unit is decoded
   BOOST_TEST(broken_rules([](MediaPlatform& p) { p.driver.close(queue_four_units(p)); }, {}, failing).empty());
+}
+
+// ---- rules added with the session, mapping and drain checks ----
+
+// The device's error fault raises ERROR on the first session; the guest opens a second and then closes the first.
+void open_after_error(MediaPlatform& p, bool want_recycled) {
+  const uint32_t failed = queue_four_units(p);
+  BOOST_REQUIRE(p.driver.session_dead(failed));
+  const uint32_t again = open(p.driver);
+  BOOST_TEST((again == failed) == want_recycled);
+  p.driver.close(failed);
+}
+
+BOOST_AUTO_TEST_CASE(an_errored_id_handed_out_before_its_close_breaks_error_no_recycle) {
+  MediaDeviceProfile failing;
+  failing.inject_error_after_units = 1;
+  MediaDeviceFaults f;
+  f.recycle_errored_id = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { open_after_error(p, true); }, f, failing) ==
+             Rules{"vm-error-no-recycle"});
+}
+
+BOOST_AUTO_TEST_CASE(a_fresh_id_after_an_error_breaks_nothing) {
+  MediaDeviceProfile failing;
+  failing.inject_error_after_units = 1;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { open_after_error(p, false); }, {}, failing).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_changed_userptr_breaks_userptr_echo) {
+  MediaDeviceFaults f;
+  f.clobbered_plane_userptr = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p); }, f) == Rules{"vm-userptr-echo"});
+}
+
+BOOST_AUTO_TEST_CASE(userptr_buffers_queued_as_sent_break_nothing) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p); }).empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_mapping_past_the_region_breaks_mmap_bounds) {
+  MediaDeviceFaults f;
+  f.mapping_past_region = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { map_one_output_buffer(p, open(p.driver)); }, f) ==
+             Rules{"vm-mmap-bounds"});
+}
+
+// Without the fault the mapping lies inside the region, computed here from the device's own SHM length.
+BOOST_AUTO_TEST_CASE(a_mapping_inside_the_region_breaks_nothing) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) {
+    const RespMmap m = map_one_output_buffer(p, open(p.driver));
+    BOOST_TEST(m.driver_addr + m.len <= p.device.shm().length());
+  }).empty());
+}
+
+// A buffer mapped, its session closed without MUNMAP, a second session's buffer mapped.
+void map_across_a_close(MediaPlatform& p, bool want_overlap) {
+  const uint32_t first = open(p.driver);
+  const RespMmap kept = map_one_output_buffer(p, first);
+  p.driver.close(first);
+  const RespMmap next = map_one_output_buffer(p, open(p.driver));
+  const bool overlap = next.driver_addr < kept.driver_addr + kept.len && kept.driver_addr < next.driver_addr + next.len;
+  BOOST_TEST(overlap == want_overlap);
+}
+
+BOOST_AUTO_TEST_CASE(mappings_dropped_at_close_break_mmap_persist) {
+  MediaDeviceFaults f;
+  f.close_drops_mappings = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { map_across_a_close(p, true); }, f) == Rules{"vm-mmap-persist"});
+}
+
+BOOST_AUTO_TEST_CASE(a_mapping_kept_past_close_breaks_nothing) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { map_across_a_close(p, false); }).empty());
+}
+
+// After MUNMAP the range is free again: a later buffer may take it without breaking mmap-persist.
+BOOST_AUTO_TEST_CASE(a_range_reused_after_munmap_breaks_nothing) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) {
+    const uint32_t first = open(p.driver);
+    const RespMmap kept = map_one_output_buffer(p, first);
+    BOOST_TEST(p.driver.munmap(kept.driver_addr) == 0u);
+    p.driver.close(first);
+    BOOST_TEST(map_one_output_buffer(p, open(p.driver)).driver_addr == kept.driver_addr);
+  }).empty());
+}
+
+// Four frames fill the four CAPTURE buffers, so the drain STOP starts cannot end (no buffer for LAST): a second STOP
+// meets it.
+void stop_twice(MediaPlatform& p, uint32_t want_second) {
+  const uint32_t s = queue_four_units(p, true);
+  BOOST_TEST(decoder_cmd(p, s, v4l2::kDecCmdStop) == 0u);
+  BOOST_TEST(decoder_cmd(p, s, v4l2::kDecCmdStop) == want_second);
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_taken_during_a_drain_breaks_drain_ebusy) {
+  MediaDeviceFaults f;
+  f.drain_commands_accepted = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { stop_twice(p, 0); }, f) == Rules{"dec-drain-ebusy"});
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_refused_ebusy_during_a_drain_breaks_nothing) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { stop_twice(p, v4l2::kEbusy); }).empty());
+}
+
+BOOST_AUTO_TEST_CASE(frames_after_a_last_buffer_break_stopped_after_last) {
+  MediaDeviceFaults f;
+  f.first_frame_flagged_last = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p, true); }, f) == Rules{"dec-stopped-after-last"});
+}
+
+// STOP on a session whose queues never streamed: success, as Drain 1's warning requires, or the fault's EINVAL.
+void stop_while_idle(MediaPlatform& p, uint32_t want) {
+  const uint32_t s = open(p.driver);
+  BOOST_TEST(decoder_cmd(p, s, v4l2::kDecCmdStop) == want);
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_refused_while_idle_breaks_stop_needs_both_streaming) {
+  MediaDeviceFaults f;
+  f.idle_stop_refused = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { stop_while_idle(p, v4l2::kEinval); }, f) ==
+             Rules{"dec-stop-needs-both-streaming"});
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_while_idle_answered_success_breaks_nothing) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { stop_while_idle(p, 0); }).empty());
+}
+
+// A misbehaving guest: QBUF of a CAPTURE buffer it queued and never got back. The device refuses it (EINVAL).
+BOOST_AUTO_TEST_CASE(a_buffer_queued_twice_breaks_qbuf_owned) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) {
+    const uint32_t s = open_with_capture(p);
+    v4l2::Buffer b;
+    b.index = 0, b.type = kCapture, b.memory = v4l2::kMemoryMmap, b.length = 1;
+    const auto r = p.driver.ioctl(s, uint32_t(Ioctl::QBuf), {bytes_of(b), Bytes(v4l2::Plane::kSize, 0)},
+                                  {uint32_t(v4l2::Buffer::kSize), uint32_t(v4l2::Plane::kSize)});
+    BOOST_TEST(r.status == v4l2::kEinval);
+  }) == Rules{"vm-qbuf-owned"});
 }

@@ -347,12 +347,14 @@ IoctlReply DecoderSession::subscribe(const Bytes& in, bool on) {
 IoctlReply DecoderSession::decoder_cmd(const Bytes& in, bool try_only) {
   v4l2::DecoderCmd c = *read<v4l2::DecoderCmd>(in);
   if (c.cmd != v4l2::kDecCmdStart && c.cmd != v4l2::kDecCmdStop) return refuse(v4l2::kEinval);
-  if (drain_until_) return refuse(v4l2::kEbusy);  // Drain note: START and STOP while draining
+  if (drain_until_ && !commands_while_draining_) return refuse(v4l2::kEbusy);  // Drain note: START and STOP while draining
   c.flags = 0, c.stop_pts = 0;
   if (try_only) return answer(c);
+  const bool both_streaming = output_.streaming && capture_.streaming;
+  if (c.cmd == v4l2::kDecCmdStop && !both_streaming && idle_stop_refused_) return refuse(v4l2::kEinval);
   if (c.cmd == v4l2::kDecCmdStart) {
     capture_stopped_ = output_stopped_ = false;
-  } else if (output_.streaming && capture_.streaming) {  // Drain 1: otherwise no drain, no LAST
+  } else if (both_streaming) {  // Drain 1: otherwise no drain, no LAST
     drain_until_ = qbuf_seq_;
     drain_flushed_ = false;
   }

@@ -110,6 +110,10 @@ class DecoderSession {
   void ignore_subscriptions() { ignore_subscriptions_ = true; }
   // The format_change_with_buffers fault: S_FMT(OUTPUT) is not refused EBUSY while buffers exist.
   void allow_format_change_with_buffers() { format_change_with_buffers_ = true; }
+  // The drain_commands_accepted fault: DEC_CMD_START/STOP are not refused EBUSY during a drain.
+  void accept_commands_while_draining() { commands_while_draining_ = true; }
+  // The idle_stop_refused fault: DEC_CMD_STOP is refused while a queue is not streaming.
+  void refuse_stop_when_idle() { idle_stop_refused_ = true; }
   // Frees every buffer (CLOSE, reset); mappings stay until MUNMAP.
   void release_buffers();
 
@@ -172,6 +176,8 @@ class DecoderSession {
   std::vector<Bytes> outbox_;
   bool ignore_subscriptions_ = false;
   bool format_change_with_buffers_ = false;
+  bool commands_while_draining_ = false;
+  bool idle_stop_refused_ = false;
   DecoderFactory decoders_;
 };
 

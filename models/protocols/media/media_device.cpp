@@ -142,10 +142,15 @@ Bytes MediaDevice::open_session() {
   ++stats_.commands_by_name["OPEN"];
   const uint32_t id = next_session_id_++;
   // The fault names a session still open; the new one exists under its own id all the same.
-  const uint32_t answered = faults_.open_returns_open_id && !sessions_.empty() ? sessions_.begin()->first : id;
+  uint32_t answered = faults_.open_returns_open_id && !sessions_.empty() ? sessions_.begin()->first : id;
+  if (faults_.recycle_errored_id)
+    for (const auto& [other, session] : sessions_)
+      if (session->errored()) answered = other;
   sessions_[id] = std::make_unique<DecoderSession>(id, profile_, shm_, decoders_);
   if (faults_.unsubscribed_events) sessions_[id]->ignore_subscriptions();
   if (faults_.format_change_with_buffers) sessions_[id]->allow_format_change_with_buffers();
+  if (faults_.drain_commands_accepted) sessions_[id]->accept_commands_while_draining();
+  if (faults_.idle_stop_refused) sessions_[id]->refuse_stop_when_idle();
   const uint64_t epoch = epoch_;
   sc_core::sc_spawn([this, id, epoch] { session_worker(id, epoch); }, sc_core::sc_gen_unique_name("session_worker"));
   return encode(RespOpen{0, answered});
@@ -163,6 +168,7 @@ Bytes MediaDevice::close_session(const Bytes& readable) {
   if (it == sessions_.end()) return {};  // an unknown session: nothing to free (as crosvm)
   engine_.cancel(owner(close->session_id));
   sessions_.erase(it);
+  if (faults_.close_drops_mappings) shm_.clear();
   work_.notify(sc_core::SC_ZERO_TIME);
   return {};
 }
@@ -201,7 +207,8 @@ Bytes MediaDevice::mmap(const Bytes& readable) {
   const auto len = shm_.map(cmd->offset);
   if (!len) return encode_resp_header(len.error().errno_value);
   constexpr uint64_t kPage = 4096;
-  return encode(RespMmap{0, cmd->offset, *len + (faults_.mmap_len_wrong ? kPage : 0)});
+  const uint64_t driver_addr = cmd->offset + (faults_.mapping_past_region ? shm_.length() : 0);
+  return encode(RespMmap{0, driver_addr, *len + (faults_.mmap_len_wrong ? kPage : 0)});
 }
 
 Bytes MediaDevice::munmap(const Bytes& readable) {
@@ -221,6 +228,7 @@ void MediaDevice::collect_events(DecoderSession& s) {
     if (faults_.trimmed_dqbuf_events && kind == uint32_t(EventKind::Dqbuf))
       e.resize(kEventHeaderSize + v4l2::Buffer::kSize + v4l2::Plane::kSize);
     if (faults_.shifted_capture_timestamps && kind == uint32_t(EventKind::Dqbuf)) e = shifted_capture_timestamp(e);
+    if (faults_.first_frame_flagged_last && kind == uint32_t(EventKind::Dqbuf)) e = first_frame_flagged_last(e);
     if (faults_.repeated_dqbuf && kind == uint32_t(EventKind::Dqbuf)) backlog_.push_back(e);
     backlog_.push_back(std::move(e));
   }
@@ -291,6 +299,10 @@ void MediaDevice::break_reply(uint32_t code, Bytes& payload) const {
   const bool buffer = code == uint32_t(Ioctl::QBuf) || code == uint32_t(Ioctl::QueryBuf);
   if (faults_.clobbered_buffer_pointer && buffer && payload.size() >= v4l2::Buffer::kSize)
     tlm_virtio::le::put64(payload.data() + kBufferPointerAt, tlm_virtio::le::get64(payload.data() + kBufferPointerAt) ^ 0x1000);
+  constexpr size_t kPlanePointerAt = v4l2::Buffer::kSize + 8;  // the first v4l2_plane's m
+  if (faults_.clobbered_plane_userptr && buffer && payload.size() >= v4l2::Buffer::kSize + v4l2::Plane::kSize &&
+      v4l2::Buffer::decode(payload.data()).memory == v4l2::kMemoryUserptr)
+    tlm_virtio::le::put64(payload.data() + kPlanePointerAt, tlm_virtio::le::get64(payload.data() + kPlanePointerAt) ^ 0x1000);
   if (faults_.selection_past_format && code == uint32_t(Ioctl::GSelection) && payload.size() >= v4l2::Selection::kSize) {
     v4l2::Selection s = v4l2::Selection::decode(payload.data());
     s.width += 16;
@@ -302,6 +314,15 @@ Bytes MediaDevice::shifted_capture_timestamp(const Bytes& event) {
   auto e = decode_event_dqbuf(event);
   if (!e || e->buffer.type != v4l2::kBufTypeVideoCaptureMplane) return event;
   e->buffer.timestamp = v4l2::timeval_of(v4l2::micros_of(e->buffer.timestamp) + 1);
+  return encode(*e);
+}
+
+// The first decoded picture of a session (sequence 0) flagged LAST, as if a drain or DRC ended there.
+Bytes MediaDevice::first_frame_flagged_last(const Bytes& event) {
+  auto e = decode_event_dqbuf(event);
+  if (!e || e->buffer.type != v4l2::kBufTypeVideoCaptureMplane || e->buffer.sequence != 0 || e->planes[0].bytesused == 0)
+    return event;
+  e->buffer.flags |= v4l2::kBufFlagLast;
   return encode(*e);
 }
 

@@ -20,6 +20,13 @@ struct MediaDeviceFaults {
   bool selection_past_format = false;     // G_SELECTION's rectangle 16 pixels wider than the format (dec-sel-within-fmt)
   bool shifted_capture_timestamps = false;  // CAPTURE DQBUF timestamps 1 us late (dec-display-order-timestamps)
   bool format_change_with_buffers = false;  // S_FMT(OUTPUT) taken while buffers exist (dec-sfmt-output-ebusy)
+  bool recycle_errored_id = false;          // OPEN answers the id of a session after its ERROR, before its CLOSE (vm-error-no-recycle)
+  bool clobbered_plane_userptr = false;     // QBUF/QUERYBUF answers change a USERPTR plane's m.userptr (vm-userptr-echo)
+  bool mapping_past_region = false;         // resp_mmap.driver_addr one region length too far (vm-mmap-bounds)
+  bool close_drops_mappings = false;        // CLOSE frees the region's mappings before their MUNMAP (vm-mmap-persist)
+  bool drain_commands_accepted = false;     // DEC_CMD_START/STOP taken during a drain (dec-drain-ebusy)
+  bool first_frame_flagged_last = false;    // the first decoded CAPTURE buffer carries LAST; decoding goes on (dec-stopped-after-last)
+  bool idle_stop_refused = false;           // DEC_CMD_STOP refused (EINVAL) while a queue is not streaming (dec-stop-needs-both-streaming)
 };
 
 }  // namespace vvsim::virtio_media

@@ -36,6 +36,20 @@ const std::vector<tlm_virtio::ConformanceRule>& media_rules() {
        "a decoded CAPTURE buffer carries the timestamp of an OUTPUT buffer the session queued"},
       {"dec-sfmt-output-ebusy", Side::Device, "dev-decoder Commit Points 5",
        "S_FMT(OUTPUT) while either queue has buffers is refused (EBUSY)"},
+      {"vm-error-no-recycle", Side::Device, "Media Device / Device-side error",
+       "OPEN does not hand out the id of a session that had an ERROR event before the driver closed it"},
+      {"vm-userptr-echo", Side::Device, "Media Device / Shared Pages",
+       "a USERPTR plane's m.userptr comes back in a QBUF or QUERYBUF answer as the driver sent it"},
+      {"vm-mmap-bounds", Side::Device, "Media Device / Mapping a MMAP buffer (driver_addr: an offset into SHM region 0)",
+       "resp_mmap's driver_addr + len lie within SHM region 0"},
+      {"vm-mmap-persist", Side::Device, "Media Device / Unmapping a MMAP buffer",
+       "a mapping keeps its range until MUNMAP: no MMAP of another buffer overlaps it, even after CLOSE or REQBUFS"},
+      {"dec-drain-ebusy", Side::Device, "dev-decoder Drain (note)",
+       "DEC_CMD_START or DEC_CMD_STOP during a drain is refused (EBUSY)"},
+      {"dec-stopped-after-last", Side::Device, "dev-decoder Drain 3, Dynamic Resolution Change 2 (derived)",
+       "after a CAPTURE buffer flagged LAST no CAPTURE buffer comes back until DEC_CMD_START or a STREAMON"},
+      {"dec-stop-needs-both-streaming", Side::Device, "dev-decoder Drain 1 (warning)",
+       "DEC_CMD_STOP while either queue is not streaming succeeds (and starts no drain)"},
       {"vm-open-before-use", Side::Driver, "Media Device / Command Virtqueue: Sessions",
        "IOCTL, MMAP and CLOSE name a session OPEN returned"},
       {"vm-no-use-after-close", Side::Driver, "Media Device / Close device",
@@ -44,11 +58,13 @@ const std::vector<tlm_virtio::ConformanceRule>& media_rules() {
        "the readable part carries the whole payload of a _IOW / _IOWR ioctl"},
       {"vm-error-close", Side::Driver, "Media Device / Device-side error",
        "after an ERROR event the driver closes the session"},
+      {"vm-qbuf-owned", Side::Driver, "Media Device / Dequeue buffer (derived)",
+       "QBUF names a buffer the device does not hold: not one queued and not yet returned by DQBUF"},
   };
   return rules;
 }
 
-MediaMonitor::MediaMonitor() : rules_(media_rules()), log_(rules_) {}
+MediaMonitor::MediaMonitor(uint64_t shm_length) : rules_(media_rules()), log_(rules_), shm_length_(shm_length) {}
 
 bool MediaMonitor::check_session(uint64_t at, uint32_t id, const char* command) {
   if (open_.count(id)) return true;
@@ -71,14 +87,17 @@ void MediaMonitor::on_command(uint64_t at, const Bytes& readable, const Bytes& r
       return;
     case Cmd::Ioctl: return on_ioctl(at, readable, reply);
     case Cmd::Mmap: return on_mmap(at, readable, reply);
-    case Cmd::Munmap: return;
+    case Cmd::Munmap: return on_munmap(readable, reply);
   }
 }
 
 void MediaMonitor::on_open(uint64_t at, const Bytes& reply) {
   const auto r = decode_resp_open(reply);
   if (!r || r->status != 0) return;
-  if (open_.count(r->session_id))
+  if (errored_.count(r->session_id))
+    log_.report(at, "vm-error-no-recycle", r->session_id, "OPEN",
+                fmt::format("session {} had an ERROR event and is not closed", r->session_id));
+  else if (open_.count(r->session_id))
     log_.report(at, "vm-session-id-unique", r->session_id, "OPEN", fmt::format("session {} is open", r->session_id));
   open_[r->session_id];
   closed_.erase(r->session_id);
@@ -99,6 +118,8 @@ void MediaMonitor::on_ioctl(uint64_t at, const Bytes& readable, const Bytes& rep
   if (reads && readable.size() < kCmdIoctlSize + info->payload)
     log_.report(at, "vm-ioctl-layout", cmd->session_id, name,
                 fmt::format("{} payload bytes, the struct has {}", readable.size() - kCmdIoctlSize, info->payload));
+  if (readable.size() >= kCmdIoctlSize + info->payload)
+    check_request(at, cmd->session_id, name, cmd->code, Bytes(readable.begin() + long(kCmdIoctlSize), readable.end()), *status);
   if (*status != 0) return;
   if (writes && reply.size() < kRespHeaderSize + info->payload)
     return log_.report(at, "vm-ioctl-payload-written", cmd->session_id, name,
@@ -107,6 +128,24 @@ void MediaMonitor::on_ioctl(uint64_t at, const Bytes& readable, const Bytes& rep
   const Bytes in(readable.begin() + long(kCmdIoctlSize), readable.end()), out(reply.begin() + long(kRespHeaderSize), reply.end());
   check_answer(at, cmd->session_id, name, cmd->code, in, out);
   track_ioctl(open_[cmd->session_id], cmd->code, in, out);
+}
+
+// The rules a request shows whatever its answer: what the driver asked, what the device refused.
+void MediaMonitor::check_request(uint64_t at, uint32_t id, const std::string& name, uint32_t code, const Bytes& in,
+                                 uint32_t status) {
+  const Session& s = open_[id];
+  if (Ioctl(code) == Ioctl::QBuf) {
+    const auto b = v4l2::Buffer::decode(in.data());
+    if (s.queued.count({b.type, b.index}))
+      log_.report(at, "vm-qbuf-owned", id, name, fmt::format("buffer {} of type {} is queued", b.index, b.type));
+  }
+  if (Ioctl(code) != Ioctl::DecoderCmd || errored_.count(id)) return;
+  const uint32_t cmd = v4l2::DecoderCmd::decode(in.data()).cmd;
+  const bool both_streaming = s.streaming.size() == 2;
+  if (cmd == v4l2::kDecCmdStop && !both_streaming && status != 0)
+    log_.report(at, "dec-stop-needs-both-streaming", id, name, fmt::format("refused with errno {}", status));
+  if (s.draining && status == 0)
+    log_.report(at, "dec-drain-ebusy", id, name, fmt::format("DEC_CMD {} taken during a drain", cmd));
 }
 
 // What a successful ioctl changes in the state the rules read.
@@ -133,10 +172,21 @@ void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const
         if (v4l2::Buffer::decode(out.data()).memory == v4l2::kMemoryMmap) plane_length_[p.m] = p.length;
       }
       break;
+    case Ioctl::StreamOn:
+      s.streaming.insert(tlm_virtio::le::get32(in.data()));
+      s.capture_stopped = false;  // a restart of either queue resumes (Drain 3)
+      break;
+    case Ioctl::DecoderCmd: {
+      const uint32_t cmd = v4l2::DecoderCmd::decode(in.data()).cmd;
+      if (cmd == v4l2::kDecCmdStart) s.capture_stopped = false;
+      if (cmd == v4l2::kDecCmdStop && s.streaming.size() == 2) s.draining = true;
+      break;
+    }
     case Ioctl::StreamOff:
     case Ioctl::ReqBufs: {  // both give the queue's buffers back without events
       const uint32_t type = tlm_virtio::le::get32(in.data() + (Ioctl(code) == Ioctl::ReqBufs ? 4 : 0));
-      if (Ioctl(code) == Ioctl::ReqBufs) s.buffers[type] = v4l2::RequestBuffers::decode(out.data()).count;
+      if (Ioctl(code) == Ioctl::ReqBufs) s.buffers[type] = v4l2::RequestBuffers::decode(out.data()).count, ++s.reqbufs_epoch;
+      else s.streaming.erase(type), s.draining = false;  // STREAMOFF aborts a drain (Drain note)
       for (auto it = s.queued.begin(); it != s.queued.end();) it = it->first == type ? s.queued.erase(it) : std::next(it);
       break;
     }
@@ -156,7 +206,7 @@ void MediaMonitor::check_answer(uint64_t at, uint32_t id, const std::string& nam
     case Ioctl::QueryBuf:
       if (tlm_virtio::le::get64(in.data() + kBufferPointerAt) != tlm_virtio::le::get64(out.data() + kBufferPointerAt))
         log_.report(at, "vm-pointer-echo", id, name, "v4l2_buffer.m differs from the one the driver sent");
-      return;
+      return check_userptr_echo(at, id, name, in, out);
     case Ioctl::GSelection: {
       const auto r = v4l2::Selection::decode(out.data());
       const bool capture = r.type == v4l2::kBufTypeVideoCapture || r.type == v4l2::kBufTypeVideoCaptureMplane;
@@ -177,6 +227,19 @@ void MediaMonitor::check_answer(uint64_t at, uint32_t id, const std::string& nam
   }
 }
 
+// Each plane after the v4l2_buffer: a USERPTR plane's m.userptr as sent (§Shared Pages).
+void MediaMonitor::check_userptr_echo(uint64_t at, uint32_t id, const std::string& name, const Bytes& in, const Bytes& out) {
+  constexpr size_t kPlanePointerAt = 8;  // v4l2_plane.m
+  const auto b = v4l2::Buffer::decode(in.data());
+  if (b.memory != v4l2::kMemoryUserptr) return;
+  for (size_t p = 0; p < b.length; ++p) {
+    const size_t at_plane = v4l2::Buffer::kSize + p * v4l2::Plane::kSize + kPlanePointerAt;
+    if (at_plane + 8 > in.size() || at_plane + 8 > out.size()) return;
+    if (tlm_virtio::le::get64(in.data() + at_plane) != tlm_virtio::le::get64(out.data() + at_plane))
+      log_.report(at, "vm-userptr-echo", id, name, fmt::format("plane {}'s m.userptr differs from the one sent", p));
+  }
+}
+
 void MediaMonitor::on_mmap(uint64_t at, const Bytes& readable, const Bytes& reply) {
   const auto cmd = decode_mmap(readable);
   const auto r = decode_resp_mmap(reply);
@@ -185,6 +248,28 @@ void MediaMonitor::on_mmap(uint64_t at, const Bytes& readable, const Bytes& repl
   if (it != plane_length_.end() && it->second != r->len)
     log_.report(at, "vm-mmap-len", cmd->session_id, "MMAP",
                 fmt::format("len {} for a buffer of {} bytes at offset {:#x}", r->len, it->second, cmd->offset));
+  if (r->driver_addr > shm_length_ || r->len > shm_length_ - r->driver_addr)
+    log_.report(at, "vm-mmap-bounds", cmd->session_id, "MMAP",
+                fmt::format("[{:#x}, +{:#x}) past the region's {:#x} bytes", r->driver_addr, r->len, shm_length_));
+  const Mapping mine{r->len, cmd->session_id, open_[cmd->session_id].reqbufs_epoch, cmd->offset, 1};
+  for (auto& [addr, m] : mappings_) {
+    const bool same_buffer = addr == r->driver_addr && m.session == mine.session && m.reqbufs_epoch == mine.reqbufs_epoch &&
+                             m.mem_offset == mine.mem_offset;
+    if (same_buffer) return void(++m.count);
+    if (addr < r->driver_addr + r->len && r->driver_addr < addr + m.len)
+      log_.report(at, "vm-mmap-persist", cmd->session_id, "MMAP",
+                  fmt::format("[{:#x}, +{:#x}) overlaps session {}'s mapping at {:#x}, not unmapped", r->driver_addr, r->len,
+                              m.session, addr));
+  }
+  mappings_[r->driver_addr] = mine;
+}
+
+void MediaMonitor::on_munmap(const Bytes& readable, const Bytes& reply) {
+  const auto cmd = decode_munmap(readable);
+  const auto status = decode_resp_status(reply);
+  if (!cmd || !status || *status != 0) return;
+  const auto it = mappings_.find(cmd->driver_addr);
+  if (it != mappings_.end() && --it->second.count == 0) mappings_.erase(it);
 }
 
 void MediaMonitor::on_event(uint64_t at, const Bytes& event) {
@@ -214,7 +299,12 @@ void MediaMonitor::on_dqbuf(uint64_t at, const Bytes& event) {
     log_.report(at, "vm-dqbuf-only-queued", e->session_id, "event",
                 fmt::format("buffer {} of type {} is not queued", e->buffer.index, e->buffer.type));
   const bool announces = s.subscribed.count(v4l2::kEventSourceChange) != 0;  // "(if subscribed)"
-  const bool decoded = e->buffer.type == v4l2::kBufTypeVideoCaptureMplane && e->planes[0].bytesused > 0;
+  const bool capture = e->buffer.type == v4l2::kBufTypeVideoCaptureMplane;
+  const bool decoded = capture && e->planes[0].bytesused > 0;
+  if (capture && s.capture_stopped)
+    log_.report(at, "dec-stopped-after-last", e->session_id, "event",
+                fmt::format("CAPTURE buffer {} after a LAST buffer, with no START or STREAMON since", e->buffer.index));
+  if (capture && (e->buffer.flags & v4l2::kBufFlagLast)) s.capture_stopped = true, s.draining = false;
   if (decoded && !s.output_timestamps.count(v4l2::micros_of(e->buffer.timestamp)))
     log_.report(at, "dec-display-order-timestamps", e->session_id, "event",
                 fmt::format("CAPTURE buffer {} has timestamp {} us, which no OUTPUT buffer had", e->buffer.index,
@@ -229,6 +319,7 @@ void MediaMonitor::on_reset(uint64_t) {
   closed_.clear();
   errored_.clear();
   plane_length_.clear();
+  mappings_.clear();
 }
 
 void MediaMonitor::on_run_idle(uint64_t at) {

@@ -21,7 +21,8 @@ const std::vector<tlm_virtio::ConformanceRule>& media_rules();
 
 class MediaMonitor : public MediaObserver {
  public:
-  MediaMonitor();
+  // `shm_length`: the length of the device's SHM region 0, which bounds every mapping.
+  explicit MediaMonitor(uint64_t shm_length);
   void on_violation(std::function<void(const conformance::Violation&)> callback) {
     log_.on_violation(std::move(callback));
   }
@@ -41,12 +42,26 @@ class MediaMonitor : public MediaObserver {
     std::set<uint64_t> output_timestamps;                         // of every OUTPUT QBUF (microseconds)
     std::optional<std::pair<uint32_t, uint32_t>> capture_size;  // the last G_FMT/S_FMT(CAPTURE) answer
     std::map<uint32_t, uint32_t> buffers;                         // REQBUFS count by buffer type
+    uint32_t reqbufs_epoch = 0;                                   // successful REQBUFS so far: a new set of buffers
+    std::set<uint32_t> streaming;                                 // buffer types after STREAMON, until STREAMOFF
+    bool draining = false;         // DEC_CMD_STOP taken with both queues streaming, until LAST or a STREAMOFF
+    bool capture_stopped = false;  // a CAPTURE buffer came back LAST, until DEC_CMD_START or a STREAMON
+  };
+  // A live mapping of SHM region 0: whose buffer it is, until MUNMAP.
+  struct Mapping {
+    uint64_t len = 0;
+    uint32_t session = 0, reqbufs_epoch = 0;
+    uint64_t mem_offset = 0;
+    uint32_t count = 0;  // MMAPs of the same buffer, each undone by one MUNMAP
   };
   // A command naming `id`: the driver must have it from OPEN and not have closed it.
   bool check_session(uint64_t at, uint32_t id, const char* command);
   void on_open(uint64_t at, const Bytes& reply);
   void on_ioctl(uint64_t at, const Bytes& readable, const Bytes& reply);
+  void check_request(uint64_t at, uint32_t id, const std::string& name, uint32_t code, const Bytes& in, uint32_t status);
+  void check_userptr_echo(uint64_t at, uint32_t id, const std::string& name, const Bytes& in, const Bytes& out);
   void on_mmap(uint64_t at, const Bytes& readable, const Bytes& reply);
+  void on_munmap(const Bytes& readable, const Bytes& reply);
   void check_answer(uint64_t at, uint32_t id, const std::string& name, uint32_t code, const Bytes& in, const Bytes& out);
   void track_ioctl(Session& s, uint32_t code, const Bytes& payload, const Bytes& reply_payload);
   void on_dqbuf(uint64_t at, const Bytes& event);
@@ -56,6 +71,8 @@ class MediaMonitor : public MediaObserver {
   std::map<uint32_t, Session> open_;
   std::set<uint32_t> closed_, errored_;
   std::map<uint64_t, uint64_t> plane_length_;  // mem_offset -> length, from QUERYBUF answers
+  uint64_t shm_length_;
+  std::map<uint64_t, Mapping> mappings_;  // by driver_addr
 };
 
 }  // namespace vvsim::virtio_media

@@ -88,6 +88,7 @@ MediaRun::MediaRun(models::VideoPlatform& platform, const models::RunPlan& plan)
       plan_(plan),
       device_(media_device(platform)),
       driver_(media_driver(platform)),
+      monitor_(device_.shm().length()),
       streams_(plan.streams.size()) {
   for (const auto& st : plan.streams) refuse_unmodelled(st);
   if (plan.ring_breach) throw models::ProfileError("key 'ring_breach' has no virtio-media model yet (protocol: media)");
