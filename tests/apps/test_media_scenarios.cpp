@@ -1,0 +1,116 @@
+// The scenarios only virtio-media has (scenarios/media/): each run by the
+// binary, its figures checked against the scenario's own values and the driver
+// profile (times computed here), and the same stream shown to complete when
+// the condition the scenario is about is taken away.
+#define BOOST_TEST_MODULE media_scenarios
+#include <boost/test/unit_test.hpp>
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "models/protocols/media/media_driver.h"
+#include "tests/support/vvsim_command.h"
+
+namespace {
+
+using vvsim::test::kSrc;
+using vvsim::test::run_vvsim;
+using vvsim::test::scratch;
+using vvsim::test::slurp;
+
+const std::string kDir = kSrc + "/scenarios/media/";
+
+struct Span {
+  double begin_us = -1, end_us = -1;
+  std::string result;
+};
+
+// The command spans of a trace (async begin/end pairs of category "command"), in submission order.
+std::vector<std::pair<std::string, Span>> command_spans(const std::string& trace_file) {
+  const auto trace = nlohmann::json::parse(slurp(trace_file));
+  std::vector<std::pair<std::string, Span>> spans;
+  std::map<int64_t, size_t> open;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e.value("cat", "") != "command") continue;
+    const std::string ph = e["ph"];
+    if (ph == "b") {
+      open[e["id"].get<int64_t>()] = spans.size();
+      spans.push_back({e["name"], {e["ts"].get<double>(), -1, e["args"]["result"]}});
+    } else if (ph == "e") {
+      spans[open.at(e["id"].get<int64_t>())].second.end_us = e["ts"].get<double>();
+    }
+  }
+  return spans;
+}
+
+struct Run {
+  int status;
+  std::string err, dir;
+  nlohmann::json summary;
+};
+
+Run run(const std::string& scenario, const std::string& tag, const std::string& settings = "") {
+  const std::string dir = scratch("media_scenario_" + tag);
+  const auto r = run_vvsim("run " + kDir + scenario + ".yaml --quiet --out " + dir + " --trace " + dir + "/trace.json" +
+                               settings,
+                           "media_scenario_" + tag);
+  return {r.status, r.err, dir, nlohmann::json::parse(slurp(dir + "/summary.json"))};
+}
+
+YAML::Node scenario_file(const std::string& name) { return YAML::LoadFile(kDir + name + ".yaml"); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_media_scenario_is_a_media_scenario_and_is_tested_here) {
+  std::vector<std::string> names;
+  for (const auto& e : std::filesystem::directory_iterator(kDir))
+    if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
+  std::sort(names.begin(), names.end());
+  BOOST_TEST(names == std::vector<std::string>{"eventq_timeout"}, boost::test_tools::per_element());
+  for (const auto& n : names) BOOST_TEST(scenario_file(n)["protocol"].as<std::string>() == "media", n);
+}
+
+// The QBUF that meets the blocked worker is the stream's second (one 1/feed_fps after the first); the driver
+// gives up on it after its 5 s timeout, and the worker answers again when the buffers come, withhold_eventq_us in.
+BOOST_AUTO_TEST_CASE(eventq_timeout_fails_the_second_qbuf_after_the_drivers_timeout) {
+  const auto yaml = scenario_file("eventq_timeout");
+  const double fps = yaml["streams"][0]["feed_fps"].as<double>();
+  const double withheld_us = yaml["driver_policy"]["withhold_eventq_us"].as<double>();
+  const double timeout_us = double(vvsim::virtio_media::MediaDriverProfile{}.command_timeout_ns) / 1e3;
+  BOOST_REQUIRE(withheld_us > timeout_us);  // the scenario's point: the buffers come after the timeout
+
+  const Run r = run("eventq_timeout", "timeout");
+  BOOST_TEST(r.status == 6, r.err);
+  BOOST_TEST(r.err.find("QBUF(OUTPUT) failed: errno 110") != std::string::npos, r.err);
+  BOOST_TEST(r.summary["streams"][0]["frames_out"].get<int>() == 0);
+  std::vector<Span> qbufs;
+  Span streamoff;
+  for (const auto& [name, span] : command_spans(r.dir + "/trace.json")) {
+    if (name == "IOCTL QBUF") qbufs.push_back(span);
+    if (name == "IOCTL STREAMOFF") streamoff = span;
+  }
+  BOOST_REQUIRE_EQUAL(qbufs.size(), 2u);
+  BOOST_TEST(qbufs[0].result == "OK");
+  BOOST_TEST(qbufs[1].result == "errno 110");
+  BOOST_TEST(std::abs(qbufs[1].begin_us - qbufs[0].begin_us - 1e6 / fps) < 5.0);
+  BOOST_TEST(std::abs(qbufs[1].end_us - qbufs[1].begin_us - timeout_us) < 1.0);
+  // The client's STREAMOFF after the failure waits for the worker, which the withheld buffers release.
+  BOOST_TEST(streamoff.end_us >= withheld_us);
+  BOOST_TEST(streamoff.end_us - withheld_us < 100.0);
+}
+
+// The same stream completes with every frame when the buffers come before the timeout, or when the device keeps
+// events in a backlog instead of blocking its worker.
+BOOST_AUTO_TEST_CASE(eventq_timeout_completes_without_its_condition) {
+  const int frames = scenario_file("eventq_timeout")["streams"][0]["input"]["generate"]["frames"].as<int>();
+  for (const std::string settings : {" --set driver_policy.withhold_eventq_us=4000000", " --set device.event_overflow=backlog"}) {
+    const Run r = run("eventq_timeout", settings.find("backlog") != std::string::npos ? "backlog" : "early", settings);
+    BOOST_TEST(r.status == 0, settings << ": " << r.err);
+    BOOST_TEST(r.summary["streams"][0]["frames_out"].get<int>() == frames, settings);
+  }
+}
