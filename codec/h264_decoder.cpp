@@ -98,9 +98,9 @@ void H264Decoder::decode_access_unit(const AccessUnit& au, DecodeResult& result)
     result.message = "skipped: waiting for an IDR picture";
     return;
   }
-  // Under the output order model an IDR picture releases every picture before it.
+  // Under the output order model an IDR picture (or a memory management reset) releases every picture before it.
   const bool ordered = output_order_.unsupported().empty() && has_slice;
-  if (ordered && output_order_.pending_idr() && output_order_.waiting() > 0) drain_library(result);
+  if (ordered && output_order_.pending_clears_prior() && output_order_.waiting() > 0) drain_library(result);
   uint8_t* planes[3] = {};
   SBufferInfo info{};
   info.uiInBsTimeStamp = au.timestamp;

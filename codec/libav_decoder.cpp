@@ -190,7 +190,9 @@ void LibavDecoder::decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t 
 
 // Under the output order model an IDR picture releases every picture before
 // it; libavcodec would hand them out over the next pictures, so it is drained
-// first (the IDR picture drops its references anyway).
+// first (the IDR picture drops its references anyway). After a memory
+// management reset the library is not drained (the picture still references
+// earlier ones): the waiting pictures leave as libavcodec hands them out.
 void LibavDecoder::decode_access_unit(const AccessUnit& au, DecodeResult& result) {
   result.about_timestamp = au.timestamp;
   const bool ordered = follows_output_order() && au.has_slice;

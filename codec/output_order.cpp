@@ -65,8 +65,8 @@ int64_t H264OrderCount::type0(const SpsInfo& sps, const SliceOrderFields& slice)
   if (lsb < prev_lsb_ && prev_lsb_ - lsb >= max_lsb / 2) msb = prev_msb_ + max_lsb;
   if (lsb > prev_lsb_ && lsb - prev_lsb_ > max_lsb / 2) msb = prev_msb_ - max_lsb;
   if (slice.nal_ref_idc != 0) prev_msb_ = msb, prev_lsb_ = lsb;
-  const int64_t top = msb + lsb;
-  return std::min(top, top + slice.delta_pic_order_cnt_bottom);
+  top_ = msb + lsb;
+  return std::min(top_, top_ + slice.delta_pic_order_cnt_bottom);
 }
 
 // §8.2.1.2 / §8.2.1.3: FrameNumOffset grows by MaxFrameNum when frame_num wraps.
@@ -79,10 +79,20 @@ int64_t H264OrderCount::frame_num_offset(const SpsInfo& sps, const SliceOrderFie
 }
 
 int64_t H264OrderCount::next(const SpsInfo& sps, const SliceOrderFields& slice) {
+  const int64_t order_count = count(sps, slice);
+  if (!slice.resets_order) return order_count;
+  // §8.2.1: the previous picture's counts as if it were an IDR picture, its top field's kept relative.
+  prev_msb_ = 0, prev_lsb_ = top_ - order_count;
+  prev_frame_num_offset_ = prev_frame_num_ = 0;
+  return 0;
+}
+
+int64_t H264OrderCount::count(const SpsInfo& sps, const SliceOrderFields& slice) {
   if (sps.pic_order_cnt_type == 0) return type0(sps, slice);
   const int64_t frame_num = frame_num_offset(sps, slice) + slice.frame_num;
   const bool reference = slice.nal_ref_idc != 0;
-  if (sps.pic_order_cnt_type == 2) return slice.idr ? 0 : 2 * frame_num - (reference ? 0 : 1);
+  top_ = 2 * frame_num - (reference ? 0 : 1);
+  if (sps.pic_order_cnt_type == 2) return top_ = slice.idr ? 0 : top_;
   const auto& offsets = sps.offset_for_ref_frame;
   int64_t abs_frame_num = offsets.empty() ? 0 : frame_num;
   if (!reference && abs_frame_num > 0) --abs_frame_num;
@@ -96,8 +106,8 @@ int64_t H264OrderCount::next(const SpsInfo& sps, const SliceOrderFields& slice) 
     for (size_t i = 0; i <= in_cycle; ++i) expected += offsets[i];
   }
   if (!reference) expected += sps.offset_for_non_ref_pic;
-  const int64_t top = expected + slice.delta_pic_order_cnt[0];
-  return std::min(top, top + sps.offset_for_top_to_bottom_field + slice.delta_pic_order_cnt[1]);
+  top_ = expected + slice.delta_pic_order_cnt[0];
+  return std::min(top_, top_ + sps.offset_for_top_to_bottom_field + slice.delta_pic_order_cnt[1]);
 }
 
 void H264OutputOrder::note_nal(const NalInfo& nal, const uint8_t* data, size_t size, bool first_slice) {
@@ -117,15 +127,20 @@ void H264OutputOrder::note_nal(const NalInfo& nal, const uint8_t* data, size_t s
   }
   const auto fields = slice_order_fields(data, size, sps->second, pps->second);
   if (!fields) {
-    unsupported_ = "a slice header whose picture order fields do not parse";
+    unsupported_ = "a slice header not read up to its reference marking (or a PPS with slice groups)";
     return;
   }
-  pending_ = Pending{counts_.next(sps->second, *fields), fields->idr, h264_reorder_depth(sps->second)};
+  if (fields->no_output_of_prior_pics) {
+    unsupported_ = "an IDR picture with no_output_of_prior_pics_flag 1: discarding waiting pictures is not modelled";
+    return;
+  }
+  pending_ = Pending{counts_.next(sps->second, *fields), fields->idr, fields->idr || fields->resets_order,
+                     h264_reorder_depth(sps->second)};
 }
 
 std::vector<uint64_t> H264OutputOrder::picture_decoded(uint64_t id) {
   const Pending p = pending_.value_or(Pending{});
-  return order_.decoded(id, p.order_count, p.idr, p.depth);
+  return order_.decoded(id, p.order_count, p.clears_prior, p.depth);
 }
 
 void H264OutputOrder::reset() { *this = H264OutputOrder{}; }

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "codec/codec.h"
+#include "codec/h264_slice_header.h"
 #include "codec/unit_header.h"
 
 namespace vvsim::codec {
@@ -46,15 +47,19 @@ class OutputOrder {
 // picture's macroblocks, at most 16; §A.3.1 h), E.2.1 inference).
 uint32_t h264_reorder_depth(const SpsInfo& sps);
 
-// Picture order counts of H.264 frames (§8.2.1, types 0, 1 and 2).
+// Picture order counts of H.264 frames (§8.2.1, types 0, 1 and 2). A
+// picture with memory_management_control_operation 5 counts 0 after its
+// decoding, and the counts after it start from there (§8.2.1).
 class H264OrderCount {
  public:
   int64_t next(const SpsInfo& sps, const SliceOrderFields& slice);
   void reset() { *this = H264OrderCount{}; }
 
  private:
+  int64_t count(const SpsInfo& sps, const SliceOrderFields& slice);
   int64_t type0(const SpsInfo& sps, const SliceOrderFields& slice);
   int64_t frame_num_offset(const SpsInfo& sps, const SliceOrderFields& slice);
+  int64_t top_ = 0;                                  // TopFieldOrderCnt of the last picture
   int64_t prev_msb_ = 0, prev_lsb_ = 0;               // type 0: of the previous reference picture
   int64_t prev_frame_num_offset_ = 0, prev_frame_num_ = 0;  // types 1, 2
 };
@@ -70,7 +75,9 @@ class H264OutputOrder {
   std::vector<uint64_t> flush() { return order_.flush(); }
   // The depth of the sequence of the last first slice (0 before any).
   uint32_t reorder_depth() const { return pending_ ? pending_->depth : 0; }
-  // Whether the access unit whose first slice came last is an IDR picture.
+  // Whether the access unit whose first slice came last releases every
+  // waiting picture first (an IDR picture or memory_management_control_operation 5).
+  bool pending_clears_prior() const { return pending_ && pending_->clears_prior; }
   bool pending_idr() const { return pending_ && pending_->idr; }
   size_t waiting() const { return order_.waiting(); }
   // Why the model cannot follow the stream (field pictures, a slice whose
@@ -81,7 +88,7 @@ class H264OutputOrder {
  private:
   struct Pending {
     int64_t order_count = 0;
-    bool idr = false;
+    bool idr = false, clears_prior = false;
     uint32_t depth = 0;
   };
   std::map<uint32_t, SpsInfo> sps_;

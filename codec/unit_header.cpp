@@ -347,8 +347,21 @@ std::optional<PpsInfo> parse_pps(const uint8_t* d, size_t size) {
   BitReader r(rbsp.data(), rbsp.size());
   auto pps_id = r.ue(), sps_id = r.ue();
   if (!pps_id || !sps_id || *pps_id > 255 || *sps_id > 31) return std::nullopt;
+  PpsInfo info{*pps_id, *sps_id};
   auto entropy = r.bits(1), bottom_present = entropy ? r.bits(1) : std::nullopt;
-  return PpsInfo{*pps_id, *sps_id, bottom_present.value_or(0) == 1};
+  info.bottom_field_pic_order_in_frame_present = bottom_present.value_or(0) == 1;
+  auto slice_groups = bottom_present ? r.ue() : std::nullopt;
+  if (!slice_groups || *slice_groups != 0) return info;  // slice group maps (FMO) are not read
+  auto l0 = r.ue(), l1 = l0 ? r.ue() : std::nullopt;
+  auto weighted = l1 ? r.bits(3) : std::nullopt;  // weighted_pred_flag, weighted_bipred_idc
+  bool read = weighted && *l0 < 32 && *l1 < 32 && r.se() && r.se() && r.se();  // pic_init_qp/qs, chroma_qp_index_offset
+  auto flags = read ? r.bits(3) : std::nullopt;  // deblocking, constrained intra, redundant_pic_cnt_present
+  if (!flags) return info;
+  info.prediction_fields_read = true;
+  info.num_ref_idx_default_active[0] = *l0 + 1, info.num_ref_idx_default_active[1] = *l1 + 1;
+  info.weighted_pred = (*weighted >> 2) & 1, info.weighted_bipred_idc = *weighted & 3;
+  info.redundant_pic_cnt_present = *flags & 1;
+  return info;
 }
 
 namespace {
@@ -386,40 +399,6 @@ std::optional<bool> slice_is_field(const uint8_t* d, size_t size, const SpsInfo&
   auto field_pic = r.bits(1);
   if (!field_pic) return std::nullopt;
   return *field_pic == 1;
-}
-
-std::optional<SliceOrderFields> slice_order_fields(const uint8_t* d, size_t size, const SpsInfo& sps,
-                                                   const PpsInfo& pps) {
-  const size_t start = start_code_length(d, size);
-  if (start >= size) return std::nullopt;
-  SliceOrderFields f;
-  f.idr = (d[start] & 0x1f) == uint8_t(NalType::Idr);
-  f.nal_ref_idc = (d[start] >> 5) & 3;
-  const auto rbsp = slice_header_rbsp(d, size);
-  BitReader r(rbsp.data(), rbsp.size());
-  if (!read_slice_pps_id(r) || (sps.separate_colour_plane && !r.bits(2))) return std::nullopt;
-  auto frame_num = r.bits(int(sps.log2_max_frame_num));
-  if (!frame_num) return std::nullopt;
-  f.frame_num = *frame_num;
-  if (!sps.frame_mbs_only) {
-    auto field = r.bits(1);
-    if (!field || (*field && !r.bits(1))) return std::nullopt;  // bottom_field_flag
-    f.field_pic = *field;
-  }
-  if (f.idr && !r.ue()) return std::nullopt;  // idr_pic_id
-  const bool bottom_delta = pps.bottom_field_pic_order_in_frame_present && !f.field_pic;
-  if (sps.pic_order_cnt_type == 0) {
-    auto lsb = r.bits(int(sps.log2_max_poc_lsb));
-    auto delta = lsb && bottom_delta ? r.se() : std::optional<int32_t>(0);
-    if (!lsb || !delta) return std::nullopt;
-    f.pic_order_cnt_lsb = *lsb, f.delta_pic_order_cnt_bottom = *delta;
-  } else if (sps.pic_order_cnt_type == 1 && !sps.delta_pic_order_always_zero) {
-    auto first = r.se();
-    auto second = first && bottom_delta ? r.se() : std::optional<int32_t>(0);
-    if (!first || !second) return std::nullopt;
-    f.delta_pic_order_cnt[0] = *first, f.delta_pic_order_cnt[1] = *second;
-  }
-  return f;
 }
 
 std::vector<std::pair<size_t, size_t>> split_vp9_superframe(const uint8_t* d, size_t size) {

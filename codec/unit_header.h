@@ -85,6 +85,12 @@ std::optional<SpsInfo> parse_sps(const uint8_t* data, size_t size);
 struct PpsInfo {
   uint32_t pps_id = 0, sps_id = 0;
   bool bottom_field_pic_order_in_frame_present = false;
+  // What a slice header's reference fields need; read unless the PPS has slice groups.
+  bool prediction_fields_read = false;
+  uint32_t num_ref_idx_default_active[2] = {1, 1};
+  bool weighted_pred = false;
+  uint32_t weighted_bipred_idc = 0;
+  bool redundant_pic_cnt_present = false;
 };
 std::optional<PpsInfo> parse_pps(const uint8_t* data, size_t size);
 // The start of an H.264 slice NAL unit's header (§7.3.3): the PPS it
@@ -92,18 +98,6 @@ std::optional<PpsInfo> parse_pps(const uint8_t* data, size_t size);
 // Nothing when the header cannot be read.
 std::optional<uint32_t> slice_pps_id(const uint8_t* data, size_t size);
 std::optional<bool> slice_is_field(const uint8_t* data, size_t size, const SpsInfo& sps);
-// A slice header's fields picture order counts come from (§7.3.3, up to delta_pic_order_cnt).
-struct SliceOrderFields {
-  bool idr = false;
-  uint32_t nal_ref_idc = 0;
-  uint32_t frame_num = 0;
-  bool field_pic = false;
-  uint32_t pic_order_cnt_lsb = 0;
-  int32_t delta_pic_order_cnt_bottom = 0;
-  int32_t delta_pic_order_cnt[2] = {0, 0};
-};
-std::optional<SliceOrderFields> slice_order_fields(const uint8_t* data, size_t size, const SpsInfo& sps,
-                                                   const PpsInfo& pps);
 
 // VP9 superframe (Annex B of the VP9 spec): the frames packed in one unit, as
 // (offset, size); one frame covering the unit when there is no valid index.

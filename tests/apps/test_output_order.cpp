@@ -185,3 +185,51 @@ BOOST_AUTO_TEST_CASE(h264_picture_leaves_at_the_end_of_the_job_that_releases_it)
     BOOST_TEST_CONTEXT(backend) { BOOST_CHECK_CLOSE(decode_end, job_ends_ns[releasing_unit], 1e-6); }
   }
 }
+
+// Weighted prediction, reference list modifications and memory management
+// operations (x264 weightp=2, ref=4, B-pyramid): the model reads every slice
+// header through dec_ref_pic_marking (it reports no unread header) and still
+// orders the pictures as ffprobe displays them.
+BOOST_AUTO_TEST_CASE(h264_slice_headers_with_weights_and_marking_are_read_through) {
+  const std::string dir = workdir("output_order_weights"), file = dir + "/in.h264";
+  encode(file, "176x144", 30,
+         "-c:v libx264 -x264-params bframes=3:b-pyramid=normal:weightp=2:weightb=1:ref=4:keyint=12:min-keyint=12:"
+         "scenecut=0",
+         dir);
+  BOOST_REQUIRE_GT(count_of(traced(file, "luma_weight_l0_flag[1]", dir), 1), 0);
+  BOOST_REQUIRE_GT(count_of(traced(file, "modification_of_pic_nums_idc", dir), 1), 0);
+  BOOST_REQUIRE_GT(count_of(traced(file, "memory_management_control_operation", dir), 1), 0);
+  BOOST_REQUIRE_EQUAL(count_of(traced(file, "memory_management_control_operation", dir), 5), 0);
+  const Released released = run_model(file);
+  const auto expected_order = decode_indices(display_order_positions(file, dir));
+  BOOST_CHECK_EQUAL_COLLECTIONS(released.order.begin(), released.order.end(), expected_order.begin(),
+                                expected_order.end());
+}
+
+// §8.2.1.3 by hand (pic_order_cnt_type 2): frame_num 0 (IDR), 1, 2 count 0, 2,
+// 4; a picture with memory_management_control_operation 5 counts 0 after its
+// decoding and the next one counts as if frame_num restarted: frame_num 1 gives 2.
+BOOST_AUTO_TEST_CASE(h264_memory_management_reset_restarts_the_order_counts) {
+  SpsInfo sps;
+  sps.pic_order_cnt_type = 2;
+  H264OrderCount counts;
+  SliceOrderFields slice;
+  slice.nal_ref_idc = 1;
+  slice.idr = true;
+  BOOST_CHECK_EQUAL(counts.next(sps, slice), 0);
+  slice.idr = false;
+  slice.frame_num = 1;
+  BOOST_CHECK_EQUAL(counts.next(sps, slice), 2);
+  slice.frame_num = 2;
+  slice.resets_order = true;
+  BOOST_CHECK_EQUAL(counts.next(sps, slice), 0);
+  slice.frame_num = 1;
+  slice.resets_order = false;
+  BOOST_CHECK_EQUAL(counts.next(sps, slice), 2);
+  // The reset picture releases every waiting one first, as an IDR picture does.
+  OutputOrder order;
+  BOOST_CHECK(order.decoded(1, 4, false, 2).empty());
+  BOOST_CHECK(order.decoded(2, 2, false, 2).empty());
+  const auto released = order.decoded(3, 0, true, 2);
+  BOOST_CHECK((released == std::vector<uint64_t>{2, 1}));
+}
