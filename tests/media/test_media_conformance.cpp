@@ -41,8 +41,13 @@ std::set<std::string> broken_rules(const std::function<void(MediaPlatform&)>& gu
   return rules;
 }
 
+const codec::ParsedStream& vp8_stream() {
+  static const auto stream = codec::read_bitstream_file(codec::test::fixture("vp8_176x144.ivf"));
+  return stream;
+}
+
 void decode_vp8(MediaPlatform& p) {
-  const auto stream = codec::read_bitstream_file(codec::test::fixture("vp8_176x144.ivf"));
+  const auto& stream = vp8_stream();
   MediaDecodeConfig c;
   c.codec = stream.codec;
   c.units = std::make_shared<codec::UnitsInMemory>(stream.units);
@@ -76,10 +81,23 @@ void capture_first(MediaPlatform& p, uint32_t s) {
   p.driver.ioctl(s, uint32_t(Ioctl::StreamOn), {type}, {});
 }
 
-// A bare client: OPEN, S_FMT(VP8), REQBUFS(OUTPUT, 4, USERPTR), STREAMON, the first four
+// QBUF(OUTPUT) of unit `index` of the VP8 fixture into USERPTR buffer `index`: a plane of `length` bytes
+// over one SG entry of a page.
+MediaReply queue_unit(MediaPlatform& p, uint32_t s, uint32_t index, uint32_t length = 4096) {
+  const auto& unit = vp8_stream().units[index].data;
+  const uint64_t page = *p.driver.memory().allocate(4096, 4096);
+  p.driver.cpu().write(page, unit.data(), unit.size());
+  v4l2::Buffer b;
+  b.index = index, b.type = kOutput, b.memory = v4l2::kMemoryUserptr, b.length = 1;
+  Bytes sg(kSgEntrySize);
+  encode(SgEntry{page, 4096}, sg.data());
+  return p.driver.ioctl(s, uint32_t(Ioctl::QBuf), {bytes_of(b), bytes_of(v4l2::Plane{uint32_t(unit.size()), length, page}), sg},
+                        {uint32_t(v4l2::Buffer::kSize), uint32_t(v4l2::Plane::kSize)});
+}
+
+// A bare client: OPEN, S_FMT(VP8), REQBUFS(OUTPUT, 4, USERPTR), STREAMON, the first `units`
 // units queued; no subscription and no CAPTURE unless `with_capture`. Waits 2 ms for the device.
-uint32_t queue_four_units(MediaPlatform& p, bool with_capture = false) {
-  const auto stream = codec::read_bitstream_file(codec::test::fixture("vp8_176x144.ivf"));
+uint32_t queue_units(MediaPlatform& p, bool with_capture = false, uint32_t units = 4) {
   const uint32_t s = open(p.driver);
   v4l2::Format f;
   f.type = kOutput, f.pixelformat = v4l2::kPixFmtVp8, f.width = 176, f.height = 144;
@@ -90,18 +108,7 @@ uint32_t queue_four_units(MediaPlatform& p, bool with_capture = false) {
   Bytes type(4, 0);
   type[0] = uint8_t(kOutput);
   p.driver.ioctl(s, uint32_t(Ioctl::StreamOn), {type}, {});
-  for (uint32_t i = 0; i < 4; ++i) {
-    const auto& unit = stream.units[i].data;
-    const uint64_t page = *p.driver.memory().allocate(4096, 4096);
-    p.driver.cpu().write(page, unit.data(), unit.size());
-    v4l2::Buffer b;
-    b.index = i, b.type = kOutput, b.memory = v4l2::kMemoryUserptr, b.length = 1;
-    Bytes sg(kSgEntrySize);
-    encode(SgEntry{page, 4096}, sg.data());
-    const auto r = p.driver.ioctl(s, uint32_t(Ioctl::QBuf), {bytes_of(b), bytes_of(v4l2::Plane{uint32_t(unit.size()), 4096, page}), sg},
-                                  {uint32_t(v4l2::Buffer::kSize), uint32_t(v4l2::Plane::kSize)});
-    BOOST_REQUIRE_EQUAL(r.status, 0u);
-  }
+  for (uint32_t i = 0; i < units; ++i) BOOST_REQUIRE_EQUAL(queue_unit(p, s, i).status, 0u);
   sc_core::wait(2, sc_core::SC_MS);
   return s;
 }
@@ -147,7 +154,7 @@ BOOST_AUTO_TEST_CASE(every_rule_has_an_id_side_and_section) {
     BOOST_TEST(ids.insert(r.id).second, r.id);
     BOOST_TEST(std::string(r.section).size() > 0u);
   }
-  BOOST_TEST(ids.size() == 24u);
+  BOOST_TEST(ids.size() == 29u);
 }
 
 // ---- device rules, each by its fault ----
@@ -184,7 +191,7 @@ BOOST_AUTO_TEST_CASE(trimmed_dqbuf_events_break_event_len) {
 BOOST_AUTO_TEST_CASE(an_unsubscribed_source_change_breaks_event_subscribed) {
   MediaDeviceFaults f;
   f.unsubscribed_events = true;
-  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p); }, f) == Rules{"vm-event-subscribed"});
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_units(p); }, f) == Rules{"vm-event-subscribed"});
 }
 
 BOOST_AUTO_TEST_CASE(a_mapping_longer_than_its_buffer_breaks_mmap_len) {
@@ -203,13 +210,13 @@ BOOST_AUTO_TEST_CASE(a_buffer_dequeued_twice_breaks_dqbuf_only_queued) {
 BOOST_AUTO_TEST_CASE(frames_without_a_source_change_break_no_frames_before_src_change) {
   MediaDeviceFaults f;
   f.no_source_change = true;
-  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p, true); }, f) ==
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_units(p, true); }, f) ==
              Rules{"dec-no-frames-before-src-change"});
 }
 
 // Without the fault the same client breaks nothing: SOURCE_CHANGE comes before the first frame.
 BOOST_AUTO_TEST_CASE(capture_set_up_first_breaks_nothing) {
-  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p, true); }).empty());
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_units(p, true); }).empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_changed_buffer_pointer_breaks_pointer_echo) {
@@ -277,20 +284,20 @@ BOOST_AUTO_TEST_CASE(a_payload_cut_short_breaks_ioctl_layout) {
 BOOST_AUTO_TEST_CASE(a_session_left_open_after_error_breaks_error_close) {
   MediaDeviceProfile failing;
   failing.inject_error_after_units = 1;  // without CAPTURE buffers only the first unit is decoded
-  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p); }, {}, failing) == Rules{"vm-error-close"});
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_units(p); }, {}, failing) == Rules{"vm-error-close"});
 }
 
 BOOST_AUTO_TEST_CASE(a_session_closed_after_error_breaks_nothing) {
   MediaDeviceProfile failing;
   failing.inject_error_after_units = 1;  // without CAPTURE buffers only the first unit is decoded
-  BOOST_TEST(broken_rules([](MediaPlatform& p) { p.driver.close(queue_four_units(p)); }, {}, failing).empty());
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { p.driver.close(queue_units(p)); }, {}, failing).empty());
 }
 
 // ---- rules added with the session, mapping and drain checks ----
 
 // The device's error fault raises ERROR on the first session; the guest opens a second and then closes the first.
 void open_after_error(MediaPlatform& p, bool want_recycled) {
-  const uint32_t failed = queue_four_units(p);
+  const uint32_t failed = queue_units(p);
   BOOST_REQUIRE(p.driver.session_dead(failed));
   const uint32_t again = open(p.driver);
   BOOST_TEST((again == failed) == want_recycled);
@@ -315,11 +322,11 @@ BOOST_AUTO_TEST_CASE(a_fresh_id_after_an_error_breaks_nothing) {
 BOOST_AUTO_TEST_CASE(a_changed_userptr_breaks_userptr_echo) {
   MediaDeviceFaults f;
   f.clobbered_plane_userptr = true;
-  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p); }, f) == Rules{"vm-userptr-echo"});
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_units(p); }, f) == Rules{"vm-userptr-echo"});
 }
 
 BOOST_AUTO_TEST_CASE(userptr_buffers_queued_as_sent_break_nothing) {
-  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p); }).empty());
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_units(p); }).empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_mapping_past_the_region_breaks_mmap_bounds) {
@@ -371,7 +378,7 @@ BOOST_AUTO_TEST_CASE(a_range_reused_after_munmap_breaks_nothing) {
 // Four frames fill the four CAPTURE buffers, so the drain STOP starts cannot end (no buffer for LAST): a second STOP
 // meets it.
 void stop_twice(MediaPlatform& p, uint32_t want_second) {
-  const uint32_t s = queue_four_units(p, true);
+  const uint32_t s = queue_units(p, true);
   BOOST_TEST(decoder_cmd(p, s, v4l2::kDecCmdStop) == 0u);
   BOOST_TEST(decoder_cmd(p, s, v4l2::kDecCmdStop) == want_second);
 }
@@ -389,7 +396,7 @@ BOOST_AUTO_TEST_CASE(a_stop_refused_ebusy_during_a_drain_breaks_nothing) {
 BOOST_AUTO_TEST_CASE(frames_after_a_last_buffer_break_stopped_after_last) {
   MediaDeviceFaults f;
   f.first_frame_flagged_last = true;
-  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_four_units(p, true); }, f) == Rules{"dec-stopped-after-last"});
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_units(p, true); }, f) == Rules{"dec-stopped-after-last"});
 }
 
 // STOP on a session whose queues never streamed: success, as Drain 1's warning requires, or the fault's EINVAL.
@@ -419,4 +426,55 @@ BOOST_AUTO_TEST_CASE(a_buffer_queued_twice_breaks_qbuf_owned) {
                                   {uint32_t(v4l2::Buffer::kSize), uint32_t(v4l2::Plane::kSize)});
     BOOST_TEST(r.status == v4l2::kEinval);
   }) == Rules{"vm-qbuf-owned"});
+}
+
+// Two units decoded into two of the four CAPTURE buffers, STOP: the drain ends with LAST in the third, then EOS.
+// Then units 2 and 3 queued after the drain, which the device holds until a restart (Drain 3).
+void drain_then_queue(MediaPlatform& p) {
+  const uint32_t s = queue_units(p, true, 2);
+  p.driver.ioctl(s, uint32_t(Ioctl::SubscribeEvent), {bytes_of(v4l2::EventSubscription{v4l2::kEventEos})}, {});
+  BOOST_TEST(decoder_cmd(p, s, v4l2::kDecCmdStop) == 0u);
+  sc_core::wait(2, sc_core::SC_MS);
+  for (uint32_t i = 2; i < 4; ++i) BOOST_TEST(queue_unit(p, s, i).status == 0u);
+  sc_core::wait(2, sc_core::SC_MS);
+}
+
+BOOST_AUTO_TEST_CASE(a_drain_with_its_eos_and_held_output_breaks_nothing) { BOOST_TEST(broken_rules(drain_then_queue).empty()); }
+
+BOOST_AUTO_TEST_CASE(a_drain_without_eos_breaks_drain_eos) {
+  MediaDeviceFaults f;
+  f.no_eos_event = true;
+  BOOST_TEST(broken_rules(drain_then_queue, f) == Rules{"dec-drain-eos"});
+}
+
+BOOST_AUTO_TEST_CASE(output_decoded_after_a_drain_breaks_drain_accept_not_process) {
+  MediaDeviceFaults f;
+  f.decode_after_drain = true;
+  BOOST_TEST(broken_rules(drain_then_queue, f).count("dec-drain-accept-not-process") == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(a_plane_fuller_than_its_length_breaks_bytesused_within_length) {
+  MediaDeviceFaults f;
+  f.overfilled_capture = true;
+  BOOST_TEST(broken_rules([](MediaPlatform& p) { queue_units(p, true); }, f) == Rules{"vm-bytesused-within-length"});
+}
+
+// A misbehaving guest: QBUF of an index REQBUFS never gave (the device answers EINVAL).
+BOOST_AUTO_TEST_CASE(a_buffer_index_past_the_count_breaks_qbuf_index_allocated) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) {
+    const uint32_t s = open_with_capture(p);
+    v4l2::Buffer b;
+    b.index = 100, b.type = kCapture, b.memory = v4l2::kMemoryMmap, b.length = 1;
+    const auto r = p.driver.ioctl(s, uint32_t(Ioctl::QBuf), {bytes_of(b), Bytes(v4l2::Plane::kSize, 0)},
+                                  {uint32_t(v4l2::Buffer::kSize), uint32_t(v4l2::Plane::kSize)});
+    BOOST_TEST(r.status == v4l2::kEinval);
+  }) == Rules{"vm-qbuf-index-allocated"});
+}
+
+// A misbehaving guest: a USERPTR plane of two pages with an SG list of one (the device answers EINVAL).
+BOOST_AUTO_TEST_CASE(an_sg_list_short_of_its_plane_breaks_sg_covers_length) {
+  BOOST_TEST(broken_rules([](MediaPlatform& p) {
+    const uint32_t s = queue_units(p, false, 0);
+    BOOST_TEST(queue_unit(p, s, 0, 8192).status == v4l2::kEinval);
+  }) == Rules{"vm-sg-covers-length"});
 }

@@ -114,6 +114,8 @@ class DecoderSession {
   void accept_commands_while_draining() { commands_while_draining_ = true; }
   // The idle_stop_refused fault: DEC_CMD_STOP is refused while a queue is not streaming.
   void refuse_stop_when_idle() { idle_stop_refused_ = true; }
+  // The decode_after_drain fault: OUTPUT queued after a drain is decoded without a restart.
+  void decode_after_drain() { decode_after_drain_ = true; }
   // Frees every buffer (CLOSE, reset); mappings stay until MUNMAP.
   void release_buffers();
 
@@ -178,6 +180,7 @@ class DecoderSession {
   bool format_change_with_buffers_ = false;
   bool commands_while_draining_ = false;
   bool idle_stop_refused_ = false;
+  bool decode_after_drain_ = false;
   DecoderFactory decoders_;
 };
 

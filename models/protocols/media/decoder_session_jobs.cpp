@@ -55,7 +55,7 @@ void DecoderSession::apply_format(const codec::StreamFormat& f) {
 }
 
 std::optional<OutputJob> DecoderSession::take_output_job() {
-  if (error_ || !output_.streaming || output_stopped_ || output_.ready.empty()) return std::nullopt;
+  if (error_ || !output_.streaming || (output_stopped_ && !decode_after_drain_) || output_.ready.empty()) return std::nullopt;
   // One decoded picture ahead of the CAPTURE queue at most: decoding waits for frame buffers.
   const bool picture_waiting = std::any_of(pending_.begin(), pending_.end(), [](const Pending& p) { return !p.last; });
   if (picture_waiting) return std::nullopt;

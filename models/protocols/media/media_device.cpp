@@ -151,6 +151,7 @@ Bytes MediaDevice::open_session() {
   if (faults_.format_change_with_buffers) sessions_[id]->allow_format_change_with_buffers();
   if (faults_.drain_commands_accepted) sessions_[id]->accept_commands_while_draining();
   if (faults_.idle_stop_refused) sessions_[id]->refuse_stop_when_idle();
+  if (faults_.decode_after_drain) sessions_[id]->decode_after_drain();
   const uint64_t epoch = epoch_;
   sc_core::sc_spawn([this, id, epoch] { session_worker(id, epoch); }, sc_core::sc_gen_unique_name("session_worker"));
   return encode(RespOpen{0, answered});
@@ -225,10 +226,13 @@ void MediaDevice::collect_events(DecoderSession& s) {
     const bool source_change = kind == uint32_t(EventKind::Event) &&
                                tlm_virtio::le::get32(e.data() + kEventHeaderSize) == v4l2::kEventSourceChange;
     if (faults_.no_source_change && source_change) continue;
+    const bool eos = kind == uint32_t(EventKind::Event) && tlm_virtio::le::get32(e.data() + kEventHeaderSize) == v4l2::kEventEos;
+    if (faults_.no_eos_event && eos) continue;
     if (faults_.trimmed_dqbuf_events && kind == uint32_t(EventKind::Dqbuf))
       e.resize(kEventHeaderSize + v4l2::Buffer::kSize + v4l2::Plane::kSize);
     if (faults_.shifted_capture_timestamps && kind == uint32_t(EventKind::Dqbuf)) e = shifted_capture_timestamp(e);
     if (faults_.first_frame_flagged_last && kind == uint32_t(EventKind::Dqbuf)) e = first_frame_flagged_last(e);
+    if (faults_.overfilled_capture && kind == uint32_t(EventKind::Dqbuf)) e = overfilled_capture(e);
     if (faults_.repeated_dqbuf && kind == uint32_t(EventKind::Dqbuf)) backlog_.push_back(e);
     backlog_.push_back(std::move(e));
   }
@@ -314,6 +318,14 @@ Bytes MediaDevice::shifted_capture_timestamp(const Bytes& event) {
   auto e = decode_event_dqbuf(event);
   if (!e || e->buffer.type != v4l2::kBufTypeVideoCaptureMplane) return event;
   e->buffer.timestamp = v4l2::timeval_of(v4l2::micros_of(e->buffer.timestamp) + 1);
+  return encode(*e);
+}
+
+// A decoded picture whose plane claims one byte more than the buffer holds.
+Bytes MediaDevice::overfilled_capture(const Bytes& event) {
+  auto e = decode_event_dqbuf(event);
+  if (!e || e->buffer.type != v4l2::kBufTypeVideoCaptureMplane || e->planes[0].bytesused == 0) return event;
+  e->planes[0].bytesused = e->planes[0].length + 1;
   return encode(*e);
 }
 

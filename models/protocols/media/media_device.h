@@ -93,6 +93,7 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   void break_reply(uint32_t code, Bytes& payload) const;  // the answer-changing faults
   static Bytes shifted_capture_timestamp(const Bytes& event);
   static Bytes first_frame_flagged_last(const Bytes& event);
+  static Bytes overfilled_capture(const Bytes& event);
 
   MediaDeviceProfile profile_;
   models::CodecEngine& engine_;

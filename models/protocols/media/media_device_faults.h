@@ -26,6 +26,9 @@ struct MediaDeviceFaults {
   bool close_drops_mappings = false;        // CLOSE frees the region's mappings before their MUNMAP (vm-mmap-persist)
   bool drain_commands_accepted = false;     // DEC_CMD_START/STOP taken during a drain (dec-drain-ebusy)
   bool first_frame_flagged_last = false;    // the first decoded CAPTURE buffer carries LAST; decoding goes on (dec-stopped-after-last)
+  bool no_eos_event = false;                // the drain's EOS event never sent (dec-drain-eos)
+  bool decode_after_drain = false;          // OUTPUT queued after a drain's LAST decoded at once (dec-drain-accept-not-process)
+  bool overfilled_capture = false;          // a decoded CAPTURE plane's bytesused one past its length (vm-bytesused-within-length)
   bool idle_stop_refused = false;           // DEC_CMD_STOP refused (EINVAL) while a queue is not streaming (dec-stop-needs-both-streaming)
 };
 

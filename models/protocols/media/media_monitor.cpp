@@ -50,6 +50,12 @@ const std::vector<tlm_virtio::ConformanceRule>& media_rules() {
        "after a CAPTURE buffer flagged LAST no CAPTURE buffer comes back until DEC_CMD_START or a STREAMON"},
       {"dec-stop-needs-both-streaming", Side::Device, "dev-decoder Drain 1 (warning)",
        "DEC_CMD_STOP while either queue is not streaming succeeds (and starts no drain)"},
+      {"dec-drain-eos", Side::Device, "dev-decoder Drain 2",
+       "a drain's LAST buffer is followed by the EOS event when the session subscribed to EOS"},
+      {"dec-drain-accept-not-process", Side::Device, "dev-decoder Drain 3",
+       "OUTPUT queued after a drain's LAST is not returned until DEC_CMD_START or a STREAMON"},
+      {"vm-bytesused-within-length", Side::Device, "Media Device / Dequeue buffer (v4l2_plane: bytesused is the payload of length bytes)",
+       "a DQBUF event's plane has bytesused no larger than its length"},
       {"vm-open-before-use", Side::Driver, "Media Device / Command Virtqueue: Sessions",
        "IOCTL, MMAP and CLOSE name a session OPEN returned"},
       {"vm-no-use-after-close", Side::Driver, "Media Device / Close device",
@@ -60,6 +66,10 @@ const std::vector<tlm_virtio::ConformanceRule>& media_rules() {
        "after an ERROR event the driver closes the session"},
       {"vm-qbuf-owned", Side::Driver, "Media Device / Dequeue buffer (derived)",
        "QBUF names a buffer the device does not hold: not one queued and not yet returned by DQBUF"},
+      {"vm-qbuf-index-allocated", Side::Driver, "dev-decoder Initialization 2, Capture Setup 10 (use the count REQBUFS returned)",
+       "QBUF's index is below the count the queue's last REQBUFS answered"},
+      {"vm-sg-covers-length", Side::Driver, "Media Device / V4L2 ioctls / Userspace memory",
+       "the SG entries after a USERPTR plane cover its length"},
   };
   return rules;
 }
@@ -138,6 +148,12 @@ void MediaMonitor::check_request(uint64_t at, uint32_t id, const std::string& na
     const auto b = v4l2::Buffer::decode(in.data());
     if (s.queued.count({b.type, b.index}))
       log_.report(at, "vm-qbuf-owned", id, name, fmt::format("buffer {} of type {} is queued", b.index, b.type));
+    const auto count = s.buffers.find(b.type);
+    if (b.index >= (count == s.buffers.end() ? 0 : count->second))
+      log_.report(at, "vm-qbuf-index-allocated", id, name,
+                  fmt::format("buffer {} of type {}: REQBUFS gave {}", b.index, b.type,
+                              count == s.buffers.end() ? 0 : count->second));
+    if (b.memory == v4l2::kMemoryUserptr) check_sg_cover(at, id, name, in);
   }
   if (Ioctl(code) != Ioctl::DecoderCmd || errored_.count(id)) return;
   const uint32_t cmd = v4l2::DecoderCmd::decode(in.data()).cmd;
@@ -148,6 +164,28 @@ void MediaMonitor::check_request(uint64_t at, uint32_t id, const std::string& na
     log_.report(at, "dec-drain-ebusy", id, name, fmt::format("DEC_CMD {} taken during a drain", cmd));
 }
 
+// USERPTR planes, each followed in turn by SG entries until they cover its length (§Userspace memory).
+void MediaMonitor::check_sg_cover(uint64_t at, uint32_t id, const std::string& name, const Bytes& in) {
+  const auto b = v4l2::Buffer::decode(in.data());
+  size_t entry = v4l2::Buffer::kSize + size_t(b.length) * v4l2::Plane::kSize;
+  for (uint32_t p = 0; p < b.length; ++p) {
+    if (v4l2::Buffer::kSize + (p + 1) * v4l2::Plane::kSize > in.size()) return;  // vm-ioctl-layout's business
+    const uint32_t length = v4l2::Plane::decode(in.data() + v4l2::Buffer::kSize + p * v4l2::Plane::kSize).length;
+    uint64_t covered = 0;
+    for (; covered < length && entry + kSgEntrySize <= in.size(); entry += kSgEntrySize)
+      covered += decode_sg_entry(in.data() + entry).len;
+    if (covered < length)
+      return log_.report(at, "vm-sg-covers-length", id, name,
+                         fmt::format("plane {}: SG entries cover {} of its {} bytes", p, covered, length));
+  }
+}
+
+// DEC_CMD_START or a STREAMON: a stopped decoder goes on (Drain 3, DRC).
+void MediaMonitor::resume(Session& s) {
+  s.capture_stopped = s.output_stopped = false;
+  s.queued_after_drain.clear();
+}
+
 // What a successful ioctl changes in the state the rules read.
 void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const Bytes& out) {
   switch (Ioctl(code)) {
@@ -156,6 +194,7 @@ void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const
     case Ioctl::QBuf: {
       const auto b = v4l2::Buffer::decode(in.data());
       s.queued.insert({b.type, b.index});
+      if (b.type == v4l2::kBufTypeVideoOutputMplane && s.output_stopped) s.queued_after_drain.insert(b.index);
       if (b.type == v4l2::kBufTypeVideoOutputMplane) s.output_timestamps.insert(v4l2::micros_of(b.timestamp));
       break;
     }
@@ -174,11 +213,11 @@ void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const
       break;
     case Ioctl::StreamOn:
       s.streaming.insert(tlm_virtio::le::get32(in.data()));
-      s.capture_stopped = false;  // a restart of either queue resumes (Drain 3)
+      resume(s);  // a restart of either queue resumes (Drain 3)
       break;
     case Ioctl::DecoderCmd: {
       const uint32_t cmd = v4l2::DecoderCmd::decode(in.data()).cmd;
-      if (cmd == v4l2::kDecCmdStart) s.capture_stopped = false;
+      if (cmd == v4l2::kDecCmdStart) resume(s);
       if (cmd == v4l2::kDecCmdStop && s.streaming.size() == 2) s.draining = true;
       break;
     }
@@ -287,6 +326,7 @@ void MediaMonitor::on_event(uint64_t at, const Bytes& event) {
   if (!it->second.subscribed.count(e->event.type))
     log_.report(at, "vm-event-subscribed", id, "event", fmt::format("event type {} not subscribed", e->event.type));
   if (e->event.type == v4l2::kEventSourceChange) it->second.source_change_seen = true;
+  if (e->event.type == v4l2::kEventEos) it->second.eos_owed = false;
 }
 
 void MediaMonitor::on_dqbuf(uint64_t at, const Bytes& event) {
@@ -301,10 +341,7 @@ void MediaMonitor::on_dqbuf(uint64_t at, const Bytes& event) {
   const bool announces = s.subscribed.count(v4l2::kEventSourceChange) != 0;  // "(if subscribed)"
   const bool capture = e->buffer.type == v4l2::kBufTypeVideoCaptureMplane;
   const bool decoded = capture && e->planes[0].bytesused > 0;
-  if (capture && s.capture_stopped)
-    log_.report(at, "dec-stopped-after-last", e->session_id, "event",
-                fmt::format("CAPTURE buffer {} after a LAST buffer, with no START or STREAMON since", e->buffer.index));
-  if (capture && (e->buffer.flags & v4l2::kBufFlagLast)) s.capture_stopped = true, s.draining = false;
+  check_dequeued(at, e->session_id, s, *e);
   if (decoded && !s.output_timestamps.count(v4l2::micros_of(e->buffer.timestamp)))
     log_.report(at, "dec-display-order-timestamps", e->session_id, "event",
                 fmt::format("CAPTURE buffer {} has timestamp {} us, which no OUTPUT buffer had", e->buffer.index,
@@ -312,6 +349,25 @@ void MediaMonitor::on_dqbuf(uint64_t at, const Bytes& event) {
   if (decoded && announces && !s.source_change_seen)
     log_.report(at, "dec-no-frames-before-src-change", e->session_id, "event",
                 fmt::format("frame in CAPTURE buffer {} before any SOURCE_CHANGE", e->buffer.index));
+}
+
+// The stop states a DQBUF event shows and must respect (Drain 2, 3; DRC 2), and its planes' sizes.
+void MediaMonitor::check_dequeued(uint64_t at, uint32_t id, Session& s, const EventDqbuf& e) {
+  const bool capture = e.buffer.type == v4l2::kBufTypeVideoCaptureMplane;
+  for (uint32_t p = 0; p < std::min(e.buffer.length, uint32_t(kMaxPlanes)); ++p)
+    if (e.planes[p].bytesused > e.planes[p].length)
+      log_.report(at, "vm-bytesused-within-length", id, "event",
+                  fmt::format("buffer {} plane {}: bytesused {} of length {}", e.buffer.index, p, e.planes[p].bytesused,
+                              e.planes[p].length));
+  if (!capture && s.output_stopped && s.queued_after_drain.count(e.buffer.index))
+    log_.report(at, "dec-drain-accept-not-process", id, "event",
+                fmt::format("OUTPUT buffer {} queued after the drain came back before a restart", e.buffer.index));
+  if (capture && s.capture_stopped)
+    log_.report(at, "dec-stopped-after-last", id, "event",
+                fmt::format("CAPTURE buffer {} after a LAST buffer, with no START or STREAMON since", e.buffer.index));
+  if (!capture || !(e.buffer.flags & v4l2::kBufFlagLast)) return;
+  if (s.draining) s.output_stopped = true, s.eos_owed = s.subscribed.count(v4l2::kEventEos) != 0;
+  s.capture_stopped = true, s.draining = false;
 }
 
 void MediaMonitor::on_reset(uint64_t) {
@@ -323,6 +379,8 @@ void MediaMonitor::on_reset(uint64_t) {
 }
 
 void MediaMonitor::on_run_idle(uint64_t at) {
+  for (const auto& [id, s] : open_)
+    if (s.eos_owed) log_.report(at, "dec-drain-eos", id, "event", fmt::format("session {}'s drain ended without EOS", id));
   for (uint32_t id : errored_)
     log_.report(at, "vm-error-close", id, "CLOSE", fmt::format("session {} had an ERROR event and is still open", id));
 }

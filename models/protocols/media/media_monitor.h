@@ -46,6 +46,9 @@ class MediaMonitor : public MediaObserver {
     std::set<uint32_t> streaming;                                 // buffer types after STREAMON, until STREAMOFF
     bool draining = false;         // DEC_CMD_STOP taken with both queues streaming, until LAST or a STREAMOFF
     bool capture_stopped = false;  // a CAPTURE buffer came back LAST, until DEC_CMD_START or a STREAMON
+    bool output_stopped = false;   // a drain ended (its LAST came back), until DEC_CMD_START or a STREAMON
+    std::set<uint32_t> queued_after_drain;  // OUTPUT indices queued while output_stopped
+    bool eos_owed = false;                  // a drain's LAST came back, EOS subscribed, no EOS event yet
   };
   // A live mapping of SHM region 0: whose buffer it is, until MUNMAP.
   struct Mapping {
@@ -62,6 +65,9 @@ class MediaMonitor : public MediaObserver {
   void check_userptr_echo(uint64_t at, uint32_t id, const std::string& name, const Bytes& in, const Bytes& out);
   void on_mmap(uint64_t at, const Bytes& readable, const Bytes& reply);
   void on_munmap(const Bytes& readable, const Bytes& reply);
+  void check_sg_cover(uint64_t at, uint32_t id, const std::string& name, const Bytes& in);
+  void check_dequeued(uint64_t at, uint32_t id, Session& s, const EventDqbuf& e);
+  static void resume(Session& s);
   void check_answer(uint64_t at, uint32_t id, const std::string& name, uint32_t code, const Bytes& in, const Bytes& out);
   void track_ioctl(Session& s, uint32_t code, const Bytes& payload, const Bytes& reply_payload);
   void on_dqbuf(uint64_t at, const Bytes& event);
