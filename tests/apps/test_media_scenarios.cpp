@@ -71,7 +71,8 @@ BOOST_AUTO_TEST_CASE(every_media_scenario_is_a_media_scenario_and_is_tested_here
   for (const auto& e : std::filesystem::directory_iterator(kDir))
     if (e.path().extension() == ".yaml") names.push_back(e.path().stem().string());
   std::sort(names.begin(), names.end());
-  BOOST_TEST(names == std::vector<std::string>{"eventq_timeout"}, boost::test_tools::per_element());
+  BOOST_TEST(names == (std::vector<std::string>{"drc_drain_aborted", "drc_drain_carried_on", "eventq_timeout"}),
+             boost::test_tools::per_element());
   for (const auto& n : names) BOOST_TEST(scenario_file(n)["protocol"].as<std::string>() == "media", n);
 }
 
@@ -112,5 +113,30 @@ BOOST_AUTO_TEST_CASE(eventq_timeout_completes_without_its_condition) {
     const Run r = run("eventq_timeout", settings.find("backlog") != std::string::npos ? "backlog" : "early", settings);
     BOOST_TEST(r.status == 0, settings << ": " << r.err);
     BOOST_TEST(r.summary["streams"][0]["frames_out"].get<int>() == frames, settings);
+  }
+}
+
+// The two readings of a resolution change met during a drain (docs/spec-notes.md): every frame of the scenario,
+// the same frames as v6's run of the shipped drc_racing_drain.yaml (its stream, another protocol's path), drained;
+// the client's second STOP after the reallocation is taken where the reallocation aborted the drain and refused
+// EBUSY where the drain went on.
+BOOST_AUTO_TEST_CASE(a_drc_racing_the_drain_gives_every_frame_under_both_readings) {
+  const std::string v6_dir = scratch("media_scenario_drc_v6");
+  BOOST_REQUIRE_EQUAL(run_vvsim("run " + kSrc + "/scenarios/drc_racing_drain.yaml --quiet --out " + v6_dir, "media_scenario_drc_v6").status, 0);
+  const auto v6 = nlohmann::json::parse(slurp(v6_dir + "/summary.json"))["streams"][0];
+  for (const auto& [scenario, second_stop] : {std::pair<std::string, std::string>{"drc_drain_aborted", "OK"},
+                                              {"drc_drain_carried_on", "errno 16"}}) {
+    const int frames = scenario_file(scenario)["streams"][0]["input"]["generate"]["frames"].as<int>();
+    const Run r = run(scenario, scenario);
+    BOOST_TEST(r.status == 0, scenario << ": " << r.err);
+    const auto& stream = r.summary["streams"][0];
+    BOOST_TEST(stream["frames_out"].get<int>() == frames, scenario);
+    BOOST_TEST(stream["frames_xxh3"] == v6["frames_xxh3"], scenario);
+    BOOST_TEST(stream["drained"].get<bool>(), scenario);
+    BOOST_TEST(r.summary["conformance"]["violations"].get<int>() == 0, scenario);
+    std::vector<std::string> stops;
+    for (const auto& [name, span] : command_spans(r.dir + "/trace.json"))
+      if (name == "IOCTL DECODER_CMD") stops.push_back(span.result);
+    BOOST_TEST(stops == (std::vector<std::string>{"OK", second_stop}), scenario << boost::test_tools::per_element());
   }
 }

@@ -308,7 +308,11 @@ void DecoderSession::stream_off(MediaQueue& q) {
   for (auto& b : q.buffers) b.queued = false;  // returned implicitly, no DQBUF events (Seek 1)
   q.ready.clear();
   ++q.generation;
-  if (drain_until_) {  // STREAMOFF on either queue aborts a drain (Drain note): its LAST is not sent
+  // STREAMOFF on either queue aborts a drain (Drain note): its LAST is not sent. Under drain_survives_drc the
+  // CAPTURE reallocation after a DRC's LAST does not (Drain 2: the DRC is carried out, the drain goes on); a drain
+  // still set when CAPTURE is stopped means that LAST was the DRC's, the drain's own would have ended it.
+  const bool reallocation = &q == &capture_ && capture_stopped_;
+  if (drain_until_ && !(reallocation && profile_.drain_survives_drc)) {
     drain_until_.reset();
     drain_flushed_ = false;
     pending_.erase(std::remove_if(pending_.begin(), pending_.end(), [](const Pending& p) { return p.eos; }), pending_.end());

@@ -340,11 +340,8 @@ void MediaDecodeClient::on_last() {
     drc_pending_ = false;
     held_.clear();  // the frames on display go with their buffers
     ++report_.reallocations;
-    release_capture();  // STREAMOFF(CAPTURE) aborts a drain in progress (Drain note) ...
-    if (setup_capture() && draining_) {  // ... so the end of stream is drained again
-      ++report_.drains_restarted;
-      drain();
-    }
+    release_capture();
+    if (setup_capture() && draining_) resume_drain();
     return;
   }
   if (draining_) {
@@ -352,6 +349,14 @@ void MediaDecodeClient::on_last() {
     return;
   }
   report_.problems.push_back("a LAST buffer without a resolution change or drain");
+}
+
+// A drain pending across a reallocation: under the Drain note the STREAMOFF(CAPTURE) aborted it and STOP starts
+// it again; under Drain 2 (device option drain_survives_drc) the device is still draining and answers EBUSY.
+void MediaDecodeClient::resume_drain() {
+  const MediaReply r = call(code(Ioctl::DecoderCmd), bytes_of(v4l2::DecoderCmd{v4l2::kDecCmdStop}), uint32_t(v4l2::DecoderCmd::kSize));
+  if (r.status == v4l2::kEbusy) return;
+  if (check(r, "DECODER_CMD(STOP)")) ++report_.drains_restarted;
 }
 
 bool MediaDecodeClient::drain() {

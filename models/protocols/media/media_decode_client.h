@@ -99,6 +99,7 @@ class MediaDecodeClient {
   void on_frame(uint32_t index, const EventDqbuf& e);
   void on_last();
   bool drain();
+  void resume_drain();
   bool seek();
   void release_held();
   std::optional<sc_core::sc_time> next_deadline() const;

@@ -34,6 +34,10 @@ struct MediaDeviceProfile {
   // [DEC] DRC 2: the last pre-change CAPTURE buffer is flagged LAST (true), or
   // no LAST is sent (crosvm's backends).
   bool drc_emits_last = true;
+  // A resolution change met during a drain: [DEC] Drain 2 carries it out and the
+  // drain goes on (true: the reallocation's STREAMOFF(CAPTURE) keeps the drain),
+  // or the Drain note's STREAMOFF on either queue aborts the drain (false).
+  bool drain_survives_drc = false;
   std::string card = "vvsim stateful decoder";
   // The library H.264 is decoded on (as v6's `decoders: {H264: ...}`).
   codec::DecoderBackend h264_decoder = codec::DecoderBackend::Libavcodec;

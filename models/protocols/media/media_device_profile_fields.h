@@ -34,6 +34,7 @@ void describe_device(V& v, P& d) {
   v.choice("event_overflow", d.event_overflow, event_overflow_names());
   v.field("streamoff_output_flushes_backend", d.streamoff_output_flushes_backend);
   v.field("drc_emits_last", d.drc_emits_last);
+  v.field("drain_survives_drc", d.drain_survives_drc);
   v.field("card", d.card);
   v.section("decoders", [&](auto& libraries) { libraries.choice("H264", d.h264_decoder, models::h264_decoder_names()); });
   v.field("inject_error_after_units", d.inject_error_after_units);

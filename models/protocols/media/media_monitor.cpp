@@ -218,7 +218,7 @@ void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const
     case Ioctl::DecoderCmd: {
       const uint32_t cmd = v4l2::DecoderCmd::decode(in.data()).cmd;
       if (cmd == v4l2::kDecCmdStart) resume(s);
-      if (cmd == v4l2::kDecCmdStop && s.streaming.size() == 2) s.draining = true;
+      if (cmd == v4l2::kDecCmdStop && s.streaming.size() == 2) s.draining = true, s.source_change_since_stop = false;
       break;
     }
     case Ioctl::StreamOff:
@@ -325,7 +325,7 @@ void MediaMonitor::on_event(uint64_t at, const Bytes& event) {
   if (it == open_.end()) return;
   if (!it->second.subscribed.count(e->event.type))
     log_.report(at, "vm-event-subscribed", id, "event", fmt::format("event type {} not subscribed", e->event.type));
-  if (e->event.type == v4l2::kEventSourceChange) it->second.source_change_seen = true;
+  if (e->event.type == v4l2::kEventSourceChange) it->second.source_change_seen = it->second.source_change_since_stop = true;
   if (e->event.type == v4l2::kEventEos) it->second.eos_owed = false;
 }
 
@@ -366,7 +366,7 @@ void MediaMonitor::check_dequeued(uint64_t at, uint32_t id, Session& s, const Ev
     log_.report(at, "dec-stopped-after-last", id, "event",
                 fmt::format("CAPTURE buffer {} after a LAST buffer, with no START or STREAMON since", e.buffer.index));
   if (!capture || !(e.buffer.flags & v4l2::kBufFlagLast)) return;
-  if (s.draining) s.output_stopped = true, s.eos_owed = s.subscribed.count(v4l2::kEventEos) != 0;
+  if (s.draining && !s.source_change_since_stop) s.output_stopped = true, s.eos_owed = s.subscribed.count(v4l2::kEventEos) != 0;
   s.capture_stopped = true, s.draining = false;
 }
 

@@ -48,6 +48,7 @@ class MediaMonitor : public MediaObserver {
     bool capture_stopped = false;  // a CAPTURE buffer came back LAST, until DEC_CMD_START or a STREAMON
     bool output_stopped = false;   // a drain ended (its LAST came back), until DEC_CMD_START or a STREAMON
     std::set<uint32_t> queued_after_drain;  // OUTPUT indices queued while output_stopped
+    bool source_change_since_stop = false;  // a DRC's LAST may end the pictures before the drain's own
     bool eos_owed = false;                  // a drain's LAST came back, EOS subscribed, no EOS event yet
   };
   // A live mapping of SHM region 0: whose buffer it is, until MUNMAP.
