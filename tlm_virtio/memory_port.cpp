@@ -69,12 +69,17 @@ void MemoryPort::wait_for_bookings(sc_core::sc_time owed, bool even_if_none) {
   std::vector<uint64_t> mine;
   mine.swap(bookings_);
   if (even_if_none || owed != sc_core::SC_ZERO_TIME) sc_core::wait(owed);
-  for (;;) {
-    sc_core::sc_time latest = sc_core::sc_time_stamp();
+  for (;;) {  // mostly no booking was moved: then not even the time is read
+    bool moved = false;
+    sc_core::sc_time latest;
     for (const uint64_t booking : mine)
-      if (sc_core::sc_time end; scheduler_->moved_end(booking, end) && end > latest) latest = end;
-    if (latest == sc_core::sc_time_stamp()) break;
-    sc_core::wait(latest - sc_core::sc_time_stamp());
+      if (sc_core::sc_time end; scheduler_->moved_end(booking, end)) {
+        moved = true;
+        latest = std::max(latest, end);
+      }
+    const sc_core::sc_time now = moved ? sc_core::sc_time_stamp() : latest;
+    if (latest <= now) break;
+    sc_core::wait(latest - now);
   }
   mine.clear();
   if (bookings_.empty()) bookings_.swap(mine);  // keeps the capacity: no allocation per transfer
