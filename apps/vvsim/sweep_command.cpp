@@ -21,7 +21,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
-PlanBase plan_base(const SweepArgs& a) { return {a.scenario, a.overrides, a.timing_only, a.reports}; }
+// Local points running in parallel already fill the cores: one decoding
+// thread each, unless the user says otherwise. A Slurm point has its node.
+unsigned point_host_threads(const SweepArgs& a) {
+  if (a.host_threads > 0) return a.host_threads;
+  return a.engine.engine == "local" && a.engine.jobs > 1 ? 1 : 0;
+}
+
+PlanBase plan_base(const SweepArgs& a) {
+  return {a.scenario, a.overrides, a.timing_only, a.reports, point_host_threads(a)};
+}
 
 // A key given twice (or under two names, e.g. cores and
 // platform.engine.num_cores) is refused: merging would run values that were
@@ -204,6 +213,10 @@ void add_sweep_command(CLI::App& app, SweepCommand& c) {
                 "parameters (a key once)");
   s->add_option("--jobs", a.engine.jobs, "Points run at once (default 2; Slurm: the array's concurrency cap)")
       ->check(CLI::Range(1u, 100000u));
+  s->add_option("--host-threads", a.host_threads,
+                "Host threads each point decodes on (default: 1 when local points run in parallel, else the "
+                "run's default); changes no result")
+      ->check(CLI::Range(1u, 256u));
   s->add_option("--out", a.out, "Output directory (default: out/sweep); rerunning resumes it");
   s->add_option("--set", a.overrides, "Override a value at every point: key.path=value");
   s->add_flag("--timing-only", a.timing_only, "Run every point in timing-only mode");

@@ -25,6 +25,7 @@ struct SweepArgs {
   std::string emit_points;             // write the manifest here and stop
   unsigned retries = 0;                // further passes over points with no result
   std::string find_min, until;         // search
+  unsigned host_threads = 0;           // each point's --host-threads (0: 1 when local points run in parallel)
   EngineOptions engine;
 };
 

@@ -96,6 +96,7 @@ void add_point(SweepPlan& plan, const PlanBase& base, const analysis::SweepPoint
   std::vector<std::string> cmd = {"vvsim", "run", fs::absolute(base.scenario).lexically_normal().string(),
                                   "--quiet", "--out", dir.string()};
   if (base.timing_only) cmd.push_back("--timing-only");
+  if (base.host_threads > 0) cmd.insert(cmd.end(), {"--host-threads", std::to_string(base.host_threads)});
   if (base.reports) cmd.insert(cmd.end(), {"--report", (dir / "report.html").string()});
   for (const auto& o : base.overrides) cmd.insert(cmd.end(), {"--set", o});
   for (const auto& o : analysis::point_overrides(values)) cmd.insert(cmd.end(), {"--set", o});

@@ -36,6 +36,9 @@ struct PlanBase {
   std::string scenario;  // path as given
   std::vector<std::string> overrides;
   bool timing_only = false, reports = false;
+  // `--host-threads` of every point's run (0: not passed, the run's default).
+  // Not part of a point's id: it changes no result.
+  unsigned host_threads = 0;
 };
 
 // "0.1 (build 1a2b3c4d)": the release and a digest of the running executable,

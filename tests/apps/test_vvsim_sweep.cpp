@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <set>
 #include <csignal>
@@ -192,6 +193,28 @@ BOOST_AUTO_TEST_CASE(manifest_points_run_one_by_one_merge_to_the_local_engines_b
   BOOST_REQUIRE_EQUAL(run_vvsim("sweep merge " + manual, "sweep_manual_merge").status, 0);
   BOOST_CHECK(slurp(local + "/sweep.csv") == slurp(manual + "/sweep.csv"));
   BOOST_CHECK(slurp(local + "/sweep.html") == slurp(manual + "/sweep.html"));
+}
+
+// Parallel local points each decode on one host thread unless the user
+// gives a count; one point at a time keeps the run's default (every core).
+BOOST_AUTO_TEST_CASE(points_get_one_host_thread_when_local_points_run_in_parallel) {
+  const auto host_threads_of = [](const std::string& options, const std::string& tag) {
+    const std::string dir = scratch(tag);
+    fs::remove_all(dir);
+    const auto r = run_vvsim("sweep " + kPipeline + " --param cores=1,2 --timing-only " + options + " --out " + dir +
+                             " --emit-points " + dir + "/points.jsonl", tag);
+    BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+    std::set<std::string> counts;
+    for (const auto& p : manifest_points(dir + "/points.jsonl")) {
+      const auto command = p.at("command").get<std::vector<std::string>>();
+      const auto it = std::find(command.begin(), command.end(), "--host-threads");
+      counts.insert(it == command.end() ? "absent" : *(it + 1));
+    }
+    return counts;
+  };
+  BOOST_CHECK(host_threads_of("--jobs 2", "sweep_threads_jobs2") == std::set<std::string>{"1"});
+  BOOST_CHECK(host_threads_of("--jobs 1", "sweep_threads_jobs1") == std::set<std::string>{"absent"});
+  BOOST_CHECK(host_threads_of("--jobs 2 --host-threads 3", "sweep_threads_user") == std::set<std::string>{"3"});
 }
 
 // Sampled points: inside their ranges, the same for the same seed, other

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "models/platform/profile_reader.h"
 #include "models/protocols/media/media_binding.h"
 
@@ -141,12 +143,12 @@ void MediaRun::finish(models::RunRecords& r, std::vector<models::StreamRecord*> 
   if (!initialised_) r.unanswered_commands = driver_.unanswered_commands();
   if (initialised_) r.commandq_size = driver_.commandq_size(), r.commandq_free_at_end = driver_.commandq_free();
   if (initialised_) r.eventq_size = driver_.eventq_size();
-  r.stage_marks = stage_marks_;
-  r.commandq_depth = commandq_depth_;
-  r.eventq_depth = eventq_depth_;
+  r.stage_marks = std::move(stage_marks_);
+  r.commandq_depth = std::move(commandq_depth_);
+  r.eventq_depth = std::move(eventq_depth_);
   for (size_t i = 0; i < streams.size() && i < streams_.size(); ++i) {
     if (!streams_[i].finished) fill_stream(clients_[i]->progress(), streams_[i]);  // what it did so far
-    *streams[i] = streams_[i];
+    *streams[i] = std::move(streams_[i]);
   }
 }
 

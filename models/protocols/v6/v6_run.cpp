@@ -1,6 +1,7 @@
 #include "models/protocols/v6/v6_run.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "models/protocols/v6/v6_binding.h"
 #include "tlm_virtio/ring_rules.h"
@@ -153,14 +154,20 @@ void V6Run::collect_counters(models::RunRecords& r) const {
   r.device_diagnostics = device_.diagnostics();
 }
 
-void V6Run::collect_history(models::RunRecords& r) const {
-  for (const auto& c : driver_.history())
+void V6Run::collect_history(models::RunRecords& r) {
+  // Converted front to back while the history frees its chunks: the run's
+  // largest records are not held twice.
+  auto history = driver_.take_history();
+  r.commands.reserve(r.commands.size() + history.size());
+  for (; !history.empty(); history.pop_front()) {
+    const auto& c = history.front();
     r.commands.push_back({c.ticket, c.submitted.value(), c.answered.value(), c.interrupted.value(),
                           command_label(c.digest), result_label(c.digest), c.digest.stream_id});
+  }
   for (const auto& e : driver_.event_history()) r.events_received.push_back(event_record(e));
-  r.stage_marks = stage_marks_;
-  r.commandq_depth = commandq_depth_;
-  r.eventq_depth = eventq_depth_;
+  r.stage_marks = std::move(stage_marks_);
+  r.commandq_depth = std::move(commandq_depth_);
+  r.eventq_depth = std::move(eventq_depth_);
 }
 
 void V6Run::finish(models::RunRecords& r, std::vector<models::StreamRecord*> streams) {
@@ -179,7 +186,7 @@ void V6Run::finish(models::RunRecords& r, std::vector<models::StreamRecord*> str
   }
   for (size_t i = 0; i < streams.size() && i < streams_.size(); ++i) {
     models::StreamRecord& s = *streams[i];
-    s = streams_[i];
+    s = std::move(streams_[i]);
     if (encoders_[i]) {
       if (s.encode) s.units_fed = s.encode->frames_queued;
       continue;

@@ -38,7 +38,7 @@ class V6Run : public models::ProtocolRun {
   void observe();
   void build_applications();
   void collect_counters(models::RunRecords& r) const;
-  void collect_history(models::RunRecords& r) const;
+  void collect_history(models::RunRecords& r);
 
   VideoDriver& driver_;
   // Filled while the simulation runs (observed, never fed back).

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/protocols/v6/command_digest.h"
@@ -109,8 +110,9 @@ class VideoDriver {
   // Removes and returns an answer: the driver keeps answers only until their
   // sender takes them, so memory follows the commands in flight.
   std::optional<CommandAnswer> take_answer(uint64_t ticket);
-  // Timing of every answered command, in reaping order (for traces).
-  const std::deque<CommandTiming>& history() const { return history_; }
+  // Timing of every answered command, in reaping order (for traces); hands
+  // it over and empties it (it grows with the run, so it is moved, not copied).
+  std::deque<CommandTiming> take_history() { return std::move(history_); }
   // Every event received, in order (for traces); take_events() does not empty it.
   const std::vector<ReceivedEvent>& event_history() const { return event_history_; }
   // The application thread hands one finished buffer on (the dequeue path):
