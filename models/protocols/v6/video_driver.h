@@ -112,7 +112,7 @@ class VideoDriver {
   std::optional<CommandAnswer> take_answer(uint64_t ticket);
   // Timing of every answered command, in reaping order (for traces); hands
   // it over and empties it (it grows with the run, so it is moved, not copied).
-  std::deque<CommandTiming> take_history() { return std::move(history_); }
+  std::deque<CommandTiming> take_history() { return std::exchange(history_, {}); }
   // Every event received, in order (for traces); take_events() does not empty it.
   const std::vector<ReceivedEvent>& event_history() const { return event_history_; }
   // The application thread hands one finished buffer on (the dequeue path):
