@@ -79,6 +79,28 @@ bool read_marking(BitReader& r, SliceOrderFields& f) {
   return !*adaptive;
 }
 
+// The fields after dec_ref_pic_marking, each within its range: a header read
+// out of step (a field misread before) fails here rather than passing.
+bool read_slice_tail(BitReader& r, const SpsInfo& sps, const PpsInfo& pps, uint32_t type) {
+  if (pps.entropy_coding_mode && type != 2 && type != 4) {
+    auto cabac_init = r.ue();
+    if (!cabac_init || *cabac_init > 2) return false;
+  }
+  const int32_t qp_range = 26 + 6 * int32_t(sps.bit_depth_luma - 8);
+  auto qp_delta = r.se();
+  if (!qp_delta || *qp_delta < -qp_range || *qp_delta > 25) return false;
+  if ((type == 3 && !r.bits(1)) || ((type == 3 || type == 4) && !r.se())) return false;  // SP/SI fields
+  if (!pps.deblocking_filter_control_present) return true;
+  auto idc = r.ue();
+  if (!idc || *idc > 2) return false;
+  if (*idc == 1) return true;
+  for (int i = 0; i < 2; ++i) {  // slice_alpha_c0_offset_div2, slice_beta_offset_div2
+    auto offset = r.se();
+    if (!offset || *offset < -6 || *offset > 6) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<SliceOrderFields> slice_order_fields(const uint8_t* d, size_t size, const SpsInfo& sps,
@@ -120,6 +142,7 @@ std::optional<SliceOrderFields> slice_order_fields(const uint8_t* d, size_t size
   const bool chroma = !sps.separate_colour_plane && sps.chroma_format_idc != 0;
   if (weights && !skip_weights(r, chroma, active, b ? 2 : 1)) return std::nullopt;
   if (f.nal_ref_idc != 0 && !read_marking(r, f)) return std::nullopt;
+  if (!read_slice_tail(r, sps, pps, type)) return std::nullopt;
   return f;
 }
 

@@ -24,8 +24,8 @@ struct SliceOrderFields {
   bool resets_order = false;             // memory_management_control_operation 5
 };
 
-// Nothing when the header does not parse up to the end of dec_ref_pic_marking
-// (or its PPS has slice groups, whose fields are not read).
+// Nothing when the header does not parse to its deblocking fields, each in
+// its range (or its PPS has slice groups, whose fields are not read).
 std::optional<SliceOrderFields> slice_order_fields(const uint8_t* data, size_t size, const SpsInfo& sps,
                                                    const PpsInfo& pps);
 

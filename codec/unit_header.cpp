@@ -361,6 +361,7 @@ std::optional<PpsInfo> parse_pps(const uint8_t* d, size_t size) {
   info.num_ref_idx_default_active[0] = *l0 + 1, info.num_ref_idx_default_active[1] = *l1 + 1;
   info.weighted_pred = (*weighted >> 2) & 1, info.weighted_bipred_idc = *weighted & 3;
   info.redundant_pic_cnt_present = *flags & 1;
+  info.entropy_coding_mode = *entropy, info.deblocking_filter_control_present = (*flags >> 2) & 1;
   return info;
 }
 

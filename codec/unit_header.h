@@ -91,6 +91,7 @@ struct PpsInfo {
   bool weighted_pred = false;
   uint32_t weighted_bipred_idc = 0;
   bool redundant_pic_cnt_present = false;
+  bool entropy_coding_mode = false, deblocking_filter_control_present = false;
 };
 std::optional<PpsInfo> parse_pps(const uint8_t* data, size_t size);
 // The start of an H.264 slice NAL unit's header (§7.3.3): the PPS it
