@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(every_rule_has_an_id_side_and_section) {
     BOOST_TEST(ids.insert(r.id).second, r.id);
     BOOST_TEST(std::string(r.section).size() > 0u);
   }
-  BOOST_TEST(ids.size() == 29u);
+  BOOST_TEST(ids.size() == 31u);
 }
 
 // ---- device rules, each by its fault ----
@@ -477,4 +477,17 @@ BOOST_AUTO_TEST_CASE(an_sg_list_short_of_its_plane_breaks_sg_covers_length) {
     const uint32_t s = queue_units(p, false, 0);
     BOOST_TEST(queue_unit(p, s, 0, 8192).status == v4l2::kEinval);
   }) == Rules{"vm-sg-covers-length"});
+}
+
+BOOST_AUTO_TEST_CASE(a_source_change_without_its_resolution_flag_breaks_src_change_resolution) {
+  MediaDeviceFaults f;
+  f.src_change_without_resolution = true;
+  BOOST_TEST(broken_rules(decode_vp8, f).count("dec-src-change-resolution") == 1u);
+}
+
+// The clean decode raises SOURCE_CHANGE twice (first header, DRC) and EOS: three events numbered in turn.
+BOOST_AUTO_TEST_CASE(skipping_event_sequence_numbers_breaks_event_sequence) {
+  MediaDeviceFaults f;
+  f.event_sequence_gaps = true;
+  BOOST_TEST(broken_rules(decode_vp8, f) == Rules{"vm-event-sequence"});
 }

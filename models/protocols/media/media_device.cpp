@@ -233,6 +233,7 @@ void MediaDevice::collect_events(DecoderSession& s) {
     if (faults_.shifted_capture_timestamps && kind == uint32_t(EventKind::Dqbuf)) e = shifted_capture_timestamp(e);
     if (faults_.first_frame_flagged_last && kind == uint32_t(EventKind::Dqbuf)) e = first_frame_flagged_last(e);
     if (faults_.overfilled_capture && kind == uint32_t(EventKind::Dqbuf)) e = overfilled_capture(e);
+    if (kind == uint32_t(EventKind::Event)) e = broken_v4l2_event(e);
     if (faults_.repeated_dqbuf && kind == uint32_t(EventKind::Dqbuf)) backlog_.push_back(e);
     backlog_.push_back(std::move(e));
   }
@@ -326,6 +327,15 @@ Bytes MediaDevice::overfilled_capture(const Bytes& event) {
   auto e = decode_event_dqbuf(event);
   if (!e || e->buffer.type != v4l2::kBufTypeVideoCaptureMplane || e->planes[0].bytesused == 0) return event;
   e->planes[0].bytesused = e->planes[0].length + 1;
+  return encode(*e);
+}
+
+// The faults that change a V4L2 event's fields.
+Bytes MediaDevice::broken_v4l2_event(const Bytes& event) const {
+  auto e = decode_event_event(event);
+  if (!e || !(faults_.src_change_without_resolution || faults_.event_sequence_gaps)) return event;
+  if (faults_.src_change_without_resolution && e->event.type == v4l2::kEventSourceChange) e->event.src_change_changes = 0;
+  if (faults_.event_sequence_gaps) e->event.sequence *= 2;
   return encode(*e);
 }
 

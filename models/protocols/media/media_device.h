@@ -94,6 +94,7 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   static Bytes shifted_capture_timestamp(const Bytes& event);
   static Bytes first_frame_flagged_last(const Bytes& event);
   static Bytes overfilled_capture(const Bytes& event);
+  Bytes broken_v4l2_event(const Bytes& event) const;
 
   MediaDeviceProfile profile_;
   models::CodecEngine& engine_;

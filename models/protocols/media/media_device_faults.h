@@ -29,6 +29,8 @@ struct MediaDeviceFaults {
   bool no_eos_event = false;                // the drain's EOS event never sent (dec-drain-eos)
   bool decode_after_drain = false;          // OUTPUT queued after a drain's LAST decoded at once (dec-drain-accept-not-process)
   bool overfilled_capture = false;          // a decoded CAPTURE plane's bytesused one past its length (vm-bytesused-within-length)
+  bool src_change_without_resolution = false;  // SOURCE_CHANGE with changes 0 (dec-src-change-resolution)
+  bool event_sequence_gaps = false;             // V4L2 event sequence numbers doubled, so they skip (vm-event-sequence)
   bool idle_stop_refused = false;           // DEC_CMD_STOP refused (EINVAL) while a queue is not streaming (dec-stop-needs-both-streaming)
 };
 

@@ -56,6 +56,10 @@ const std::vector<tlm_virtio::ConformanceRule>& media_rules() {
        "OUTPUT queued after a drain's LAST is not returned until DEC_CMD_START or a STREAMON"},
       {"vm-bytesused-within-length", Side::Device, "Media Device / Dequeue buffer (v4l2_plane: bytesused is the payload of length bytes)",
        "a DQBUF event's plane has bytesused no larger than its length"},
+      {"dec-src-change-resolution", Side::Device, "dev-decoder Initialization 4, Dynamic Resolution Change 1",
+       "a SOURCE_CHANGE event has V4L2_EVENT_SRC_CH_RESOLUTION in its changes"},
+      {"vm-event-sequence", Side::Device, "Media Device / Emit an event (VIDIOC_DQEVENT: sequence)",
+       "a session's V4L2 events are numbered one after the other: none is lost"},
       {"vm-open-before-use", Side::Driver, "Media Device / Command Virtqueue: Sessions",
        "IOCTL, MMAP and CLOSE name a session OPEN returned"},
       {"vm-no-use-after-close", Side::Driver, "Media Device / Close device",
@@ -325,6 +329,13 @@ void MediaMonitor::on_event(uint64_t at, const Bytes& event) {
   if (it == open_.end()) return;
   if (!it->second.subscribed.count(e->event.type))
     log_.report(at, "vm-event-subscribed", id, "event", fmt::format("event type {} not subscribed", e->event.type));
+  auto& last = it->second.event_sequence;
+  if (last && e->event.sequence != *last + 1)
+    log_.report(at, "vm-event-sequence", id, "event", fmt::format("sequence {} after {}", e->event.sequence, *last));
+  last = e->event.sequence;
+  if (e->event.type == v4l2::kEventSourceChange && !(e->event.src_change_changes & v4l2::kEventSrcChResolution))
+    log_.report(at, "dec-src-change-resolution", id, "event",
+                fmt::format("SOURCE_CHANGE with changes {:#x}", e->event.src_change_changes));
   if (e->event.type == v4l2::kEventSourceChange) it->second.source_change_seen = it->second.source_change_since_stop = true;
   if (e->event.type == v4l2::kEventEos) it->second.eos_owed = false;
 }

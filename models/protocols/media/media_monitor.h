@@ -49,7 +49,8 @@ class MediaMonitor : public MediaObserver {
     bool output_stopped = false;   // a drain ended (its LAST came back), until DEC_CMD_START or a STREAMON
     std::set<uint32_t> queued_after_drain;  // OUTPUT indices queued while output_stopped
     bool source_change_since_stop = false;  // a DRC's LAST may end the pictures before the drain's own
-    bool eos_owed = false;                  // a drain's LAST came back, EOS subscribed, no EOS event yet
+    bool eos_owed = false;
+    std::optional<uint32_t> event_sequence;  // of the session's last EVT_EVENT                  // a drain's LAST came back, EOS subscribed, no EOS event yet
   };
   // A live mapping of SHM region 0: whose buffer it is, until MUNMAP.
   struct Mapping {
