@@ -44,9 +44,8 @@ Traffic measure(V6Platform& p, uint32_t stream, unsigned round_trips, int in_fli
 }
 
 void report(const char* ring, V6Platform& p, unsigned round_trips) {
-  std::string error;
-  if (!p.driver.initialize(1ull << 0 | 1ull << 1, error)) {
-    std::fprintf(stderr, "device initialisation failed: %s\n", error.c_str());
+  if (auto up = p.driver.initialize(1ull << 0 | 1ull << 1); !up) {
+    std::fprintf(stderr, "device initialisation failed: %s\n", up.error().message.c_str());
     std::exit(1);
   }
   std::vector<uint8_t> create;

@@ -48,9 +48,8 @@ BENCHMARK(BM_V6CommandRoundTrip);
 BENCHMARK(BM_V6CommandsPipelined);
 
 void run_benchmarks() {
-  std::string error;
-  if (!g_platform->driver.initialize(1ull << 0 | 1ull << 1, error)) {
-    std::fprintf(stderr, "device initialisation failed: %s\n", error.c_str());
+  if (auto up = g_platform->driver.initialize(1ull << 0 | 1ull << 1); !up) {
+    std::fprintf(stderr, "device initialisation failed: %s\n", up.error().message.c_str());
     return;
   }
   std::vector<uint8_t> create;

@@ -69,7 +69,7 @@ void EncoderBase::set_bitrate(uint32_t bitrate_bps) {
 }
 
 EncodeResult EncoderBase::encode(const Picture& picture, bool force_key_frame) {
-  if (auto e = check_picture(picture); !e.empty()) return encode_error(e);
+  if (auto s = check_picture(picture); !s.ok()) return encode_error(s.error().message);
   if (picture.width != config_.width || picture.height != config_.height)
     return encode_error(fmt::format("picture {}x{} does not match the encoder's {}x{}",
                                     picture.width, picture.height, config_.width, config_.height));

@@ -54,26 +54,26 @@ uint64_t align_up(uint64_t value, uint32_t alignment) {
   return (value + alignment - 1) / alignment * alignment;
 }
 
-std::string check_dimensions(ImageFormat format, uint32_t width, uint32_t height, const Rect& crop) {
+Status check_dimensions(ImageFormat format, uint32_t width, uint32_t height, const Rect& crop) {
   if (width == 0 || height == 0 || width > kMaxCodedDimension || height > kMaxCodedDimension)
-    return fmt::format("coded size {}x{} outside 1..{}", width, height, kMaxCodedDimension);
+    return Error{fmt::format("coded size {}x{} outside 1..{}", width, height, kMaxCodedDimension)};
   if (crop.width == 0 || crop.height == 0 || uint64_t{crop.left} + crop.width > width ||
       uint64_t{crop.top} + crop.height > height)
-    return fmt::format("crop {}x{} at ({},{}) not inside the coded {}x{} frame", crop.width,
-                       crop.height, crop.left, crop.top, width, height);
+    return Error{fmt::format("crop {}x{} at ({},{}) not inside the coded {}x{} frame", crop.width,
+                       crop.height, crop.left, crop.top, width, height)};
   if (is_subsampled(format) && (crop.left % 2 || crop.top % 2))
-    return fmt::format("crop origin ({},{}) must be even for a 4:2:0 format", crop.left, crop.top);
+    return Error{fmt::format("crop origin ({},{}) must be even for a 4:2:0 format", crop.left, crop.top)};
   return {};
 }
 
 // Fills buffer_sizes from the planes and checks that planes sharing a buffer
 // do not overlap.
-std::string finish_buffers(ImageLayout& layout) {
+Status finish_buffers(ImageLayout& layout) {
   layout.buffer_sizes.assign(info(layout.format).buffers, 0);
   for (size_t i = 0; i < layout.planes.size(); ++i) {
     const PlaneLayout& p = layout.planes[i];
     uint64_t end = uint64_t{p.offset} + p.size;
-    if (end > UINT32_MAX) return fmt::format("plane {}: offset + buffer_size exceeds 32 bits", i);
+    if (end > UINT32_MAX) return Error{fmt::format("plane {}: offset + buffer_size exceeds 32 bits", i)};
     layout.buffer_sizes[p.buffer_index] =
         std::max<uint32_t>(layout.buffer_sizes[p.buffer_index], static_cast<uint32_t>(end));
     for (size_t j = 0; j < i; ++j) {
@@ -86,8 +86,8 @@ std::string finish_buffers(ImageLayout& layout) {
                    plane_geometry(layout.format, i, layout.coded_width, layout.coded_height).rows *
                        uint64_t{p.stride};
       if (p.offset < q_end && q.offset < p_end)
-        return fmt::format("plane {} [{}, {}) overlaps plane {} [{}, {}) in buffer {}", i, p.offset,
-                           p_end, j, q.offset, q_end, p.buffer_index);
+        return Error{fmt::format("plane {} [{}, {}) overlaps plane {} [{}, {}) in buffer {}", i, p.offset,
+                           p_end, j, q.offset, q_end, p.buffer_index)};
     }
   }
   return {};
@@ -95,39 +95,41 @@ std::string finish_buffers(ImageLayout& layout) {
 
 // Re-checks a layout before touching memory through it: the caller may have
 // built it by hand rather than through the two constructors above.
-std::string check_layout(const ImageLayout& layout) {
-  if (auto e = check_dimensions(layout.format, layout.coded_width, layout.coded_height, layout.crop);
-      !e.empty())
-    return e;
+Status check_layout(const ImageLayout& layout) {
+  if (auto s = check_dimensions(layout.format, layout.coded_width, layout.coded_height, layout.crop); !s.ok())
+    return s;
   const FormatInfo& f = info(layout.format);
   if (layout.planes.size() != f.planes || layout.buffer_sizes.size() != f.buffers)
-    return fmt::format("{} layout needs {} planes in {} buffers, has {} planes and {} buffers",
+    return Error{fmt::format("{} layout needs {} planes in {} buffers, has {} planes and {} buffers",
                        f.fourcc, f.planes, f.buffers, layout.planes.size(),
-                       layout.buffer_sizes.size());
+                       layout.buffer_sizes.size())};
   for (uint32_t i = 0; i < f.planes; ++i) {
     const PlaneLayout& p = layout.planes[i];
     auto g = plane_geometry(layout.format, i, layout.coded_width, layout.coded_height);
     if (p.buffer_index != plane_buffer(layout.format, i))
-      return fmt::format("plane {} must be in buffer {}", i, plane_buffer(layout.format, i));
+      return Error{fmt::format("plane {} must be in buffer {}", i, plane_buffer(layout.format, i))};
     if (p.stride < g.row_bytes)
-      return fmt::format("plane {}: stride {} below the {} bytes of a row", i, p.stride, g.row_bytes);
+      return Error{fmt::format("plane {}: stride {} below the {} bytes of a row", i, p.stride, g.row_bytes)};
     uint64_t extent = uint64_t{p.stride} * (g.rows - 1) + g.row_bytes;
     if (extent > p.size || uint64_t{p.offset} + p.size > layout.buffer_sizes[p.buffer_index])
-      return fmt::format("plane {}: {} bytes at offset {} do not fit buffer {} of {} bytes", i,
-                         extent, p.offset, p.buffer_index, layout.buffer_sizes[p.buffer_index]);
+      return Error{fmt::format("plane {}: {} bytes at offset {} do not fit buffer {} of {} bytes", i,
+                         extent, p.offset, p.buffer_index, layout.buffer_sizes[p.buffer_index])};
   }
   return {};
 }
 
+// check_layout's finding, named as the layout's.
+Status in_layout(const Status& finding) { return Error{"layout: " + finding.error().message}; }
+
 template <typename Span>
-std::string check_buffers(const ImageLayout& layout, const std::vector<Span>& buffers) {
+Status check_buffers(const ImageLayout& layout, const std::vector<Span>& buffers) {
   if (buffers.size() != layout.buffer_sizes.size())
-    return fmt::format("{} needs {} buffers, {} given", image_fourcc(layout.format),
-                       layout.buffer_sizes.size(), buffers.size());
+    return Error{fmt::format("{} needs {} buffers, {} given", image_fourcc(layout.format),
+                       layout.buffer_sizes.size(), buffers.size())};
   for (size_t b = 0; b < buffers.size(); ++b)
     if (buffers[b].size < layout.buffer_sizes[b] || (!buffers[b].data && layout.buffer_sizes[b]))
-      return fmt::format("buffer {} holds {} bytes, the layout needs {}", b, buffers[b].size,
-                         layout.buffer_sizes[b]);
+      return Error{fmt::format("buffer {} holds {} bytes, the layout needs {}", b, buffers[b].size,
+                         layout.buffer_sizes[b])};
   return {};
 }
 
@@ -323,20 +325,20 @@ Picture make_picture(uint32_t width, uint32_t height) {
   return p;
 }
 
-std::string check_picture(const Picture& picture) {
+Status check_picture(const Picture& picture) {
   size_t luma = size_t{picture.width} * picture.height;
   size_t chroma = size_t{chroma_width(picture.width)} * chroma_height(picture.height);
-  if (luma == 0) return fmt::format("picture is empty ({}x{})", picture.width, picture.height);
+  if (luma == 0) return Error{fmt::format("picture is empty ({}x{})", picture.width, picture.height)};
   if (!picture.has_pixels) return {};
   if (picture.lent) {
     const auto& d = picture.lent->data;
-    if (std::find(d.begin(), d.end(), nullptr) != d.end()) return "picture lends a null plane";
+    if (std::find(d.begin(), d.end(), nullptr) != d.end()) return Error{"picture lends a null plane"};
     return {};
   }
   if (picture.y.size() != luma || picture.u.size() != chroma || picture.v.size() != chroma)
-    return fmt::format("picture {}x{} needs planes of {}/{}/{} bytes, has {}/{}/{}", picture.width,
+    return Error{fmt::format("picture {}x{} needs planes of {}/{}/{} bytes, has {}/{}/{}", picture.width,
                        picture.height, luma, chroma, chroma, picture.y.size(), picture.u.size(),
-                       picture.v.size());
+                       picture.v.size())};
   return {};
 }
 
@@ -357,13 +359,12 @@ Picture owned_picture(const Picture& picture) {
   return p;
 }
 
-LayoutOrError default_layout(ImageFormat format, uint32_t coded_width, uint32_t coded_height,
-                             uint32_t stride_alignment, std::optional<Rect> crop) {
+Result<ImageLayout> default_layout(ImageFormat format, uint32_t coded_width, uint32_t coded_height,
+                                   uint32_t stride_alignment, std::optional<Rect> crop) {
   Rect visible = crop.value_or(Rect{0, 0, coded_width, coded_height});
   if (stride_alignment == 0 || (stride_alignment & (stride_alignment - 1)))
-    return {std::nullopt, fmt::format("stride alignment {} is not a power of two", stride_alignment)};
-  if (auto e = check_dimensions(format, coded_width, coded_height, visible); !e.empty())
-    return {std::nullopt, e};
+    return Error{fmt::format("stride alignment {} is not a power of two", stride_alignment)};
+  if (auto s = check_dimensions(format, coded_width, coded_height, visible); !s.ok()) return s.error();
   ImageLayout layout{format, coded_width, coded_height, visible, {}, {}};
   uint64_t packed_end = 0;  // end of the previous plane in a single-buffer format
   for (uint32_t i = 0; i < plane_count(format); ++i) {
@@ -371,53 +372,52 @@ LayoutOrError default_layout(ImageFormat format, uint32_t coded_width, uint32_t 
     uint64_t stride = align_up(g.row_bytes, stride_alignment);
     uint64_t offset = buffer_count(format) == 1 ? packed_end : 0;
     uint64_t size = stride * g.rows;
-    if (offset + size > UINT32_MAX) return {std::nullopt, "layout exceeds 32-bit buffer sizes"};
+    if (offset + size > UINT32_MAX) return Error{"layout exceeds 32-bit buffer sizes"};
     layout.planes.push_back({plane_buffer(format, i), static_cast<uint32_t>(offset),
                              static_cast<uint32_t>(stride), static_cast<uint32_t>(size)});
     packed_end = offset + size;
   }
-  if (auto e = finish_buffers(layout); !e.empty()) return {std::nullopt, e};
-  return {layout, {}};
+  if (auto s = finish_buffers(layout); !s.ok()) return s.error();
+  return layout;
 }
 
-LayoutOrError layout_from_driver(ImageFormat format, uint32_t coded_width, uint32_t coded_height,
-                                 const Rect& crop, const std::vector<PlaneFormatValues>& plane_values) {
-  if (auto e = check_dimensions(format, coded_width, coded_height, crop); !e.empty())
-    return {std::nullopt, e};
+Result<ImageLayout> layout_from_driver(ImageFormat format, uint32_t coded_width, uint32_t coded_height,
+                                       const Rect& crop, const std::vector<PlaneFormatValues>& plane_values) {
+  if (auto s = check_dimensions(format, coded_width, coded_height, crop); !s.ok()) return s.error();
   if (plane_values.size() != plane_count(format))
-    return {std::nullopt, fmt::format("{} has {} planes, {} given", image_fourcc(format),
+    return Error{fmt::format("{} has {} planes, {} given", image_fourcc(format),
                                       plane_count(format), plane_values.size())};
   ImageLayout layout{format, coded_width, coded_height, crop, {}, {}};
   for (uint32_t i = 0; i < plane_values.size(); ++i) {
     const PlaneFormatValues& v = plane_values[i];
     auto g = plane_geometry(format, i, coded_width, coded_height);
     if (v.stride < g.row_bytes)
-      return {std::nullopt, fmt::format("plane {}: stride {} below the {} bytes of a row", i,
+      return Error{fmt::format("plane {}: stride {} below the {} bytes of a row", i,
                                         v.stride, g.row_bytes)};
     uint64_t needed = uint64_t{v.stride} * g.rows;
     if (v.buffer_size < needed)
-      return {std::nullopt, fmt::format("plane {}: buffer_size {} below stride {} x {} rows = {}",
+      return Error{fmt::format("plane {}: buffer_size {} below stride {} x {} rows = {}",
                                         i, v.buffer_size, v.stride, g.rows, needed)};
     layout.planes.push_back({plane_buffer(format, i), v.offset, v.stride, v.buffer_size});
   }
-  if (auto e = finish_buffers(layout); !e.empty()) return {std::nullopt, e};
-  return {layout, {}};
+  if (auto s = finish_buffers(layout); !s.ok()) return s.error();
+  return layout;
 }
 
-LayoutStatus check_picture_fits(const Picture& picture, const ImageLayout& layout) {
-  if (auto e = check_layout(layout); !e.empty()) return {"layout: " + e};
-  if (auto e = check_picture(picture); !e.empty()) return {e};
+Status check_picture_fits(const Picture& picture, const ImageLayout& layout) {
+  if (auto s = check_layout(layout); !s.ok()) return in_layout(s);
+  if (auto s = check_picture(picture); !s.ok()) return s;
   if (picture.width != layout.crop.width || picture.height != layout.crop.height)
-    return {fmt::format("picture {}x{} does not match the {}x{} crop", picture.width,
+    return Error{fmt::format("picture {}x{} does not match the {}x{} crop", picture.width,
                         picture.height, layout.crop.width, layout.crop.height)};
   return {};
 }
 
-LayoutStatus write_picture(const Picture& picture, const ImageLayout& layout,
-                           const std::vector<ByteSpan>& buffers) {
+Status write_picture(const Picture& picture, const ImageLayout& layout,
+                     const std::vector<ByteSpan>& buffers) {
   if (auto status = check_picture_fits(picture, layout); !status.ok()) return status;
-  if (!picture.has_pixels) return {"picture has no pixels (timing-only decoder)"};
-  if (auto e = check_buffers(layout, buffers); !e.empty()) return {e};
+  if (!picture.has_pixels) return Error{"picture has no pixels (timing-only decoder)"};
+  if (auto s = check_buffers(layout, buffers); !s.ok()) return s;
   for (uint32_t p = 0; p < layout.planes.size(); ++p) {
     uint8_t* buf = buffers[layout.planes[p].buffer_index].data;
     for (uint32_t r = 0; r < visible_geometry(layout, p).rows; ++r)
@@ -467,14 +467,14 @@ const std::vector<ConstByteSpan>& whole_buffers(const std::vector<BufferPieces>&
 }
 }  // namespace
 
-LayoutStatus check_readable(const ImageLayout& layout, const std::vector<BufferPieces>& buffers) {
-  if (auto e = check_layout(layout); !e.empty()) return {"layout: " + e};
-  if (auto e = check_buffers(layout, whole_buffers(buffers)); !e.empty()) return {e};
+Status check_readable(const ImageLayout& layout, const std::vector<BufferPieces>& buffers) {
+  if (auto s = check_layout(layout); !s.ok()) return in_layout(s);
+  if (auto s = check_buffers(layout, whole_buffers(buffers)); !s.ok()) return s;
   return {};
 }
 
-LayoutStatus stream_i420(const ImageLayout& layout, const std::vector<BufferPieces>& buffers, const PixelSink& out,
-                         Picture& picture) {
+Status stream_i420(const ImageLayout& layout, const std::vector<BufferPieces>& buffers, const PixelSink& out,
+                   Picture& picture) {
   thread_local std::vector<uint8_t> scratch, row;
   if (auto status = check_readable(layout, buffers); !status.ok()) return status;
   if (layout.format == ImageFormat::RGB3) {  // chroma comes from 2x2 blocks: the whole frame at once
@@ -503,9 +503,9 @@ LayoutStatus stream_i420(const ImageLayout& layout, const std::vector<BufferPiec
   return {};
 }
 
-LayoutStatus read_picture_into(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers, Picture& pic) {
-  if (auto e = check_layout(layout); !e.empty()) return {"layout: " + e};
-  if (auto e = check_buffers(layout, buffers); !e.empty()) return {e};
+Status read_picture_into(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers, Picture& pic) {
+  if (auto s = check_layout(layout); !s.ok()) return in_layout(s);
+  if (auto s = check_buffers(layout, buffers); !s.ok()) return s;
   pic.width = layout.crop.width;
   pic.height = layout.crop.height;
   pic.y.resize(size_t{pic.width} * pic.height);  // no work when `pic` already had this size
@@ -518,11 +518,11 @@ LayoutStatus read_picture_into(const ImageLayout& layout, const std::vector<Cons
   return {};
 }
 
-PictureOrError read_picture(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers) {
+Result<Picture> read_picture(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers) {
   Picture pic;
   auto status = read_picture_into(layout, buffers, pic);
-  if (!status.ok()) return {std::nullopt, status.error};
-  return {std::move(pic), {}};
+  if (!status.ok()) return status.error();
+  return pic;
 }
 
 }  // namespace vvsim::codec

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "codec/codec.h"
+#include "common/result.h"
 
 namespace vvsim::codec {
 
@@ -50,18 +51,6 @@ struct PlaneFormatValues {
   uint32_t buffer_size = 0, stride = 0, offset = 0;
 };
 
-// An ImageLayout, or why the values given cannot form one.
-struct LayoutOrError {
-  std::optional<ImageLayout> layout;
-  std::string error;
-};
-
-// Success, or a message naming what was wrong.
-struct LayoutStatus {
-  std::string error;
-  bool ok() const { return error.empty(); }
-};
-
 // A window onto memory the caller owns (a backing buffer of a resource).
 struct ByteSpan {
   uint8_t* data = nullptr;
@@ -78,14 +67,14 @@ struct ConstByteSpan {
 // The device's preferred layout: planes packed one after another, each row
 // stride rounded up to stride_alignment bytes (a power of two, 1 for tight).
 // crop defaults to the whole coded frame.
-LayoutOrError default_layout(ImageFormat format, uint32_t coded_width, uint32_t coded_height,
-                             uint32_t stride_alignment = 1, std::optional<Rect> crop = std::nullopt);
+Result<ImageLayout> default_layout(ImageFormat format, uint32_t coded_width, uint32_t coded_height,
+                                   uint32_t stride_alignment = 1, std::optional<Rect> crop = std::nullopt);
 
 // Checks a layout the driver proposes. plane_values holds exactly
 // plane_count(format) entries; buffer_size is read as the bytes the plane
 // occupies from its offset (see docs/codec-encode.md).
-LayoutOrError layout_from_driver(ImageFormat format, uint32_t coded_width, uint32_t coded_height,
-                                 const Rect& crop, const std::vector<PlaneFormatValues>& plane_values);
+Result<ImageLayout> layout_from_driver(ImageFormat format, uint32_t coded_width, uint32_t coded_height,
+                                       const Rect& crop, const std::vector<PlaneFormatValues>& plane_values);
 
 // Converts an I420 picture of the crop size into the layout, the visible
 // picture at the crop origin; bytes outside the planes' visible rows are left
@@ -93,9 +82,9 @@ LayoutOrError layout_from_driver(ImageFormat format, uint32_t coded_width, uint3
 // count other than buffer_count(format), or a buffer smaller than the layout needs.
 // The checks write_picture makes of the picture alone (a size-only picture
 // from a timing-only decoder passes them when its size matches the crop).
-LayoutStatus check_picture_fits(const Picture& picture, const ImageLayout& layout);
-LayoutStatus write_picture(const Picture& picture, const ImageLayout& layout,
-                           const std::vector<ByteSpan>& buffers);
+Status check_picture_fits(const Picture& picture, const ImageLayout& layout);
+Status write_picture(const Picture& picture, const ImageLayout& layout,
+                     const std::vector<ByteSpan>& buffers);
 
 // Bytes [offset, offset + n) of backing buffer `buffer` of `picture` in
 // `layout`, into dst: the visible rows where write_picture puts them, zeros
@@ -111,32 +100,28 @@ using BufferPieces = std::vector<ConstByteSpan>;
 // Receives raw I420 bytes, in order, in pieces.
 using PixelSink = std::function<void(const uint8_t* data, size_t n)>;
 // The checks stream_i420 makes before reading (read_picture_into's).
-LayoutStatus check_readable(const ImageLayout& layout, const std::vector<BufferPieces>& buffers);
+Status check_readable(const ImageLayout& layout, const std::vector<BufferPieces>& buffers);
 // Streams the crop rectangle of the layout as raw I420 (the Y, U and V planes
 // back to back, as read_picture's planes) to `out`, reading the buffers where
 // they lie: rows are handed out in place when they lie in one piece, chroma
 // of an interleaved format is separated a row at a time. `picture` is scratch
 // for formats that need the whole frame converted (RGB3).
-LayoutStatus stream_i420(const ImageLayout& layout, const std::vector<BufferPieces>& buffers, const PixelSink& out,
-                         Picture& picture);
+Status stream_i420(const ImageLayout& layout, const std::vector<BufferPieces>& buffers, const PixelSink& out,
+                   Picture& picture);
 
 // Reads the crop rectangle of the layout back as an I420 picture.
-struct PictureOrError {
-  std::optional<Picture> picture;
-  std::string error;
-};
-PictureOrError read_picture(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers);
+Result<Picture> read_picture(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers);
 // The same into `picture`, reusing its planes (a stream of frames of one size
 // then allocates nothing).
-LayoutStatus read_picture_into(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers, Picture& picture);
+Status read_picture_into(const ImageLayout& layout, const std::vector<ConstByteSpan>& buffers, Picture& picture);
 
 // Bytes of an I420 picture of this size, and its chroma plane dimensions.
 uint32_t chroma_width(uint32_t width);
 uint32_t chroma_height(uint32_t height);
 // A Picture of the given size with planes allocated (mid grey).
 Picture make_picture(uint32_t width, uint32_t height);
-// Empty when the picture's planes match its width and height, else why not.
-std::string check_picture(const Picture& picture);
+// Whether the picture's planes match its width and height, and if not why not.
+Status check_picture(const Picture& picture);
 // The picture with its planes in y/u/v (lent planes copied out): to keep it
 // past the decoder's next call.
 Picture owned_picture(const Picture& picture);

@@ -39,6 +39,8 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &value(); }
   T* operator->() { return &value(); }
   const E& error() const { return std::get<1>(state_); }
+  // The error's message, empty when ok (for logs and test messages).
+  std::string error_message() const { return ok() ? std::string() : error().message; }
 
   // The value, or `fallback` when this holds an error.
   T value_or(T fallback) const& { return ok() ? value() : std::move(fallback); }
@@ -56,6 +58,7 @@ class [[nodiscard]] Result<void, E> {
   bool ok() const { return !error_.has_value(); }
   explicit operator bool() const { return ok(); }
   const E& error() const { return error_.value(); }  // throws std::bad_optional_access when ok
+  std::string error_message() const { return ok() ? std::string() : error().message; }
 
  private:
   std::optional<E> error_;

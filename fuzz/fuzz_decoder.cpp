@@ -19,9 +19,9 @@ void check(const DecodeResult& r, const PictureSizeLimit& limit) {
   for (const auto& p : r.pictures) {
     if (p.width > limit.max_width || p.height > limit.max_height) std::abort();  // refused at its header
     if (!p.has_pixels) continue;
-    if (!check_picture(p).empty()) std::abort();  // owned planes: their sizes; lent ones: no null plane
+    if (!check_picture(p).ok()) std::abort();  // owned planes: their sizes; lent ones: no null plane
     // Every row of every plane, lent by the decoder or owned, must be readable (ASan watches the copy).
-    if (!check_picture(owned_picture(p)).empty()) std::abort();
+    if (!check_picture(owned_picture(p)).ok()) std::abort();
   }
 }
 

@@ -32,12 +32,10 @@ struct Bench {
   }
   void reinitialise() {
     platform.driver.reset_device();
-    std::string error;
-    ready = platform.driver.reinitialize(error);
+    ready = platform.driver.reinitialize().ok();
   }
   void serve() {
-    std::string error;
-    ready = platform.driver.initialize(1ull << 0 | 1ull << 1, error);
+    ready = platform.driver.initialize(1ull << 0 | 1ull << 1).ok();
     for (;;) {
       sc_core::wait(go);
       run_input();

@@ -80,7 +80,7 @@ int sc_main(int argc, char** argv) {
   vvsim::virtio_video::DecodeReport report;
   std::string init_error;
   platform.guest.set_program([&](vvsim::virtio_video::VideoDriver& d) {
-    if (!d.initialize(kDriverFeatures, init_error)) return;
+    if (auto up = d.initialize(kDriverFeatures); !up) return void(init_error = up.error().message);
     vvsim::virtio_video::DecodeSessionConfig config;
     config.codec = stream.codec;
     config.units = std::make_shared<vvsim::codec::UnitsInMemory>(stream.units);

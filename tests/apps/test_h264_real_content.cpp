@@ -167,13 +167,13 @@ BOOST_AUTO_TEST_CASE(rgb3_output_is_bit_exact_with_ffmpeg_rgb24) {
   auto stream = c::open_bitstream_file(file);
   BOOST_REQUIRE_MESSAGE(stream.units, stream.error);
   const auto layout = c::default_layout(c::ImageFormat::RGB3, 176, 144, 1);
-  BOOST_REQUIRE(layout.layout);
+  BOOST_REQUIRE(layout.ok());
   std::string rgb;
   const auto write = [&](const c::DecodeResult& result) {
     for (const c::Picture& picture : result.pictures) {
-      std::string frame(layout.layout->buffer_sizes[0], '\0');
+      std::string frame(layout->buffer_sizes[0], '\0');
       std::vector<c::ByteSpan> spans{{reinterpret_cast<uint8_t*>(frame.data()), frame.size()}};
-      BOOST_REQUIRE(c::write_picture(picture, *layout.layout, spans).ok());
+      BOOST_REQUIRE(c::write_picture(picture, *layout, spans).ok());
       rgb += frame;
     }
   };

@@ -21,9 +21,9 @@ Picture tiny_picture() {
   return p;
 }
 
-ImageLayout layout_or_fail(const LayoutOrError& r) {
-  BOOST_REQUIRE_MESSAGE(r.layout, r.error);
-  return *r.layout;
+ImageLayout layout_or_fail(const vvsim::Result<ImageLayout>& r) {
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.error_message());
+  return *r;
 }
 
 struct Buffers {
@@ -141,10 +141,10 @@ BOOST_AUTO_TEST_CASE(yuv_round_trip_every_format) {
     Buffers b(l);
     BOOST_REQUIRE(write_picture(source, l, b.spans()).ok());
     auto back = read_picture(l, b.const_spans());
-    BOOST_REQUIRE_MESSAGE(back.picture, back.error);
-    BOOST_TEST(back.picture->y == source.y, image_fourcc(f));
-    BOOST_TEST(back.picture->u == source.u, image_fourcc(f));
-    BOOST_TEST(back.picture->v == source.v, image_fourcc(f));
+    BOOST_REQUIRE_MESSAGE(back.ok(), back.error_message());
+    BOOST_TEST(back->y == source.y, image_fourcc(f));
+    BOOST_TEST(back->u == source.u, image_fourcc(f));
+    BOOST_TEST(back->v == source.v, image_fourcc(f));
   }
 }
 
@@ -164,13 +164,13 @@ BOOST_AUTO_TEST_CASE(rgb3_round_trip_tolerance) {
   Buffers b(l);
   BOOST_REQUIRE(write_picture(source, l, b.spans()).ok());
   auto back = read_picture(l, b.const_spans());
-  BOOST_REQUIRE_MESSAGE(back.picture, back.error);
+  BOOST_REQUIRE_MESSAGE(back.ok(), back.error_message());
   int worst_y = 0, worst_c = 0;
   for (size_t i = 0; i < source.y.size(); ++i)
-    worst_y = std::max(worst_y, std::abs(int(back.picture->y[i]) - int(source.y[i])));
+    worst_y = std::max(worst_y, std::abs(int(back->y[i]) - int(source.y[i])));
   for (size_t i = 0; i < source.u.size(); ++i) {
-    worst_c = std::max(worst_c, std::abs(int(back.picture->u[i]) - int(source.u[i])));
-    worst_c = std::max(worst_c, std::abs(int(back.picture->v[i]) - int(source.v[i])));
+    worst_c = std::max(worst_c, std::abs(int(back->u[i]) - int(source.u[i])));
+    worst_c = std::max(worst_c, std::abs(int(back->v[i]) - int(source.v[i])));
   }
   BOOST_TEST_MESSAGE("RGB3 round trip worst error: Y " << worst_y << ", chroma " << worst_c);
   BOOST_TEST(worst_y <= 2);
@@ -191,9 +191,10 @@ BOOST_AUTO_TEST_CASE(driver_layout_accepted_and_sized) {
 
 BOOST_AUTO_TEST_CASE(driver_layout_refusals) {
   Rect full{0, 0, 64, 32};
-  auto refused = [](const LayoutOrError& r, const std::string& needle) {
-    BOOST_TEST(!r.layout);
-    BOOST_TEST(r.error.find(needle) != std::string::npos, "error '" << r.error << "' lacks '" << needle << "'");
+  auto refused = [](const vvsim::Result<ImageLayout>& r, const std::string& needle) {
+    BOOST_REQUIRE(!r.ok());
+    const std::string& e = r.error().message;
+    BOOST_TEST(e.find(needle) != std::string::npos, "error '" << e << "' lacks '" << needle << "'");
   };
   refused(layout_from_driver(ImageFormat::NV12, 64, 32, full, {{64 * 32, 63, 0}, {64 * 16, 64, 2048}}),
           "plane 0: stride 63");
@@ -221,27 +222,27 @@ BOOST_AUTO_TEST_CASE(write_refusals_touch_nothing) {
   b.storage[1].resize(3, 0xAB);
   auto status = write_picture(tiny_picture(), l, b.spans());
   BOOST_TEST(!status.ok());
-  BOOST_TEST(status.error.find("buffer 1 holds 3 bytes") != std::string::npos, status.error);
+  BOOST_TEST(status.error_message().find("buffer 1 holds 3 bytes") != std::string::npos, status.error_message());
   for (auto& s : b.storage)
     for (uint8_t v : s) BOOST_TEST(v == 0xAB);
 
   Buffers good(l);
   auto one = good.spans();
   one.pop_back();
-  BOOST_TEST(write_picture(tiny_picture(), l, one).error.find("needs 2 buffers") != std::string::npos);
-  BOOST_TEST(write_picture(make_picture(2, 2), l, good.spans()).error.find("does not match") != std::string::npos);
+  BOOST_TEST(write_picture(tiny_picture(), l, one).error_message().find("needs 2 buffers") != std::string::npos);
+  BOOST_TEST(write_picture(make_picture(2, 2), l, good.spans()).error_message().find("does not match") != std::string::npos);
   Picture empty;
-  BOOST_TEST(write_picture(empty, l, good.spans()).error.find("empty") != std::string::npos);
+  BOOST_TEST(write_picture(empty, l, good.spans()).error_message().find("empty") != std::string::npos);
   Picture short_planes = tiny_picture();
   short_planes.v.pop_back();
-  BOOST_TEST(write_picture(short_planes, l, good.spans()).error.find("needs planes") != std::string::npos);
+  BOOST_TEST(write_picture(short_planes, l, good.spans()).error_message().find("needs planes") != std::string::npos);
   for (auto& s : good.storage)
     for (uint8_t v : s) BOOST_TEST(v == 0xAB);
   // A hand-built layout whose plane runs past its buffer is refused too.
   ImageLayout broken = l;
   broken.planes[0].stride = 5;
   BOOST_TEST(!write_picture(tiny_picture(), broken, good.spans()).ok());
-  BOOST_TEST(!read_picture(broken, good.const_spans()).picture);
+  BOOST_TEST(!read_picture(broken, good.const_spans()).ok());
 }
 
 BOOST_AUTO_TEST_CASE(fourcc_names) {

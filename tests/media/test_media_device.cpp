@@ -33,7 +33,7 @@ void with_device(const std::function<void(MediaPlatform&)>& body, MediaDevicePro
   bool ran = false;
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
     const auto up = platform.driver.initialize();
-    BOOST_REQUIRE_MESSAGE(up.ok(), (up.ok() ? std::string() : up.error().message));
+    BOOST_REQUIRE_MESSAGE(up.ok(), up.error_message());
     body(platform);
     ran = true;
   });

@@ -32,7 +32,7 @@ BOOST_AUTO_TEST_CASE(vp8_on_the_packed_ring_matches_vpxdec) {
   MediaDecodeReport report;
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
     auto up = platform.driver.initialize();
-    BOOST_REQUIRE_MESSAGE(up.ok(), (up.ok() ? "" : up.error().message));
+    BOOST_REQUIRE_MESSAGE(up.ok(), up.error_message());
     MediaDecodeConfig config;
     config.codec = stream.codec;
     config.units = std::make_shared<codec::UnitsInMemory>(stream.units);

@@ -31,7 +31,7 @@ HostRun decode_on_host(test::HostPlatform& host) {
   BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
   HostRun run;
   host.driver.set_program([&](VideoDriver& driver) {
-    if (!driver.initialize(kFeatures, run.init_error)) return;
+    if (auto up = driver.initialize(kFeatures); !up) return void(run.init_error = up.error().message);
     DecodeSessionConfig config;
     config.codec = stream.codec;
     config.units = std::make_shared<codec::UnitsInMemory>(stream.units);
@@ -78,9 +78,9 @@ BOOST_AUTO_TEST_CASE(reset_line_resets_the_device) {
   test::HostPlatform host("host", true);
   uint32_t status_before = 0, status_after = 0;
   bool irq_after = true;
-  std::string error;
+  Status up;
   host.driver.set_program([&](VideoDriver& driver) {
-    if (!driver.initialize(kFeatures, error)) return;
+    if (up = driver.initialize(kFeatures); !up) return;
     status_before = host.device.transport().status();
     host.reset.write(true);
     sc_core::wait(sc_core::sc_time(1, sc_core::SC_NS));
@@ -88,7 +88,7 @@ BOOST_AUTO_TEST_CASE(reset_line_resets_the_device) {
     irq_after = host.irq.read();
   });
   sc_core::sc_start();
-  BOOST_REQUIRE_MESSAGE(error.empty(), error);
+  BOOST_REQUIRE_MESSAGE(up.ok(), up.error_message());
   BOOST_CHECK(status_before & tlm_virtio::STATUS_DRIVER_OK);
   BOOST_CHECK_EQUAL(status_after, 0u);
   BOOST_CHECK(!irq_after);

@@ -47,9 +47,9 @@ uint16_t queue_input(TestDriver& d, uint32_t id, uint32_t res, uint64_t addr, co
 vvsim::codec::Picture read_output(Bench& b, uint32_t id, uint64_t addr) {
   const auto f = output_format(b.driver, id);
   vvsim::codec::ImageLayout layout =
-      *vvsim::codec::default_layout(vvsim::codec::ImageFormat::NV12, f.width, f.height, 16).layout;
+      vvsim::codec::default_layout(vvsim::codec::ImageFormat::NV12, f.width, f.height, 16).value();
   vvsim::codec::ConstByteSpan span(b.transport.memory.data() + addr, layout.buffer_sizes[0]);
-  return *vvsim::codec::read_picture(layout, {span}).picture;
+  return vvsim::codec::read_picture(layout, {span}).value();
 }
 
 bool same_picture(const vvsim::codec::Picture& a, const vvsim::codec::Picture& b) {

@@ -31,7 +31,7 @@ Run decode_fixture(const std::string& name, uint32_t output_resources = 8,
   virtio_video::V6Platform platform("platform", profile, device);
   Run run;
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
-    if (!platform.driver.initialize(kFeatures, run.init_error)) return;
+    if (auto up = platform.driver.initialize(kFeatures); !up) return void(run.init_error = up.error().message);
     DecodeSessionConfig config;
     config.codec = stream.codec;
     config.units = std::make_shared<codec::UnitsInMemory>(stream.units);
@@ -84,11 +84,10 @@ BOOST_AUTO_TEST_CASE(frames_carry_their_input_timestamps_in_order) {
 BOOST_AUTO_TEST_CASE(driver_initialisation_reads_config_and_capabilities) {
   VideoDeviceProfile device;
   virtio_video::V6Platform platform("platform", models::PlatformProfile{}, device);
-  std::string error;
-  bool ok = false;
-  platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) { ok = platform.driver.initialize(kFeatures, error); });
+  Status up = Error{"the guest program did not run"};
+  platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) { up = platform.driver.initialize(kFeatures); });
   sc_core::sc_start();
-  BOOST_REQUIRE_MESSAGE(ok, error);
+  BOOST_REQUIRE_MESSAGE(up.ok(), up.error_message());
   // caps_length = 12-byte header + 24 bytes per format: 5 bitstream + 4 image formats.
   BOOST_CHECK_EQUAL(platform.driver.config().caps_length, 12u + 9u * 24u);
   BOOST_CHECK_EQUAL(platform.driver.capabilities().bitstream_formats.size(), 5u);
@@ -111,19 +110,19 @@ BOOST_AUTO_TEST_CASE(repeated_resets_give_guest_memory_back) {
   VideoDeviceProfile device;
   virtio_video::V6Platform platform("platform", models::PlatformProfile{}, device);
   std::vector<uint64_t> in_use;
-  std::string error;
+  Status up;
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
-    if (!platform.driver.initialize(kFeatures, error)) return;
+    if (up = platform.driver.initialize(kFeatures); !up) return;
     in_use.push_back(platform.guest_memory.bytes_in_use());
     for (int i = 0; i < 5; ++i) {
       platform.driver.reset_device();
       BOOST_CHECK_EQUAL(platform.guest_memory.bytes_in_use(), 0u);  // the driver holds nothing of a reset device
-      if (!platform.driver.reinitialize(error)) return;
+      if (up = platform.driver.reinitialize(); !up) return;
       in_use.push_back(platform.guest_memory.bytes_in_use());
     }
   });
   sc_core::sc_start();
-  BOOST_REQUIRE_MESSAGE(error.empty(), error);
+  BOOST_REQUIRE_MESSAGE(up.ok(), up.error_message());
   BOOST_REQUIRE_EQUAL(in_use.size(), 6u);
   BOOST_CHECK_GT(in_use.front(), 0u);  // the rings and the posted event buffers
   for (uint64_t bytes : in_use) BOOST_CHECK_EQUAL(bytes, in_use.front());

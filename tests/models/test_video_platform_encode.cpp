@@ -42,10 +42,9 @@ BOOST_AUTO_TEST_CASE(vp8_encode_with_forced_key_frame_and_bitrate_change) {
   config.bitrate_at = {{10, 1'000'000}};
   config.force_key_frames = {7};
   EncodeReport report;
-  std::string error;
   uint32_t device_id = 0;
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
-    BOOST_REQUIRE(platform.driver.initialize(kFeatures, error));
+    BOOST_REQUIRE(platform.driver.initialize(kFeatures).ok());
     device_id = platform.driver.device_id();
     report = EncodeSession(platform.driver, config).run();
   });

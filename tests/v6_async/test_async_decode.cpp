@@ -61,8 +61,8 @@ Run decode(const std::string& name, const Setup& setup = {}) {
   Run run;
   run.units = stream.units.size();
   platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
-    std::string error;
-    BOOST_REQUIRE_MESSAGE(driver.initialize(kFeatures, error), error);
+    const auto up = driver.initialize(kFeatures);
+    BOOST_REQUIRE_MESSAGE(up.ok(), up.error_message());
     DecodeSessionConfig config;
     config.codec = stream.codec;
     config.units = std::make_shared<codec::UnitsInMemory>(stream.units);

@@ -161,7 +161,7 @@ void DecodeSession::take_output(const AnsweredQueue& a) {
   }
   const auto status = codec::check_readable(output_layout_, pieces);
   if (!status.ok()) {
-    problems_.push_back("output unreadable: " + status.error);
+    problems_.push_back("output unreadable: " + status.error().message);
     return;
   }
   frame.record = frame_record(a, output_layout_.crop.width, output_layout_.crop.height);
@@ -250,9 +250,8 @@ bool DecodeSession::reset_and_restart() {
   held_outputs_.clear();
   drc_pending_ = false;
   ++report_.resets;
-  std::string error;
-  if (!driver_.reinitialize(error)) {
-    problems_.push_back("re-initialisation after reset failed: " + error);
+  if (auto again = driver_.reinitialize(); !again) {
+    problems_.push_back("re-initialisation after reset failed: " + again.error().message);
     return false;
   }
   return setup();

@@ -144,9 +144,9 @@ void DecoderPipeline::switch_output_format(VideoStream& s, const codec::StreamFo
   s.output.params_changeable = true;
   s.awaiting_reattach = true;
   s.output_blocked = dev_.route_ && dev_.route_->drc_blocks_output();
-  s.output_layout = *codec::default_layout(s.output_layout.format, format.coded_width, format.coded_height,
-                                           dev_.profile_.stride_alignment, format.visible)
-                         .layout;
+  s.output_layout = codec::default_layout(s.output_layout.format, format.coded_width, format.coded_height,
+                                          dev_.profile_.stride_alignment, format.visible)
+                        .value();
   dev_.send(canceled);
 }
 
@@ -175,7 +175,7 @@ bool DecoderPipeline::write_picture(const StreamRef& ref, const codec::Picture& 
   if (!status.ok()) {
     // A picture that does not match the layout (decoder/format mismatch) is
     // returned flagged rather than dropped.
-    dev_.diagnose(fmt::format("stream {}: picture ts {} not written: {}", ref.id, picture.timestamp, status.error));
+    dev_.diagnose(fmt::format("stream {}: picture ts {} not written: {}", ref.id, picture.timestamp, status.error().message));
     resp.flags |= kDequeueFlagErr;
     return true;
   }

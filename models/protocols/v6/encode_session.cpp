@@ -83,7 +83,7 @@ void EncodeSession::feed_frames() {
     }
     const auto status = codec::write_picture(pattern.frame(index), input_layout_, spans);
     if (!status.ok()) {
-      problems_.push_back("frame does not fit the input layout: " + status.error);
+      problems_.push_back("frame does not fit the input layout: " + status.error().message);
       continue;
     }
     std::vector<uint32_t> sizes;

@@ -22,8 +22,8 @@ bool EncoderPipeline::ensure_encoder(VideoStream& s) {
   return s.encoder != nullptr;
 }
 
-std::optional<codec::PictureOrError> EncoderPipeline::read_image(const StreamRef& ref, uint32_t input_id,
-                                                                uint64_t timestamp) {
+std::optional<vvsim::Result<codec::Picture>> EncoderPipeline::read_image(const StreamRef& ref, uint32_t input_id,
+                                                                  uint64_t timestamp) {
   const VideoStream* s = dev_.live(ref);
   const std::vector<std::vector<SgEntry>> buffers = s->input.resources[input_id].buffers;
   const codec::ImageLayout layout = s->output_layout;
@@ -35,25 +35,25 @@ std::optional<codec::PictureOrError> EncoderPipeline::read_image(const StreamRef
     spans.emplace_back(images[i].data(), images[i].size());
   }
   auto picture = codec::read_picture(layout, spans);
-  if (picture.picture) picture.picture->timestamp = timestamp;
+  if (picture.ok()) picture->timestamp = timestamp;
   return picture;
 }
 
 // Runs the encoder on a core; `overtaken` when the stream went away meanwhile.
-codec::EncodeResult EncoderPipeline::encode(const StreamRef& ref, const codec::PictureOrError& image, bool force_key,
+codec::EncodeResult EncoderPipeline::encode(const StreamRef& ref, const vvsim::Result<codec::Picture>& image, bool force_key,
                                             bool& overtaken) {
   VideoStream* s = dev_.live(ref);
   codec::EncodeResult encoded;
-  if (!image.picture || !ensure_encoder(*s)) {
+  if (!image.ok() || !ensure_encoder(*s)) {
     encoded.status = codec::UnitStatus::Unsupported;
-    encoded.message = image.picture ? "no encoder for this stream's settings" : image.error;
+    encoded.message = image.ok() ? "no encoder for this stream's settings" : image.error().message;
     return encoded;
   }
   if (s->encoder_bitrate != s->bitrate.bitrate) {  // SET_PARAM(BITRATE) while streaming
     s->encoder->set_bitrate(s->bitrate.bitrate);
     s->encoder_bitrate = s->bitrate.bitrate;
   }
-  const codec::Picture& frame = *image.picture;
+  const codec::Picture& frame = *image;
   auto job = dev_.engine_.run(
       models::JobKind::Encode, s->codec,
       [&] {

@@ -87,8 +87,11 @@ std::optional<codec::ImageLayout> StreamClient::layout_of(const ParamsImageForma
     planes.push_back({f.planes[p].buffer_size, f.planes[p].stride, f.planes[p].offset});
   auto layout = codec::layout_from_driver(*image, f.width, f.height,
                                           codec::Rect{f.crop.left, f.crop.top, f.crop.width, f.crop.height}, planes);
-  if (!layout.layout) problems_.push_back("device image format unusable: " + layout.error);
-  return layout.layout;
+  if (!layout.ok()) {
+    problems_.push_back("device image format unusable: " + layout.error().message);
+    return std::nullopt;
+  }
+  return *layout;
 }
 
 std::optional<GuestBuffer> StreamClient::allocate(uint32_t size) {

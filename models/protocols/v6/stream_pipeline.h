@@ -72,8 +72,8 @@ class EncoderPipeline : public StreamPipeline {
  private:
   bool ensure_encoder(VideoStream& s);
   // Input `input_id`'s image, read out of guest memory; nothing when the stream went away.
-  std::optional<codec::PictureOrError> read_image(const StreamRef& ref, uint32_t input_id, uint64_t timestamp);
-  codec::EncodeResult encode(const StreamRef& ref, const codec::PictureOrError& image, bool force_key,
+  std::optional<vvsim::Result<codec::Picture>> read_image(const StreamRef& ref, uint32_t input_id, uint64_t timestamp);
+  codec::EncodeResult encode(const StreamRef& ref, const vvsim::Result<codec::Picture>& image, bool force_key,
                              bool& overtaken);
   bool deliver_units(const StreamRef& ref, const std::vector<codec::EncodedUnit>& units);
   bool fill_bitstream_output(const StreamRef& ref, const codec::EncodedUnit& unit);

@@ -120,7 +120,7 @@ void V6Run::start() {
   observe();
   build_applications();
   platform_.system.cpu.set_program([this](tlm_virtio::GuestCpu&) {
-    if (!driver_.initialize(plan_.driver_features, init_error_)) return;
+    if (auto up = driver_.initialize(plan_.driver_features); !up) return void(init_error_ = up.error().message);
     initialised_ = true;
     for (size_t i = 0; i < decoders_.size(); ++i) {
       sc_core::sc_spawn([this, i] {

@@ -105,7 +105,7 @@ std::unique_ptr<VideoStream> VideoDevice::new_stream(uint32_t slot) {
                          profile_.default_bitstream_buffer_size};
   const auto image = *codec::image_format_from_fourcc(profile_.image_formats.front());
   s->output_layout =
-      *codec::default_layout(image, profile_.default_width, profile_.default_height, profile_.stride_alignment).layout;
+      codec::default_layout(image, profile_.default_width, profile_.default_height, profile_.stride_alignment).value();
   s->bitrate = {profile_.min_bitrate, profile_.max_bitrate, profile_.default_bitrate};
   return s;
 }

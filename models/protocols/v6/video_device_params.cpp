@@ -60,7 +60,7 @@ void VideoDevice::take_driver_image_size(VideoStream& s, const ParamsImageFormat
                       crop.left + crop.width <= w && crop.top + crop.height <= h;
   if (!inside) crop = {0, 0, std::min(req.width ? req.width : w, w), std::min(req.height ? req.height : h, h)};
   s.output_layout =
-      *codec::default_layout(s.output_layout.format, w, h, profile_.stride_alignment, crop).layout;
+      codec::default_layout(s.output_layout.format, w, h, profile_.stride_alignment, crop).value();
   s.encoder.reset();
 }
 
@@ -124,7 +124,7 @@ void VideoDevice::apply_image_format(VideoStream& s, ParamType type, const Param
   }
   auto driver = codec::layout_from_driver(format, s.output_layout.coded_width, s.output_layout.coded_height,
                                           s.output_layout.crop, planes);
-  s.output_layout = driver.layout ? *driver.layout : *fallback.layout;
+  s.output_layout = driver.ok() ? *driver : fallback.value();
 }
 
 // The stream and parameter a GET/SET_PARAM names; nothing after answering the error.

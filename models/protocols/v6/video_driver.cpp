@@ -30,43 +30,13 @@ std::vector<std::string> VideoDriver::unanswered_commands() const {
   return names;
 }
 
-bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
+Status VideoDriver::initialize(uint64_t wanted_features) {
   ++generation_;
   wanted_features_ = wanted_features;
   in_flight_.clear();
   event_buffers_.clear();
-  const bool wants_indirect = profile_.ring_breach && tlm_virtio::ring_breach_needs_indirect(*profile_.ring_breach);
-  const uint64_t ring_features = (wants_indirect ? tlm_virtio::VIRTIO_F_INDIRECT_DESC : 0) |
-                                 (profile_.event_idx ? tlm_virtio::VIRTIO_F_EVENT_IDX : 0) |
-                                 tlm_virtio::ring_layout_feature(profile_.ring);
-  if (auto negotiated = mmio_.negotiate(wanted_features | ring_features); !negotiated) {
-    error = negotiated.error().message;
-    return false;
-  }
-  mmio_.write_register(tlm_virtio::mmio::QueueSel, kCommandQueue);
-  const uint16_t cmd_size = std::min<uint32_t>(profile_.commandq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
-  mmio_.write_register(tlm_virtio::mmio::QueueSel, kEventQueue);
-  const uint16_t evt_size = std::min<uint32_t>(profile_.eventq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
-  for (auto [queue, size, ring] : {std::tuple(kCommandQueue, cmd_size, &commandq_), std::tuple(kEventQueue, evt_size, &eventq_)}) {
-    auto made = mmio_.setup_queue(queue, size, memory_);
-    if (!made) {
-      error = made.error().message;
-      return false;
-    }
-    *ring = std::move(*made);
-  }
-  // §Device Initialization 3-4: the version and the QUERY_CAPS buffer size.
-  std::vector<uint8_t> cfg(kConfigSize);
-  for (uint32_t i = 0; i < kConfigSize; i += 4) {
-    const uint32_t w = mmio_.read_config32(i);
-    tlm_virtio::le::put32(cfg.data() + i, w);
-  }
-  const auto decoded = decode_config(ByteSpan(cfg));
-  if (!decoded || decoded->version != kProtocolVersion) {
-    error = "device speaks an unknown virtio-video protocol version";
-    return false;
-  }
-  config_ = *decoded;
+  if (auto rings = negotiate_and_set_up_queues(); !rings) return rings;
+  if (auto config = read_device_config(); !config) return config;
   mmio_.driver_ok();
   const uint64_t generation = generation_;
   if (profile_.withhold_eventq == sc_core::SC_ZERO_TIME) {
@@ -85,27 +55,55 @@ bool VideoDriver::initialize(uint64_t wanted_features, std::string& error) {
       for (;;) service_interrupts();
     });
   }
-  if (!query_capabilities(error)) return false;
+  if (auto caps = query_capabilities(); !caps) return caps;
   ring_breach_armed_ = profile_.ring_breach.has_value();
-  return true;
+  return {};
+}
+
+// §Device Initialization 1-3 and the virtqueues (virtio §3.1.1).
+Status VideoDriver::negotiate_and_set_up_queues() {
+  const bool wants_indirect = profile_.ring_breach && tlm_virtio::ring_breach_needs_indirect(*profile_.ring_breach);
+  const uint64_t ring_features = (wants_indirect ? tlm_virtio::VIRTIO_F_INDIRECT_DESC : 0) |
+                                 (profile_.event_idx ? tlm_virtio::VIRTIO_F_EVENT_IDX : 0) |
+                                 tlm_virtio::ring_layout_feature(profile_.ring);
+  if (auto negotiated = mmio_.negotiate(wanted_features_ | ring_features); !negotiated) return negotiated.error();
+  mmio_.write_register(tlm_virtio::mmio::QueueSel, kCommandQueue);
+  const uint16_t cmd_size = std::min<uint32_t>(profile_.commandq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
+  mmio_.write_register(tlm_virtio::mmio::QueueSel, kEventQueue);
+  const uint16_t evt_size = std::min<uint32_t>(profile_.eventq_size, mmio_.read_register(tlm_virtio::mmio::QueueNumMax));
+  for (auto [queue, size, ring] : {std::tuple(kCommandQueue, cmd_size, &commandq_), std::tuple(kEventQueue, evt_size, &eventq_)}) {
+    auto made = mmio_.setup_queue(queue, size, memory_);
+    if (!made) return made.error();
+    *ring = std::move(*made);
+  }
+  return {};
+}
+
+// §Device Initialization 3-4: the version and the QUERY_CAPS buffer size.
+Status VideoDriver::read_device_config() {
+  std::vector<uint8_t> cfg(kConfigSize);
+  for (uint32_t i = 0; i < kConfigSize; i += 4) {
+    const uint32_t w = mmio_.read_config32(i);
+    tlm_virtio::le::put32(cfg.data() + i, w);
+  }
+  const auto decoded = decode_config(ByteSpan(cfg));
+  if (!decoded || decoded->version != kProtocolVersion)
+    return Error{"device speaks an unknown virtio-video protocol version"};
+  config_ = *decoded;
+  return {};
 }
 
 // §Device Initialization 4-6: a caps_length buffer, QUERY_CAPS, parse the answer.
-bool VideoDriver::query_capabilities(std::string& error) {
+Status VideoDriver::query_capabilities() {
   std::vector<uint8_t> cmd;
   encode_cmd_header(cmd, CmdType::DeviceQueryCaps);
   const auto answer = call(cmd, config_.caps_length);
   const auto caps = decode_query_caps_resp(ByteSpan(answer));
-  if (!caps || caps->result != Result::Ok) {
-    error = "QUERY_CAPS failed";
-    return false;
-  }
-  if (answer.size() != config_.caps_length) {
-    error = fmt::format("QUERY_CAPS answered {} bytes, caps_length is {}", answer.size(), config_.caps_length);
-    return false;
-  }
+  if (!caps || caps->result != Result::Ok) return Error{"QUERY_CAPS failed"};
+  if (answer.size() != config_.caps_length)
+    return Error{fmt::format("QUERY_CAPS answered {} bytes, caps_length is {}", answer.size(), config_.caps_length)};
   caps_ = *caps;
-  return true;
+  return {};
 }
 
 bool VideoDriver::offers_bitstream(const std::string& fourcc) const {

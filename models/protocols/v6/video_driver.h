@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/result.h"
 #include "models/protocols/v6/command_digest.h"
 #include "models/protocols/v6/driver_completion_scheme.h"
 #include "models/protocols/v6/wire.h"
@@ -85,9 +86,9 @@ class VideoDriver {
 
   // Handshake, queues, eventq stocking, config. Starts the interrupt thread.
   // Must run inside a SystemC thread.
-  bool initialize(uint64_t wanted_features, std::string& error);
+  Status initialize(uint64_t wanted_features);
   // After reset_device(): the same initialisation with the same wanted features.
-  bool reinitialize(std::string& error) { return initialize(wanted_features_, error); }
+  Status reinitialize() { return initialize(wanted_features_); }
   uint64_t features() const { return mmio_.features(); }
   const Config& config() const { return config_; }
   // The device's formats, from QUERY_CAPS during initialize().
@@ -198,7 +199,9 @@ class VideoDriver {
   void report_eventq() const { report_depth(kEventQueue, eventq_.get()); }
   bool post_event_buffer(uint64_t addr);
   void stock_eventq();
-  bool query_capabilities(std::string& error);
+  Status negotiate_and_set_up_queues();
+  Status read_device_config();
+  Status query_capabilities();
   // Application-thread CPU time (submit, consume); the handler's goes through cpus_.run_handler.
   void charge(uint64_t ns) { cpus_.run_thread(sc_core::sc_time(double(ns), sc_core::SC_NS)); }
 
