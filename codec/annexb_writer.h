@@ -21,21 +21,22 @@ class AnnexBWriter {
   AnnexBWriter(const AnnexBWriter&) = delete;
   AnnexBWriter& operator=(const AnnexBWriter&) = delete;
 
-  bool write_nal(const uint8_t* data, size_t size);
-  bool close();
+  Status write_nal(const uint8_t* data, size_t size);
+  Status close();
   uint32_t nal_count() const { return nals_; }
-  const std::string& error() const { return error_; }
+  // The first failure, ok while all went well.
+  const Status& status() const { return status_; }
 
  private:
-  bool fail(std::string message);
+  Status fail(std::string message);
   std::unique_ptr<ByteSink> sink_;
   uint32_t nals_ = 0;
   bool closed_ = false;
-  std::string error_;
+  Status status_;
 };
 
-// Whole streams at once; empty on success, else the first failure.
-std::string write_annexb(std::unique_ptr<ByteSink> sink, const std::vector<EncodedUnit>& units);
-std::string write_annexb_file(const std::string& path, const std::vector<EncodedUnit>& units);
+// Whole streams at once; the first failure.
+Status write_annexb(std::unique_ptr<ByteSink> sink, const std::vector<EncodedUnit>& units);
+Status write_annexb_file(const std::string& path, const std::vector<EncodedUnit>& units);
 
 }  // namespace vvsim::codec

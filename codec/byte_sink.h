@@ -8,20 +8,22 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
+
 namespace vvsim::codec {
 
 class ByteSink {
  public:
   virtual ~ByteSink() = default;
-  // Each returns an empty string on success, else why it failed.
-  virtual std::string append(const uint8_t* data, size_t size) = 0;
-  virtual std::string overwrite(uint64_t position, const uint8_t* data, size_t size) = 0;
-  virtual std::string close() = 0;
+  // Each fails with a message naming the output.
+  virtual Status append(const uint8_t* data, size_t size) = 0;
+  virtual Status overwrite(uint64_t position, const uint8_t* data, size_t size) = 0;
+  virtual Status close() = 0;
 };
 
 // Appends to a vector the caller owns and keeps alive while writing.
 std::unique_ptr<ByteSink> vector_sink(std::vector<uint8_t>& out);
-// Creates (truncates) a file; error names the path.
-std::unique_ptr<ByteSink> file_sink(const std::string& path, std::string& error);
+// Creates (truncates) a file; an error names the path.
+Result<std::unique_ptr<ByteSink>> file_sink(const std::string& path);
 
 }  // namespace vvsim::codec

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "common/result.h"
+
 namespace vvsim::codec {
 
 enum class CodecId { VP8, VP9, H264, HEVC, MPEG2 };
@@ -151,9 +153,9 @@ struct EncoderConfig {
   uint32_t keyframe_interval = 0;  // 0: only the first frame and forced ones
 };
 
-// Empty if the encoders take frames of this size, else why not (width and
-// height even, within 2..16384): the one rule for encoded and generated sizes.
-std::string encoder_size_error(uint32_t width, uint32_t height);
+// Whether the encoders take frames of this size, and if not why not (width
+// and height even, within 2..16384): the one rule for encoded and generated sizes.
+Status check_encoder_size(uint32_t width, uint32_t height);
 
 struct EncodedUnit {
   std::vector<uint8_t> data;
@@ -188,10 +190,10 @@ class Encoder {
   virtual EncodeResult set_resolution(uint32_t width, uint32_t height) = 0;
 };
 
-// nullptr when check_encoder_config(config) is not empty or the library refuses it.
+// nullptr when check_encoder_config(config) fails or the library refuses it.
 std::unique_ptr<Encoder> make_encoder(const EncoderConfig& config);
-// Empty when make_encoder can build an encoder for config, else why not.
-std::string check_encoder_config(const EncoderConfig& config);
+// Whether make_encoder can build an encoder for config, and if not why not.
+Status check_encoder_config(const EncoderConfig& config);
 // The library behind make_encoder for `codec` and its version ("libvpx v1.12.0"):
 // what a cache of encoded streams must key on besides the configuration.
 std::string encoder_library_version(CodecId codec);

@@ -36,7 +36,7 @@ UnitWork encoded_frame_work(const EncodeResult& result) {
 }
 
 std::unique_ptr<Encoder> make_encoder(const EncoderConfig& config) {
-  if (!check_encoder_config(config).empty()) return nullptr;
+  if (!check_encoder_config(config)) return nullptr;
   if (config.codec == CodecId::H264) return build<H264Encoder>(config);
   return build<VpxEncoder>(config);
 }

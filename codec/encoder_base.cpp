@@ -22,11 +22,11 @@ constexpr uint32_t kMaxFramerate = 240;
 
 }  // namespace
 
-std::string encoder_size_error(uint32_t width, uint32_t height) {
+Status check_encoder_size(uint32_t width, uint32_t height) {
   if (width < 2 || height < 2 || width > kMaxCodedDimension || height > kMaxCodedDimension || width % 2 ||
       height % 2)
-    return fmt::format("size {}x{}: width and height must be even and within 2..{}", width, height,
-                       kMaxCodedDimension);
+    return Error{fmt::format("size {}x{}: width and height must be even and within 2..{}", width, height,
+                             kMaxCodedDimension)};
   return {};
 }
 
@@ -39,11 +39,12 @@ EncodeResult encode_error(std::string message) {
 
 uint32_t align16(uint32_t value) { return (value + 15) / 16 * 16; }
 
-std::string check_encoder_config(const EncoderConfig& config) {
-  if (auto e = encoder_size_error(config.width, config.height); !e.empty()) return "encoder " + e;
+Status check_encoder_config(const EncoderConfig& config) {
+  if (auto size = check_encoder_size(config.width, config.height); !size)
+    return Error{"encoder " + size.error().message};
   if (config.framerate == 0 || config.framerate > kMaxFramerate)
-    return fmt::format("encoder framerate {} outside 1..{}", config.framerate, kMaxFramerate);
-  if (config.bitrate_bps == 0) return "encoder bitrate is 0";
+    return Error{fmt::format("encoder framerate {} outside 1..{}", config.framerate, kMaxFramerate)};
+  if (config.bitrate_bps == 0) return Error{"encoder bitrate is 0"};
   return {};
 }
 
@@ -81,7 +82,7 @@ EncodeResult EncoderBase::encode(const Picture& picture, bool force_key_frame) {
 }
 
 EncodeResult EncoderBase::set_resolution(uint32_t width, uint32_t height) {
-  if (auto e = encoder_size_error(width, height); !e.empty()) return encode_error("new " + e);
+  if (auto size = check_encoder_size(width, height); !size) return encode_error("new " + size.error().message);
   EncodeResult pending = drain();
   if (pending.status != UnitStatus::Ok) return pending;
   EncoderConfig previous = config_;

@@ -36,64 +36,63 @@ std::array<uint8_t, kIvfFileHeaderSize> encode_file_header(const IvfHeader& h) {
 IvfWriter::IvfWriter(std::unique_ptr<ByteSink> sink, const IvfHeader& header)
     : sink_(std::move(sink)) {
   if (!sink_) {
-    fail("IVF writer has no output");
+    (void)fail("IVF writer has no output");
     return;
   }
   if (header.fourcc.size() != 4) {
-    fail(fmt::format("IVF fourcc '{}' is not four characters", header.fourcc));
+    (void)fail(fmt::format("IVF fourcc '{}' is not four characters", header.fourcc));
     return;
   }
   auto bytes = encode_file_header(header);
-  if (auto e = sink_->append(bytes.data(), bytes.size()); !e.empty()) fail(e);
+  if (auto written = sink_->append(bytes.data(), bytes.size()); !written) (void)fail(written.error().message);
 }
 
 IvfWriter::~IvfWriter() {
-  if (!closed_ && error_.empty()) close();
+  if (!closed_ && status_.ok()) (void)close();
 }
 
-bool IvfWriter::fail(std::string message) {
-  if (error_.empty()) error_ = std::move(message);
-  return false;
+Status IvfWriter::fail(std::string message) {
+  if (status_.ok()) status_ = Error{std::move(message)};
+  return status_;
 }
 
-bool IvfWriter::write_frame(const uint8_t* data, size_t size, uint64_t timestamp) {
-  if (!error_.empty()) return false;
+Status IvfWriter::write_frame(const uint8_t* data, size_t size, uint64_t timestamp) {
+  if (!status_.ok()) return status_;
   if (closed_) return fail("IVF frame written after close");
   if (size > UINT32_MAX) return fail(fmt::format("IVF frame {} of {} bytes exceeds 32 bits", frames_, size));
   std::array<uint8_t, kIvfFrameHeaderSize> header{};
   put_le(header, 0, size, 4);
   put_le(header, 4, timestamp, 8);
-  if (auto e = sink_->append(header.data(), header.size()); !e.empty()) return fail(e);
-  if (auto e = sink_->append(data, size); !e.empty()) return fail(e);
+  if (auto written = sink_->append(header.data(), header.size()); !written) return fail(written.error().message);
+  if (auto written = sink_->append(data, size); !written) return fail(written.error().message);
   ++frames_;
-  return true;
+  return {};
 }
 
-bool IvfWriter::close() {
-  if (!error_.empty()) return false;
-  if (closed_) return true;
+Status IvfWriter::close() {
+  if (!status_.ok()) return status_;
+  if (closed_) return {};
   closed_ = true;
   std::array<uint8_t, 4> count{};
   put_le(count, 0, frames_, 4);
-  if (auto e = sink_->overwrite(kFrameCountPosition, count.data(), count.size()); !e.empty())
-    return fail(e);
-  if (auto e = sink_->close(); !e.empty()) return fail(e);
-  return true;
+  if (auto written = sink_->overwrite(kFrameCountPosition, count.data(), count.size()); !written)
+    return fail(written.error().message);
+  if (auto written = sink_->close(); !written) return fail(written.error().message);
+  return {};
 }
 
-std::string write_ivf(std::unique_ptr<ByteSink> sink, const IvfHeader& header,
-                      const std::vector<EncodedUnit>& units) {
+Status write_ivf(std::unique_ptr<ByteSink> sink, const IvfHeader& header,
+                 const std::vector<EncodedUnit>& units) {
   IvfWriter writer(std::move(sink), header);
-  for (const auto& u : units) writer.write_frame(u.data.data(), u.data.size(), u.timestamp);
-  writer.close();
-  return writer.error();
+  for (const auto& u : units) (void)writer.write_frame(u.data.data(), u.data.size(), u.timestamp);
+  (void)writer.close();
+  return writer.status();
 }
 
-std::string write_ivf_file(const std::string& path, const IvfHeader& header,
-                           const std::vector<EncodedUnit>& units) {
-  std::string error;
-  auto sink = file_sink(path, error);
-  return sink ? write_ivf(std::move(sink), header, units) : error;
+Status write_ivf_file(const std::string& path, const IvfHeader& header,
+                      const std::vector<EncodedUnit>& units) {
+  auto sink = file_sink(path);
+  return sink ? write_ivf(std::move(*sink), header, units) : Status(sink.error());
 }
 
 }  // namespace vvsim::codec

@@ -32,26 +32,26 @@ class IvfWriter {
   IvfWriter(const IvfWriter&) = delete;
   IvfWriter& operator=(const IvfWriter&) = delete;
 
-  bool write_frame(const uint8_t* data, size_t size, uint64_t timestamp);
+  Status write_frame(const uint8_t* data, size_t size, uint64_t timestamp);
   // Patches the frame count and closes the sink; further writes fail.
-  bool close();
+  Status close();
   uint32_t frame_count() const { return frames_; }
-  // The first failure, empty while all went well.
-  const std::string& error() const { return error_; }
+  // The first failure, ok while all went well.
+  const Status& status() const { return status_; }
 
  private:
-  bool fail(std::string message);
+  Status fail(std::string message);
   std::unique_ptr<ByteSink> sink_;
   uint32_t frames_ = 0;
   bool closed_ = false;
-  std::string error_;
+  Status status_;
 };
 
 // Whole streams at once: every unit is one frame, its timestamp the IVF pts.
 // Each returns an empty string on success, else the first failure.
-std::string write_ivf(std::unique_ptr<ByteSink> sink, const IvfHeader& header,
+Status write_ivf(std::unique_ptr<ByteSink> sink, const IvfHeader& header,
+                 const std::vector<EncodedUnit>& units);
+Status write_ivf_file(const std::string& path, const IvfHeader& header,
                       const std::vector<EncodedUnit>& units);
-std::string write_ivf_file(const std::string& path, const IvfHeader& header,
-                           const std::vector<EncodedUnit>& units);
 
 }  // namespace vvsim::codec

@@ -112,7 +112,7 @@ std::string encode_segments(const SyntheticStreamConfig& config, const EncodedUn
   ec.bitrate_bps = config.bitrate_bps;
   ec.framerate = config.framerate;
   ec.keyframe_interval = config.keyframe_interval;
-  if (auto e = check_encoder_config(ec); !e.empty()) return e;
+  if (auto usable = check_encoder_config(ec); !usable) return usable.error().message;
   auto encoder = make_encoder(ec);
   if (!encoder) return "the codec library refused the encoder configuration";
   std::string error;

@@ -59,8 +59,7 @@ std::optional<std::vector<uint8_t>> parse_hex(const std::string& text) {
 // Generated and encoded frames obey the encoders' size rule, checked here so
 // a bad size is named at its line, not found when the stream is generated.
 void check_frame_size(ProfileReader& r, const char* key, uint32_t width, uint32_t height) {
-  const std::string error = codec::encoder_size_error(width, height);
-  if (!error.empty()) r.fail(key, error);
+  if (auto size = codec::check_encoder_size(width, height); !size) r.fail(key, size.error().message);
 }
 
 void read_generated(ProfileReader& r, GeneratedInput& g) {

@@ -68,7 +68,7 @@ void check_vpx_change(CodecId codec, SyntheticSegment a, SyntheticSegment b, con
   std::string dir = test::scratch_dir(name);
   IvfHeader h{codec == CodecId::VP8 ? "VP80" : "VP90", static_cast<uint16_t>(a.width),
               static_cast<uint16_t>(a.height), 30, 1};
-  BOOST_REQUIRE(write_ivf_file(dir + "/stream.ivf", h, s.units).empty());
+  BOOST_REQUIRE(write_ivf_file(dir + "/stream.ivf", h, s.units).ok());
   check_against_source(vpxdec_frames(dir + "/stream.ivf", dir), s);
 }
 
@@ -91,7 +91,7 @@ BOOST_AUTO_TEST_CASE(h264_change) {
     if (test::h264_nal_type(s.units[i].data) == 5) idr_at.push_back(static_cast<int>(s.units[i].timestamp));
   BOOST_TEST(idr_at == (std::vector<int>{0, static_cast<int>(kFramesEach)}));
   std::string dir = test::scratch_dir("h264_change");
-  BOOST_REQUIRE(write_annexb_file(dir + "/stream.h264", s.units).empty());
+  BOOST_REQUIRE(write_annexb_file(dir + "/stream.h264", s.units).ok());
   BOOST_REQUIRE(test::run("ffprobe -v error -select_streams v -show_entries frame=width,height -of csv=p=0 '" + dir +
                           "/stream.h264' > '" + dir + "/sizes.txt'") == 0);
   auto text = test::read_bytes(dir + "/sizes.txt");
@@ -113,7 +113,7 @@ BOOST_AUTO_TEST_CASE(vpx_shrink_and_grow_back) {
     BOOST_REQUIRE_MESSAGE(s.error.empty(), s.error);
     std::string dir = test::scratch_dir(codec == CodecId::VP8 ? "vp8_down_up" : "vp9_down_up");
     IvfHeader h{codec == CodecId::VP8 ? "VP80" : "VP90", 320, 240, 30, 1};
-    BOOST_REQUIRE(write_ivf_file(dir + "/stream.ivf", h, s.units).empty());
+    BOOST_REQUIRE(write_ivf_file(dir + "/stream.ivf", h, s.units).ok());
     check_against_source(vpxdec_frames(dir + "/stream.ivf", dir), s);
   }
 }

@@ -34,11 +34,11 @@ void check_reference_decode(CodecId codec, const std::string& name) {
   std::string dir = test::scratch_dir(name);
   std::string yuv = dir + "/decoded.yuv";
   if (codec == CodecId::H264) {
-    BOOST_REQUIRE(write_annexb_file(dir + "/stream.h264", s.units).empty());
+    BOOST_REQUIRE(write_annexb_file(dir + "/stream.h264", s.units).ok());
     BOOST_REQUIRE(test::ffmpeg_h264_to_i420(dir + "/stream.h264", yuv) == 0);
   } else {
     IvfHeader h{codec == CodecId::VP8 ? "VP80" : "VP90", kWidth, kHeight, 30, 1};
-    BOOST_REQUIRE(write_ivf_file(dir + "/stream.ivf", h, s.units).empty());
+    BOOST_REQUIRE(write_ivf_file(dir + "/stream.ivf", h, s.units).ok());
     BOOST_REQUIRE(test::vpxdec_to_i420(dir + "/stream.ivf", yuv) == 0);
   }
   auto decoded = test::split_i420(test::read_bytes(yuv), kWidth, kHeight);

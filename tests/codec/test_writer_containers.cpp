@@ -53,9 +53,9 @@ BOOST_AUTO_TEST_CASE(ivf_bytes_by_hand) {
 BOOST_AUTO_TEST_CASE(ivf_file_equals_vector) {
   std::vector<EncodedUnit> units = {unit({1, 2, 3, 4}, 0), unit({5}, 1), unit({6, 7}, 2)};
   std::vector<uint8_t> in_memory;
-  BOOST_REQUIRE(write_ivf(vector_sink(in_memory), vp8_header(), units).empty());
+  BOOST_REQUIRE(write_ivf(vector_sink(in_memory), vp8_header(), units).ok());
   std::string path = test::scratch_dir("ivf_file_equals_vector") + "/out.ivf";
-  BOOST_REQUIRE(write_ivf_file(path, vp8_header(), units).empty());
+  BOOST_REQUIRE(write_ivf_file(path, vp8_header(), units).ok());
   BOOST_TEST(test::read_bytes(path) == in_memory);
   BOOST_TEST(in_memory.size() == kIvfFileHeaderSize + 3 * kIvfFrameHeaderSize + 7);
   BOOST_TEST(in_memory[24] == 3);
@@ -66,15 +66,15 @@ BOOST_AUTO_TEST_CASE(ivf_errors_are_reported) {
   IvfHeader bad = vp8_header();
   bad.fourcc = "VP8";
   IvfWriter w(vector_sink(out), bad);
-  BOOST_TEST(w.error().find("four characters") != std::string::npos);
+  BOOST_TEST(w.status().error_message().find("four characters") != std::string::npos);
   BOOST_TEST(!w.write_frame(out.data(), 0, 0));
-  std::string e = write_ivf_file("/nonexistent-dir/x.ivf", vp8_header(), {});
+  const std::string e = write_ivf_file("/nonexistent-dir/x.ivf", vp8_header(), {}).error_message();
   BOOST_TEST(e.find("cannot create") != std::string::npos, e);
   IvfWriter closed(vector_sink(out), vp8_header());
   BOOST_REQUIRE(closed.close());
   uint8_t byte = 0;
   BOOST_TEST(!closed.write_frame(&byte, 1, 0));
-  BOOST_TEST(closed.error().find("after close") != std::string::npos);
+  BOOST_TEST(closed.status().error_message().find("after close") != std::string::npos);
 }
 
 // NALs without a start code get 00 00 00 01; ones that have one (3 or 4
@@ -83,16 +83,16 @@ BOOST_AUTO_TEST_CASE(annexb_bytes_by_hand) {
   std::vector<uint8_t> out;
   std::vector<EncodedUnit> units = {unit({0x67, 0x42}, 0), unit({0, 0, 0, 1, 0x68, 0xCE}, 0),
                                     unit({0, 0, 1, 0x65, 0x88}, 0)};
-  BOOST_REQUIRE(write_annexb(vector_sink(out), units).empty());
+  BOOST_REQUIRE(write_annexb(vector_sink(out), units).ok());
   std::vector<uint8_t> expected = {0, 0, 0, 1, 0x67, 0x42, 0, 0, 0, 1, 0x68, 0xCE, 0, 0, 1, 0x65, 0x88};
   BOOST_TEST(out == expected);
   std::string path = test::scratch_dir("annexb_bytes_by_hand") + "/out.h264";
-  BOOST_REQUIRE(write_annexb_file(path, units).empty());
+  BOOST_REQUIRE(write_annexb_file(path, units).ok());
   BOOST_TEST(test::read_bytes(path) == expected);
 }
 
 BOOST_AUTO_TEST_CASE(annexb_empty_nal_refused) {
   std::vector<uint8_t> out;
-  std::string e = write_annexb(vector_sink(out), {unit({0x09, 0xF0}, 0), unit({0, 0, 0, 1}, 1)});
+  const std::string e = write_annexb(vector_sink(out), {unit({0x09, 0xF0}, 0), unit({0, 0, 0, 1}, 1)}).error_message();
   BOOST_TEST(e.find("NAL 1 is empty") != std::string::npos, e);
 }

@@ -73,11 +73,11 @@ BOOST_AUTO_TEST_CASE(vp8_encode_with_forced_key_frame_and_bitrate_change) {
   // An independent decoder plays the stream; quality against the source.
   const std::string ivf = codec::test::temp_path("device_encoded.ivf"), yuv = codec::test::temp_path("device_encoded.yuv");
   {
-    std::string sink_error;
-    codec::IvfWriter writer(codec::file_sink(ivf, sink_error), codec::IvfHeader{"VP80", 176, 144});
-    BOOST_REQUIRE_MESSAGE(sink_error.empty(), sink_error);
-    for (const auto& u : report.units) writer.write_frame(u.data.data(), u.data.size(), u.timestamp);
-    BOOST_REQUIRE(writer.close());
+    auto sink = codec::file_sink(ivf);
+    BOOST_REQUIRE_MESSAGE(sink.ok(), sink.error_message());
+    codec::IvfWriter writer(std::move(*sink), codec::IvfHeader{"VP80", 176, 144});
+    for (const auto& u : report.units) BOOST_REQUIRE(writer.write_frame(u.data.data(), u.data.size(), u.timestamp).ok());
+    BOOST_REQUIRE(writer.close().ok());
   }
   BOOST_REQUIRE_EQUAL(std::system(("vpxdec --i420 -o " + yuv + " " + ivf + " 2>/dev/null").c_str()), 0);
   const auto decoded = codec::test::read_file(yuv);
