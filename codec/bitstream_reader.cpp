@@ -24,25 +24,25 @@ uint64_t le64(const uint8_t* p) { return uint64_t(le32(p)) | uint64_t(le32(p + 4
 namespace {
 
 // Checks an IVF container and calls on_frame(offset of the frame's data,
-// size, timestamp) for each frame; `s` gets the header's facts and the error.
+// size, timestamp) for each frame; `s` gets the header's facts and the status.
 template <typename Source, typename OnFrame>
 void walk_ivf(Source& src, ParsedStream& s, OnFrame on_frame) {
   const size_t size = src.size();
   uint8_t d[kIvfFileHeaderSize];
   if (size >= kIvfFileHeaderSize) src.read(0, d, kIvfFileHeaderSize);
   if (size < kIvfFileHeaderSize || std::string(reinterpret_cast<const char*>(d), 4) != "DKIF") {
-    s.error = "offset 0: not an IVF file (no DKIF signature in a 32-byte header)";
+    s.status = Error{"offset 0: not an IVF file (no DKIF signature in a 32-byte header)"};
     return;
   }
   const uint16_t version = le16(d + 4), header_size = le16(d + 6);
   if (version != 0 || header_size != kIvfFileHeaderSize) {
-    s.error = fmt::format("offset 4: IVF version {} with header size {} (expected 0 and 32)", version, header_size);
+    s.status = Error{fmt::format("offset 4: IVF version {} with header size {} (expected 0 and 32)", version, header_size)};
     return;
   }
   const std::string fourcc(reinterpret_cast<const char*>(d + 8), 4);
   const auto codec = codec_from_fourcc(fourcc);
   if (!codec || is_start_code_codec(*codec)) {
-    s.error = fmt::format("offset 8: IVF fourcc '{}' is not VP80 or VP90", fourcc);
+    s.status = Error{fmt::format("offset 8: IVF fourcc '{}' is not VP80 or VP90", fourcc)};
     return;
   }
   s.codec = *codec;
@@ -53,18 +53,18 @@ void walk_ivf(Source& src, ParsedStream& s, OnFrame on_frame) {
   size_t at = kIvfFileHeaderSize;
   while (at < size) {
     if (size - at < kIvfFrameHeaderSize) {
-      s.error = fmt::format("offset {}: truncated frame header ({} bytes left)", at, size - at);
+      s.status = Error{fmt::format("offset {}: truncated frame header ({} bytes left)", at, size - at)};
       return;
     }
     uint8_t h[kIvfFrameHeaderSize];
     src.read(at, h, kIvfFrameHeaderSize);
     const uint32_t frame_size = le32(h);
     if (frame_size == 0 || frame_size > kMaxUnitBytes) {
-      s.error = fmt::format("offset {}: frame size {} out of range (1..{})", at, frame_size, kMaxUnitBytes);
+      s.status = Error{fmt::format("offset {}: frame size {} out of range (1..{})", at, frame_size, kMaxUnitBytes)};
       return;
     }
     if (frame_size > size - at - kIvfFrameHeaderSize) {
-      s.error = fmt::format("offset {}: frame of {} bytes runs past the end of the file", at, frame_size);
+      s.status = Error{fmt::format("offset {}: frame of {} bytes runs past the end of the file", at, frame_size)};
       return;
     }
     on_frame(at + kIvfFrameHeaderSize, frame_size, le64(h + 4));
@@ -123,7 +123,7 @@ struct OpenFile {
   std::ifstream in;
   size_t size = 0;
   bool ivf = false;
-  std::string error;
+  Status status;
 };
 
 OpenFile open_file(const std::string& path) {
@@ -132,7 +132,7 @@ OpenFile open_file(const std::string& path) {
   if (std::filesystem::is_regular_file(path, ec)) f.in.open(path, std::ios::binary);
   if (f.in.is_open()) f.size = size_t(std::filesystem::file_size(path, ec));
   if (!f.in.is_open() || !f.in || ec) {
-    f.error = fmt::format("{}: cannot open (not a readable regular file)", path);
+    f.status = Error{fmt::format("{}: cannot open (not a readable regular file)", path)};
     return f;
   }
   char magic[4] = {};
@@ -154,7 +154,7 @@ ParsedStream parse_annexb(const uint8_t* d, size_t size, uint64_t frame_duration
   const StreamIndex index = index_elementary_stream(source, codec, frame_duration);
   ParsedStream s;
   s.codec = codec;
-  s.error = index.error;
+  s.status = index.status;
   for (const UnitPlace& p : index.units)
     s.units.push_back({std::vector<uint8_t>(d + p.offset, d + p.offset + p.size), p.timestamp, p.ends_frame});
   return s;
@@ -167,21 +167,21 @@ struct IndexedFile {
   OpenFile file;
   CodecId codec = CodecId::H264;
   uint32_t width = 0, height = 0;
-  std::vector<UnitPlace> places;  // what was indexed, also when `error` is set
-  std::string error;
+  std::vector<UnitPlace> places;  // what was indexed, also when `status` is an error
+  Status status;
 };
 
 IndexedFile index_file(const std::string& path) {
   IndexedFile f;
   f.file = open_file(path);
-  if (!f.file.error.empty()) {
-    f.error = f.file.error;
+  if (!f.file.status) {
+    f.status = f.file.status;
     return f;
   }
   // Named .ivf but without the signature: say so, rather than a start-code
   // complaint about a format the user never meant.
   if (!f.file.ivf && std::filesystem::path(path).extension() == ".ivf") {
-    f.error = path + ": not an IVF file (it does not begin with the signature DKIF)";
+    f.status = Error{path + ": not an IVF file (it does not begin with the signature DKIF)"};
     return f;
   }
   SeekingSource source(f.file.in, f.file.size);
@@ -189,14 +189,14 @@ IndexedFile index_file(const std::string& path) {
     ParsedStream header;
     walk_ivf(source, header, [&](size_t at, uint32_t n, uint64_t ts) { f.places.push_back({at, n, ts, true}); });
     f.codec = header.codec, f.width = header.width, f.height = header.height;
-    f.error = header.error;
+    f.status = header.status;
   } else {
     f.codec = start_code_codec_of(path);
     StreamIndex index = index_elementary_stream(source, f.codec);
     f.places = std::move(index.units);
-    f.error = index.error;
+    f.status = index.status;
   }
-  if (!f.error.empty()) f.error = path + ": " + f.error;
+  if (!f.status) f.status = Error{path + ": " + f.status.error().message};
   return f;
 }
 
@@ -205,7 +205,7 @@ IndexedFile index_file(const std::string& path) {
 ParsedStream read_bitstream_file(const std::string& path) {
   IndexedFile f = index_file(path);
   ParsedStream s;
-  s.codec = f.codec, s.width = f.width, s.height = f.height, s.error = f.error;
+  s.codec = f.codec, s.width = f.width, s.height = f.height, s.status = f.status;
   if (!f.file.in.is_open()) return s;
   FileUnits units(std::move(f.file.in), std::move(f.places));
   for (size_t i = 0; i < units.size(); ++i) s.units.push_back(units.unit(i));
@@ -215,8 +215,8 @@ ParsedStream read_bitstream_file(const std::string& path) {
 OpenedStream open_bitstream_file(const std::string& path) {
   IndexedFile f = index_file(path);
   OpenedStream out;
-  out.codec = f.codec, out.width = f.width, out.height = f.height, out.error = f.error;
-  if (out.error.empty()) out.units = std::make_shared<FileUnits>(std::move(f.file.in), std::move(f.places));
+  out.codec = f.codec, out.width = f.width, out.height = f.height, out.status = f.status;
+  if (out.status) out.units = std::make_shared<FileUnits>(std::move(f.file.in), std::move(f.places));
   return out;
 }
 

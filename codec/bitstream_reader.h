@@ -27,7 +27,7 @@ struct ParsedStream {
   CodecId codec = CodecId::VP8;
   uint32_t width = 0, height = 0;  // from the container header (IVF), 0 if unknown
   std::vector<BitstreamUnit> units;
-  std::string error;  // empty when the whole input parsed
+  Status status;  // ok when the whole input parsed; else what stopped it (the units before it are kept)
 };
 
 // IVF: 32-byte header (DKIF, version 0, header size 32, fourcc, size,
@@ -82,8 +82,8 @@ std::optional<std::pair<uint32_t, uint32_t>> declared_picture_size(CodecId codec
 struct OpenedStream {
   CodecId codec = CodecId::VP8;
   uint32_t width = 0, height = 0;
-  std::shared_ptr<UnitSource> units;  // null on error
-  std::string error;
+  std::shared_ptr<UnitSource> units;  // null when status is an error
+  Status status;
 };
 // Like read_bitstream_file, but the file is only indexed (offset, size and
 // timestamp of each unit) and each unit is read from the file when asked

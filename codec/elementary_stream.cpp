@@ -22,7 +22,7 @@ class UnitGrouper {
   UnitGrouper(CodecId codec, uint64_t frame_duration, StreamIndex& out)
       : codec_(codec), frame_duration_(frame_duration), out_(out) {}
 
-  // A piece from its start code to the next; false (with out_.error) when it cannot be a unit.
+  // A piece from its start code to the next; false (with out_.status) when it cannot be a unit.
   bool piece(uint64_t offset, uint64_t size, const std::vector<uint8_t>& header) {
     const size_t n = std::min<size_t>(header.size(), size);
     return codec_ == CodecId::MPEG2 ? mpeg2_piece(offset, size, header.data(), n)
@@ -36,7 +36,7 @@ class UnitGrouper {
   bool nal_piece(uint64_t offset, uint64_t size, const uint8_t* header, size_t n) {
     const auto nal = codec_ == CodecId::HEVC ? parse_hevc_nal(header, n) : parse_nal(header, n);
     if (!nal) {
-      out_.error = fmt::format("offset {}: malformed NAL unit header", offset);
+      out_.status = Error{fmt::format("offset {}: malformed NAL unit header", offset)};
       return false;
     }
     const bool begins = codec_ == CodecId::HEVC ? starts_hevc_access_unit(*nal, au_has_picture_)
@@ -60,7 +60,7 @@ class UnitGrouper {
     au_has_picture_ = au_has_picture_ || code == uint8_t(Mpeg2Code::Picture);
     UnitPlace& unit = out_.units.back();
     if (unit.size + size > kMaxUnitBytes) {
-      out_.error = fmt::format("offset {}: access unit of more than {} bytes", unit.offset, kMaxUnitBytes);
+      out_.status = Error{fmt::format("offset {}: access unit of more than {} bytes", unit.offset, kMaxUnitBytes)};
       return false;
     }
     unit.size += uint32_t(size);
@@ -120,7 +120,7 @@ class StartCodeScan {
 
  private:
   bool refuse(std::string why) {
-    out_.error = std::move(why);
+    out_.status = Error{std::move(why)};
     grouper_.finish();
     return false;
   }

@@ -25,7 +25,7 @@ struct UnitPlace {
 
 struct StreamIndex {
   std::vector<UnitPlace> units;
-  std::string error;  // empty when the whole stream was indexed; else names the byte offset
+  Status status;  // ok when the whole stream was indexed; else names the byte offset
 };
 
 // Any number of zero bytes may precede the first start code (H.264 and

@@ -16,9 +16,9 @@ namespace {
 
 template <typename Backend>
 std::unique_ptr<Encoder> build(const EncoderConfig& config) {
-  std::string error;
-  auto encoder = std::make_unique<Backend>(config, error);
-  return error.empty() ? std::move(encoder) : nullptr;
+  auto encoder = std::make_unique<Backend>(config);
+  if (!encoder->open()) return nullptr;
+  return encoder;
 }
 
 }  // namespace

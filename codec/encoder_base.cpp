@@ -89,11 +89,11 @@ EncodeResult EncoderBase::set_resolution(uint32_t width, uint32_t height) {
   config_.width = width;
   config_.height = height;
   config_.bitrate_bps = clamp_bitrate(config_.bitrate_bps);
-  if (auto e = apply_resolution(); !e.empty()) {
+  if (auto resized = apply_resolution(); !resized) {
     config_ = previous;
-    std::string restore = apply_resolution();
-    return encode_error(fmt::format("resolution {}x{} refused: {}{}", width, height, e,
-                                    restore.empty() ? "" : "; restoring the old size failed: " + restore));
+    const Status restored = apply_resolution();
+    return encode_error(fmt::format("resolution {}x{} refused: {}{}", width, height, resized.error().message,
+                                    restored ? "" : "; restoring the old size failed: " + restored.error().message));
   }
   frames_since_start_ = 0;
   return pending;

@@ -31,7 +31,7 @@ class EncoderBase : public Encoder {
   virtual EncodeResult drain() = 0;
   virtual void apply_bitrate() = 0;
   // Re-configures the library to config().width x height; empty on success.
-  virtual std::string apply_resolution() = 0;
+  virtual Status apply_resolution() = 0;
 
  private:
   uint32_t clamp_bitrate(uint32_t bitrate_bps) const;

@@ -27,14 +27,11 @@ bool is_slice(const uint8_t* nal, size_t size) {
 
 }  // namespace
 
-H264Encoder::H264Encoder(const EncoderConfig& config, std::string& error) : EncoderBase(config) {
-  if (WelsCreateSVCEncoder(&encoder_) != 0 || !encoder_) {
-    error = "WelsCreateSVCEncoder failed";
-    return;
-  }
+Status H264Encoder::open() {
+  if (WelsCreateSVCEncoder(&encoder_) != 0 || !encoder_) return Error{"WelsCreateSVCEncoder failed"};
   int quiet = WELS_LOG_QUIET;
   encoder_->SetOption(ENCODER_OPTION_TRACE_LEVEL, &quiet);
-  error = initialise();
+  return initialise();
 }
 
 H264Encoder::~H264Encoder() {
@@ -43,7 +40,7 @@ H264Encoder::~H264Encoder() {
   WelsDestroySVCEncoder(encoder_);
 }
 
-std::string H264Encoder::initialise() {
+Status H264Encoder::initialise() {
   if (initialised_) encoder_->Uninitialize();
   initialised_ = false;
   SEncParamExt p;
@@ -72,7 +69,7 @@ std::string H264Encoder::initialise() {
   layer.iMaxSpatialBitrate = p.iMaxBitrate;
   layer.sSliceArgument.uiSliceMode = SM_SINGLE_SLICE;
   if (int rc = encoder_->InitializeExt(&p); rc != cmResultSuccess)
-    return fmt::format("openh264 InitializeExt({}x{}) failed: {}", config().width, config().height, rc);
+    return Error{fmt::format("openh264 InitializeExt({}x{}) failed: {}", config().width, config().height, rc)};
   int format = videoFormatI420;
   encoder_->SetOption(ENCODER_OPTION_DATAFORMAT, &format);
   initialised_ = true;
@@ -86,7 +83,7 @@ void H264Encoder::apply_bitrate() {
 }
 
 // A fresh initialisation starts the new size with SPS, PPS and an IDR frame.
-std::string H264Encoder::apply_resolution() { return initialise(); }
+Status H264Encoder::apply_resolution() { return initialise(); }
 
 EncodeResult H264Encoder::encode_frame(const Picture& picture, bool key_frame) {
   if (!initialised_) return encode_error("H.264 encoder is not initialised");

@@ -13,17 +13,18 @@ namespace vvsim::codec {
 
 class H264Encoder final : public EncoderBase {
  public:
-  // On a library failure error is set and the encoder must not be used.
-  H264Encoder(const EncoderConfig& config, std::string& error);
+  explicit H264Encoder(const EncoderConfig& config) : EncoderBase(config) {}
   ~H264Encoder() override;
+  // Sets the library up; after a failure the encoder must not be used.
+  Status open();
 
  private:
   EncodeResult encode_frame(const Picture& picture, bool key_frame) override;
   EncodeResult drain() override { return {}; }  // openh264 holds no pictures back
   void apply_bitrate() override;
-  std::string apply_resolution() override;
+  Status apply_resolution() override;
 
-  std::string initialise();
+  Status initialise();
   EncodeResult split_nal_units(const SFrameBSInfo& info, uint64_t timestamp) const;
 
   ISVCEncoder* encoder_ = nullptr;

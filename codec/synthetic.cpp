@@ -101,10 +101,10 @@ Picture TestPattern::frame(uint64_t index) const {
 namespace {
 
 // Encodes the stream, handing each unit to `sink` and each source picture to
-// `keep_picture` (when set); returns the error, empty on success.
-std::string encode_segments(const SyntheticStreamConfig& config, const EncodedUnitSink& sink,
-                            const std::function<void(Picture&&)>& keep_picture) {
-  if (config.segments.empty()) return "synthetic stream has no segments";
+// `keep_picture` (when set).
+Status encode_segments(const SyntheticStreamConfig& config, const EncodedUnitSink& sink,
+                       const std::function<void(Picture&&)>& keep_picture) {
+  if (config.segments.empty()) return Error{"synthetic stream has no segments"};
   EncoderConfig ec;
   ec.codec = config.codec;
   ec.width = config.segments[0].width;
@@ -112,28 +112,28 @@ std::string encode_segments(const SyntheticStreamConfig& config, const EncodedUn
   ec.bitrate_bps = config.bitrate_bps;
   ec.framerate = config.framerate;
   ec.keyframe_interval = config.keyframe_interval;
-  if (auto usable = check_encoder_config(ec); !usable) return usable.error().message;
+  if (auto usable = check_encoder_config(ec); !usable) return usable;
   auto encoder = make_encoder(ec);
-  if (!encoder) return "the codec library refused the encoder configuration";
-  std::string error;
+  if (!encoder) return Error{"the codec library refused the encoder configuration"};
+  Status status;
   auto take = [&](EncodeResult r, const std::string& where) {
-    if (r.status != UnitStatus::Ok && error.empty()) error = where + ": " + r.message;
+    if (r.status != UnitStatus::Ok && status) status = Error{where + ": " + r.message};
     for (auto& u : r.units) sink(std::move(u));
-    return error.empty();
+    return status.ok();
   };
   uint64_t index = 0;
   for (size_t s = 0; s < config.segments.size(); ++s) {
     const SyntheticSegment& seg = config.segments[s];
-    if (s > 0 && !take(encoder->set_resolution(seg.width, seg.height), fmt::format("segment {}", s))) return error;
+    if (s > 0 && !take(encoder->set_resolution(seg.width, seg.height), fmt::format("segment {}", s))) return status;
     TestPattern pattern(seg.width, seg.height, config.seed);
     for (uint32_t f = 0; f < seg.frames; ++f, ++index) {
       Picture pic = pattern.frame(index);
-      if (!take(encoder->encode(pic, false), fmt::format("frame {}", index))) return error;
+      if (!take(encoder->encode(pic, false), fmt::format("frame {}", index))) return status;
       if (keep_picture) keep_picture(std::move(pic));
     }
   }
   take(encoder->flush(), "flush");
-  return error;
+  return status;
 }
 
 }  // namespace
@@ -142,11 +142,11 @@ SyntheticStream encode_synthetic(const SyntheticStreamConfig& config) {
   SyntheticStream out;
   std::function<void(Picture&&)> keep;
   if (config.keep_pictures) keep = [&out](Picture&& p) { out.pictures.push_back(std::move(p)); };
-  out.error = encode_segments(config, [&out](EncodedUnit&& u) { out.units.push_back(std::move(u)); }, keep);
+  out.status = encode_segments(config, [&out](EncodedUnit&& u) { out.units.push_back(std::move(u)); }, keep);
   return out;
 }
 
-std::string encode_synthetic_to(const SyntheticStreamConfig& config, const EncodedUnitSink& sink) {
+Status encode_synthetic_to(const SyntheticStreamConfig& config, const EncodedUnitSink& sink) {
   return encode_segments(config, sink, nullptr);
 }
 

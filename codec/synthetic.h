@@ -53,7 +53,7 @@ struct SyntheticStreamConfig {
 struct SyntheticStream {
   std::vector<EncodedUnit> units;  // decode order; timestamps are frame indices
   std::vector<Picture> pictures;   // the source, when keep_pictures
-  std::string error;               // empty on success
+  Status status;                   // why the stream could not be made
 };
 
 // Encodes the segments one after another with one encoder, switching size
@@ -62,9 +62,9 @@ SyntheticStream encode_synthetic(const SyntheticStreamConfig& config);
 
 // The same units, each handed to `sink` as soon as it is encoded and then
 // dropped, so memory does not grow with the stream's length (pictures are not
-// kept). Returns the error, empty on success.
+// kept).
 using EncodedUnitSink = std::function<void(EncodedUnit&&)>;
-std::string encode_synthetic_to(const SyntheticStreamConfig& config, const EncodedUnitSink& sink);
+Status encode_synthetic_to(const SyntheticStreamConfig& config, const EncodedUnitSink& sink);
 
 // The common case: size A for frames_a frames, then size B for frames_b.
 SyntheticStream encode_with_resolution_change(CodecId codec, SyntheticSegment a,

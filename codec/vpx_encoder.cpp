@@ -24,11 +24,9 @@ unsigned int kbps(uint32_t bps) { return (bps + 500) / 1000; }
 
 }  // namespace
 
-VpxEncoder::VpxEncoder(const EncoderConfig& config, std::string& error) : EncoderBase(config) {
-  if (vpx_codec_enc_config_default(interface_of(config.codec), &cfg_, 0) != VPX_CODEC_OK) {
-    error = "libvpx has no default configuration";
-    return;
-  }
+Status VpxEncoder::open() {
+  if (vpx_codec_enc_config_default(interface_of(config().codec), &cfg_, 0) != VPX_CODEC_OK)
+    return Error{"libvpx has no default configuration"};
   cfg_.g_threads = 1;              // deterministic output
   cfg_.g_lag_in_frames = 0;        // one unit out per picture in
   cfg_.g_pass = VPX_RC_ONE_PASS;
@@ -37,18 +35,17 @@ VpxEncoder::VpxEncoder(const EncoderConfig& config, std::string& error) : Encode
   cfg_.rc_dropframe_thresh = 0;    // never drop a picture silently
   cfg_.rc_resize_allowed = 0;      // coded size stays the configured size
   cfg_.kf_mode = VPX_KF_DISABLED;  // EncoderBase decides key frames
-  error = init();
+  return init();
 }
 
 VpxEncoder::~VpxEncoder() { destroy(); }
 
-std::string VpxEncoder::library_error(const char* call) {
+Error VpxEncoder::library_error(const char* call) {
   const char* detail = vpx_codec_error_detail(&ctx_);
-  return fmt::format("{}: {}{}{}", call, vpx_codec_error(&ctx_), detail ? ": " : "",
-                     detail ? detail : "");
+  return Error{fmt::format("{}: {}{}{}", call, vpx_codec_error(&ctx_), detail ? ": " : "", detail ? detail : "")};
 }
 
-std::string VpxEncoder::init() {
+Status VpxEncoder::init() {
   cfg_.g_w = config().width;
   cfg_.g_h = config().height;
   cfg_.g_timebase = {1, static_cast<int>(config().framerate)};
@@ -81,7 +78,7 @@ void VpxEncoder::apply_bitrate() {
 // config_set; a larger one starts a fresh encoder (VP8 refuses to grow, and
 // growing VP9 this way corrupts the heap in libvpx 1.12). Either way
 // EncoderBase forces the next frame to be a key frame.
-std::string VpxEncoder::apply_resolution() {
+Status VpxEncoder::apply_resolution() {
   vpx_codec_enc_cfg_t resized = cfg_;
   resized.g_w = config().width;
   resized.g_h = config().height;
@@ -119,7 +116,7 @@ EncodeResult VpxEncoder::submit(const vpx_image_t* image, vpx_enc_frame_flags_t 
   int64_t pts = next_pts_;
   if (vpx_codec_encode(&ctx_, image, pts, 1, flags, kDeadline) != VPX_CODEC_OK) {
     if (image) timestamps_.erase(pts);
-    return encode_error(library_error("vpx_codec_encode"));
+    return encode_error(library_error("vpx_codec_encode").message);
   }
   if (image) ++next_pts_;
   EncodeResult result;

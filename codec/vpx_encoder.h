@@ -14,20 +14,21 @@ namespace vvsim::codec {
 
 class VpxEncoder final : public EncoderBase {
  public:
-  // config.codec is VP8 or VP9 and has passed check_encoder_config; on a
-  // library failure error is set and the encoder must not be used.
-  VpxEncoder(const EncoderConfig& config, std::string& error);
+  // config.codec is VP8 or VP9 and has passed check_encoder_config.
+  explicit VpxEncoder(const EncoderConfig& config) : EncoderBase(config) {}
   ~VpxEncoder() override;
+  // Sets the library up; after a failure the encoder must not be used.
+  Status open();
 
  private:
   EncodeResult encode_frame(const Picture& picture, bool key_frame) override;
   EncodeResult drain() override;
   void apply_bitrate() override;
-  std::string apply_resolution() override;
+  Status apply_resolution() override;
 
-  std::string init();
+  Status init();
   void destroy();
-  std::string library_error(const char* call);
+  Error library_error(const char* call);
   // Feeds one picture (or nullptr to drain) and collects the packets out.
   EncodeResult submit(const vpx_image_t* image, vpx_enc_frame_flags_t flags);
 

@@ -31,13 +31,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string path = write_input(data, size);
   const auto opened = vvsim::codec::open_bitstream_file(path);
   if (opened.units) {
-    if (!opened.error.empty()) std::abort();  // a stream or an error, not both
+    if (!opened.status) std::abort();  // a stream or an error, not both
     size_t total = 0;
     for (size_t i = 0; i < opened.units->size(); ++i) total += opened.units->unit(i).data.size();
     if (total > size) std::abort();  // units come only from the file's bytes
     if (const auto picture = vvsim::codec::declared_picture_size(opened.codec, *opened.units))
       if (picture->first == 0 || picture->second == 0) std::abort();
-  } else if (opened.error.find(path) == std::string::npos) {
+  } else if (opened.status || opened.status.error().message.find(path) == std::string::npos) {
     std::abort();  // a refusal names the file
   }
   std::remove(path.c_str());

@@ -136,7 +136,7 @@ void encode_into(const codec::SyntheticStreamConfig& config, const std::string& 
   bool written = put(std::string(kHeaderBytes, '\0').data(), kHeaderBytes);
   auto hash = new_hash();
   uint64_t count = 0;
-  const std::string error = codec::encode_synthetic_to(config, [&](codec::EncodedUnit&& u) {
+  const Status encoded = codec::encode_synthetic_to(config, [&](codec::EncodedUnit&& u) {
     const std::string record = le_bytes(u.data.size(), 4) + le_bytes(u.timestamp, 8);
     XXH3_64bits_update(hash.get(), record.data(), record.size());
     XXH3_64bits_update(hash.get(), u.data.data(), u.data.size());
@@ -147,8 +147,9 @@ void encode_into(const codec::SyntheticStreamConfig& config, const std::string& 
                              le_bytes(count, 8) + le_bytes(XXH3_64bits_digest(hash.get()), 8);
   written = written && std::fseek(file.get(), 0, SEEK_SET) == 0 && put(header.data(), header.size());
   written = std::fclose(file.release()) == 0 && written;
-  if (!error.empty() || !written || std::rename(temp.c_str(), path.c_str()) != 0) {
-    const ProfileError failure = error.empty() ? io_error("cannot write") : ProfileError("generating input: " + error);
+  if (!encoded || !written || std::rename(temp.c_str(), path.c_str()) != 0) {
+    const ProfileError failure =
+        encoded ? io_error("cannot write") : ProfileError("generating input: " + encoded.error().message);
     std::remove(temp.c_str());
     throw failure;
   }

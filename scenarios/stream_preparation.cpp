@@ -38,7 +38,7 @@ std::shared_ptr<codec::UnitSource> generated_units(const StreamSpec& spec, uint6
 
 std::shared_ptr<codec::UnitSource> file_units(StreamSpec& spec, codec::CodecId& codec) {
   auto parsed = codec::open_bitstream_file(spec.file);
-  if (!parsed.error.empty()) throw ProfileError(fmt::format("stream '{}': {}", spec.name, parsed.error));
+  if (!parsed.status) throw ProfileError(fmt::format("stream '{}': {}", spec.name, parsed.status.error().message));
   if (parsed.units->size() == 0) throw ProfileError(fmt::format("stream '{}': {} holds no units", spec.name, spec.file));
   if (spec.codec && *spec.codec != parsed.codec)
     throw ProfileError(fmt::format("stream '{}': codec {} does not match {} ({})", spec.name,

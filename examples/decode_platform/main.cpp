@@ -64,8 +64,8 @@ int sc_main(int argc, char** argv) {
     return 1;
   }
   const auto stream = vvsim::codec::read_bitstream_file(argv[1]);
-  if (!stream.error.empty()) {
-    std::cerr << "decode_platform: " << argv[1] << ": " << stream.error << "\n";
+  if (!stream.status) {
+    std::cerr << "decode_platform: " << argv[1] << ": " << stream.status.error().message << "\n";
     return 1;
   }
   vvsim::models::DeviceComponentProfile device;

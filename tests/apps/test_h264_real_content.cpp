@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(open_gop_cut_at_recovery_point_tunes_in_like_ffmpeg) {
   const std::string dir = workdir("x264_open_gop"), whole = dir + "/whole.h264", cut = dir + "/cut.h264";
   encode(whole, "176x144", 30, "-c:v libx264 -x264-params keyint=10:open-gop=1:bframes=2:scenecut=0", dir);
   const auto parsed = vvsim::codec::read_bitstream_file(whole);
-  BOOST_REQUIRE(parsed.error.empty());
+  BOOST_REQUIRE(parsed.status.ok());
   std::ofstream out(cut, std::ios::binary);
   size_t au_start = 0, key_pictures = 0;
   bool cutting = false;
@@ -141,7 +141,7 @@ BOOST_AUTO_TEST_CASE(input_buffers_are_sized_from_the_coded_size_by_default) {
                         "-frames:v 2 -c:v libx264 -preset ultrafast -qp 26 " + file, dir);
   BOOST_REQUIRE_MESSAGE(made.status == 0, made.err);
   auto stream = vvsim::codec::open_bitstream_file(file);
-  BOOST_REQUIRE_MESSAGE(stream.units, stream.error);
+  BOOST_REQUIRE_MESSAGE(stream.units, stream.status.error_message());
   size_t largest = 0;
   for (size_t i = 0; i < stream.units->size(); ++i) largest = std::max(largest, stream.units->unit(i).data.size());
   constexpr size_t kSizeimage = (1920 * 1088 * 3 / 4 + 4095) / 4096 * 4096;
@@ -165,7 +165,7 @@ BOOST_AUTO_TEST_CASE(rgb3_output_is_bit_exact_with_ffmpeg_rgb24) {
   encode(file, "176x144", 10, "-c:v libx264 -bf 2", dir);
   BOOST_REQUIRE_NE(picture_types(file, dir).find('B'), std::string::npos);
   auto stream = c::open_bitstream_file(file);
-  BOOST_REQUIRE_MESSAGE(stream.units, stream.error);
+  BOOST_REQUIRE_MESSAGE(stream.units, stream.status.error_message());
   const auto layout = c::default_layout(c::ImageFormat::RGB3, 176, 144, 1);
   BOOST_REQUIRE(layout.ok());
   std::string rgb;

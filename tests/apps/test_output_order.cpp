@@ -38,7 +38,7 @@ struct Released {
 // decoded when the next one begins (or at the end), as the decoders see it.
 Released run_model(const std::string& file) {
   const ParsedStream stream = read_bitstream_file(file);
-  BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
+  BOOST_REQUIRE_MESSAGE(stream.status.ok(), stream.status.error_message());
   H264OutputOrder model;
   Released out;
   bool has_slice = false;

@@ -108,7 +108,7 @@ void check_slice_work(CodecId codec, const std::string& file, const std::vector<
   for (const auto& e : expected) first_slices += e.macroblocks != 0;
   BOOST_REQUIRE_EQUAL(first_slices, pictures);
   const ParsedStream stream = read_bitstream_file(file);
-  BOOST_REQUIRE(stream.error.empty());
+  BOOST_REQUIRE(stream.status.ok());
   for (auto& [name, decoder] : decoders) {
     size_t slice = 0, charged_pictures = 0;
     for (const auto& u : stream.units) {

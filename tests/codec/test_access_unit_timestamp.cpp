@@ -52,7 +52,7 @@ Restamped restamp(std::vector<BitstreamUnit> units) {
 
 void check_timestamps(Decoder& decoder) {
   const auto parsed = read_bitstream_file(test::fixture("h264_x264_baseline.h264"));
-  BOOST_REQUIRE(parsed.error.empty());
+  BOOST_REQUIRE(parsed.status.ok());
   const Restamped r = restamp(parsed.units);
   // The feature the test is named for: SPS, PPS and SEI ahead of the IDR.
   BOOST_REQUIRE_GE(r.non_vcl_before_first_slice, 3u);

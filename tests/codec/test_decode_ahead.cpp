@@ -34,7 +34,7 @@ std::vector<Fed> decode_all(DecodeWorkers& workers) {
     Fed f;
     f.name = name;
     f.stream = read_bitstream_file(fixture(name));
-    BOOST_REQUIRE_MESSAGE(f.stream.error.empty(), f.stream.error);
+    BOOST_REQUIRE_MESSAGE(f.stream.status.ok(), f.stream.status.error_message());
     f.ahead = std::make_unique<DecodeAhead>(make_decoder(f.stream.codec), workers);
     for (const auto& u : f.stream.units) f.tickets.push_back(f.ahead->submit_decode(u.data, u.timestamp));
     f.tickets.push_back(f.ahead->submit_flush());

@@ -107,43 +107,43 @@ BOOST_AUTO_TEST_CASE(ivf_header_that_lies) {
     put_le32(b, 32, uint32_t(b.size()));
     const auto s = parse_ivf(b.data(), b.size());
     BOOST_CHECK(s.units.empty());
-    BOOST_CHECK_NE(s.error.find("offset 32"), std::string::npos);
-    BOOST_CHECK_NE(s.error.find("past the end"), std::string::npos);
+    BOOST_CHECK_NE(s.status.error_message().find("offset 32"), std::string::npos);
+    BOOST_CHECK_NE(s.status.error_message().find("past the end"), std::string::npos);
   }
   {  // a frame size above any plausible unit
     auto b = good;
     put_le32(b, 32, 0x7fffffff);
     const auto s = parse_ivf(b.data(), b.size());
-    BOOST_CHECK_NE(s.error.find("out of range"), std::string::npos);
+    BOOST_CHECK_NE(s.status.error_message().find("out of range"), std::string::npos);
   }
   {  // truncated in a later frame header: earlier frames stay readable
     auto b = good;
     b.resize(b.size() - (b.size() - 32) / 2);
     const auto s = parse_ivf(b.data(), b.size());
-    BOOST_CHECK(!s.error.empty());
+    BOOST_CHECK(!s.status.ok());
     BOOST_CHECK_GT(s.units.size(), 3u);
   }
   {  // wrong magic, header size, fourcc
     auto b = good;
     b[0] = 'X';
-    BOOST_CHECK_NE(parse_ivf(b.data(), b.size()).error.find("DKIF"), std::string::npos);
+    BOOST_CHECK_NE(parse_ivf(b.data(), b.size()).status.error_message().find("DKIF"), std::string::npos);
     b = good;
     b[6] = 64;
-    BOOST_CHECK_NE(parse_ivf(b.data(), b.size()).error.find("header size"), std::string::npos);
+    BOOST_CHECK_NE(parse_ivf(b.data(), b.size()).status.error_message().find("header size"), std::string::npos);
     b = good;
     b[8] = 'H', b[9] = '2', b[10] = '6', b[11] = '4';
-    BOOST_CHECK_NE(parse_ivf(b.data(), b.size()).error.find("fourcc"), std::string::npos);
+    BOOST_CHECK_NE(parse_ivf(b.data(), b.size()).status.error_message().find("fourcc"), std::string::npos);
   }
-  BOOST_CHECK(!parse_ivf(good.data(), 20).error.empty());  // shorter than a header
+  BOOST_CHECK(!parse_ivf(good.data(), 20).status.ok());  // shorter than a header
 }
 
 BOOST_AUTO_TEST_CASE(h264_without_start_code) {
   const std::vector<uint8_t> raw = {0x67, 0x42, 0xc0, 0x1e, 0x00, 0x00, 0x01, 0x68};
   const auto s = parse_annexb(raw.data(), raw.size());
   BOOST_CHECK(s.units.empty());
-  BOOST_CHECK_NE(s.error.find("must begin with a start code"), std::string::npos);
+  BOOST_CHECK_NE(s.status.error_message().find("must begin with a start code"), std::string::npos);
   const std::vector<uint8_t> none = {1, 2, 3, 4, 5};
-  BOOST_CHECK_NE(parse_annexb(none.data(), none.size()).error.find("must begin with"), std::string::npos);
+  BOOST_CHECK_NE(parse_annexb(none.data(), none.size()).status.error_message().find("must begin with"), std::string::npos);
   // The decoder also refuses a unit whose NAL header has the forbidden bit set.
   auto d = make_decoder(CodecId::H264);
   const std::vector<uint8_t> bad = {0, 0, 0, 1, 0x80};
@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(h264_stream_cut_mid_frame) {
   auto b = fixture_bytes("h264_x264_baseline.h264");
   b.resize(b.size() - 20);  // the last slice loses its tail
   const auto s = parse_annexb(b.data(), b.size());
-  BOOST_REQUIRE(s.error.empty());
+  BOOST_REQUIRE(s.status.ok());
   auto d = make_decoder(CodecId::H264);
   const DecodedStream out = decode_units(*d, s.units);
   // Every complete frame comes out; the cut one is reported, not silently dropped.
@@ -166,7 +166,7 @@ BOOST_AUTO_TEST_CASE(h264_stream_cut_mid_frame) {
 BOOST_AUTO_TEST_CASE(annexb_access_unit_boundaries) {
   const auto b = fixture_bytes("h264_x264_high_bframes.h264");
   const auto s = parse_annexb(b.data(), b.size(), 1000);
-  BOOST_REQUIRE(s.error.empty());
+  BOOST_REQUIRE(s.status.ok());
   size_t frames = 0;
   for (const auto& u : s.units) frames += u.ends_frame;
   BOOST_CHECK_EQUAL(frames, 20u);

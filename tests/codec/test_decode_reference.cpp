@@ -19,7 +19,7 @@ void check_against_reference(const std::string& name, size_t expected_formats) {
   const auto refs = load_references();
   BOOST_REQUIRE_MESSAGE(refs.count(name), name << " has no line in reference.md5");
   const ParsedStream stream = read_bitstream_file(fixture(name));
-  BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
+  BOOST_REQUIRE_MESSAGE(stream.status.ok(), stream.status.error_message());
   auto decoder = make_decoder(stream.codec);
   const DecodedStream out = decode_units(*decoder, stream.units);
   for (const auto& r : out.results) BOOST_CHECK_MESSAGE(r.status == UnitStatus::Ok, name << ": " << r.message);
@@ -93,7 +93,7 @@ BOOST_AUTO_TEST_CASE(openh264_encoded_stream_matches_ffmpeg) {
   }
   BOOST_REQUIRE_EQUAL(std::system(("ffmpeg -v error -y -i " + h264 + " -f rawvideo -pix_fmt yuv420p -autoscale 0 " + ref).c_str()), 0);
   const ParsedStream stream = parse_annexb(stream_bytes.data(), stream_bytes.size());
-  BOOST_REQUIRE(stream.error.empty());
+  BOOST_REQUIRE(stream.status.ok());
   auto decoder = make_decoder(CodecId::H264);
   const DecodedStream out = decode_units(*decoder, stream.units);
   BOOST_CHECK_EQUAL(out.pictures.size(), 16u);
@@ -118,7 +118,7 @@ BOOST_AUTO_TEST_CASE(unit_work_figures) {
 
 BOOST_AUTO_TEST_CASE(h264_units_timestamps_and_parameter_sets) {
   const ParsedStream stream = read_bitstream_file(fixture("h264_x264_baseline.h264"));
-  BOOST_REQUIRE(stream.error.empty());
+  BOOST_REQUIRE(stream.status.ok());
   auto decoder = make_decoder(CodecId::H264);
   const DecodedStream out = decode_units(*decoder, stream.units);
   BOOST_REQUIRE_EQUAL(out.pictures.size(), 20u);

@@ -52,7 +52,7 @@ void check_against_source(const std::vector<Picture>& decoded, const SyntheticSt
 
 void check_vpx_change(CodecId codec, SyntheticSegment a, SyntheticSegment b, const std::string& name) {
   SyntheticStream s = encode_with_resolution_change(codec, a, b, 1'500'000, 3, true);
-  BOOST_REQUIRE_MESSAGE(s.error.empty(), s.error);
+  BOOST_REQUIRE_MESSAGE(s.status.ok(), s.status.error_message());
   BOOST_REQUIRE_EQUAL(s.units.size(), a.frames + b.frames);
   for (size_t i = 0; i < s.units.size(); ++i) {
     auto peeked = codec == CodecId::VP8 ? test::peek_vp8(s.units[i].data) : test::peek_vp9(s.units[i].data);
@@ -85,7 +85,7 @@ BOOST_AUTO_TEST_CASE(vp9_grow) { check_vpx_change(CodecId::VP9, {176, 144, kFram
 BOOST_AUTO_TEST_CASE(h264_change) {
   SyntheticStream s = encode_with_resolution_change(CodecId::H264, {176, 144, kFramesEach},
                                                     {320, 240, kFramesEach}, 1'500'000, 3, true);
-  BOOST_REQUIRE_MESSAGE(s.error.empty(), s.error);
+  BOOST_REQUIRE_MESSAGE(s.status.ok(), s.status.error_message());
   std::vector<int> idr_at;
   for (size_t i = 0; i < s.units.size(); ++i)
     if (test::h264_nal_type(s.units[i].data) == 5) idr_at.push_back(static_cast<int>(s.units[i].timestamp));
@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(vpx_shrink_and_grow_back) {
     c.keep_pictures = true;
     c.bitrate_bps = 1'500'000;
     SyntheticStream s = encode_synthetic(c);
-    BOOST_REQUIRE_MESSAGE(s.error.empty(), s.error);
+    BOOST_REQUIRE_MESSAGE(s.status.ok(), s.status.error_message());
     std::string dir = test::scratch_dir(codec == CodecId::VP8 ? "vp8_down_up" : "vp9_down_up");
     IvfHeader h{codec == CodecId::VP8 ? "VP80" : "VP90", 320, 240, 30, 1};
     BOOST_REQUIRE(write_ivf_file(dir + "/stream.ivf", h, s.units).ok());

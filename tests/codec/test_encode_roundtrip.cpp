@@ -24,7 +24,7 @@ SyntheticStream encode_pattern(CodecId codec) {
   c.bitrate_bps = kBitrate;
   c.keep_pictures = true;
   SyntheticStream s = encode_synthetic(c);
-  BOOST_REQUIRE_MESSAGE(s.error.empty(), s.error);
+  BOOST_REQUIRE_MESSAGE(s.status.ok(), s.status.error_message());
   return s;
 }
 

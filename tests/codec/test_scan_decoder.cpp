@@ -50,7 +50,7 @@ void check_same(const DecodeResult& real, const DecodeResult& scan, const std::s
 size_t compare_on_file(const std::string& file, size_t from = 0) {
   const std::string name = file.substr(file.rfind('/') + 1);
   const ParsedStream stream = read_bitstream_file(file);
-  BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
+  BOOST_REQUIRE_MESSAGE(stream.status.ok(), stream.status.error_message());
   UnitsInMemory source(stream.units);
   BOOST_REQUIRE_MESSAGE(scan_stream_support(stream.codec, source).empty(), name);
   auto real = make_decoder(stream.codec);

@@ -14,7 +14,7 @@ namespace {
 
 ParsedStream fixture_stream(const std::string& name) {
   ParsedStream stream = read_bitstream_file(fixture(name));
-  BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
+  BOOST_REQUIRE_MESSAGE(stream.status.ok(), stream.status.error_message());
   return stream;
 }
 

@@ -34,7 +34,7 @@ BOOST_AUTO_TEST_CASE(odd_and_tiny_sizes) {
 BOOST_AUTO_TEST_CASE(synthetic_stream_deterministic) {
   SyntheticStream a = encode_with_resolution_change(CodecId::VP8, {64, 48, 4}, {32, 32, 4}, 300'000, 9);
   SyntheticStream b = encode_with_resolution_change(CodecId::VP8, {64, 48, 4}, {32, 32, 4}, 300'000, 9);
-  BOOST_REQUIRE(a.error.empty());
+  BOOST_REQUIRE(a.status.ok());
   BOOST_REQUIRE_EQUAL(a.units.size(), 8u);
   BOOST_REQUIRE_EQUAL(b.units.size(), 8u);
   for (size_t i = 0; i < a.units.size(); ++i) {
@@ -46,9 +46,9 @@ BOOST_AUTO_TEST_CASE(synthetic_stream_deterministic) {
 
 BOOST_AUTO_TEST_CASE(synthetic_stream_errors) {
   SyntheticStreamConfig c;
-  BOOST_TEST(encode_synthetic(c).error.find("no segments") != std::string::npos);
+  BOOST_TEST(encode_synthetic(c).status.error_message().find("no segments") != std::string::npos);
   c.segments = {{64, 48, 2}, {63, 48, 2}};
   SyntheticStream s = encode_synthetic(c);
-  BOOST_TEST(s.error.find("segment 1") != std::string::npos, s.error);
+  BOOST_TEST(s.status.error_message().find("segment 1") != std::string::npos, s.status.error_message());
   BOOST_TEST(s.units.size() == 2u);  // the first segment's units are kept
 }

@@ -16,7 +16,7 @@ namespace {
 void check_same_units(const std::string& name) {
   const ParsedStream whole = read_bitstream_file(fixture(name));
   OpenedStream opened = open_bitstream_file(fixture(name));
-  BOOST_REQUIRE_MESSAGE(opened.error.empty(), opened.error);
+  BOOST_REQUIRE_MESSAGE(opened.status.ok(), opened.status.error_message());
   BOOST_CHECK(opened.codec == whole.codec);
   BOOST_CHECK_EQUAL(opened.width, whole.width);
   BOOST_REQUIRE_EQUAL(opened.units->size(), whole.units.size());
@@ -42,7 +42,7 @@ BOOST_AUTO_TEST_CASE(truncated_ivf_is_refused_with_the_same_offset) {
   std::ofstream(cut, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), std::streamsize(bytes.size() - 5));
   const ParsedStream whole = read_bitstream_file(cut);
   const OpenedStream opened = open_bitstream_file(cut);
-  BOOST_CHECK(!whole.error.empty());
-  BOOST_CHECK_EQUAL(opened.error, whole.error);
+  BOOST_CHECK(!whole.status.ok());
+  BOOST_CHECK_EQUAL(opened.status.error_message(), whole.status.error_message());
   BOOST_CHECK(!opened.units);
 }

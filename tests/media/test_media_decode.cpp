@@ -35,7 +35,7 @@ using ConfigEdit = std::function<void(MediaDecodeConfig&)>;
 Run decode_fixture(const std::string& name, uint32_t memory = v4l2::kMemoryMmap, MediaDeviceProfile device = {},
                    const ConfigEdit& edit = {}, sc_core::sc_time withhold_eventq = sc_core::SC_ZERO_TIME) {
   const auto stream = codec::read_bitstream_file(fixture(name));
-  BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
+  BOOST_REQUIRE_MESSAGE(stream.status.ok(), stream.status.error_message());
   MediaPlatform platform("platform", models::PlatformProfile{}, device);
   platform.driver.withhold_eventq(withhold_eventq);
   Run run;

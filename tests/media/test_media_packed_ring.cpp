@@ -24,7 +24,7 @@ struct RingViolations : tlm_virtio::VirtioObserver {
 BOOST_AUTO_TEST_CASE(vp8_on_the_packed_ring_matches_vpxdec) {
   const std::string name = "vp8_176x144.ivf";
   const auto stream = codec::read_bitstream_file(codec::test::fixture(name));
-  BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
+  BOOST_REQUIRE_MESSAGE(stream.status.ok(), stream.status.error_message());
   MediaPlatform platform("platform", models::PlatformProfile{}, {}, {}, false, tlm_virtio::RingLayout::Packed);
   RingViolations violations;
   platform.system.mmio.set_observer(&violations);

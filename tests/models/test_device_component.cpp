@@ -28,7 +28,7 @@ struct HostRun {
 
 HostRun decode_on_host(test::HostPlatform& host) {
   const auto stream = codec::read_bitstream_file(fixture(kStream));
-  BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
+  BOOST_REQUIRE_MESSAGE(stream.status.ok(), stream.status.error_message());
   HostRun run;
   host.driver.set_program([&](VideoDriver& driver) {
     if (auto up = driver.initialize(kFeatures); !up) return void(run.init_error = up.error().message);

@@ -26,7 +26,7 @@ struct Run {
 Run decode_fixture(const std::string& name, uint32_t output_resources = 8,
                    models::PlatformProfile profile = models::PlatformProfile{}) {
   const auto stream = codec::read_bitstream_file(fixture(name));
-  BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
+  BOOST_REQUIRE_MESSAGE(stream.status.ok(), stream.status.error_message());
   VideoDeviceProfile device;
   virtio_video::V6Platform platform("platform", profile, device);
   Run run;

@@ -46,7 +46,7 @@ size_t files_in(const std::string& dir) {
 // Every unit of `source` equals the encoder's own output for `config`.
 void check_matches_encoder(codec::UnitSource& source, const codec::SyntheticStreamConfig& config) {
   const auto reference = codec::encode_synthetic(config);
-  BOOST_REQUIRE(reference.error.empty());
+  BOOST_REQUIRE(reference.status.ok());
   BOOST_REQUIRE_EQUAL(source.size(), reference.units.size());
   for (size_t i = 0; i < source.size(); ++i) {
     const auto& u = source.unit(i);

@@ -41,7 +41,7 @@ struct Run {
 
 Run decode(const std::string& name, const Setup& setup = {}) {
   const auto stream = codec::read_bitstream_file(fixture(name));
-  BOOST_REQUIRE_MESSAGE(stream.error.empty(), stream.error);
+  BOOST_REQUIRE_MESSAGE(stream.status.ok(), stream.status.error_message());
   const V6Binding v6_binding(setup.device);
   const V6AsyncBinding async_binding(setup.device_faults, setup.driver_faults, setup.device);
   const models::ProtocolBinding& binding = setup.v6 ? static_cast<const models::ProtocolBinding&>(v6_binding)
