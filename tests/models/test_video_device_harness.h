@@ -49,7 +49,9 @@ class FakeDecoder : public codec::Decoder {
       }
     }
     if (width_ == 0) return r;  // no key frame yet: nothing to show
-    r.work = {width_, height_, width_ * height_ / 256, static_cast<uint32_t>(size), codec::FrameType::Inter, true};
+    r.work.coded_width = width_, r.work.coded_height = height_, r.work.macroblocks = width_ * height_ / 256;
+    r.work.bitstream_bytes = static_cast<uint32_t>(size), r.work.frame_type = codec::FrameType::Inter;
+    r.work.produces_picture = true;
     if (held_) r.pictures.push_back(*std::exchange(held_, std::nullopt));
     auto pic = make(ts, kind == 'C');
     if (kind == 'H') {
