@@ -20,6 +20,7 @@
 #include "codec/image_layout.h"
 #include "models/engine/codec_engine.h"
 #include "models/protocols/v6/video_device.h"
+#include "tlm_virtio/processes.h"
 
 namespace vvsim::test {
 
@@ -265,8 +266,7 @@ class TestDriver {
 class Scenario : public sc_core::sc_module {
  public:
   Scenario(sc_core::sc_module_name n, std::function<void()> body) : sc_module(n), body_(std::move(body)) {
-    SC_HAS_PROCESS(Scenario);
-    SC_THREAD(run);
+    tlm_virtio::spawn_thread("run", [this] { run(); });
   }
   bool finished = false;
 
