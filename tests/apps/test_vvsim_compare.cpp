@@ -38,12 +38,21 @@ double frames_of(const json& summary) {
   return frames;
 }
 
-// `vvsim compare` of the exhaustion scenario under both protocols, once for the tests below.
+// The name of this process's compare of the exhaustion scenario: ctest runs each test case as a
+// process of its own, in parallel, so each has its own directory and output files.
+const std::string& exhaustion_tag() {
+  static const std::string tag =
+      "compare_exhaustion_" + std::string(boost::unit_test::framework::current_test_case().p_name);
+  return tag;
+}
+std::string exhaustion_dir() { return scratch(exhaustion_tag()); }
+
+// `vvsim compare` of the exhaustion scenario under both protocols, once per process.
 const json& exhaustion_compare() {
   static const json compare = [] {
-    const std::string dir = scratch("compare_exhaustion");
+    const std::string dir = exhaustion_dir();
     fs::remove_all(dir);
-    const auto r = run_vvsim("compare " + kExhaustion + " --protocols v6,media --out " + dir, "compare_exhaustion");
+    const auto r = run_vvsim("compare " + kExhaustion + " --protocols v6,media --out " + dir, exhaustion_tag());
     BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
     BOOST_CHECK_NE(r.out.find("* frames"), std::string::npos);  // the table marks the differing row
     return read_json(dir + "/compare.json");
@@ -52,7 +61,8 @@ const json& exhaustion_compare() {
 }
 
 json summary_of(const std::string& protocol) {
-  return read_json(scratch("compare_exhaustion") + "/" + protocol + "/summary.json");
+  exhaustion_compare();
+  return read_json(exhaustion_dir() + "/" + protocol + "/summary.json");
 }
 
 }  // namespace
@@ -109,7 +119,7 @@ BOOST_AUTO_TEST_CASE(media_round_trips_are_its_commands) {
 // Every figure row of compare.html shows compare.json's values (marked where they differ).
 BOOST_AUTO_TEST_CASE(html_shows_the_json) {
   const auto& c = exhaustion_compare();
-  const std::string html = slurp(scratch("compare_exhaustion") + "/compare.html");
+  const std::string html = slurp(exhaustion_dir() + "/compare.html");
   const auto start = html.find("<h2>Figures");
   BOOST_REQUIRE(start != std::string::npos);
   const std::string table = html.substr(start, html.find("</table>", start) - start);
@@ -156,15 +166,17 @@ BOOST_AUTO_TEST_CASE(two_run_directories) {
 }
 
 BOOST_AUTO_TEST_CASE(bad_arguments_name_the_argument) {
-  const std::string out = " --out " + scratch("compare_bad");
+  const std::string out = " --out " + scratch("compare_bad"), good = scratch("compare_bad_good_run");
+  BOOST_REQUIRE_EQUAL(run_vvsim("run " + kSrc + "/scenarios/default.yaml --timing-only --quiet --out " + good,
+                                "compare_bad_good_run").status, 0);
   const auto unknown = run_vvsim("compare " + kExhaustion + " --protocols v6,v7" + out, "compare_bad_protocol");
   BOOST_CHECK_EQUAL(unknown.status, 1);
   BOOST_CHECK_EQUAL(unknown.err.rfind("vvsim: --protocols 'v6,v7': no protocol 'v7' (known: ", 0), 0u);
   BOOST_CHECK_EQUAL(std::count(unknown.err.begin(), unknown.err.end(), '\n'), 1);
-  const auto missing = run_vvsim("compare /nonexistent " + scratch("compare_run_2") + out, "compare_bad_dir");
+  const auto missing = run_vvsim("compare /nonexistent " + good + out, "compare_bad_dir");
   BOOST_CHECK_EQUAL(missing.status, 1);
   BOOST_CHECK_NE(missing.err.find("RUN_DIR_A '/nonexistent': not a directory"), std::string::npos);
-  const auto empty = run_vvsim("compare " + scratch("compare_run_2") + " " + kSrc + "/docs" + out, "compare_bad_b");
+  const auto empty = run_vvsim("compare " + good + " " + kSrc + "/docs" + out, "compare_bad_b");
   BOOST_CHECK_EQUAL(empty.status, 1);
   BOOST_CHECK_NE(empty.err.find("RUN_DIR_B '" + kSrc + "/docs': no readable summary.json"), std::string::npos);
   const auto twice = run_vvsim("compare " + kExhaustion + " --protocols v6,v6" + out, "compare_bad_twice");
