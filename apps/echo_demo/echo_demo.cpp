@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tlm_virtio/echo_device.h"
+#include "tlm_virtio/guest_allocation.h"
 #include "tlm_virtio/simple_platform.h"
 #include "tlm_virtio/virtio_mmio_driver.h"
 
@@ -39,7 +40,8 @@ void run_guest(SimplePlatform& p, unsigned messages, DemoResult& result) {
     const uint32_t len = 64 + 61 * (i % 17);
     std::vector<uint8_t> msg(len);
     for (uint32_t k = 0; k < len; ++k) msg[k] = uint8_t(i * 7 + k);
-    const uint64_t in = *memory.allocate(len), out = *memory.allocate(len);
+    const uint64_t in = allocate_or_stop(memory, len, 16, "echo demo: message"),
+                   out = allocate_or_stop(memory, len, 16, "echo demo: echo");
     p.cpu.port.write(in, msg.data(), len);
     queue.add({{in, len}}, {{out, len}});
     if (queue.publish()) driver.kick(0);

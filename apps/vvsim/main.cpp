@@ -180,6 +180,9 @@ int cli(int argc, char** argv) {
 int sc_main(int argc, char** argv) {
   try {
     return cli(argc, argv);
+  } catch (const sc_core::sc_report& e) {  // an exception out of a model's process, wrapped by SystemC
+    std::cerr << "vvsim: " << e.get_msg() << "\n";
+    return 1;
   } catch (const std::exception& e) {
     std::cerr << "vvsim: " << e.what() << "\n";
     return 1;

@@ -127,3 +127,26 @@ BOOST_AUTO_TEST_CASE(repeated_resets_give_guest_memory_back) {
   BOOST_CHECK_GT(in_use.front(), 0u);  // the rings and the posted event buffers
   for (uint64_t bytes : in_use) BOOST_CHECK_EQUAL(bytes, in_use.front());
 }
+
+// Guest memory so full that not even a command buffer fits: the run stops
+// with one line naming the buffer (not a bad_variant_access from deep inside).
+BOOST_AUTO_TEST_CASE(no_room_for_a_command_buffer_stops_the_run_naming_it) {
+  VideoDeviceProfile device;
+  virtio_video::V6Platform platform("platform", models::PlatformProfile{}, device);
+  platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
+    BOOST_REQUIRE(platform.driver.initialize(kFeatures).ok());
+    for (uint64_t size = uint64_t{1} << 40; size >= 16; size /= 2)  // take every free byte
+      while (platform.guest_memory.allocate(size, 16)) {}
+    std::vector<uint8_t> create;
+    encode_cmd_header(create, CmdType::StreamCreate);
+    (void)platform.driver.call(create, kStreamCreateRespSize);
+  });
+  std::string what;
+  try {
+    sc_core::sc_start();
+  } catch (const sc_core::sc_report& e) {  // SystemC wraps what a process throws
+    what = e.get_msg();
+  }
+  BOOST_CHECK_EQUAL(what.rfind("v6 driver: command buffer: guest memory: no free block of", 0), 0u);
+  BOOST_CHECK_EQUAL(what.find('\n'), std::string::npos);
+}

@@ -9,6 +9,7 @@
 
 #include "models/protocols/media/media_ioctls.h"
 #include "models/protocols/media/v4l2_constants.h"
+#include "tlm_virtio/guest_allocation.h"
 #include "tlm_virtio/le_bytes.h"
 #include "tlm_virtio/virtio_mmio.h"
 
@@ -62,7 +63,7 @@ Status MediaDriver::initialize() {
 
 void MediaDriver::stock_eventq() {
   const uint16_t stock = std::min<uint16_t>(profile_.event_buffers, eventq_->size());
-  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(kEventMaxSize, 16));
+  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(tlm_virtio::allocate_or_stop(memory_, kEventMaxSize, 16, "media driver: event buffer"));
   report_depth(kEventQueue, eventq_.get());
   if (eventq_->publish()) mmio_.kick(kEventQueue);
 }
@@ -83,7 +84,8 @@ MediaReply MediaDriver::command(const std::string& name, uint32_t session_id, co
   size_t total = 0;
   for (const auto& part : readable) total += part.size();
   const uint32_t capacity = std::accumulate(out_sizes.begin(), out_sizes.end(), 0u);
-  const uint64_t block = *memory_.allocate(std::max<size_t>(total + capacity, 1), 16);
+  const uint64_t block =
+      tlm_virtio::allocate_or_stop(memory_, std::max<size_t>(total + capacity, 1), 16, "media driver: command buffer");
   std::vector<tlm_virtio::Segment> r, w;
   uint64_t at = block;
   for (const auto& part : readable) {

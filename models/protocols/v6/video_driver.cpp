@@ -7,6 +7,7 @@
 #include <tuple>
 #include <utility>
 
+#include "tlm_virtio/guest_allocation.h"
 #include "tlm_virtio/le_bytes.h"
 #include "tlm_virtio/virtio_mmio.h"
 
@@ -115,7 +116,7 @@ bool VideoDriver::offers_bitstream(const std::string& fourcc) const {
 // The driver MUST at any time have an eventq buffer posted (§Event Virtqueue).
 void VideoDriver::stock_eventq() {
   const uint16_t stock = std::min<uint16_t>(profile_.eventq_buffers, eventq_->size());
-  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(*memory_.allocate(event_bytes(), 16));
+  for (uint16_t i = 0; i < stock; ++i) post_event_buffer(tlm_virtio::allocate_or_stop(memory_, event_bytes(), 16, "v6 driver: event buffer"));
   report_eventq();
   if (eventq_->publish()) mmio_.kick(kEventQueue);
 }
@@ -141,8 +142,9 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
   if (scheme_) wire = scheme_->outgoing(command, response_capacity);
   const std::vector<uint8_t>& bytes = wire ? wire->bytes : command;
   if (wire) response_capacity = wire->response_capacity;
-  const uint64_t cmd = *memory_.allocate(std::max<size_t>(bytes.size(), 1), 16);
-  const uint64_t resp = *memory_.allocate(std::max<uint32_t>(response_capacity, 1), 16);
+  const uint64_t cmd = tlm_virtio::allocate_or_stop(memory_, std::max<size_t>(bytes.size(), 1), 16, "v6 driver: command buffer");
+  const uint64_t resp =
+      tlm_virtio::allocate_or_stop(memory_, std::max<uint32_t>(response_capacity, 1), 16, "v6 driver: response buffer");
   // A breach that reuses the id of a chain the device holds waits until
   // several commands are in flight: the oldest of them the device still holds
   // (queued buffers wait there for their frame).
@@ -152,7 +154,8 @@ uint64_t VideoDriver::submit(const std::vector<uint8_t>& command, uint32_t respo
   ring_breach_armed_ = ring_breach_armed_ && !breach;
   const std::optional<tlm_virtio::ChainId> oldest = breach ? oldest_in_flight() : std::nullopt;
   // The breach's indirect table stays allocated: the device may read it until it is reset.
-  const uint64_t scratch = breach ? *memory_.allocate(tlm_virtio::kRingBreachScratchBytes, 16) : 0;
+  const uint64_t scratch =
+      breach ? tlm_virtio::allocate_or_stop(memory_, tlm_virtio::kRingBreachScratchBytes, 16, "v6 driver: ring breach table") : 0;
   // One readable descriptor for the command, one writable for the response;
   // with none free the sender waits for the device to give some back.
   commandq_lock_.lock();
