@@ -16,6 +16,7 @@
 
 #include "models/platform/input_limits.h"
 #include "models/platform/profile_reader.h"
+#include "tlm_virtio/le_bytes.h"
 
 namespace vvsim::scenarios {
 
@@ -30,16 +31,13 @@ constexpr char kMagic[8] = {'V', 'V', 'S', 'I', 'M', 'G', 'E', 'N'};
 constexpr uint32_t kFormatVersion = 1;
 constexpr size_t kHeaderBytes = 32, kRecordHeaderBytes = 12;
 
-std::string le_bytes(uint64_t value, int bytes) {
-  std::string out;
-  for (int i = 0; i < bytes; ++i) out += static_cast<char>(value >> (8 * i) & 0xff);
-  return out;
-}
+namespace le = tlm_virtio::le;
 
-uint64_t le_value(const uint8_t* p, int bytes) {
-  uint64_t value = 0;
-  for (int i = bytes - 1; i >= 0; --i) value = value << 8 | p[i];
-  return value;
+// `value` as `bytes` little-endian bytes, to append to a header or record.
+std::string le_bytes(uint64_t value, size_t bytes) {
+  std::string out(bytes, '\0');
+  le::put(reinterpret_cast<uint8_t*>(out.data()), value, bytes);
+  return out;
 }
 
 using HashState = std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)>;
@@ -86,8 +84,8 @@ std::optional<std::vector<IndexEntry>> read_index(int fd) {
   struct stat st {};
   uint8_t header[kHeaderBytes];
   if (::fstat(fd, &st) != 0 || !read_at(fd, header, kHeaderBytes, 0)) return std::nullopt;
-  if (std::memcmp(header, kMagic, sizeof kMagic) != 0 || le_value(header + 8, 4) != kFormatVersion) return std::nullopt;
-  const uint64_t count = le_value(header + 16, 8), file_size = uint64_t(st.st_size);
+  if (std::memcmp(header, kMagic, sizeof kMagic) != 0 || le::get(header + 8, 4) != kFormatVersion) return std::nullopt;
+  const uint64_t count = le::get(header + 16, 8), file_size = uint64_t(st.st_size);
   if (count > models::kInputLimits.units_per_run) return std::nullopt;
   auto hash = new_hash();
   std::vector<uint8_t> chunk(1 << 16);
@@ -96,7 +94,7 @@ std::optional<std::vector<IndexEntry>> read_index(int fd) {
   for (uint64_t i = 0; i < count; ++i) {
     uint8_t record[kRecordHeaderBytes];
     if (!read_at(fd, record, kRecordHeaderBytes, at)) return std::nullopt;
-    const auto size = static_cast<uint32_t>(le_value(record, 4));
+    const auto size = static_cast<uint32_t>(le::get(record, 4));
     if (size > codec::kMaxUnitBytes || file_size - at - kRecordHeaderBytes < size) return std::nullopt;
     XXH3_64bits_update(hash.get(), record, kRecordHeaderBytes);
     for (uint64_t done = 0; done < size;) {
@@ -105,10 +103,10 @@ std::optional<std::vector<IndexEntry>> read_index(int fd) {
       XXH3_64bits_update(hash.get(), chunk.data(), n);
       done += n;
     }
-    index.push_back({at + kRecordHeaderBytes, le_value(record + 4, 8), size});
+    index.push_back({at + kRecordHeaderBytes, le::get(record + 4, 8), size});
     at += kRecordHeaderBytes + size;
   }
-  if (at != file_size || XXH3_64bits_digest(hash.get()) != le_value(header + 24, 8)) return std::nullopt;
+  if (at != file_size || XXH3_64bits_digest(hash.get()) != le::get(header + 24, 8)) return std::nullopt;
   return index;
 }
 
