@@ -73,6 +73,13 @@ std::vector<size_t> decode_indices(const std::vector<long>& display_positions) {
   return indices;
 }
 
+// The model released the pictures in ffprobe's display order of the file.
+void check_display_order(const Released& released, const std::string& file, const std::string& dir) {
+  const auto expected_order = decode_indices(display_order_positions(file, dir));
+  BOOST_CHECK_EQUAL_COLLECTIONS(released.order.begin(), released.order.end(), expected_order.begin(),
+                                expected_order.end());
+}
+
 }  // namespace
 
 // B-pyramid with three B-frames (reorder depth 2) and an IDR every 12 frames.
@@ -93,9 +100,7 @@ BOOST_AUTO_TEST_CASE(h264_b_pyramid_pictures_leave_in_display_order_at_the_reord
   BOOST_REQUIRE_EQUAL(std::count(idr.begin(), idr.end(), true), 3);
 
   const Released released = run_model(file);
-  const auto expected_order = decode_indices(display_order_positions(file, dir));
-  BOOST_CHECK_EQUAL_COLLECTIONS(released.order.begin(), released.order.end(), expected_order.begin(),
-                                expected_order.end());
+  check_display_order(released, file, dir);
   std::vector<size_t> expected_counts;
   size_t waiting = 0;
   for (bool is_idr : idr) {
@@ -119,9 +124,7 @@ BOOST_AUTO_TEST_CASE(h264_without_b_frames_pictures_leave_at_once) {
   const Released released = run_model(file);
   BOOST_CHECK_EQUAL(released.count_per_step.size(), 10u);
   for (size_t n : released.count_per_step) BOOST_CHECK_EQUAL(n, 1u);
-  const auto expected_order = decode_indices(display_order_positions(file, dir));
-  BOOST_CHECK_EQUAL_COLLECTIONS(released.order.begin(), released.order.end(), expected_order.begin(),
-                                expected_order.end());
+  check_display_order(released, file, dir);
 }
 
 // Without a VUI reorder depth the level's DPB decides (Table A-1): level 1.1
@@ -201,9 +204,7 @@ BOOST_AUTO_TEST_CASE(h264_slice_headers_with_weights_and_marking_are_read_throug
   BOOST_REQUIRE_GT(count_of(traced(file, "memory_management_control_operation", dir), 1), 0);
   BOOST_REQUIRE_EQUAL(count_of(traced(file, "memory_management_control_operation", dir), 5), 0);
   const Released released = run_model(file);
-  const auto expected_order = decode_indices(display_order_positions(file, dir));
-  BOOST_CHECK_EQUAL_COLLECTIONS(released.order.begin(), released.order.end(), expected_order.begin(),
-                                expected_order.end());
+  check_display_order(released, file, dir);
 }
 
 // §8.2.1.3 by hand (pic_order_cnt_type 2): frame_num 0 (IDR), 1, 2 count 0, 2,
