@@ -131,6 +131,7 @@ void LibavDecoder::reset() {
   hevc_work_.reset();
   mpeg2_work_.reset();
   output_order_.reset();
+  hevc_order_.reset();
   release_.clear();
 }
 
@@ -158,10 +159,12 @@ void LibavDecoder::decode_nal_unit(const uint8_t* data, size_t size, uint64_t ti
   if (const auto completed = access_units_.add(*nal, begins, tune_in, data, size, timestamp))
     decode_access_unit(*completed, result);
   const bool charged = nal->is_slice && !(waiting_for_tune_in_ && !access_units_.is_random_access());
-  // Skipped before a tune-in point (send_unless_tuning_in): no work.
+  // Skipped before a tune-in point (send_unless_tuning_in) or a RASL picture not decoded: no work.
   if (hevc) {
     hevc_work_.note_parameter_set(*nal, data, size);
-    if (charged) hevc_work_.charge_slice(data, size, result.work);
+    hevc_order_.note_nal(*nal, data, size);
+    if (charged && !(follows_output_order() && hevc_order_.pending_skipped()))
+      hevc_work_.charge_slice(data, size, result.work);
     return;
   }
   picture_work_.note_parameter_set(*nal, data, size);
@@ -188,20 +191,39 @@ void LibavDecoder::decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t 
   if (type && type != FrameType::BiPredicted && !waiting_for_tune_in_) ++mpeg2_references_;
 }
 
-// Under the output order model an IDR picture releases every picture before
-// it; libavcodec would hand them out over the next pictures, so it is drained
-// first (the IDR picture drops its references anyway). After a memory
-// management reset the library is not drained (the picture still references
-// earlier ones): the waiting pictures leave as libavcodec hands them out.
+// Under the output order model an H.264 IDR picture (an HEVC IRAP picture
+// with NoRaslOutputFlag 1) releases every picture before it; libavcodec would
+// hand them out over the next pictures, so it is drained first (the picture
+// drops its references anyway). After a memory management reset the library
+// is not drained (the picture still references earlier ones): the waiting
+// pictures leave as libavcodec hands them out. An HEVC RASL picture the model
+// skips is not sent (libavcodec would skip it too).
 void LibavDecoder::decode_access_unit(const AccessUnit& au, DecodeResult& result) {
   result.about_timestamp = au.timestamp;
+  const bool hevc = codec_ == CodecId::HEVC;
   const bool ordered = follows_output_order() && au.has_slice;
-  if (ordered && output_order_.pending_idr() && output_order_.waiting() > 0 && ctx_->has_b_frames > 0)
-    drain_library(result);
+  const bool releases_prior = hevc ? hevc_order_.pending_releases_prior() : output_order_.pending_idr();
+  const size_t waiting = hevc ? hevc_order_.waiting() : output_order_.waiting();
+  if (ordered && releases_prior && waiting > 0 && ctx_->has_b_frames > 0) drain_library(result);
+  if (ordered && hevc && hevc_order_.pending_skipped() && !waiting_for_tune_in_) {
+    result.message = kSkippedRaslPicture;
+    return;
+  }
   const bool sent = send_unless_tuning_in(au.bytes.data(), au.bytes.size(), au.timestamp, au.has_slice,
                                           au.is_random_access, result);
-  if (ordered && sent && result.status == UnitStatus::Ok)
-    release_.released(output_order_.picture_decoded(au.timestamp));
+  if (ordered && sent && result.status == UnitStatus::Ok) picture_decoded(au.timestamp, result);
+}
+
+void LibavDecoder::picture_decoded(uint64_t id, DecodeResult& result) {
+  if (codec_ == CodecId::H264) {
+    release_.released(output_order_.picture_decoded(id));
+    return;
+  }
+  const LeavingPictures leaving = hevc_order_.picture_decoded(id);
+  release_.discarded(leaving.discarded);
+  release_.released(leaving.output);
+  if (!leaving.discarded.empty() && result.message.empty())
+    result.message = discarded_pictures_message(leaving.discarded.size());
 }
 
 bool LibavDecoder::send_unless_tuning_in(const uint8_t* data, size_t size, uint64_t timestamp, bool has_picture,
@@ -223,7 +245,7 @@ void LibavDecoder::drain_library(DecodeResult& result) {
 }
 
 void LibavDecoder::release_pictures(DecodeResult& result, bool drain) {
-  if (codec_ == CodecId::H264) {  // in the library's order once the model cannot follow the stream
+  if (codec_ != CodecId::MPEG2) {  // in the library's order once the model cannot follow the stream
     release_.from_library(result.pictures);
     result.pictures = drain || !follows_output_order() ? release_.take_all() : release_.take();
   }
@@ -288,12 +310,15 @@ DecodeResult LibavDecoder::flush() {
   // Pictures are held only for reordering (has_b_frames). Releasing them
   // takes libavcodec's end of stream, after which it forgets its references:
   // decoding then resumes at the next tune-in point.
-  if (ctx_->has_b_frames > 0 || (follows_output_order() && output_order_.reorder_depth() > 0)) {
+  const uint32_t depth = codec_ == CodecId::HEVC ? hevc_order_.reorder_depth() : output_order_.reorder_depth();
+  if (ctx_->has_b_frames > 0 || (follows_output_order() && depth > 0)) {
     drain_library(result);
     waiting_for_tune_in_ = true;
     mpeg2_references_ = 0;
+    hevc_order_.restart_at_next_irap();
   }
-  if (follows_output_order()) release_.released(output_order_.flush());
+  if (follows_output_order())
+    release_.released(codec_ == CodecId::HEVC ? hevc_order_.flush() : output_order_.flush());
   release_pictures(result, true);
   result.work.produces_picture = !result.pictures.empty();
   return result;

@@ -17,6 +17,7 @@
 
 #include "codec/access_unit.h"
 #include "codec/codec.h"
+#include "codec/hevc_output_order.h"
 #include "codec/output_order.h"
 #include "codec/work_accounting.h"
 
@@ -60,8 +61,13 @@ class LibavDecoder : public Decoder {
                              DecodeResult& result);
   void receive_pictures(DecodeResult& result);
   void take_picture(DecodeResult& result);
-  // Whether H.264 pictures leave by the output order model (not for field coding).
-  bool follows_output_order() const { return codec_ == CodecId::H264 && output_order_.unsupported().empty(); }
+  // Whether H.264/HEVC pictures leave by the output order model (not for H.264 field coding).
+  bool follows_output_order() const {
+    return codec_ == CodecId::H264 ? output_order_.unsupported().empty()
+                                   : codec_ == CodecId::HEVC && hevc_order_.unsupported().empty();
+  }
+  // The model's picture `id` was decoded: the pictures that leave or are discarded.
+  void picture_decoded(uint64_t id, DecodeResult& result);
   // The library's end of stream: every picture it holds comes out; it forgets its references.
   void drain_library(DecodeResult& result);
   // The pictures that leave with `result` (all at the drain), each new size announced.
@@ -80,6 +86,7 @@ class LibavDecoder : public Decoder {
   HevcPictureWork hevc_work_;
   Mpeg2PictureWork mpeg2_work_;
   H264OutputOrder output_order_;
+  HevcOutputOrder hevc_order_;
   PictureRelease release_;
 };
 

@@ -6,13 +6,32 @@
 
 namespace vvsim::codec {
 
-std::vector<uint64_t> OutputOrder::decoded(uint64_t id, int64_t order_count, bool clears_prior,
-                                           uint32_t reorder_depth) {
-  std::vector<uint64_t> out;
-  if (clears_prior) out = flush();  // order counts restart at an IDR picture
-  waiting_.push_back(Waiting{id, order_count});
-  while (waiting_.size() > reorder_depth) output_smallest(out);
+LeavingPictures OutputOrder::arrive(uint64_t id, const PictureArrival& picture) {
+  LeavingPictures out;
+  if (picture.discards_prior) {
+    for (const auto& w : waiting_) out.discarded.push_back(w.id);
+    waiting_.clear();
+  } else if (picture.releases_prior) {
+    out.output = flush();  // order counts restart here
+  }
+  if (picture.output) {
+    for (auto& w : waiting_) w.latency += w.order_count > picture.order_count;
+    waiting_.push_back(Waiting{id, picture.order_count});
+  }
+  while (must_bump(picture)) output_smallest(out.output);
   return out;
+}
+
+bool OutputOrder::must_bump(const PictureArrival& picture) const {
+  if (waiting_.size() > picture.reorder_depth) return true;
+  const auto late = [&picture](const Waiting& w) { return w.latency >= *picture.max_latency; };
+  return picture.max_latency && std::any_of(waiting_.begin(), waiting_.end(), late);
+}
+
+int64_t wrapped_order_count_msb(int64_t prev_msb, int64_t prev_lsb, int64_t lsb, int64_t max_lsb) {
+  if (lsb < prev_lsb && prev_lsb - lsb >= max_lsb / 2) return prev_msb + max_lsb;
+  if (lsb > prev_lsb && lsb - prev_lsb > max_lsb / 2) return prev_msb - max_lsb;
+  return prev_msb;
 }
 
 std::vector<uint64_t> OutputOrder::flush() {
@@ -60,10 +79,8 @@ uint32_t h264_reorder_depth(const SpsInfo& sps) {
 // previous reference picture's.
 int64_t H264OrderCount::type0(const SpsInfo& sps, const SliceOrderFields& slice) {
   if (slice.idr) prev_msb_ = prev_lsb_ = 0;
-  const int64_t max_lsb = int64_t{1} << sps.log2_max_poc_lsb, lsb = slice.pic_order_cnt_lsb;
-  int64_t msb = prev_msb_;
-  if (lsb < prev_lsb_ && prev_lsb_ - lsb >= max_lsb / 2) msb = prev_msb_ + max_lsb;
-  if (lsb > prev_lsb_ && lsb - prev_lsb_ > max_lsb / 2) msb = prev_msb_ - max_lsb;
+  const int64_t lsb = slice.pic_order_cnt_lsb;
+  const int64_t msb = wrapped_order_count_msb(prev_msb_, prev_lsb_, lsb, int64_t{1} << sps.log2_max_poc_lsb);
   if (slice.nal_ref_idc != 0) prev_msb_ = msb, prev_lsb_ = lsb;
   top_ = msb + lsb;
   return std::min(top_, top_ + slice.delta_pic_order_cnt_bottom);
@@ -146,8 +163,25 @@ std::vector<uint64_t> H264OutputOrder::picture_decoded(uint64_t id) {
 void H264OutputOrder::reset() { *this = H264OutputOrder{}; }
 
 void PictureRelease::from_library(std::vector<Picture>& pictures) {
-  for (auto& p : pictures) library_.push_back(std::move(p));
+  for (auto& p : pictures) {
+    const auto discarded = std::find(discarded_.begin(), discarded_.end(), p.timestamp);
+    if (discarded == discarded_.end()) {
+      library_.push_back(std::move(p));
+    } else {
+      discarded_.erase(discarded);
+    }
+  }
   pictures.clear();
+}
+
+void PictureRelease::discarded(const std::vector<uint64_t>& ids) {
+  for (uint64_t id : ids) {
+    if (from_library_has(id)) {
+      take_from_library(id);
+    } else {
+      discarded_.push_back(id);
+    }
+  }
 }
 
 void PictureRelease::released(const std::vector<uint64_t>& ids) { due_.insert(due_.end(), ids.begin(), ids.end()); }
@@ -187,6 +221,7 @@ std::vector<Picture> PictureRelease::take_all() {
 void PictureRelease::clear() {
   library_.clear();
   due_.clear();
+  discarded_.clear();
 }
 
 }  // namespace vvsim::codec

@@ -23,11 +23,31 @@
 
 namespace vvsim::codec {
 
+// What the bitstream says of a decoded picture, for its output.
+struct PictureArrival {
+  int64_t order_count = 0;
+  bool releases_prior = false;  // every waiting picture leaves first (H.264 IDR, HEVC IRAP with NoRaslOutputFlag)
+  bool discards_prior = false;  // ... or is discarded without output (H.265 §C.5.2.2 NoOutputOfPriorPicsFlag)
+  bool output = true;           // HEVC PicOutputFlag 0: the picture never waits for output
+  uint32_t reorder_depth = 0;
+  // HEVC SpsMaxLatencyPictures: a waiting picture leaves once this many
+  // pictures decoded after it precede it in output order (§C.5.2.3).
+  std::optional<uint32_t> max_latency;
+};
+
+// The ids that leave at a picture's arrival, in output order, and those discarded.
+struct LeavingPictures {
+  std::vector<uint64_t> output, discarded;
+};
+
 // The reorder buffer: pictures named by the caller's ids (timestamps).
 class OutputOrder {
  public:
-  // A decoded picture; returns the ids that leave now, in output order.
-  std::vector<uint64_t> decoded(uint64_t id, int64_t order_count, bool clears_prior, uint32_t reorder_depth);
+  LeavingPictures arrive(uint64_t id, const PictureArrival& picture);
+  // A decoded H.264 picture; returns the ids that leave now, in output order.
+  std::vector<uint64_t> decoded(uint64_t id, int64_t order_count, bool clears_prior, uint32_t reorder_depth) {
+    return arrive(id, PictureArrival{order_count, clears_prior, false, true, reorder_depth, std::nullopt}).output;
+  }
   // Drain: every waiting picture, in output order.
   std::vector<uint64_t> flush();
   size_t waiting() const { return waiting_.size(); }
@@ -36,10 +56,17 @@ class OutputOrder {
   struct Waiting {
     uint64_t id;
     int64_t order_count;
+    uint32_t latency = 0;  // PicLatencyCount
   };
+  bool must_bump(const PictureArrival& picture) const;
   void output_smallest(std::vector<uint64_t>& out);
   std::vector<Waiting> waiting_;  // in decoding order
 };
+
+// The picture order count's most significant part (H.264 §8.2.1.1, H.265
+// §8.3.1): the previous one, stepped by MaxPicOrderCntLsb when the lsb
+// wrapped against the previous lsb.
+int64_t wrapped_order_count_msb(int64_t prev_msb, int64_t prev_lsb, int64_t lsb, int64_t max_lsb);
 
 // The reorder depth of an H.264 sequence: the VUI's max_num_reorder_frames;
 // without it none for pic_order_cnt_type 2 (output order is decoding order,
@@ -105,6 +132,8 @@ class PictureRelease {
  public:
   void from_library(std::vector<Picture>& pictures);  // moves them in
   void released(const std::vector<uint64_t>& ids);
+  // Pictures the model discarded: dropped now, or when the library hands them out.
+  void discarded(const std::vector<uint64_t>& ids);
   // The pictures that may leave now. A released id the library never hands
   // out (a picture it dropped) is passed over once the library hands out one
   // released after it.
@@ -118,6 +147,7 @@ class PictureRelease {
   Picture take_from_library(uint64_t id);
   std::deque<Picture> library_;  // in the library's order
   std::deque<uint64_t> due_;     // released, in output order
+  std::vector<uint64_t> discarded_;  // not handed out yet
 };
 
 }  // namespace vvsim::codec

@@ -9,6 +9,7 @@
 #include "codec/access_unit.h"
 #include "codec/decoder_support.h"
 #include "codec/h264_decoder.h"
+#include "codec/hevc_output_order.h"
 #include "codec/libav_decoder.h"
 #include "codec/output_order.h"
 #include "codec/start_code_headers.h"
@@ -48,6 +49,36 @@ class FormatTracker {
  private:
   uint32_t min_buffers_;
   StreamFormat format_{};
+};
+
+// Decoded pictures waiting for the output order model to release them, each of its own size.
+class WaitingPictures {
+ public:
+  void decoded(uint64_t timestamp, uint32_t width, uint32_t height) { waiting_.push_back({timestamp, width, height}); }
+  // The pictures the model released leave, in its order.
+  void show(const std::vector<uint64_t>& released, FormatTracker& format, DecodeResult& result) {
+    for (uint64_t ts : released) {
+      const Decoded d = take(ts);
+      format.picture(result, d.width, d.height, ts);
+    }
+  }
+  void discard(const std::vector<uint64_t>& ids) {
+    for (uint64_t ts : ids) take(ts);
+  }
+  void clear() { waiting_.clear(); }
+
+ private:
+  struct Decoded {
+    uint64_t timestamp;
+    uint32_t width, height;
+  };
+  Decoded take(uint64_t ts) {
+    const auto it = std::find_if(waiting_.begin(), waiting_.end(), [ts](const Decoded& d) { return d.timestamp == ts; });
+    const Decoded d = *it;
+    waiting_.erase(it);
+    return d;
+  }
+  std::deque<Decoded> waiting_;
 };
 
 // Mirrors VpxDecoder: key-frame gating after start, reset or a bad header;
@@ -130,7 +161,7 @@ class ScanH264Decoder : public Decoder {
     DecodeResult result;
     decode_access_unit(result);
     if (drain_drops_references_ && output_order_.reorder_depth() > 0) waiting_for_idr_ = true;
-    show(output_order_.flush(), result);
+    decoded_.show(output_order_.flush(), format_, result);
     result.work.produces_picture = !result.pictures.empty();
     return result;
   }
@@ -155,29 +186,99 @@ class ScanH264Decoder : public Decoder {
     }
     if (has_slice && is_idr) waiting_for_idr_ = false;
     if (!has_slice || width_ == 0) return;
-    decoded_.push_back(Decoded{au_timestamp_, width_, height_});
-    show(output_order_.picture_decoded(au_timestamp_), result);
-  }
-  // The pictures the output order model released, each of its own size.
-  void show(const std::vector<uint64_t>& released, DecodeResult& result) {
-    for (uint64_t ts : released) {
-      const auto it = std::find_if(decoded_.begin(), decoded_.end(), [ts](const Decoded& d) { return d.timestamp == ts; });
-      format_.picture(result, it->width, it->height, ts);
-      decoded_.erase(it);
-    }
+    decoded_.decoded(au_timestamp_, width_, height_);
+    decoded_.show(output_order_.picture_decoded(au_timestamp_), format_, result);
   }
 
-  struct Decoded {
-    uint64_t timestamp;
-    uint32_t width, height;
-  };
   bool drain_drops_references_;
   FormatTracker format_;
   H264PictureWork picture_work_;
   H264OutputOrder output_order_;
-  std::deque<Decoded> decoded_;  // waiting for output
+  WaitingPictures decoded_;
   bool au_open_ = false, au_has_slice_ = false, au_is_idr_ = false;
   bool waiting_for_idr_ = true;
+  uint64_t au_timestamp_ = 0;
+  uint32_t width_ = 0, height_ = 0;
+};
+
+// Mirrors LibavDecoder on HEVC: access-unit assembly, tune-in at an IRAP
+// picture, RASL pictures of an IRAP picture with NoRaslOutputFlag 1 skipped;
+// every other access unit with a slice segment is a picture that leaves when
+// the output order model (codec/hevc_output_order.h) releases it.
+class ScanHevcDecoder : public Decoder {
+ public:
+  ScanHevcDecoder() : format_(LibavDecoder::min_output_buffers(CodecId::HEVC)) {}
+  CodecId codec() const override { return CodecId::HEVC; }
+
+  DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
+    DecodeResult result;
+    const auto nal = admit_nal_unit(CodecId::HEVC, "scan", true, size_limit_, data, size, result);
+    if (!nal) return result;
+    if (starts_hevc_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
+    if (!au_open_ || (nal->is_slice && !au_has_slice_)) au_timestamp_ = timestamp;  // as AccessUnitAssembler
+    au_open_ = true;
+    if (nal->type == kHevcSps) {
+      if (const auto sps = parse_hevc_sps(data, size)) width_ = sps->visible_width, height_ = sps->visible_height;
+    }
+    picture_work_.note_parameter_set(*nal, data, size);
+    order_.note_nal(*nal, data, size);
+    au_has_slice_ = au_has_slice_ || nal->is_slice;
+    au_is_irap_ = au_is_irap_ || nal->frame_type == FrameType::Key;
+    if (nal->is_slice && !(waiting_for_irap_ && !au_is_irap_) && !order_.pending_skipped())
+      picture_work_.charge_slice(data, size, result.work);
+    result.work.produces_picture = !result.pictures.empty();
+    return result;
+  }
+  DecodeResult flush() override {
+    DecodeResult result;
+    decode_access_unit(result);
+    if (order_.reorder_depth() > 0) {  // libavcodec's end of stream drops its references
+      waiting_for_irap_ = true;
+      order_.restart_at_next_irap();
+    }
+    decoded_.show(order_.flush(), format_, result);
+    result.work.produces_picture = !result.pictures.empty();
+    return result;
+  }
+  void reset() override {
+    au_open_ = au_has_slice_ = au_is_irap_ = false;
+    waiting_for_irap_ = true;
+    format_.reset();
+    picture_work_.reset();
+    order_.reset();
+    decoded_.clear();
+  }
+
+ private:
+  void decode_access_unit(DecodeResult& result) {
+    const bool open = au_open_, has_slice = au_has_slice_, is_irap = au_is_irap_;
+    au_open_ = au_has_slice_ = au_is_irap_ = false;
+    if (!open) return;
+    result.about_timestamp = au_timestamp_;
+    if (has_slice && order_.pending_skipped() && !waiting_for_irap_) {
+      result.message = kSkippedRaslPicture;
+      return;
+    }
+    if (waiting_for_irap_ && has_slice && !is_irap) {
+      result.message = kWaitingForTuneIn;
+      return;
+    }
+    if (has_slice) waiting_for_irap_ = false;
+    if (!has_slice || width_ == 0) return;
+    decoded_.decoded(au_timestamp_, width_, height_);
+    const LeavingPictures leaving = order_.picture_decoded(au_timestamp_);
+    decoded_.discard(leaving.discarded);
+    if (!leaving.discarded.empty() && result.message.empty())
+      result.message = discarded_pictures_message(leaving.discarded.size());
+    decoded_.show(leaving.output, format_, result);
+  }
+
+  FormatTracker format_;
+  HevcPictureWork picture_work_;
+  HevcOutputOrder order_;
+  WaitingPictures decoded_;
+  bool au_open_ = false, au_has_slice_ = false, au_is_irap_ = false;
+  bool waiting_for_irap_ = true;
   uint64_t au_timestamp_ = 0;
   uint32_t width_ = 0, height_ = 0;
 };
@@ -256,12 +357,21 @@ class ScanMpeg2Decoder : public Decoder {
   std::optional<Held> held_;  // the last I or P picture, shown when the next one is decoded
 };
 
+// The scan sizes HEVC pictures from their SPS: one it cannot read is refused.
+std::string hevc_scan_support(UnitSource& units) {
+  for (size_t i = 0; i < units.size(); ++i) {
+    const auto& d = units.unit(i).data;
+    const auto nal = parse_hevc_nal(d.data(), d.size());
+    if (nal && nal->type == kHevcSps && !parse_hevc_sps(d.data(), d.size()))
+      return fmt::format("unit {}: HEVC sequence parameter set not understood", i);
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string scan_stream_support(CodecId codec, UnitSource& units) {
-  if (codec == CodecId::HEVC)
-    return fmt::format("{} streams are not scanned (when libavcodec releases their pictures is not modelled)",
-                       fourcc_of(codec));
+  if (codec == CodecId::HEVC) return hevc_scan_support(units);
   if (codec != CodecId::H264) return {};
   // Pictures leave by the output order model, which does not follow field coding.
   for (size_t i = 0; i < units.size(); ++i) {
@@ -284,6 +394,7 @@ std::unique_ptr<Decoder> make_scan_decoder(CodecId codec, DecoderBackend backend
   if (codec == CodecId::H264) return std::make_unique<ScanH264Decoder>(backend == DecoderBackend::Libavcodec);
   if (codec == CodecId::VP8 || codec == CodecId::VP9) return std::make_unique<ScanVpxDecoder>(codec);
   if (codec == CodecId::MPEG2) return std::make_unique<ScanMpeg2Decoder>();
+  if (codec == CodecId::HEVC) return std::make_unique<ScanHevcDecoder>();
   throw std::invalid_argument(fmt::format("no scan decoder for {} (scan_stream_support refuses it)", fourcc_of(codec)));
 }
 

@@ -1,15 +1,16 @@
 // The timing-only stand-in for a decoder: it reads only unit headers (VP8
 // frame tags, VP9 uncompressed headers and superframe indexes, H.264 NAL,
-// SPS, PPS and slice headers, MPEG-2 sequence and picture headers) and reports what the real backend would report, minus the
+// SPS, PPS and slice headers, HEVC SPS, PPS and slice segment headers, MPEG-2
+// sequence and picture headers) and reports what the real backend would report, minus the
 // pixels: the same statuses, formats, work figures and pictures (sizes and
 // timestamps only, `has_pixels` false). The device's timing depends on
 // nothing else, so a timing-only run times exactly like a full one.
 //
-// H.264 pictures leave when the output order model (codec/output_order.h)
-// releases them, as the real backends' do. What it cannot know without
-// decoding, it refuses up front (scan_stream_support): H.264 field coding,
-// whose output order is not modelled, and HEVC, whose pictures leave by
-// libavcodec's reorder buffer.
+// H.264 and HEVC pictures leave when the output order models
+// (codec/output_order.h, codec/hevc_output_order.h) release them, as the
+// real backends' do. What it cannot know without decoding, it refuses up
+// front (scan_stream_support): H.264 field coding, whose output order is not
+// modelled, and an HEVC SPS it cannot read.
 #pragma once
 
 #include <string>

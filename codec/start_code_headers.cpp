@@ -34,9 +34,10 @@ bool starts_hevc_access_unit(const NalInfo& nal, bool current_has_slice) {
 namespace {
 
 constexpr size_t kHevcNalHeaderBytes = 2;
-// More than any SPS needs up to its picture size (profile_tier_level of 8 sub-layers is 55 bytes).
-constexpr size_t kHevcSpsPrefixBytes = 96;
+// More than any SPS needs up to its sub-layer ordering info (profile_tier_level of 8 sub-layers is 55 bytes).
+constexpr size_t kHevcSpsPrefixBytes = 160;
 constexpr size_t kHevcSlicePrefixBytes = 32;
+constexpr uint32_t kMaxDpbPictures = 16;  // MaxDpbSize (§A.4.2)
 
 // The RBSP after the NAL header of at most `prefix` bytes of the unit.
 std::vector<uint8_t> hevc_rbsp(const uint8_t* d, size_t size, size_t prefix) {
@@ -65,6 +66,43 @@ bool skip_profile_tier_level(BitReader& r, uint32_t max_sub_layers_minus1) {
   return true;
 }
 
+// The conformance window (in chroma sample units, SubWidthC/SubHeightC of
+// Table 6-1): the visible picture size.
+bool read_conformance_window(BitReader& r, uint32_t chroma_format_idc, HevcSps& sps) {
+  const auto window = r.bits(1);
+  if (!window) return false;
+  uint32_t offsets[4] = {};  // conf_win_left/right/top/bottom_offset
+  for (int i = 0; i < (*window ? 4 : 0); ++i) {
+    const auto offset = r.ue();
+    if (!offset || *offset > kMaxCodedDimension) return false;
+    offsets[i] = *offset;
+  }
+  const bool colour_planes = chroma_format_idc == 0 || sps.separate_colour_planes;
+  const uint32_t sub_width = colour_planes || chroma_format_idc == 3 ? 1 : 2;
+  const uint32_t sub_height = colour_planes || chroma_format_idc != 1 ? 1 : 2;
+  const uint32_t crop_width = sub_width * (offsets[0] + offsets[1]), crop_height = sub_height * (offsets[2] + offsets[3]);
+  if (crop_width >= sps.width || crop_height >= sps.height) return false;
+  sps.visible_width = sps.width - crop_width, sps.visible_height = sps.height - crop_height;
+  return true;
+}
+
+// From the bit depths to the sub-layer ordering info (§7.3.2.2.1): the POC
+// lsb length and the highest sub-layer's reorder and latency limits.
+bool read_sps_output_order(BitReader& r, uint32_t max_sub_layers_minus1, HevcSps& sps) {
+  const auto depth_luma = r.ue(), depth_chroma = r.ue(), log2_lsb_minus4 = r.ue(), ordering_per_layer = r.bits(1);
+  if (!depth_luma || !depth_chroma || !log2_lsb_minus4 || *log2_lsb_minus4 > 12 || !ordering_per_layer) return false;
+  sps.log2_max_poc_lsb = *log2_lsb_minus4 + 4;
+  // With the per-layer flag 0 only the highest sub-layer's values are sent (and apply to all).
+  for (uint32_t i = *ordering_per_layer ? 0 : max_sub_layers_minus1; i <= max_sub_layers_minus1; ++i) {
+    const auto dec_buffering_minus1 = r.ue(), reorder = r.ue(), latency_plus1 = r.ue();
+    if (!dec_buffering_minus1 || *dec_buffering_minus1 >= kMaxDpbPictures || !reorder || !latency_plus1) return false;
+    // A reorder depth above the DPB is read as the DPB's, as libavcodec does.
+    sps.max_num_reorder_pics = std::min(*reorder, *dec_buffering_minus1);
+    sps.max_latency_increase_plus1 = *latency_plus1;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::optional<HevcSps> parse_hevc_sps(const uint8_t* d, size_t size) {
@@ -72,11 +110,20 @@ std::optional<HevcSps> parse_hevc_sps(const uint8_t* d, size_t size) {
   BitReader r(rbsp.data(), rbsp.size());
   const auto vps_and_layers = r.bits(8);  // sps_video_parameter_set_id (4), sps_max_sub_layers_minus1 (3), nesting (1)
   if (!vps_and_layers || !skip_profile_tier_level(r, (*vps_and_layers >> 1) & 7)) return std::nullopt;
+  HevcSps sps;
   const auto id = r.ue(), chroma_format_idc = r.ue();
-  if (!id || !chroma_format_idc || (*chroma_format_idc == 3 && !r.bits(1))) return std::nullopt;
+  if (!id || !chroma_format_idc) return std::nullopt;
+  if (*chroma_format_idc == 3) {
+    const auto separate = r.bits(1);
+    if (!separate) return std::nullopt;
+    sps.separate_colour_planes = *separate == 1;
+  }
   const auto width = r.ue(), height = r.ue();
   if (!width || !height || *width > kMaxCodedDimension || *height > kMaxCodedDimension) return std::nullopt;
-  return HevcSps{*id, *width, *height};
+  sps.sps_id = *id, sps.width = *width, sps.height = *height;
+  if (!read_conformance_window(r, *chroma_format_idc, sps) || !read_sps_output_order(r, (*vps_and_layers >> 1) & 7, sps))
+    return std::nullopt;
+  return sps;
 }
 
 std::optional<HevcPps> parse_hevc_pps(const uint8_t* d, size_t size) {
@@ -85,7 +132,7 @@ std::optional<HevcPps> parse_hevc_pps(const uint8_t* d, size_t size) {
   const auto pps_id = r.ue(), sps_id = r.ue();
   const auto dependent = r.bits(1), output_flag_present = r.bits(1), extra_bits = r.bits(3);
   if (!pps_id || !sps_id || !dependent || !output_flag_present || !extra_bits) return std::nullopt;
-  return HevcPps{*pps_id, *sps_id, *dependent == 1, *extra_bits};
+  return HevcPps{*pps_id, *sps_id, *dependent == 1, *output_flag_present == 1, *extra_bits};
 }
 
 namespace {
@@ -122,6 +169,41 @@ std::optional<FrameType> hevc_first_slice_type(const uint8_t* d, size_t size, co
   const auto type = r.ue();
   if (!type || *type > 2) return std::nullopt;
   return *type == 2 ? FrameType::Key : *type == 1 ? FrameType::Inter : FrameType::BiPredicted;
+}
+
+std::optional<HevcSliceOrderFields> hevc_slice_order_fields(const uint8_t* d, size_t size, const HevcPps& pps,
+                                                            const HevcSps& sps) {
+  const auto nal = parse_hevc_nal(d, size);
+  if (!nal || !nal->is_slice) return std::nullopt;
+  const auto rbsp = hevc_rbsp(d, size, kHevcSlicePrefixBytes);
+  BitReader r(rbsp.data(), rbsp.size());
+  HevcSliceOrderFields f;
+  const auto first = r.bits(1);
+  if (!first || *first != 1) return std::nullopt;  // only a picture's first slice segment is read
+  if (nal->type >= kHevcIrapFirst && nal->type <= kHevcIrapLast) {
+    const auto no_output = r.bits(1);
+    if (!no_output) return std::nullopt;
+    f.no_output_of_prior_pics = *no_output == 1;
+  }
+  if (!r.ue() || (pps.num_extra_slice_header_bits && !r.bits(int(pps.num_extra_slice_header_bits))) || !r.ue())
+    return std::nullopt;  // slice_pic_parameter_set_id, slice_reserved_flag[i], slice_type
+  if (pps.output_flag_present) {
+    const auto output = r.bits(1);
+    if (!output) return std::nullopt;
+    f.pic_output = *output == 1;
+  }
+  if (sps.separate_colour_planes && !r.bits(2)) return std::nullopt;  // colour_plane_id
+  if (nal->type != kHevcIdrWRadl && nal->type != kHevcIdrNLp) {
+    const auto lsb = r.bits(int(sps.log2_max_poc_lsb));
+    if (!lsb) return std::nullopt;
+    f.pic_order_cnt_lsb = *lsb;
+  }
+  return f;
+}
+
+uint32_t hevc_temporal_id(const uint8_t* d, size_t size) {
+  const size_t at = start_code_length(d, size) + 1;
+  return at < size && (d[at] & 7) ? (d[at] & 7) - 1u : 0;
 }
 
 std::optional<FrameType> mpeg2_picture_type(const uint8_t* d, size_t size) {

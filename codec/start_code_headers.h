@@ -20,16 +20,25 @@ std::optional<NalInfo> parse_hevc_nal(const uint8_t* data, size_t size);
 // segment of a picture begins the next one (layer 0 only).
 bool starts_hevc_access_unit(const NalInfo& nal, bool current_has_slice);
 constexpr uint8_t kHevcIrapFirst = 16, kHevcIrapLast = 23, kHevcVps = 32, kHevcSps = 33, kHevcPps = 34;
-// What an HEVC SPS (§7.3.2.2.1) declares: its id and the coded picture size
-// (pic_width/height_in_luma_samples, before the conformance window).
+// What an HEVC SPS (§7.3.2.2.1) declares: its id, the coded picture size
+// (pic_width/height_in_luma_samples, before the conformance window), the
+// picture size a decoder outputs (inside it) and what
+// output order needs: the POC lsb length and, for the highest sub-layer
+// (sps_max_sub_layers_minus1), sps_max_num_reorder_pics and
+// sps_max_latency_increase_plus1 (lower sub-layers' values are not needed).
 struct HevcSps {
   uint32_t sps_id = 0, width = 0, height = 0;
+  uint32_t visible_width = 0, visible_height = 0;  // inside the conformance window
+  bool separate_colour_planes = false;
+  uint32_t log2_max_poc_lsb = 4;
+  uint32_t max_num_reorder_pics = 0, max_latency_increase_plus1 = 0;
 };
 std::optional<HevcSps> parse_hevc_sps(const uint8_t* data, size_t size);
 // An HEVC PPS (§7.3.2.3.1) as far as a slice segment header needs it.
 struct HevcPps {
   uint32_t pps_id = 0, sps_id = 0;
   bool dependent_slice_segments_enabled = false;
+  bool output_flag_present = false;
   uint32_t num_extra_slice_header_bits = 0;
 };
 std::optional<HevcPps> parse_hevc_pps(const uint8_t* data, size_t size);
@@ -42,6 +51,20 @@ struct HevcSliceStart {
 std::optional<HevcSliceStart> parse_hevc_slice_start(const uint8_t* data, size_t size);
 // slice_type of the first slice segment of a picture (B 0, P 1, I 2 as a FrameType).
 std::optional<FrameType> hevc_first_slice_type(const uint8_t* data, size_t size, const HevcPps& pps);
+// What output order needs of the first slice segment of a picture (§7.3.6.1):
+// no_output_of_prior_pics_flag (IRAP pictures), pic_output_flag (1 unless the
+// PPS lets the slice say otherwise) and slice_pic_order_cnt_lsb (0 for IDR
+// pictures, which do not carry it).
+struct HevcSliceOrderFields {
+  bool no_output_of_prior_pics = false, pic_output = true;
+  uint32_t pic_order_cnt_lsb = 0;
+};
+std::optional<HevcSliceOrderFields> hevc_slice_order_fields(const uint8_t* data, size_t size, const HevcPps& pps,
+                                                            const HevcSps& sps);
+// nuh_temporal_id_plus1 - 1 of an HEVC NAL unit already admitted by parse_hevc_nal.
+uint32_t hevc_temporal_id(const uint8_t* data, size_t size);
+constexpr uint8_t kHevcRadlN = 6, kHevcRaslN = 8, kHevcRaslR = 9, kHevcBlaFirst = 16, kHevcIdrWRadl = 19,
+                  kHevcIdrNLp = 20, kHevcCra = 21, kHevcEos = 36;
 
 // MPEG-2 video start codes (ISO/IEC 13818-2 §6.2): 00 00 01 then the code.
 enum class Mpeg2Code : uint8_t { Picture = 0x00, Sequence = 0xb3, Gop = 0xb8 };

@@ -1,6 +1,6 @@
 // The codec layer's unit entry points on arbitrary units: the first byte picks
 // the codec (VP8, VP9, H.264, HEVC, MPEG-2), the real or the timing-only
-// (scan) decoder where there is one, and a small picture size limit or none;
+// (scan) decoder, and a small picture size limit or none;
 // the rest is a sequence of length-prefixed units, with a reset or a flush
 // now and then. Decoders must report bad units, never crash; every picture
 // must have the size it claims and be within the limit.
@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   vvsim::fuzz::FuzzInput in(data, size);
   const uint8_t pick = in.byte();
   const CodecId codec = kAllCodecs[pick % std::size(kAllCodecs)];
-  const bool scanned = (pick & 0x80) && (codec == CodecId::VP8 || codec == CodecId::VP9 || codec == CodecId::H264);
+  const bool scanned = pick & 0x80;  // every codec has a scan
   auto decoder = scanned ? make_scan_decoder(codec) : make_decoder(codec);
   const PictureSizeLimit limit = (pick & 0x40) ? PictureSizeLimit{64, 64} : PictureSizeLimit{};
   decoder->limit_picture_size(limit);

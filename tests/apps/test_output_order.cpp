@@ -6,28 +6,15 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
-#include <sstream>
-
-#include <nlohmann/json.hpp>
 
 #include "codec/bitstream_reader.h"
 #include "codec/output_order.h"
-#include "tests/apps/real_content.h"
+#include "tests/apps/output_order_checks.h"
 
 using namespace real_content;
 using namespace vvsim::codec;
 
 namespace {
-
-// Byte positions of the access units (one per frame) in display order, as ffprobe reports them.
-std::vector<long> display_order_positions(const std::string& file, const std::string& dir) {
-  const auto r = run("ffprobe -v error -show_entries frame=pkt_pos -of csv=p=0 " + file, dir);
-  std::vector<long> positions;
-  std::istringstream lines(r.out);
-  for (std::string line; std::getline(lines, line);)
-    if (!line.empty()) positions.push_back(std::stol(line));
-  return positions;
-}
 
 struct Released {
   std::vector<size_t> order;          // decode indices of the pictures, in output order
@@ -64,18 +51,9 @@ Released run_model(const std::string& file) {
   return out;
 }
 
-// The decode index of each displayed frame: its packet's rank among all packet positions.
-std::vector<size_t> decode_indices(const std::vector<long>& display_positions) {
-  std::vector<long> sorted = display_positions;
-  std::sort(sorted.begin(), sorted.end());
-  std::vector<size_t> indices;
-  for (long p : display_positions) indices.push_back(std::lower_bound(sorted.begin(), sorted.end(), p) - sorted.begin());
-  return indices;
-}
-
 // The model released the pictures in ffprobe's display order of the file.
 void check_display_order(const Released& released, const std::string& file, const std::string& dir) {
-  const auto expected_order = decode_indices(display_order_positions(file, dir));
+  const auto expected_order = display_order(file, dir);
   BOOST_CHECK_EQUAL_COLLECTIONS(released.order.begin(), released.order.end(), expected_order.begin(),
                                 expected_order.end());
 }
@@ -174,17 +152,9 @@ BOOST_AUTO_TEST_CASE(h264_picture_leaves_at_the_end_of_the_job_that_releases_it)
                            backend,
                        dir);
     BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
-    std::vector<double> job_ends_ns;  // the stream's codec jobs, in time order
-    const auto trace = nlohmann::json::parse(slurp(dir + "/trace.json"));
-    for (const auto& e : trace["traceEvents"])
-      if (e.value("cat", "") == "codec") job_ends_ns.push_back((e["ts"].get<double>() + e["dur"].get<double>()) * 1000);
-    std::sort(job_ends_ns.begin(), job_ends_ns.end());
+    const auto job_ends_ns = codec_job_ends_ns(dir + "/trace.json");
     BOOST_REQUIRE_GT(job_ends_ns.size(), releasing_unit);
-    const auto rows = vvsim::test::read_csv(slurp(dir + "/frames.csv"));
-    const auto idr = std::find_if(rows.begin(), rows.end(), [](const auto& row) { return row.at("timestamp") == "0"; });
-    BOOST_REQUIRE(idr != rows.end());
-    const double decode_end = std::stod(idr->at("queued_ns")) + std::stod(idr->at("submit_ns")) +
-                              std::stod(idr->at("wait_core_ns")) + std::stod(idr->at("decode_ns"));
+    const double decode_end = decode_end_ns(dir + "/frames.csv", "0");
     BOOST_TEST_CONTEXT(backend) { BOOST_CHECK_CLOSE(decode_end, job_ends_ns[releasing_unit], 1e-6); }
   }
 }

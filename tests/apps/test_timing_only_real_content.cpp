@@ -72,3 +72,22 @@ BOOST_AUTO_TEST_CASE(h264_high_with_b_pyramid_times_the_same_in_a_timing_only_ru
   expect_timing_only_equals_full(file, dir, 30);
   expect_same_frames(vvsim_frames(file, dir), ffmpeg_frames(file, dir), 30, 176 * 144 * 3 / 2);
 }
+
+// HEVC with a B-pyramid (reorder depth 2) and open GOPs (CRA pictures with
+// RASL pictures), then a second sequence of another size: the pictures leave
+// by the HEVC output order model in both runs, and the full run's are ffmpeg's.
+BOOST_AUTO_TEST_CASE(hevc_with_b_pyramid_and_a_size_change_times_the_same_in_a_timing_only_run) {
+  const std::string dir = workdir("tonly_hevc"), first = dir + "/a.hevc", second = dir + "/b.hevc";
+  const std::string params = "-c:v libx265 -x265-params log-level=error:bframes=3:b-pyramid=1:keyint=8:min-keyint=8:scenecut=0";
+  encode(first, "176x144", 20, params, dir);
+  encode(second, "128x96", 12, params, dir);
+  const std::string file = dir + "/in.hevc";
+  std::ofstream(file, std::ios::binary) << slurp(first) << slurp(second);
+  BOOST_REQUIRE_EQUAL(traced(file, "sps_max_num_reorder_pics[0]", dir).at(0), 2);
+  const auto types = traced(file, "nal_unit_type", dir);
+  BOOST_REQUIRE_GT(count_of(types, 21), 0);                      // CRA
+  BOOST_REQUIRE_GT(count_of(types, 8) + count_of(types, 9), 0);  // RASL
+  BOOST_REQUIRE_NE(picture_types(file, dir).find('B'), std::string::npos);
+  expect_timing_only_equals_full(file, dir, 32);
+  expect_same_frames(vvsim_frames(file, dir), ffmpeg_frames(file, dir), 0, 0);
+}

@@ -259,7 +259,5 @@ BOOST_AUTO_TEST_CASE(hevc_each_picture_is_charged_once_for_its_own_size) {
   // The second slice segments are really there (the 96x64 pictures, one CTU row high, have one segment).
   BOOST_REQUIRE_GE(later_segments, 10u);
   BOOST_REQUIRE(std::count_if(expected.begin(), expected.end(), [](auto& e) { return e.macroblocks == 24; }) == 6);
-  Decoders decoders;  // libavcodec only; no timing-only scan for HEVC yet
-  decoders.emplace_back("libavcodec", make_decoder(CodecId::HEVC));
-  check_slice_work(CodecId::HEVC, both, expected, picture_types(both, dir).size(), std::move(decoders));
+  check_slice_work(CodecId::HEVC, both, expected, picture_types(both, dir).size(), every_decoder(CodecId::HEVC));
 }
