@@ -190,8 +190,9 @@ class Encoder {
   virtual EncodeResult set_resolution(uint32_t width, uint32_t height) = 0;
 };
 
-// nullptr when check_encoder_config(config) fails or the library refuses it.
-std::unique_ptr<Encoder> make_encoder(const EncoderConfig& config);
+// An encoder, or why not: check_encoder_config's reason or the library's own
+// (the call that refused and its message).
+Result<std::unique_ptr<Encoder>> make_encoder(const EncoderConfig& config);
 // Whether make_encoder can build an encoder for config, and if not why not.
 Status check_encoder_config(const EncoderConfig& config);
 // The library behind make_encoder for `codec` and its version ("libvpx v1.12.0"):

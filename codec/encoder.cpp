@@ -15,10 +15,10 @@ namespace vvsim::codec {
 namespace {
 
 template <typename Backend>
-std::unique_ptr<Encoder> build(const EncoderConfig& config) {
+Result<std::unique_ptr<Encoder>> build(const EncoderConfig& config) {
   auto encoder = std::make_unique<Backend>(config);
-  if (!encoder->open()) return nullptr;
-  return encoder;
+  if (auto opened = encoder->open(); !opened) return opened.error();
+  return std::unique_ptr<Encoder>(std::move(encoder));
 }
 
 }  // namespace
@@ -35,8 +35,8 @@ UnitWork encoded_frame_work(const EncodeResult& result) {
   return work;
 }
 
-std::unique_ptr<Encoder> make_encoder(const EncoderConfig& config) {
-  if (!check_encoder_config(config)) return nullptr;
+Result<std::unique_ptr<Encoder>> make_encoder(const EncoderConfig& config) {
+  if (auto usable = check_encoder_config(config); !usable) return usable.error();
   if (config.codec == CodecId::H264) return build<H264Encoder>(config);
   return build<VpxEncoder>(config);
 }

@@ -112,9 +112,9 @@ Status encode_segments(const SyntheticStreamConfig& config, const EncodedUnitSin
   ec.bitrate_bps = config.bitrate_bps;
   ec.framerate = config.framerate;
   ec.keyframe_interval = config.keyframe_interval;
-  if (auto usable = check_encoder_config(ec); !usable) return usable;
-  auto encoder = make_encoder(ec);
-  if (!encoder) return Error{"the codec library refused the encoder configuration"};
+  auto made = make_encoder(ec);
+  if (!made) return made.error();
+  std::unique_ptr<Encoder> encoder = std::move(made).value();
   Status status;
   auto take = [&](EncodeResult r, const std::string& where) {
     if (r.status != UnitStatus::Ok && status) status = Error{where + ": " + r.message};

@@ -78,8 +78,9 @@ BOOST_AUTO_TEST_CASE(openh264_encoded_stream_matches_ffmpeg) {
   config.height = 96;
   config.bitrate_bps = 500'000;
   config.keyframe_interval = 8;
-  auto encoder = make_encoder(config);
-  BOOST_REQUIRE(encoder);
+  auto made = make_encoder(config);
+  BOOST_REQUIRE_MESSAGE(made, made.error_message());
+  auto encoder = std::move(made).value();
   std::vector<uint8_t> stream_bytes;
   TestPattern pattern(160, 96, 7);
   for (uint32_t i = 0; i < 16; ++i) {

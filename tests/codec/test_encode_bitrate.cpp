@@ -22,8 +22,9 @@ void check_bitrate_step(CodecId codec) {
   c.width = 320;
   c.height = 240;
   c.bitrate_bps = kLow;
-  auto enc = make_encoder(c);
-  BOOST_REQUIRE(enc);
+  auto made = make_encoder(c);
+  BOOST_REQUIRE_MESSAGE(made, made.error_message());
+  auto enc = std::move(made).value();
   TestPattern pattern(320, 240, 11);
   double bytes[2] = {0, 0};
   for (uint32_t i = 0; i < 2 * kFramesPerRate; ++i) {
@@ -54,17 +55,18 @@ BOOST_AUTO_TEST_CASE(bitrate_limits) {
   c.height = 240;
   for (CodecId codec : {CodecId::VP8, CodecId::VP9, CodecId::H264}) {
     c.codec = codec;
-    auto enc = make_encoder(c);
-    BOOST_REQUIRE(enc);
+    auto made = make_encoder(c);
+    BOOST_REQUIRE_MESSAGE(made, made.error_message());
+    auto enc = std::move(made).value();
     BOOST_TEST(enc->min_bitrate() == 16'000u);
     BOOST_TEST(enc->max_bitrate() == 320u * 240 * 12 * 30);  // 27.6 Mbit/s
   }
   c.width = 3840;
   c.height = 2160;
   c.codec = CodecId::H264;
-  BOOST_TEST(make_encoder(c)->max_bitrate() == 240'000'000u);
+  BOOST_TEST(make_encoder(c).value()->max_bitrate() == 240'000'000u);
   c.codec = CodecId::VP9;
-  BOOST_TEST(make_encoder(c)->max_bitrate() == 480'000'000u);
+  BOOST_TEST(make_encoder(c).value()->max_bitrate() == 480'000'000u);
 }
 
 // Targets outside the limits are clamped and the encoder keeps working.
@@ -74,8 +76,9 @@ BOOST_AUTO_TEST_CASE(bitrate_out_of_range_clamped) {
     c.codec = codec;
     c.width = 176;
     c.height = 144;
-    auto enc = make_encoder(c);
-    BOOST_REQUIRE(enc);
+    auto made = make_encoder(c);
+    BOOST_REQUIRE_MESSAGE(made, made.error_message());
+    auto enc = std::move(made).value();
     TestPattern pattern(176, 144);
     enc->set_bitrate(1);
     BOOST_TEST((enc->encode(pattern.frame(0), false).status == UnitStatus::Ok));

@@ -21,8 +21,9 @@ std::vector<std::vector<EncodedUnit>> encode_with_forced_key(CodecId codec, uint
   c.height = 144;
   c.bitrate_bps = 500'000;
   c.keyframe_interval = keyframe_interval;
-  auto enc = make_encoder(c);
-  BOOST_REQUIRE(enc);
+  auto made = make_encoder(c);
+  BOOST_REQUIRE_MESSAGE(made, made.error_message());
+  auto enc = std::move(made).value();
   TestPattern pattern(176, 144, 5);
   std::vector<std::vector<EncodedUnit>> frames;
   for (uint32_t i = 0; i < kFrames; ++i) {

@@ -9,17 +9,19 @@
 
 namespace vvsim::virtio_video {
 
-bool EncoderPipeline::ensure_encoder(VideoStream& s) {
-  if (s.encoder) return true;
-  if (!dev_.encoders_) return false;
+vvsim::Status EncoderPipeline::ensure_encoder(VideoStream& s) {
+  if (s.encoder) return {};
+  if (!dev_.encoders_) return vvsim::Error{"the device has no encoders"};
   codec::EncoderConfig config;
   config.codec = s.codec;
   config.width = s.output_layout.crop.width;
   config.height = s.output_layout.crop.height;
   config.bitrate_bps = s.bitrate.bitrate;
-  s.encoder = dev_.encoders_(config);
+  auto made = dev_.encoders_(config);
+  if (!made) return made.error();
+  s.encoder = std::move(made).value();
   s.encoder_bitrate = s.bitrate.bitrate;
-  return s.encoder != nullptr;
+  return {};
 }
 
 std::optional<vvsim::Result<codec::Picture>> EncoderPipeline::read_image(const StreamRef& ref, uint32_t input_id,
@@ -44,9 +46,14 @@ codec::EncodeResult EncoderPipeline::encode(const StreamRef& ref, const vvsim::R
                                             bool& overtaken) {
   VideoStream* s = dev_.live(ref);
   codec::EncodeResult encoded;
-  if (!image.ok() || !ensure_encoder(*s)) {
+  if (!image.ok()) {
     encoded.status = codec::UnitStatus::Unsupported;
-    encoded.message = image.ok() ? "no encoder for this stream's settings" : image.error().message;
+    encoded.message = image.error().message;
+    return encoded;
+  }
+  if (auto built = ensure_encoder(*s); !built) {
+    encoded.status = codec::UnitStatus::Unsupported;
+    encoded.message = "no encoder for this stream's settings: " + built.error().message;
     return encoded;
   }
   if (s->encoder_bitrate != s->bitrate.bitrate) {  // SET_PARAM(BITRATE) while streaming

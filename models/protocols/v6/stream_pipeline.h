@@ -70,7 +70,8 @@ class EncoderPipeline : public StreamPipeline {
   bool flush(const StreamRef& ref) override;
 
  private:
-  bool ensure_encoder(VideoStream& s);
+  // The stream's encoder, built on first use; the factory's reason when it cannot be.
+  vvsim::Status ensure_encoder(VideoStream& s);
   // Input `input_id`'s image, read out of guest memory; nothing when the stream went away.
   std::optional<vvsim::Result<codec::Picture>> read_image(const StreamRef& ref, uint32_t input_id, uint64_t timestamp);
   codec::EncodeResult encode(const StreamRef& ref, const vvsim::Result<codec::Picture>& image, bool force_key,

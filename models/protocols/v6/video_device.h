@@ -35,7 +35,8 @@
 namespace vvsim::virtio_video {
 
 using DecoderFactory = std::function<std::unique_ptr<codec::Decoder>(codec::CodecId)>;
-using EncoderFactory = std::function<std::unique_ptr<codec::Encoder>(const codec::EncoderConfig&)>;
+// An encoder for the configuration, or the reason (the library's) why not.
+using EncoderFactory = std::function<vvsim::Result<std::unique_ptr<codec::Encoder>>(const codec::EncoderConfig&)>;
 
 struct VideoDeviceStats {
   uint64_t commands = 0;
