@@ -39,13 +39,13 @@ std::string stream_table(const scenarios::RunResult& result, const std::vector<F
   for (size_t i = 0; i < result.streams.size(); ++i) {
     const auto& s = result.streams[i];
     if (s.encode) {
-      const auto l = latency_stats(stream_latencies_ns(frames, i));
+      const auto l = LatencyCounts(stream_latencies_ns(frames, i)).stats();
       rows.push_back({s.name, codec::fourcc_of(s.codec) + " encode", std::to_string(s.units_in),
                       std::to_string(s.encode->units.size()), "", fixed(l.p50_ns / 1e3), fixed(l.p99_ns / 1e3),
                       fixed(l.max_ns / 1e3), "", std::to_string(s.encode->problems.size())});
       continue;
     }
-    const auto l = latency_stats(frame_latencies_ns(s.report));
+    const auto l = LatencyCounts(frame_latencies_ns(s.report)).stats();
     rows.push_back({s.name, codec::fourcc_of(s.codec), std::to_string(s.units_in), std::to_string(s.report.frames.size()),
                     std::to_string(s.report.drc_events), fixed(l.p50_ns / 1e3), fixed(l.p99_ns / 1e3),
                     fixed(l.max_ns / 1e3),

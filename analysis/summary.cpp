@@ -17,19 +17,6 @@ namespace vvsim::analysis {
 
 using nlohmann::ordered_json;
 
-LatencyStats latency_stats(std::vector<double> samples) {
-  LatencyStats s;
-  s.count = samples.size();
-  if (samples.empty()) return s;
-  std::sort(samples.begin(), samples.end());
-  auto rank = [&](double p) { return samples[size_t(std::max(1.0, std::ceil(p / 100.0 * double(samples.size())))) - 1]; };
-  s.min_ns = samples.front();
-  s.p50_ns = rank(50);
-  s.p99_ns = rank(99);
-  s.max_ns = samples.back();
-  return s;
-}
-
 std::vector<double> frame_latencies_ns(const guest::DecodeReport& report) {
   std::vector<double> out;
   for (const auto& f : report.frames) {
@@ -45,7 +32,7 @@ ordered_json latency_json(const LatencyStats& s) {
   return ordered_json{{"frames", s.count}, {"min", s.min_ns}, {"p50", s.p50_ns}, {"p99", s.p99_ns}, {"max", s.max_ns}};
 }
 
-ordered_json encoder_stream_json(const scenarios::StreamResult& s, const std::vector<double>& latencies,
+ordered_json encoder_stream_json(const scenarios::StreamResult& s, const LatencyCounts& latencies,
                                  const ordered_json& stages) {
   const auto& e = *s.encode;
   ordered_json keys = key_frame_timestamps(e), sizes = ordered_json::array();
@@ -62,7 +49,7 @@ ordered_json encoder_stream_json(const scenarios::StreamResult& s, const std::ve
       {"bytes_out", bytes},       {"unit_bytes", sizes},
       {"key_frame_timestamps", keys},
       {"units_xxh3", s.frames_checksum}, {"drained", e.drained},
-      {"destroyed", e.destroyed}, {"latency_ns", latency_json(latency_stats(latencies))},
+      {"destroyed", e.destroyed}, {"latency_ns", latency_json(latencies.stats())},
       {"stages", stages},         {"problems", e.problems},
   };
 }
@@ -85,7 +72,7 @@ ordered_json stages_json(const std::vector<FrameStages>& frames, size_t stream) 
   return ordered_json{{"frames", complete}, {"frames_without_breakdown", partial}, {"mean_ns", mean}};
 }
 
-ordered_json stream_json(const scenarios::StreamResult& s, const std::vector<double>& latencies,
+ordered_json stream_json(const scenarios::StreamResult& s, const LatencyCounts& latencies,
                          const ordered_json& stages) {
   if (s.encode) return encoder_stream_json(s, latencies, stages);
   const auto& r = s.report;
@@ -120,7 +107,7 @@ ordered_json stream_json(const scenarios::StreamResult& s, const std::vector<dou
       {"frame_drains", r.frame_drains},
       {"first_timestamp_after_reset", r.first_timestamp_after_reset ? ordered_json(*r.first_timestamp_after_reset) : ordered_json()},
       {"queue_commands_unanswered", s.commands_pending},
-      {"latency_ns", latency_json(latency_stats(latencies))},
+      {"latency_ns", latency_json(latencies.stats())},
       {"stages", stages},
       {"resources", {{"input", r.input_resources}, {"output", r.output_resources}}},
       {"problems", r.problems},
@@ -161,14 +148,14 @@ ordered_json conformance_json(const scenarios::RunResult& result) {
 
 ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
   ordered_json streams = ordered_json::array();
-  std::vector<double> all;
+  LatencyCounts all;
   uint64_t drc = 0, errors = 0;
   const auto stages = frame_stages(scenario, result);
   for (size_t i = 0; i < result.streams.size(); ++i) {
     const auto& s = result.streams[i];
-    const auto l = s.encode ? stream_latencies_ns(stages, i) : frame_latencies_ns(s.report);
+    const LatencyCounts l(s.encode ? stream_latencies_ns(stages, i) : frame_latencies_ns(s.report));
     streams.push_back(stream_json(s, l, stages_json(stages, i)));
-    all.insert(all.end(), l.begin(), l.end());
+    all.add(l);
     drc += s.report.drc_events;
     errors += s.report.error_events;
   }
@@ -183,7 +170,7 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
       {"seed", scenario.seed},
       {"simulated_time_ns", double(result.simulated_ps) / 1000.0},
       {"streams", streams},
-      {"latency_ns", latency_json(latency_stats(all))},
+      {"latency_ns", latency_json(all.stats())},
       {"events", {{"drc", drc}, {"error", errors}, {"received", result.events},
                   {"held_without_eventq_buffer", result.events_held}, {"max_wait_ns", result.event_wait_max_ns}}},
       {"interrupts", result.interrupts},
@@ -260,7 +247,7 @@ std::string checksum_text(const scenarios::StreamResult& s) {
 }
 
 std::string latency_text(const std::vector<double>& latencies_ns) {
-  const auto l = latency_stats(latencies_ns);
+  const auto l = LatencyCounts(latencies_ns).stats();
   return fmt::format("latency p50 {:.1f} us p99 {:.1f} us", l.p50_ns / 1000, l.p99_ns / 1000);
 }
 

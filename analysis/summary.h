@@ -8,17 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "analysis/latency_counts.h"
 #include "scenarios/runner.h"
 
 namespace vvsim::analysis {
-
-struct LatencyStats {
-  size_t count = 0;
-  double min_ns = 0, p50_ns = 0, p99_ns = 0, max_ns = 0;
-};
-// Nearest-rank percentiles (the p-th percentile is the smallest value with at
-// least p% of the samples at or below it).
-LatencyStats latency_stats(std::vector<double> samples_ns);
 
 // Per frame: from the driver queueing the first input unit with the frame's
 // timestamp to the driver seeing the frame's output answer.
