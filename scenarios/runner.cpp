@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <set>
 #include <fstream>
 
@@ -202,6 +203,7 @@ class Run {
   void open_dump();
   models::RunPlan run_plan();
   void on_violation(const conformance::Violation& v);
+  void on_command(models::CommandRecord&& c);
   void collect_streams();
   void decide_outcome();
 
@@ -214,6 +216,7 @@ class Run {
   ProgressLine progress_;
   std::ofstream dump_;
   std::vector<std::unique_ptr<codec::FrameChecksum>> checksums_;
+  std::optional<uint64_t> first_frame_ps_;  // when a decoder stream's application took the run's first frame
   models::RunPlan plan_;
   std::unique_ptr<models::ProtocolRun> protocol_run_;
 };
@@ -251,6 +254,12 @@ void Run::on_violation(const conformance::Violation& v) {
   sc_core::sc_stop();
 }
 
+void Run::on_command(models::CommandRecord&& c) {
+  const bool any_encoder = std::any_of(streams_.begin(), streams_.end(), [](const auto& s) { return s.spec.encode; });
+  if (options_.keep_all_commands || any_encoder || !first_frame_ps_ || c.answered_ps <= *first_frame_ps_)
+    result_.commands.push_back(std::move(c));
+}
+
 // The guest's plan, stream by stream; each decoded frame goes to the stream's
 // checksum (and the first stream's to the dump file).
 models::RunPlan Run::run_plan() {
@@ -260,6 +269,8 @@ models::RunPlan Run::run_plan() {
   plan.withhold_eventq_us = scenario_.withhold_eventq_us;
   plan.ring_breach = scenario_.ring_breach;
   if (options_.strict) plan.on_violation = [this](const conformance::Violation& v) { on_violation(v); };
+  plan.on_command = [this](models::CommandRecord&& c) { on_command(std::move(c)); };
+  plan.depth_samples = options_.keep_depth_samples;
   for (size_t i = 0; i < streams_.size(); ++i) {
     const PreparedStream& st = streams_[i];
     StreamResult& s = result_.streams[i];
@@ -272,6 +283,7 @@ models::RunPlan Run::run_plan() {
     std::ofstream* sink_file = i == 0 && dump_.is_open() ? &dump_ : nullptr;
     stream.frame_sink = [checksum, sink_file, this](const guest::DecodedFrame& f) {
       progress_.frame_out();
+      if (!first_frame_ps_) first_frame_ps_ = f.record.answered.value();
       if (!f.pixels) return;
       f.pixels([&](const uint8_t* data, size_t n) {
         checksum->update(data, n);

@@ -101,6 +101,13 @@ struct RunOptions {
   unsigned host_threads = 1;
   // Where a timing-only run's scan verdicts are kept (empty: generated_input_cache_dir's default).
   std::string cache_dir;
+  // Records that grow with the run and that only some outputs read. Without
+  // all commands RunResult::commands holds those answered up to the first
+  // frame (what the summary's first-frame figures read; every command of a run
+  // with an encoder stream); the trace and the VCD need them all. The depth
+  // series feed the VCD and the HTML report's plots.
+  bool keep_all_commands = true;
+  bool keep_depth_samples = true;
 };
 
 // Throws models::ProfileError when a timing-only run cannot reproduce the

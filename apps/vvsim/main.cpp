@@ -86,8 +86,12 @@ int run(const RunArgs& args) {
   check_outputs(args, summary_path);
   const auto streams = scenarios::prepare_streams(scenario, args.input, args.cache_dir);
   const bool terminal = isatty(STDERR_FILENO) != 0;
-  const scenarios::RunOptions options{args.dump_frames, terminal && !args.quiet, args.timing_only, args.strict,
-                                      args.host_threads, args.cache_dir};
+  // Only the records the requested outputs read are kept (they grow with the run).
+  const scenarios::RunOptions options{args.dump_frames,   terminal && !args.quiet,
+                                      args.timing_only,   args.strict,
+                                      args.host_threads,  args.cache_dir,
+                                      !args.trace.empty() || !args.vcd.empty(),
+                                      !args.vcd.empty() || !args.report.empty()};
   const auto result = scenarios::run_scenario(scenario, streams, options);
   // A failed write is reported after the terminal summary, which it must not cost.
   std::vector<std::string> write_errors;

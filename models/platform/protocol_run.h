@@ -66,6 +66,16 @@ struct StreamPlan {
   guest::FrameSink frame_sink;  // each decoded frame as the application takes it
 };
 
+// A command the driver sent, with its answer, in the protocol's own words.
+struct CommandRecord {
+  uint64_t ticket = 0;
+  uint64_t submitted_ps = 0, answered_ps = 0;
+  uint64_t interrupted_ps = 0;  // the interrupt whose handler reaped the answer
+  std::string label;            // e.g. "RESOURCE_QUEUE OUTPUT #3"
+  std::string result;           // e.g. "OK", "ERR_CANCELED", "no response"
+  std::optional<uint32_t> stream_id;
+};
+
 struct RunPlan {
   std::vector<StreamPlan> streams;
   bool timing_only = false;          // the device scans headers only: no pixels
@@ -74,6 +84,13 @@ struct RunPlan {
   std::optional<tlm_virtio::RingBreach> ring_breach;  // the first command goes out on a chain breaking this rule
   // Hears each conformance violation as the monitor finds it (e.g. to stop a strict run).
   std::function<void(const conformance::Violation&)> on_violation;
+  // Hears each answered command as the driver reaps it, in reaping order. The
+  // protocol keeps none itself: RunRecords::commands holds what the listener kept.
+  std::function<void(CommandRecord&&)> on_command;
+  // Record the depth series (RunRecords::commandq_depth, eventq_depth and each
+  // stream's DecodeReport::queue_depth). They grow with every queue change and
+  // only waveforms and plots read them.
+  bool depth_samples = true;
 };
 
 // A stream as its application left it.
@@ -83,16 +100,6 @@ struct StreamRecord {
   guest::DecodeReport report;
   std::optional<guest::EncodeReport> encode;  // encoder streams
   bool finished = false;
-};
-
-// A command the driver sent, with its answer, in the protocol's own words.
-struct CommandRecord {
-  uint64_t ticket = 0;
-  uint64_t submitted_ps = 0, answered_ps = 0;
-  uint64_t interrupted_ps = 0;  // the interrupt whose handler reaped the answer
-  std::string label;            // e.g. "RESOURCE_QUEUE OUTPUT #3"
-  std::string result;           // e.g. "OK", "ERR_CANCELED", "no response"
-  std::optional<uint32_t> stream_id;
 };
 
 enum class EventKind { Error, ResolutionChange };
@@ -128,7 +135,7 @@ struct RunRecords {
   double input_wait_ns = 0;
   std::map<std::string, uint64_t> commands_by_type;
   std::vector<std::string> device_diagnostics;
-  std::vector<CommandRecord> commands;       // every answered command, by ticket
+  std::vector<CommandRecord> commands;       // answered commands in reaping order (RunPlan::on_command)
   std::vector<EventRecord> events_received;  // every event, in order
   std::vector<DeviceStageMark> stage_marks;  // in time order
   std::vector<DepthSample> commandq_depth;   // descriptors in use after each change

@@ -101,9 +101,10 @@ void MediaRun::start() {
   if (plan_.on_violation) monitor_.on_violation(plan_.on_violation);
   device_.set_observer(&monitor_);
   device_.set_probe([this](const models::DeviceStageMark& m) { stage_marks_.push_back(m); });
-  driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
-    (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});
-  });
+  if (plan_.depth_samples)
+    driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
+      (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});
+    });
   for (const auto& st : plan_.streams)
     clients_.push_back(std::make_unique<MediaDecodeClient>(driver_, client_config(st, plan_.timing_only)));
   platform_.system.cpu.set_program([this](tlm_virtio::GuestCpu&) {
@@ -127,10 +128,12 @@ void MediaRun::collect_counters(models::RunRecords& r) const {
   r.event_wait_total_ns = ns_of(d.event_wait_total);
   r.commands_by_type = d.commands_by_name;
   r.device_diagnostics = device_.diagnostics();
+  // The media driver keeps its history (its sessions read it); handed on at the end.
   uint64_t ticket = 0;
-  for (const auto& c : driver_.history())
-    r.commands.push_back({++ticket, c.submitted.value(), c.answered.value(), c.answered.value(), c.name,
-                          c.status == 0 ? "OK" : fmt::format("errno {}", c.status), c.session_id});
+  if (plan_.on_command)
+    for (const auto& c : driver_.history())
+      plan_.on_command({++ticket, c.submitted.value(), c.answered.value(), c.answered.value(), c.name,
+                        c.status == 0 ? "OK" : fmt::format("errno {}", c.status), c.session_id});
 }
 
 void MediaRun::finish(models::RunRecords& r, std::vector<models::StreamRecord*> streams) {

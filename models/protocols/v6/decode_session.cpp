@@ -9,6 +9,7 @@ namespace vvsim::virtio_video {
 DecodeSession::DecodeSession(VideoDriver& driver, DecodeSessionConfig config)
     : StreamClient(driver), config_(std::move(config)), misbehaviour_(config_.misbehaviour) {
   scatter_buffers(config_.scatter_buffers);
+  keep_depth_samples(config_.depth_samples);
 }
 
 bool DecodeSession::setup() {

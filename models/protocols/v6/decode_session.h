@@ -73,6 +73,8 @@ struct DecodeSessionConfig {
   // Timing-only run: the device's pictures carry no pixels, so the guest reads
   // its output buffers for their bus time only and frames carry no picture.
   bool timing_only = false;
+  // Record the device-held resources over time (DecodeReport::queue_depth; see models::RunPlan).
+  bool depth_samples = true;
   // The departures from the driver's rules this application commits on purpose
   // (applied by DecodeMisbehaviour; none: a conforming application).
   guest::Misbehaviour misbehaviour;

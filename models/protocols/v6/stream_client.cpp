@@ -196,6 +196,7 @@ uint64_t StreamClient::queue_resource(QueueType queue, uint32_t resource, uint64
 }
 
 void StreamClient::sample_depth(QueueType queue) {
+  if (!keep_depth_samples_) return;
   uint32_t held = 0;
   for (const auto& [ticket, p] : pending_) held += p.queue == queue;
   depth_samples_.push_back(

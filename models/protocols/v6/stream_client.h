@@ -37,6 +37,8 @@ class StreamClient {
 
   // Allocate buffers as separate, non-adjacent pages (needs RESOURCE_NON_CONTIG).
   void scatter_buffers(bool scatter) { scatter_ = scatter; }
+  // Record the resources the device holds after each change (depth_samples_).
+  void keep_depth_samples(bool keep) { keep_depth_samples_ = keep; }
   void write_buffer(const GuestBuffer& b, const uint8_t* data, size_t size);
   void read_buffer(const GuestBuffer& b, uint8_t* data, size_t size);
   // A read of `size` bytes that leaves them where they lie in guest memory:
@@ -97,6 +99,7 @@ class StreamClient {
   std::vector<std::string> problems_;
   std::map<uint64_t, PendingQueue> pending_;
   bool scatter_ = false;
+  bool keep_depth_samples_ = true;
   std::vector<QueueDepthSample> depth_samples_;
 };
 

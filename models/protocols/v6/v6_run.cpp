@@ -36,7 +36,7 @@ EncodeSessionConfig encode_config(const models::StreamPlan& st) {
 }
 
 // The application's buffers, pacing, actions and misbehaviours from the stream's plan.
-DecodeSessionConfig decode_config(const models::StreamPlan& st, bool timing_only) {
+DecodeSessionConfig decode_config(const models::StreamPlan& st, const models::RunPlan& plan) {
   const models::StreamApplication& app = st.application;
   DecodeSessionConfig config;
   config.codec = st.codec;
@@ -52,7 +52,8 @@ DecodeSessionConfig decode_config(const models::StreamPlan& st, bool timing_only
   config.reset_after_units = app.reset_after_units;
   config.drain_each_frame = app.drain_each_frame;
   config.scatter_buffers = app.scatter_buffers;
-  config.timing_only = timing_only;
+  config.timing_only = plan.timing_only;
+  config.depth_samples = plan.depth_samples;
   config.misbehaviour = app.misbehaviour;
   config.output_hold = sc_core::sc_time(double(app.output_hold_us), sc_core::SC_US);
   config.stream_size = st.initial_size;
@@ -98,9 +99,15 @@ void V6Run::report_monitor(models::RunRecords& r) {
 void V6Run::observe() {
   attach_monitor();
   device_.set_probe([this](const models::DeviceStageMark& m) { stage_marks_.push_back(m); });
-  driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
-    (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});
-  });
+  if (plan_.depth_samples)
+    driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
+      (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});
+    });
+  if (plan_.on_command)
+    driver_.observe_answers([this](const CommandTiming& c) {
+      plan_.on_command({c.ticket, c.submitted.value(), c.answered.value(), c.interrupted.value(),
+                        command_label(c.digest), result_label(c.digest), c.digest.stream_id});
+    });
 }
 
 void V6Run::build_applications() {
@@ -110,7 +117,7 @@ void V6Run::build_applications() {
       encoders_.push_back(std::make_unique<EncodeSession>(driver_, encode_config(st)));
     } else {
       encoders_.push_back(nullptr);
-      decoders_.push_back(std::make_unique<DecodeSession>(driver_, decode_config(st, plan_.timing_only)));
+      decoders_.push_back(std::make_unique<DecodeSession>(driver_, decode_config(st, plan_)));
     }
   }
 }
@@ -155,15 +162,6 @@ void V6Run::collect_counters(models::RunRecords& r) const {
 }
 
 void V6Run::collect_history(models::RunRecords& r) {
-  // Converted front to back while the history frees its chunks: the run's
-  // largest records are not held twice.
-  auto history = driver_.take_history();
-  r.commands.reserve(r.commands.size() + history.size());
-  for (; !history.empty(); history.pop_front()) {
-    const auto& c = history.front();
-    r.commands.push_back({c.ticket, c.submitted.value(), c.answered.value(), c.interrupted.value(),
-                          command_label(c.digest), result_label(c.digest), c.digest.stream_id});
-  }
   for (const auto& e : driver_.event_history()) r.events_received.push_back(event_record(e));
   r.stage_marks = std::move(stage_marks_);
   r.commandq_depth = std::move(commandq_depth_);

@@ -329,7 +329,7 @@ void VideoDriver::answer_command(const InFlight& f, std::vector<uint8_t> respons
   a.sequence = answers_seen_++;
   CommandDigest digest = f.digest;
   digest.result = response_result(a.response);
-  history_.push_back({f.ticket, a.submitted, a.answered, a.interrupted, digest});
+  if (answer_observer_) answer_observer_({f.ticket, a.submitted, a.answered, a.interrupted, digest});
   answer_nodes_.put(answers_, f.ticket, std::move(a));
 }
 

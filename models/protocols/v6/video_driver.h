@@ -60,8 +60,9 @@ struct CommandAnswer {
   uint64_t sequence = 0;  // order in which the used ring returned the answers
 };
 
-// When a command was posted, answered and announced; kept for every command
-// (for traces), while the answer's bytes are dropped once taken.
+// When a command was posted, answered and announced: handed to the answer
+// observer as the driver reaps it (for traces), while the answer's bytes are
+// kept only until taken.
 struct CommandTiming {
   uint64_t ticket = 0;
   sc_core::sc_time submitted, answered, interrupted;
@@ -111,9 +112,11 @@ class VideoDriver {
   // Removes and returns an answer: the driver keeps answers only until their
   // sender takes them, so memory follows the commands in flight.
   std::optional<CommandAnswer> take_answer(uint64_t ticket);
-  // Timing of every answered command, in reaping order (for traces); hands
-  // it over and empties it (it grows with the run, so it is moved, not copied).
-  std::deque<CommandTiming> take_history() { return std::exchange(history_, {}); }
+  // Analysis hook: called with each answered command's timing as it is
+  // reaped, in reaping order; the driver keeps no history (it would grow
+  // with the run). Observes, changes nothing.
+  using AnswerObserver = std::function<void(const CommandTiming&)>;
+  void observe_answers(AnswerObserver observer) { answer_observer_ = std::move(observer); }
   // Every event received, in order (for traces); take_events() does not empty it.
   const std::vector<ReceivedEvent>& event_history() const { return event_history_; }
   // The application thread hands one finished buffer on (the dequeue path):
@@ -221,7 +224,6 @@ class VideoDriver {
   std::map<uint64_t, std::vector<uint8_t>> early_completions_;  // by cookie: completed before its OK was reaped
   std::map<uint64_t, CommandAnswer> answers_;   // by ticket, until taken
   tlm_virtio::NodeRecycler<std::map<uint64_t, CommandAnswer>> answer_nodes_;
-  std::deque<CommandTiming> history_;  // grows with every command: chunks, never copied on growth
   // The one readable and one writable descriptor of the command being posted (kept: no allocation per command).
   std::vector<tlm_virtio::Segment> command_segment_ = std::vector<tlm_virtio::Segment>(1),
                                    response_segment_ = std::vector<tlm_virtio::Segment>(1);
@@ -244,6 +246,7 @@ class VideoDriver {
     activity_.notify(sc_core::SC_ZERO_TIME);
   }
   QueueObserver queue_observer_;
+  AnswerObserver answer_observer_;
   // Several guest threads send commands; writing a chain and its avail slot spans bus waits.
   sc_core::sc_mutex commandq_lock_;
 };
