@@ -22,6 +22,7 @@ Bus::Bus(sc_core::sc_module_name name, const BusProfile& profile)
                    (uint64_t{profile.burst_bytes} + profile.bytes_per_cycle - 1) / profile.bytes_per_cycle) {
   // sc_time * double rounds value * d + 0.5 in a double: exact while the product stays below 2^52.
   exact_cycles_ = cycle_.value() == 0 ? 0 : (uint64_t{1} << 52) / cycle_.value();
+  memory_latency_ = cycles(profile.latency_cycles);
   initiators.register_b_transport(this, &Bus::b_transport);
   initiators.register_transport_dbg(this, &Bus::transport_dbg);
   initiators.register_get_direct_mem_ptr(this, &Bus::get_direct_mem_ptr);
@@ -48,10 +49,7 @@ const Bus::Range* Bus::route(uint64_t addr, uint64_t len) const {
   return nullptr;
 }
 
-Bus::InitiatorStats& Bus::stats_of(int initiator) {
-  if (stats_.size() <= static_cast<size_t>(initiator)) stats_.resize(initiator + 1);
-  return stats_[initiator];
-}
+void Bus::add_stats(int initiator) { stats_.resize(initiator + 1); }
 
 void Bus::account(int initiator, uint64_t bytes, const sc_core::sc_time& start, const sc_core::sc_time& occupancy,
                   const sc_core::sc_time& waited) {
@@ -67,13 +65,20 @@ sc_core::sc_time Bus::schedule(int initiator, uint64_t bytes, const sc_core::sc_
   // The data may go once the latency has passed (overlapping other transfers'
   // data); it shares the data path burst by burst with the transfers it meets.
   const sc_core::sc_time now = sc_core::sc_time_stamp();
-  const sc_core::sc_time ready = now + offset + cycles(profile_.latency_cycles);
+  const sc_core::sc_time ready = now + offset + memory_latency_;
   const uint64_t n = beats(bytes);
   last_booking_ = ++bookings_made_;
-  const sc_core::sc_time end = sc_core::sc_time::from_value(
-      memory_path_.book(last_booking_, initiator, ready.value(), n, now.value()));
-  for (const BusArbiter::Move& m : memory_path_.moves())
+  const uint64_t end_value = memory_path_.book(last_booking_, initiator, ready.value(), n, now.value());
+  for (const BusArbiter::Move& m : memory_path_.moves()) {
     stats_of(m.initiator).contention_wait += sc_core::sc_time::from_value(m.delay);
+    ++moves_made_;
+  }
+  if (n < exact_cycles_ && end_value - ready.value() == n * cycle_.value()) {  // an idle path
+    const sc_core::sc_time occupancy = cycle_ * static_cast<double>(n);  // cycles(n) without its call
+    account(initiator, bytes, ready, occupancy, sc_core::SC_ZERO_TIME);
+    return ready + occupancy - now;
+  }
+  const sc_core::sc_time end = sc_core::sc_time::from_value(end_value);
   const sc_core::sc_time occupancy = cycles(n);
   const sc_core::sc_time start = end - occupancy;  // as if its beats went in one piece
   account(initiator, bytes, start, occupancy, start > ready ? start - ready : sc_core::SC_ZERO_TIME);

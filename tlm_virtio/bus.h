@@ -46,7 +46,6 @@ class Bus : public sc_core::sc_module, public TransferScheduler {
   // What b_transport books for a transaction to guest memory, for initiators
   // that access it through DMI (MemoryPort::schedule_through).
   sc_core::sc_time schedule(int initiator, uint64_t bytes, const sc_core::sc_time& offset) override;
-  uint64_t last_booking() const override { return last_booking_; }
   bool moved_end(uint64_t booking, sc_core::sc_time& end) override;
 
   // Time of one memory transfer of `bytes` on an idle bus: latency and data.
@@ -77,17 +76,21 @@ class Bus : public sc_core::sc_module, public TransferScheduler {
   bool get_direct_mem_ptr(int initiator, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   void invalidate_direct_mem_ptr(int target, sc_dt::uint64 start, sc_dt::uint64 end);
   const Range* route(uint64_t addr, uint64_t len) const;
-  InitiatorStats& stats_of(int initiator);
+  InitiatorStats& stats_of(int initiator) {
+    if (stats_.size() <= static_cast<size_t>(initiator)) add_stats(initiator);
+    return stats_[initiator];
+  }
+  void add_stats(int initiator);
 
   BusProfile profile_;
   sc_core::sc_time cycle_;
+  sc_core::sc_time memory_latency_;  // cycles(latency_cycles), computed once
   uint64_t exact_cycles_ = 0;  // below this many cycles, integer products equal sc_time's double arithmetic
   std::vector<Range> ranges_;
   std::vector<InitiatorStats> stats_;
   TransferObserver transfer_observer_;
   BusArbiter memory_path_;
-  uint64_t bookings_made_ = 0;
-  uint64_t last_booking_ = 0;              // of the memory path; 0 after a register access
+  uint64_t bookings_made_ = 0;  // last_booking_ (TransferScheduler): of the memory path; 0 after a register access
   sc_core::sc_time registers_busy_until_;  // the register path
 };
 

@@ -13,7 +13,7 @@ constexpr size_t kMovedKept = 64;  // moved ends nobody asked for are pruned pas
 BusArbiter::BusArbiter(BusArbitration policy, uint64_t beat, uint64_t burst_beats)
     : policy_(policy), beat_(beat), burst_beats_(std::max<uint64_t>(burst_beats, 1)) {}
 
-uint64_t BusArbiter::book(uint64_t ticket, int initiator, uint64_t ready, uint64_t beats, uint64_t now) {
+uint64_t BusArbiter::book_shared(uint64_t ticket, int initiator, uint64_t ready, uint64_t beats, uint64_t now) {
   moves_.clear();
   // Mostly every earlier transfer has ended by now: no need to serve them burst by burst.
   if (std::all_of(flows_.begin(), flows_.end(), [&](const Flow& f) { return f.end <= ready; }))

@@ -6,6 +6,7 @@
 // the owner asks for the moved end when it wakes (moved_end).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <unordered_map>
@@ -25,7 +26,16 @@ class BusArbiter {
   // time its data ends as now known. Bookings come in call order: one ready
   // before the path's known schedule joins where that schedule stands.
   // `now` (the simulation time) lets it forget moved ends nobody asked for.
-  uint64_t book(uint64_t ticket, int initiator, uint64_t ready, uint64_t beats, uint64_t now);
+  uint64_t book(uint64_t ticket, int initiator, uint64_t ready, uint64_t beats, uint64_t now) {
+    // The common case: the one transfer listed has ended by then (an idle path).
+    if (flows_.size() == 1 && flows_.front().end <= ready && beats != 0 && beat_ != 0) {
+      moves_.clear();
+      now_ = std::max(now_, ready);
+      flows_.front() = {ticket, initiator, beats, now_ + beats * beat_, 0};
+      return flows_.front().end;
+    }
+    return book_shared(ticket, initiator, ready, beats, now);
+  }
   // What the last book() did to the bookings before it: each moved one's
   // initiator and how much later it now ends.
   struct Move {
@@ -45,6 +55,7 @@ class BusArbiter {
     uint64_t end;   // as last predicted
     size_t slot;    // index in flows_ while predicting
   };
+  uint64_t book_shared(uint64_t ticket, int initiator, uint64_t ready, uint64_t beats, uint64_t now);
   // Serves `flows` from `at` until the first burst boundary at or after
   // `until` (or until all are done), stamping each finished flow's end in
   // ends_ (by its index in flows_ at the call, kept in Flow::slot).

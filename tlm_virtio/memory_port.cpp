@@ -58,18 +58,25 @@ void MemoryPort::end_batch() {
   wait_for_bookings(owed, false);
 }
 
-void MemoryPort::keep_booking() {
-  if (scheduler_ == nullptr) return;
-  if (const uint64_t booking = scheduler_->last_booking(); booking != 0) bookings_.push_back(booking);
-}
-
 // The bookings are taken before the first wait: another thread may use the
-// port meanwhile, and its bookings are its own to wait for.
+// port meanwhile, and its bookings are its own to wait for. Mostly no booking
+// anywhere was moved since this port's first one: then none is looked up.
 void MemoryPort::wait_for_bookings(sc_core::sc_time owed, bool even_if_none) {
+  if (bookings_.empty()) {  // none through the scheduler (a register access, no DMI)
+    if (even_if_none || owed != sc_core::SC_ZERO_TIME) sc_core::wait(owed);
+    return;
+  }
+  const uint64_t moves_seen = moves_seen_;
   std::vector<uint64_t> mine;
   mine.swap(bookings_);
   if (even_if_none || owed != sc_core::SC_ZERO_TIME) sc_core::wait(owed);
-  for (;;) {  // mostly no booking was moved: then not even the time is read
+  if (scheduler_->moves_made() != moves_seen) wait_for_moved(mine);
+  mine.clear();
+  if (bookings_.empty()) bookings_.swap(mine);  // keeps the capacity: no allocation per transfer
+}
+
+void MemoryPort::wait_for_moved(const std::vector<uint64_t>& mine) {
+  for (;;) {
     bool moved = false;
     sc_core::sc_time latest;
     for (const uint64_t booking : mine)
@@ -77,12 +84,11 @@ void MemoryPort::wait_for_bookings(sc_core::sc_time owed, bool even_if_none) {
         moved = true;
         latest = std::max(latest, end);
       }
-    const sc_core::sc_time now = moved ? sc_core::sc_time_stamp() : latest;
-    if (latest <= now) break;
+    if (!moved) return;
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    if (latest <= now) return;
     sc_core::wait(latest - now);
   }
-  mine.clear();
-  if (bookings_.empty()) bookings_.swap(mine);  // keeps the capacity: no allocation per transfer
 }
 
 AccessStatus MemoryPort::read(uint64_t addr, uint8_t* dst, uint64_t len) {

@@ -26,10 +26,18 @@ class TransferScheduler {
   virtual sc_core::sc_time schedule(int initiator, uint64_t bytes, const sc_core::sc_time& offset) = 0;
   // The booking the last schedule() made, for moved_end; 0 for none. A later
   // booking that shares the bus with it may make it end later (arbitration).
-  virtual uint64_t last_booking() const { return 0; }
+  // Plain members, not virtual calls: they are read after every transfer.
+  uint64_t last_booking() const { return last_booking_; }
+  // How many times a booking was moved so far: while it stays the same, every
+  // booking ends when schedule() said and moved_end need not be asked.
+  uint64_t moves_made() const { return moves_made_; }
   // The booking's end if later bookings moved it, then forgets it; false if it
   // ends when schedule() said.
   virtual bool moved_end(uint64_t /*booking*/, sc_core::sc_time& /*end*/) { return false; }
+
+ protected:
+  uint64_t last_booking_ = 0;
+  uint64_t moves_made_ = 0;
 };
 
 class MemoryPort {
@@ -107,7 +115,15 @@ class MemoryPort {
   // Waits owed (a delta cycle if zero and even_if_none), then for as long as
   // later bookings moved the ends of this port's bookings since its last wait.
   void wait_for_bookings(sc_core::sc_time owed, bool even_if_none);
-  void keep_booking();
+  // Waits until every booking in `mine` has ended, as later bookings moved them.
+  void wait_for_moved(const std::vector<uint64_t>& mine);
+  void keep_booking() {
+    if (scheduler_ == nullptr) return;
+    const uint64_t booking = scheduler_->last_booking();
+    if (booking == 0) return;
+    if (bookings_.empty()) moves_seen_ = scheduler_->moves_made();
+    bookings_.push_back(booking);
+  }
   AccessStatus in_place(uint64_t addr, uint64_t len, bool write, const Fill& piece);
   AccessStatus in_place_buffered(uint64_t addr, uint64_t len, bool write, const Fill& piece);
   // The DMI region holding `addr` that allows the access, from the cache or the target; null if none.
@@ -130,6 +146,7 @@ class MemoryPort {
   std::map<uint64_t, std::vector<uint8_t>> read_copies_;  // in_place_buffered reads by start address
   TransferScheduler* scheduler_ = nullptr;
   std::vector<uint64_t> bookings_;  // this port's bookings since its last wait
+  uint64_t moves_seen_ = 0;         // the scheduler's moves_made() at the first of them
   int initiator_ = 0;
 };
 
