@@ -99,7 +99,9 @@ std::string deadlock_reason(const RunResult& r, std::string& detail) {
   size_t held = 0;
   for (const auto& s : r.streams)
     if (!s.finished) {
-      holders.push_back(fmt::format("stream '{}' holds {} queue commands", s.name, s.commands_pending));
+      holders.push_back(s.waiting_for.empty()
+                            ? fmt::format("stream '{}' holds {} queue commands", s.name, s.commands_pending)
+                            : fmt::format("stream '{}' {}", s.name, s.waiting_for));
       held += s.commands_pending;
     }
   std::vector<std::string> parts = {head};

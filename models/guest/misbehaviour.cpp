@@ -1,5 +1,7 @@
 #include "models/guest/misbehaviour.h"
 
+#include <algorithm>
+
 namespace vvsim::guest {
 
 std::vector<std::string> Misbehaviour::keys_set() const {
@@ -27,6 +29,12 @@ std::vector<uint8_t> damaged_copy(const std::vector<uint8_t>& unit) {
   std::vector<uint8_t> damaged = unit;
   for (size_t i = kIntactHeaderBytes; i < damaged.size(); ++i) damaged[i] ^= kDamagePattern;
   return damaged;
+}
+
+const std::vector<uint8_t>& UnitDamage::bytes(size_t index, const std::vector<uint8_t>& data) {
+  if (std::find(damaged_units_.begin(), damaged_units_.end(), index) == damaged_units_.end()) return data;
+  damaged_ = damaged_copy(data);
+  return damaged_;
 }
 
 }  // namespace vvsim::guest

@@ -5,9 +5,11 @@
 // own and refuses the others by name, so production paths carry no test knobs.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vvsim::guest {
@@ -32,5 +34,18 @@ struct Misbehaviour {
 // with 0x5A, so the start code or frame header survives and the decoder meets
 // the damage inside the picture data.
 std::vector<uint8_t> damaged_copy(const std::vector<uint8_t>& unit);
+
+// The bytes an application writes for each unit: a damaged copy for the units
+// listed in corrupt_units, the unit's own bytes otherwise.
+class UnitDamage {
+ public:
+  explicit UnitDamage(std::vector<uint32_t> damaged_units = {}) : damaged_units_(std::move(damaged_units)) {}
+  // Valid until the next call.
+  const std::vector<uint8_t>& bytes(size_t index, const std::vector<uint8_t>& data);
+
+ private:
+  std::vector<uint32_t> damaged_units_;
+  std::vector<uint8_t> damaged_;  // the last damaged unit, kept while it is written
+};
 
 }  // namespace vvsim::guest

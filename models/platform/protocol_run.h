@@ -97,6 +97,9 @@ struct RunPlan {
 struct StreamRecord {
   size_t units_fed = 0;
   size_t commands_pending = 0;  // queue commands without an answer at the end
+  // An unfinished stream: what its application waits for, in the protocol's words
+  // (e.g. "waits for the LAST buffer of its drain ..."); empty: its queue commands say it.
+  std::string waiting_for;
   guest::DecodeReport report;
   std::optional<guest::EncodeReport> encode;  // encoder streams
   bool finished = false;

@@ -9,6 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
 #include <string>
 
 #include "codec/checksum.h"
@@ -110,4 +113,96 @@ BOOST_AUTO_TEST_CASE(output_starvation_bursts_follow_the_buffer_count) {
     BOOST_TEST(last >= (bursts - 1) * hold_ns, protocol << ": last frame " << last << " ns, " << buffers << " buffers");
     BOOST_TEST(last <= (bursts - 1) * hold_ns + 2e6, protocol << ": last frame " << last << " ns, " << buffers << " buffers");
   }
+}
+
+// drain_each_frame: a DECODER_CMD(STOP) after every access unit once CAPTURE streams, its
+// LAST buffer, then DECODER_CMD(START). The same pictures as v6 and as batching; the
+// median latency falls from the reorder delay to about a decode.
+BOOST_AUTO_TEST_CASE(drain_after_every_frame_under_media) {
+  check_same_frames_as_v6("output_batching_drain_each_frame");
+  const auto drained = run("output_batching_drain_each_frame", "media", 0);
+  const auto batched = run("output_batching", "media", 0);
+  const auto d = drained["streams"][0], b = batched["streams"][0];
+  BOOST_TEST(d["frames_xxh3"] == b["frames_xxh3"]);
+  const int drains = d["frame_drains"];
+  BOOST_TEST(drains > 0);
+  BOOST_TEST(drains < d["frames_out"].get<int>());  // none after the last access unit
+  // Each per-frame drain is a STOP and a START; the end of stream one more STOP.
+  BOOST_TEST(drained["commands_by_type"]["IOCTL DECODER_CMD"] == 2 * drains + 1);
+  BOOST_TEST(batched["commands_by_type"]["IOCTL DECODER_CMD"] == 1);
+  BOOST_TEST(drained["events"]["received"].get<int>() > batched["events"]["received"].get<int>());
+  BOOST_TEST(b["latency_ns"]["p50"].get<double>() > 10 * d["latency_ns"]["p50"].get<double>());
+  BOOST_TEST(drained["conformance"]["violations"] == 0);
+}
+
+// drain_without_outputs: the client stops queueing CAPTURE buffers once its end-of-stream
+// STOP is sent (dev-decoder Drain: it must keep handling both queues), so the LAST buffer
+// never comes: a deadlock, reported with what the client waits for.
+BOOST_AUTO_TEST_CASE(drain_without_capture_buffers_stalls_and_is_reported) {
+  const auto s = run("drain_without_outputs", "media", 3);
+  BOOST_TEST(s["outcome"] == "deadlock");
+  const std::string reason = s["reason"];
+  BOOST_TEST(reason.find("stream 'stingy' waits for the LAST buffer of its drain with") != std::string::npos, reason);
+  BOOST_TEST(reason.find(" OUTPUT and 0 of ") != std::string::npos, reason);  // none given back
+  const auto st = s["streams"][0];
+  BOOST_TEST(!st["drained"].get<bool>());
+  BOOST_TEST(st["frames_out"].get<int>() < 12);
+}
+
+// corrupt_units under media: the damaged unit's OUTPUT buffer comes back flagged and the
+// stream goes on to the next key frame, with the same frames as v6.
+BOOST_AUTO_TEST_CASE(corrupt_unit_gives_the_same_frames_as_v6) {
+  const std::string file = scratch("media_corrupt.yaml");
+  std::ofstream(file) << "profile: " << kSrc << "/profiles/default.yaml\n"
+                      << "streams:\n  - name: damaged\n    codec: vp8\n"
+                      << "    input: {generate: {width: 176, height: 144, frames: 30, key_frame_interval: 10}}\n"
+                      << "    corrupt_units: [12]\n";
+  std::string xxh3[2];
+  int frames[2] = {0, 0};
+  for (int i = 0; i < 2; ++i) {
+    const std::string protocol = i ? "media" : "v6", dir = scratch("media_corrupt_" + protocol);
+    const auto r = run_vvsim("run " + file + " --quiet --set protocol=" + protocol + " --out " + dir, "corrupt_" + protocol);
+    BOOST_REQUIRE_MESSAGE(r.status == 0, protocol << ": " << r.err);
+    const auto st = summary(dir)["streams"][0];
+    xxh3[i] = st["frames_xxh3"], frames[i] = st["frames_out"];
+  }
+  BOOST_TEST(xxh3[0] == xxh3[1]);
+  BOOST_TEST(frames[0] == frames[1]);
+  BOOST_TEST(frames[1] < 30);  // the pictures after the damage up to the key frame of unit 20 are lost
+}
+
+// Every shipped scenario under protocol=media: completes, or ends as its comment
+// ("Under protocol: media ...") says; no conformance finding it does not expect.
+BOOST_AUTO_TEST_CASE(every_shipped_scenario_runs_under_media_as_its_comment_says) {
+  const std::map<std::string, int> not_zero = {{"bad_input", 1},             // raw_commands: no media model
+                                               {"device_reset", 1},          // reset_after_units: no media model
+                                               {"encode_bitrate_keyframe", 1},  // no media encoder
+                                               {"drain_without_outputs", 3}};  // a deadlock, on purpose
+  size_t ran = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(kSrc + "/scenarios")) {
+    if (entry.path().extension() != ".yaml") continue;
+    const std::string name = entry.path().stem().string(), dir = scratch("media_all_" + name);
+    const auto r = run_vvsim("run " + entry.path().string() + " --quiet --set protocol=media --out " + dir, "all_" + name);
+    const int want = not_zero.count(name) ? not_zero.at(name) : 0;
+    if (want != 0)
+      BOOST_TEST(slurp(entry.path().string()).find("# Under protocol: media") != std::string::npos,
+                 name << ": no comment on its outcome under media");
+    BOOST_TEST(r.status == want, name << ": exit " << r.status << " " << r.err);
+    ++ran;
+    if (r.status == 1) continue;  // refused before the run: no summary
+    const auto s = summary(dir);
+    BOOST_TEST(s["conformance"]["unexpected"] == 0, name << ": " << s["conformance"].dump());
+  }
+  BOOST_TEST(ran == 21u);
+}
+
+// feed_fps paces access units, not NAL units (as under v6): output_batching's 20
+// H.264 frames at 30 fps put the last access unit in at 19/30 s; the run ends within
+// a few decodes and the drain after it. Pacing NAL units (SPS, PPS and SEI each a
+// period) ended it 5 periods later.
+BOOST_AUTO_TEST_CASE(paced_h264_queues_one_access_unit_per_period) {
+  const auto s = run("output_batching", "media", 0);
+  const double last_queued_ns = 19.0 / 30 * 1e9, end_ns = s["simulated_time_ns"];
+  BOOST_TEST(end_ns >= last_queued_ns);
+  BOOST_TEST(end_ns <= last_queued_ns + 5e6, "ended at " << end_ns << " ns");
 }

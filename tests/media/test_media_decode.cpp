@@ -166,7 +166,7 @@ BOOST_AUTO_TEST_CASE(a_seek_without_the_flush_keeps_decoding) {
 // buffer; the backlog device answers the second unit's QBUF (at 1 ms) meanwhile,
 // crosvm's blocking worker only once the buffers come.
 constexpr double kWithheldMs = 5;
-const auto paced = [](MediaDecodeConfig& c) { c.feed_interval = sc_core::sc_time(1, sc_core::SC_MS); };
+const auto paced = [](MediaDecodeConfig& c) { c.feed_fps = 1000; };  // one VP8 frame per millisecond
 // OPEN, 2 SUBSCRIBE, S_FMT, REQBUFS, 4 x (QUERYBUF + MMAP), STREAMON, the first QBUF; then the second QBUF.
 constexpr size_t kSecondQbuf = 5 + 8 + 1 + 1;
 

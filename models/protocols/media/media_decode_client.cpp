@@ -29,7 +29,7 @@ Bytes type_payload(uint32_t type) {
 }  // namespace
 
 MediaDecodeClient::MediaDecodeClient(MediaDriver& driver, MediaDecodeConfig config)
-    : driver_(driver), config_(std::move(config)) {}
+    : driver_(driver), config_(std::move(config)), misbehaviour_(config_.misbehaviour) {}
 
 MediaReply MediaDecodeClient::call(uint32_t c, const Bytes& payload, uint32_t response_bytes) {
   std::vector<uint32_t> response;
@@ -82,9 +82,10 @@ MediaDecodeReport MediaDecodeClient::run() {
       continue;
     }
     const auto free_output = std::find_if(output_.begin(), output_.end(), [](const Buffer& b) { return !b.queued; });
-    const bool due = sc_core::sc_time_stamp() >= started_ + config_.feed_interval * double(units_queued_);
-    if (next_unit_ < config_.units->size() && free_output != output_.end() && due) {
-      queue_output(uint32_t(free_output - output_.begin()));
+    const bool due = sc_core::sc_time_stamp() >= next_feed_time();
+    if (next_unit_ < config_.units->size() && free_output != output_.end() && due && !draining_) {
+      const bool ends_frame = config_.units->unit(next_unit_).ends_frame;
+      if (queue_output(uint32_t(free_output - output_.begin())) && ends_frame) drain_after_frame();
       continue;
     }
     if (next_unit_ == config_.units->size() && capture_streaming_ && !draining_) {
@@ -172,13 +173,15 @@ bool MediaDecodeClient::queue_output(uint32_t index) {
                                            unit.data.size(), b.length));
     return false;
   }
-  driver_.cpu().write(b.guest_addr, unit.data.data(), unit.data.size());
+  const auto& bytes = misbehaviour_.unit_bytes(next_unit_, unit.data);
+  driver_.cpu().write(b.guest_addr, bytes.data(), bytes.size());
   const sc_core::sc_time queued_at = sc_core::sc_time_stamp();  // as v6: when the application queues it, before the round trip
   if (!qbuf(kOutput, index, b, uint32_t(unit.data.size()), unit.timestamp)) return false;
   b.queued = true;
   b.queued_timestamp = unit.timestamp;
   note_depths();
   report_.input_queued.emplace(unit.timestamp, queued_at);
+  access_units_queued_ += unit.ends_frame;
   ++next_unit_, ++units_queued_;
   report_.units_fed = units_queued_;
   return true;
@@ -204,8 +207,13 @@ void MediaDecodeClient::release_held() {
     }
     const uint32_t index = held_[i].first;
     held_.erase(held_.begin() + long(i));
-    if (index < capture_.size() && capture_streaming_) queue_capture(index);
+    if (index < capture_.size() && capture_streaming_ && !misbehaviour_.withholds_captures(draining_ && !frame_drain_))
+      queue_capture(index);
   }
+}
+
+sc_core::sc_time MediaDecodeClient::next_feed_time() const {
+  return guest::feed_time(started_, access_units_queued_, config_.feed_fps);
 }
 
 // The next time the client acts without an event: a unit's feed time or a held frame's release.
@@ -214,7 +222,7 @@ std::optional<sc_core::sc_time> MediaDecodeClient::next_deadline() const {
   const auto consider = [&](sc_core::sc_time t) {
     if (t > sc_core::sc_time_stamp() && (!next || t < *next)) next = t;
   };
-  if (next_unit_ < config_.units->size()) consider(started_ + config_.feed_interval * double(units_queued_));
+  if (next_unit_ < config_.units->size()) consider(next_feed_time());
   for (const auto& [index, until] : held_) consider(until);
   return next;
 }
@@ -293,7 +301,7 @@ void MediaDecodeClient::on_dqbuf(const Bytes& bytes) {
   if (index >= capture_.size() || !capture_[index].queued) return;  // from before a STREAMOFF (cross-queue order)
   capture_[index].queued = false;
   note_depths();
-  if (e->buffer.flags & v4l2::kBufFlagLast) return on_last();
+  if (e->buffer.flags & v4l2::kBufFlagLast) return on_last(index);
   on_frame(index, *e);
 }
 
@@ -331,11 +339,12 @@ void MediaDecodeClient::on_frame(uint32_t index, const EventDqbuf& e) {
   if (config_.frame_sink) config_.frame_sink(frame);
   frame.i420.clear();
   report_.frames.push_back(std::move(frame));
+  if (misbehaviour_.withholds_captures(draining_ && !frame_drain_)) return;
   if (config_.output_hold == sc_core::SC_ZERO_TIME) queue_capture(index);
   else held_.push_back({index, sc_core::sc_time_stamp() + config_.output_hold});
 }
 
-void MediaDecodeClient::on_last() {
+void MediaDecodeClient::on_last(uint32_t index) {
   if (drc_pending_) {  // DRC 3, Capture Setup path A: reallocate at the new format
     drc_pending_ = false;
     held_.clear();  // the frames on display go with their buffers
@@ -344,6 +353,7 @@ void MediaDecodeClient::on_last() {
     if (setup_capture() && draining_) resume_drain();
     return;
   }
+  if (draining_ && frame_drain_) return resume_after_frame_drain(index);
   if (draining_) {
     report_.drained = true;
     return;
@@ -357,6 +367,25 @@ void MediaDecodeClient::resume_drain() {
   const MediaReply r = call(code(Ioctl::DecoderCmd), bytes_of(v4l2::DecoderCmd{v4l2::kDecCmdStop}), uint32_t(v4l2::DecoderCmd::kSize));
   if (r.status == v4l2::kEbusy) return;
   if (check(r, "DECODER_CMD(STOP)")) ++report_.drains_restarted;
+}
+
+// drain_each_frame: dev-decoder Drain, then resume. The drain needs both queues streaming (Drain 1):
+// before the first SOURCE_CHANGE the device holds no picture to hand out, and none is sent.
+void MediaDecodeClient::drain_after_frame() {
+  if (!config_.drain_each_frame || next_unit_ == config_.units->size() || !capture_streaming_) return;
+  frame_drain_ = true;
+  if (drain()) ++report_.frame_drains;
+}
+
+// Drain 4: the decoder is stopped after the LAST buffer; DEC_CMD_START resumes it, and the LAST
+// buffer (empty) goes back to CAPTURE.
+void MediaDecodeClient::resume_after_frame_drain(uint32_t last_index) {
+  frame_drain_ = draining_ = false;
+  if (!check(call(code(Ioctl::DecoderCmd), bytes_of(v4l2::DecoderCmd{v4l2::kDecCmdStart}),
+                  uint32_t(v4l2::DecoderCmd::kSize)),
+             "DECODER_CMD(START)"))
+    return;
+  queue_capture(last_index);
 }
 
 bool MediaDecodeClient::drain() {
@@ -377,6 +406,17 @@ void MediaDecodeClient::teardown() {
   for (uint64_t block : guest_blocks_) driver_.memory().release(block);
   open_ = false;
   report_.closed = true;
+}
+
+std::string MediaDecodeClient::waiting_for() const {
+  const auto queued = [](const std::vector<Buffer>& buffers) {
+    return std::count_if(buffers.begin(), buffers.end(), [](const Buffer& b) { return b.queued; });
+  };
+  const char* what = !capture_streaming_ ? "waits for SOURCE_CHANGE"
+                     : draining_         ? "waits for the LAST buffer of its drain"
+                                         : "waits for a DQBUF event";
+  return fmt::format("{} with {} of {} OUTPUT and {} of {} CAPTURE buffers queued", what, queued(output_),
+                     output_.size(), queued(capture_), capture_.size());
 }
 
 void MediaDecodeClient::note_depths() {

@@ -20,7 +20,9 @@
 #include <vector>
 
 #include "codec/bitstream_reader.h"
+#include "models/guest/feed_time.h"
 #include "models/guest/stream_report.h"
+#include "models/protocols/media/media_decode_misbehaviour.h"
 #include "models/protocols/media/media_driver.h"
 #include "models/protocols/media/v4l2_constants.h"
 
@@ -43,13 +45,17 @@ struct MediaDecodeConfig {
   uint32_t output_buffer_bytes = 0;     // OUTPUT sizeimage asked for; 0: the device's default
   bool read_frames = true;              // map CAPTURE and read each frame (false: timing-only)
   uint64_t frame_consume_ns = 1'000;    // CPU time to hand one frame on
-  sc_core::sc_time feed_interval = sc_core::SC_ZERO_TIME;  // unit i is queued no earlier than i intervals in
+  double feed_fps = 0;  // paced: access unit i is queued no earlier than i / feed_fps in (0: as fast as possible)
   sc_core::sc_time output_hold = sc_core::SC_ZERO_TIME;    // display: a frame's buffer is requeued this much later
   // Seek (dev-decoder Seek): once this many units are queued, STREAMOFF + STREAMON(OUTPUT),
   // then feed from `seek_to_unit`.
   std::optional<uint32_t> seek_after_units;
   uint32_t seek_to_unit = 0;
   std::optional<uint32_t> close_after_units;  // CLOSE mid-stream once this many units are queued
+  // Low-latency policy: a drain (DECODER_CMD STOP, its LAST buffer, then START) after every
+  // access unit but the last, once CAPTURE streams.
+  bool drain_each_frame = false;
+  guest::Misbehaviour misbehaviour;  // the departures MediaDecodeMisbehaviour models
   std::function<void(const MediaFrame&)> frame_sink;
 };
 
@@ -60,6 +66,7 @@ struct MediaDecodeReport {
   uint32_t inputs_consumed = 0;  // OUTPUT buffers the device gave back
   uint32_t error_events = 0;     // EVT_ERROR: the session is dead; the client closes it
   uint32_t drains_restarted = 0;  // a DRC's reallocation aborted the drain: STOP sent again
+  uint32_t frame_drains = 0;      // drain_each_frame: drains after a frame, each ended by its LAST
   bool drained = false, closed = false;
   size_t commands_to_first_frame = 0;  // commands the client sent before the first frame came
   bool seeked = false, closed_mid_stream = false;
@@ -77,6 +84,8 @@ class MediaDecodeClient {
   MediaDecodeReport run();
   // While running: what has happened so far.
   const MediaDecodeReport& progress() const { return report_; }
+  // While running: what the client waits for and the buffers the device holds, for a deadlock report.
+  std::string waiting_for() const;
 
  private:
   struct Buffer {
@@ -97,11 +106,14 @@ class MediaDecodeClient {
   void handle_events();
   void on_dqbuf(const Bytes& bytes);
   void on_frame(uint32_t index, const EventDqbuf& e);
-  void on_last();
+  void on_last(uint32_t index);
   bool drain();
+  void drain_after_frame();
+  void resume_after_frame_drain(uint32_t last_index);
   void resume_drain();
   bool seek();
   void release_held();
+  sc_core::sc_time next_feed_time() const;
   std::optional<sc_core::sc_time> next_deadline() const;
   void teardown();
   // A sample for each queue whose device-held count changed since the last one.
@@ -121,8 +133,11 @@ class MediaDecodeClient {
   v4l2::Selection visible_;
   bool capture_streaming_ = false;
   bool drc_pending_ = false;    // a SOURCE_CHANGE after the first: reallocate at LAST
-  bool draining_ = false, last_seen_ = false;
+  bool draining_ = false;
+  bool frame_drain_ = false;  // the drain in progress is drain_each_frame's, not the end of stream
+  MediaDecodeMisbehaviour misbehaviour_;
   size_t next_unit_ = 0, units_queued_ = 0;
+  uint64_t access_units_queued_ = 0;  // the pacing counts frames, not NAL units
   sc_core::sc_time started_;
   std::vector<std::pair<uint32_t, sc_core::sc_time>> held_;  // CAPTURE buffers on display, until then
   uint32_t output_held_ = 0, capture_held_ = 0;               // the last depths noted

@@ -21,12 +21,11 @@ void refuse_unmodelled(const models::StreamPlan& st) {
   const std::pair<bool, const char*> actions[] = {
       {st.encode.has_value(), "encode"},
       {a.reset_after_units.has_value(), "reset_after_units"},
-      {a.drain_each_frame, "drain_each_frame"},
       {a.scatter_buffers, "scatter_buffers"},
   };
   for (const auto& [set, key] : actions)
     if (set) keys.emplace_back(key);
-  for (auto& key : a.misbehaviour.keys_set()) keys.push_back(std::move(key));
+  for (auto& key : MediaDecodeMisbehaviour::unmodelled(a.misbehaviour)) keys.push_back(std::move(key));
   if (!keys.empty())
     throw models::ProfileError(
         fmt::format("stream '{}': key '{}' has no virtio-media model yet (protocol: media)", st.name, keys.front()));
@@ -41,10 +40,12 @@ MediaDecodeConfig client_config(const models::StreamPlan& st, bool timing_only) 
   c.capture_buffers = a.output_resources;  // and CAPTURE the frames
   c.output_buffer_bytes = a.input_buffer_kib * 1024;
   c.read_frames = !timing_only;
-  if (a.feed_fps > 0) c.feed_interval = sc_core::sc_time(1.0 / a.feed_fps, sc_core::SC_SEC);
+  c.feed_fps = a.feed_fps;
   c.output_hold = sc_core::sc_time(double(a.output_hold_us), sc_core::SC_US);
   if (a.stop_after_units) c.seek_after_units = *a.stop_after_units, c.seek_to_unit = a.seek_to_unit;
   c.close_after_units = a.destroy_after_units;
+  c.drain_each_frame = a.drain_each_frame;
+  c.misbehaviour = a.misbehaviour;
   if (st.frame_sink) {
     const guest::FrameSink sink = st.frame_sink;
     c.frame_sink = [sink, timing_only](const MediaFrame& f) {
@@ -79,6 +80,7 @@ void fill_stream(const MediaDecodeReport& m, models::StreamRecord& s) {
   s.report.destroyed = m.closed;
   s.report.destroyed_mid_stream = m.closed_mid_stream;
   s.report.stopped = m.seeked;
+  s.report.frame_drains = m.frame_drains;
   s.report.problems = m.problems;
   s.units_fed = m.units_fed;
 }
@@ -150,7 +152,10 @@ void MediaRun::finish(models::RunRecords& r, std::vector<models::StreamRecord*> 
   r.commandq_depth = std::move(commandq_depth_);
   r.eventq_depth = std::move(eventq_depth_);
   for (size_t i = 0; i < streams.size() && i < streams_.size(); ++i) {
-    if (!streams_[i].finished) fill_stream(clients_[i]->progress(), streams_[i]);  // what it did so far
+    if (!streams_[i].finished) {  // what it did so far
+      fill_stream(clients_[i]->progress(), streams_[i]);
+      streams_[i].waiting_for = clients_[i]->waiting_for();
+    }
     *streams[i] = std::move(streams_[i]);
   }
 }

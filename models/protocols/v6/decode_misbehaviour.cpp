@@ -1,7 +1,5 @@
 #include "models/protocols/v6/decode_misbehaviour.h"
 
-#include <algorithm>
-
 namespace vvsim::virtio_video {
 
 namespace {
@@ -18,17 +16,15 @@ std::vector<uint8_t> drain_command(uint32_t stream) { return to_bytes(StreamCmd{
 
 }  // namespace
 
-DecodeMisbehaviour::DecodeMisbehaviour(guest::Misbehaviour departures) : departures_(std::move(departures)) {}
+DecodeMisbehaviour::DecodeMisbehaviour(guest::Misbehaviour departures)
+    : departures_(std::move(departures)), damage_(departures_.corrupt_units) {}
 
 uint32_t DecodeMisbehaviour::input_buffer_size(uint32_t device_size) const {
   return departures_.undersized_inputs ? device_size / 2 : device_size;
 }
 
 const std::vector<uint8_t>& DecodeMisbehaviour::unit_bytes(size_t index, const std::vector<uint8_t>& data) {
-  const auto& damaged = departures_.corrupt_units;
-  if (std::find(damaged.begin(), damaged.end(), index) == damaged.end()) return data;
-  damaged_ = guest::damaged_copy(data);
-  return damaged_;
+  return damage_.bytes(index, data);
 }
 
 bool DecodeMisbehaviour::attaches_before_format_query(bool after_drc) const {

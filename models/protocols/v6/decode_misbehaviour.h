@@ -37,7 +37,7 @@ class DecodeMisbehaviour {
 
  private:
   guest::Misbehaviour departures_;
-  std::vector<uint8_t> damaged_;   // the last damaged unit, kept while it is written
+  guest::UnitDamage damage_;
   uint64_t second_drain_ticket_ = 0;  // double_drain's second DRAIN
 };
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "codec/image_layout.h"
+#include "models/guest/feed_time.h"
 #include "models/guest/stream_report.h"
 #include "models/protocols/v6/video_driver.h"
 
@@ -24,12 +25,7 @@ struct GuestBuffer {
   uint32_t size = 0;
 };
 
-// When an application paced at `fps` (0: not paced) may queue its unit or
-// frame `index`, counted from `start`.
-inline sc_core::sc_time feed_time(const sc_core::sc_time& start, uint64_t index, double fps) {
-  if (fps <= 0) return sc_core::SC_ZERO_TIME;
-  return start + sc_core::sc_time(double(index) / fps, sc_core::SC_SEC);
-}
+using guest::feed_time;
 
 class StreamClient {
  protected:

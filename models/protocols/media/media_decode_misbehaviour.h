@@ -1,0 +1,33 @@
+// The departures of guest::Misbehaviour a virtio-media decode client applies:
+// the client calls these hooks at fixed points of its V4L2 flow and stays free
+// of test knobs; a conforming application's policy does nothing at any of them.
+// The departures with no V4L2 meaning modelled yet are named by unmodelled().
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/guest/misbehaviour.h"
+
+namespace vvsim::virtio_media {
+
+class MediaDecodeMisbehaviour {
+ public:
+  explicit MediaDecodeMisbehaviour(guest::Misbehaviour departures = {});
+
+  // The keys set in `departures` that this policy does not model, in declaration order.
+  static std::vector<std::string> unmodelled(const guest::Misbehaviour& departures);
+  // The bytes the client writes into the OUTPUT buffer for unit `index`.
+  const std::vector<uint8_t>& unit_bytes(size_t index, const std::vector<uint8_t>& data);
+  // Whether CAPTURE buffers the client is done with stay dequeued while the
+  // end-of-stream drain runs (dev-decoder Drain: the client must keep queueing them).
+  bool withholds_captures(bool draining) const;
+
+ private:
+  guest::Misbehaviour departures_;
+  guest::UnitDamage damage_;
+};
+
+}  // namespace vvsim::virtio_media
