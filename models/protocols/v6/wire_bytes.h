@@ -44,7 +44,9 @@ class ByteWriter {
 // and field were cut short, and every later read yields zero.
 class ByteReader {
  public:
-  ByteReader(ByteSpan in, std::string structure) : in_(in), structure_(std::move(structure)) {}
+  // `structure` names the structure in messages: a string literal (kept as a
+  // pointer, not copied: a reader is made for every command and answer).
+  ByteReader(ByteSpan in, const char* structure) : in_(in), structure_(structure) {}
   uint8_t u8(const char* field);
   uint32_t le32(const char* field);
   uint64_t le64(const char* field);
@@ -61,7 +63,7 @@ class ByteReader {
 
  private:
   ByteSpan in_;
-  std::string structure_;
+  const char* structure_;
   size_t offset_ = 0;
   std::string error_;
 };
