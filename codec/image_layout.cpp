@@ -4,9 +4,7 @@
 #include <array>
 #include <fmt/format.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
+#include "codec/pixel_convert.h"
 
 namespace vvsim::codec {
 namespace {
@@ -133,24 +131,6 @@ Status check_buffers(const ImageLayout& layout, const std::vector<Span>& buffers
   return {};
 }
 
-uint8_t clamp_byte(int v) { return static_cast<uint8_t>(std::clamp(v, 0, 255)); }
-
-// BT.601 limited range ("studio swing") with coefficients x 2^13, the ones
-// FFmpeg's swscale derives for its accurate-rounding full-chroma RGB output
-// (255/219, 1.596, 0.813, 0.392, 2.017), so RGB3 equals `ffmpeg -vf
-// scale=flags=neighbor+full_chroma_int+accurate_rnd+bitexact -pix_fmt rgb24`.
-// swscale sums in 32 bits and wraps for a few very bright, saturated pixels
-// (blue becomes 0 where Y > ~240 and U > ~250); here the sum saturates.
-void yuv_to_rgb(int y, int u, int v, uint8_t* rgb) {
-  const int c = 9539 * (y - 16) + 4096, d = u - 128, e = v - 128;  // 4096: round to nearest
-  rgb[0] = clamp_byte((c + 13075 * e) >> 13);
-  rgb[1] = clamp_byte((c - 6660 * e - 3209 * d) >> 13);
-  rgb[2] = clamp_byte((c + 16525 * d) >> 13);
-}
-int rgb_to_y(int r, int g, int b) { return ((66 * r + 129 * g + 25 * b + 128) >> 8) + 16; }
-int rgb_to_u(int r, int g, int b) { return ((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128; }
-int rgb_to_v(int r, int g, int b) { return ((112 * r - 94 * g - 18 * b + 128) >> 8) + 128; }
-
 // Where row `row`, byte `col` of a plane's visible window lives.
 size_t plane_index(const ImageLayout& layout, uint32_t plane, uint32_t row, uint32_t col) {
   const PlaneLayout& p = layout.planes[plane];
@@ -187,40 +167,6 @@ bool is_interleaved(ImageFormat format) { return format == ImageFormat::NV12 || 
 // The visible part of a plane: bytes of one row and rows.
 PlaneGeometry visible_geometry(const ImageLayout& layout, uint32_t plane) {
   return plane_geometry(layout.format, plane, layout.crop.width, layout.crop.height);
-}
-
-// The chroma conversions run on every row of every frame: 16 pairs at a time
-// where SSE2 is there (every x86-64), the rest byte by byte.
-void interleave(const uint8_t* u, const uint8_t* v, uint32_t n, uint8_t* uv) {
-  uint32_t c = 0;
-#if defined(__SSE2__)
-  for (; c + 16 <= n; c += 16) {
-    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + c));
-    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v + c));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(uv + 2 * c), _mm_unpacklo_epi8(a, b));
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(uv + 2 * c + 16), _mm_unpackhi_epi8(a, b));
-  }
-#endif
-  for (; c < n; ++c) {
-    uv[2 * c] = u[c];
-    uv[2 * c + 1] = v[c];
-  }
-}
-
-// One chroma component (0: U, 1: V) of an interleaved row of n pairs.
-void deinterleave(const uint8_t* uv, uint32_t component, uint32_t n, uint8_t* out) {
-  uint32_t c = 0;
-#if defined(__SSE2__)
-  const __m128i low_bytes = _mm_set1_epi16(0x00ff);
-  for (; c + 16 <= n; c += 16) {
-    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(uv + 2 * c));
-    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(uv + 2 * c + 16));
-    a = component ? _mm_srli_epi16(a, 8) : _mm_and_si128(a, low_bytes);
-    b = component ? _mm_srli_epi16(b, 8) : _mm_and_si128(b, low_bytes);
-    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), _mm_packus_epi16(a, b));
-  }
-#endif
-  for (; c < n; ++c) out[c] = uv[2 * c + component];
 }
 
 // Writes the visible bytes of row `row` of plane `plane` of the layout, made

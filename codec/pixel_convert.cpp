@@ -1,0 +1,42 @@
+#include "codec/pixel_convert.h"
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace vvsim::codec {
+
+// The chroma conversions run on every row of every frame: 16 pairs at a time
+// where SSE2 is there (every x86-64), the rest byte by byte.
+void interleave(const uint8_t* u, const uint8_t* v, uint32_t n, uint8_t* uv) {
+  uint32_t c = 0;
+#if defined(__SSE2__)
+  for (; c + 16 <= n; c += 16) {
+    const __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(u + c));
+    const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(v + c));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(uv + 2 * c), _mm_unpacklo_epi8(a, b));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(uv + 2 * c + 16), _mm_unpackhi_epi8(a, b));
+  }
+#endif
+  for (; c < n; ++c) {
+    uv[2 * c] = u[c];
+    uv[2 * c + 1] = v[c];
+  }
+}
+
+void deinterleave(const uint8_t* uv, uint32_t component, uint32_t n, uint8_t* out) {
+  uint32_t c = 0;
+#if defined(__SSE2__)
+  const __m128i low_bytes = _mm_set1_epi16(0x00ff);
+  for (; c + 16 <= n; c += 16) {
+    __m128i a = _mm_loadu_si128(reinterpret_cast<const __m128i*>(uv + 2 * c));
+    __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(uv + 2 * c + 16));
+    a = component ? _mm_srli_epi16(a, 8) : _mm_and_si128(a, low_bytes);
+    b = component ? _mm_srli_epi16(b, 8) : _mm_and_si128(b, low_bytes);
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(out + c), _mm_packus_epi16(a, b));
+  }
+#endif
+  for (; c < n; ++c) out[c] = uv[2 * c + component];
+}
+
+}  // namespace vvsim::codec
