@@ -176,7 +176,6 @@ BOOST_AUTO_TEST_CASE(corrupt_unit_gives_the_same_frames_as_v6) {
 BOOST_AUTO_TEST_CASE(every_shipped_scenario_runs_under_media_as_its_comment_says) {
   const std::map<std::string, int> not_zero = {{"bad_input", 1},             // raw_commands: no media model
                                                {"device_reset", 1},          // reset_after_units: no media model
-                                               {"encode_bitrate_keyframe", 1},  // no media encoder
                                                {"drain_without_outputs", 3}};  // a deadlock, on purpose
   size_t ran = 0;
   for (const auto& entry : std::filesystem::directory_iterator(kSrc + "/scenarios")) {

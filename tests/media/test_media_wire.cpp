@@ -8,6 +8,7 @@
 
 #include <linux/videodev2.h>
 
+#include <cerrno>
 #include <cstddef>
 #include <cstring>
 
@@ -219,6 +220,18 @@ BOOST_AUTO_TEST_CASE(constants_match_the_system_header) {
   BOOST_TEST(v4l2::kDecCmdStop == uint32_t(V4L2_DEC_CMD_STOP));
   BOOST_TEST(v4l2::kDecCmdStart == uint32_t(V4L2_DEC_CMD_START));
   BOOST_TEST(v4l2::kCidMinBuffersForCapture == uint32_t(V4L2_CID_MIN_BUFFERS_FOR_CAPTURE));
+  BOOST_TEST(v4l2::kCidMpegVideoBitrate == uint32_t(V4L2_CID_MPEG_VIDEO_BITRATE));
+  BOOST_TEST(v4l2::kCidMpegVideoGopSize == uint32_t(V4L2_CID_MPEG_VIDEO_GOP_SIZE));
+  BOOST_TEST(v4l2::kCidMpegVideoForceKeyFrame == uint32_t(V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME));
+  BOOST_TEST(v4l2::kCtrlClassCodec == uint32_t(V4L2_CTRL_CLASS_CODEC));
+  BOOST_TEST(v4l2::kCtrlWhichCurVal == uint32_t(V4L2_CTRL_WHICH_CUR_VAL));
+  BOOST_TEST(v4l2::kEncCmdStart == uint32_t(V4L2_ENC_CMD_START));
+  BOOST_TEST(v4l2::kEncCmdStop == uint32_t(V4L2_ENC_CMD_STOP));
+  BOOST_TEST(v4l2::kBufFlagPframe == uint32_t(V4L2_BUF_FLAG_PFRAME));
+  BOOST_TEST(v4l2::kBufFlagBframe == uint32_t(V4L2_BUF_FLAG_BFRAME));
+  BOOST_TEST(v4l2::kFmtFlagCompressed == uint32_t(V4L2_FMT_FLAG_COMPRESSED));
+  BOOST_TEST(v4l2::kEacces == uint32_t(EACCES));
+  BOOST_TEST(v4l2::kErange == uint32_t(ERANGE));
   BOOST_TEST(v4l2::kSelTgtCompose == uint32_t(V4L2_SEL_TGT_COMPOSE));
   BOOST_TEST(v4l2::kBufCapSupportsUserptr == uint32_t(V4L2_BUF_CAP_SUPPORTS_USERPTR));
 }

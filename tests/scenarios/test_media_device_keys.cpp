@@ -41,13 +41,13 @@ BOOST_AUTO_TEST_CASE(media_keys_reach_the_device) {
 }
 
 BOOST_AUTO_TEST_CASE(a_v6_device_key_is_refused_at_its_line) {
-  const std::string error = load_error("protocol: media\ndevice:\n  commandq_size: 32\n  role: decoder\n" + kStream,
+  const std::string error = load_error("protocol: media\ndevice:\n  commandq_size: 32\n  stride_alignment: 16\n" + kStream,
                                        "media_v6_key.yaml");
   BOOST_TEST(error.find("media_v6_key.yaml:4") != std::string::npos, error);
-  BOOST_TEST(error.find("unknown key 'device.role'") != std::string::npos, error);
+  BOOST_TEST(error.find("unknown key 'device.stride_alignment'") != std::string::npos, error);
   BOOST_TEST(error.find('\n') == std::string::npos, error);  // one line
   // Under v6 the same key is one of the device's.
-  BOOST_TEST(load_error("device:\n  role: decoder\n" + kStream, "v6_key.yaml").empty());
+  BOOST_TEST(load_error("device:\n  stride_alignment: 16\n" + kStream, "v6_key.yaml").empty());
 }
 
 BOOST_AUTO_TEST_CASE(a_bad_media_value_names_its_key) {
@@ -73,15 +73,20 @@ BOOST_AUTO_TEST_CASE(a_profile_files_v6_device_values_do_not_apply_under_media) 
 // The settings table lists the media device's keys, each against its own default.
 BOOST_AUTO_TEST_CASE(settings_list_the_media_device_keys) {
   const auto scenario = scenarios::parse_scenario("protocol: media\ndevice: {shm_bytes: 65536}\n" + kStream, "s.yaml");
-  bool shm = false, role = false;
+  bool shm = false, role = false, v6_only = false;
   for (const auto& s : analysis::effective_settings(scenario)) {
     if (s.key == "device.shm_bytes") {
       shm = true;
       BOOST_TEST(s.value == "65536");
       BOOST_TEST(s.default_value == "268435456");
     }
-    if (s.key == "device.role") role = true;
+    if (s.key == "device.role") {
+      role = true;
+      BOOST_TEST(s.value == "decoder");
+    }
+    if (s.key == "device.stride_alignment") v6_only = true;
   }
   BOOST_TEST(shm);
-  BOOST_TEST(!role);
+  BOOST_TEST(role);  // both devices have a role; its values are the protocol's
+  BOOST_TEST(!v6_only);
 }

@@ -10,7 +10,6 @@
 
 namespace vvsim::virtio_media {
 
-using v4l2::bytes_of;
 
 namespace {
 
@@ -26,24 +25,11 @@ constexpr CodedFormat kCodedFormats[] = {
 };
 constexpr uint32_t kDimensionStep = 16;
 constexpr uint32_t kCapTimePerFrame = 0x1000;  // V4L2_CAP_TIMEPERFRAME
-constexpr uint32_t kEventAll = 0;              // V4L2_EVENT_ALL
 
 const CodedFormat* coded_format(uint32_t fourcc) {
   for (const auto& f : kCodedFormats)
     if (f.fourcc == fourcc) return &f;
   return nullptr;
-}
-
-template <class T>
-std::optional<T> read(const Bytes& in) {
-  if (in.size() < T::kSize) return std::nullopt;
-  return T::decode(in.data());
-}
-
-IoctlReply refuse(uint32_t errno_value) { return {errno_value, {}, false}; }
-template <class T>
-IoctlReply answer(const T& v) {
-  return {0, bytes_of(v), false};
 }
 
 uint32_t align_up(uint32_t v, uint32_t step) { return (v + step - 1) / step * step; }
@@ -57,22 +43,11 @@ uint32_t coded_pixel_format(codec::CodecId codec) {
 }
 
 v4l2::Format capture_layout(uint32_t width, uint32_t height) {
-  v4l2::Format f;
-  f.type = v4l2::kBufTypeVideoCaptureMplane;
-  f.width = width, f.height = height;
-  f.pixelformat = v4l2::kPixFmtYuv420;
-  f.field = v4l2::kFieldNone;
-  f.colorspace = v4l2::kColorspaceRec709;
-  f.num_planes = 1;
-  const uint32_t chroma = ((width + 1) / 2) * ((height + 1) / 2);
-  f.planes[0] = {width * height + 2 * chroma, width};
-  return f;
+  return i420_layout(v4l2::kBufTypeVideoCaptureMplane, width, height);
 }
 
 DecoderSession::DecoderSession(uint32_t id, const MediaDeviceProfile& profile, ShmRegion& shm, DecoderFactory decoders)
-    : id_(id), profile_(profile), shm_(shm), decoders_(std::move(decoders)) {
-  output_.type = v4l2::kBufTypeVideoOutputMplane;
-  capture_.type = v4l2::kBufTypeVideoCaptureMplane;
+    : MediaSession(id, profile, shm), decoders_(std::move(decoders)) {
   output_fmt_.type = v4l2::kBufTypeVideoOutputMplane;
   output_fmt_.pixelformat = v4l2::kPixFmtH264;
   output_fmt_.field = v4l2::kFieldNone;
@@ -81,8 +56,6 @@ DecoderSession::DecoderSession(uint32_t id, const MediaDeviceProfile& profile, S
   capture_fmt_ = capture_layout(profile.placeholder_width, profile.placeholder_height);
   visible_ = {0, 0, profile.placeholder_width, profile.placeholder_height};
 }
-
-DecoderSession::~DecoderSession() { release_buffers(); }
 
 IoctlReply DecoderSession::ioctl(uint32_t code, const Bytes& in) {
   if (error_) return refuse(error_);
@@ -111,12 +84,6 @@ IoctlReply DecoderSession::ioctl(uint32_t code, const Bytes& in) {
     case Ioctl::SParm: return parm(in, true);
     default: return refuse(v4l2::kEnotty);  // an encoder's, a camera's, or one vvsim does not model
   }
-}
-
-MediaQueue* DecoderSession::queue_of(uint32_t type) {
-  if (type == output_.type) return &output_;
-  if (type == capture_.type) return &capture_;
-  return nullptr;
 }
 
 IoctlReply DecoderSession::enum_fmt(const Bytes& in) {
@@ -179,128 +146,8 @@ IoctlReply DecoderSession::set_fmt(const Bytes& in, bool try_only) {
   return answer(f);
 }
 
-void DecoderSession::free_queue(MediaQueue& q) {
-  if (q.memory == v4l2::kMemoryMmap)
-    for (const auto& b : q.buffers) shm_.release_buffer(b.shm_offset);
-  q.buffers.clear();
-  q.ready.clear();
-  ++q.generation;
-}
-
-void DecoderSession::release_buffers() {
-  free_queue(output_);
-  free_queue(capture_);
-}
-
-IoctlReply DecoderSession::reqbufs(const Bytes& in) {
-  v4l2::RequestBuffers rb = *read<v4l2::RequestBuffers>(in);
-  MediaQueue* q = queue_of(rb.type);
-  if (!q || (rb.memory != v4l2::kMemoryMmap && rb.memory != v4l2::kMemoryUserptr)) return refuse(v4l2::kEinval);
-  if (q->streaming) return refuse(v4l2::kEbusy);
-  free_queue(*q);
-  uint32_t count = std::min(rb.count, profile_.max_buffers);
-  if (q == &capture_ && count > 0) count = std::max(count, min_capture_buffers_);
-  const uint32_t length = (q == &output_ ? output_fmt_ : capture_fmt_).planes[0].sizeimage;
-  q->memory = rb.memory;
-  for (uint32_t i = 0; i < count; ++i) {
-    MediaBuffer b;
-    b.length = length;
-    if (rb.memory == v4l2::kMemoryMmap) {
-      auto offset = shm_.allocate(length);
-      if (!offset) {
-        free_queue(*q);
-        return refuse(offset.error().errno_value);
-      }
-      b.shm_offset = *offset;
-      b.ranges = {{shm_.guest_address(*offset), length}};
-    }
-    q->buffers.push_back(std::move(b));
-  }
-  rb.count = count;
-  rb.capabilities = v4l2::kBufCapSupportsMmap | v4l2::kBufCapSupportsUserptr;
-  return answer(rb);
-}
-
-// The answer to QUERYBUF and QBUF: the buffer as the device has it, with the
-// driver's pointers (m.planes, m.userptr) given back unchanged (§Pointers, §Shared Pages).
-IoctlReply DecoderSession::buffer_reply(const MediaQueue& q, uint32_t index, const v4l2::Buffer& sent,
-                                        const std::vector<v4l2::Plane>& planes_sent) const {
-  const MediaBuffer& b = q.buffers[index];
-  v4l2::Buffer out = sent;
-  out.memory = q.memory;
-  out.flags = (b.queued ? v4l2::kBufFlagQueued : 0) |
-              (q.memory == v4l2::kMemoryMmap && shm_.is_mapped(b.shm_offset) ? v4l2::kBufFlagMapped : 0);
-  Bytes payload(v4l2::Buffer::kSize + planes_sent.size() * v4l2::Plane::kSize, 0);
-  out.encode(payload.data());
-  for (size_t i = 0; i < planes_sent.size(); ++i) {
-    v4l2::Plane p = planes_sent[i];
-    if (i == 0) {
-      p.length = b.length;
-      if (q.memory == v4l2::kMemoryMmap) p.m = b.shm_offset;
-    }
-    p.encode(payload.data() + v4l2::Buffer::kSize + i * v4l2::Plane::kSize);
-  }
-  return {0, std::move(payload), false};
-}
-
-namespace {
-
-// The planes that follow a multi-planar v4l2_buffer (§Pointers: immediately after it).
-std::optional<std::vector<v4l2::Plane>> planes_after(const Bytes& in, const v4l2::Buffer& b) {
-  if (b.length < 1 || b.length > v4l2::kMaxPlanes) return std::nullopt;
-  if (in.size() < v4l2::Buffer::kSize + b.length * v4l2::Plane::kSize) return std::nullopt;
-  std::vector<v4l2::Plane> planes;
-  for (uint32_t i = 0; i < b.length; ++i)
-    planes.push_back(v4l2::Plane::decode(in.data() + v4l2::Buffer::kSize + i * v4l2::Plane::kSize));
-  return planes;
-}
-
-// The SG entries of a USERPTR plane, read until they cover `length` (§Userspace memory).
-std::optional<GuestRanges> sg_list(const Bytes& in, size_t at, uint32_t length) {
-  GuestRanges ranges;
-  uint64_t covered = 0;
-  while (covered < length) {
-    if (at + kSgEntrySize > in.size()) return std::nullopt;
-    ranges.push_back(decode_sg_entry(in.data() + at));
-    covered += ranges.back().len;
-    at += kSgEntrySize;
-  }
-  return ranges;
-}
-
-}  // namespace
-
-IoctlReply DecoderSession::querybuf(const Bytes& in) {
-  const v4l2::Buffer b = *read<v4l2::Buffer>(in);
-  const MediaQueue* q = queue_of(b.type);
-  const auto planes = planes_after(in, b);
-  if (!q || !planes || b.index >= q->buffers.size()) return refuse(v4l2::kEinval);
-  return buffer_reply(*q, b.index, b, *planes);
-}
-
-IoctlReply DecoderSession::qbuf(const Bytes& in) {
-  const v4l2::Buffer b = *read<v4l2::Buffer>(in);
-  MediaQueue* q = queue_of(b.type);
-  const auto planes = planes_after(in, b);
-  if (!q || !planes || b.index >= q->buffers.size() || b.memory != q->memory) return refuse(v4l2::kEinval);
-  MediaBuffer& mb = q->buffers[b.index];
-  const v4l2::Plane& plane = planes->front();
-  if (mb.queued || (q == &output_ && plane.bytesused > mb.length)) return refuse(v4l2::kEinval);
-  if (q->memory == v4l2::kMemoryUserptr) {
-    if (plane.length < mb.length && q == &capture_) return refuse(v4l2::kEinval);
-    const size_t sg_at = v4l2::Buffer::kSize + planes->size() * v4l2::Plane::kSize;
-    auto ranges = sg_list(in, sg_at, plane.length);
-    if (!ranges) return refuse(v4l2::kEinval);
-    mb.ranges = std::move(*ranges);
-    mb.userptr = plane.m;
-    mb.length = plane.length;
-  }
-  mb.queued = true;
-  mb.queued_seq = ++qbuf_seq_;
-  mb.queued_as = b;
-  mb.queued_as.bytesused = plane.bytesused;
-  q->ready.push_back(b.index);
-  return buffer_reply(*q, b.index, b, *planes);
+uint32_t DecoderSession::buffer_length(const MediaQueue& q) const {
+  return (&q == &output_ ? output_fmt_ : capture_fmt_).planes[0].sizeimage;
 }
 
 void DecoderSession::stream_off(MediaQueue& q) {
@@ -336,16 +183,8 @@ IoctlReply DecoderSession::stream(const Bytes& in, bool on) {
   return {};
 }
 
-IoctlReply DecoderSession::subscribe(const Bytes& in, bool on) {
-  const v4l2::EventSubscription s = *read<v4l2::EventSubscription>(in);
-  if (!on && s.type == kEventAll) {
-    subscriptions_.clear();
-    return {};
-  }
-  if ((s.type != v4l2::kEventEos && s.type != v4l2::kEventSourceChange) || s.id != 0) return refuse(v4l2::kEinval);
-  if (on) subscriptions_.insert(s.type);
-  else subscriptions_.erase(s.type);
-  return {};
+bool DecoderSession::subscribable(uint32_t type) const {
+  return type == v4l2::kEventEos || type == v4l2::kEventSourceChange;
 }
 
 IoctlReply DecoderSession::decoder_cmd(const Bytes& in, bool try_only) {

@@ -16,41 +16,9 @@
 #include <vector>
 
 #include "codec/codec.h"
-#include "models/protocols/media/media_device_profile.h"
-#include "models/protocols/media/media_shm.h"
-#include "models/protocols/media/media_wire.h"
+#include "models/protocols/media/media_session.h"
 
 namespace vvsim::virtio_media {
-
-// Where a buffer's bytes are in guest memory: one range (MMAP) or the SG list (USERPTR).
-using GuestRanges = std::vector<SgEntry>;
-
-struct MediaBuffer {
-  uint32_t length = 0;       // plane length
-  uint64_t shm_offset = 0;   // MMAP: mem_offset in region 0
-  uint64_t userptr = 0;      // USERPTR: echoed, never used
-  GuestRanges ranges;        // where the device reads or writes it (set at QBUF for USERPTR)
-  bool queued = false;
-  uint64_t queued_seq = 0;   // order of the QBUF among the session's OUTPUT QBUFs
-  v4l2::Buffer queued_as;    // the QBUF payload (bytesused of plane 0), for timestamp and flags
-};
-
-struct MediaQueue {
-  uint32_t type = 0;
-  uint32_t memory = 0;
-  bool streaming = false;
-  std::vector<MediaBuffer> buffers;
-  std::deque<uint32_t> ready;  // queued buffers the device has not taken yet, in queue order
-  uint64_t generation = 0;     // bumped by STREAMOFF and REQBUFS: jobs of an older one are void
-};
-
-// Reply to an ioctl: status 0 or a Linux errno; payload written after the header
-// on success (for _IOR/_IOWR), and on failure only when `payload_on_error`.
-struct IoctlReply {
-  uint32_t status = 0;
-  Bytes payload;
-  bool payload_on_error = false;
-};
 
 // A bitstream buffer to decode: read `bytes` from `ranges`, then decode them.
 struct OutputJob {
@@ -79,14 +47,12 @@ uint32_t coded_pixel_format(codec::CodecId codec);
 // memory plane, each plane at its own width (bytesperline = width).
 v4l2::Format capture_layout(uint32_t width, uint32_t height);
 
-class DecoderSession {
+class DecoderSession : public MediaSession {
  public:
   using DecoderFactory = std::function<std::unique_ptr<codec::Decoder>(codec::CodecId)>;
   DecoderSession(uint32_t id, const MediaDeviceProfile& profile, ShmRegion& shm, DecoderFactory decoders);
-  ~DecoderSession();
 
-  uint32_t id() const { return id_; }
-  IoctlReply ioctl(uint32_t code, const Bytes& readable);  // `readable`: the payload after cmd_ioctl
+  IoctlReply ioctl(uint32_t code, const Bytes& readable) override;
 
   // The device's jobs, in the order it should try them.
   std::optional<CaptureJob> take_capture_job();
@@ -101,13 +67,6 @@ class DecoderSession {
   void flush_done(codec::DecodeResult result);
 
   codec::CodecId codec() const { return codec_; }
-  bool errored() const { return error_ != 0; }
-  uint32_t error() const { return error_; }
-  void fail(uint32_t errno_value);  // unrecoverable: an ERROR event, every later command answered with it
-  // Events raised since the last call, encoded, in order.
-  std::vector<Bytes> take_outbox() { return std::exchange(outbox_, {}); }
-  // The unsubscribed_events fault: events go out whether subscribed or not.
-  void ignore_subscriptions() { ignore_subscriptions_ = true; }
   // The format_change_with_buffers fault: S_FMT(OUTPUT) is not refused EBUSY while buffers exist.
   void allow_format_change_with_buffers() { format_change_with_buffers_ = true; }
   // The drain_commands_accepted fault: DEC_CMD_START/STOP are not refused EBUSY during a drain.
@@ -116,8 +75,6 @@ class DecoderSession {
   void refuse_stop_when_idle() { idle_stop_refused_ = true; }
   // The decode_after_drain fault: OUTPUT queued after a drain is decoded without a restart.
   void decode_after_drain() { decode_after_drain_ = true; }
-  // Frees every buffer (CLOSE, reset); mappings stay until MUNMAP.
-  void release_buffers();
 
  private:
   // A decoded picture, or the point where LAST goes out (DRC or end of drain).
@@ -133,36 +90,23 @@ class DecoderSession {
   IoctlReply enum_framesizes(const Bytes& in);
   IoctlReply get_fmt(const Bytes& in);
   IoctlReply set_fmt(const Bytes& in, bool try_only);
-  IoctlReply reqbufs(const Bytes& in);
-  IoctlReply querybuf(const Bytes& in);
-  IoctlReply qbuf(const Bytes& in);
   IoctlReply stream(const Bytes& in, bool on);
-  IoctlReply subscribe(const Bytes& in, bool on);
   IoctlReply decoder_cmd(const Bytes& in, bool try_only);
   IoctlReply get_selection(const Bytes& in);
   IoctlReply get_ctrl(const Bytes& in);
   IoctlReply parm(const Bytes& in, bool set);
 
-  MediaQueue* queue_of(uint32_t type);
-  IoctlReply buffer_reply(const MediaQueue& q, uint32_t index, const v4l2::Buffer& as_sent,
-                          const std::vector<v4l2::Plane>& planes_sent) const;
-  void free_queue(MediaQueue& q);
   void stream_off(MediaQueue& q);
   void apply_format(const codec::StreamFormat& f);
-  void raise_event(uint32_t type, uint32_t changes);
-  void dequeue_event(const MediaQueue& q, uint32_t index, uint32_t bytesused, uint32_t flags, uint64_t timestamp_us);
-  bool subscribed(uint32_t type) const { return ignore_subscriptions_ || subscriptions_.count(type) != 0; }
+  uint32_t buffer_length(const MediaQueue& q) const override;
+  uint32_t min_buffers(const MediaQueue& q) const override { return &q == &capture_ ? min_capture_buffers_ : 0; }
+  bool subscribable(uint32_t type) const override;
 
-  uint32_t id_;
-  const MediaDeviceProfile& profile_;
-  ShmRegion& shm_;
   codec::CodecId codec_ = codec::CodecId::H264;
   v4l2::Format output_fmt_, capture_fmt_;
   codec::Rect visible_;
   uint32_t min_capture_buffers_ = 1;
-  MediaQueue output_, capture_;
   std::unique_ptr<codec::Decoder> decoder_;
-  std::set<uint32_t> subscriptions_;  // event types (id 0)
   std::deque<Pending> pending_;
   bool header_seen_ = false;
   bool capture_stopped_ = false;  // after LAST: until DEC_CMD_START or a CAPTURE restart
@@ -170,13 +114,8 @@ class DecoderSession {
   std::optional<uint64_t> drain_until_;
   bool drain_flushed_ = false;
   bool output_stopped_ = false;  // after a drain: OUTPUT accepted, not decoded until a restart
-  uint64_t qbuf_seq_ = 0;
-  uint32_t sequence_ = 0, event_sequence_ = 0;
   uint32_t units_decoded_ = 0;
   v4l2::StreamParm output_parm_;
-  uint32_t error_ = 0;
-  std::vector<Bytes> outbox_;
-  bool ignore_subscriptions_ = false;
   bool format_change_with_buffers_ = false;
   bool commands_while_draining_ = false;
   bool idle_stop_refused_ = false;

@@ -9,43 +9,6 @@
 namespace vvsim::virtio_media {
 
 using v4l2::micros_of;
-using v4l2::timeval_of;
-
-void DecoderSession::fail(uint32_t errno_value) {
-  if (error_) return;
-  error_ = errno_value;
-  outbox_.push_back(encode(EventError{id_, errno_value}));
-}
-
-void DecoderSession::raise_event(uint32_t type, uint32_t changes) {
-  if (!subscribed(type)) return;  // §Emit an event: only subscribed ones
-  EventEvent e;
-  e.session_id = id_;
-  e.event.type = type;
-  e.event.src_change_changes = changes;
-  e.event.sequence = event_sequence_++;
-  outbox_.push_back(encode(e));
-}
-
-// An implicit DQBUF (§Dequeue buffer). Pointers are left NULL, as recommended.
-void DecoderSession::dequeue_event(const MediaQueue& q, uint32_t index, uint32_t bytesused, uint32_t flags,
-                                   uint64_t timestamp_us) {
-  const MediaBuffer& b = q.buffers[index];
-  EventDqbuf e;
-  e.session_id = id_;
-  e.buffer.index = index;
-  e.buffer.type = q.type;
-  e.buffer.flags = flags | v4l2::kBufFlagTimestampCopy;
-  e.buffer.field = v4l2::kFieldNone;
-  e.buffer.timestamp = timeval_of(timestamp_us);
-  e.buffer.sequence = &q == &capture_ ? sequence_++ : 0;
-  e.buffer.memory = q.memory;
-  e.buffer.length = 1;
-  e.planes[0].bytesused = bytesused;
-  e.planes[0].length = b.length;
-  if (q.memory == v4l2::kMemoryMmap) e.planes[0].m = b.shm_offset;
-  outbox_.push_back(encode(e));
-}
 
 void DecoderSession::apply_format(const codec::StreamFormat& f) {
   capture_fmt_ = capture_layout(f.coded_width, f.coded_height);

@@ -63,6 +63,10 @@ std::unique_ptr<models::ProtocolDriver> MediaBinding::make_driver(models::Protoc
   return std::make_unique<MediaProtocolDriver>(parts);
 }
 
+bool MediaBinding::device_encodes(const models::PlatformProfile& platform) const {
+  return (profile_ ? *profile_ : media_device_profile(platform)).role == MediaRole::Encoder;
+}
+
 std::unique_ptr<models::DeviceProfile> MediaBinding::make_device_profile() const {
   return std::make_unique<MediaDeviceSection>();
 }

@@ -41,6 +41,7 @@ class MediaBinding : public models::ProtocolBinding {
                                                 const models::RunPlan& plan) const override;
   std::vector<std::string> conformance_rule_ids() const override;
   std::unique_ptr<models::DeviceProfile> make_device_profile() const override;
+  bool device_encodes(const models::PlatformProfile& platform) const override;
 
  private:
   std::optional<MediaDeviceProfile> profile_;

@@ -38,6 +38,7 @@ MediaDevice::MediaDevice(sc_core::sc_module_name name, const MediaDeviceProfile&
       profile_(profile),
       engine_(engine),
       decoders_(std::move(decoders)),
+      encoders_(codec::make_encoder),
       shm_(shm_base, profile.shm_bytes) {
   validate(profile_);
   sc_core::sc_spawn([this] { command_worker(); }, sc_core::sc_gen_unique_name("command_worker"));
@@ -146,14 +147,23 @@ Bytes MediaDevice::open_session() {
   if (faults_.recycle_errored_id)
     for (const auto& [other, session] : sessions_)
       if (session->errored()) answered = other;
-  sessions_[id] = std::make_unique<DecoderSession>(id, profile_, shm_, decoders_);
-  if (faults_.unsubscribed_events) sessions_[id]->ignore_subscriptions();
-  if (faults_.format_change_with_buffers) sessions_[id]->allow_format_change_with_buffers();
-  if (faults_.drain_commands_accepted) sessions_[id]->accept_commands_while_draining();
-  if (faults_.idle_stop_refused) sessions_[id]->refuse_stop_when_idle();
-  if (faults_.decode_after_drain) sessions_[id]->decode_after_drain();
   const uint64_t epoch = epoch_;
-  sc_core::sc_spawn([this, id, epoch] { session_worker(id, epoch); }, sc_core::sc_gen_unique_name("session_worker"));
+  if (profile_.role == MediaRole::Encoder) {
+    auto encoder = std::make_unique<EncoderSession>(id, profile_, shm_, encoders_);
+    if (faults_.format_change_with_buffers) encoder->allow_format_change_with_buffers();
+    if (faults_.drain_commands_accepted) encoder->accept_commands_while_draining();
+    sessions_[id] = std::move(encoder);
+    sc_core::sc_spawn([this, id, epoch] { encoder_worker(id, epoch); }, sc_core::sc_gen_unique_name("encoder_worker"));
+  } else {
+    auto decoder = std::make_unique<DecoderSession>(id, profile_, shm_, decoders_);
+    if (faults_.format_change_with_buffers) decoder->allow_format_change_with_buffers();
+    if (faults_.drain_commands_accepted) decoder->accept_commands_while_draining();
+    if (faults_.idle_stop_refused) decoder->refuse_stop_when_idle();
+    if (faults_.decode_after_drain) decoder->decode_after_drain();
+    sessions_[id] = std::move(decoder);
+    sc_core::sc_spawn([this, id, epoch] { session_worker(id, epoch); }, sc_core::sc_gen_unique_name("session_worker"));
+  }
+  if (faults_.unsubscribed_events) sessions_[id]->ignore_subscriptions();
   return encode(RespOpen{0, answered});
 }
 
@@ -220,7 +230,7 @@ Bytes MediaDevice::munmap(const Bytes& readable) {
   return encode_resp_header(done ? 0 : done.error().errno_value);
 }
 
-void MediaDevice::collect_events(DecoderSession& s) {
+void MediaDevice::collect_events(MediaSession& s) {
   for (auto& e : s.take_outbox()) {
     const uint32_t kind = tlm_virtio::le::get32(e.data());
     const bool source_change = kind == uint32_t(EventKind::Event) &&
@@ -233,6 +243,7 @@ void MediaDevice::collect_events(DecoderSession& s) {
     if (faults_.shifted_capture_timestamps && kind == uint32_t(EventKind::Dqbuf)) e = shifted_capture_timestamp(e);
     if (faults_.first_frame_flagged_last && kind == uint32_t(EventKind::Dqbuf)) e = first_frame_flagged_last(e);
     if (faults_.overfilled_capture && kind == uint32_t(EventKind::Dqbuf)) e = overfilled_capture(e);
+    if (faults_.untyped_coded_frames && kind == uint32_t(EventKind::Dqbuf)) e = untyped_coded_frame(e);
     if (kind == uint32_t(EventKind::Event)) e = broken_v4l2_event(e);
     if (faults_.repeated_dqbuf && kind == uint32_t(EventKind::Dqbuf)) backlog_.push_back(e);
     backlog_.push_back(std::move(e));
@@ -313,6 +324,14 @@ void MediaDevice::break_reply(uint32_t code, Bytes& payload) const {
     s.width += 16;
     s.encode(payload.data());
   }
+}
+
+// A coded frame's CAPTURE buffer without KEYFRAME / PFRAME / BFRAME.
+Bytes MediaDevice::untyped_coded_frame(const Bytes& event) {
+  auto e = decode_event_dqbuf(event);
+  if (!e || e->buffer.type != v4l2::kBufTypeVideoCaptureMplane || e->planes[0].bytesused == 0) return event;
+  e->buffer.flags &= ~(v4l2::kBufFlagKeyframe | v4l2::kBufFlagPframe | v4l2::kBufFlagBframe);
+  return encode(*e);
 }
 
 Bytes MediaDevice::shifted_capture_timestamp(const Bytes& event) {

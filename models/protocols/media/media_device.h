@@ -1,9 +1,9 @@
 // The virtio-media device (virtio 1.4 §Media Device, device ID 48) as a V4L2
-// stateful decoder: a commandq served by one worker that answers every chain
+// stateful decoder or encoder (profile key `role`): a commandq served by one worker that answers every chain
 // as soon as it has handled it (no chain is held, so the commandq cannot be
 // exhausted by queued buffers), an eventq that carries DQBUF, EVENT and
-// ERROR, shared memory region 0 for MMAP buffers, and one decode thread per
-// session on the shared codec engine. Sessions are named by id only: every
+// ERROR, shared memory region 0 for MMAP buffers, and one decode or encode
+// thread per session on the shared codec engine. Sessions are named by id only: every
 // thread looks its session up again after each wait().
 #pragma once
 
@@ -19,6 +19,7 @@
 #include "models/engine/codec_engine.h"
 #include "models/engine/stage_marks.h"
 #include "models/protocols/media/decoder_session.h"
+#include "models/protocols/media/encoder_session.h"
 #include "models/protocols/media/media_device_faults.h"
 #include "models/protocols/media/media_device_profile.h"
 #include "models/protocols/media/media_observer.h"
@@ -62,11 +63,14 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   // Where each frame is on its way (models/engine/stage_marks.h), by session id and
   // buffer timestamp (microseconds): for analysis only.
   void set_probe(models::DeviceProbe probe) { probe_ = std::move(probe); }
+  // Before the run: where an encoder session's encoders come from (default: the codec libraries).
+  void use_encoders(EncoderSession::EncoderFactory encoders) { encoders_ = std::move(encoders); }
 
  private:
   void command_worker();
   void event_worker();
   void session_worker(uint32_t id, uint64_t epoch);
+  void encoder_worker(uint32_t id, uint64_t epoch);
   // One command: its reply bytes (header and payload) for the chain's writable part.
   Bytes handle(const Bytes& readable);
   Bytes open_session();
@@ -79,12 +83,17 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   bool deliver_frame(uint32_t id, uint64_t epoch);
   bool decode_unit(uint32_t id, uint64_t epoch);
   bool flush_drain(uint32_t id, uint64_t epoch);
+  bool deliver_coded(uint32_t id, uint64_t epoch);
+  bool encode_frame(uint32_t id, uint64_t epoch);
+  bool flush_encoder(uint32_t id, uint64_t epoch);
   void read_ranges(const GuestRanges& ranges, uint32_t bytes, std::vector<uint8_t>& out);
   void write_frame(const CaptureJob& job);
   void write_ranges(const GuestRanges& ranges, const uint8_t* data, uint32_t bytes, bool timing_only);
+  MediaSession* session(uint32_t id, uint64_t epoch);
   DecoderSession* live(uint32_t id, uint64_t epoch);
+  EncoderSession* live_encoder(uint32_t id, uint64_t epoch);
   std::string owner(uint32_t id) const;  // the session's name on the codec engine
-  void collect_events(DecoderSession& s);
+  void collect_events(MediaSession& s);
   void report(const std::string& message);
   void mark(uint32_t session, uint64_t timestamp_us, models::DeviceStage stage,
             sc_core::sc_time at = sc_core::sc_time_stamp());
@@ -94,14 +103,16 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   static Bytes shifted_capture_timestamp(const Bytes& event);
   static Bytes first_frame_flagged_last(const Bytes& event);
   static Bytes overfilled_capture(const Bytes& event);
+  static Bytes untyped_coded_frame(const Bytes& event);
   Bytes broken_v4l2_event(const Bytes& event) const;
 
   MediaDeviceProfile profile_;
   models::CodecEngine& engine_;
   DecoderSession::DecoderFactory decoders_;
+  EncoderSession::EncoderFactory encoders_;
   tlm_virtio::VirtioController* controller_ = nullptr;
   ShmRegion shm_;
-  std::map<uint32_t, std::unique_ptr<DecoderSession>> sessions_;
+  std::map<uint32_t, std::unique_ptr<MediaSession>> sessions_;
   uint32_t next_session_id_ = 0;  // monotonic, never recycled (crosvm restarts at 0 after a reset)
   std::deque<Bytes> backlog_;     // events waiting for an eventq buffer, in order
   uint64_t epoch_ = 0;            // bumped by reset: older threads and jobs end

@@ -17,7 +17,12 @@ enum class EventOverflow {
   BlockWorker,  // crosvm: the worker blocks until a buffer comes, so commands wait too
 };
 
+// What each session of the device is: a V4L2 stateful decoder or encoder (one
+// role per device, as a V4L2 video node is one or the other).
+enum class MediaRole { Decoder, Encoder };
+
 struct MediaDeviceProfile {
+  MediaRole role = MediaRole::Decoder;
   uint16_t commandq_size = 256;  // queue_max_size; crosvm offers 256 for both
   uint16_t eventq_size = 256;
   uint64_t shm_bytes = 256ull << 20;   // region 0, for MMAP buffers; at the top of guest memory

@@ -10,6 +10,11 @@ const models::NamedValues<EventOverflow>& event_overflow_names() {
   return names;
 }
 
+const models::NamedValues<MediaRole>& media_role_names() {
+  static const models::NamedValues<MediaRole> names = {{"decoder", MediaRole::Decoder}, {"encoder", MediaRole::Encoder}};
+  return names;
+}
+
 void check_device_profile(const MediaDeviceProfile& d, const models::ProfileReader& where, const char* key) {
   models::check_at(where, key, [&] { validate(d); });
 }

@@ -14,12 +14,14 @@
 namespace vvsim::virtio_media {
 
 const models::NamedValues<EventOverflow>& event_overflow_names();  // "backlog", "block_worker"
+const models::NamedValues<MediaRole>& media_role_names();          // "decoder", "encoder"
 
 template <class V, class P>
 void describe_device(V& v, P& d) {
   using models::Limits;
   const Limits ns = Limits::between(0, models::TimingBounds::kMaxNs);
   const Limits dimension = Limits::between(16, codec::kMaxCodedDimension);
+  v.choice("role", d.role, media_role_names());
   v.field("commandq_size", d.commandq_size, Limits::between(2, 32768));
   v.field("eventq_size", d.eventq_size, Limits::between(1, 32768));
   v.field("shm_bytes", d.shm_bytes, Limits::between(4096, double(1ull << 32)));

@@ -10,11 +10,13 @@
 
 namespace vvsim::virtio_media {
 
-DecoderSession* MediaDevice::live(uint32_t id, uint64_t epoch) {
+MediaSession* MediaDevice::session(uint32_t id, uint64_t epoch) {
   if (epoch != epoch_) return nullptr;
   const auto it = sessions_.find(id);
   return it == sessions_.end() ? nullptr : it->second.get();
 }
+
+DecoderSession* MediaDevice::live(uint32_t id, uint64_t epoch) { return dynamic_cast<DecoderSession*>(session(id, epoch)); }
 
 void MediaDevice::session_worker(uint32_t id, uint64_t epoch) {
   while (live(id, epoch)) {

@@ -60,6 +60,12 @@ const std::vector<tlm_virtio::ConformanceRule>& media_rules() {
        "a SOURCE_CHANGE event has V4L2_EVENT_SRC_CH_RESOLUTION in its changes"},
       {"vm-event-sequence", Side::Device, "Media Device / Emit an event (VIDIOC_DQEVENT: sequence)",
        "a session's V4L2 events are numbered one after the other: none is lost"},
+      {"enc-capture-master", Side::Device, "dev-encoder Commit Points 5, Initialization 1",
+       "an encoder's S_FMT(CAPTURE) while either queue has buffers is refused (EBUSY)"},
+      {"enc-drain-ebusy", Side::Device, "dev-encoder Drain (note)",
+       "ENC_CMD_START or ENC_CMD_STOP during a drain is refused (EBUSY)"},
+      {"enc-frame-type-flag", Side::Device, "dev-encoder Encoding (note on V4L2_BUF_FLAG_*FRAME)",
+       "each coded CAPTURE buffer of an encoder carries KEYFRAME, PFRAME or BFRAME"},
       {"vm-open-before-use", Side::Driver, "Media Device / Command Virtqueue: Sessions",
        "IOCTL, MMAP and CLOSE name a session OPEN returned"},
       {"vm-no-use-after-close", Side::Driver, "Media Device / Close device",
@@ -159,6 +165,8 @@ void MediaMonitor::check_request(uint64_t at, uint32_t id, const std::string& na
                               count == s.buffers.end() ? 0 : count->second));
     if (b.memory == v4l2::kMemoryUserptr) check_sg_cover(at, id, name, in);
   }
+  if (Ioctl(code) == Ioctl::EncoderCmd && s.draining && status == 0 && !errored_.count(id))
+    log_.report(at, "enc-drain-ebusy", id, name, fmt::format("ENC_CMD {} taken during a drain", v4l2::EncoderCmd::decode(in.data()).cmd));
   if (Ioctl(code) != Ioctl::DecoderCmd || errored_.count(id)) return;
   const uint32_t cmd = v4l2::DecoderCmd::decode(in.data()).cmd;
   const bool both_streaming = s.streaming.size() == 2;
@@ -206,6 +214,7 @@ void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const
     case Ioctl::SFmt: {
       const auto f = v4l2::Format::decode(out.data());
       if (f.type == v4l2::kBufTypeVideoCaptureMplane) s.capture_size = {f.width, f.height};
+      if (f.type == v4l2::kBufTypeVideoCaptureMplane && f.pixelformat != v4l2::kPixFmtYuv420) s.encoder = true;
       if (f.type == v4l2::kBufTypeVideoOutputMplane) s.capture_size.reset();  // a new stream: asked again
       break;
     }
@@ -219,8 +228,9 @@ void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const
       s.streaming.insert(tlm_virtio::le::get32(in.data()));
       resume(s);  // a restart of either queue resumes (Drain 3)
       break;
+    case Ioctl::EncoderCmd:  // START and STOP have the decoder's values and drain rules
     case Ioctl::DecoderCmd: {
-      const uint32_t cmd = v4l2::DecoderCmd::decode(in.data()).cmd;
+      const uint32_t cmd = tlm_virtio::le::get32(in.data());
       if (cmd == v4l2::kDecCmdStart) resume(s);
       if (cmd == v4l2::kDecCmdStop && s.streaming.size() == 2) s.draining = true, s.source_change_since_stop = false;
       break;
@@ -261,9 +271,12 @@ void MediaMonitor::check_answer(uint64_t at, uint32_t id, const std::string& nam
       return;
     }
     case Ioctl::SFmt: {
-      const bool output = v4l2::Format::decode(in.data()).type == v4l2::kBufTypeVideoOutputMplane;
+      const auto f = v4l2::Format::decode(out.data());
+      const bool output = f.type == v4l2::kBufTypeVideoOutputMplane;
       const bool allocated = std::any_of(s.buffers.begin(), s.buffers.end(), [](const auto& b) { return b.second > 0; });
-      if (output && allocated) log_.report(at, "dec-sfmt-output-ebusy", id, name, "taken while buffers are allocated");
+      const bool coded_capture = f.type == v4l2::kBufTypeVideoCaptureMplane && f.pixelformat != v4l2::kPixFmtYuv420;  // an encoder's master queue
+      if (output && allocated && !s.encoder) log_.report(at, "dec-sfmt-output-ebusy", id, name, "taken while buffers are allocated");
+      if (coded_capture && allocated) log_.report(at, "enc-capture-master", id, name, "taken while buffers are allocated");
       return;
     }
     default: return;
@@ -353,6 +366,10 @@ void MediaMonitor::on_dqbuf(uint64_t at, const Bytes& event) {
   const bool capture = e->buffer.type == v4l2::kBufTypeVideoCaptureMplane;
   const bool decoded = capture && e->planes[0].bytesused > 0;
   check_dequeued(at, e->session_id, s, *e);
+  constexpr uint32_t kFrameTypes = v4l2::kBufFlagKeyframe | v4l2::kBufFlagPframe | v4l2::kBufFlagBframe;
+  if (decoded && s.encoder && !(e->buffer.flags & kFrameTypes))
+    log_.report(at, "enc-frame-type-flag", e->session_id, "event",
+                fmt::format("coded CAPTURE buffer {} has flags {:#x}", e->buffer.index, e->buffer.flags));
   if (decoded && !s.output_timestamps.count(v4l2::micros_of(e->buffer.timestamp)))
     log_.report(at, "dec-display-order-timestamps", e->session_id, "event",
                 fmt::format("CAPTURE buffer {} has timestamp {} us, which no OUTPUT buffer had", e->buffer.index,

@@ -16,7 +16,7 @@
 
 namespace vvsim::virtio_media {
 
-// The rule table (ids as in the virtio-media brief: vm-*, dec-*).
+// The rule table (ids as in the virtio-media brief: vm-*, dec-*, enc-*).
 const std::vector<tlm_virtio::ConformanceRule>& media_rules();
 
 class MediaMonitor : public MediaObserver {
@@ -39,6 +39,7 @@ class MediaMonitor : public MediaObserver {
     std::set<uint32_t> subscribed;                   // event types
     std::set<std::pair<uint32_t, uint32_t>> queued;  // (buffer type, index) queued and not returned
     bool source_change_seen = false;
+    bool encoder = false;  // S_FMT(CAPTURE) answered a coded format: an encoder session
     std::set<uint64_t> output_timestamps;                         // of every OUTPUT QBUF (microseconds)
     std::optional<std::pair<uint32_t, uint32_t>> capture_size;  // the last G_FMT/S_FMT(CAPTURE) answer
     std::map<uint32_t, uint32_t> buffers;                         // REQBUFS count by buffer type

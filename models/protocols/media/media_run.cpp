@@ -19,7 +19,6 @@ void refuse_unmodelled(const models::StreamPlan& st) {
   const models::StreamApplication& a = st.application;
   std::vector<std::string> keys;
   const std::pair<bool, const char*> actions[] = {
-      {st.encode.has_value(), "encode"},
       {a.reset_after_units.has_value(), "reset_after_units"},
       {a.scatter_buffers, "scatter_buffers"},
   };
@@ -56,6 +55,22 @@ MediaDecodeConfig client_config(const models::StreamPlan& st, bool timing_only) 
       sink(d);
     };
   }
+  return c;
+}
+
+// The encode stream's settings, as v6's encode_config reads them.
+MediaEncodeConfig encoder_config(const models::StreamPlan& st) {
+  const models::EncodeSpec& e = *st.encode;
+  MediaEncodeConfig c;
+  c.codec = st.codec;
+  c.width = e.width, c.height = e.height, c.frames = e.frames;
+  c.seed = e.seed != 0 ? e.seed : st.seed;
+  c.bitrate_bps = e.bitrate_kbps * 1000;
+  for (const auto& [at, kbps] : e.bitrate_changes) c.bitrate_at[at] = kbps * 1000;
+  c.force_key_frames.insert(e.force_key_frames.begin(), e.force_key_frames.end());
+  c.output_buffers = st.application.input_resources;  // V4L2 OUTPUT carries the raw frames
+  c.capture_buffers = st.application.output_resources;
+  c.feed_fps = st.application.feed_fps;
   return c;
 }
 
@@ -107,14 +122,17 @@ void MediaRun::start() {
     driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
       (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});
     });
-  for (const auto& st : plan_.streams)
-    clients_.push_back(std::make_unique<MediaDecodeClient>(driver_, client_config(st, plan_.timing_only)));
+  for (const auto& st : plan_.streams) {
+    encoders_.push_back(st.encode ? std::make_unique<MediaEncodeClient>(driver_, encoder_config(st)) : nullptr);
+    clients_.push_back(st.encode ? nullptr : std::make_unique<MediaDecodeClient>(driver_, client_config(st, plan_.timing_only)));
+  }
   platform_.system.cpu.set_program([this](tlm_virtio::GuestCpu&) {
     if (auto up = driver_.initialize(); !up) return void(init_error_ = up.error().message);
     initialised_ = true;
     for (size_t i = 0; i < clients_.size(); ++i)
       sc_core::sc_spawn([this, i] {
-        fill_stream(clients_[i]->run(), streams_[i]);
+        if (encoders_[i]) streams_[i].encode = encoders_[i]->run(), streams_[i].units_fed = streams_[i].encode->frames_queued;
+        else fill_stream(clients_[i]->run(), streams_[i]);
         streams_[i].finished = true;
       });
   });
@@ -152,7 +170,9 @@ void MediaRun::finish(models::RunRecords& r, std::vector<models::StreamRecord*> 
   r.commandq_depth = std::move(commandq_depth_);
   r.eventq_depth = std::move(eventq_depth_);
   for (size_t i = 0; i < streams.size() && i < streams_.size(); ++i) {
-    if (!streams_[i].finished) {  // what it did so far
+    if (!streams_[i].finished && encoders_[i]) {  // what it did so far
+      streams_[i].encode = encoders_[i]->progress();
+    } else if (!streams_[i].finished) {
       fill_stream(clients_[i]->progress(), streams_[i]);
       streams_[i].waiting_for = clients_[i]->waiting_for();
     }

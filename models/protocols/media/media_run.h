@@ -1,5 +1,5 @@
 // A scenario's run over virtio-media: the conformance monitor on the device,
-// one V4L2 decode client per stream on the media driver, and what the device,
+// one V4L2 decode or encode client per stream on the media driver, and what the device,
 // driver and monitor saw, in the protocol-neutral records of
 // models/platform/protocol_run.h. Built by the media binding. The stream keys
 // virtio-media has a meaning for are mapped (buffers, pacing, display hold,
@@ -16,6 +16,7 @@
 #include "models/protocols/media/media_decode_client.h"
 #include "models/protocols/media/media_device.h"
 #include "models/protocols/media/media_driver.h"
+#include "models/protocols/media/media_encode_client.h"
 #include "models/protocols/media/media_monitor.h"
 
 namespace vvsim::virtio_media {
@@ -35,7 +36,8 @@ class MediaRun : public models::ProtocolRun {
   MediaDriver& driver_;
   MediaMonitor monitor_;
   std::vector<models::StreamRecord> streams_;
-  std::vector<std::unique_ptr<MediaDecodeClient>> clients_;
+  std::vector<std::unique_ptr<MediaDecodeClient>> clients_;   // null for encode streams
+  std::vector<std::unique_ptr<MediaEncodeClient>> encoders_;  // null for decode streams
   std::string init_error_;
   bool initialised_ = false;
   std::vector<models::DeviceStageMark> stage_marks_;

@@ -58,9 +58,14 @@ constexpr uint32_t kSelTgtCompose = 0x100, kSelTgtComposeDefault = 0x101, kSelTg
 
 // Controls
 constexpr uint32_t kCidMinBuffersForCapture = 0x00980927;
+constexpr uint32_t kCtrlClassCodec = 0x00990000;  // V4L2_CTRL_CLASS_CODEC (was _MPEG)
+constexpr uint32_t kCtrlWhichCurVal = 0;
+constexpr uint32_t kCidMpegVideoGopSize = 0x009909cb, kCidMpegVideoBitrate = 0x009909cf;
+constexpr uint32_t kCidMpegVideoForceKeyFrame = 0x009909e5;
 
 // Linux errno values (asm-generic/errno-base.h, errno.h) the device answers with.
 constexpr uint32_t kEperm = 1, kEio = 5, kEnomem = 12, kEfault = 14, kEbusy = 16, kEinval = 22;
 constexpr uint32_t kEnospc = 28, kEpipe = 32, kEnotty = 25, kEagain = 11, kEtimedout = 110;
+constexpr uint32_t kEacces = 13, kErange = 34;
 
 }  // namespace vvsim::virtio_media::v4l2
