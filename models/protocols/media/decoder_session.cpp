@@ -58,12 +58,8 @@ DecoderSession::DecoderSession(uint32_t id, const MediaDeviceProfile& profile, S
 }
 
 IoctlReply DecoderSession::ioctl(uint32_t code, const Bytes& in) {
-  if (error_) return refuse(error_);
-  const auto info = ioctl_info(code);
-  if (!info || info->replaced) return refuse(v4l2::kEnotty);  // §Unsupported ioctls
-  const bool reads = info->dir == IoctlDir::Write || info->dir == IoctlDir::ReadWrite;
-  if (reads && in.size() < info->payload) return refuse(v4l2::kEinval);
-  switch (info->code) {
+  if (auto refused = refused_before_dispatch(code, in)) return *refused;
+  switch (Ioctl(code)) {
     case Ioctl::EnumFmt: return enum_fmt(in);
     case Ioctl::EnumFrameSizes: return enum_framesizes(in);
     case Ioctl::GFmt: return get_fmt(in);
@@ -112,13 +108,6 @@ IoctlReply DecoderSession::enum_framesizes(const Bytes& in) {
   return answer(f);
 }
 
-IoctlReply DecoderSession::get_fmt(const Bytes& in) {
-  const uint32_t type = read<v4l2::Format>(in)->type;
-  if (type == output_.type) return answer(output_fmt_);
-  if (type == capture_.type) return answer(capture_fmt_);
-  return refuse(v4l2::kEinval);
-}
-
 // S_FMT/TRY_FMT adjust what they cannot take, as V4L2 drivers do; only the
 // queue type and a busy OUTPUT queue are refused.
 IoctlReply DecoderSession::set_fmt(const Bytes& in, bool try_only) {
@@ -146,9 +135,7 @@ IoctlReply DecoderSession::set_fmt(const Bytes& in, bool try_only) {
   return answer(f);
 }
 
-uint32_t DecoderSession::buffer_length(const MediaQueue& q) const {
-  return (&q == &output_ ? output_fmt_ : capture_fmt_).planes[0].sizeimage;
-}
+const v4l2::Format& DecoderSession::format_of(const MediaQueue& q) const { return &q == &output_ ? output_fmt_ : capture_fmt_; }
 
 void DecoderSession::stream_off(MediaQueue& q) {
   q.streaming = false;

@@ -88,7 +88,6 @@ class DecoderSession : public MediaSession {
 
   IoctlReply enum_fmt(const Bytes& in);
   IoctlReply enum_framesizes(const Bytes& in);
-  IoctlReply get_fmt(const Bytes& in);
   IoctlReply set_fmt(const Bytes& in, bool try_only);
   IoctlReply stream(const Bytes& in, bool on);
   IoctlReply decoder_cmd(const Bytes& in, bool try_only);
@@ -98,7 +97,7 @@ class DecoderSession : public MediaSession {
 
   void stream_off(MediaQueue& q);
   void apply_format(const codec::StreamFormat& f);
-  uint32_t buffer_length(const MediaQueue& q) const override;
+  const v4l2::Format& format_of(const MediaQueue& q) const override;
   uint32_t min_buffers(const MediaQueue& q) const override { return &q == &capture_ ? min_capture_buffers_ : 0; }
   bool subscribable(uint32_t type) const override;
 

@@ -52,12 +52,8 @@ EncoderSession::EncoderSession(uint32_t id, const MediaDeviceProfile& profile, S
 }
 
 IoctlReply EncoderSession::ioctl(uint32_t code, const Bytes& in) {
-  if (error_) return refuse(error_);
-  const auto info = ioctl_info(code);
-  if (!info || info->replaced) return refuse(v4l2::kEnotty);  // §Unsupported ioctls
-  const bool reads = info->dir == IoctlDir::Write || info->dir == IoctlDir::ReadWrite;
-  if (reads && in.size() < info->payload) return refuse(v4l2::kEinval);
-  switch (info->code) {
+  if (auto refused = refused_before_dispatch(code, in)) return *refused;
+  switch (Ioctl(code)) {
     case Ioctl::EnumFmt: return enum_fmt(in);
     case Ioctl::GFmt: return get_fmt(in);
     case Ioctl::SFmt: return set_fmt(in, false);
@@ -87,9 +83,7 @@ IoctlReply EncoderSession::ioctl(uint32_t code, const Bytes& in) {
   }
 }
 
-uint32_t EncoderSession::buffer_length(const MediaQueue& q) const {
-  return (&q == &output_ ? raw_fmt_ : coded_fmt_).planes[0].sizeimage;
-}
+const v4l2::Format& EncoderSession::format_of(const MediaQueue& q) const { return &q == &output_ ? raw_fmt_ : coded_fmt_; }
 
 bool EncoderSession::subscribable(uint32_t type) const { return type == v4l2::kEventEos; }
 
@@ -104,13 +98,6 @@ IoctlReply EncoderSession::enum_fmt(const Bytes& in) {
     d.flags = 0, d.description = "Planar YUV 4:2:0", d.pixelformat = v4l2::kPixFmtYuv420;
     return answer(d);
   }
-  return refuse(v4l2::kEinval);
-}
-
-IoctlReply EncoderSession::get_fmt(const Bytes& in) {
-  const uint32_t type = read<v4l2::Format>(in)->type;
-  if (type == output_.type) return answer(raw_fmt_);
-  if (type == capture_.type) return answer(coded_fmt_);
   return refuse(v4l2::kEinval);
 }
 

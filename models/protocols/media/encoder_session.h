@@ -77,7 +77,6 @@ class EncoderSession : public MediaSession {
   };
 
   IoctlReply enum_fmt(const Bytes& in);
-  IoctlReply get_fmt(const Bytes& in);
   IoctlReply set_fmt(const Bytes& in, bool try_only);
   IoctlReply stream(const Bytes& in, bool on);
   IoctlReply encoder_cmd(const Bytes& in, bool try_only);
@@ -90,7 +89,7 @@ class EncoderSession : public MediaSession {
   void stream_off(MediaQueue& q);
   void pend_units(std::vector<codec::EncodedUnit> units);
   codec::EncoderConfig encoder_config() const;
-  uint32_t buffer_length(const MediaQueue& q) const override;
+  const v4l2::Format& format_of(const MediaQueue& q) const override;
   uint32_t min_buffers(const MediaQueue&) const override { return 1; }
   bool subscribable(uint32_t type) const override;
 

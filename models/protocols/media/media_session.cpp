@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "models/protocols/media/media_ioctls.h"
 #include "models/protocols/media/v4l2_constants.h"
 #include "tlm_virtio/le_bytes.h"
 
@@ -66,6 +67,22 @@ void MediaSession::fail(uint32_t errno_value) {
   outbox_.push_back(encode(EventError{id_, errno_value}));
 }
 
+std::optional<IoctlReply> MediaSession::refused_before_dispatch(uint32_t code, const Bytes& in) const {
+  if (error_) return refuse(error_);
+  const auto info = ioctl_info(code);
+  if (!info || info->replaced) return refuse(v4l2::kEnotty);
+  const bool reads = info->dir == IoctlDir::Write || info->dir == IoctlDir::ReadWrite;
+  if (reads && in.size() < info->payload) return refuse(v4l2::kEinval);
+  return std::nullopt;
+}
+
+IoctlReply MediaSession::get_fmt(const Bytes& in) const {
+  const uint32_t type = read<v4l2::Format>(in)->type;
+  if (type == output_.type) return answer(format_of(output_));
+  if (type == capture_.type) return answer(format_of(capture_));
+  return refuse(v4l2::kEinval);
+}
+
 MediaQueue* MediaSession::queue_of(uint32_t type) {
   if (type == output_.type) return &output_;
   if (type == capture_.type) return &capture_;
@@ -93,7 +110,7 @@ IoctlReply MediaSession::reqbufs(const Bytes& in) {
   free_queue(*q);
   uint32_t count = std::min(rb.count, profile_.max_buffers);
   if (count > 0) count = std::max(count, min_buffers(*q));
-  const uint32_t length = buffer_length(*q);
+  const uint32_t length = format_of(*q).planes[0].sizeimage;
   q->memory = rb.memory;
   for (uint32_t i = 0; i < count; ++i) {
     MediaBuffer b;

@@ -96,9 +96,16 @@ class MediaSession {
   void dequeue_event(const MediaQueue& q, uint32_t index, uint32_t bytesused, uint32_t flags, uint64_t timestamp_us);
   bool subscribed(uint32_t type) const { return ignore_subscriptions_ || subscriptions_.count(type) != 0; }
 
-  // The role's answers for the shared handlers: the plane length of a new
-  // buffer, the fewest buffers REQBUFS gives, the events one may subscribe to.
-  virtual uint32_t buffer_length(const MediaQueue& q) const = 0;
+  // The answer an ioctl gets before the role looks at it: the session's error,
+  // ENOTTY for a code not known or replaced (§Unsupported ioctls), EINVAL for a
+  // payload shorter than its struct; nothing when the role should handle it.
+  std::optional<IoctlReply> refused_before_dispatch(uint32_t code, const Bytes& in) const;
+  IoctlReply get_fmt(const Bytes& in) const;
+
+  // The role's answers for the shared handlers: a queue's current format (its
+  // plane's sizeimage is a new buffer's length), the fewest buffers REQBUFS
+  // gives, the events one may subscribe to.
+  virtual const v4l2::Format& format_of(const MediaQueue& q) const = 0;
   virtual uint32_t min_buffers(const MediaQueue& q) const = 0;
   virtual bool subscribable(uint32_t event_type) const = 0;
 
