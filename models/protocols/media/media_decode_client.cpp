@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "models/protocols/media/decoder_session.h"
+#include "models/protocols/media/media_client_calls.h"
 #include "models/protocols/media/media_ioctls.h"
-#include "tlm_virtio/le_bytes.h"
 
 namespace vvsim::virtio_media {
 
@@ -17,31 +17,16 @@ namespace {
 constexpr uint32_t kOutput = v4l2::kBufTypeVideoOutputMplane, kCapture = v4l2::kBufTypeVideoCaptureMplane;
 constexpr uint32_t kPageBytes = 4096;  // USERPTR buffers are lists of guest pages
 
-uint32_t code(Ioctl i) { return uint32_t(i); }
-
-Bytes type_payload(uint32_t type) {
-  Bytes b(4);
-  tlm_virtio::le::put32(b.data(), type);
-  return b;
-}
-
-
 }  // namespace
 
 MediaDecodeClient::MediaDecodeClient(MediaDriver& driver, MediaDecodeConfig config)
     : driver_(driver), config_(std::move(config)), misbehaviour_(config_.misbehaviour) {}
 
 MediaReply MediaDecodeClient::call(uint32_t c, const Bytes& payload, uint32_t response_bytes) {
-  std::vector<uint32_t> response;
-  if (response_bytes) response.push_back(response_bytes);
-  return driver_.ioctl(session_, c, {payload}, response);
+  return call_ioctl(driver_, session_, c, payload, response_bytes);
 }
 
-bool MediaDecodeClient::check(const MediaReply& reply, const char* what) {
-  if (reply.status == 0) return true;
-  report_.problems.push_back(fmt::format("{} failed: errno {}", what, reply.status));
-  return false;
-}
+bool MediaDecodeClient::check(const MediaReply& reply, const char* what) { return check_reply(reply, what, report_.problems); }
 
 template <class T>
 std::optional<T> MediaDecodeClient::call_struct(uint32_t c, const T& v, const char* what) {

@@ -5,10 +5,11 @@
 #include <algorithm>
 
 #include "codec/synthetic.h"
+#include "models/guest/feed_time.h"
 #include "models/protocols/media/decoder_session.h"
+#include "models/protocols/media/media_client_calls.h"
 #include "models/protocols/media/media_ioctls.h"
 #include "models/protocols/media/v4l2_constants.h"
-#include "tlm_virtio/le_bytes.h"
 
 namespace vvsim::virtio_media {
 
@@ -18,23 +19,11 @@ namespace {
 
 constexpr uint32_t kOutput = v4l2::kBufTypeVideoOutputMplane, kCapture = v4l2::kBufTypeVideoCaptureMplane;
 
-uint32_t code(Ioctl i) { return uint32_t(i); }
-
-Bytes type_payload(uint32_t type) {
-  Bytes b(4);
-  tlm_virtio::le::put32(b.data(), type);
-  return b;
-}
-
 codec::FrameType frame_type_of(uint32_t flags) {
   if (flags & v4l2::kBufFlagKeyframe) return codec::FrameType::Key;
   if (flags & v4l2::kBufFlagPframe) return codec::FrameType::Inter;
   if (flags & v4l2::kBufFlagBframe) return codec::FrameType::BiPredicted;
   return codec::FrameType::Unknown;
-}
-
-sc_core::sc_time feed_time(sc_core::sc_time start, uint64_t index, double fps) {
-  return fps <= 0 ? sc_core::SC_ZERO_TIME : start + sc_core::sc_time(double(index) / fps, sc_core::SC_SEC);
 }
 
 }  // namespace
@@ -43,16 +32,10 @@ MediaEncodeClient::MediaEncodeClient(MediaDriver& driver, MediaEncodeConfig conf
     : driver_(driver), config_(std::move(config)) {}
 
 MediaReply MediaEncodeClient::call(uint32_t c, const Bytes& payload, uint32_t response_bytes) {
-  std::vector<uint32_t> response;
-  if (response_bytes) response.push_back(response_bytes);
-  return driver_.ioctl(session_, c, {payload}, response);
+  return call_ioctl(driver_, session_, c, payload, response_bytes);
 }
 
-bool MediaEncodeClient::check(const MediaReply& reply, const char* what) {
-  if (reply.status == 0) return true;
-  report_.problems.push_back(fmt::format("{} failed: errno {}", what, reply.status));
-  return false;
-}
+bool MediaEncodeClient::check(const MediaReply& reply, const char* what) { return check_reply(reply, what, report_.problems); }
 
 // Initialization 1-7: the coded format first (CAPTURE is the master queue), then
 // the raw format and size, the frame interval and the bitrate.
@@ -203,7 +186,7 @@ guest::EncodeReport MediaEncodeClient::run() {
       const uint64_t seen = driver_.activity_count();
       handle_events();
       const auto free = std::find_if(output_.begin(), output_.end(), [](const Buffer& b) { return !b.queued; });
-      const sc_core::sc_time due = feed_time(start_, next_frame_, config_.feed_fps);
+      const sc_core::sc_time due = guest::feed_time(start_, next_frame_, config_.feed_fps);
       if (next_frame_ < config_.frames && free != output_.end() && due <= sc_core::sc_time_stamp()) {
         queue_frame(uint32_t(free - output_.begin()));
         continue;
