@@ -15,11 +15,7 @@ shift || true
 TIMING_FRAMES=(10000 100000)
 [ $# -gt 0 ] && TIMING_FRAMES=("$@")
 FULL_FRAMES=${FULL_FRAMES-1000 10000}
-# A relative build directory is taken from the checkout's root, as the other bench scripts do.
-case "$BUILD_DIR" in
-  /*) VVSIM="$BUILD_DIR/bin/vvsim" ;;
-  *) VVSIM="$(pwd)/$BUILD_DIR/bin/vvsim" ;;
-esac
+VVSIM="$BUILD_DIR/bin/vvsim"
 [ -x "$VVSIM" ] || { echo "build first: ./dev build" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${1:-build}
 FRAMES=${2:-10000}
-VVSIM="$(pwd)/$BUILD_DIR/bin/vvsim"
+VVSIM="$BUILD_DIR/bin/vvsim"
 [ -x "$VVSIM" ] || { echo "build first: ./dev build" >&2; exit 1; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
