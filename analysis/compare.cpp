@@ -196,7 +196,8 @@ ordered_json run_json(const ComparedRun& r) {
           {"outcome", r.summary ? s.value("outcome", "") : "no_summary"},
           {"reason", r.summary ? s.value("reason", "") : r.error},
           {"scenario", s.value("scenario", "")},
-          {"mode", s.value("mode", "")}};
+          {"mode", s.value("mode", "")},
+          {"protocol", s.value("protocol", "")}};
 }
 
 }  // namespace

@@ -27,8 +27,9 @@ std::string overview(const scenarios::Scenario& scenario, const scenarios::RunRe
                                 svg::html_escape(scenario.description), ok ? "good" : "bad",
                                 scenarios::outcome_name(result.outcome),
                                 result.reason.empty() ? "" : " &mdash; " + svg::html_escape(result.reason));
-  out += html::table({"scenario", "mode", "seed", "simulated time (ms)", "streams", "cores"},
-                     {{scenario.source, result.timing_only ? "timing only" : "full", std::to_string(scenario.seed),
+  out += html::table({"scenario", "protocol", "mode", "seed", "simulated time (ms)", "streams", "cores"},
+                     {{scenario.source, scenario.protocol, result.timing_only ? "timing only" : "full",
+                       std::to_string(scenario.seed),
                        fixed(double(result.simulated_ps) / 1e9, 3), std::to_string(result.streams.size()),
                        std::to_string(result.cores.size())}});
   return out;

@@ -165,6 +165,7 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
       {"scenario", scenario.source},
       {"description", scenario.description},
       {"mode", result.timing_only ? "timing_only" : "full"},
+      {"protocol", scenario.protocol},
       {"outcome", scenarios::outcome_name(result.outcome)},
       {"reason", result.reason},
       {"seed", scenario.seed},
@@ -287,8 +288,8 @@ std::string changed_settings_text(const scenarios::Scenario& scenario) {
 }  // namespace
 
 std::string human_summary(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
-  std::string out = fmt::format("{}: {} after {:.3f} ms simulated\n", scenario.source, scenarios::outcome_name(result.outcome),
-                                double(result.simulated_ps) / 1e9);
+  std::string out = fmt::format("{} under {}: {} after {:.3f} ms simulated\n", scenario.source, scenario.protocol,
+                                scenarios::outcome_name(result.outcome), double(result.simulated_ps) / 1e9);
   if (!result.reason.empty()) out += "  " + result.reason + "\n";
   // Only an encoder stream's line needs the frame breakdown (a decoder's comes from its report).
   const bool any_encoder = std::any_of(result.streams.begin(), result.streams.end(), [](const auto& s) { return s.encode; });

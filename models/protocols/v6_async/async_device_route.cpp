@@ -65,6 +65,7 @@ void AsyncDeviceRoute::deliver(CompletionTag tag, const std::vector<uint8_t>& v6
 
 void AsyncDeviceRoute::send_completion(const Owed& owed, const std::vector<uint8_t>& v6_response) {
   AsyncEvent e = completion_event(owed.cmd, owed.stream_id, owed.cookie, ByteSpan(v6_response));
+  if (faults_.drop_canceled && (e.flags & kEventFlagCanceled)) return;
   if (faults_.wrong_cookie) ++e.cookie;
   device_.send_event_bytes(to_bytes(e));
   if (faults_.complete_twice) device_.send_event_bytes(to_bytes(e));

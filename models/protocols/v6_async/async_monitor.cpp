@@ -13,8 +13,10 @@ const std::vector<ConformanceRule> kAsyncRules = {
     {"async-cookie-unique", Side::Driver, kScheme,
      "a RESOURCE_QUEUE or DRAIN carries a nonzero cookie no other command in flight carries"},
     {"async-cookie-echoed", Side::Device, kScheme, "every completion event names the cookie of a command in flight"},
-    {"async-completion-once", Side::Device, kScheme,
-     "no command completes twice (one that never completes shows as the run's deadlock: it may wait for the driver)"},
+    {"async-completion-once", Side::Device, kScheme, "no command completes twice"},
+    {"async-completion-missing", Side::Device, kScheme,
+     "every command a STOP or DESTROY ends completes (CANCELED) by the time nothing is left to happen (a command "
+     "no STOP or DESTROY ended may wait for the driver: that shows as the run's deadlock)"},
     {"async-nothing-after-canceled", Side::Device, kScheme, "nothing completes a command after its CANCELED completion"},
     {"async-no-output-while-blocked", Side::Device, kUnblock,
      "after a DRC no output completes until STREAM_UNBLOCK is answered"},
@@ -170,7 +172,7 @@ bool AsyncMonitor::hold_answer(const tlm_virtio::DescriptorChain& chain, uint32_
   if (closer == closers_.end()) return false;
   const auto [stream, destroy] = closer->second;
   closers_.erase(closer);
-  HeldAnswer held{chain, written, response, {}};
+  HeldAnswer held{chain, written, response, stream, destroy, {}};
   for (const auto& [cookie, o] : owed_)
     if (o.stream_id == stream && (destroy || !o.output)) held.waiting.insert(cookie);
   if (held.waiting.empty()) return false;
@@ -189,6 +191,22 @@ void AsyncMonitor::release_answers(uint64_t at_ps, uint64_t completed_cookie) {
     it = held_answers_.erase(it);
     v6_.on_chain_returned(at_ps, kCommandQueue, held.chain, held.written, held.response);
   }
+}
+
+// A STOP or DESTROY answer still held waits for completions that can no longer
+// come; v6's monitor then gets the answer, as the driver did.
+void AsyncMonitor::on_run_idle(uint64_t at_ps) {
+  for (const auto& held : held_answers_) {
+    for (uint64_t cookie : held.waiting) {
+      const auto o = owed_.find(cookie);
+      const char* what = o == owed_.end() ? "command" : cmd_type_name(o->second.cmd);
+      report(at_ps, "async-completion-missing", held.stream_id,
+             fmt::format("{} cookie {:#x} ended by the stream's {} never completed; nothing is left to happen", what,
+                         cookie, held.destroy ? "DESTROY" : "STOP"));
+    }
+    v6_.on_chain_returned(at_ps, kCommandQueue, held.chain, held.written, held.response);
+  }
+  held_answers_.clear();
 }
 
 void AsyncMonitor::on_reset(uint64_t at_ps) {

@@ -36,6 +36,9 @@ class AsyncMonitor : public TransportObserver, public tlm_virtio::VirtioObserver
     v6_.on_features_ok(at_ps, offered, accepted);
   }
   void on_ring_violation(const tlm_virtio::RingViolation& violation) override { v6_.on_ring_violation(violation); }
+  // The run ended with nothing left to happen: completions still owed to a
+  // STOP or DESTROY are missing. Before v6's monitor's own end check.
+  void on_run_idle(uint64_t at_ps);
 
  private:
   // A RESOURCE_QUEUE or DRAIN between being taken and its completion.
@@ -56,6 +59,8 @@ class AsyncMonitor : public TransportObserver, public tlm_virtio::VirtioObserver
     tlm_virtio::DescriptorChain chain;
     uint32_t written = 0;
     std::vector<uint8_t> response;
+    uint32_t stream_id = 0;
+    bool destroy = false;        // a DESTROY (else a STOP)
     std::set<uint64_t> waiting;  // cookies
   };
   bool hold_answer(const tlm_virtio::DescriptorChain& chain, uint32_t written, const std::vector<uint8_t>& response);

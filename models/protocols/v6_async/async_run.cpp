@@ -11,6 +11,7 @@ void AsyncRun::attach_monitor() {
 
 // v6's findings on the v6 view, then the completion scheme's.
 void AsyncRun::report_monitor(models::RunRecords& r) {
+  if (!sc_core::sc_pending_activity()) async_.on_run_idle(sc_core::sc_time_stamp().value());
   V6Run::report_monitor(r);
   r.violations.insert(r.violations.end(), async_.violations().begin(), async_.violations().end());
   r.rules_checked += async_rule_ids().size();
