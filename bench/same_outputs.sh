@@ -103,7 +103,8 @@ fi
 if diff -r "$ref" "$out" >"$work/diff" 2>&1; then
   echo "same: $(find "$out" -type f | wc -l) files byte for byte equal to $ref"
 else
-  echo "DIFFERENT from $ref:" >&2
+  echo "DIFFERENT from $ref: $(diff -rq "$ref" "$out" | wc -l) files; each, then the first 50 lines of the diff:" >&2
+  diff -rq "$ref" "$out" | sed "s|$out|checked|g" >&2 || true
   head -50 "$work/diff" >&2
   exit 1
 fi

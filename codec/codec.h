@@ -87,6 +87,9 @@ struct CodedPicture {
 // its own size: an H.264 picture on the first slice of its access unit.
 struct UnitWork {
   uint32_t coded_width = 0, coded_height = 0;
+  // The visible size the picture's sequence header gives (H.264, HEVC,
+  // MPEG-2), 0 when the unit charges no picture or its codec sizes it otherwise.
+  uint32_t visible_width = 0, visible_height = 0;
   uint32_t macroblocks = 0;  // of the (first) picture the unit is charged for, 0 if none
   uint32_t bitstream_bytes = 0;
   FrameType frame_type = FrameType::Unknown;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "codec/content_refusal.h"
@@ -109,13 +110,27 @@ std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool l
   return nal;
 }
 
-void announce_new_sizes(DecodeResult& result, StreamFormat& current, uint32_t min_output_buffers) {
-  for (const auto& p : result.pictures) {
-    if (p.width == current.visible.width && p.height == current.visible.height) continue;
-    current = StreamFormat{(p.width + 15) & ~15u, (p.height + 15) & ~15u, Rect{0, 0, p.width, p.height},
-                           min_output_buffers};
-    result.new_format = current;
-  }
+void FormatAnnouncer::announce(DecodeResult& result, bool drained) {
+  const UnitWork& work = result.work;
+  const uint64_t charged = (work.macroblocks > 0 ? 1 : 0) + work.further_pictures.size();
+  if (inside_ == 0 && charged > 0 && work.visible_width != 0 &&
+      (work.visible_width != current_.visible.width || work.visible_height != current_.visible.height))
+    change_to(work.visible_width, work.visible_height, result);
+  for (const auto& p : result.pictures)
+    if (p.width != current_.visible.width || p.height != current_.visible.height) change_to(p.width, p.height, result);
+  inside_ += charged;
+  inside_ -= std::min<uint64_t>(inside_, result.pictures.size());
+  if (drained) inside_ = 0;
+}
+
+void FormatAnnouncer::change_to(uint32_t width, uint32_t height, DecodeResult& result) {
+  current_ = StreamFormat{(width + 15) & ~15u, (height + 15) & ~15u, Rect{0, 0, width, height}, min_output_buffers_};
+  result.new_format = current_;
+}
+
+void FormatAnnouncer::reset() {
+  current_ = {};
+  inside_ = 0;
 }
 
 }  // namespace vvsim::codec

@@ -32,8 +32,25 @@ std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool l
 // Copies `height` rows of `width` bytes from a strided plane.
 void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst);
 
-// Announces the format of each picture of `result` whose size differs from
-// `current` (new_format, before the pictures of that size), updating `current`.
-void announce_new_sizes(DecodeResult& result, StreamFormat& current, uint32_t min_output_buffers);
+// When a decoder tells of a new picture size (new_format, before the pictures
+// of that size). A hardware decoder knows it once it parses the sequence
+// header the picture's first slice names, so the unit charged for that
+// picture announces it, when no earlier picture is still inside the decoder
+// (the change then cannot overtake one); otherwise the first picture of the
+// new size to leave does. Fed the same results, the scan decides the same.
+class FormatAnnouncer {
+ public:
+  explicit FormatAnnouncer(uint32_t min_output_buffers) : min_output_buffers_(min_output_buffers) {}
+  // After a unit's work and pictures are known; `drained`: a flush, after
+  // which no picture is left inside.
+  void announce(DecodeResult& result, bool drained);
+  void reset();
+
+ private:
+  void change_to(uint32_t width, uint32_t height, DecodeResult& result);
+  uint32_t min_output_buffers_;
+  StreamFormat current_{};
+  uint64_t inside_ = 0;  // pictures charged and not out yet
+};
 
 }  // namespace vvsim::codec

@@ -47,7 +47,7 @@ void H264Decoder::reset() {
   open();
   access_units_.clear();
   waiting_for_idr_ = true;
-  format_ = {};
+  format_.reset();
   picture_work_.reset();
   output_order_.reset();
   release_.clear();
@@ -75,7 +75,7 @@ void H264Decoder::release_pictures(DecodeResult& result, bool drain) {
   const bool ordered = output_order_.unsupported().empty();
   release_.from_library(result.pictures);
   result.pictures = drain || !ordered ? release_.take_all() : release_.take();
-  announce_new_sizes(result, format_, kMinOutputBuffers);
+  format_.announce(result, drain);
 }
 
 void H264Decoder::take_picture(const SBufferInfo& info, uint8_t* planes[3], DecodeResult& result) {

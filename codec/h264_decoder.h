@@ -10,6 +10,7 @@
 
 #include "codec/access_unit.h"
 #include "codec/codec.h"
+#include "codec/decoder_support.h"
 #include "codec/output_order.h"
 #include "codec/work_accounting.h"
 
@@ -44,7 +45,7 @@ class H264Decoder : public Decoder {
   ISVCDecoder* decoder_ = nullptr;
   AccessUnitAssembler access_units_;
   bool waiting_for_idr_ = true;
-  StreamFormat format_{};
+  FormatAnnouncer format_{kMinOutputBuffers};
   H264PictureWork picture_work_;
   H264OutputOrder output_order_;
   PictureRelease release_;

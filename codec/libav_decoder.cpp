@@ -126,7 +126,7 @@ void LibavDecoder::reset() {
   waiting_for_tune_in_ = true;
   mpeg2_references_ = 0;
   refused_.clear();
-  format_ = {};
+  format_.reset();
   picture_work_.reset();
   hevc_work_.reset();
   mpeg2_work_.reset();
@@ -249,7 +249,7 @@ void LibavDecoder::release_pictures(DecodeResult& result, bool drain) {
     release_.from_library(result.pictures);
     result.pictures = drain || !follows_output_order() ? release_.take_all() : release_.take();
   }
-  announce_new_sizes(result, format_, min_output_buffers(codec_));
+  format_.announce(result, drain);
 }
 
 void LibavDecoder::send(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {

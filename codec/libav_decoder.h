@@ -17,6 +17,7 @@
 
 #include "codec/access_unit.h"
 #include "codec/codec.h"
+#include "codec/decoder_support.h"
 #include "codec/hevc_output_order.h"
 #include "codec/output_order.h"
 #include "codec/work_accounting.h"
@@ -81,7 +82,7 @@ class LibavDecoder : public Decoder {
   bool waiting_for_tune_in_ = true;  // after start, reset, or a drain that dropped the references
   uint32_t mpeg2_references_ = 0;    // I/P pictures sent since the tune-in point
   std::string refused_;  // set by pick_format (ctx_->opaque is the decoder) when the stream is refused
-  StreamFormat format_{};
+  FormatAnnouncer format_{min_output_buffers(codec_)};
   H264PictureWork picture_work_;
   HevcPictureWork hevc_work_;
   Mpeg2PictureWork mpeg2_work_;

@@ -21,8 +21,6 @@ namespace vvsim::codec {
 
 namespace {
 
-uint32_t align16(uint32_t v) { return (v + 15) & ~15u; }
-
 Picture size_only_picture(uint32_t width, uint32_t height, uint64_t timestamp) {
   Picture p;
   p.width = width;
@@ -32,23 +30,23 @@ Picture size_only_picture(uint32_t width, uint32_t height, uint64_t timestamp) {
   return p;
 }
 
-// The picture-format bookkeeping both backends do: a new format is reported
-// with the first picture of a new size, and work figures follow the format.
+// The picture-format bookkeeping the backends do (FormatAnnouncer), on
+// size-only pictures.
 class FormatTracker {
  public:
-  explicit FormatTracker(uint32_t min_buffers) : min_buffers_(min_buffers) {}
+  explicit FormatTracker(uint32_t min_buffers) : announcer_(min_buffers) {}
   void picture(DecodeResult& result, uint32_t width, uint32_t height, uint64_t timestamp) {
-    if (width != format_.visible.width || height != format_.visible.height) {
-      format_ = StreamFormat{align16(width), align16(height), Rect{0, 0, width, height}, min_buffers_};
-      result.new_format = format_;
-    }
     result.pictures.push_back(size_only_picture(width, height, timestamp));
   }
-  void reset() { format_ = {}; }
+  // Once the unit's work and pictures are known, as each backend does.
+  void finish(DecodeResult& result, bool drained) {
+    announcer_.announce(result, drained);
+    result.work.produces_picture = !result.pictures.empty();
+  }
+  void reset() { announcer_.reset(); }
 
  private:
-  uint32_t min_buffers_;
-  StreamFormat format_{};
+  FormatAnnouncer announcer_;
 };
 
 // Decoded pictures waiting for the output order model to release them, each of its own size.
@@ -94,7 +92,7 @@ class ScanVpxDecoder : public Decoder {
     if (!admit_vpx_unit(codec_, true, size_limit_, data, size, waiting_for_key_, result)) return result;
     if (shows_picture(data, size)) format_.picture(result, width_, height_, timestamp);
     frame_work_.charge_unit(data, size, result.work);
-    result.work.produces_picture = !result.pictures.empty();
+    format_.finish(result, false);
     return result;
   }
   DecodeResult flush() override { return {}; }
@@ -154,7 +152,7 @@ class ScanH264Decoder : public Decoder {
     au_is_idr_ = au_is_idr_ || nal->type == uint8_t(NalType::Idr) || sei_has_recovery_point(data, size);
     if (nal->is_slice && !(waiting_for_idr_ && !au_is_idr_))
       picture_work_.charge_slice(data, size, begins || !had_slice, result.work);
-    result.work.produces_picture = !result.pictures.empty();
+    format_.finish(result, false);
     return result;
   }
   DecodeResult flush() override {
@@ -162,7 +160,7 @@ class ScanH264Decoder : public Decoder {
     decode_access_unit(result);
     if (drain_drops_references_ && output_order_.reorder_depth() > 0) waiting_for_idr_ = true;
     decoded_.show(output_order_.flush(), format_, result);
-    result.work.produces_picture = !result.pictures.empty();
+    format_.finish(result, true);
     return result;
   }
   void reset() override {
@@ -226,7 +224,7 @@ class ScanHevcDecoder : public Decoder {
     au_is_irap_ = au_is_irap_ || nal->frame_type == FrameType::Key;
     if (nal->is_slice && !(waiting_for_irap_ && !au_is_irap_) && !order_.pending_skipped())
       picture_work_.charge_slice(data, size, result.work);
-    result.work.produces_picture = !result.pictures.empty();
+    format_.finish(result, false);
     return result;
   }
   DecodeResult flush() override {
@@ -237,7 +235,7 @@ class ScanHevcDecoder : public Decoder {
       order_.restart_at_next_irap();
     }
     decoded_.show(order_.flush(), format_, result);
-    result.work.produces_picture = !result.pictures.empty();
+    format_.finish(result, true);
     return result;
   }
   void reset() override {
@@ -318,7 +316,7 @@ class ScanMpeg2Decoder : public Decoder {
       show_held(result);
       held_ = Held{sequence->width, sequence->height, timestamp};
     }
-    result.work.produces_picture = !result.pictures.empty();
+    format_.finish(result, false);
     return result;
   }
   DecodeResult flush() override {
@@ -329,7 +327,7 @@ class ScanMpeg2Decoder : public Decoder {
       waiting_for_i_ = true;
       references_ = 0;
     }
-    result.work.produces_picture = !result.pictures.empty();
+    format_.finish(result, true);
     return result;
   }
   void reset() override {

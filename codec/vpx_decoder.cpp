@@ -12,12 +12,6 @@
 
 namespace vvsim::codec {
 
-namespace {
-
-uint32_t align16(uint32_t v) { return (v + 15) & ~15u; }
-
-}  // namespace
-
 VpxDecoder::VpxDecoder(CodecId codec) : codec_(codec), frame_work_(codec) { open(); }
 
 VpxDecoder::~VpxDecoder() = default;
@@ -39,7 +33,7 @@ bool VpxDecoder::open() {
 void VpxDecoder::reset() {
   open();
   waiting_for_key_ = true;
-  format_ = {};
+  format_.reset();
   frame_work_.reset();
 }
 
@@ -56,6 +50,7 @@ DecodeResult VpxDecoder::decode(const uint8_t* data, size_t size, uint64_t times
   }
   collect_pictures(result, timestamp);
   frame_work_.charge_unit(data, size, result.work);
+  format_.announce(result, false);
   result.work.produces_picture = !result.pictures.empty();
   return result;
 }
@@ -67,13 +62,6 @@ void VpxDecoder::collect_pictures(DecodeResult& result, uint64_t timestamp) {
       result.status = UnitStatus::Unsupported;
       result.message = fmt::format("decoded image format {:#x} is not 8-bit 4:2:0", int(img->fmt));
       return;
-    }
-    const StreamFormat format{align16(img->d_w), align16(img->d_h), Rect{0, 0, img->d_w, img->d_h},
-                              min_output_buffers(codec_)};
-    if (!(format.coded_width == format_.coded_width && format.coded_height == format_.coded_height &&
-          format.visible.width == format_.visible.width && format.visible.height == format_.visible.height)) {
-      format_ = format;
-      result.new_format = format;
     }
     Picture p;
     p.width = img->d_w;

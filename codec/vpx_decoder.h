@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "codec/codec.h"
+#include "codec/decoder_support.h"
 #include "codec/work_accounting.h"
 
 namespace vvsim::codec {
@@ -35,7 +36,7 @@ class VpxDecoder : public Decoder {
   // a reset (a new context) or the decoder; null when libvpx refused to open.
   std::shared_ptr<vpx_codec_ctx_t> ctx_;
   bool waiting_for_key_ = true;  // after start, reset or a corrupt unit
-  StreamFormat format_{};
+  FormatAnnouncer format_{min_output_buffers(codec_)};
   VpxFrameWork frame_work_;
 };
 

@@ -38,6 +38,8 @@ void H264PictureWork::charge_slice(const uint8_t* data, size_t size, bool first_
   }
   const bool field = slice_is_field(data, size, sps->second).value_or(false);
   work.macroblocks = macroblocks_of(work.coded_width, work.coded_height) / (field ? 2 : 1);
+  work.visible_width = sps->second.width;
+  work.visible_height = sps->second.height;
 }
 
 void H264PictureWork::reset() {
@@ -65,6 +67,8 @@ void HevcPictureWork::charge_slice(const uint8_t* data, size_t size, UnitWork& w
     return;
   }
   work.macroblocks = macroblocks_of(sps->second.width, sps->second.height);
+  work.visible_width = sps->second.visible_width;
+  work.visible_height = sps->second.visible_height;
   work.frame_type = hevc_first_slice_type(data, size, pps->second).value_or(FrameType::Unknown);
 }
 
@@ -116,6 +120,8 @@ void Mpeg2PictureWork::charge_picture(const uint8_t* data, size_t size, UnitWork
   work.coded_width = mb_width * 16;
   work.coded_height = frame_mb_height * 16;
   work.macroblocks = mb_width * frame_mb_height / (mpeg2_codes_field(data, size) ? 2 : 1);
+  work.visible_width = sequence_->width;
+  work.visible_height = sequence_->height;
 }
 
 }  // namespace vvsim::codec
