@@ -154,7 +154,7 @@ BOOST_AUTO_TEST_CASE(every_rule_has_an_id_side_and_section) {
     BOOST_TEST(ids.insert(r.id).second, r.id);
     BOOST_TEST(std::string(r.section).size() > 0u);
   }
-  BOOST_TEST(ids.size() == 34u);
+  BOOST_TEST(ids.size() == 38u);
 }
 
 // ---- device rules, each by its fault ----

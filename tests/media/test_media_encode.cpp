@@ -6,147 +6,26 @@
 #define BOOST_TEST_MODULE media_encode
 #include <boost/test/unit_test.hpp>
 
-#include <cmath>
-#include <functional>
-#include <set>
-#include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <sstream>
 
 #include "codec/ivf_writer.h"
 #include "codec/synthetic.h"
-#include "models/protocols/media/media_binding.h"
-#include "models/protocols/media/media_encode_client.h"
-#include "models/protocols/media/media_ioctls.h"
-#include "models/protocols/media/media_monitor.h"
-#include "models/protocols/media/v4l2_constants.h"
 #include "tests/codec/decode_support.h"
+#include "tests/media/encoder_guest.h"
 
 using namespace vvsim;
 using namespace vvsim::virtio_media;
-using v4l2::bytes_of;
+using namespace vvsim::virtio_media::test;
 
 namespace {
-
-constexpr uint32_t kOutput = v4l2::kBufTypeVideoOutputMplane, kCapture = v4l2::kBufTypeVideoCaptureMplane;
-
-MediaDeviceProfile encoder_device() {
-  MediaDeviceProfile d;
-  d.role = MediaRole::Encoder;
-  return d;
-}
-
-// Runs `guest` on an encoder device after the driver's initialisation, the
-// conformance monitor watching; the rules it saw broken.
-std::set<std::string> run_encoder(const std::function<void(MediaPlatform&)>& guest, const MediaDeviceFaults& faults = {}) {
-  MediaPlatform platform("platform", models::PlatformProfile{}, encoder_device());
-  MediaMonitor monitor(platform.device.shm().length());
-  platform.device.set_faults(faults);
-  platform.device.set_observer(&monitor);
-  platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
-    BOOST_REQUIRE(platform.driver.initialize().ok());
-    guest(platform);
-  });
-  sc_core::sc_start();
-  if (!sc_core::sc_pending_activity()) monitor.on_run_idle(sc_core::sc_time_stamp().value());
-  std::set<std::string> rules;
-  for (const auto& v : monitor.violations()) rules.insert(v.rule);
-  return rules;
-}
-
-using Rules = std::set<std::string>;
 
 // The client's run; a clean encode breaks no conformance rule.
 guest::EncodeReport encode(const MediaEncodeConfig& config) {
   guest::EncodeReport report;
-  const auto broken = run_encoder([&](MediaPlatform& p) { report = MediaEncodeClient(p.driver, config).run(); });
-  for (const auto& rule : broken) BOOST_ERROR("rule broken: " << rule);
+  for (const auto& rule : run_client(config, report)) BOOST_ERROR("rule broken: " << rule);
   for (const auto& problem : report.problems) BOOST_ERROR(problem);
   return report;
-}
-
-std::string shell(const std::string& command) {
-  std::string out;
-  FILE* pipe = popen(command.c_str(), "r");
-  BOOST_REQUIRE(pipe);
-  char line[256];
-  while (fgets(line, sizeof line, pipe)) out += line;
-  BOOST_REQUIRE_EQUAL(pclose(pipe), 0);
-  return out;
-}
-
-// ffprobe's frames of a file: "key,width,height" per line, in decode order.
-std::vector<std::string> probed_frames(const std::string& path) {
-  std::istringstream lines(
-      shell("ffprobe -v error -select_streams v:0 -show_entries frame=key_frame,width,height -of csv=p=0 " + path));
-  std::vector<std::string> frames;
-  for (std::string l; std::getline(lines, l);)
-    if (!l.empty()) frames.push_back(l);
-  return frames;
-}
-
-MediaReply ioctl_struct(MediaPlatform& p, uint32_t s, Ioctl code, const Bytes& payload, size_t response) {
-  return p.driver.ioctl(s, uint32_t(code), {payload}, response ? std::vector<uint32_t>{uint32_t(response)} : std::vector<uint32_t>{});
-}
-
-Bytes type_payload(uint32_t type) {
-  Bytes b(4, 0);
-  b[0] = uint8_t(type);
-  return b;
-}
-
-MediaReply ext_ctrl(MediaPlatform& p, uint32_t s, Ioctl code, std::vector<v4l2::ExtControl> controls) {
-  const v4l2::ExtControls h{v4l2::kCtrlClassCodec, uint32_t(controls.size())};
-  Bytes array;
-  for (const auto& c : controls) {
-    const Bytes one = bytes_of(c);
-    array.insert(array.end(), one.begin(), one.end());
-  }
-  return p.driver.ioctl(s, uint32_t(code), {bytes_of(h), array},
-                        {uint32_t(v4l2::ExtControls::kSize), uint32_t(array.size())});
-}
-
-// OPEN, S_FMT(CAPTURE VP8), S_FMT(OUTPUT 64x48), REQBUFS both (MMAP, 2 each); the session.
-uint32_t open_configured(MediaPlatform& p) {
-  const uint32_t s = *p.driver.open();
-  p.driver.ioctl(s, uint32_t(Ioctl::SubscribeEvent), {bytes_of(v4l2::EventSubscription{v4l2::kEventEos})}, {});
-  v4l2::Format coded;
-  coded.type = kCapture, coded.pixelformat = v4l2::kPixFmtVp8;
-  BOOST_REQUIRE_EQUAL(ioctl_struct(p, s, Ioctl::SFmt, bytes_of(coded), v4l2::Format::kSize).status, 0u);
-  v4l2::Format raw;
-  raw.type = kOutput, raw.pixelformat = v4l2::kPixFmtYuv420, raw.width = 64, raw.height = 48;
-  BOOST_REQUIRE_EQUAL(ioctl_struct(p, s, Ioctl::SFmt, bytes_of(raw), v4l2::Format::kSize).status, 0u);
-  for (uint32_t type : {kOutput, kCapture})
-    BOOST_REQUIRE_EQUAL(ioctl_struct(p, s, Ioctl::ReqBufs, bytes_of(v4l2::RequestBuffers{2, type, v4l2::kMemoryMmap}),
-                                     v4l2::RequestBuffers::kSize).status, 0u);
-  return s;
-}
-
-MediaReply qbuf_capture(MediaPlatform& p, uint32_t s, uint32_t index) {
-  v4l2::Buffer b;
-  b.index = index, b.type = kCapture, b.memory = v4l2::kMemoryMmap, b.length = 1;
-  return p.driver.ioctl(s, uint32_t(Ioctl::QBuf), {bytes_of(b), Bytes(v4l2::Plane::kSize, 0)},
-                        {uint32_t(v4l2::Buffer::kSize), uint32_t(v4l2::Plane::kSize)});
-}
-
-uint32_t encoder_cmd(MediaPlatform& p, uint32_t s, uint32_t cmd, Ioctl code = Ioctl::EncoderCmd) {
-  return ioctl_struct(p, s, code, bytes_of(v4l2::EncoderCmd{cmd}), v4l2::EncoderCmd::kSize).status;
-}
-
-// The session's events so far: CAPTURE DQBUFs (flags, bytesused) and how many EOS events.
-struct Seen {
-  std::vector<std::pair<uint32_t, uint32_t>> capture;
-  int eos = 0;
-};
-Seen events(MediaPlatform& p, uint32_t s) {
-  Seen seen;
-  for (const auto& e : p.driver.take_events(s)) {
-    if (const auto dq = decode_event_dqbuf(e.bytes); dq && dq->buffer.type == kCapture)
-      seen.capture.push_back({dq->buffer.flags, dq->planes[0].bytesused});
-    if (const auto ev = decode_event_event(e.bytes); ev && ev->event.type == v4l2::kEventEos) ++seen.eos;
-  }
-  return seen;
 }
 
 }  // namespace
@@ -308,9 +187,9 @@ BOOST_AUTO_TEST_CASE(controls_and_frame_interval) {
 // Drain corner cases: STOP with a queue not streaming is a no-op; STOP with no
 // OUTPUT queued ends at once with an empty LAST and EOS; STOP with no CAPTURE
 // buffer queued waits, a second STOP is EBUSY, and the next QBUF(CAPTURE) comes
-// back empty + LAST; ENC_CMD_START resumes.
+// back empty + LAST; ENC_CMD_START resumes. The monitor sees no rule broken.
 BOOST_AUTO_TEST_CASE(drain_corner_cases) {
-  run_encoder([](MediaPlatform& p) {
+  const Rules broken = run_encoder([](MediaPlatform& p) {
     const uint32_t s = open_configured(p);
     BOOST_TEST(encoder_cmd(p, s, v4l2::kEncCmdStop) == 0u);  // nothing streams: no drain
     BOOST_TEST(encoder_cmd(p, s, 2 /* V4L2_ENC_CMD_PAUSE */, Ioctl::TryEncoderCmd) == v4l2::kEinval);
@@ -324,8 +203,8 @@ BOOST_AUTO_TEST_CASE(drain_corner_cases) {
     sc_core::wait(1, sc_core::SC_MS);
     auto seen = events(p, s);
     BOOST_REQUIRE_EQUAL(seen.capture.size(), 1u);
-    BOOST_TEST((seen.capture[0].first & v4l2::kBufFlagLast) != 0u);
-    BOOST_TEST(seen.capture[0].second == 0u);
+    BOOST_TEST(seen.capture[0].last());
+    BOOST_TEST(seen.capture[0].bytesused == 0u);
     BOOST_TEST(seen.eos == 1);
     BOOST_TEST(encoder_cmd(p, s, v4l2::kEncCmdStart) == 0u);
     BOOST_REQUIRE_EQUAL(qbuf_capture(p, s, 1).status, 0u);
@@ -333,9 +212,10 @@ BOOST_AUTO_TEST_CASE(drain_corner_cases) {
     sc_core::wait(1, sc_core::SC_MS);
     seen = events(p, s);
     BOOST_REQUIRE_EQUAL(seen.capture.size(), 1u);
-    BOOST_TEST((seen.capture[0].first & v4l2::kBufFlagLast) != 0u);
+    BOOST_TEST(seen.capture[0].last());
     BOOST_TEST(seen.eos == 1);
   });
+  BOOST_TEST(broken.empty());
 }
 
 // A configuration the library refuses ends the session with an ERROR (EIO),
@@ -360,52 +240,4 @@ BOOST_AUTO_TEST_CASE(an_encoder_the_library_refuses_is_an_error_event_with_its_r
   const auto& d = platform.device.diagnostics();
   BOOST_REQUIRE(!d.empty());
   BOOST_TEST(d.front().find("the library says no") != std::string::npos, d.front());
-}
-
-// ---- encoder rules, each broken by its device fault; the same guest without the fault breaks none ----
-
-BOOST_AUTO_TEST_CASE(untyped_coded_frames_break_enc_frame_type_flag) {
-  MediaDeviceFaults f;
-  f.untyped_coded_frames = true;
-  MediaEncodeConfig config;
-  config.width = 64, config.height = 48, config.frames = 3;
-  BOOST_TEST(run_encoder([&](MediaPlatform& p) { MediaEncodeClient(p.driver, config).run(); }, f) ==
-             Rules{"enc-frame-type-flag"});
-}
-
-void capture_format_with_buffers(MediaPlatform& p, uint32_t want) {
-  const uint32_t s = open_configured(p);
-  v4l2::Format vp9;
-  vp9.type = kCapture, vp9.pixelformat = v4l2::kPixFmtVp9;
-  BOOST_TEST(ioctl_struct(p, s, Ioctl::SFmt, bytes_of(vp9), v4l2::Format::kSize).status == want);
-}
-
-BOOST_AUTO_TEST_CASE(a_capture_format_taken_with_buffers_breaks_enc_capture_master) {
-  MediaDeviceFaults f;
-  f.format_change_with_buffers = true;
-  BOOST_TEST(run_encoder([](MediaPlatform& p) { capture_format_with_buffers(p, 0); }, f) == Rules{"enc-capture-master"});
-}
-
-BOOST_AUTO_TEST_CASE(a_capture_format_refused_ebusy_breaks_nothing) {
-  BOOST_TEST(run_encoder([](MediaPlatform& p) { capture_format_with_buffers(p, v4l2::kEbusy); }).empty());
-}
-
-// STOP with no CAPTURE buffer queued: the drain waits for one, and a second STOP comes during it.
-void stop_twice(MediaPlatform& p, uint32_t want) {
-  const uint32_t s = open_configured(p);
-  for (uint32_t type : {kOutput, kCapture}) p.driver.ioctl(s, uint32_t(Ioctl::StreamOn), {type_payload(type)}, {});
-  BOOST_TEST(encoder_cmd(p, s, v4l2::kEncCmdStop) == 0u);
-  BOOST_TEST(encoder_cmd(p, s, v4l2::kEncCmdStop) == want);
-  qbuf_capture(p, s, 0);  // the drain's LAST and EOS
-  sc_core::wait(1, sc_core::SC_MS);
-}
-
-BOOST_AUTO_TEST_CASE(a_stop_taken_during_a_drain_breaks_enc_drain_ebusy) {
-  MediaDeviceFaults f;
-  f.drain_commands_accepted = true;
-  BOOST_TEST(run_encoder([](MediaPlatform& p) { stop_twice(p, 0); }, f) == Rules{"enc-drain-ebusy"});
-}
-
-BOOST_AUTO_TEST_CASE(a_stop_refused_ebusy_during_a_drain_breaks_nothing) {
-  BOOST_TEST(run_encoder([](MediaPlatform& p) { stop_twice(p, v4l2::kEbusy); }).empty());
 }

@@ -118,7 +118,7 @@ IoctlReply EncoderSession::set_fmt(const Bytes& in, bool try_only) {
     f.planes[0] = {std::min<uint32_t>(sizeimage, codec::kMaxUnitBytes), 0};
     if (try_only) return answer(f);
     const bool allocated = !capture_.buffers.empty() || !output_.buffers.empty();
-    if (allocated && !format_change_with_buffers_) return refuse(v4l2::kEbusy);
+    if (allocated && !faults_.format_change_with_buffers) return refuse(v4l2::kEbusy);
     coded_fmt_ = f;
     codec_ = coded->codec;
   } else {
@@ -140,14 +140,22 @@ void EncoderSession::stream_off(MediaQueue& q) {
   if (&q == &output_) {
     // Drain corner case: with OUTPUT stopped the drain has nothing left to wait for; it ends with its LAST.
     forced_seqs_.clear();
+    if (faults_.output_streamoff_cancels_drain) cancel_drain();
     return;
   }
-  // Reset 1-3: STREAMOFF(CAPTURE) drops what was not delivered and aborts a drain; the
-  // next frame starts a new, independent stream (a new encoder: headers and a key frame).
-  pending_.clear();
+  // Reset 1-3: STREAMOFF(CAPTURE) drops what was not delivered and cancels a drain (Drain
+  // corner cases); the next frame starts a new, independent stream (a new encoder: headers
+  // and a key frame).
+  pending_.erase(std::remove_if(pending_.begin(), pending_.end(), [](const Pending& p) { return !p.last; }), pending_.end());
+  if (!faults_.capture_streamoff_keeps_drain) cancel_drain();
+  if (!faults_.capture_restart_keeps_encoder) encoder_.reset();
+}
+
+// No flush and no LAST owed any more.
+void EncoderSession::cancel_drain() {
   drain_until_.reset();
   drain_flushed_ = false;
-  encoder_.reset();
+  pending_.erase(std::remove_if(pending_.begin(), pending_.end(), [](const Pending& p) { return p.last; }), pending_.end());
 }
 
 IoctlReply EncoderSession::stream(const Bytes& in, bool on) {
@@ -160,7 +168,7 @@ IoctlReply EncoderSession::stream(const Bytes& in, bool on) {
   }
   if (q->buffers.empty()) return refuse(v4l2::kEinval);
   q->streaming = true;
-  if (q == &capture_) capture_stopped_ = output_stopped_ = false;  // Reset 3 / Drain 4: encoding resumes
+  capture_stopped_ = output_stopped_ = false;  // Drain 3, Reset 3: a restart of either queue resumes encoding
   return {};
 }
 
@@ -169,7 +177,7 @@ IoctlReply EncoderSession::encoder_cmd(const Bytes& in, bool try_only) {
   if (c.cmd != v4l2::kEncCmdStart && c.cmd != v4l2::kEncCmdStop) return refuse(v4l2::kEinval);
   c.flags = 0;  // STOP_AT_GOP_END is not offered
   if (try_only) return answer(c);
-  if (drain_until_ && !commands_while_draining_) return refuse(v4l2::kEbusy);  // Drain note: START and STOP while draining
+  if (drain_until_ && !faults_.commands_while_draining) return refuse(v4l2::kEbusy);  // Drain note: START and STOP while draining
   const bool both_streaming = output_.streaming && capture_.streaming;
   if (c.cmd == v4l2::kEncCmdStart) {
     capture_stopped_ = output_stopped_ = false;
@@ -213,7 +221,7 @@ uint32_t EncoderSession::set_control(uint32_t id, int64_t value, bool try_only) 
   if (!known) return v4l2::kEinval;
   if (id != v4l2::kCidMpegVideoForceKeyFrame && (value < (id == v4l2::kCidMpegVideoBitrate ? 1 : 0) || value > INT32_MAX))
     return v4l2::kErange;
-  if (id == v4l2::kCidMpegVideoGopSize && output_.streaming) return v4l2::kEbusy;
+  if (id == v4l2::kCidMpegVideoGopSize && output_.streaming) return faults_.busy_controls_ignored ? 0 : v4l2::kEbusy;
   if (try_only) return 0;
   if (id == v4l2::kCidMpegVideoBitrate) bitrate_bps_ = uint32_t(value);
   if (id == v4l2::kCidMpegVideoGopSize) gop_size_ = uint32_t(value), encoder_.reset();

@@ -29,6 +29,7 @@ struct RawFrameJob {
   uint32_t bytes = 0;
   uint64_t timestamp_us = 0;
   bool force_key_frame = false;  // V4L2_CID_MPEG_VIDEO_FORCE_KEY_FRAME was set before its QBUF
+  uint64_t capture_generation = 0;  // the CAPTURE stream it is encoded for (Reset: a restart starts another)
 };
 
 // A CAPTURE buffer to fill with one coded frame, or empty and flagged LAST.
@@ -43,6 +44,17 @@ struct CodedFrameJob {
   bool ends_drain = false; // the LAST of a drain (EOS follows)
 };
 
+// The device faults an encoder session takes (media_device_faults.h names the rule each breaks).
+struct EncoderSessionFaults {
+  bool format_change_with_buffers = false;      // S_FMT(CAPTURE) not refused EBUSY while buffers exist
+  bool commands_while_draining = false;         // ENC_CMD_START/STOP not refused EBUSY during a drain
+  bool encode_before_capture_streams = false;   // OUTPUT encoded into CAPTURE buffers queued before STREAMON(CAPTURE)
+  bool capture_restart_keeps_encoder = false;           // STREAMOFF(CAPTURE) keeps the encoder: no new stream after it
+  bool output_streamoff_cancels_drain = false;  // STREAMOFF(OUTPUT) drops a drain instead of completing it
+  bool capture_streamoff_keeps_drain = false;   // STREAMOFF(CAPTURE) keeps a drain and its LAST
+  bool busy_controls_ignored = false;           // a control that cannot change while streaming answered 0, not applied
+};
+
 class EncoderSession : public MediaSession {
  public:
   using EncoderFactory = std::function<Result<std::unique_ptr<codec::Encoder>>(const codec::EncoderConfig&)>;
@@ -50,10 +62,7 @@ class EncoderSession : public MediaSession {
 
   IoctlReply ioctl(uint32_t code, const Bytes& readable) override;
   codec::CodecId codec() const { return codec_; }
-  // The format_change_with_buffers fault: S_FMT(CAPTURE) is not refused EBUSY while buffers exist.
-  void allow_format_change_with_buffers() { format_change_with_buffers_ = true; }
-  // The drain_commands_accepted fault: ENC_CMD_START/STOP are not refused EBUSY during a drain.
-  void accept_commands_while_draining() { commands_while_draining_ = true; }
+  void set_faults(const EncoderSessionFaults& faults) { faults_ = faults; }
 
   // The device's jobs, in the order it should try them.
   std::optional<CodedFrameJob> take_coded_job();
@@ -87,6 +96,9 @@ class EncoderSession : public MediaSession {
   uint32_t get_control(uint32_t id, int64_t& value) const;
   uint32_t set_control(uint32_t id, int64_t value, bool try_only);
   void stream_off(MediaQueue& q);
+  void cancel_drain();
+  // Initialization 8: frames go into CAPTURE buffers only once CAPTURE streams (OUTPUT too, for a job).
+  bool capture_takes_frames() const { return capture_.streaming || faults_.encode_before_capture_streams; }
   void pend_units(std::vector<codec::EncodedUnit> units);
   codec::EncoderConfig encoder_config() const;
   const v4l2::Format& format_of(const MediaQueue& q) const override;
@@ -106,8 +118,7 @@ class EncoderSession : public MediaSession {
   std::optional<uint64_t> drain_until_;  // a drain: OUTPUT QBUFs up to this one are encoded first
   bool drain_flushed_ = false;
   bool output_stopped_ = false;      // after a drain: OUTPUT accepted, not encoded until a restart
-  bool format_change_with_buffers_ = false;
-  bool commands_while_draining_ = false;
+  EncoderSessionFaults faults_;
   EncoderFactory encoders_;
 };
 

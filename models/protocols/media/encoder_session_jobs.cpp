@@ -37,14 +37,15 @@ codec::EncoderConfig EncoderSession::encoder_config() const {
 // Initialization 8: encoding starts once both queues stream. One coded frame
 // waits for a CAPTURE buffer at most: encoding waits for buffers to put it in.
 std::optional<RawFrameJob> EncoderSession::take_raw_job() {
-  if (error_ || !output_.streaming || !capture_.streaming || output_stopped_ || output_.ready.empty()) return std::nullopt;
+  if (error_ || !output_.streaming || !capture_takes_frames() || output_stopped_ || output_.ready.empty()) return std::nullopt;
   if (!pending_.empty()) return std::nullopt;
   const uint32_t index = output_.ready.front();
   const MediaBuffer& b = output_.buffers[index];
   if (drain_until_ && b.queued_seq > *drain_until_) return std::nullopt;  // queued after STOP: waits (Drain 3)
   output_.ready.pop_front();
   const bool forced = forced_seqs_.erase(b.queued_seq) > 0;
-  return RawFrameJob{index, output_.generation, b.ranges, raw_fmt_.planes[0].sizeimage, micros_of(b.queued_as.timestamp), forced};
+  return RawFrameJob{index, output_.generation, b.ranges, raw_fmt_.planes[0].sizeimage, micros_of(b.queued_as.timestamp),
+                     forced, capture_.generation};
 }
 
 codec::EncodeResult EncoderSession::encode(const RawFrameJob& job, const std::vector<uint8_t>& image) {
@@ -96,7 +97,8 @@ void EncoderSession::raw_done(const RawFrameJob& job, codec::EncodeResult result
   const bool failed = result.status != codec::UnitStatus::Ok;
   dequeue_event(output_, job.index, job.bytes, failed ? v4l2::kBufFlagError : 0, job.timestamp_us);
   if (failed) return fail(v4l2::kEio);  // the encoder refused its configuration or the frame
-  if (capture_.streaming) pend_units(std::move(result.units));
+  // A frame encoded for the CAPTURE stream before a restart belongs to no stream now (Reset 3).
+  if (capture_takes_frames() && job.capture_generation == capture_.generation) pend_units(std::move(result.units));
 }
 
 bool EncoderSession::take_drain_flush() {
@@ -119,7 +121,7 @@ void EncoderSession::flush_done(codec::EncodeResult result) {
 }
 
 std::optional<CodedFrameJob> EncoderSession::take_coded_job() {
-  if (pending_.empty() || error_ || !capture_.streaming || capture_stopped_ || capture_.ready.empty()) return std::nullopt;
+  if (pending_.empty() || error_ || !capture_takes_frames() || capture_stopped_ || capture_.ready.empty()) return std::nullopt;
   Pending& p = pending_.front();
   const uint32_t index = capture_.ready.front();
   capture_.ready.pop_front();

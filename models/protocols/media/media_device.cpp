@@ -19,6 +19,19 @@ constexpr uint64_t kMaxCommandBytes = 1u << 20;
 
 sc_core::sc_time ns(uint64_t v) { return sc_core::sc_time(double(v), sc_core::SC_NS); }
 
+// What of the device's faults an encoder session carries out.
+EncoderSessionFaults encoder_faults(const MediaDeviceFaults& f) {
+  EncoderSessionFaults e;
+  e.format_change_with_buffers = f.format_change_with_buffers;
+  e.commands_while_draining = f.drain_commands_accepted;
+  e.encode_before_capture_streams = f.encode_before_capture_streams;
+  e.capture_restart_keeps_encoder = f.capture_restart_keeps_encoder;
+  e.output_streamoff_cancels_drain = f.output_streamoff_cancels_drain;
+  e.capture_streamoff_keeps_drain = f.capture_streamoff_keeps_drain;
+  e.busy_controls_ignored = f.busy_controls_ignored;
+  return e;
+}
+
 }  // namespace
 
 void validate(const MediaDeviceProfile& p) {
@@ -150,8 +163,7 @@ Bytes MediaDevice::open_session() {
   const uint64_t epoch = epoch_;
   if (profile_.role == MediaRole::Encoder) {
     auto encoder = std::make_unique<EncoderSession>(id, profile_, shm_, encoders_);
-    if (faults_.format_change_with_buffers) encoder->allow_format_change_with_buffers();
-    if (faults_.drain_commands_accepted) encoder->accept_commands_while_draining();
+    encoder->set_faults(encoder_faults(faults_));
     sessions_[id] = std::move(encoder);
     sc_core::sc_spawn([this, id, epoch] { encoder_worker(id, epoch); }, sc_core::sc_gen_unique_name("encoder_worker"));
   } else {

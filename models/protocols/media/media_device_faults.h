@@ -34,6 +34,11 @@ struct MediaDeviceFaults {
   bool event_sequence_gaps = false;             // V4L2 event sequence numbers doubled, so they skip (vm-event-sequence)
   bool untyped_coded_frames = false;        // an encoder's coded CAPTURE buffers without a frame type flag (enc-frame-type-flag)
   bool idle_stop_refused = false;           // DEC_CMD_STOP refused (EINVAL) while a queue is not streaming (dec-stop-needs-both-streaming)
+  bool encode_before_capture_streams = false;  // an encoder fills CAPTURE buffers queued before STREAMON(CAPTURE) (enc-starts-both-streaming)
+  bool capture_restart_keeps_encoder = false;   // STREAMOFF/STREAMON(CAPTURE) go on with the same stream (enc-reset-independent)
+  bool output_streamoff_cancels_drain = false;  // STREAMOFF(OUTPUT) mid-drain drops the drain and its LAST (enc-drain-corner-cases)
+  bool capture_streamoff_keeps_drain = false;   // STREAMOFF(CAPTURE) mid-drain keeps the drain and its LAST (enc-drain-corner-cases)
+  bool busy_controls_ignored = false;           // the GOP size set while streaming answered 0 and not applied (enc-ctrl-ebusy)
 };
 
 }  // namespace vvsim::virtio_media

@@ -180,33 +180,54 @@ guest::EncodeReport MediaEncodeClient::run() {
   report_.stream_id = session_;
   const bool subscribed =
       check(call(code(Ioctl::SubscribeEvent), bytes_of(v4l2::EventSubscription{v4l2::kEventEos}), 0), "SUBSCRIBE_EVENT");
-  if (subscribed && setup()) {
-    start_ = sc_core::sc_time_stamp();
-    while (report_.problems.empty() && !report_.drained && !driver_.session_dead(session_)) {
-      const uint64_t seen = driver_.activity_count();
-      handle_events();
-      const auto free = std::find_if(output_.begin(), output_.end(), [](const Buffer& b) { return !b.queued; });
-      const sc_core::sc_time due = guest::feed_time(start_, next_frame_, config_.feed_fps);
-      if (next_frame_ < config_.frames && free != output_.end() && due <= sc_core::sc_time_stamp()) {
-        queue_frame(uint32_t(free - output_.begin()));
-        continue;
-      }
-      if (next_frame_ == config_.frames && !stop_sent_) {  // Drain 1: after the last frame is queued
-        stop_sent_ = check(call(code(Ioctl::EncoderCmd), bytes_of(v4l2::EncoderCmd{v4l2::kEncCmdStop}),
-                                uint32_t(v4l2::EncoderCmd::kSize)),
-                           "ENCODER_CMD(STOP)");
-        continue;
-      }
-      if (report_.drained || !report_.problems.empty()) break;
-      if (next_frame_ < config_.frames && due > sc_core::sc_time_stamp() && free != output_.end())
-        driver_.wait_for_activity(seen, due - sc_core::sc_time_stamp());  // the next frame's capture
-      else
-        driver_.wait_for_activity(seen);
-    }
-  }
+  if (subscribed && setup()) encode_frames();
   if (driver_.session_dead(session_)) report_.problems.push_back("the device ended the session (ERROR event)");
   teardown();
   return report_;
+}
+
+// Every frame, the Reset sequences asked for and the final drain, until its LAST.
+void MediaEncodeClient::encode_frames() {
+  start_ = sc_core::sc_time_stamp();
+  restarts_left_ = config_.restart_capture_at;
+  while (report_.problems.empty() && !driver_.session_dead(session_)) {
+    const uint64_t seen = driver_.activity_count();
+    handle_events();
+    const bool restart_due = restarts_left_.count(next_frame_) != 0;  // Reset 1: drained first
+    const auto free = std::find_if(output_.begin(), output_.end(), [](const Buffer& b) { return !b.queued; });
+    const sc_core::sc_time due = guest::feed_time(start_, next_frame_, config_.feed_fps);
+    const bool can_queue = next_frame_ < config_.frames && !restart_due && free != output_.end();
+    if (can_queue && due <= sc_core::sc_time_stamp()) {
+      queue_frame(uint32_t(free - output_.begin()));
+      continue;
+    }
+    if ((next_frame_ == config_.frames || restart_due) && !stop_sent_) {  // Drain 1: after the frames before it are queued
+      stop_sent_ = check(call(code(Ioctl::EncoderCmd), bytes_of(v4l2::EncoderCmd{v4l2::kEncCmdStop}),
+                              uint32_t(v4l2::EncoderCmd::kSize)),
+                         "ENCODER_CMD(STOP)");
+      continue;
+    }
+    if (report_.drained && restart_due) {
+      restart_capture();
+      continue;
+    }
+    if (report_.drained || !report_.problems.empty()) return;
+    if (can_queue) driver_.wait_for_activity(seen, due - sc_core::sc_time_stamp());  // the next frame's capture
+    else driver_.wait_for_activity(seen);
+  }
+}
+
+// Reset 2-3: STREAMOFF(CAPTURE) returns every CAPTURE buffer without data; after
+// STREAMON(CAPTURE) each is queued again for the new stream.
+void MediaEncodeClient::restart_capture() {
+  restarts_left_.erase(next_frame_);
+  stop_sent_ = report_.drained = false;
+  if (!check(call(code(Ioctl::StreamOff), type_payload(kCapture), 0), "STREAMOFF(CAPTURE)") ||
+      !check(call(code(Ioctl::StreamOn), type_payload(kCapture), 0), "STREAMON(CAPTURE)"))
+    return;  // the problem ends the session
+  for (auto& b : capture_) b.queued = false;
+  for (uint32_t i = 0; i < capture_.size(); ++i)
+    if (!qbuf(kCapture, i, 0, 0)) return;
 }
 
 void MediaEncodeClient::teardown() {

@@ -6,9 +6,11 @@
 // CAPTURE buffer, STREAMON both; per frame the raw image into an OUTPUT
 // buffer and QBUF (S_EXT_CTRLS(bitrate) before the frames where the bitrate
 // changes, S_CTRL(FORCE_KEY_FRAME) before the forced ones); each coded
-// CAPTURE buffer read and queued again; after the last frame
-// ENCODER_CMD(STOP) and its LAST buffer; then STREAMOFF, REQBUFS(0), MUNMAP,
-// CLOSE. DQBUF is the driver's events.
+// CAPTURE buffer read and queued again; before the frames asked for, the
+// Reset sequence (ENCODER_CMD(STOP) and its LAST, STREAMOFF + STREAMON(CAPTURE),
+// every CAPTURE buffer queued again); after the last frame ENCODER_CMD(STOP)
+// and its LAST buffer; then STREAMOFF, REQBUFS(0), MUNMAP, CLOSE. DQBUF is the
+// driver's events.
 #pragma once
 
 #include <systemc>
@@ -33,6 +35,7 @@ struct MediaEncodeConfig {
   uint32_t framerate = 30;                  // S_PARM(OUTPUT): timeperframe 1/framerate
   std::map<uint32_t, uint32_t> bitrate_at;  // frame index -> new bitrate (S_EXT_CTRLS before queueing it)
   std::set<uint32_t> force_key_frames;      // frame indices queued after S_CTRL(FORCE_KEY_FRAME)
+  std::set<uint32_t> restart_capture_at;    // frame indices the Reset sequence comes before (a new, standalone stream)
   uint32_t output_buffers = 4;              // raw frames
   uint32_t capture_buffers = 8;             // coded frames
   uint32_t capture_buffer_bytes = 512 * 1024;
@@ -58,6 +61,8 @@ class MediaEncodeClient {
   bool qbuf(uint32_t type, uint32_t index, uint32_t bytesused, uint64_t timestamp);
   bool set_bitrate(uint32_t bps);
   bool queue_frame(uint32_t buffer);
+  void encode_frames();
+  void restart_capture();
   void handle_events();
   void on_coded(uint32_t index, uint32_t bytesused, uint32_t flags, uint64_t timestamp, sc_core::sc_time when);
   void teardown();
@@ -72,6 +77,7 @@ class MediaEncodeClient {
   uint32_t raw_bytes_ = 0;  // the OUTPUT format's sizeimage
   std::vector<Buffer> output_, capture_;
   uint32_t next_frame_ = 0;
+  std::set<uint32_t> restarts_left_;  // of config_.restart_capture_at
   sc_core::sc_time start_;  // pacing is counted from the end of set-up
 };
 

@@ -66,6 +66,15 @@ const std::vector<tlm_virtio::ConformanceRule>& media_rules() {
        "ENC_CMD_START or ENC_CMD_STOP during a drain is refused (EBUSY)"},
       {"enc-frame-type-flag", Side::Device, "dev-encoder Encoding (note on V4L2_BUF_FLAG_*FRAME)",
        "each coded CAPTURE buffer of an encoder carries KEYFRAME, PFRAME or BFRAME"},
+      {"enc-starts-both-streaming", Side::Device, "dev-encoder Initialization 8",
+       "no coded CAPTURE buffer before both queues stream (again, after a STREAMOFF(CAPTURE))"},
+      {"enc-drain-corner-cases", Side::Device, "dev-encoder Drain (note: corner cases)",
+       "a drain ends with LAST once a CAPTURE buffer is there for it, STREAMOFF(OUTPUT) completing it; "
+       "STREAMOFF(CAPTURE) cancels it: no LAST without a drain"},
+      {"enc-reset-independent", Side::Device, "dev-encoder Reset 3, Initialization (note on restarting CAPTURE)",
+       "the first coded CAPTURE buffer after STREAMOFF + STREAMON(CAPTURE) is a key frame"},
+      {"enc-ctrl-ebusy", Side::Device, "dev-encoder Encoding Parameter Changes",
+       "a control set while streaming reads back as answered: one that cannot change then is refused (EBUSY)"},
       {"vm-open-before-use", Side::Driver, "Media Device / Command Virtqueue: Sessions",
        "IOCTL, MMAP and CLOSE name a session OPEN returned"},
       {"vm-no-use-after-close", Side::Driver, "Media Device / Close device",
@@ -147,7 +156,9 @@ void MediaMonitor::on_ioctl(uint64_t at, const Bytes& readable, const Bytes& rep
                                    info->payload));
   const Bytes in(readable.begin() + long(kCmdIoctlSize), readable.end()), out(reply.begin() + long(kRespHeaderSize), reply.end());
   check_answer(at, cmd->session_id, name, cmd->code, in, out);
-  track_ioctl(open_[cmd->session_id], cmd->code, in, out);
+  Session& s = open_[cmd->session_id];
+  if (s.encoder) check_controls(at, cmd->session_id, name, s, cmd->code, out);
+  track_ioctl(s, cmd->code, in, out);
 }
 
 // The rules a request shows whatever its answer: what the driver asked, what the device refused.
@@ -224,10 +235,7 @@ void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const
         if (v4l2::Buffer::decode(out.data()).memory == v4l2::kMemoryMmap) plane_length_[p.m] = p.length;
       }
       break;
-    case Ioctl::StreamOn:
-      s.streaming.insert(tlm_virtio::le::get32(in.data()));
-      resume(s);  // a restart of either queue resumes (Drain 3)
-      break;
+    case Ioctl::StreamOn: track_stream(s, true, tlm_virtio::le::get32(in.data())); break;
     case Ioctl::EncoderCmd:  // START and STOP have the decoder's values and drain rules
     case Ioctl::DecoderCmd: {
       const uint32_t cmd = tlm_virtio::le::get32(in.data());
@@ -239,12 +247,27 @@ void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const
     case Ioctl::ReqBufs: {  // both give the queue's buffers back without events
       const uint32_t type = tlm_virtio::le::get32(in.data() + (Ioctl(code) == Ioctl::ReqBufs ? 4 : 0));
       if (Ioctl(code) == Ioctl::ReqBufs) s.buffers[type] = v4l2::RequestBuffers::decode(out.data()).count, ++s.reqbufs_epoch;
-      else s.streaming.erase(type), s.draining = false;  // STREAMOFF aborts a drain (Drain note)
+      else track_stream(s, false, type);
       for (auto it = s.queued.begin(); it != s.queued.end();) it = it->first == type ? s.queued.erase(it) : std::next(it);
       break;
     }
     default: break;
   }
+}
+
+void MediaMonitor::track_stream(Session& s, bool on, uint32_t type) {
+  const bool capture = type == v4l2::kBufTypeVideoCaptureMplane;
+  if (on) {
+    s.streaming.insert(type);
+    resume(s);  // a restart of either queue resumes (Drain 3)
+    s.both_streamed = s.both_streamed || s.streaming.size() == 2;
+    return;
+  }
+  s.streaming.erase(type);
+  // STREAMOFF aborts a decoder's drain (Drain note); an encoder's STREAMOFF(OUTPUT) completes it
+  // instead, its LAST still to come (dev-encoder Drain corner cases).
+  s.draining = s.draining && s.encoder && !capture;
+  if (capture) s.both_streamed = false, s.key_frame_owed = true;  // a new stream follows (dev-encoder Reset)
 }
 
 // The device rules a successful ioctl's answer shows, against what the session did before.
@@ -365,11 +388,8 @@ void MediaMonitor::on_dqbuf(uint64_t at, const Bytes& event) {
   const bool announces = s.subscribed.count(v4l2::kEventSourceChange) != 0;  // "(if subscribed)"
   const bool capture = e->buffer.type == v4l2::kBufTypeVideoCaptureMplane;
   const bool decoded = capture && e->planes[0].bytesused > 0;
+  if (capture && s.encoder) check_coded(at, e->session_id, s, *e);  // before a LAST ends the drain
   check_dequeued(at, e->session_id, s, *e);
-  constexpr uint32_t kFrameTypes = v4l2::kBufFlagKeyframe | v4l2::kBufFlagPframe | v4l2::kBufFlagBframe;
-  if (decoded && s.encoder && !(e->buffer.flags & kFrameTypes))
-    log_.report(at, "enc-frame-type-flag", e->session_id, "event",
-                fmt::format("coded CAPTURE buffer {} has flags {:#x}", e->buffer.index, e->buffer.flags));
   if (decoded && !s.output_timestamps.count(v4l2::micros_of(e->buffer.timestamp)))
     log_.report(at, "dec-display-order-timestamps", e->session_id, "event",
                 fmt::format("CAPTURE buffer {} has timestamp {} us, which no OUTPUT buffer had", e->buffer.index,
@@ -407,6 +427,7 @@ void MediaMonitor::on_reset(uint64_t) {
 }
 
 void MediaMonitor::on_run_idle(uint64_t at) {
+  check_drains_ended(at);
   for (const auto& [id, s] : open_)
     if (s.eos_owed) log_.report(at, "dec-drain-eos", id, "event", fmt::format("session {}'s drain ended without EOS", id));
   for (uint32_t id : errored_)

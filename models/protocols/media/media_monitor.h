@@ -50,8 +50,12 @@ class MediaMonitor : public MediaObserver {
     bool output_stopped = false;   // a drain ended (its LAST came back), until DEC_CMD_START or a STREAMON
     std::set<uint32_t> queued_after_drain;  // OUTPUT indices queued while output_stopped
     bool source_change_since_stop = false;  // a DRC's LAST may end the pictures before the drain's own
-    bool eos_owed = false;
-    std::optional<uint32_t> event_sequence;  // of the session's last EVT_EVENT                  // a drain's LAST came back, EOS subscribed, no EOS event yet
+    bool eos_owed = false;                   // a drain's LAST came back, EOS subscribed, no EOS event yet
+    std::optional<uint32_t> event_sequence;  // of the session's last EVT_EVENT
+    // Encoder sessions (dev-encoder.rst):
+    bool both_streamed = false;    // both queues streamed at once since CAPTURE's last STREAMOFF (Initialization 8)
+    bool key_frame_owed = false;   // CAPTURE restarted: its first coded buffer begins a standalone stream (Reset 3)
+    std::map<uint32_t, int32_t> set_while_streaming;  // control id -> the value a set answered while a queue streamed
   };
   // A live mapping of SHM region 0: whose buffer it is, until MUNMAP.
   struct Mapping {
@@ -73,6 +77,11 @@ class MediaMonitor : public MediaObserver {
   static void resume(Session& s);
   void check_answer(uint64_t at, uint32_t id, const std::string& name, uint32_t code, const Bytes& in, const Bytes& out);
   void track_ioctl(Session& s, uint32_t code, const Bytes& payload, const Bytes& reply_payload);
+  static void track_stream(Session& s, bool on, uint32_t type);
+  // The encoder rules (media_monitor_encoder.cpp).
+  void check_coded(uint64_t at, uint32_t id, Session& s, const EventDqbuf& e);
+  void check_controls(uint64_t at, uint32_t id, const std::string& name, Session& s, uint32_t code, const Bytes& out);
+  void check_drains_ended(uint64_t at);
   void on_dqbuf(uint64_t at, const Bytes& event);
 
   conformance::RuleRegistry rules_;
