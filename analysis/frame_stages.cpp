@@ -45,11 +45,14 @@ void fill_stages(FrameStages& f, const MarkTimes& m, double interrupted, double 
   const auto ret = last_before(m.of(DeviceStage::OutputReturned), f.taken_ns);
   const auto a = last_before(accepted, ds.value_or(f.taken_ns));
   if (!a || !ds || !de || !ws || !we || !ret) return;
-  const double points[] = {f.queued_ns, *a, *ds, *de, *ws, *we, *ret, reaped, f.taken_ns};
+  // A picture written while its job decoded (engine output_write: during_decode):
+  // its write stage is the part of the write past the job's end.
+  const double write_start = std::max(*ws, *de), write_end = std::max(*we, write_start);
+  const double points[] = {f.queued_ns, *a, *ds, *de, write_start, write_end, *ret, reaped, f.taken_ns};
   if (!std::is_sorted(std::begin(points), std::end(points))) return;
   const double irq = std::max(interrupted, *ret);
-  f.stage_ns = {*a - f.queued_ns, *ds - *a,  *de - *ds,     *ws - *de,       *we - *ws,
-                *ret - *we,       irq - *ret, reaped - irq, f.taken_ns - reaped};
+  f.stage_ns = {*a - f.queued_ns,  *ds - *a,   *de - *ds,    write_start - *de,  write_end - write_start,
+                *ret - write_end,  irq - *ret, reaped - irq, f.taken_ns - reaped};
   f.complete = true;
 }
 

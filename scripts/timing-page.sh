@@ -38,6 +38,17 @@ YAML
   done
 }
 
+# A 320x240 4:2:0 picture (115200 bytes, whole 16-byte beats per plane) on a
+# 16-byte bus at 28.8 MHz crosses it in PICTURE ns; its other transfers then
+# take up to 128 bus cycles (SLOW_TOL ns), twice that when the picture's write
+# runs on past its job's end and shares the bus with the input's answer.
+PICTURE=250000 SLOW_TOL=4445
+slow_bus_scenario() {  # slow_bus_scenario OUTPUT_WRITE DECODE_CYCLES: one stream, one core, the slow bus
+  scenario 1 1 $SUBMIT 2 | sed -e 's/bus: {clock_mhz: 99999, bytes_per_cycle: 4096/bus: {clock_mhz: 28.8, bytes_per_cycle: 16/' \
+    -e "s/num_cores: 1/num_cores: 1\n    output_write: $1/" -e "s/cycles_per_unit: $DECODE/cycles_per_unit: $2/" \
+    -e 's/frames: 10}/frames: 10, bitrate_kbps: 20}/'
+}
+
 # latencies NAME YAML: runs it; prints "timestamp fastest slowest" of frames 1..9 (ns).
 latencies() {
   printf '%s\n' "$2" >"$work/$1.yaml"
@@ -67,6 +78,9 @@ generate() {
   run cpus2 "$(scenario 2 2 10000 2)"
   run cpus1 "$(scenario 2 2 10000 1)"
   run window "$(scenario 1 1 $SUBMIT 2 'coalesce_window_ns: 20000')"
+  run slow_after "$(slow_bus_scenario after_decode $DECODE)"
+  run slow_during "$(slow_bus_scenario during_decode $DECODE)"
+  run slow_during_short "$(slow_bus_scenario during_decode 100000)"
   local base=$((SUBMIT + FIRMWARE + DECODE + IRQ + ISR))
   echo "$marker"
   echo
@@ -80,9 +94,16 @@ generate() {
   row "the same, guest.cpus 1: second" "2 x 10 us + firmware + decode + delivery + handling (submits in turn)" \
     "$((2 * 10000 + FIRMWARE + DECODE + IRQ + ISR))" 1 3 cpus1
   row "one stream, interrupt.coalesce_window_ns 20000" "+ the window" "$((base + 20000))" 1 2 window
+  row "one stream, 28.8 MHz bus (picture T = 250 us), output_write: after_decode" "as one stream + write T + read-back T" \
+    "$((base + 2 * PICTURE))" $SLOW_TOL 2 slow_after
+  row "the same, during_decode" "as one stream + read-back T (the write hidden behind the 1 ms decode)" \
+    "$((base + PICTURE))" $SLOW_TOL 2 slow_during
+  row "the same, during_decode, 100 us decode" "submit + firmware + write T + delivery + handling + read-back T (write-bound)" \
+    "$((SUBMIT + FIRMWARE + 2 * PICTURE + IRQ + ISR))" $((2 * SLOW_TOL)) 2 slow_during_short
   echo
   echo "Frames 1 to 9 of each stream (frame 0 also waits for the other stream's set-up). Tolerance: 1 ns"
-  echo "(2 ns where one handler run reads two streams' answers), the bus time of the run's small transfers."
+  echo "(2 ns where one handler run reads two streams' answers), the bus time of the run's small transfers;"
+  echo "on the 28.8 MHz bus, 128 of its cycles (4.4 us), twice that where the write runs past the job's end."
 }
 
 head_of_page=$(awk -v m="$marker" '$0 == m { exit } { print }' "$page")

@@ -91,6 +91,22 @@ void MemoryPort::wait_for_moved(const std::vector<uint64_t>& mine) {
   }
 }
 
+MemoryPort::Posted MemoryPort::post(const std::function<void()>& accesses) {
+  Batch batch(*this);  // books without waiting; what its end would wait for goes to the caller
+  accesses();
+  Posted posted;
+  posted.end = sc_core::sc_time_stamp() + local_offset_;
+  posted.bookings.swap(bookings_);
+  local_offset_ = sc_core::SC_ZERO_TIME;
+  return posted;
+}
+
+void MemoryPort::wait_for(const Posted& posted) {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  if (posted.end > now) sc_core::wait(posted.end - now);
+  if (!posted.bookings.empty()) wait_for_moved(posted.bookings);
+}
+
 AccessStatus MemoryPort::read(uint64_t addr, uint8_t* dst, uint64_t len) {
   return transport(tlm::TLM_READ_COMMAND, addr, dst, len);
 }

@@ -105,6 +105,22 @@ class MemoryPort {
     MemoryPort& port_;
   };
 
+  // Accesses issued now whose end the initiator waits for later, doing other
+  // work meanwhile: a write DMA that streams a picture out while its codec
+  // core decodes. Only what post() made it; values, so it may be kept across waits.
+  class Posted {
+   private:
+    friend class MemoryPort;
+    sc_core::sc_time end;            // as the bus first booked the last access
+    std::vector<uint64_t> bookings;  // to ask whether later bookings moved them
+  };
+  // Runs `accesses` outside any Batch, booking each one after the previous
+  // one as a Batch does (they must not wait or read the time either), and
+  // returns at once: their bytes have moved, their bus time is still to come.
+  Posted post(const std::function<void()>& accesses);
+  // Waits until every access `posted` holds has ended, as later bookings moved them.
+  void wait_for(const Posted& posted);
+
  private:
   void end_batch();
   AccessStatus transport(tlm::tlm_command command, uint64_t addr, uint8_t* data, uint64_t len);

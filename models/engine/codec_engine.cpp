@@ -77,7 +77,8 @@ sc_time CodecEngine::cycles_to_time(uint64_t cycles) const {
 void CodecEngine::add_listener(Listener listener) { listeners_.push_back(std::move(listener)); }
 
 CodecEngine::JobRecord CodecEngine::run(JobKind kind, codec::CodecId codec,
-                                        const std::function<codec::UnitWork()>& work, const std::string& owner) {
+                                        const std::function<codec::UnitWork()>& work, const std::string& owner,
+                                        const std::function<void()>& at_start) {
   JobRecord record;
   record.kind = kind;
   record.codec = codec;
@@ -88,6 +89,7 @@ CodecEngine::JobRecord CodecEngine::run(JobKind kind, codec::CodecId codec,
   if (record.core != kNoCore && !take_cancel_request(record.core)) {
     try {
       record.work = work();
+      if (at_start) at_start();
     } catch (...) {
       release_core(record.core);  // a failing codec call must not leave the core taken forever
       throw;

@@ -49,6 +49,13 @@ struct CodecCost {
   CostCombine combine = CostCombine::Sum;
 };
 
+// When a decoded picture is written to its output buffer. AfterDecode: the
+// device's DMA writes it once the job that releases it has ended. DuringDecode:
+// the write is issued as the job starts and crosses the bus while the core
+// decodes, as a hardware decoder writes its picture out row by row; the picture
+// is answered at the later of the job's end and the write's end.
+enum class OutputWrite { AfterDecode, DuringDecode };
+
 // The cycles `work` costs under `cost`.
 uint64_t unit_cycles(const CodecCost& cost, const codec::UnitWork& work);
 
@@ -77,6 +84,7 @@ struct CodecEngineProfile {
   };
 
   MemoryTrafficProfile memory_traffic;
+  OutputWrite output_write = OutputWrite::AfterDecode;
 
   const CodecCost& cost(JobKind kind, codec::CodecId codec) const;
   CodecCost& cost(JobKind kind, codec::CodecId codec);
@@ -117,8 +125,11 @@ class CodecEngine : public sc_core::sc_module {
   // holds the core for cost_cycles() of the UnitWork it returned. Returns when
   // the core's work is done, or early with cancelled = true (see cancel()).
   // If `work` throws, the core is released and the exception propagates.
+  // `at_start`, if given, runs next, still at the job's start, and must not
+  // wait either: what it issues overlaps the job (a picture's output write
+  // under OutputWrite::DuringDecode). It does not run for a cancelled job.
   JobRecord run(JobKind kind, codec::CodecId codec, const std::function<codec::UnitWork()>& work,
-                const std::string& owner);
+                const std::string& owner, const std::function<void()>& at_start = {});
 
   // Device reset / stream destroy: every job of `owner` (or every job) ends
   // now. Queued jobs leave the queue without running `work`; a running job

@@ -19,6 +19,12 @@ const NamedValues<CostCombine>& cost_combine_names() {
   return names;
 }
 
+const NamedValues<OutputWrite>& output_write_names() {
+  static const NamedValues<OutputWrite> names = {{"after_decode", OutputWrite::AfterDecode},
+                                                 {"during_decode", OutputWrite::DuringDecode}};
+  return names;
+}
+
 const NamedValues<tlm_virtio::BusArbitration>& bus_arbitration_names() {
   static const NamedValues<tlm_virtio::BusArbitration> names = {
       {"round_robin", tlm_virtio::BusArbitration::RoundRobin}, {"fixed_priority", tlm_virtio::BusArbitration::FixedPriority}};

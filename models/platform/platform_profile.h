@@ -50,6 +50,8 @@ struct PlatformProfile {
 
 // YAML names of CostCombine: sum, max.
 const NamedValues<CostCombine>& cost_combine_names();
+// YAML names of OutputWrite: after_decode, during_decode.
+const NamedValues<OutputWrite>& output_write_names();
 const NamedValues<tlm_virtio::BusArbitration>& bus_arbitration_names();
 
 // Reading and writing share one description of the fields (profile_reader.h).
@@ -99,6 +101,7 @@ void describe_engine(V& v, P& engine) {
   v.section("decode", [&](V& sub) { describe_cost_table(sub, engine.decode); });
   v.section("encode", [&](V& sub) { describe_cost_table(sub, engine.encode); });
   v.section("memory_traffic", [&](V& sub) { describe_memory_traffic(sub, engine.memory_traffic); });
+  v.choice("output_write", engine.output_write, output_write_names());
 }
 
 template <class V, class P>

@@ -11,6 +11,7 @@
 #include <optional>
 #include <vector>
 
+#include "tlm_virtio/memory_port.h"
 #include "tlm_virtio/virtqueue.h"
 
 namespace vvsim::virtio_video {
@@ -44,6 +45,13 @@ class DeviceTransport {
   virtual void dma_write_in_place(uint64_t addr, uint32_t len, const Fill& fill) = 0;
   // A write that takes its bus time but carries no data (timing-only runs).
   virtual void dma_write_timing(uint64_t addr, uint32_t len) = 0;
+  // The DMA writes `writes` makes, issued now and each booked after the one
+  // before, returning at once: their bus time is waited for by wait_posted
+  // while the device does other work (tlm_virtio::MemoryPort::post). `writes`
+  // must not wait otherwise.
+  using Posted = tlm_virtio::MemoryPort::Posted;
+  virtual Posted post_writes(const std::function<void()>& writes) = 0;
+  virtual void wait_posted(const Posted& posted) = 0;
   virtual uint64_t guest_memory_size() const = 0;
 };
 

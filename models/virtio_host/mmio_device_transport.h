@@ -28,6 +28,8 @@ class MmioDeviceTransport : public DeviceTransport {
   void dma_write(uint64_t addr, const uint8_t* src, uint32_t len) override;
   void dma_write_in_place(uint64_t addr, uint32_t len, const Fill& fill) override;
   void dma_write_timing(uint64_t addr, uint32_t len) override;
+  Posted post_writes(const std::function<void()>& writes) override { return controller_.dma().post(writes); }
+  void wait_posted(const Posted& posted) override { controller_.dma().wait_for(posted); }
   uint64_t guest_memory_size() const override { return controller_.guest_memory_size(); }
   // Chains handed to the device and not yet completed (held descriptors).
   size_t chains_held(uint32_t queue) const;

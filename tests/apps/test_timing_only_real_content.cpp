@@ -12,12 +12,14 @@ using namespace real_content;
 
 namespace {
 
-// Runs `file` through `vvsim run` (timing-only when `timing_only`) with every output file; returns the run's folder.
-std::string run_with_outputs(const std::string& file, const std::string& dir, bool timing_only) {
+// Runs `file` through `vvsim run` (timing-only when `timing_only`) with every output file and the
+// `--set` options `settings`; returns the run's folder.
+std::string run_with_outputs(const std::string& file, const std::string& dir, bool timing_only,
+                             const std::string& settings) {
   const std::string out = dir + (timing_only ? "/timing" : "/full");
   const auto r = run(kBin + " run " + kSrc + "/scenarios/default.yaml --quiet --out " + out + " --input " + file +
                          " --csv " + out + "/frames.csv --trace " + out + "/trace.json --vcd " + out + "/run.vcd" +
-                         (timing_only ? " --timing-only" : ""),
+                         (timing_only ? " --timing-only" : "") + settings,
                      dir);
   BOOST_REQUIRE_MESSAGE(r.status == 0, "vvsim exit " + std::to_string(r.status) + ": " + r.err);
   return out;
@@ -31,8 +33,10 @@ nlohmann::json timing_part(const std::string& summary_file) {
   return summary;
 }
 
-void expect_timing_only_equals_full(const std::string& file, const std::string& dir, size_t frames) {
-  const std::string full = run_with_outputs(file, dir, false), timing = run_with_outputs(file, dir, true);
+void expect_timing_only_equals_full(const std::string& file, const std::string& dir, size_t frames,
+                                    const std::string& settings = "") {
+  const std::string full = run_with_outputs(file, dir, false, settings);
+  const std::string timing = run_with_outputs(file, dir, true, settings);
   for (const char* name : {"frames.csv", "trace.json", "run.vcd"}) {
     const std::string a = slurp(full + "/" + name), b = slurp(timing + "/" + name);
     BOOST_CHECK_GT(a.size(), 0u);
@@ -71,6 +75,21 @@ BOOST_AUTO_TEST_CASE(h264_high_with_b_pyramid_times_the_same_in_a_timing_only_ru
   BOOST_REQUIRE_NE(picture_types(file, dir).find('B'), std::string::npos);
   expect_timing_only_equals_full(file, dir, 30);
   expect_same_frames(vvsim_frames(file, dir), ffmpeg_frames(file, dir), 30, 176 * 144 * 3 / 2);
+}
+
+// The same stream with its pictures written while they decode (v6-async
+// reuses v6's device): the overlapped writes time the same in both runs.
+BOOST_AUTO_TEST_CASE(pictures_written_during_decode_time_the_same_in_a_timing_only_run) {
+  const std::string dir = workdir("tonly_during_decode"), file = dir + "/in.h264";
+  encode(file, "176x144", 30, "-c:v libx264 -x264-params bframes=3:b-pyramid=normal:keyint=12:min-keyint=12:scenecut=0",
+         dir);
+  for (const char* protocol : {"v6", "v6-async"}) {
+    BOOST_TEST_CONTEXT(protocol) {
+      std::filesystem::create_directories(dir + "/" + protocol);
+      expect_timing_only_equals_full(file, dir + "/" + protocol, 30,
+                                     std::string(" --set platform.engine.output_write=during_decode --set protocol=") + protocol);
+    }
+  }
 }
 
 // HEVC with a B-pyramid (reorder depth 2) and open GOPs (CRA pictures with

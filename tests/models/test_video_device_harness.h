@@ -122,6 +122,12 @@ class ScriptedTransport : public DeviceTransport {
     sc_core::wait(dma_ns_per_byte * len, sc_core::SC_NS);
   }
   void dma_write_timing(uint64_t addr, uint32_t len) override { sc_core::wait(dma_ns_per_byte * len, sc_core::SC_NS); }
+  // The writes wait as they go: posted writes end as they are issued.
+  Posted post_writes(const std::function<void()>& writes) override {
+    writes();
+    return {};
+  }
+  void wait_posted(const Posted&) override {}
   uint64_t guest_memory_size() const override { return memory.size(); }
 
   struct Used {

@@ -56,11 +56,17 @@ class DecoderSession : public MediaSession {
 
   // The device's jobs, in the order it should try them.
   std::optional<CaptureJob> take_capture_job();
+  // The CAPTURE buffer a picture just decoded goes to at once (its write
+  // overlaps its job): when nothing waits before it and a buffer is queued.
+  std::optional<CaptureJob> take_capture_now(codec::Picture& picture);
+  // A buffer take_capture_now gave back at the front of the queue, its picture dropped.
+  void give_back(const CaptureJob& job);
   void capture_done(const CaptureJob& job);
   std::optional<OutputJob> take_output_job();
   // Decodes the unit (zero simulated time; the device charges the engine).
   codec::DecodeResult decode(const OutputJob& job, const std::vector<uint8_t>& data);
-  void output_done(const OutputJob& job, codec::DecodeResult result);
+  // False when the result is dropped: a STREAMOFF returned the buffer meanwhile, or the session failed.
+  bool output_done(const OutputJob& job, codec::DecodeResult result);
   // A drain whose every OUTPUT buffer is decoded: flush the decoder and end with LAST.
   bool take_drain_flush();
   codec::DecodeResult flush();  // the decoder's held pictures (zero simulated time)
@@ -86,6 +92,8 @@ class DecoderSession : public MediaSession {
     bool eos = false;                               // a drain's LAST: the EOS event
   };
 
+  // The next queued CAPTURE buffer, taken off the queue, to write in the current format.
+  CaptureJob next_capture_buffer();
   IoctlReply enum_fmt(const Bytes& in);
   IoctlReply enum_framesizes(const Bytes& in);
   IoctlReply set_fmt(const Bytes& in, bool try_only);

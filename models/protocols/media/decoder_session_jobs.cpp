@@ -37,13 +37,15 @@ codec::DecodeResult DecoderSession::decode(const OutputJob& job, const std::vect
   return decoder_->decode(data.data(), data.size(), job.timestamp_us);
 }
 
-void DecoderSession::output_done(const OutputJob& job, codec::DecodeResult result) {
-  if (job.generation != output_.generation) return;  // STREAMOFF returned the buffer meanwhile (a seek)
+bool DecoderSession::output_done(const OutputJob& job, codec::DecodeResult result) {
+  if (job.generation != output_.generation) return false;  // STREAMOFF returned the buffer meanwhile (a seek)
   output_.buffers[job.index].queued = false;
   const bool failed = result.status != codec::UnitStatus::Ok;
   dequeue_event(output_, job.index, job.bytes, failed ? v4l2::kBufFlagError : 0, job.timestamp_us);
-  if (result.status == codec::UnitStatus::Unsupported) return fail(v4l2::kEio);  // Decoding: fatal -> EIO
-  if (++units_decoded_ == profile_.inject_error_after_units) return fail(v4l2::kEio);   // the injected fault
+  if (result.status == codec::UnitStatus::Unsupported || ++units_decoded_ == profile_.inject_error_after_units) {
+    fail(v4l2::kEio);  // Decoding: fatal -> EIO; or the injected fault
+    return false;
+  }
   if (result.new_format) {
     const bool capture_in_use = header_seen_ && !capture_.buffers.empty();
     if (capture_in_use) {  // a DRC: the change takes effect once the earlier pictures are out
@@ -61,6 +63,7 @@ void DecoderSession::output_done(const OutputJob& job, codec::DecodeResult resul
     p.picture = std::move(picture);
     pending_.push_back(std::move(p));
   }
+  return true;
 }
 
 bool DecoderSession::take_drain_flush() {
@@ -100,17 +103,33 @@ std::optional<CaptureJob> DecoderSession::take_capture_job() {
       continue;
     }
     if (!capture_.streaming || capture_stopped_ || capture_.ready.empty()) return std::nullopt;
-    const uint32_t index = capture_.ready.front();
-    capture_.ready.pop_front();
-    const MediaBuffer& b = capture_.buffers[index];
-    CaptureJob job;
-    job.index = index, job.generation = capture_.generation, job.ranges = b.ranges, job.length = b.length;
-    job.format = capture_fmt_, job.ends_drain = p.eos;
+    CaptureJob job = next_capture_buffer();
+    job.ends_drain = p.eos;
     if (p.picture) job.picture = std::move(*p.picture);
     pending_.pop_front();
     return job;
   }
   return std::nullopt;
+}
+
+std::optional<CaptureJob> DecoderSession::take_capture_now(codec::Picture& picture) {
+  if (!pending_.empty() || error_ || !capture_.streaming || capture_stopped_ || capture_.ready.empty()) return std::nullopt;
+  CaptureJob job = next_capture_buffer();
+  job.picture = std::move(picture);
+  return job;
+}
+
+void DecoderSession::give_back(const CaptureJob& job) {
+  if (job.generation == capture_.generation) capture_.ready.push_front(job.index);
+}
+
+CaptureJob DecoderSession::next_capture_buffer() {
+  CaptureJob job;
+  job.index = capture_.ready.front();
+  capture_.ready.pop_front();
+  const MediaBuffer& b = capture_.buffers[job.index];
+  job.generation = capture_.generation, job.ranges = b.ranges, job.length = b.length, job.format = capture_fmt_;
+  return job;
 }
 
 void DecoderSession::capture_done(const CaptureJob& job) {

@@ -86,6 +86,14 @@ class MediaDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   bool deliver_coded(uint32_t id, uint64_t epoch);
   bool encode_frame(uint32_t id, uint64_t epoch);
   bool flush_encoder(uint32_t id, uint64_t epoch);
+  // A picture written into its CAPTURE buffer while its job decodes (engine
+  // output_write: during_decode): the buffer and the write's bus time still to come.
+  struct OverlappedCapture {
+    CaptureJob job;
+    tlm_virtio::MemoryPort::Posted posted;
+  };
+  std::optional<OverlappedCapture> start_overlapped_capture(uint32_t id, uint64_t epoch, codec::DecodeResult& result);
+  void finish_overlapped_capture(uint32_t id, uint64_t epoch, const OverlappedCapture& capture, bool taken);
   void read_ranges(const GuestRanges& ranges, uint32_t bytes, std::vector<uint8_t>& out);
   void write_frame(const CaptureJob& job);
   void write_ranges(const GuestRanges& ranges, const uint8_t* data, uint32_t bytes, bool timing_only);

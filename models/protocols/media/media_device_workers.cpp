@@ -49,6 +49,7 @@ bool MediaDevice::decode_unit(uint32_t id, uint64_t epoch) {
   std::vector<uint8_t> data;
   read_ranges(job->ranges, job->bytes, data);
   codec::DecodeResult result;
+  std::optional<OverlappedCapture> overlapped;
   const auto record = engine_.run(
       models::JobKind::Decode, codec,
       [&]() -> codec::UnitWork {
@@ -57,15 +58,49 @@ bool MediaDevice::decode_unit(uint32_t id, uint64_t epoch) {
         result = now->decode(*job, data);
         return result.work;
       },
-      owner(id));
+      owner(id), [&] { overlapped = start_overlapped_capture(id, epoch, result); });
   if (record.cancelled || !(s = live(id, epoch))) return true;
-  for (const auto& p : result.pictures) {  // the job that produced each picture (reordered ones come later)
-    mark(id, p.timestamp, models::DeviceStage::DecodeStarted, record.started);
-    mark(id, p.timestamp, models::DeviceStage::DecodeFinished, record.finished);
+  std::vector<uint64_t> decoded;  // the job that produced each picture (reordered ones come later)
+  if (overlapped) decoded.push_back(overlapped->job.picture->timestamp);
+  for (const auto& p : result.pictures) decoded.push_back(p.timestamp);
+  for (uint64_t timestamp : decoded) {
+    mark(id, timestamp, models::DeviceStage::DecodeStarted, record.started);
+    mark(id, timestamp, models::DeviceStage::DecodeFinished, record.finished);
   }
-  s->output_done(*job, std::move(result));
+  const bool taken = s->output_done(*job, std::move(result));
   collect_events(*s);
+  if (overlapped) finish_overlapped_capture(id, epoch, *overlapped, taken);
   return true;
+}
+
+// Under engine output_write: during_decode, the result's first picture goes
+// into a CAPTURE buffer as its job starts, if one is queued and nothing waits
+// before it (no earlier picture, LAST or format change; docs/timing.md).
+std::optional<MediaDevice::OverlappedCapture> MediaDevice::start_overlapped_capture(uint32_t id, uint64_t epoch,
+                                                                                     codec::DecodeResult& result) {
+  DecoderSession* s = live(id, epoch);
+  const bool may_overlap = engine_.profile().output_write == models::OutputWrite::DuringDecode &&
+                           result.status == codec::UnitStatus::Ok && !result.new_format && !result.pictures.empty();
+  if (!s || !may_overlap) return std::nullopt;
+  auto job = s->take_capture_now(result.pictures.front());
+  if (!job) return std::nullopt;
+  result.pictures.erase(result.pictures.begin());
+  mark(id, job->picture->timestamp, models::DeviceStage::OutputWriteStarted);
+  OverlappedCapture capture{std::move(*job), {}};
+  capture.posted = controller_->dma().post([&] { write_frame(capture.job); });
+  return capture;
+}
+
+// The job has ended and its OUTPUT buffer is answered; the picture is answered
+// once its write has ended too, or its buffer goes back when the result was dropped.
+void MediaDevice::finish_overlapped_capture(uint32_t id, uint64_t epoch, const OverlappedCapture& capture, bool taken) {
+  controller_->dma().wait_for(capture.posted);
+  DecoderSession* s = live(id, epoch);
+  if (!s) return;
+  if (!taken) return s->give_back(capture.job);
+  mark(id, capture.job.picture->timestamp, models::DeviceStage::OutputWriteFinished);
+  s->capture_done(capture.job);
+  collect_events(*s);
 }
 
 bool MediaDevice::flush_drain(uint32_t id, uint64_t epoch) {

@@ -23,19 +23,17 @@ bool DecoderPipeline::process_input(const StreamRef& ref) {
   const uint64_t ticket = *s->work.front().decode_ticket;
   std::vector<uint8_t> data;
   dev_.read_backing(in.buffers[0], data, in.cmd.data_sizes[0]);
-  if (!(s = dev_.live(ref))) return false;
+  if (!dev_.live(ref)) return false;
   codec::DecodeResult result;
-  auto job = dev_.engine_.run(
-      models::JobKind::Decode, s->codec,
-      [&] {
-        VideoStream* on_core = dev_.live(ref);  // a queued job may start after its stream is gone
-        if (on_core && on_core->decoder) result = on_core->decoder->take(ticket);
-        return result.work;
-      },
-      s->owner_name);
-  if (job.cancelled || !(s = dev_.live(ref))) return false;
+  std::optional<OverlappedWrite> overlapped;
+  const auto take_result = [&] {
+    VideoStream* on_core = dev_.live(ref);  // a queued job may start after its stream is gone
+    if (on_core && on_core->decoder) result = on_core->decoder->take(ticket);
+    return result.work;
+  };
+  if (!decode_job(ref, result, take_result, overlapped)) return false;
+  s = dev_.live(ref);
   check_unchanged(ref, timestamp, data);
-  mark_decode(ref.id, result, job);
   // The input is consumed: answer it before its pictures go out.
   const uint64_t about = result.about_timestamp.value_or(timestamp);
   report_unit(ref.id, about, result);
@@ -50,7 +48,40 @@ bool DecoderPipeline::process_input(const StreamRef& ref) {
     dev_.fail_unrecoverable(ref, "unrecoverable: injected host failure");
     return false;
   }
-  return deliver(ref, result);
+  return deliver(ref, result, std::move(overlapped));
+}
+
+bool DecoderPipeline::decode_job(const StreamRef& ref, codec::DecodeResult& result,
+                                 const std::function<codec::UnitWork()>& work,
+                                 std::optional<OverlappedWrite>& overlapped) {
+  const VideoStream* s = dev_.live(ref);
+  const std::string owner = s->owner_name;  // a copy: the job waits
+  const auto job = dev_.engine_.run(models::JobKind::Decode, s->codec, work, owner,
+                                    [&] { overlapped = start_overlapped_write(ref, result); });
+  if (job.cancelled || !dev_.live(ref)) return false;
+  mark_decode(ref.id, result, job);
+  return true;
+}
+
+// The hardware writes a picture out while it decodes only into an output it
+// already holds, and only once the guest knows the picture's format; a picture
+// that does not fit the layout is flagged and a bounce copy is the CPU's work:
+// those go after the job, as under after_decode.
+std::optional<DecoderPipeline::OverlappedWrite> DecoderPipeline::start_overlapped_write(
+    const StreamRef& ref, const codec::DecodeResult& result) {
+  if (dev_.engine_.profile().output_write != models::OutputWrite::DuringDecode) return std::nullopt;
+  const VideoStream* s = dev_.live(ref);
+  if (!s || result.pictures.empty() || result.new_format || s->ready_outputs.empty() || s->output_blocked)
+    return std::nullopt;
+  const codec::Picture& picture = result.pictures.front();
+  const uint32_t out_id = s->ready_outputs.front();
+  if (!codec::check_picture_fits(picture, s->output_layout).ok() ||
+      dev_.bounces_through_cpu(s->output.resources[out_id].buffers))
+    return std::nullopt;
+  OverlappedWrite write{out_id, picture_answer(picture), {}};
+  dev_.mark(ref.id, picture.timestamp, DeviceStage::OutputWriteStarted);
+  write.posted = dev_.transport_->post_writes([&] { write_planes(ref, picture, out_id, write.resp); });
+  return write;
 }
 
 // The decoder had the input's bytes as it was queued; a guest that wrote into
@@ -86,20 +117,32 @@ bool DecoderPipeline::flush(const StreamRef& ref) {
   codec::DecodeResult result;
   if (const auto ticket = s->work.front().decode_ticket) result = s->decoder->take(*ticket);
   if (result.about_timestamp) report_unit(ref.id, *result.about_timestamp, result);  // the last access unit
-  if (holds_work(result)) {
-    auto job = dev_.engine_.run(models::JobKind::Decode, s->codec, [&] { return result.work; }, s->owner_name);
-    if (job.cancelled || !dev_.live(ref)) return false;
-    mark_decode(ref.id, result, job);
-  }
-  return deliver(ref, result);
+  std::optional<OverlappedWrite> overlapped;
+  if (holds_work(result) && !decode_job(ref, result, [&] { return result.work; }, overlapped)) return false;
+  return deliver(ref, result, std::move(overlapped));
 }
 
-bool DecoderPipeline::deliver(const StreamRef& ref, const codec::DecodeResult& result) {
+bool DecoderPipeline::deliver(const StreamRef& ref, const codec::DecodeResult& result,
+                              std::optional<OverlappedWrite> overlapped) {
   if (result.new_format) start_drc(ref, *result.new_format);
   for (const auto& picture : result.pictures) {
-    if (!dev_.wait_for_output(ref) || !fill_output(ref, picture)) return false;
+    if (overlapped) {
+      if (!finish_overlapped_write(ref, picture, *overlapped)) return false;
+      overlapped.reset();
+    } else if (!dev_.wait_for_output(ref) || !fill_output(ref, picture)) {
+      return false;
+    }
   }
   return dev_.live(ref) != nullptr;
+}
+
+// The job has ended; the picture is answered once its write has too.
+bool DecoderPipeline::finish_overlapped_write(const StreamRef& ref, const codec::Picture& picture,
+                                              const OverlappedWrite& write) {
+  dev_.transport_->wait_posted(write.posted);
+  if (!dev_.live(ref)) return false;
+  dev_.mark(ref.id, picture.timestamp, DeviceStage::OutputWriteFinished);
+  return return_picture(ref, picture, write.out_id, write.resp);
 }
 
 // Applies a format the decoder found; a DRC event when the outputs must change.
@@ -152,10 +195,20 @@ void DecoderPipeline::switch_output_format(VideoStream& s, const codec::StreamFo
 
 bool DecoderPipeline::fill_output(const StreamRef& ref, const codec::Picture& picture) {
   const uint32_t out_id = dev_.live(ref)->ready_outputs.front();
+  ResourceQueueResp resp = picture_answer(picture);
+  if (!write_picture(ref, picture, out_id, resp)) return false;
+  return return_picture(ref, picture, out_id, resp);
+}
+
+ResourceQueueResp DecoderPipeline::picture_answer(const codec::Picture& picture) {
   ResourceQueueResp resp;
   resp.timestamp = dev_.faults_.output_timestamp(picture.timestamp);
   resp.flags = picture.corrupt ? kDequeueFlagErr : 0;
-  if (!write_picture(ref, picture, out_id, resp)) return false;
+  return resp;
+}
+
+bool DecoderPipeline::return_picture(const StreamRef& ref, const codec::Picture& picture, uint32_t out_id,
+                                     const ResourceQueueResp& resp) {
   VideoStream* s = dev_.live(ref);
   if (!s) return false;
   s->last_output_timestamp = picture.timestamp;
@@ -164,14 +217,11 @@ bool DecoderPipeline::fill_output(const StreamRef& ref, const codec::Picture& pi
   return true;
 }
 
-// The picture's planes into output `out_id`, in the stream's output layout;
-// false when the stream went away meanwhile.
+// The picture into output `out_id`, waiting for its bus time; false when the
+// stream went away meanwhile.
 bool DecoderPipeline::write_picture(const StreamRef& ref, const codec::Picture& picture, uint32_t out_id,
                                     ResourceQueueResp& resp) {
-  const VideoStream* s = dev_.live(ref);
-  const std::vector<std::vector<SgEntry>> buffers = s->output.resources[out_id].buffers;
-  const codec::ImageLayout layout = s->output_layout;  // copies: both may change while the pixels cross the bus
-  const auto status = codec::check_picture_fits(picture, layout);
+  const auto status = codec::check_picture_fits(picture, dev_.live(ref)->output_layout);
   if (!status.ok()) {
     // A picture that does not match the layout (decoder/format mismatch) is
     // returned flagged rather than dropped.
@@ -180,6 +230,19 @@ bool DecoderPipeline::write_picture(const StreamRef& ref, const codec::Picture& 
     return true;
   }
   dev_.mark(ref.id, picture.timestamp, DeviceStage::OutputWriteStarted);
+  if (!write_planes(ref, picture, out_id, resp)) return false;
+  dev_.mark(ref.id, picture.timestamp, DeviceStage::OutputWriteFinished);
+  return true;
+}
+
+// The picture's planes into output `out_id`, in the stream's output layout
+// (it fits); false when the stream went away meanwhile, which a posted write
+// never sees: nothing waits while it is issued.
+bool DecoderPipeline::write_planes(const StreamRef& ref, const codec::Picture& picture, uint32_t out_id,
+                                   ResourceQueueResp& resp) {
+  const VideoStream* s = dev_.live(ref);
+  const std::vector<std::vector<SgEntry>> buffers = s->output.resources[out_id].buffers;
+  const codec::ImageLayout layout = s->output_layout;  // copies: both may change while the pixels cross the bus
   for (size_t i = 0; i < layout.buffer_sizes.size(); ++i) {
     const auto size = static_cast<uint32_t>(layout.buffer_sizes[i]);
     // The decoder's planes go straight into guest memory in the output layout.
@@ -191,7 +254,6 @@ bool DecoderPipeline::write_picture(const StreamRef& ref, const codec::Picture& 
     if (!dev_.live(ref)) return false;
     resp.data_sizes[i] = size;
   }
-  dev_.mark(ref.id, picture.timestamp, DeviceStage::OutputWriteFinished);
   return true;
 }
 

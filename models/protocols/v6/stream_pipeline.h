@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "codec/codec.h"
 #include "codec/image_layout.h"
 #include "models/engine/codec_engine.h"
+#include "models/virtio_host/device_transport.h"
 #include "models/protocols/v6/role_rules.h"
 #include "models/protocols/v6/wire.h"
 
@@ -48,9 +50,27 @@ class DecoderPipeline : public StreamPipeline {
   bool flush(const StreamRef& ref) override;
 
  private:
+  // A result's first picture written while its job decodes (engine
+  // output_write: during_decode): the output it goes to, its answer, and the
+  // write's bus time still to come. Values only: it is kept across the job.
+  struct OverlappedWrite {
+    uint32_t out_id = 0;
+    ResourceQueueResp resp;
+    DeviceTransport::Posted posted;
+  };
+  // Runs `result`'s job on a core; at its start, the first picture's write
+  // goes out when it may overlap the job. False when the job was cancelled or
+  // the stream went away.
+  bool decode_job(const StreamRef& ref, codec::DecodeResult& result, const std::function<codec::UnitWork()>& work,
+                  std::optional<OverlappedWrite>& overlapped);
+  // At the job's start: the write of the result's first picture, issued
+  // without waiting, if an output is queued for it and no format change comes first.
+  std::optional<OverlappedWrite> start_overlapped_write(const StreamRef& ref, const codec::DecodeResult& result);
   // Sends the pictures of one decode result to outputs, in order, starting
-  // with a DRC if the format changed. Waits for outputs as needed.
-  bool deliver(const StreamRef& ref, const codec::DecodeResult& result);
+  // with a DRC if the format changed; the first one's answer waits for its
+  // overlapped write, if it had one. Waits for outputs as needed.
+  bool deliver(const StreamRef& ref, const codec::DecodeResult& result, std::optional<OverlappedWrite> overlapped);
+  bool finish_overlapped_write(const StreamRef& ref, const codec::Picture& picture, const OverlappedWrite& write);
   void mark_decode(uint32_t id, const codec::DecodeResult& result, const models::CodecEngine::JobRecord& job);
   void report_unit(uint32_t id, uint64_t timestamp, const codec::DecodeResult& result);
   void check_unchanged(const StreamRef& ref, uint64_t timestamp, const std::vector<uint8_t>& read_now);
@@ -58,7 +78,12 @@ class DecoderPipeline : public StreamPipeline {
   void late_output_after_drc(const StreamRef& ref, const codec::StreamFormat& format);
   void switch_output_format(VideoStream& s, const codec::StreamFormat& format);
   bool fill_output(const StreamRef& ref, const codec::Picture& picture);
+  // The answer of the output `picture` goes to, before its sizes are known.
+  ResourceQueueResp picture_answer(const codec::Picture& picture);
   bool write_picture(const StreamRef& ref, const codec::Picture& picture, uint32_t out_id, ResourceQueueResp& resp);
+  bool write_planes(const StreamRef& ref, const codec::Picture& picture, uint32_t out_id, ResourceQueueResp& resp);
+  // Answers output `out_id` with the picture; false when the stream went away.
+  bool return_picture(const StreamRef& ref, const codec::Picture& picture, uint32_t out_id, const ResourceQueueResp& resp);
 
   VideoDevice& dev_;
 };

@@ -217,6 +217,9 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   // (timing-only pictures).
   void write_backing(std::vector<SgEntry> segments, uint32_t len, const DeviceTransport::Fill& fill);
   void charge_cpu_copy(const std::vector<SgEntry>& segments, uint32_t len);
+  // Whether a transfer of these segments (of any of these buffers) is a CPU bounce copy (unaligned_sg: cpu_copy).
+  bool bounces_through_cpu(const std::vector<SgEntry>& segments) const;
+  bool bounces_through_cpu(const std::vector<std::vector<SgEntry>>& buffers) const;
 
   // ---- the stream workers' shared steps (video_device_workers.cpp) ----
   // The stream, if no DESTROY, STOP, error or reset overtook the work `ref` began.

@@ -216,11 +216,17 @@ void VideoDevice::on_resource_queue(ByteSpan bytes, const PendingCompletion& cha
 
 // The bounce copy's loads and stores overlap with its bus transfers (a read
 // and a write of every byte): it takes the longer of the CPU's and the bus's time.
+bool VideoDevice::bounces_through_cpu(const std::vector<SgEntry>& segments) const {
+  if (profile_.unaligned_sg != UnalignedSgPolicy::CpuCopy) return false;
+  return !std::all_of(segments.begin(), segments.end(), [&](const SgEntry& e) { return e.addr % profile_.page_size == 0; });
+}
+
+bool VideoDevice::bounces_through_cpu(const std::vector<std::vector<SgEntry>>& buffers) const {
+  return std::any_of(buffers.begin(), buffers.end(), [&](const auto& segments) { return bounces_through_cpu(segments); });
+}
+
 void VideoDevice::charge_cpu_copy(const std::vector<SgEntry>& segments, uint32_t len) {
-  if (profile_.unaligned_sg != UnalignedSgPolicy::CpuCopy) return;
-  const bool aligned = std::all_of(segments.begin(), segments.end(),
-                                   [&](const SgEntry& e) { return e.addr % profile_.page_size == 0; });
-  if (aligned) return;
+  if (!bounces_through_cpu(segments)) return;
   const sc_time start = sc_time_stamp();
   uint32_t done = 0;
   for (const auto& e : segments) {
