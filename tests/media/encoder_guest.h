@@ -17,6 +17,7 @@
 #include "models/protocols/media/media_ioctls.h"
 #include "models/protocols/media/media_monitor.h"
 #include "models/protocols/media/v4l2_constants.h"
+#include "tests/media/monitored_run.h"
 
 namespace vvsim::virtio_media::test {
 
@@ -33,22 +34,9 @@ inline MediaDeviceProfile encoder_device() {
   return d;
 }
 
-// Runs `guest` on an encoder device after the driver's initialisation, the
-// conformance monitor watching; the rules it saw broken.
+// Runs `guest` on an encoder device, the conformance monitor watching; the rules it saw broken.
 inline Rules run_encoder(const std::function<void(MediaPlatform&)>& guest, const MediaDeviceFaults& faults = {}) {
-  MediaPlatform platform("platform", models::PlatformProfile{}, encoder_device());
-  MediaMonitor monitor(platform.device.shm().length());
-  platform.device.set_faults(faults);
-  platform.device.set_observer(&monitor);
-  platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
-    BOOST_REQUIRE(platform.driver.initialize().ok());
-    guest(platform);
-  });
-  sc_core::sc_start();
-  if (!sc_core::sc_pending_activity()) monitor.on_run_idle(sc_core::sc_time_stamp().value());
-  Rules rules;
-  for (const auto& v : monitor.violations()) rules.insert(v.rule);
-  return rules;
+  return broken_rules(guest, faults, encoder_device());
 }
 
 // The encode client's run on a device with `faults`, and the rules the monitor saw broken.

@@ -14,6 +14,7 @@
 #include "models/protocols/media/media_monitor.h"
 #include "models/protocols/media/v4l2_constants.h"
 #include "tests/codec/decode_support.h"
+#include "tests/media/monitored_run.h"
 
 using namespace vvsim;
 using namespace vvsim::virtio_media;
@@ -23,23 +24,7 @@ namespace {
 
 constexpr uint32_t kOutput = v4l2::kBufTypeVideoOutputMplane, kCapture = v4l2::kBufTypeVideoCaptureMplane;
 
-// Runs `guest` after the driver's initialisation, with the monitor watching; the rules it saw broken.
-std::set<std::string> broken_rules(const std::function<void(MediaPlatform&)>& guest, const MediaDeviceFaults& faults = {},
-                                   MediaDeviceProfile device = {}) {
-  MediaPlatform platform("platform", models::PlatformProfile{}, device);
-  MediaMonitor monitor(platform.device.shm().length());
-  platform.device.set_faults(faults);
-  platform.device.set_observer(&monitor);
-  platform.system.cpu.set_program([&](tlm_virtio::GuestCpu&) {
-    BOOST_REQUIRE(platform.driver.initialize().ok());
-    guest(platform);
-  });
-  sc_core::sc_start();
-  if (!sc_core::sc_pending_activity()) monitor.on_run_idle(sc_core::sc_time_stamp().value());
-  std::set<std::string> rules;
-  for (const auto& v : monitor.violations()) rules.insert(v.rule);
-  return rules;
-}
+using test::broken_rules;
 
 const codec::ParsedStream& vp8_stream() {
   static const auto stream = codec::read_bitstream_file(codec::test::fixture("vp8_176x144.ivf"));
