@@ -4,40 +4,24 @@
 
 #include <algorithm>
 
+#include "models/protocols/media/coded_formats.h"
 #include "models/protocols/media/media_ioctls.h"
 #include "models/protocols/media/v4l2_constants.h"
 #include "tlm_virtio/le_bytes.h"
 
 namespace vvsim::virtio_media {
 
-
 namespace {
 
-struct CodedFormat {
-  uint32_t fourcc;
-  codec::CodecId codec;
-  const char* description;
-};
-constexpr CodedFormat kCodedFormats[] = {
-    {v4l2::kPixFmtH264, codec::CodecId::H264, "H.264"}, {v4l2::kPixFmtHevc, codec::CodecId::HEVC, "HEVC"},
-    {v4l2::kPixFmtVp8, codec::CodecId::VP8, "VP8"},     {v4l2::kPixFmtVp9, codec::CodecId::VP9, "VP9"},
-    {v4l2::kPixFmtMpeg2, codec::CodecId::MPEG2, "MPEG-2"},
-};
 constexpr uint32_t kDimensionStep = 16;
 constexpr uint32_t kCapTimePerFrame = 0x1000;  // V4L2_CAP_TIMEPERFRAME
-
-const CodedFormat* coded_format(uint32_t fourcc) {
-  for (const auto& f : kCodedFormats)
-    if (f.fourcc == fourcc) return &f;
-  return nullptr;
-}
 
 uint32_t align_up(uint32_t v, uint32_t step) { return (v + step - 1) / step * step; }
 
 }  // namespace
 
 uint32_t coded_pixel_format(codec::CodecId codec) {
-  for (const auto& f : kCodedFormats)
+  for (const auto& f : kDecodedFormats)
     if (f.codec == codec) return f.fourcc;
   return 0;
 }
@@ -84,8 +68,8 @@ IoctlReply DecoderSession::ioctl(uint32_t code, const Bytes& in) {
 
 IoctlReply DecoderSession::enum_fmt(const Bytes& in) {
   v4l2::FmtDesc d = *read<v4l2::FmtDesc>(in);
-  if (d.type == output_.type && d.index < std::size(kCodedFormats)) {
-    const auto& f = kCodedFormats[d.index];
+  if (d.type == output_.type && d.index < std::size(kDecodedFormats)) {
+    const auto& f = kDecodedFormats[d.index];
     d.flags = v4l2::kFmtFlagCompressed | v4l2::kFmtFlagDynResolution;
     d.description = f.description, d.pixelformat = f.fourcc;
     return answer(d);
@@ -99,7 +83,7 @@ IoctlReply DecoderSession::enum_fmt(const Bytes& in) {
 
 IoctlReply DecoderSession::enum_framesizes(const Bytes& in) {
   v4l2::FrmSizeEnum f = *read<v4l2::FrmSizeEnum>(in);
-  if (f.index != 0 || (!coded_format(f.pixel_format) && f.pixel_format != v4l2::kPixFmtYuv420))
+  if (f.index != 0 || (!find_coded_format(kDecodedFormats, f.pixel_format) && f.pixel_format != v4l2::kPixFmtYuv420))
     return refuse(v4l2::kEinval);
   f.type = v4l2::kFrmSizeTypeStepwise;
   f.min_width = f.min_height = kDimensionStep;
@@ -114,8 +98,8 @@ IoctlReply DecoderSession::set_fmt(const Bytes& in, bool try_only) {
   v4l2::Format f = *read<v4l2::Format>(in);
   if (f.type == capture_.type) return answer(capture_fmt_);  // one CAPTURE format: the stream's
   if (f.type != output_.type) return refuse(v4l2::kEinval);
-  const CodedFormat* coded = coded_format(f.pixelformat);
-  if (!coded) coded = &kCodedFormats[0], f.pixelformat = coded->fourcc;
+  const CodedFormat* coded = find_coded_format(kDecodedFormats, f.pixelformat);
+  if (!coded) coded = &kDecodedFormats[0], f.pixelformat = coded->fourcc;
   f.field = v4l2::kFieldNone, f.num_planes = 1;
   f.width = std::min(f.width, profile_.max_width), f.height = std::min(f.height, profile_.max_height);
   if (f.planes[0].sizeimage == 0) f.planes[0].sizeimage = profile_.output_buffer_bytes;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "models/protocols/media/coded_formats.h"
 #include "models/protocols/media/media_ioctls.h"
 #include "models/protocols/media/v4l2_constants.h"
 #include "tlm_virtio/le_bytes.h"
@@ -14,27 +15,10 @@ namespace vvsim::virtio_media {
 
 namespace {
 
-struct CodedFormat {
-  uint32_t fourcc;
-  codec::CodecId codec;
-  const char* description;
-};
-// The codecs vvsim has encoders for (codec/encoder.cpp).
-constexpr CodedFormat kEncodedFormats[] = {
-    {v4l2::kPixFmtH264, codec::CodecId::H264, "H.264"},
-    {v4l2::kPixFmtVp8, codec::CodecId::VP8, "VP8"},
-    {v4l2::kPixFmtVp9, codec::CodecId::VP9, "VP9"},
-};
 constexpr uint32_t kMinDimension = 16;
 constexpr uint32_t kMaxFramerate = 240;        // the encoders' limit (check_encoder_config)
 constexpr uint32_t kCapTimePerFrame = 0x1000;  // V4L2_CAP_TIMEPERFRAME
 constexpr uint32_t kMaxExtControls = 64;       // more in one call is refused (V4L2 allows 1024; vvsim knows 3)
-
-const CodedFormat* encoded_format(uint32_t fourcc) {
-  for (const auto& f : kEncodedFormats)
-    if (f.fourcc == fourcc) return &f;
-  return nullptr;
-}
 
 uint32_t even_within(uint32_t v, uint32_t max) { return std::clamp((v + 1) & ~1u, kMinDimension, max & ~1u); }
 
@@ -110,7 +94,7 @@ IoctlReply EncoderSession::set_fmt(const Bytes& in, bool try_only) {
   const bool capture = f.type == capture_.type;
   if (!capture && f.type != output_.type) return refuse(v4l2::kEinval);
   if (capture) {
-    const CodedFormat* coded = encoded_format(f.pixelformat);
+    const CodedFormat* coded = find_coded_format(kEncodedFormats, f.pixelformat);
     if (!coded) coded = &kEncodedFormats[0];
     const uint32_t sizeimage = f.planes[0].sizeimage ? f.planes[0].sizeimage : profile_.output_buffer_bytes;
     f = coded_fmt_;  // width and height follow OUTPUT

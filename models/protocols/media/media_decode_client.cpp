@@ -192,7 +192,7 @@ void MediaDecodeClient::release_held() {
     }
     const uint32_t index = held_[i].first;
     held_.erase(held_.begin() + long(i));
-    if (index < capture_.size() && capture_streaming_ && !misbehaviour_.withholds_captures(draining_ && !frame_drain_))
+    if (index < capture_.size() && capture_streaming_ && !withholds_captures())
       queue_capture(index);
   }
 }
@@ -324,7 +324,7 @@ void MediaDecodeClient::on_frame(uint32_t index, const EventDqbuf& e) {
   if (config_.frame_sink) config_.frame_sink(frame);
   frame.i420.clear();
   report_.frames.push_back(std::move(frame));
-  if (misbehaviour_.withholds_captures(draining_ && !frame_drain_)) return;
+  if (withholds_captures()) return;
   if (config_.output_hold == sc_core::SC_ZERO_TIME) queue_capture(index);
   else held_.push_back({index, sc_core::sc_time_stamp() + config_.output_hold});
 }

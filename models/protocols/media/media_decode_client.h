@@ -135,6 +135,8 @@ class MediaDecodeClient {
   bool drc_pending_ = false;    // a SOURCE_CHANGE after the first: reallocate at LAST
   bool draining_ = false;
   bool frame_drain_ = false;  // the drain in progress is drain_each_frame's, not the end of stream
+  // Whether the misbehaviour keeps a CAPTURE buffer back now (during the end-of-stream drain only).
+  bool withholds_captures() const { return misbehaviour_.withholds_captures(draining_ && !frame_drain_); }
   MediaDecodeMisbehaviour misbehaviour_;
   size_t next_unit_ = 0, units_queued_ = 0;
   uint64_t access_units_queued_ = 0;  // the pacing counts frames, not NAL units
