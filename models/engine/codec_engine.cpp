@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <deque>
 #include <stdexcept>
 
 namespace vvsim::models {
@@ -152,24 +153,38 @@ void CodecEngine::hold_core(JobRecord& record) {
 constexpr uint64_t kTrafficPieceBytes = 1 << 20;  // the smallest guest memory (docs/profile.md)
 
 // The traffic goes out in equal transfers issued evenly over the job's compute
-// time, one in flight: a transfer the bus delays pushes the next one back, and
-// the job ends when both its cycles and its last transfer are done. Guest
-// memory at 0 stands for the buffers (the address only routes the transfer);
-// a transfer goes in pieces of at most the smallest guest memory.
+// time, at most `outstanding_transfers` in flight: a transfer that finds the
+// window full waits for the oldest one to end, so a bus that delays them
+// pushes the later ones back, and the job ends when both its cycles and its
+// last transfer are done. Guest memory at 0 stands for the buffers (the
+// address only routes the transfer); a transfer goes in pieces of at most the
+// smallest guest memory, booked back to back. A cancelled job issues no more
+// but still waits for those in flight: a bus transaction cannot be withdrawn.
 void CodecEngine::move_traffic(Core& core, const sc_time& compute_end, uint64_t bytes) {
-  const uint64_t transfers = std::max<uint32_t>(profile_.memory_traffic.transfers_per_job, 1);
+  const MemoryTrafficProfile& traffic = profile_.memory_traffic;
+  const uint64_t transfers = std::max<uint32_t>(traffic.transfers_per_job, 1);
+  const size_t window = std::max<uint32_t>(traffic.outstanding_transfers, 1);
   const sc_time start = sc_time_stamp();
   const sc_time step = (compute_end - start) / static_cast<double>(transfers);
+  std::deque<tlm_virtio::MemoryPort::Posted> in_flight;
   for (uint64_t i = 0; i < transfers && !core.cancel_requested; ++i) {
     const sc_time issue = start + step * static_cast<double>(i);
     if (issue > sc_time_stamp()) sc_core::wait(issue - sc_time_stamp(), core.cancel_event);
-    if (core.cancel_requested) return;
-    for (uint64_t left = bytes / transfers + (i < bytes % transfers ? 1 : 0); left > 0;) {
-      const uint64_t piece = std::min(left, kTrafficPieceBytes);
-      core.memory->touch(0, piece);
-      left -= piece;
+    if (core.cancel_requested) break;
+    const uint64_t size = bytes / transfers + (i < bytes % transfers ? 1 : 0);
+    in_flight.push_back(core.memory->post([&core, size] {
+      for (uint64_t left = size; left > 0;) {
+        const uint64_t piece = std::min(left, kTrafficPieceBytes);
+        core.memory->touch(0, piece);
+        left -= piece;
+      }
+    }));
+    if (in_flight.size() == window) {
+      core.memory->wait_for(in_flight.front());
+      in_flight.pop_front();
     }
   }
+  for (; !in_flight.empty(); in_flight.pop_front()) core.memory->wait_for(in_flight.front());
   if (!core.cancel_requested && compute_end > sc_time_stamp())
     sc_core::wait(compute_end - sc_time_stamp(), core.cancel_event);
 }

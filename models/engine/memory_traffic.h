@@ -25,8 +25,12 @@ struct MemoryTrafficProfile {
   // Reconstructed picture (384 bytes of 4:2:0 pixels) and its motion data.
   BytesPerMacroblock write_bytes_per_macroblock{448, 448, 448};
   // The job's bytes go out as this many equal transfers issued evenly over
-  // its time, one in flight per core.
+  // its time.
   uint32_t transfers_per_job = 16;
+  // How many of them a core may have in flight (AXI outstanding
+  // transactions): with one, each transfer waits for the previous one's end
+  // and pays its latency in series; with more, latencies overlap data.
+  uint32_t outstanding_transfers = 1;
 };
 
 // The bytes a unit's work moves: every picture's macroblocks at its frame

@@ -92,6 +92,7 @@ void describe_memory_traffic(V& v, T& traffic) {
   v.section("read_bytes_per_macroblock", [&](V& sub) { describe_bytes_per_macroblock(sub, traffic.read_bytes_per_macroblock); });
   v.section("write_bytes_per_macroblock", [&](V& sub) { describe_bytes_per_macroblock(sub, traffic.write_bytes_per_macroblock); });
   v.field("transfers_per_job", traffic.transfers_per_job, Limits::between(1, 4096));
+  v.field("outstanding_transfers", traffic.outstanding_transfers, Limits::between(1, 64));
 }
 
 template <class V, class P>

@@ -100,6 +100,29 @@ BOOST_AUTO_TEST_CASE(a_job_whose_traffic_outlasts_its_cycles_ends_with_its_last_
   BOOST_CHECK(job.finished - job.started > sc_time(2 * 1100, SC_NS));
 }
 
+namespace {
+// The job above (4 transfers of 41000 bytes = 2563 beats, issued every
+// 550 ns) with several transfers in flight: each is ready while the one
+// before it still moves data, so the data path never idles and only the
+// first latency shows: 10 + 4 x 2563 ns instead of 4 x (10 + 2563).
+void check_outstanding_transfers_overlap_latency(uint32_t outstanding) {
+  auto profile = traffic_profile(4);
+  profile.memory_traffic.read_bytes_per_macroblock.inter = 1590;
+  profile.memory_traffic.outstanding_transfers = outstanding;
+  Rig rig(profile);
+  CodecEngine::JobRecord job;
+  run_at(rig.engine, sc_core::SC_ZERO_TIME, picture_work(100, 0, codec::FrameType::Inter), job);
+  sc_core::sc_start();
+  BOOST_CHECK(job.finished - job.started == sc_time(kLatencyNs + 4 * beats(41000), SC_NS));
+  BOOST_CHECK_EQUAL(rig.bus.stats().at(1).bytes, 100u * (1590 + 50));
+  BOOST_CHECK_EQUAL(rig.bus.stats().at(1).transactions, 4u);
+}
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(two_outstanding_transfers_pay_one_latency) { check_outstanding_transfers_overlap_latency(2); }
+
+BOOST_AUTO_TEST_CASE(four_outstanding_transfers_pay_one_latency) { check_outstanding_transfers_overlap_latency(4); }
+
 BOOST_AUTO_TEST_CASE(two_cores_share_the_bus_burst_by_burst) {
   // Each job: 16 macroblocks x 256 bytes = 4096 bytes (16 bursts) in one
   // transfer, 100 cycles of work (macroblock and byte terms zeroed). Alone a
