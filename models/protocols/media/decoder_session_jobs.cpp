@@ -43,7 +43,9 @@ bool DecoderSession::output_done(const OutputJob& job, codec::DecodeResult resul
   const bool failed = result.status != codec::UnitStatus::Ok;
   dequeue_event(output_, job.index, job.bytes, failed ? v4l2::kBufFlagError : 0, job.timestamp_us);
   if (result.status == codec::UnitStatus::Unsupported || ++units_decoded_ == profile_.inject_error_after_units) {
-    fail(v4l2::kEio);  // Decoding: fatal -> EIO; or the injected fault
+    // Decoding: fatal -> EIO (the injected fault too); content the device
+    // cannot carry -> EOPNOTSUPP, so the client can say why (docs/spec-notes.md).
+    fail(result.status == codec::UnitStatus::Unsupported ? v4l2::kEopnotsupp : v4l2::kEio);
     return false;
   }
   if (result.new_format) {

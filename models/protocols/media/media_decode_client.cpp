@@ -80,7 +80,8 @@ MediaDecodeReport MediaDecodeClient::run() {
     const auto deadline = next_deadline();
     driver_.wait_for_activity(seen, deadline ? std::optional(*deadline - sc_core::sc_time_stamp()) : std::nullopt);
   }
-  if (driver_.session_dead(session_)) report_.error_events = 1;  // §Device-side error: the driver MUST close it
+  if (driver_.session_dead(session_)) note_device_error();
+
   teardown();
   return report_;
 }
@@ -109,7 +110,6 @@ bool MediaDecodeClient::map_buffers(uint32_t type, std::vector<Buffer>& buffers)
       guest_blocks_.push_back(b.guest_addr);
       continue;
     }
-    if (type == kCapture && !config_.read_frames) continue;  // never touched by the CPU: left unmapped
     v4l2::Buffer q;
     q.index = i, q.type = type, q.memory = config_.memory, q.length = 1;
     const MediaReply reply = driver_.ioctl(session_, code(Ioctl::QueryBuf), {bytes_of(q), Bytes(v4l2::Plane::kSize, 0)},
@@ -254,6 +254,14 @@ void MediaDecodeClient::release_capture() {
   note_depths();
 }
 
+void MediaDecodeClient::note_device_error() {
+  report_.error_events = 1;
+  if (const uint32_t error = driver_.session_error(session_); error == v4l2::kEopnotsupp)
+    report_.problems.push_back(fmt::format("the device refused the stream's content as unsupported or above its limits "
+                                           "(ERROR event, errno {}; its diagnostic names why)",
+                                           error));
+}
+
 void MediaDecodeClient::handle_events() {
   for (const auto& e : driver_.take_events(session_)) {
     const auto header = decode_event_header(e.bytes);
@@ -293,11 +301,16 @@ void MediaDecodeClient::on_dqbuf(const Bytes& bytes) {
 // The visible picture of a CAPTURE buffer, read as the client's format lays it
 // out: after a resolution change the client has not followed (no LAST), the
 // device's bytes are read at the old layout, never past the buffer.
+size_t MediaDecodeClient::capture_image_bytes() const {
+  const size_t w = capture_fmt_.width, h = capture_fmt_.height;
+  return w * h + 2 * ((w + 1) / 2) * ((h + 1) / 2);
+}
+
 std::vector<uint8_t> MediaDecodeClient::read_visible_i420(uint32_t index) {
   const uint32_t w = capture_fmt_.width, h = capture_fmt_.height, cw = (w + 1) / 2, ch = (h + 1) / 2;
   const size_t at[3] = {0, size_t{w} * h, size_t{w} * h + size_t{cw} * ch};
   const uint32_t stride[3] = {w, cw, cw}, plane_rows[3] = {h, ch, ch};
-  std::vector<uint8_t> image(at[2] + size_t{cw} * ch, 0);
+  std::vector<uint8_t> image(capture_image_bytes(), 0);
   driver_.cpu().read(capture_[index].guest_addr, image.data(), std::min<size_t>(image.size(), capture_[index].length));
   const uint32_t width = std::min(visible_.width, w), height = std::min(visible_.height, h);
   std::vector<uint8_t> i420;
@@ -318,7 +331,10 @@ void MediaDecodeClient::on_frame(uint32_t index, const EventDqbuf& e) {
   frame.timestamp = v4l2::micros_of(e.buffer.timestamp);
   frame.width = visible_.width, frame.height = visible_.height;
   frame.error = (e.buffer.flags & v4l2::kBufFlagError) != 0;
-  if (config_.read_frames && !frame.error && e.planes[0].bytesused > 0) frame.i420 = read_visible_i420(index);
+  if (!frame.error && e.planes[0].bytesused > 0) {
+    if (config_.read_frames) frame.i420 = read_visible_i420(index);
+    else driver_.cpu().touch(capture_[index].guest_addr, std::min<size_t>(capture_image_bytes(), capture_[index].length));
+  }
   driver_.charge(config_.frame_consume_ns);
   frame.at = sc_core::sc_time_stamp();
   if (config_.frame_sink) config_.frame_sink(frame);

@@ -43,7 +43,7 @@ struct MediaDecodeConfig {
   uint32_t output_buffers = 4, capture_buffers = 8;
   uint32_t memory = v4l2::kMemoryMmap;  // or kMemoryUserptr (SHARED_PAGES)
   uint32_t output_buffer_bytes = 0;     // OUTPUT sizeimage asked for; 0: the device's default
-  bool read_frames = true;              // map CAPTURE and read each frame (false: timing-only)
+  bool read_frames = true;              // read each frame's pixels (false: timing-only, the same bus time, no bytes)
   uint64_t frame_consume_ns = 1'000;    // CPU time to hand one frame on
   double feed_fps = 0;  // paced: access unit i is queued no earlier than i / feed_fps in (0: as fast as possible)
   sc_core::sc_time output_hold = sc_core::SC_ZERO_TIME;    // display: a frame's buffer is requeued this much later
@@ -98,12 +98,17 @@ class MediaDecodeClient {
   bool setup_output();
   bool setup_capture();
   std::vector<uint8_t> read_visible_i420(uint32_t index);
+  // Bytes of the I420-sized prefix of a CAPTURE buffer the client reads per frame.
+  size_t capture_image_bytes() const;
   void release_capture();
   bool map_buffers(uint32_t type, std::vector<Buffer>& buffers);
   bool queue_output(uint32_t index);
   bool queue_capture(uint32_t index);
   bool qbuf(uint32_t type, uint32_t index, const Buffer& b, uint32_t bytesused, uint64_t timestamp);
   void handle_events();
+  // The session ended by an ERROR event (§Device-side error): counted, and a
+  // problem of the run when the device refused the stream's content.
+  void note_device_error();
   void on_dqbuf(const Bytes& bytes);
   void on_frame(uint32_t index, const EventDqbuf& e);
   void on_last(uint32_t index);

@@ -67,6 +67,9 @@ bool MediaDevice::decode_unit(uint32_t id, uint64_t epoch) {
     mark(id, timestamp, models::DeviceStage::DecodeStarted, record.started);
     mark(id, timestamp, models::DeviceStage::DecodeFinished, record.finished);
   }
+  if (result.status != codec::UnitStatus::Ok)  // the codec's reason, as v6's device gives it
+    report(fmt::format("session {}: input ts {}{}: {}", id, job->timestamp_us,
+                       result.status == codec::UnitStatus::Corrupt ? " corrupt" : "", result.message));
   const bool taken = s->output_done(*job, std::move(result));
   collect_events(*s);
   if (overlapped) finish_overlapped_capture(id, epoch, *overlapped, taken);

@@ -237,7 +237,7 @@ void MediaDriver::dispatch(std::vector<Bytes> events) {
     ++events_received_;
     const auto header = decode_event_header(bytes);
     if (!header) continue;  // shorter than its kind's struct: Linux drops it too
-    if (header->kind == EventKind::Error) dead_sessions_.insert(header->session_id);
+    if (header->kind == EventKind::Error) dead_sessions_[header->session_id] = decode_event_error(bytes)->errno_value;
     events_[header->session_id].push_back({std::move(bytes), sc_core::sc_time_stamp()});
   }
   if (!events.empty()) ++activity_count_, activity_.notify(sc_core::SC_ZERO_TIME);

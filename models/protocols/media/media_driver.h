@@ -16,7 +16,6 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -96,6 +95,11 @@ class MediaDriver {
   // also mark the session dead (its ioctls then fail with EIO without a command).
   std::vector<ReceivedMediaEvent> take_events(uint32_t session_id);
   bool session_dead(uint32_t session_id) const { return dead_sessions_.count(session_id) != 0; }
+  // The errno of the ERROR event that ended the session; 0 while it lives.
+  uint32_t session_error(uint32_t session_id) const {
+    const auto it = dead_sessions_.find(session_id);
+    return it == dead_sessions_.end() ? 0 : it->second;
+  }
   // Activity (an event arrived) as a level, as in the v6 driver: a count the waiter remembers.
   uint64_t activity_count() const { return activity_count_; }
   // Returns when there was activity since `seen`, or once `limit` has passed (none: no limit).
@@ -157,7 +161,7 @@ class MediaDriver {
   std::optional<InFlight> in_flight_;
   std::string in_flight_name_;
   std::map<uint32_t, std::deque<ReceivedMediaEvent>> events_;
-  std::set<uint32_t> dead_sessions_;
+  std::map<uint32_t, uint32_t> dead_sessions_;  // session -> its ERROR event's errno
   std::vector<MediaCommandRecord> history_;
   sc_core::sc_mutex vlock_;  // one command in flight per device
   sc_core::sc_event answered_, activity_;

@@ -66,6 +66,6 @@ constexpr uint32_t kCidMpegVideoForceKeyFrame = 0x009909e5;
 // Linux errno values (asm-generic/errno-base.h, errno.h) the device answers with.
 constexpr uint32_t kEperm = 1, kEio = 5, kEnomem = 12, kEfault = 14, kEbusy = 16, kEinval = 22;
 constexpr uint32_t kEnospc = 28, kEpipe = 32, kEnotty = 25, kEagain = 11, kEtimedout = 110;
-constexpr uint32_t kEacces = 13, kErange = 34;
+constexpr uint32_t kEacces = 13, kErange = 34, kEopnotsupp = 95;
 
 }  // namespace vvsim::virtio_media::v4l2
