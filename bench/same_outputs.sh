@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Byte-identity check for changes that must not change any simulated result
-# (performance work): runs every shipped scenario, full and timing-only, with
+# (performance work): runs every shipped scenario, full and timing-only, under
+# each protocol (v6, v6-async, virtio-media) and the media-only ones, with
 # every output the run command has (summary, trace, CSV, VCD, HTML report,
 # frame dump, exit status, stdout, stderr), plus scattered buffers, the test
 # fixtures, a 720p VP9 stream and a timing-only sweep, and compares all of it
@@ -59,6 +60,16 @@ run_case() {  # run_case NAME [--timing-only] ARGS...: one vvsim run command wit
 
 for scenario in "$SRC_COPY"/scenarios/*.yaml; do
   name=$(basename "$scenario" .yaml)
+  run_case "$name" "$scenario"
+  run_case "$name.timing" "$scenario" --timing-only
+  # The same scenario under the other protocols (docs/protocols.md).
+  for protocol in v6-async media; do
+    run_case "$name.$protocol" "$scenario" --set protocol=$protocol
+    run_case "$name.$protocol.timing" "$scenario" --set protocol=$protocol --timing-only
+  done
+done
+for scenario in "$SRC_COPY"/scenarios/media/*.yaml; do
+  name=media.$(basename "$scenario" .yaml)
   run_case "$name" "$scenario"
   run_case "$name.timing" "$scenario" --timing-only
 done
