@@ -99,6 +99,12 @@ void read_encode(ProfileReader& r, EncodeSpec& e) {
     if (at >= e.frames) k.fail("at_frame", fmt::format("must be below frames ({})", e.frames));
     e.force_key_frames.push_back(at);
   });
+  r.list("restart_capture_at", [&](ProfileReader& k, size_t) {
+    uint32_t at = 0;
+    k.field("at_frame", at, Limits::between(1, 100'000));  // frame 0 starts a stream anyway
+    if (at >= e.frames) k.fail("at_frame", fmt::format("must be below frames ({})", e.frames));
+    e.restart_capture_at.push_back(at);
+  });
 }
 
 // The rate a decoder's units or an encoder's raw frames (a camera) are queued at.

@@ -34,6 +34,9 @@ struct EncodeSpec {
   uint64_t seed = 0;  // 0: the scenario's seed plus the stream's index
   std::vector<std::pair<uint32_t, uint32_t>> bitrate_changes;  // frame index, kbps
   std::vector<uint32_t> force_key_frames;                       // frame indices
+  // Frame indices the encoder Reset sequence (dev-encoder Reset: drain, STREAMOFF and STREAMON of
+  // CAPTURE) comes before, so a new standalone stream starts there; a V4L2 sequence (protocol: media).
+  std::vector<uint32_t> restart_capture_at;
 };
 
 // How a stream's application behaves: its buffers, pacing, actions and the

@@ -43,3 +43,28 @@ BOOST_AUTO_TEST_CASE(the_encode_scenario_gives_v6s_bitstream_under_media) {
   for (int i = 35; i < 45; ++i) after += sizes[i] / 10;
   BOOST_TEST(after > 2.0 * before);
 }
+
+// restart_capture_at from a scenario: the client's Reset sequence (dev-encoder Reset: drain,
+// STREAMOFF and STREAMON of CAPTURE) before frame 20 starts a new standalone VP8 stream, so its
+// first frame is a key frame where the scenario forces none. v6 has no such sequence: refused.
+BOOST_AUTO_TEST_CASE(restart_capture_at_from_a_scenario_starts_a_new_stream_at_that_frame) {
+  const std::string file = scratch("media_encode_restart.yaml");
+  std::FILE* f = std::fopen(file.c_str(), "w");
+  BOOST_REQUIRE(f);
+  std::fprintf(f, "profile: %s/profiles/default.yaml\ndevice: {role: encoder}\nstreams:\n  - name: camera\n"
+                  "    codec: vp8\n    encode: {width: 176, height: 144, frames: 30, restart_capture_at: [{at_frame: 20}]}\n",
+               kSrc.c_str());
+  std::fclose(f);
+  const std::string dir = scratch("media_encode_restart");
+  const auto media = run_vvsim("run " + file + " --quiet --out " + dir + " --set protocol=media", "restart_media");
+  BOOST_REQUIRE_MESSAGE(media.status == 0, media.err);
+  const auto s = nlohmann::json::parse(slurp(dir + "/summary.json"));
+  const auto st = s["streams"][0];
+  BOOST_TEST(st["units_out"] == 30);
+  BOOST_TEST(st["key_frame_timestamps"] == nlohmann::json::array({0, 20}));
+  BOOST_TEST(s["commands_by_type"]["IOCTL STREAMOFF"] == 1 + 2);  // the restart's, then the teardown's two
+  BOOST_TEST(s["conformance"]["violations"] == 0);
+  const auto v6 = run_vvsim("run " + file + " --quiet --out " + scratch("media_encode_restart_v6"), "restart_v6");
+  BOOST_TEST(v6.status == 1);
+  BOOST_TEST(v6.err.find("stream 'camera': key 'restart_capture_at' has no virtio-video model") != std::string::npos, v6.err);
+}

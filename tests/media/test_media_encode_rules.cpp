@@ -125,6 +125,25 @@ void output_streamoff_mid_drain(MediaPlatform& p, OutputStopped& seen) {
   seen.resumed = events(p, s);
 }
 
+// One frame coded and back, then STOP with nothing pending (dev-encoder Drain, corner cases:
+// "completes immediately", an empty LAST). Then a frame queued after the STOP and two CAPTURE
+// buffers: what comes back after the STOP.
+Seen stop_with_nothing_pending(MediaPlatform& p) {
+  const uint32_t s = open_configured(p);
+  for (uint32_t type : {kOutput, kCapture}) BOOST_REQUIRE_EQUAL(stream(p, s, Ioctl::StreamOn, type), 0u);
+  BOOST_REQUIRE_EQUAL(qbuf_output(p, s, 0, 0).status, 0u);
+  BOOST_REQUIRE_EQUAL(qbuf_capture(p, s, 0).status, 0u);
+  settle();
+  const Seen before = events(p, s);
+  BOOST_REQUIRE_EQUAL(before.capture.size(), 1u);  // the frame, coded: nothing is left pending
+  BOOST_REQUIRE(before.capture[0].bytesused > 0u);
+  BOOST_REQUIRE_EQUAL(encoder_cmd(p, s, v4l2::kEncCmdStop), 0u);
+  BOOST_REQUIRE_EQUAL(qbuf_output(p, s, 1, 1).status, 0u);
+  for (uint32_t i : {0u, 1u}) BOOST_REQUIRE_EQUAL(qbuf_capture(p, s, i).status, 0u);
+  settle();
+  return events(p, s);
+}
+
 // ---- enc-ctrl-ebusy ----
 
 // While OUTPUT streams: the bitrate set (S_EXT_CTRLS) and read (G_CTRL), the GOP size set
@@ -275,6 +294,28 @@ BOOST_AUTO_TEST_CASE(an_output_streamoff_dropping_a_drain_breaks_enc_drain_corne
              Rules{"enc-drain-corner-cases"});
   const auto& drained = seen.drained.capture;
   BOOST_TEST(std::none_of(drained.begin(), drained.end(), [](const Returned& b) { return b.last(); }));
+}
+
+// The LAST comes first and empty; the frame queued after the STOP waits (Drain 3).
+BOOST_AUTO_TEST_CASE(a_stop_with_nothing_pending_gets_an_empty_last_at_once_and_breaks_nothing) {
+  Seen seen;
+  BOOST_TEST(run_encoder([&](MediaPlatform& p) { seen = stop_with_nothing_pending(p); }).empty());
+  BOOST_REQUIRE_EQUAL(seen.capture.size(), 1u);
+  BOOST_TEST(seen.capture[0].last());
+  BOOST_TEST(seen.capture[0].bytesused == 0u);
+  BOOST_TEST(seen.eos == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_stop_with_nothing_pending_that_codes_a_later_frame_first_breaks_enc_drain_corner_cases) {
+  MediaDeviceFaults f;
+  f.drain_waits_for_output = true;
+  Seen seen;
+  BOOST_TEST(run_encoder([&](MediaPlatform& p) { seen = stop_with_nothing_pending(p); }, f) ==
+             Rules{"enc-drain-corner-cases"});
+  BOOST_REQUIRE_EQUAL(seen.capture.size(), 2u);  // frame 1, coded after the STOP, then the LAST
+  BOOST_TEST(!seen.capture[0].last());
+  BOOST_TEST(seen.capture[0].timestamp_us == 1u);
+  BOOST_TEST(seen.capture[1].last());
 }
 
 BOOST_AUTO_TEST_CASE(a_gop_size_refused_ebusy_while_streaming_breaks_nothing) {

@@ -230,3 +230,13 @@ BOOST_AUTO_TEST_CASE(expected_violations_of_any_protocol_and_features_of_its_own
                      .find("'guest_pages' is not one of"),
                  std::string::npos);
 }
+
+// encode.restart_capture_at: frame indices in the stream, after its first (frame 0 starts a stream anyway).
+BOOST_AUTO_TEST_CASE(restart_capture_at_takes_frames_inside_the_stream) {
+  const std::string head = "device: {role: encoder}\nstreams:\n  - codec: vp8\n    encode: {frames: 30, restart_capture_at: ";
+  const Scenario s = parse_scenario(head + "[{at_frame: 10}, {at_frame: 20}]}\n", "case.yaml");
+  BOOST_TEST(s.streams.at(0).encode->restart_capture_at == (std::vector<uint32_t>{10, 20}), boost::test_tools::per_element());
+  BOOST_CHECK_NE(error_of(head + "[{at_frame: 30}]}\n").find("must be below frames (30)"), std::string::npos);
+  BOOST_CHECK_NE(error_of(head + "[{at_frame: 0}]}\n").find("streams.0.encode.restart_capture_at.0.at_frame"),
+                 std::string::npos);
+}

@@ -166,7 +166,7 @@ IoctlReply EncoderSession::encoder_cmd(const Bytes& in, bool try_only) {
   if (c.cmd == v4l2::kEncCmdStart) {
     capture_stopped_ = output_stopped_ = false;
   } else if (both_streaming) {  // Drain 1: otherwise no drain, no LAST
-    drain_until_ = qbuf_seq_;
+    drain_until_ = qbuf_seq_ + (faults_.drain_waits_for_output ? 1 : 0);
     drain_flushed_ = false;
   }
   return answer(c);

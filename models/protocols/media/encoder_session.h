@@ -53,6 +53,7 @@ struct EncoderSessionFaults {
   bool output_streamoff_cancels_drain = false;  // STREAMOFF(OUTPUT) drops a drain instead of completing it
   bool capture_streamoff_keeps_drain = false;   // STREAMOFF(CAPTURE) keeps a drain and its LAST
   bool busy_controls_ignored = false;           // a control that cannot change while streaming answered 0, not applied
+  bool drain_waits_for_output = false;          // a STOP's drain ends only after one more OUTPUT buffer, coded first
 };
 
 class EncoderSession : public MediaSession {

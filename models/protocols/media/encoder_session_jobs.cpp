@@ -103,6 +103,7 @@ void EncoderSession::raw_done(const RawFrameJob& job, codec::EncodeResult result
 
 bool EncoderSession::take_drain_flush() {
   if (!drain_until_ || drain_flushed_ || error_ || !pending_.empty()) return false;
+  if (qbuf_seq_ < *drain_until_) return false;  // fault drain_waits_for_output: its extra buffer is still to come
   const bool earlier_left = std::any_of(output_.ready.begin(), output_.ready.end(),
                                         [&](uint32_t i) { return output_.buffers[i].queued_seq <= *drain_until_; });
   if (earlier_left) return false;

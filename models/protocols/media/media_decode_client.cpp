@@ -39,20 +39,44 @@ std::optional<T> MediaDecodeClient::call_struct(uint32_t c, const T& v, const ch
   return T::decode(reply.payload.data());
 }
 
-MediaDecodeReport MediaDecodeClient::run() {
+// Initialization 1-4 up to the bitstream: OPEN, SUBSCRIBE, S_FMT and buffers on OUTPUT, STREAMON(OUTPUT).
+bool MediaDecodeClient::open_and_stream_output() {
   const auto opened = driver_.open();
   if (!opened) {
     report_.problems.push_back(opened.error().message);
-    return report_;
+    return false;
   }
   session_ = *opened, open_ = true;
   report_.session_id = session_;
   for (uint32_t type : {v4l2::kEventSourceChange, v4l2::kEventEos})
     if (!check(call(code(Ioctl::SubscribeEvent), bytes_of(v4l2::EventSubscription{type}), 0), "SUBSCRIBE_EVENT"))
-      return teardown(), report_;
-  if (!setup_output() || !check(call(code(Ioctl::StreamOn), type_payload(kOutput), 0), "STREAMON(OUTPUT)"))
-    return teardown(), report_;
+      return false;
+  return setup_output() && check(call(code(Ioctl::StreamOn), type_payload(kOutput), 0), "STREAMON(OUTPUT)");
+}
+
+// Status = 0 mid-stream: the device drops the session, its buffers and mappings (no CLOSE, no
+// MUNMAP: as Linux on remove, and mappings are void after a reset, docs/spec-notes.md). The
+// driver brings the device up again and the client starts over with a new session; the units
+// queued and not decoded are lost, so the new decoder waits for a key frame.
+bool MediaDecodeClient::reset_and_reopen() {
+  driver_.reset_device();
+  ++report_.resets;
+  open_ = capture_streaming_ = drc_pending_ = draining_ = frame_drain_ = false;
+  output_.clear(), capture_.clear(), held_.clear();
+  note_depths();
+  for (uint64_t block : guest_blocks_) driver_.memory().release(block);
+  guest_blocks_.clear();
+  if (auto up = driver_.initialize(); !up) {
+    report_.problems.push_back("re-initialisation after reset failed: " + up.error().message);
+    return false;
+  }
+  return open_and_stream_output();
+}
+
+MediaDecodeReport MediaDecodeClient::run() {
+  if (!open_and_stream_output()) return teardown(), report_;
   started_ = sc_core::sc_time_stamp();
+  misbehaviour_.after_setup(driver_, report_.raw_answers);
   while (report_.problems.empty() && !driver_.session_dead(session_)) {
     const uint64_t seen = driver_.activity_count();
     handle_events();
@@ -61,6 +85,10 @@ MediaDecodeReport MediaDecodeClient::run() {
     if (config_.close_after_units && units_queued_ >= *config_.close_after_units) {
       report_.closed_mid_stream = true;
       break;
+    }
+    if (config_.reset_after_units && report_.resets == 0 && units_queued_ >= *config_.reset_after_units) {
+      if (!reset_and_reopen()) break;
+      continue;
     }
     if (config_.seek_after_units && !report_.seeked && units_queued_ >= *config_.seek_after_units) {
       seek();
@@ -327,6 +355,8 @@ std::vector<uint8_t> MediaDecodeClient::read_visible_i420(uint32_t index) {
 
 void MediaDecodeClient::on_frame(uint32_t index, const EventDqbuf& e) {
   if (report_.frames.empty()) report_.commands_to_first_frame = driver_.history().size();
+  if (report_.resets > 0 && !report_.first_timestamp_after_reset)
+    report_.first_timestamp_after_reset = v4l2::micros_of(e.buffer.timestamp);
   MediaFrame frame;
   frame.timestamp = v4l2::micros_of(e.buffer.timestamp);
   frame.width = visible_.width, frame.height = visible_.height;

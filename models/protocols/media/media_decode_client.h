@@ -52,6 +52,9 @@ struct MediaDecodeConfig {
   std::optional<uint32_t> seek_after_units;
   uint32_t seek_to_unit = 0;
   std::optional<uint32_t> close_after_units;  // CLOSE mid-stream once this many units are queued
+  // Device reset (Status = 0) once this many units are queued; the client then opens a new
+  // session on the re-initialised device and feeds on from the next unit.
+  std::optional<uint32_t> reset_after_units;
   // Low-latency policy: a drain (DECODER_CMD STOP, its LAST buffer, then START) after every
   // access unit but the last, once CAPTURE streams.
   bool drain_each_frame = false;
@@ -69,6 +72,9 @@ struct MediaDecodeReport {
   uint32_t frame_drains = 0;      // drain_each_frame: drains after a frame, each ended by its LAST
   bool drained = false, closed = false;
   size_t commands_to_first_frame = 0;  // commands the client sent before the first frame came
+  uint32_t resets = 0;
+  std::optional<uint64_t> first_timestamp_after_reset;
+  std::vector<std::string> raw_answers;     // each raw command's answer: "OK", "ENOTTY (25)", "no response"
   bool seeked = false, closed_mid_stream = false;
   std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: the QBUF of its first unit
   std::vector<std::string> problems;
@@ -95,6 +101,8 @@ class MediaDecodeClient {
     bool mapped = false, queued = false;
     uint64_t queued_timestamp = 0;  // OUTPUT: tells a DQBUF from before a seek from the current one
   };
+  bool open_and_stream_output();
+  bool reset_and_reopen();
   bool setup_output();
   bool setup_capture();
   std::vector<uint8_t> read_visible_i420(uint32_t index);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/guest/misbehaviour.h"
+#include "models/protocols/media/media_driver.h"
 
 namespace vvsim::virtio_media {
 
@@ -24,6 +25,12 @@ class MediaDecodeMisbehaviour {
   // Whether CAPTURE buffers the client is done with stay dequeued while the
   // end-of-stream drain runs (dev-decoder Drain: the client must keep queueing them).
   bool withholds_captures(bool draining) const;
+  // Once OUTPUT streams: each raw command (raw_commands, virtio-media commandq bytes) sent as
+  // it is, one chain each, and its answer appended to `answers` ("OK", "ENOTTY (25)", "no response").
+  void after_setup(MediaDriver& driver, std::vector<std::string>& answers) const;
+  // The writable bytes a raw command gets without raw_response_bytes: the response header and
+  // whatever the command's answer carries after it (resp_open, resp_mmap, an R or WR ioctl's payload).
+  static uint32_t raw_response_room(const std::vector<uint8_t>& command);
 
  private:
   guest::Misbehaviour departures_;

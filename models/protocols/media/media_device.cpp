@@ -29,6 +29,7 @@ EncoderSessionFaults encoder_faults(const MediaDeviceFaults& f) {
   e.output_streamoff_cancels_drain = f.output_streamoff_cancels_drain;
   e.capture_streamoff_keeps_drain = f.capture_streamoff_keeps_drain;
   e.busy_controls_ignored = f.busy_controls_ignored;
+  e.drain_waits_for_output = f.drain_waits_for_output;
   return e;
 }
 

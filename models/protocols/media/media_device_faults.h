@@ -39,6 +39,9 @@ struct MediaDeviceFaults {
   bool output_streamoff_cancels_drain = false;  // STREAMOFF(OUTPUT) mid-drain drops the drain and its LAST (enc-drain-corner-cases)
   bool capture_streamoff_keeps_drain = false;   // STREAMOFF(CAPTURE) mid-drain keeps the drain and its LAST (enc-drain-corner-cases)
   bool busy_controls_ignored = false;           // the GOP size set while streaming answered 0 and not applied (enc-ctrl-ebusy)
+  // An encoder's STOP drains one more OUTPUT buffer, queued after it, before its LAST: with
+  // nothing pending at STOP a coded frame comes before the LAST (enc-drain-corner-cases).
+  bool drain_waits_for_output = false;
 };
 
 }  // namespace vvsim::virtio_media

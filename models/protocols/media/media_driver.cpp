@@ -118,6 +118,7 @@ MediaReply MediaDriver::command(const std::string& name, uint32_t session_id, co
   } else {
     const Bytes& resp = in_flight_->response;
     reply.status = resp.size() >= kRespHeaderSize ? *decode_resp_status(resp) : 0;
+    reply.written = in_flight_->used_len;
     if (resp.size() > kRespHeaderSize) reply.payload.assign(resp.begin() + kRespHeaderSize, resp.end());
     memory_.release(block);
   }
@@ -127,6 +128,19 @@ MediaReply MediaDriver::command(const std::string& name, uint32_t session_id, co
   in_flight_.reset();
   vlock_.unlock();
   return reply;
+}
+
+void MediaDriver::reset_device() {
+  mmio_.reset();
+  for (const auto& [id, addr] : event_buffers_) memory_.release(addr);
+  event_buffers_.clear();
+  for (auto* ring : {&commandq_, &eventq_}) {
+    if (*ring) tlm_virtio::VirtioMmioDriver::release_queue(**ring, memory_);
+    ring->reset();
+  }
+  events_.clear();
+  dead_sessions_.clear();
+  ++generation_;
 }
 
 Result<uint32_t, WireError> MediaDriver::open() {
@@ -232,8 +246,10 @@ std::vector<Bytes> MediaDriver::reap_events() {
 
 // The event work item: each event to its session; an ERROR marks the session dead.
 void MediaDriver::dispatch(std::vector<Bytes> events) {
+  const uint64_t generation = generation_;
   for (auto& bytes : events) {
     charge(profile_.event_handle_ns);
+    if (generation != generation_) return;  // reset meanwhile: these events are of sessions that are gone
     ++events_received_;
     const auto header = decode_event_header(bytes);
     if (!header) continue;  // shorter than its kind's struct: Linux drops it too

@@ -45,10 +45,12 @@ struct MediaDriverProfile {
 };
 
 // An answer: the status and the bytes after the response header (empty after
-// a timeout, status ETIMEDOUT).
+// a timeout, status ETIMEDOUT); `written` is what the device wrote in all (the
+// used length: 0 for CLOSE, which has no response).
 struct MediaReply {
   uint32_t status = 0;
   Bytes payload;
+  uint32_t written = 0;
 };
 
 struct ReceivedMediaEvent {
@@ -75,6 +77,10 @@ class MediaDriver {
   // Handshake, config, region 0, queues, event buffers; starts the interrupt thread.
   Status initialize();
   const Config& config() const { return config_; }
+  // Writes 0 to Status (virtio 1.4 §2.4, Device Reset): the device drops every session, mapping
+  // and event; the rings, the event buffers and every session's events are gone on this side too.
+  // Call between commands; initialize() then brings the device up again (§Device Initialization).
+  void reset_device();
   const std::optional<tlm_virtio::SharedMemoryRegion>& shm() const { return shm_; }
 
   // Sends one command (readable parts, then room for `writable` bytes after
@@ -166,6 +172,7 @@ class MediaDriver {
   sc_core::sc_mutex vlock_;  // one command in flight per device
   sc_core::sc_event answered_, activity_;
   uint64_t activity_count_ = 0, events_received_ = 0, timeouts_ = 0, interrupts_ = 0;
+  uint64_t generation_ = 0;  // bumped by reset_device(): events reaped before it are dropped
   sc_core::sc_time cpu_time_ = sc_core::SC_ZERO_TIME;
   uint32_t eventq_peak_filled_ = 0;
   uint16_t peak_descriptors_ = 0;

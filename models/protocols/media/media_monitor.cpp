@@ -70,7 +70,7 @@ const std::vector<tlm_virtio::ConformanceRule>& media_rules() {
        "no coded CAPTURE buffer before both queues stream (again, after a STREAMOFF(CAPTURE))"},
       {"enc-drain-corner-cases", Side::Device, "dev-encoder Drain (note: corner cases)",
        "a drain ends with LAST once a CAPTURE buffer is there for it, STREAMOFF(OUTPUT) completing it; "
-       "STREAMOFF(CAPTURE) cancels it: no LAST without a drain"},
+       "STREAMOFF(CAPTURE) cancels it: no LAST without a drain; a STOP with nothing pending gets its empty LAST first"},
       {"enc-reset-independent", Side::Device, "dev-encoder Reset 3, Initialization (note on restarting CAPTURE)",
        "the first coded CAPTURE buffer after STREAMOFF + STREAMON(CAPTURE) is a key frame"},
       {"enc-ctrl-ebusy", Side::Device, "dev-encoder Encoding Parameter Changes",
@@ -240,6 +240,7 @@ void MediaMonitor::track_ioctl(Session& s, uint32_t code, const Bytes& in, const
     case Ioctl::DecoderCmd: {
       const uint32_t cmd = tlm_virtio::le::get32(in.data());
       if (cmd == v4l2::kDecCmdStart) resume(s);
+      if (Ioctl(code) == Ioctl::EncoderCmd && cmd == v4l2::kEncCmdStop) s.idle_drain = starts_idle_drain(s);
       if (cmd == v4l2::kDecCmdStop && s.streaming.size() == 2) s.draining = true, s.source_change_since_stop = false;
       break;
     }
@@ -268,6 +269,7 @@ void MediaMonitor::track_stream(Session& s, bool on, uint32_t type) {
   // instead, its LAST still to come (dev-encoder Drain corner cases).
   s.draining = s.draining && s.encoder && !capture;
   if (capture) s.both_streamed = false, s.key_frame_owed = true;  // a new stream follows (dev-encoder Reset)
+  if (capture) s.coding.clear(), s.idle_drain = false;  // undelivered frames dropped, the drain cancelled
 }
 
 // The device rules a successful ioctl's answer shows, against what the session did before.
@@ -389,6 +391,7 @@ void MediaMonitor::on_dqbuf(uint64_t at, const Bytes& event) {
   const bool capture = e->buffer.type == v4l2::kBufTypeVideoCaptureMplane;
   const bool decoded = capture && e->planes[0].bytesused > 0;
   if (capture && s.encoder) check_coded(at, e->session_id, s, *e);  // before a LAST ends the drain
+  if (s.encoder) track_coding(s, *e);
   check_dequeued(at, e->session_id, s, *e);
   if (decoded && !s.output_timestamps.count(v4l2::micros_of(e->buffer.timestamp)))
     log_.report(at, "dec-display-order-timestamps", e->session_id, "event",

@@ -56,6 +56,10 @@ class MediaMonitor : public MediaObserver {
     bool both_streamed = false;    // both queues streamed at once since CAPTURE's last STREAMOFF (Initialization 8)
     bool key_frame_owed = false;   // CAPTURE restarted: its first coded buffer begins a standalone stream (Reset 3)
     std::map<uint32_t, int32_t> set_while_streaming;  // control id -> the value a set answered while a queue streamed
+    // OUTPUT timestamps the encoder returned without ERROR whose coded CAPTURE buffer (same
+    // timestamp, dev-encoder Encoding) has not come back: frames still pending inside it.
+    std::set<uint64_t> coding;
+    bool idle_drain = false;  // STOP taken with nothing pending: the next CAPTURE buffer is its empty LAST
   };
   // A live mapping of SHM region 0: whose buffer it is, until MUNMAP.
   struct Mapping {
@@ -80,6 +84,8 @@ class MediaMonitor : public MediaObserver {
   static void track_stream(Session& s, bool on, uint32_t type);
   // The encoder rules (media_monitor_encoder.cpp).
   void check_coded(uint64_t at, uint32_t id, Session& s, const EventDqbuf& e);
+  static bool starts_idle_drain(const Session& s);
+  static void track_coding(Session& s, const EventDqbuf& e);
   void check_controls(uint64_t at, uint32_t id, const std::string& name, Session& s, uint32_t code, const Bytes& out);
   void check_drains_ended(uint64_t at);
   void on_dqbuf(uint64_t at, const Bytes& event);

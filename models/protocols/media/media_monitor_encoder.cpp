@@ -35,10 +35,33 @@ std::vector<std::pair<uint32_t, int32_t>> answered_controls(uint32_t code, const
 
 }  // namespace
 
+// Drain corner cases: "In case of no buffer in the OUTPUT queue at the time the V4L2_ENC_CMD_STOP
+// command was issued, the drain sequence completes immediately and the encoder returns an empty
+// CAPTURE buffer with the V4L2_BUF_FLAG_LAST flag set." No buffer in the queue: none queued and
+// not returned, and no frame returned whose coded buffer is still to come. Called before the
+// STOP is tracked (a STOP during a drain is enc-drain-ebusy's business).
+bool MediaMonitor::starts_idle_drain(const Session& s) {
+  const bool output_queued = std::any_of(s.queued.begin(), s.queued.end(),
+                                         [](const auto& b) { return b.first == v4l2::kBufTypeVideoOutputMplane; });
+  return s.streaming.size() == 2 && !s.draining && !output_queued && s.coding.empty();
+}
+
+// Which frames the encoder still holds: an OUTPUT buffer back without ERROR owes its coded buffer.
+void MediaMonitor::track_coding(Session& s, const EventDqbuf& e) {
+  const uint64_t timestamp = v4l2::micros_of(e.buffer.timestamp);
+  if (e.buffer.type == v4l2::kBufTypeVideoOutputMplane && !(e.buffer.flags & v4l2::kBufFlagError)) s.coding.insert(timestamp);
+  if (e.buffer.type == v4l2::kBufTypeVideoCaptureMplane && e.planes[0].bytesused > 0) s.coding.erase(timestamp);
+}
+
 // A CAPTURE buffer of an encoder, before a LAST ends the drain it belongs to.
 void MediaMonitor::check_coded(uint64_t at, uint32_t id, Session& s, const EventDqbuf& e) {
   constexpr uint32_t kFrameTypes = v4l2::kBufFlagKeyframe | v4l2::kBufFlagPframe | v4l2::kBufFlagBframe;
   const uint32_t flags = e.buffer.flags;
+  if (std::exchange(s.idle_drain, false) && (!(flags & v4l2::kBufFlagLast) || e.planes[0].bytesused != 0))
+    log_.report(at, "enc-drain-corner-cases", id, "event",
+                fmt::format("CAPTURE buffer {} (bytesused {}, flags {:#x}) came first after a STOP with nothing "
+                            "pending: the drain's empty LAST is owed at once",
+                            e.buffer.index, e.planes[0].bytesused, flags));
   if ((flags & v4l2::kBufFlagLast) && !s.draining)  // none started, or STREAMOFF(CAPTURE) cancelled it
     log_.report(at, "enc-drain-corner-cases", id, "event",
                 fmt::format("CAPTURE buffer {} flagged LAST with no drain in progress", e.buffer.index));

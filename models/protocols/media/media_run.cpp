@@ -18,16 +18,19 @@ using models::ns_of;
 void refuse_unmodelled(const models::StreamPlan& st) {
   const models::StreamApplication& a = st.application;
   std::vector<std::string> keys;
-  const std::pair<bool, const char*> actions[] = {
-      {a.reset_after_units.has_value(), "reset_after_units"},
-      {a.scatter_buffers, "scatter_buffers"},
-  };
-  for (const auto& [set, key] : actions)
-    if (set) keys.emplace_back(key);
+  if (a.scatter_buffers) keys.emplace_back("scatter_buffers");
+  // The decode client resets and sends raw commands; the encode client does neither yet.
+  if (st.encode && a.reset_after_units) keys.emplace_back("reset_after_units");
+  if (st.encode && !a.misbehaviour.raw_commands.empty()) keys.emplace_back("raw_commands");
   for (auto& key : MediaDecodeMisbehaviour::unmodelled(a.misbehaviour)) keys.push_back(std::move(key));
   if (!keys.empty())
     throw models::ProfileError(
         fmt::format("stream '{}': key '{}' has no virtio-media model yet (protocol: media)", st.name, keys.front()));
+  // The driver always gives the 8-byte response header a descriptor of its own (as Linux lays chains out).
+  if (const auto room = a.misbehaviour.raw_response_bytes; room && *room < kRespHeaderSize)
+    throw models::ProfileError(fmt::format("stream '{}': key 'raw_response_bytes': {} is below the {}-byte "
+                                           "virtio_media_resp_header (protocol: media)",
+                                           st.name, *room, kRespHeaderSize));
 }
 
 MediaDecodeConfig client_config(const models::StreamPlan& st, bool timing_only) {
@@ -43,6 +46,7 @@ MediaDecodeConfig client_config(const models::StreamPlan& st, bool timing_only) 
   c.output_hold = sc_core::sc_time(double(a.output_hold_us), sc_core::SC_US);
   if (a.stop_after_units) c.seek_after_units = *a.stop_after_units, c.seek_to_unit = a.seek_to_unit;
   c.close_after_units = a.destroy_after_units;
+  c.reset_after_units = a.reset_after_units;
   c.drain_each_frame = a.drain_each_frame;
   c.misbehaviour = a.misbehaviour;
   if (st.frame_sink) {
@@ -68,6 +72,7 @@ MediaEncodeConfig encoder_config(const models::StreamPlan& st) {
   c.bitrate_bps = e.bitrate_kbps * 1000;
   for (const auto& [at, kbps] : e.bitrate_changes) c.bitrate_at[at] = kbps * 1000;
   c.force_key_frames.insert(e.force_key_frames.begin(), e.force_key_frames.end());
+  c.restart_capture_at.insert(e.restart_capture_at.begin(), e.restart_capture_at.end());
   c.output_buffers = st.application.input_resources;  // V4L2 OUTPUT carries the raw frames
   c.capture_buffers = st.application.output_resources;
   c.feed_fps = st.application.feed_fps;
@@ -96,6 +101,9 @@ void fill_stream(const MediaDecodeReport& m, models::StreamRecord& s) {
   s.report.destroyed_mid_stream = m.closed_mid_stream;
   s.report.stopped = m.seeked;
   s.report.frame_drains = m.frame_drains;
+  s.report.resets = m.resets;
+  s.report.first_timestamp_after_reset = m.first_timestamp_after_reset;
+  s.report.raw_answers = m.raw_answers;
   s.report.problems = m.problems;
   s.units_fed = m.units_fed;
 }

@@ -1,8 +1,11 @@
 #include "models/protocols/v6/v6_run.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
 
+#include "models/platform/profile_reader.h"
 #include "models/protocols/v6/v6_binding.h"
 #include "tlm_virtio/ring_rules.h"
 #include "tlm_virtio/virtio_device.h"
@@ -75,6 +78,10 @@ V6Run::V6Run(models::VideoPlatform& platform, const models::RunPlan& plan)
       monitor_(device_.device_id(), device_config(device_)),
       driver_(v6_driver(platform)),
       streams_(plan.streams.size()) {
+  for (const auto& st : plan.streams)
+    if (st.encode && !st.encode->restart_capture_at.empty())  // STREAMOFF/STREAMON(CAPTURE) is V4L2's
+      throw models::ProfileError(fmt::format(
+          "stream '{}': key 'restart_capture_at' has no virtio-video model (protocol: media only)", st.name));
   driver_.withhold_eventq(sc_core::sc_time(double(plan.withhold_eventq_us), sc_core::SC_US));
   driver_.break_ring(plan.ring_breach);
 }
