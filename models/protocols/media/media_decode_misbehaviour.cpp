@@ -51,6 +51,7 @@ const char* errno_name(uint32_t e) {
     case v4l2::kEpipe: return "EPIPE";
     case v4l2::kErange: return "ERANGE";
     case v4l2::kEtimedout: return "ETIMEDOUT";
+    case v4l2::kEopnotsupp: return "EOPNOTSUPP";
     default: return "errno";
   }
 }
