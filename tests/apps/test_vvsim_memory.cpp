@@ -21,10 +21,9 @@ using namespace vvsim::test;
 namespace {
 
 // A summary-only run, and one writing the frames CSV as it goes, keeps no
-// record per frame: what grows is the input's index (24 bytes a frame), the
-// bus utilisation windows (8 bytes per 100 us simulated) and allocator slack,
-// measured at about 70 bytes a frame. Every record kept would be about 1,150
-// bytes. AddressSanitizer's redzones raise every allocation (its quarantine of
+// record per frame: what grows is the input's index (24 bytes a frame) and
+// allocator slack, about 35 bytes a frame in bench/peak_rss.sh. Every record
+// kept would be about 1,150 bytes a frame. AddressSanitizer's redzones raise every allocation (its quarantine of
 // freed memory is switched off for the measured runs), so its build gets
 // three times the bound.
 #if defined(__SANITIZE_ADDRESS__)
