@@ -15,16 +15,9 @@ using models::DeviceStage;
 
 double ns(const sc_core::sc_time& t) { return double(t.value()) / 1000.0; }
 
-// The device's marks for one (stream ID, timestamp), per stage, in time order.
-struct MarkTimes {
-  std::array<std::vector<double>, 6> by_stage;
-  const std::vector<double>& of(DeviceStage s) const { return by_stage[size_t(s)]; }
-};
-using MarkIndex = std::map<std::pair<uint32_t, uint64_t>, MarkTimes>;
-
 MarkIndex index_marks(const std::vector<models::DeviceStageMark>& marks) {
   MarkIndex index;
-  for (const auto& m : marks) index[{m.stream_id, m.timestamp}].by_stage[size_t(m.stage)].push_back(ns(m.at));
+  for (const auto& m : marks) add_mark(index, m);
   return index;
 }
 
@@ -109,25 +102,39 @@ std::vector<FrameStages> frame_stages(const scenarios::Scenario& scenario, const
       continue;
     }
     const auto& report = result.streams[i].report;
-    const double hold_ns = i < scenario.streams.size() ? double(scenario.streams[i].output_hold_us) * 1000.0 : 0.0;
     for (const auto& rec : report.frames) {
       auto queued = report.input_queued.find(rec.timestamp);
       if (queued == report.input_queued.end()) continue;
-      FrameStages f;
-      f.stream = i;
-      f.timestamp = rec.timestamp;
-      f.width = rec.width;
-      f.height = rec.height;
-      f.error_flag = rec.error_flag;
-      f.queued_ns = ns(queued->second);
-      f.taken_ns = ns(rec.answered);
-      f.consumed_ns = f.taken_ns + hold_ns;
-      if (auto m = marks.find({rec.stream_id, rec.timestamp}); m != marks.end())
-        fill_stages(f, m->second, ns(rec.interrupted), ns(rec.reaped));
-      out.push_back(f);
+      auto m = marks.find({rec.stream_id, rec.timestamp});
+      out.push_back(decoded_frame(i, rec, queued->second, output_hold_ns(scenario, i),
+                                  m == marks.end() ? nullptr : &m->second));
     }
   }
   return out;
+}
+
+void add_mark(MarkIndex& index, const models::DeviceStageMark& m) {
+  index[{m.stream_id, m.timestamp}].by_stage[size_t(m.stage)].push_back(ns(m.at));
+}
+
+double output_hold_ns(const scenarios::Scenario& scenario, size_t stream) {
+  return stream < scenario.streams.size() ? double(scenario.streams[stream].output_hold_us) * 1000.0 : 0.0;
+}
+
+FrameStages decoded_frame(size_t stream, const guest::FrameRecord& rec, const sc_core::sc_time& queued,
+                          double hold_ns, const MarkTimes* marks) {
+  FrameStages f;
+  f.stream = stream;
+  f.timestamp = rec.timestamp;
+  f.width = rec.width;
+  f.height = rec.height;
+  f.error_flag = rec.error_flag;
+  f.queued_ns = ns(queued);
+  f.taken_ns = ns(rec.answered);
+  f.latency_ps = (rec.answered - queued).value();
+  f.consumed_ns = f.taken_ns + hold_ns;
+  if (marks) fill_stages(f, *marks, ns(rec.interrupted), ns(rec.reaped));
+  return f;
 }
 
 std::vector<double> stream_latencies_ns(const std::vector<FrameStages>& frames, size_t stream) {

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,22 @@ struct FrameStages {
   bool complete = false;
   std::array<double, kStageCount> stage_ns{};
   double latency_ns() const { return taken_ns - queued_ns; }
+  uint64_t latency_ps = 0;  // a decoded frame's latency to the picosecond (its summary percentiles read it)
 };
+
+// The device's marks for one (stream ID, timestamp), per stage, in time order.
+struct MarkTimes {
+  std::array<std::vector<double>, 6> by_stage;  // ns, indexed by models::DeviceStage
+  const std::vector<double>& of(models::DeviceStage s) const { return by_stage[size_t(s)]; }
+};
+using MarkIndex = std::map<std::pair<uint32_t, uint64_t>, MarkTimes>;  // by (stream ID, timestamp)
+void add_mark(MarkIndex& index, const models::DeviceStageMark& mark);
+// How long stream `stream`'s application holds each frame (scenario key output_hold_us), in ns.
+double output_hold_ns(const scenarios::Scenario& scenario, size_t stream);
+// A decoded frame of stream `stream` taken as `record` says, its timestamp
+// queued at `queued`, with its stages when the device's marks for it are given.
+FrameStages decoded_frame(size_t stream, const guest::FrameRecord& record, const sc_core::sc_time& queued,
+                          double hold_ns, const MarkTimes* marks);
 
 // Every decoded frame of every decoder stream, in output order per stream, and
 // every encoded frame of every encoder stream (one per timestamp, in output order).

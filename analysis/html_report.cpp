@@ -47,7 +47,7 @@ std::string stream_table(const scenarios::RunResult& result, const std::vector<F
       continue;
     }
     const auto l = LatencyCounts(frame_latencies_ns(s.report)).stats();
-    rows.push_back({s.name, codec::fourcc_of(s.codec), std::to_string(s.units_in), std::to_string(s.report.frames.size()),
+    rows.push_back({s.name, codec::fourcc_of(s.codec), std::to_string(s.units_in), std::to_string(s.report.frame_counts.taken),
                     std::to_string(s.report.drc_events), fixed(l.p50_ns / 1e3), fixed(l.p99_ns / 1e3),
                     fixed(l.max_ns / 1e3),
                     fmt::format("{} / {}", s.report.input_resources, s.report.output_resources),

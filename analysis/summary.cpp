@@ -2,6 +2,7 @@
 
 #include "analysis/csv.h"
 
+#include "analysis/frame_fold.h"
 #include "analysis/frame_stages.h"
 #include "analysis/settings.h"
 #include "analysis/traffic.h"
@@ -55,29 +56,18 @@ ordered_json encoder_stream_json(const scenarios::StreamResult& s, const Latency
 }
 
 // Mean of each stage over the stream's frames with a full breakdown.
-ordered_json stages_json(const std::vector<FrameStages>& frames, size_t stream) {
-  std::array<double, kStageCount> sum{};
-  size_t complete = 0, partial = 0;
-  for (const auto& f : frames) {
-    if (f.stream != stream) continue;
-    if (!f.complete) {
-      ++partial;
-      continue;
-    }
-    ++complete;
-    for (size_t k = 0; k < kStageCount; ++k) sum[k] += f.stage_ns[k];
-  }
+ordered_json stages_json(const StreamFold& fold) {
+  const size_t complete = fold.complete;
   ordered_json mean = ordered_json::object();
-  for (size_t k = 0; k < kStageCount; ++k) mean[kStageNames[k]] = complete ? std::round(sum[k] / double(complete) * 1000.0) / 1000.0 : 0.0;  // to the ps
-  return ordered_json{{"frames", complete}, {"frames_without_breakdown", partial}, {"mean_ns", mean}};
+  for (size_t k = 0; k < kStageCount; ++k)
+    mean[kStageNames[k]] = complete ? std::round(fold.stage_sum[k] / double(complete) * 1000.0) / 1000.0 : 0.0;  // to the ps
+  return ordered_json{{"frames", complete}, {"frames_without_breakdown", fold.partial}, {"mean_ns", mean}};
 }
 
 ordered_json stream_json(const scenarios::StreamResult& s, const LatencyCounts& latencies,
                          const ordered_json& stages) {
   if (s.encode) return encoder_stream_json(s, latencies, stages);
   const auto& r = s.report;
-  size_t flagged = 0;
-  for (const auto& f : r.frames) flagged += f.error_flag;
   return ordered_json{
       {"name", s.name},
       {"codec", codec::fourcc_of(s.codec)},
@@ -87,8 +77,8 @@ ordered_json stream_json(const scenarios::StreamResult& s, const LatencyCounts& 
       {"units_fed", s.units_fed},
       {"inputs_consumed", r.inputs_consumed},
       {"inputs_canceled", r.inputs_canceled},
-      {"frames_out", r.frames.size()},
-      {"frames_with_error_flag", flagged},
+      {"frames_out", r.frame_counts.taken},
+      {"frames_with_error_flag", r.frame_counts.flagged},
       {"frames_xxh3", s.frames_checksum.empty() ? ordered_json() : ordered_json(s.frames_checksum)},
       {"drc_events", r.drc_events},
       {"error_events", r.error_events},
@@ -97,7 +87,7 @@ ordered_json stream_json(const scenarios::StreamResult& s, const LatencyCounts& 
       {"drained", r.drained},
       {"drain_sent_ns", r.drained ? ordered_json(double(r.drain_sent.value()) / 1000.0) : ordered_json()},
       {"drain_answered_ns", r.drained ? ordered_json(double(r.drain_answered.value()) / 1000.0) : ordered_json()},
-      {"last_frame_ns", r.frames.empty() ? ordered_json() : ordered_json(double(r.frames.back().answered.value()) / 1000.0)},
+      {"last_frame_ns", r.frame_counts.taken == 0 ? ordered_json() : ordered_json(models::ns_of(r.frame_counts.last_answered))},
       {"destroyed", r.destroyed},
       {"stopped", r.stopped},
       {"first_timestamp_after_stop", r.first_timestamp_after_stop ? ordered_json(*r.first_timestamp_after_stop) : ordered_json()},
@@ -146,15 +136,16 @@ ordered_json conformance_json(const scenarios::RunResult& result) {
 
 }  // namespace
 
-ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::RunResult& result,
+                          const RunFold* live) {
   ordered_json streams = ordered_json::array();
   LatencyCounts all;
   uint64_t drc = 0, errors = 0;
-  const auto stages = frame_stages(scenario, result);
+  const RunFold fold = live ? *live : fold_records(scenario, result);
   for (size_t i = 0; i < result.streams.size(); ++i) {
     const auto& s = result.streams[i];
-    const LatencyCounts l(s.encode ? stream_latencies_ns(stages, i) : frame_latencies_ns(s.report));
-    streams.push_back(stream_json(s, l, stages_json(stages, i)));
+    const LatencyCounts& l = fold[i].latency;
+    streams.push_back(stream_json(s, l, stages_json(fold[i])));
     all.add(l);
     drc += s.report.drc_events;
     errors += s.report.error_events;
@@ -207,20 +198,26 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
   return with_detail;
 }
 
-std::string frames_csv(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+std::string frames_csv_header() {
   std::vector<std::string> header = {"stream",   "timestamp",   "width",      "height",      "error_flag",
                                      "queued_ns", "answered_ns", "latency_ns", "consumed_ns", "breakdown"};
   for (const char* stage : kStageNames) header.push_back(fmt::format("{}_ns", stage));
-  std::string out = csv_record(header);
+  return csv_record(header);
+}
+
+std::string frames_csv_row(const std::string& stream_name, const FrameStages& f) {
   const auto ns = [](double v) { return fmt::format("{:.3f}", v); };
-  for (const auto& f : frame_stages(scenario, result)) {
-    std::vector<std::string> row = {result.streams[f.stream].name, std::to_string(f.timestamp), std::to_string(f.width),
-                                    std::to_string(f.height),      f.error_flag ? "1" : "0",   ns(f.queued_ns),
-                                    ns(f.taken_ns),                ns(f.latency_ns()),         ns(f.consumed_ns),
-                                    f.complete ? "1" : "0"};
-    for (double v : f.stage_ns) row.push_back(ns(v));
-    out += csv_record(row);
-  }
+  std::vector<std::string> row = {stream_name,              std::to_string(f.timestamp), std::to_string(f.width),
+                                  std::to_string(f.height), f.error_flag ? "1" : "0",    ns(f.queued_ns),
+                                  ns(f.taken_ns),           ns(f.latency_ns()),          ns(f.consumed_ns),
+                                  f.complete ? "1" : "0"};
+  for (double v : f.stage_ns) row.push_back(ns(v));
+  return csv_record(row);
+}
+
+std::string frames_csv(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+  std::string out = frames_csv_header();
+  for (const auto& f : frame_stages(scenario, result)) out += frames_csv_row(result.streams[f.stream].name, f);
   return out;
 }
 
@@ -247,25 +244,25 @@ std::string checksum_text(const scenarios::StreamResult& s) {
   return s.frames_checksum.empty() ? "no checksum (timing-only)" : "xxh3 " + s.frames_checksum;
 }
 
-std::string latency_text(const std::vector<double>& latencies_ns) {
-  const auto l = LatencyCounts(latencies_ns).stats();
+std::string latency_text(const LatencyCounts& latencies) {
+  const auto l = latencies.stats();
   return fmt::format("latency p50 {:.1f} us p99 {:.1f} us", l.p50_ns / 1000, l.p99_ns / 1000);
 }
 
-// `encoded_latencies_ns`: an encoder stream's frame latencies (raw frame queued -> its bitstream taken).
-std::string stream_line(const scenarios::StreamResult& s, const std::vector<double>& encoded_latencies_ns) {
+// `latencies`: the stream's frame latencies (an encoder's: raw frame queued -> its bitstream taken).
+std::string stream_line(const scenarios::StreamResult& s, const LatencyCounts& latencies) {
   if (s.encode) {
     const auto& e = *s.encode;
     return fmt::format("  {} ({} encoder): {}, {} units out{}{}\n", s.name, codec::fourcc_of(s.codec),
                        fed_text(e.frames_queued, s.units_in, "frames"), e.units.size(),
                        e.problems.empty() ? "" : fmt::format(", {} problems", e.problems.size()),
-                       e.units.empty() ? ", no units" : ", " + latency_text(encoded_latencies_ns) + ", " + checksum_text(s));
+                       e.units.empty() ? ", no units" : ", " + latency_text(latencies) + ", " + checksum_text(s));
   }
   std::string line = fmt::format("  {} ({}): {}, {} consumed, {} frames out{}", s.name, codec::fourcc_of(s.codec),
                                  fed_text(s.units_fed, s.units_in, "units"), s.report.inputs_consumed,
-                                 s.report.frames.size(), decode_events_text(s.report));
-  if (s.report.frames.empty()) return line + ", no frames\n";
-  return line + ", " + latency_text(frame_latencies_ns(s.report)) + ", " + checksum_text(s) + "\n";
+                                 s.report.frame_counts.taken, decode_events_text(s.report));
+  if (s.report.frame_counts.taken == 0) return line + ", no frames\n";
+  return line + ", " + latency_text(latencies) + ", " + checksum_text(s) + "\n";
 }
 
 // "core utilisation 92.0% / 0.0%": each core, an average would hide an idle one.
@@ -287,16 +284,14 @@ std::string changed_settings_text(const scenarios::Scenario& scenario) {
 
 }  // namespace
 
-std::string human_summary(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+std::string human_summary(const scenarios::Scenario& scenario, const scenarios::RunResult& result, const RunFold* live) {
   std::string out = fmt::format("{} under {}: {} after {:.3f} ms simulated\n", scenario.source, scenario.protocol,
                                 scenarios::outcome_name(result.outcome), double(result.simulated_ps) / 1e9);
   if (!result.reason.empty()) out += "  " + result.reason + "\n";
-  // Only an encoder stream's line needs the frame breakdown (a decoder's comes from its report).
-  const bool any_encoder = std::any_of(result.streams.begin(), result.streams.end(), [](const auto& s) { return s.encode; });
-  const auto frames = any_encoder ? frame_stages(scenario, result) : std::vector<FrameStages>{};
+  const RunFold fold = live ? *live : fold_records(scenario, result);
   for (size_t i = 0; i < result.streams.size(); ++i) {
     const auto& s = result.streams[i];
-    out += stream_line(s, s.encode ? stream_latencies_ns(frames, i) : std::vector<double>{});
+    out += stream_line(s, fold[i].latency);
     for (const auto& p : s.encode ? s.encode->problems : s.report.problems) out += "    problem: " + p + "\n";
   }
   size_t unexpected = 0;

@@ -16,7 +16,7 @@ std::optional<FirstFrame> first_frame(const scenarios::RunResult& result) {
   for (const auto& s : result.streams) {
     std::optional<uint64_t> at;
     if (s.encode && !s.encode->units.empty()) at = s.encode->units.front().answered.value();
-    if (!s.encode && !s.report.frames.empty()) at = s.report.frames.front().answered.value();
+    if (!s.encode && s.report.frame_counts.taken > 0) at = s.report.frame_counts.first_answered.value();
     if (at && (!first || *at < *first)) first = at;
   }
   if (!first) return std::nullopt;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Peak resident memory of long runs, to see what grows with run length.
 # Usage: bench/peak_rss.sh [BUILD_DIR] [TIMING_FRAMES...]   (defaults: build, 10000 100000;
-# a run takes at most 200,000 units)
+# a run takes at most 1,000,000 units)
 # Env: FULL_FRAMES="1000 10000" (1080p full runs; empty: none).
 # Makes one GOP-aligned chunk of VP8 (ffmpeg testsrc, a key frame at its start)
 # and repeats it in an IVF to each length (timestamps go on), so a long stream

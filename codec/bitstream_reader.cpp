@@ -186,7 +186,11 @@ IndexedFile index_file(const std::string& path) {
   }
   SeekingSource source(f.file.in, f.file.size);
   if (f.file.ivf) {
+    // Counted first: a growing index would hold its old and new copies at once (1.5 times its size).
     ParsedStream header;
+    size_t frames = 0;
+    walk_ivf(source, header, [&frames](size_t, uint32_t, uint64_t) { ++frames; });
+    f.places.reserve(frames);
     walk_ivf(source, header, [&](size_t at, uint32_t n, uint64_t ts) { f.places.push_back({at, n, ts, true}); });
     f.codec = header.codec, f.width = header.width, f.height = header.height;
     f.status = header.status;

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <cstdio>
 #include <optional>
 #include <set>
@@ -67,10 +68,12 @@ void add_bus_time(RunResult& r, int initiator, uint64_t start_ps, uint64_t lengt
 }
 
 // The platform's analysis records: bus time and codec core occupancy (observed, never fed back).
-void record_platform_observations(models::VideoPlatform& p, RunResult& r) {
-  p.system.bus.observe_transfers([&r](int initiator, const sc_core::sc_time& start, const sc_core::sc_time& occupancy) {
-    add_bus_time(r, initiator, start.value(), occupancy.value());
-  });
+void record_platform_observations(models::VideoPlatform& p, RunResult& r, const RunOptions& options) {
+  if (options.keep_bus_windows)
+    p.system.bus.observe_transfers([&r](int initiator, const sc_core::sc_time& start, const sc_core::sc_time& occupancy) {
+      add_bus_time(r, initiator, start.value(), occupancy.value());
+    });
+  if (!options.keep_core_slices) return;
   p.engine.add_listener([&r](models::CodecEngine::JobEventKind kind, const models::CodecEngine::JobRecord& job) {
     if (kind == models::CodecEngine::JobEventKind::Started || job.core == models::CodecEngine::kNoCore) return;
     r.core_slices.push_back({job.core, job.owner, job.started.value(), job.finished.value(),
@@ -273,6 +276,8 @@ models::RunPlan Run::run_plan() {
   if (options_.strict) plan.on_violation = [this](const conformance::Violation& v) { on_violation(v); };
   plan.on_command = [this](models::CommandRecord&& c) { on_command(std::move(c)); };
   plan.depth_samples = options_.keep_depth_samples;
+  FrameObserver* observer = options_.frame_observer;
+  if (observer) plan.on_stage_mark = [observer](const models::DeviceStageMark& m) { observer->stage_mark(m); };
   for (size_t i = 0; i < streams_.size(); ++i) {
     const PreparedStream& st = streams_[i];
     StreamResult& s = result_.streams[i];
@@ -283,9 +288,11 @@ models::RunPlan Run::run_plan() {
     models::StreamPlan stream = stream_plan(scenario_, st, i);
     codec::FrameChecksum* checksum = checksums_.back().get();
     std::ofstream* sink_file = i == 0 && dump_.is_open() ? &dump_ : nullptr;
-    stream.frame_sink = [checksum, sink_file, this](const guest::DecodedFrame& f) {
+    stream.keep_frame_records = observer == nullptr;
+    stream.frame_sink = [checksum, sink_file, observer, i, this](const guest::DecodedFrame& f) {
       progress_.frame_out();
       if (!first_frame_ps_) first_frame_ps_ = f.record.answered.value();
+      if (observer) observer->frame_taken(i, f.record, f.queued);
       if (!f.pixels) return;
       f.pixels([&](const uint8_t* data, size_t n) {
         checksum->update(data, n);
@@ -345,7 +352,7 @@ void Run::decide_outcome() {
 }
 
 RunResult Run::execute() {
-  record_platform_observations(platform_, result_);
+  record_platform_observations(platform_, result_, options_);
   protocol_run_->start();
   // Returns early when nothing is left to happen: finished, or deadlocked.
   sc_core::sc_start(sc_core::sc_time(double(scenario_.time_limit_ms), sc_core::SC_MS), sc_core::SC_EXIT_ON_STARVATION);
@@ -362,6 +369,9 @@ RunResult Run::execute() {
 
 RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams, const RunOptions& options) {
   if (options.timing_only) check_timing_only(scenario, streams, options.cache_dir);
+  // An encoder stream's frames come from its units and stage marks after the run (analysis/frame_stages.h).
+  if (options.frame_observer && std::any_of(streams.begin(), streams.end(), [](const auto& s) { return s.spec.encode; }))
+    throw std::invalid_argument("run_scenario: a frame observer takes decoder streams only");
   const models::ProtocolBinding* protocol = models::find_protocol(scenario.protocol);
   if (!protocol) throw ProfileError(fmt::format("{}: protocol '{}' is not known", scenario.source, scenario.protocol));
   return Run(scenario, streams, options, *protocol).execute();

@@ -89,6 +89,18 @@ struct RunResult : models::RunRecords {
   double core_wait_ns = 0;
 };
 
+// Hears a decoder run's per-frame records as the run makes them, for outputs
+// that fold or stream them instead of keeping them to the end (they grow with
+// the run's length). Observes only.
+class FrameObserver {
+ public:
+  virtual ~FrameObserver() = default;
+  virtual void stage_mark(const models::DeviceStageMark& mark) = 0;
+  // Stream `stream`'s application took a frame whose timestamp's first unit it queued at `queued` (none: never).
+  virtual void frame_taken(size_t stream, const guest::FrameRecord& record,
+                           const std::optional<sc_core::sc_time>& queued) = 0;
+};
+
 struct RunOptions {
   std::string dump_frames;  // file for the first stream's frames as raw I420; empty: none
   bool progress = false;    // draw a progress line on stderr (for terminals)
@@ -108,6 +120,15 @@ struct RunOptions {
   // series feed the VCD and the HTML report's plots.
   bool keep_all_commands = true;
   bool keep_depth_samples = true;
+  // The codec core occupancy (RunResult::core_slices, one per job) the trace and the VCD draw.
+  bool keep_core_slices = true;
+  // The bus time per window (RunResult::bus_busy_ps) the trace and the report draw; grows with simulated time.
+  bool keep_bus_windows = true;
+  // When set, every stage mark and taken frame goes to it as it happens and
+  // the result keeps none of them (stage_marks, each report's frames and the
+  // queueing times of taken frames; the frame counts stay). Decoder streams
+  // only: run_scenario refuses it for a scenario with an encoder stream.
+  FrameObserver* frame_observer = nullptr;
 };
 
 // Throws models::ProfileError when a timing-only run cannot reproduce the

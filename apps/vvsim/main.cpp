@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <optional>
 #include <malloc.h>
 #include <thread>
 #include <unistd.h>
@@ -77,6 +78,41 @@ void check_outputs(const RunArgs& args, const std::string& summary_path) {
     if (!path->empty()) app::check_output_file(option, *path);
 }
 
+// The outputs a run feeds as it goes instead of from kept records. Without a
+// trace or a report (they read every frame's record and stage mark), a run of
+// decoder streams folds its frames for the summary as they are taken and
+// writes each CSV row as it comes: its memory does not grow with its length.
+class LiveOutputs {
+ public:
+  LiveOutputs(const RunArgs& args, const scenarios::Scenario& scenario,
+              const std::vector<scenarios::PreparedStream>& streams) {
+    const bool any_encoder = std::any_of(streams.begin(), streams.end(), [](const auto& s) { return s.spec.encode; });
+    if (!args.trace.empty() || !args.report.empty() || any_encoder) return;
+    std::function<void(const analysis::FrameStages&)> row;
+    if (!args.csv.empty()) {
+      csv_.emplace(args.csv, streams.size(), analysis::frames_csv_header());
+      row = [this, &streams](const analysis::FrameStages& f) {
+        csv_->append(f.stream, analysis::frames_csv_row(streams[f.stream].spec.name, f));
+      };
+    }
+    fold_.emplace(scenario, streams.size(), std::move(row));
+  }
+  scenarios::FrameObserver* observer() { return fold_ ? &*fold_ : nullptr; }
+  const analysis::RunFold* fold() const { return fold_ ? &fold_->fold() : nullptr; }
+  bool writes_csv() const { return csv_.has_value(); }
+  void finish(std::vector<std::string>& errors) {
+    try {
+      if (csv_) csv_->finish();
+    } catch (const std::exception& e) {
+      errors.push_back(e.what());
+    }
+  }
+
+ private:
+  std::optional<app::SectionedFile> csv_;
+  std::optional<analysis::LiveFold> fold_;
+};
+
 int run(const RunArgs& args) {
   auto scenario = scenarios::load_scenario(args.scenario, args.overrides);
   if (args.seed) scenario.seed = parse_seed(*args.seed);
@@ -87,14 +123,19 @@ int run(const RunArgs& args) {
   const auto streams = scenarios::prepare_streams(scenario, args.input, args.cache_dir);
   const bool terminal = isatty(STDERR_FILENO) != 0;
   // Only the records the requested outputs read are kept (they grow with the run).
-  const scenarios::RunOptions options{args.dump_frames,   terminal && !args.quiet,
-                                      args.timing_only,   args.strict,
-                                      args.host_threads,  args.cache_dir,
-                                      !args.trace.empty() || !args.vcd.empty(),
-                                      !args.vcd.empty() || !args.report.empty()};
+  scenarios::RunOptions options{args.dump_frames,   terminal && !args.quiet,
+                                args.timing_only,   args.strict,
+                                args.host_threads,  args.cache_dir,
+                                !args.trace.empty() || !args.vcd.empty(),
+                                !args.vcd.empty() || !args.report.empty()};
+  options.keep_core_slices = !args.trace.empty() || !args.vcd.empty();
+  options.keep_bus_windows = !args.trace.empty() || !args.report.empty();
+  LiveOutputs live(args, scenario, streams);
+  options.frame_observer = live.observer();
   const auto result = scenarios::run_scenario(scenario, streams, options);
   // A failed write is reported after the terminal summary, which it must not cost.
   std::vector<std::string> write_errors;
+  live.finish(write_errors);
   const auto write = [&write_errors](const std::string& path, const std::function<std::string()>& text) {
     if (path.empty()) return;
     try {
@@ -103,13 +144,13 @@ int run(const RunArgs& args) {
       write_errors.push_back(e.what());
     }
   };
-  write(summary_path, [&] { return analysis::summary_json(scenario, result).dump(2) + "\n"; });
+  write(summary_path, [&] { return analysis::summary_json(scenario, result, live.fold()).dump(2) + "\n"; });
   write(args.trace, [&] { return analysis::chrome_trace(scenario, result).dump() + "\n"; });
-  write(args.csv, [&] { return analysis::frames_csv(scenario, result); });
+  if (!live.writes_csv()) write(args.csv, [&] { return analysis::frames_csv(scenario, result); });
   write(args.vcd, [&] { return analysis::run_vcd(scenario, result); });
   write(args.report, [&] { return analysis::run_report_html(scenario, result); });
   if (!args.quiet) {
-    std::cout << analysis::human_summary(scenario, result);
+    std::cout << analysis::human_summary(scenario, result, live.fold());
     std::cout << "  summary: " << summary_path << "\n";
     if (!args.dump_frames.empty()) std::cout << "  frames of stream 0 (I420): " << args.dump_frames << "\n";
     if (!args.trace.empty()) std::cout << "  trace (ui.perfetto.dev): " << args.trace << "\n";

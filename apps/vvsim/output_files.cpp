@@ -12,6 +12,7 @@
 #include <memory>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 namespace vvsim::app {
 
@@ -40,6 +41,39 @@ void write_output_file(const std::string& path, const std::string& text) {
   if (!file) throw fail();
   if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size() || std::fflush(file.get()) != 0) throw fail();
   if (std::fclose(file.release()) != 0) throw fail();
+}
+
+SectionedFile::SectionedFile(std::string path, size_t sections, std::string head)
+    : path_(std::move(path)), head_(std::move(head)), sections_(sections) {}
+
+// Opened at the first row, so a run refused before it simulates leaves no file behind.
+void SectionedFile::open() {
+  files_.emplace_back(std::fopen(path_.c_str(), "wb"), std::fclose);
+  for (size_t i = 1; i < sections_; ++i) files_.emplace_back(std::tmpfile(), std::fclose);
+  for (const auto& f : files_)
+    if (!f && error_ == 0) error_ = errno;
+  write(files_[0].get(), head_);
+}
+
+void SectionedFile::write(std::FILE* file, const std::string& text) {
+  if (error_ == 0 && std::fwrite(text.data(), 1, text.size(), file) != text.size()) error_ = errno;
+}
+
+void SectionedFile::append(size_t section, const std::string& text) {
+  if (files_.empty()) open();
+  if (section < files_.size()) write(files_[section].get(), text);
+}
+
+void SectionedFile::finish() {
+  if (files_.empty()) open();
+  char buffer[1 << 16];
+  for (size_t i = 1; i < files_.size() && error_ == 0; ++i) {
+    std::rewind(files_[i].get());
+    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, files_[i].get())) > 0;) write(files_[0].get(), std::string(buffer, n));
+    if (std::ferror(files_[i].get()) && error_ == 0) error_ = errno;
+  }
+  if (error_ == 0 && std::fclose(files_[0].release()) != 0) error_ = errno;
+  if (error_ != 0) throw std::runtime_error(fmt::format("cannot write {}: {}", path_, std::strerror(error_)));
 }
 
 std::string read_text_file(const fs::path& path) {

@@ -7,9 +7,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace vvsim::app {
 
@@ -22,6 +25,27 @@ void check_output_file(const std::string& option, const std::string& path);
 
 // Writes `text` to `path`, replacing it.
 void write_output_file(const std::string& path, const std::string& text);
+
+// A file written while a run goes, so its rows need not be kept to the end:
+// one section per stream, in section order, although rows arrive interleaved
+// in simulated time. Section 0 goes to the file at once, the others to
+// anonymous temporary files that finish() appends in order.
+class SectionedFile {
+ public:
+  SectionedFile(std::string path, size_t sections, std::string head);
+  void append(size_t section, const std::string& text);
+  // Throws std::runtime_error "cannot write PATH: reason" when a write failed.
+  void finish();
+
+ private:
+  using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
+  void open();
+  void write(std::FILE* file, const std::string& text);
+  std::string path_, head_;
+  size_t sections_ = 1;
+  std::vector<File> files_;  // [0] the file itself, then one spool per further section; empty until opened
+  int error_ = 0;            // errno of the first failed write
+};
 
 // The file's bytes; empty when it cannot be read.
 std::string read_text_file(const std::filesystem::path& path);

@@ -46,11 +46,38 @@ struct FrameRecord {
 struct DecodedFrame {
   FrameRecord record;
   std::function<void(const codec::PixelSink&)> pixels;
+  // When the application queued the first unit of the frame's timestamp (none: never queued).
+  std::optional<sc_core::sc_time> queued;
 };
 using FrameSink = std::function<void(const DecodedFrame&)>;
 
+// The frames an application took, counted whether or not each is kept
+// (models::StreamPlan::keep_frame_records).
+struct FrameCounts {
+  uint64_t taken = 0, flagged = 0;
+  sc_core::sc_time first_answered, last_answered;
+  void count(const sc_core::sc_time& answered, bool error_flag) {
+    if (taken++ == 0) first_answered = answered;
+    last_answered = answered;
+    flagged += error_flag;
+  }
+};
+
+// When the application queued the first unit of `timestamp` (none: never).
+// `forget`: the frame of that timestamp is taken and its record not kept, so
+// its entry goes (a run folding its frames as they are taken keeps none).
+inline std::optional<sc_core::sc_time> queued_time(std::map<uint64_t, sc_core::sc_time>& input_queued,
+                                                   uint64_t timestamp, bool forget) {
+  auto it = input_queued.find(timestamp);
+  if (it == input_queued.end()) return std::nullopt;
+  const sc_core::sc_time at = it->second;
+  if (forget) input_queued.erase(it);
+  return at;
+}
+
 struct DecodeReport {
-  std::vector<FrameRecord> frames;  // in output order
+  std::vector<FrameRecord> frames;  // in output order; none kept when the run folds them as taken
+  FrameCounts frame_counts;         // every frame taken, kept or not
   uint32_t stream_id = 0;
   uint32_t drc_events = 0, error_events = 0;
   uint32_t error_code = 0;  // detail of the last error event
@@ -65,7 +92,8 @@ struct DecodeReport {
   std::string destroy_result;  // the destroy's answer (e.g. INVALID_STREAM_ID after an error closed the stream)
   sc_core::sc_time drain_sent, drain_answered;  // the drain submitted / its answer reaped
   std::vector<std::string> problems;  // anything the device refused or that went wrong
-  std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: first unit of each timestamp
+  // By timestamp: first unit of each timestamp (entries of taken frames go when frames are not kept).
+  std::map<uint64_t, sc_core::sc_time> input_queued;
   std::vector<QueueDepthSample> queue_depth;          // device-held input/output buffers over time
   uint32_t input_resources = 0, output_resources = 0;  // the most the device granted
 };

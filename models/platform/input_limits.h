@@ -27,9 +27,11 @@ struct InputLimits {
   size_t raw_commands = 256;
   size_t raw_command_bytes = 4096;
   // Bitstream units (IVF frames, H.264 NAL units, generated or encoded
-  // frames) of all streams of a run together. Each costs about 1 KB of
-  // records during the run and about 110 bytes of summary.json.
-  uint64_t units_per_run = 200'000;
+  // frames) of all streams of a run together. A decoder run writing no trace
+  // or report keeps no record per frame (docs/performance.md, Memory); the
+  // input index (24 bytes a unit), a trace or report's records and an encoder
+  // stream's units (and its summary's list of unit sizes) still grow with it.
+  uint64_t units_per_run = 1'000'000;
 };
 
 inline constexpr InputLimits kInputLimits{};

@@ -67,6 +67,9 @@ struct StreamPlan {
   // initial_format: from_stream); none: the device's default until the first DRC.
   std::optional<std::pair<uint32_t, uint32_t>> initial_size;
   guest::FrameSink frame_sink;  // each decoded frame as the application takes it
+  // Keep each taken frame's record (DecodeReport::frames and its queueing
+  // time); false when the frame sink folds them as they come (they grow with the run).
+  bool keep_frame_records = true;
 };
 
 // A command the driver sent, with its answer, in the protocol's own words.
@@ -94,6 +97,9 @@ struct RunPlan {
   // stream's DecodeReport::queue_depth). They grow with every queue change and
   // only waveforms and plots read them.
   bool depth_samples = true;
+  // Hears each device stage mark as the device makes it; when set, the
+  // protocol keeps none (RunRecords::stage_marks stays empty).
+  std::function<void(const DeviceStageMark&)> on_stage_mark;
 };
 
 // A stream as its application left it.

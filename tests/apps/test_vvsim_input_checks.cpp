@@ -183,12 +183,12 @@ BOOST_AUTO_TEST_CASE(oversized_scenario_file_is_refused_in_bounded_memory) {
 
 BOOST_AUTO_TEST_CASE(ivf_beyond_the_unit_limit_is_refused_in_bounded_memory) {
   const std::string ivf = scratch("many_frames.ivf");
-  write_text(ivf, ivf_of_one_byte_frames(250'000));
+  write_text(ivf, ivf_of_one_byte_frames(1'050'000));
   Result r;
   const long kib = peak_kib("run " + kSrc + "/scenarios/default.yaml --quiet --out " + scratch("many_frames") +
                                 " --input " + ivf,
                             "many_frames", r);
   BOOST_CHECK_EQUAL(r.status, 1);
-  BOOST_CHECK_MESSAGE(contains(r.err, "stream 'main': 250000 units (at most 200000 units per run"), r.err);
+  BOOST_CHECK_MESSAGE(contains(r.err, "stream 'main': 1050000 units (at most 1000000 units per run"), r.err);
   BOOST_CHECK_MESSAGE(kib > 0 && kib < kPeakBoundKib, "peak " << kib << " KiB");
 }

@@ -56,8 +56,8 @@ Run decode_fixture(const std::string& name, uint32_t memory = v4l2::kMemoryMmap,
     run.report = MediaDecodeClient(platform.driver, config).run();
     run.finished = true;
   });
+  platform.driver.on_command([&run](const MediaCommandRecord& c) { run.answered.push_back(c.answered); });
   sc_core::sc_start();
-  for (const auto& c : platform.driver.history()) run.answered.push_back(c.answered);
   run.timeouts = platform.driver.command_timeouts();
   run.peak_descriptors = platform.driver.peak_commandq_descriptors();
   run.open_sessions_after = platform.device.open_sessions();

@@ -354,11 +354,13 @@ std::vector<uint8_t> MediaDecodeClient::read_visible_i420(uint32_t index) {
 }
 
 void MediaDecodeClient::on_frame(uint32_t index, const EventDqbuf& e) {
-  if (report_.frames.empty()) report_.commands_to_first_frame = driver_.history().size();
+  if (report_.frame_counts.taken == 0) report_.commands_to_first_frame = driver_.commands_answered();
   if (report_.resets > 0 && !report_.first_timestamp_after_reset)
     report_.first_timestamp_after_reset = v4l2::micros_of(e.buffer.timestamp);
   MediaFrame frame;
   frame.timestamp = v4l2::micros_of(e.buffer.timestamp);
+  frame.session_id = report_.session_id;
+  frame.queued = guest::queued_time(report_.input_queued, frame.timestamp, !config_.keep_frame_records);
   frame.width = visible_.width, frame.height = visible_.height;
   frame.error = (e.buffer.flags & v4l2::kBufFlagError) != 0;
   if (!frame.error && e.planes[0].bytesused > 0) {
@@ -368,8 +370,9 @@ void MediaDecodeClient::on_frame(uint32_t index, const EventDqbuf& e) {
   driver_.charge(config_.frame_consume_ns);
   frame.at = sc_core::sc_time_stamp();
   if (config_.frame_sink) config_.frame_sink(frame);
-  frame.i420.clear();
-  report_.frames.push_back(std::move(frame));
+  report_.frame_counts.count(frame.at, frame.error);
+  frame.i420 = std::vector<uint8_t>();  // frees the pixels (clear() would keep them allocated in the record)
+  if (config_.keep_frame_records) report_.frames.push_back(std::move(frame));
   if (withholds_captures()) return;
   if (config_.output_hold == sc_core::SC_ZERO_TIME) queue_capture(index);
   else held_.push_back({index, sc_core::sc_time_stamp() + config_.output_hold});
@@ -451,6 +454,7 @@ std::string MediaDecodeClient::waiting_for() const {
 }
 
 void MediaDecodeClient::note_depths() {
+  if (!config_.depth_samples) return;
   const auto held = [](const std::vector<Buffer>& buffers) {
     return uint32_t(std::count_if(buffers.begin(), buffers.end(), [](const Buffer& b) { return b.queued; }));
   };

@@ -33,6 +33,8 @@ struct MediaFrame {
   uint32_t width = 0, height = 0;
   bool error = false;  // V4L2_BUF_FLAG_ERROR
   sc_core::sc_time at;
+  uint32_t session_id = 0;
+  std::optional<sc_core::sc_time> queued;  // the QBUF of the timestamp's first unit (none: never queued)
   // The frame's visible I420 bytes, plane by plane (empty in a timing-only run).
   std::vector<uint8_t> i420;
 };
@@ -60,10 +62,13 @@ struct MediaDecodeConfig {
   bool drain_each_frame = false;
   guest::Misbehaviour misbehaviour;  // the departures MediaDecodeMisbehaviour models
   std::function<void(const MediaFrame&)> frame_sink;
+  bool keep_frame_records = true;  // false: the sink folds them (models::StreamPlan::keep_frame_records)
+  bool depth_samples = true;       // record MediaDecodeReport::queue_depth (models::RunPlan::depth_samples)
 };
 
 struct MediaDecodeReport {
-  std::vector<MediaFrame> frames;  // pixels dropped; in output order
+  std::vector<MediaFrame> frames;  // pixels dropped; in output order; none kept when the sink folds them
+  guest::FrameCounts frame_counts;  // every frame taken, kept or not
   size_t units_fed = 0;
   uint32_t source_changes = 0, reallocations = 0;
   uint32_t inputs_consumed = 0;  // OUTPUT buffers the device gave back

@@ -124,7 +124,8 @@ MediaReply MediaDriver::command(const std::string& name, uint32_t session_id, co
   }
   record.status = reply.status;
   record.answered = sc_core::sc_time_stamp();
-  history_.push_back(record);
+  ++commands_answered_;
+  if (command_listener_) command_listener_(record);
   in_flight_.reset();
   vlock_.unlock();
   return reply;

@@ -113,7 +113,11 @@ class MediaDriver {
 
   tlm_virtio::MemoryPort& cpu() { return cpu_; }
   tlm_virtio::GuestAllocator& memory() { return memory_; }
-  const std::vector<MediaCommandRecord>& history() const { return history_; }
+  // Hears each answered command as the driver has its answer; the driver keeps
+  // no history (the runner keeps what its outputs read, as with v6).
+  using CommandListener = std::function<void(const MediaCommandRecord&)>;
+  void on_command(CommandListener listener) { command_listener_ = std::move(listener); }
+  uint64_t commands_answered() const { return commands_answered_; }
   uint64_t events_received() const { return events_received_; }
   // The most filled eventq buffers one reap found waiting for the driver.
   uint32_t eventq_peak_filled() const { return eventq_peak_filled_; }
@@ -168,7 +172,8 @@ class MediaDriver {
   std::string in_flight_name_;
   std::map<uint32_t, std::deque<ReceivedMediaEvent>> events_;
   std::map<uint32_t, uint32_t> dead_sessions_;  // session -> its ERROR event's errno
-  std::vector<MediaCommandRecord> history_;
+  CommandListener command_listener_;
+  uint64_t commands_answered_ = 0;
   sc_core::sc_mutex vlock_;  // one command in flight per device
   sc_core::sc_event answered_, activity_;
   uint64_t activity_count_ = 0, events_received_ = 0, timeouts_ = 0, interrupts_ = 0;

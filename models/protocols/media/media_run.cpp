@@ -33,7 +33,7 @@ void refuse_unmodelled(const models::StreamPlan& st) {
                                            st.name, *room, kRespHeaderSize));
 }
 
-MediaDecodeConfig client_config(const models::StreamPlan& st, bool timing_only) {
+MediaDecodeConfig client_config(const models::StreamPlan& st, bool timing_only, bool depth_samples) {
   const models::StreamApplication& a = st.application;
   MediaDecodeConfig c;
   c.codec = st.codec;
@@ -49,12 +49,16 @@ MediaDecodeConfig client_config(const models::StreamPlan& st, bool timing_only) 
   c.reset_after_units = a.reset_after_units;
   c.drain_each_frame = a.drain_each_frame;
   c.misbehaviour = a.misbehaviour;
+  c.keep_frame_records = st.keep_frame_records;
+  c.depth_samples = depth_samples;
   if (st.frame_sink) {
     const guest::FrameSink sink = st.frame_sink;
     c.frame_sink = [sink, timing_only](const MediaFrame& f) {
       guest::DecodedFrame d;
       d.record.width = f.width, d.record.height = f.height, d.record.timestamp = f.timestamp;
       d.record.error_flag = f.error, d.record.answered = d.record.interrupted = d.record.reaped = f.at;
+      d.record.stream_id = f.session_id;
+      d.queued = f.queued;
       if (!timing_only) d.pixels = [&f](const codec::PixelSink& out) { out(f.i420.data(), f.i420.size()); };
       sink(d);
     };
@@ -88,6 +92,7 @@ void fill_stream(const MediaDecodeReport& m, models::StreamRecord& s) {
     r.answered = r.interrupted = r.reaped = f.at;
     s.report.frames.push_back(r);
   }
+  s.report.frame_counts = m.frame_counts;
   s.report.stream_id = m.session_id;
   s.report.input_queued = m.input_queued;
   s.report.queue_depth = m.queue_depth;
@@ -125,14 +130,22 @@ MediaRun::MediaRun(models::VideoPlatform& platform, const models::RunPlan& plan)
 void MediaRun::start() {
   if (plan_.on_violation) monitor_.on_violation(plan_.on_violation);
   device_.set_observer(&monitor_);
-  device_.set_probe([this](const models::DeviceStageMark& m) { stage_marks_.push_back(m); });
+  if (plan_.on_command)
+    driver_.on_command([this](const MediaCommandRecord& c) {
+      plan_.on_command({driver_.commands_answered(), c.submitted.value(), c.answered.value(), c.answered.value(), c.name,
+                        c.status == 0 ? "OK" : fmt::format("errno {}", c.status), c.session_id});
+    });
+  if (plan_.on_stage_mark) device_.set_probe(plan_.on_stage_mark);
+  else device_.set_probe([this](const models::DeviceStageMark& m) { stage_marks_.push_back(m); });
   if (plan_.depth_samples)
     driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
       (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});
     });
   for (const auto& st : plan_.streams) {
     encoders_.push_back(st.encode ? std::make_unique<MediaEncodeClient>(driver_, encoder_config(st)) : nullptr);
-    clients_.push_back(st.encode ? nullptr : std::make_unique<MediaDecodeClient>(driver_, client_config(st, plan_.timing_only)));
+    clients_.push_back(st.encode ? nullptr
+                                 : std::make_unique<MediaDecodeClient>(
+                                       driver_, client_config(st, plan_.timing_only, plan_.depth_samples)));
   }
   platform_.system.cpu.set_program([this](tlm_virtio::GuestCpu&) {
     if (auto up = driver_.initialize(); !up) return void(init_error_ = up.error().message);
@@ -156,12 +169,6 @@ void MediaRun::collect_counters(models::RunRecords& r) const {
   r.event_wait_total_ns = ns_of(d.event_wait_total);
   r.commands_by_type = d.commands_by_name;
   r.device_diagnostics = device_.diagnostics();
-  // The media driver keeps its history (its sessions read it); handed on at the end.
-  uint64_t ticket = 0;
-  if (plan_.on_command)
-    for (const auto& c : driver_.history())
-      plan_.on_command({++ticket, c.submitted.value(), c.answered.value(), c.answered.value(), c.name,
-                        c.status == 0 ? "OK" : fmt::format("errno {}", c.status), c.session_id});
 }
 
 void MediaRun::finish(models::RunRecords& r, std::vector<models::StreamRecord*> streams) {

@@ -229,7 +229,7 @@ void ConformanceMonitor::answer_resource_queue(uint64_t at_ps, const Pending& p,
     report(at_ps, "outputs-before-drc", p.stream_id, name,
            fmt::format("output {} (ts {}) returned after the DRC event", p.resource_id, resp->timestamp));
   }
-  if (!s->second.input_timestamps.count(resp->timestamp)) {
+  if (!s->second.input_timestamps.contains(resp->timestamp)) {
     report(at_ps, "output-timestamp-copied", p.stream_id, name,
            fmt::format("output {} carries timestamp {}, which no input had", p.resource_id, resp->timestamp));
   }

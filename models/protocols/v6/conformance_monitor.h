@@ -18,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "models/conformance/interval_set.h"
 #include "models/virtio_host/transport_observer.h"
 #include "models/protocols/v6/conformance_rules.h"
 #include "models/protocols/v6/role_rules.h"
@@ -97,7 +98,7 @@ class ConformanceMonitor : public TransportObserver, public tlm_virtio::VirtioOb
     }
     uint64_t drc_count = 0;
     std::set<uint32_t> reattached_outputs;  // OUTPUT resources attached since the last DRC
-    std::set<uint64_t> input_timestamps;
+    conformance::IntervalSet input_timestamps;
   };
 
   void take_command(uint64_t at_ps, const tlm_virtio::DescriptorChain& chain, const std::vector<uint8_t>& bytes);

@@ -137,20 +137,23 @@ bool DecodeSession::feed_inputs() {
   return fed;
 }
 
-FrameRecord DecodeSession::frame_record(const AnsweredQueue& a, uint32_t width, uint32_t height) const {
-  return {id_,         width,        height, a.response->timestamp, (a.response->flags & kDequeueFlagErr) != 0,
-          sc_core::sc_time_stamp(), a.interrupted, a.reaped};
+// The frame the answer brings, with when its timestamp was queued (that entry
+// forgotten when the sink folds the records instead of the report keeping them).
+DecodedFrame DecodeSession::answered_frame(const AnsweredQueue& a) {
+  DecodedFrame frame;
+  frame.record = {id_, output_layout_.crop.width, output_layout_.crop.height, a.response->timestamp,
+                  (a.response->flags & kDequeueFlagErr) != 0, sc_core::sc_time_stamp(), a.interrupted, a.reaped};
+  frame.queued = guest::queued_time(report_.input_queued, frame.record.timestamp, !config_.keep_frame_records);
+  return frame;
 }
 
 void DecodeSession::take_output(const AnsweredQueue& a) {
   const uint32_t resource = a.pending.resource;
-  DecodedFrame frame;
   if (config_.timing_only) {  // the device moved no pixels: read for the bus time only
     for (const GuestBuffer& b : outputs_[resource]) touch_buffer(b, b.size);
-    frame.record = frame_record(a, output_layout_.crop.width, output_layout_.crop.height);
+    const DecodedFrame frame = answered_frame(a);
     if (config_.frame_sink) config_.frame_sink(frame);
-    report_.frames.push_back(frame.record);
-    driver_.consume_frame();
+    frame_taken(frame.record);
     return;
   }
   auto& pieces = readback_;
@@ -165,13 +168,19 @@ void DecodeSession::take_output(const AnsweredQueue& a) {
     problems_.push_back("output unreadable: " + status.error().message);
     return;
   }
-  frame.record = frame_record(a, output_layout_.crop.width, output_layout_.crop.height);
+  DecodedFrame frame = answered_frame(a);
   if (config_.frame_sink) {
     // stream_i420 makes only check_readable's checks, passed above.
     frame.pixels = [&](const codec::PixelSink& out) { (void)codec::stream_i420(output_layout_, pieces, out, picture_); };
     config_.frame_sink(frame);
   }
-  report_.frames.push_back(frame.record);
+  frame_taken(frame.record);
+}
+
+// The application has the frame: counted, its record kept unless the sink folds it, its buffer handed back.
+void DecodeSession::frame_taken(const FrameRecord& record) {
+  report_.frame_counts.count(record.answered, record.error_flag);
+  if (config_.keep_frame_records) report_.frames.push_back(record);
   driver_.consume_frame();
 }
 
@@ -319,7 +328,7 @@ DecodeReport DecodeSession::run() {
       report_.drained = ok(result_of(drain->response), "DRAIN");
       report_.drain_answered = drain->answered;
       // Every unit went in and the drain is done: a stream that gave no picture at all is broken.
-      if (report_.drained && report_.frames.empty() && next_unit_ > 0)
+      if (report_.drained && report_.frame_counts.taken == 0 && next_unit_ > 0)
         problems_.push_back(fmt::format("no picture came out of any of the {} units (see the device diagnostics)",
                                         next_unit_));
       break;

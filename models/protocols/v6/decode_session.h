@@ -46,6 +46,7 @@ struct DecodeSessionConfig {
   // Receives every frame in output order; the report keeps only the records,
   // so memory does not grow with stream length.
   std::function<void(const DecodedFrame&)> frame_sink;
+  bool keep_frame_records = true;  // false: the sink folds them (models::StreamPlan::keep_frame_records)
   bool drain_at_end = true;
   // Input pacing: the units of the stream's access unit k (its frame: every
   // NAL unit of an H.264/HEVC access unit, one IVF frame) are not queued
@@ -110,8 +111,9 @@ class DecodeSession : private StreamClient {
   void handle_answers();
   void handle_events();
   void take_output(const AnsweredQueue& answer);
+  void frame_taken(const FrameRecord& record);
   // The frame as the application records it, read at the current time.
-  FrameRecord frame_record(const AnsweredQueue& answer, uint32_t width, uint32_t height) const;
+  DecodedFrame answered_frame(const AnsweredQueue& answer);
   bool finish_drc();
   void stop_and_seek();
   bool reset_and_restart();

@@ -61,6 +61,7 @@ DecodeSessionConfig decode_config(const models::StreamPlan& st, const models::Ru
   config.output_hold = sc_core::sc_time(double(app.output_hold_us), sc_core::SC_US);
   config.stream_size = st.initial_size;
   config.frame_sink = st.frame_sink;
+  config.keep_frame_records = st.keep_frame_records;
   return config;
 }
 
@@ -105,7 +106,8 @@ void V6Run::report_monitor(models::RunRecords& r) {
 
 void V6Run::observe() {
   attach_monitor();
-  device_.set_probe([this](const models::DeviceStageMark& m) { stage_marks_.push_back(m); });
+  if (plan_.on_stage_mark) device_.set_probe(plan_.on_stage_mark);
+  else device_.set_probe([this](const models::DeviceStageMark& m) { stage_marks_.push_back(m); });
   if (plan_.depth_samples)
     driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
       (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});

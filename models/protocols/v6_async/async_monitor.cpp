@@ -146,9 +146,9 @@ void AsyncMonitor::take_event(uint64_t at_ps, const tlm_virtio::DescriptorChain&
 void AsyncMonitor::take_completion(uint64_t at_ps, const AsyncEvent& e) {
   auto o = owed_.find(e.cookie);
   if (o == owed_.end()) {
-    if (canceled_.count(e.cookie))
+    if (canceled_.contains(e.cookie))
       report(at_ps, "async-nothing-after-canceled", e.stream_id, fmt::format("cookie {:#x} completed after CANCELED", e.cookie));
-    else if (completed_.count(e.cookie))
+    else if (completed_.contains(e.cookie))
       report(at_ps, "async-completion-once", e.stream_id, fmt::format("cookie {:#x} completed again", e.cookie));
     else
       report(at_ps, "async-cookie-echoed", e.stream_id, fmt::format("cookie {:#x} names no command in flight", e.cookie));

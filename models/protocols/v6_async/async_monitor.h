@@ -10,6 +10,7 @@
 #include <optional>
 #include <set>
 
+#include "models/conformance/interval_set.h"
 #include "models/protocols/v6/conformance_monitor.h"
 #include "models/protocols/v6_async/async_wire.h"
 
@@ -76,7 +77,7 @@ class AsyncMonitor : public TransportObserver, public tlm_virtio::VirtioObserver
   std::map<uint64_t, Owed> owed_;                             // by cookie
   std::map<tlm_virtio::ChainId, std::pair<uint32_t, bool>> closers_;  // STOP/DESTROY on the ring: stream, is DESTROY
   std::vector<HeldAnswer> held_answers_;
-  std::set<uint64_t> completed_, canceled_;                   // cookies completed (CANCELED) since the last reset
+  conformance::IntervalSet completed_, canceled_;             // cookies completed (CANCELED) since the last reset
   std::set<uint32_t> blocked_;                                // streams whose outputs a DRC holds
   uint32_t next_chain_id_ = 1u << 20;                         // above any ring's ids
 };
