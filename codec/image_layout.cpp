@@ -308,6 +308,7 @@ Picture owned_picture(const Picture& picture) {
     const uint32_t row_bytes = plane == 0 ? p.width : cw, rows = plane == 0 ? p.height : ch;
     auto& out = plane == 0 ? p.y : plane == 1 ? p.u : p.v;
     out.clear();
+    out.reserve(size_t{row_bytes} * rows);  // once, and no zero-fill: rows appended to an empty plane regrew it
     for (uint32_t r = 0; r < rows; ++r) {
       const uint8_t* line = picture.plane_row(plane, r);
       out.insert(out.end(), line, line + row_bytes);
