@@ -105,16 +105,16 @@ ordered_json stream_json(const scenarios::StreamResult& s, const LatencyCounts& 
 }
 
 // Every effective setting, key -> value (YAML text).
-ordered_json settings_json(const scenarios::Scenario& scenario) {
+ordered_json settings_json(const std::vector<Setting>& settings) {
   ordered_json out = ordered_json::object();
-  for (const auto& setting : effective_settings(scenario)) out[setting.key] = setting.value;
+  for (const auto& setting : settings) out[setting.key] = setting.value;
   return out;
 }
 
 // The settings that differ from the built-in defaults, with both values.
-ordered_json changed_settings_json(const scenarios::Scenario& scenario) {
+ordered_json changed_settings_json(const std::vector<Setting>& settings) {
   ordered_json out = ordered_json::object();
-  for (const auto& setting : effective_settings(scenario))
+  for (const auto& setting : settings)
     if (setting.changed()) out[setting.key] = {{"value", setting.value}, {"default", setting.default_value}};
   return out;
 }
@@ -142,6 +142,7 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
   LatencyCounts all;
   uint64_t drc = 0, errors = 0;
   const RunFold fold = live ? *live : fold_records(scenario, result);
+  const auto settings = effective_settings(scenario);  // two YAML round trips of the profile: made once
   for (size_t i = 0; i < result.streams.size(); ++i) {
     const auto& s = result.streams[i];
     const LatencyCounts& l = fold[i].latency;
@@ -184,8 +185,8 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
       {"eventq", {{"size", result.eventq_size}}},
       {"traffic", traffic_json(result)},
       {"conformance", conformance_json(result)},
-      {"settings", settings_json(scenario)},
-      {"changed_settings", changed_settings_json(scenario)},
+      {"settings", settings_json(settings)},
+      {"changed_settings", changed_settings_json(settings)},
       {"diagnostics", result.diagnostics},
   };
   // Only when the one-line reason was shortened (other runs' summaries keep their keys), after "reason".

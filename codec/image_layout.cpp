@@ -196,8 +196,7 @@ void read_yuv(const ImageLayout& layout, const std::vector<const uint8_t*>& bufs
     auto* v = pic.v.data() + size_t{r} * cw;
     if (is_interleaved(layout.format)) {
       const uint8_t* row = buffer_of(1) + plane_index(layout, 1, r, 0);
-      deinterleave(row, 0, cw, u);
-      deinterleave(row, 1, cw, v);
+      deinterleave(row, cw, u, v);
     } else {
       std::copy_n(buffer_of(1) + plane_index(layout, 1, r, 0), cw, u);
       std::copy_n(buffer_of(2) + plane_index(layout, 2, r, 0), cw, v);
@@ -234,6 +233,18 @@ class PieceReader {
       done += k;
     }
     return scratch.data();
+  }
+  // n bytes from offset handed to `out` as they lie, piece by piece: no copy.
+  void emit(uint64_t offset, size_t n, const PixelSink& out) {
+    if (n == 0) return;
+    if (offset < start_) index_ = 0, start_ = 0;
+    while (offset >= start_ + pieces_[index_].size) start_ += pieces_[index_++].size;
+    for (size_t i = index_, done = 0; done < n; ++i) {
+      const uint64_t from = i == index_ ? offset - start_ : 0;
+      const size_t k = std::min<uint64_t>(n - done, pieces_[i].size - from);
+      out(pieces_[i].data + from, k);
+      done += k;
+    }
   }
 
  private:
@@ -297,6 +308,7 @@ Picture owned_picture(const Picture& picture) {
     const uint32_t row_bytes = plane == 0 ? p.width : cw, rows = plane == 0 ? p.height : ch;
     auto& out = plane == 0 ? p.y : plane == 1 ? p.u : p.v;
     out.clear();
+    out.reserve(size_t{row_bytes} * rows);  // once, and no zero-fill: rows appended to an empty plane regrew it
     for (uint32_t r = 0; r < rows; ++r) {
       const uint8_t* line = picture.plane_row(plane, r);
       out.insert(out.end(), line, line + row_bytes);
@@ -400,6 +412,18 @@ void write_layout_range(const Picture& picture, const ImageLayout& layout, uint3
 }
 
 namespace {
+// The visible rows of one plane, in place: in one run when the rows follow each
+// other without padding (fewer, longer updates of the checksum), else row by row.
+void emit_plane(const ImageLayout& layout, const std::vector<BufferPieces>& buffers, uint32_t plane, uint32_t row_bytes,
+                uint32_t rows, const PixelSink& out) {
+  PieceReader reader(buffers[layout.planes[plane].buffer_index]);
+  if (layout.planes[plane].stride == row_bytes) {
+    reader.emit(plane_index(layout, plane, 0, 0), size_t{row_bytes} * rows, out);
+    return;
+  }
+  for (uint32_t r = 0; r < rows; ++r) reader.emit(plane_index(layout, plane, r, 0), row_bytes, out);
+}
+
 // Each buffer's first byte and total size: the spans check_buffers checks.
 const std::vector<ConstByteSpan>& whole_buffers(const std::vector<BufferPieces>& buffers) {
   thread_local std::vector<ConstByteSpan> whole;
@@ -421,7 +445,7 @@ Status check_readable(const ImageLayout& layout, const std::vector<BufferPieces>
 
 Status stream_i420(const ImageLayout& layout, const std::vector<BufferPieces>& buffers, const PixelSink& out,
                    Picture& picture) {
-  thread_local std::vector<uint8_t> scratch, row;
+  thread_local std::vector<uint8_t> scratch;
   if (auto status = check_readable(layout, buffers); !status.ok()) return status;
   if (layout.format == ImageFormat::RGB3) {  // chroma comes from 2x2 blocks: the whole frame at once
     const size_t size = whole_buffers(buffers)[0].size;
@@ -431,21 +455,21 @@ Status stream_i420(const ImageLayout& layout, const std::vector<BufferPieces>& b
     return status;
   }
   const uint32_t w = layout.crop.width, cw = chroma_width(w), ch = chroma_height(layout.crop.height);
-  PieceReader luma(buffers[layout.planes[0].buffer_index]);
-  for (uint32_t r = 0; r < layout.crop.height; ++r) out(luma.bytes(plane_index(layout, 0, r, 0), w, scratch), w);
-  for (uint32_t component = 0; component < 2; ++component) {
-    const uint32_t plane = is_interleaved(layout.format) ? 1 : 1 + component;
-    PieceReader chroma(buffers[layout.planes[plane].buffer_index]);
-    for (uint32_t r = 0; r < ch; ++r) {
-      if (!is_interleaved(layout.format)) {
-        out(chroma.bytes(plane_index(layout, plane, r, 0), cw, scratch), cw);
-        continue;
-      }
-      row.resize(cw);
-      deinterleave(chroma.bytes(plane_index(layout, plane, r, 0), 2 * size_t{cw}, scratch), component, cw, row.data());
-      out(row.data(), cw);
-    }
+  emit_plane(layout, buffers, 0, w, layout.crop.height, out);
+  if (!is_interleaved(layout.format)) {
+    for (const uint32_t plane : {1u, 2u}) emit_plane(layout, buffers, plane, cw, ch, out);
+    return {};
   }
+  // Both components in one pass over the interleaved plane, then each handed on whole.
+  thread_local std::vector<uint8_t> u, v;
+  u.resize(size_t{cw} * ch);
+  v.resize(u.size());
+  PieceReader chroma(buffers[layout.planes[1].buffer_index]);
+  for (uint32_t r = 0; r < ch; ++r)
+    deinterleave(chroma.bytes(plane_index(layout, 1, r, 0), 2 * size_t{cw}, scratch), cw, u.data() + size_t{r} * cw,
+                 v.data() + size_t{r} * cw);
+  out(u.data(), u.size());
+  out(v.data(), v.size());
   return {};
 }
 

@@ -31,7 +31,7 @@ inline int rgb_to_v(int r, int g, int b) { return ((112 * r - 94 * g - 18 * b + 
 
 // n U and n V bytes to n interleaved UV pairs.
 void interleave(const uint8_t* u, const uint8_t* v, uint32_t n, uint8_t* uv);
-// One chroma component (0: U, 1: V) of an interleaved row of n pairs.
-void deinterleave(const uint8_t* uv, uint32_t component, uint32_t n, uint8_t* out);
+// An interleaved row of n UV pairs to n U and n V bytes.
+void deinterleave(const uint8_t* uv, uint32_t n, uint8_t* u, uint8_t* v);
 
 }  // namespace vvsim::codec

@@ -444,3 +444,19 @@ BOOST_AUTO_TEST_CASE(timing_two_streams_one_core) {
     BOOST_TEST(d.queue_answer(out_c)->timestamp == 2u);
   });
 }
+
+// A profile allowing the codec layer's largest picture: each bitstream format
+// advertises what its backend decodes too (VP8 and MPEG-2 sizes are 14-bit fields).
+BOOST_AUTO_TEST_CASE(query_caps_sizes_are_the_backends_within_the_profile) {
+  VideoDeviceProfile profile;
+  profile.max_width = profile.max_height = 16384;
+  Bench b(profile);
+  const auto caps = b.device.capabilities();
+  std::map<std::string, uint32_t> width_of;
+  for (const auto& f : caps.bitstream_formats) width_of[fourcc_string(f.fourcc)] = f.max_width;
+  BOOST_TEST(width_of["VP80"] == (1u << 14) - 1);
+  BOOST_TEST(width_of["MPG2"] == (1u << 14) - 1);
+  BOOST_TEST(width_of["VP90"] == 16384u);
+  BOOST_TEST(width_of["H264"] == 16384u);  // libavcodec, the default H.264 backend
+  BOOST_TEST(caps.image_formats[0].max_width == 16384u);
+}

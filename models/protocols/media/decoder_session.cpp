@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "models/protocols/media/coded_formats.h"
+#include "models/protocols/media/media_device_profile_fields.h"
 #include "models/protocols/media/media_ioctls.h"
 #include "models/protocols/media/v4l2_constants.h"
 #include "tlm_virtio/le_bytes.h"
@@ -83,11 +84,15 @@ IoctlReply DecoderSession::enum_fmt(const Bytes& in) {
 
 IoctlReply DecoderSession::enum_framesizes(const Bytes& in) {
   v4l2::FrmSizeEnum f = *read<v4l2::FrmSizeEnum>(in);
-  if (f.index != 0 || (!find_coded_format(kDecodedFormats, f.pixel_format) && f.pixel_format != v4l2::kPixFmtYuv420))
-    return refuse(v4l2::kEinval);
+  const CodedFormat* coded = find_coded_format(kDecodedFormats, f.pixel_format);
+  if (f.index != 0 || (!coded && f.pixel_format != v4l2::kPixFmtYuv420)) return refuse(v4l2::kEinval);
+  // A coded format's sizes are those its backend decodes too; the decoded format's, the profile's.
+  const codec::PictureSizeLimit limit =
+      coded ? decoded_picture_limit(profile_, coded->codec) : codec::PictureSizeLimit{profile_.max_width, profile_.max_height};
   f.type = v4l2::kFrmSizeTypeStepwise;
   f.min_width = f.min_height = kDimensionStep;
-  f.max_width = profile_.max_width, f.max_height = profile_.max_height;
+  f.max_width = limit.max_width / kDimensionStep * kDimensionStep;  // reachable in steps from the minimum
+  f.max_height = limit.max_height / kDimensionStep * kDimensionStep;
   f.step_width = f.step_height = kDimensionStep;
   return answer(f);
 }
@@ -101,7 +106,8 @@ IoctlReply DecoderSession::set_fmt(const Bytes& in, bool try_only) {
   const CodedFormat* coded = find_coded_format(kDecodedFormats, f.pixelformat);
   if (!coded) coded = &kDecodedFormats[0], f.pixelformat = coded->fourcc;
   f.field = v4l2::kFieldNone, f.num_planes = 1;
-  f.width = std::min(f.width, profile_.max_width), f.height = std::min(f.height, profile_.max_height);
+  const codec::PictureSizeLimit limit = decoded_picture_limit(profile_, coded->codec);
+  f.width = std::min(f.width, limit.max_width), f.height = std::min(f.height, limit.max_height);
   if (f.planes[0].sizeimage == 0) f.planes[0].sizeimage = profile_.output_buffer_bytes;
   f.planes[0].sizeimage = std::min<uint32_t>(f.planes[0].sizeimage, codec::kMaxUnitBytes);
   f.planes[0].bytesperline = 0;

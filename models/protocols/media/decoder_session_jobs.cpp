@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "models/protocols/media/decoder_session.h"
+#include "models/protocols/media/media_device_profile_fields.h"
 #include "models/protocols/media/v4l2_constants.h"
 
 namespace vvsim::virtio_media {
@@ -32,7 +33,7 @@ std::optional<OutputJob> DecoderSession::take_output_job() {
 codec::DecodeResult DecoderSession::decode(const OutputJob& job, const std::vector<uint8_t>& data) {
   if (!decoder_) {
     decoder_ = decoders_(codec_);
-    decoder_->limit_picture_size({profile_.max_width, profile_.max_height});
+    decoder_->limit_picture_size(decoded_picture_limit(profile_, codec_));
   }
   return decoder_->decode(data.data(), data.size(), job.timestamp_us);
 }

@@ -6,6 +6,7 @@
 
 #include <optional>
 
+#include "codec/decoder_caps.h"
 #include "models/platform/device_profile.h"
 #include "models/platform/platform_profile.h"
 #include "models/platform/timing_bounds.h"
@@ -52,6 +53,10 @@ inline std::optional<models::DelayOutOfBounds> device_delay_out_of_bounds(const 
 inline std::optional<uint32_t> device_max_streams(const MediaDeviceProfile&) { return std::nullopt; }
 inline codec::DecoderBackend device_decoder_backend(const MediaDeviceProfile& d, codec::CodecId codec) {
   return models::decoder_backend_for(codec, d.h264_decoder);
+}
+// The largest `codec` picture the decoder takes: the profile's limit and its backend's.
+inline codec::PictureSizeLimit decoded_picture_limit(const MediaDeviceProfile& d, codec::CodecId codec) {
+  return codec::intersect({d.max_width, d.max_height}, codec::decoder_caps(codec, device_decoder_backend(d, codec)));
 }
 
 using MediaDeviceSection = models::DeviceProfileOf<MediaDeviceProfile>;

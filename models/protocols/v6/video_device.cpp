@@ -12,6 +12,9 @@
 
 #include <fmt/format.h>
 
+#include "codec/decoder_caps.h"
+#include "models/protocols/v6/video_device_profile_fields.h"
+
 namespace vvsim::virtio_video {
 
 using sc_core::sc_time;
@@ -58,13 +61,19 @@ QueryCapsResp VideoDevice::capabilities() const {
   const uint64_t all_images = profile_.image_formats.size() >= 64 ? ~0ull : (1ull << profile_.image_formats.size()) - 1;
   const uint64_t all_codecs = (1ull << profile_.codecs.size()) - 1;
   for (auto c : profile_.codecs) {
-    caps.bitstream_formats.push_back(
-        {*fourcc_from_string(codec::fourcc_of(c)), all_images, profile_.max_width, profile_.max_height});
+    const codec::PictureSizeLimit limit = picture_limit(c);
+    caps.bitstream_formats.push_back({*fourcc_from_string(codec::fourcc_of(c)), all_images, limit.max_width, limit.max_height});
   }
   for (const auto& f : profile_.image_formats) {
     caps.image_formats.push_back({*fourcc_from_string(f), all_codecs, profile_.max_width, profile_.max_height});
   }
   return caps;
+}
+
+codec::PictureSizeLimit VideoDevice::picture_limit(codec::CodecId codec) const {
+  const codec::PictureSizeLimit device{profile_.max_width, profile_.max_height};
+  if (profile_.role != DeviceRole::Decoder) return device;
+  return codec::intersect(device, codec::decoder_caps(codec, device_decoder_backend(profile_, codec)));
 }
 
 uint32_t VideoDevice::caps_length() const {

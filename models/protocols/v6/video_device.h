@@ -124,6 +124,9 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
 
   // The QUERY_CAPS response this device gives (its size is caps_length).
   QueryCapsResp capabilities() const;
+  // The largest picture of `codec` the device takes: its profile's limit, and
+  // a decoder's backend's (codec::decoder_caps) too.
+  codec::PictureSizeLimit picture_limit(codec::CodecId codec) const;
   // The caps_length the config space reports.
   uint32_t caps_length() const;
 

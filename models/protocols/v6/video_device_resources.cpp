@@ -272,7 +272,7 @@ std::vector<uint8_t> VideoDevice::peek_backing(const std::vector<SgEntry>& segme
 void VideoDevice::submit_decode(VideoStream& s, InputWork& w) {
   if (!s.decoder) {
     auto decoder = decoders_(s.codec);
-    decoder->limit_picture_size({profile_.max_width, profile_.max_height});
+    decoder->limit_picture_size(picture_limit(s.codec));
     s.decoder = std::make_unique<codec::DecodeAhead>(std::move(decoder), *decode_workers_);
   }
   const Resource& in = s.input.resources[w.resource_id];
