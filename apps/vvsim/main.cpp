@@ -101,11 +101,8 @@ class LiveOutputs {
   const analysis::RunFold* fold() const { return fold_ ? &fold_->fold() : nullptr; }
   bool writes_csv() const { return csv_.has_value(); }
   void finish(std::vector<std::string>& errors) {
-    try {
-      if (csv_) csv_->finish();
-    } catch (const std::exception& e) {
-      errors.push_back(e.what());
-    }
+    if (!csv_) return;
+    if (auto error = csv_->finish()) errors.push_back(std::move(*error));
   }
 
  private:

@@ -64,16 +64,18 @@ void SectionedFile::append(size_t section, const std::string& text) {
   if (section < files_.size()) write(files_[section].get(), text);
 }
 
-void SectionedFile::finish() {
+std::optional<std::string> SectionedFile::finish() {
   if (files_.empty()) open();
-  char buffer[1 << 16];
+  std::vector<char> buffer(size_t{1} << 16);
   for (size_t i = 1; i < files_.size() && error_ == 0; ++i) {
     std::rewind(files_[i].get());
-    for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, files_[i].get())) > 0;) write(files_[0].get(), std::string(buffer, n));
+    for (size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), files_[i].get())) > 0;)
+      write(files_[0].get(), std::string(buffer.data(), n));
     if (std::ferror(files_[i].get()) && error_ == 0) error_ = errno;
   }
   if (error_ == 0 && std::fclose(files_[0].release()) != 0) error_ = errno;
-  if (error_ != 0) throw std::runtime_error(fmt::format("cannot write {}: {}", path_, std::strerror(error_)));
+  if (error_ == 0) return std::nullopt;
+  return fmt::format("cannot write {}: {}", path_, std::strerror(error_));
 }
 
 std::string read_text_file(const fs::path& path) {

@@ -34,8 +34,11 @@ class SectionedFile {
  public:
   SectionedFile(std::string path, size_t sections, std::string head);
   void append(size_t section, const std::string& text);
-  // Throws std::runtime_error "cannot write PATH: reason" when a write failed.
-  void finish();
+  // "cannot write PATH: reason" when a write failed, else nothing. Returned,
+  // not thrown: the caller lists it with the run's other write errors, and
+  // no exception then unwinds through frames a sanitizer tracks across the
+  // simulation's coroutine stacks.
+  std::optional<std::string> finish();
 
  private:
   using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
