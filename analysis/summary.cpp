@@ -104,6 +104,15 @@ ordered_json stream_json(const scenarios::StreamResult& s, const LatencyCounts& 
   };
 }
 
+// The run's frames folded: `live` when the run folded them, else made from
+// its kept records into `made` (no copy of a live fold).
+const RunFold& run_fold(const scenarios::Scenario& scenario, const scenarios::RunResult& result, const RunFold* live,
+                        RunFold& made) {
+  if (live) return *live;
+  made = fold_records(scenario, result);
+  return made;
+}
+
 // Every effective setting, key -> value (YAML text).
 ordered_json settings_json(const std::vector<Setting>& settings) {
   ordered_json out = ordered_json::object();
@@ -141,7 +150,8 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
   ordered_json streams = ordered_json::array();
   LatencyCounts all;
   uint64_t drc = 0, errors = 0;
-  const RunFold fold = live ? *live : fold_records(scenario, result);
+  RunFold made;
+  const RunFold& fold = run_fold(scenario, result, live, made);
   const auto settings = effective_settings(scenario);  // two YAML round trips of the profile: made once
   for (size_t i = 0; i < result.streams.size(); ++i) {
     const auto& s = result.streams[i];
@@ -289,7 +299,8 @@ std::string human_summary(const scenarios::Scenario& scenario, const scenarios::
   std::string out = fmt::format("{} under {}: {} after {:.3f} ms simulated\n", scenario.source, scenario.protocol,
                                 scenarios::outcome_name(result.outcome), double(result.simulated_ps) / 1e9);
   if (!result.reason.empty()) out += "  " + result.reason + "\n";
-  const RunFold fold = live ? *live : fold_records(scenario, result);
+  RunFold made;
+  const RunFold& fold = run_fold(scenario, result, live, made);
   for (size_t i = 0; i < result.streams.size(); ++i) {
     const auto& s = result.streams[i];
     out += stream_line(s, fold[i].latency);

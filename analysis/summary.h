@@ -18,8 +18,8 @@ namespace vvsim::analysis {
 // timestamp to the driver seeing the frame's output answer.
 std::vector<double> frame_latencies_ns(const guest::DecodeReport& report);
 
-// `live`: the run's frames as a LiveFold folded them (the run kept no frame
-// records); none: folded here from the records the run kept.
+// `live`: the run's frames already folded (by a LiveFold as the run went, or
+// by fold_records); none: folded here from the records the run kept.
 nlohmann::ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::RunResult& result,
                                     const RunFold* live = nullptr);
 // One CSV row per decoded frame, in output order per stream:

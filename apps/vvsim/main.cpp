@@ -120,12 +120,12 @@ int run(const RunArgs& args) {
   const auto streams = scenarios::prepare_streams(scenario, args.input, args.cache_dir);
   const bool terminal = isatty(STDERR_FILENO) != 0;
   // Only the records the requested outputs read are kept (they grow with the run).
-  scenarios::RunOptions options{args.dump_frames,   terminal && !args.quiet,
-                                args.timing_only,   args.strict,
-                                args.host_threads,  args.cache_dir,
-                                !args.trace.empty() || !args.vcd.empty(),
-                                !args.vcd.empty() || !args.report.empty()};
-  options.keep_core_slices = !args.trace.empty() || !args.vcd.empty();
+  const bool trace_or_vcd = !args.trace.empty() || !args.vcd.empty();
+  scenarios::RunOptions options{args.dump_frames,  terminal && !args.quiet,
+                                args.timing_only,  args.strict,
+                                args.host_threads, args.cache_dir,
+                                trace_or_vcd,      !args.vcd.empty() || !args.report.empty()};
+  options.keep_core_slices = trace_or_vcd;
   options.keep_bus_windows = !args.trace.empty() || !args.report.empty();
   LiveOutputs live(args, scenario, streams);
   options.frame_observer = live.observer();
@@ -141,13 +141,16 @@ int run(const RunArgs& args) {
       write_errors.push_back(e.what());
     }
   };
-  write(summary_path, [&] { return analysis::summary_json(scenario, result, live.fold()).dump(2) + "\n"; });
+  // The frames folded once for the summary and the terminal: as the run went, or now from its records.
+  const analysis::RunFold kept = live.fold() ? analysis::RunFold{} : analysis::fold_records(scenario, result);
+  const analysis::RunFold* fold = live.fold() ? live.fold() : &kept;
+  write(summary_path, [&] { return analysis::summary_json(scenario, result, fold).dump(2) + "\n"; });
   write(args.trace, [&] { return analysis::chrome_trace(scenario, result).dump() + "\n"; });
   if (!live.writes_csv()) write(args.csv, [&] { return analysis::frames_csv(scenario, result); });
   write(args.vcd, [&] { return analysis::run_vcd(scenario, result); });
   write(args.report, [&] { return analysis::run_report_html(scenario, result); });
   if (!args.quiet) {
-    std::cout << analysis::human_summary(scenario, result, live.fold());
+    std::cout << analysis::human_summary(scenario, result, fold);
     std::cout << "  summary: " << summary_path << "\n";
     if (!args.dump_frames.empty()) std::cout << "  frames of stream 0 (I420): " << args.dump_frames << "\n";
     if (!args.trace.empty()) std::cout << "  trace (ui.perfetto.dev): " << args.trace << "\n";
