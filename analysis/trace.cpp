@@ -1,6 +1,7 @@
 #include "analysis/trace.h"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <map>
 
@@ -22,6 +23,21 @@ constexpr int kFirstCoreTrack = 10;
 constexpr int kFirstStreamTrack = 100;
 constexpr double kInstantUs = 0.001;  // flows bind to slices: a submission is a 1 ns slice
 
+// The trace's event array, written to its sink as each event is added.
+class TraceEvents {
+ public:
+  explicit TraceEvents(const TextSink& out) : out_(out) {}
+  void push_back(const ordered_json& event) {
+    if (!first_) out_(",");
+    out_(event.dump());
+    first_ = false;
+  }
+
+ private:
+  const TextSink& out_;
+  bool first_ = true;
+};
+
 double us(uint64_t ps) { return double(ps) / 1e6; }
 
 ordered_json track_name(int tid, const std::string& name) {
@@ -33,7 +49,7 @@ ordered_json slice(int tid, const std::string& cat, const std::string& name, dou
 }
 
 // Overlapping spans on one track: async begin/end pairs.
-void add_span(ordered_json& events, int tid, const std::string& cat, const std::string& name, uint64_t id, double begin,
+void add_span(TraceEvents& events, int tid, const std::string& cat, const std::string& name, uint64_t id, double begin,
               double end, const ordered_json& args = ordered_json::object()) {
   events.push_back({{"ph", "b"}, {"pid", kPid}, {"tid", tid}, {"cat", cat}, {"name", name}, {"id", id}, {"ts", begin},
                     {"args", args}});
@@ -46,7 +62,7 @@ ordered_json command_args(const models::CommandRecord& c) {
   return args;
 }
 
-void add_commands(ordered_json& events, const scenarios::RunResult& result) {
+void add_commands(TraceEvents& events, const scenarios::RunResult& result) {
   // One handler run per interrupt delivery: from delivery to its last reaped answer.
   std::map<uint64_t, uint64_t> handler_end;
   for (const auto& c : result.commands) {
@@ -72,7 +88,7 @@ void add_commands(ordered_json& events, const scenarios::RunResult& result) {
   }
 }
 
-void add_frame_writes(ordered_json& events, const scenarios::RunResult& result) {
+void add_frame_writes(TraceEvents& events, const scenarios::RunResult& result) {
   std::map<std::pair<uint32_t, uint64_t>, uint64_t> started;  // (stream id, timestamp) -> write start
   for (const auto& m : result.stage_marks) {
     if (m.stage == models::DeviceStage::OutputWriteStarted) started[{m.stream_id, m.timestamp}] = m.at.value();
@@ -86,7 +102,7 @@ void add_frame_writes(ordered_json& events, const scenarios::RunResult& result) 
 }
 
 // Each event as the driver's handler received it.
-void add_events(ordered_json& events, const scenarios::RunResult& result) {
+void add_events(TraceEvents& events, const scenarios::RunResult& result) {
   for (const auto& e : result.events_received) {
     const bool drc = e.kind == models::EventKind::ResolutionChange;
     ordered_json instant = {{"ph", "i"}, {"pid", kPid}, {"tid", kEventTrack}, {"cat", "event"},
@@ -100,7 +116,7 @@ void add_events(ordered_json& events, const scenarios::RunResult& result) {
 // A counter track holds each sample until the next one, so only changes are
 // written (an idle run's bus windows were almost all repeated zeros).
 template <class Points, class ValueOf>
-void add_counter_track(ordered_json& events, const std::string& name, const char* arg, const Points& points,
+void add_counter_track(TraceEvents& events, const std::string& name, const char* arg, const Points& points,
                        ValueOf value_of) {
   bool first = true;
   double last = 0;
@@ -113,7 +129,7 @@ void add_counter_track(ordered_json& events, const std::string& name, const char
   }
 }
 
-void add_counters(ordered_json& events, const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+void add_counters(TraceEvents& events, const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
   for (const auto& u : bus_utilisation(result))
     add_counter_track(events, "bus utilisation " + u.initiator + " (%)", "percent", u.points,
                       [](const auto& p) { return p.percent; });
@@ -123,8 +139,9 @@ void add_counters(ordered_json& events, const scenarios::Scenario& scenario, con
 
 }  // namespace
 
-ordered_json chrome_trace(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
-  ordered_json events = ordered_json::array();
+void write_chrome_trace(const scenarios::Scenario& scenario, const scenarios::RunResult& result, const TextSink& out) {
+  out(R"({"displayTimeUnit":"ns","traceEvents":[)");
+  TraceEvents events(out);
   events.push_back({{"ph", "M"}, {"pid", kPid}, {"name", "process_name"}, {"args", {{"name", "vvsim: " + scenario.source}}}});
   events.push_back(track_name(kSubmitTrack, "driver: submit"));
   events.push_back(track_name(kInterruptTrack, "driver: interrupt"));
@@ -149,7 +166,7 @@ ordered_json chrome_trace(const scenarios::Scenario& scenario, const scenarios::
              f.queued_ns / 1000.0, f.taken_ns / 1000.0);
   }
   add_counters(events, scenario, result);
-  return ordered_json{{"displayTimeUnit", "ns"}, {"traceEvents", events}};
+  out("]}");
 }
 
 }  // namespace vvsim::analysis

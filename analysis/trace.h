@@ -14,12 +14,13 @@
 // Open in ui.perfetto.dev or chrome://tracing. Observes only; deterministic.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
+#include "analysis/text_sink.h"
 #include "scenarios/runner.h"
 
 namespace vvsim::analysis {
 
-nlohmann::ordered_json chrome_trace(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
+// Writes the trace (compact JSON, no newline) to `out` event by event: a
+// long run's trace is never held whole (as a JSON tree it took ~20 KiB a frame).
+void write_chrome_trace(const scenarios::Scenario& scenario, const scenarios::RunResult& result, const TextSink& out);
 
 }  // namespace vvsim::analysis

@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
+#include <tuple>
+#include <vector>
 
 #include "analysis/frame_stages.h"
 
@@ -44,34 +47,46 @@ class Dump {
     return signals_.size() - 1;
   }
   // A later change of the same signal at the same time replaces an earlier one.
-  void change(uint64_t at_ps, size_t signal, uint64_t value) { changes_[at_ps][signal] = value; }
-  std::string text(const std::string& source) const {
-    std::string out = fmt::format("$version vvsim $end\n$comment {} $end\n$timescale 1ps $end\n$scope module vvsim $end\n",
-                                  source);
+  void change(uint64_t at_ps, size_t signal, uint64_t value) {
+    changes_.push_back({at_ps, uint32_t(signal), uint32_t(changes_.size()), value});
+  }
+  void write(const std::string& source, const TextSink& out) {
+    out(fmt::format("$version vvsim $end\n$comment {} $end\n$timescale 1ps $end\n$scope module vvsim $end\n", source));
     for (size_t i = 0; i < signals_.size(); ++i) {
-      out += fmt::format("$var {} {} {} {} $end\n", signals_[i].width == 1 ? "wire" : "integer", signals_[i].width,
-                         identifier(i), signals_[i].name);
+      out(fmt::format("$var {} {} {} {} $end\n", signals_[i].width == 1 ? "wire" : "integer", signals_[i].width,
+                      identifier(i), signals_[i].name));
     }
-    out += "$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n";
-    for (size_t i = 0; i < signals_.size(); ++i) out += value_change(signals_[i], 0, identifier(i));
-    out += "$end\n";
-    for (const auto& [at, values] : changes_) {
-      out += fmt::format("#{}\n", at);
-      for (const auto& [signal, value] : values) out += value_change(signals_[signal], value, identifier(signal));
+    out("$upscope $end\n$enddefinitions $end\n#0\n$dumpvars\n");
+    for (size_t i = 0; i < signals_.size(); ++i) out(value_change(signals_[i], 0, identifier(i)));
+    out("$end\n");
+    // By time, then signal; of one signal's changes at one time the last made counts.
+    std::sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) {
+      return std::tie(a.at_ps, a.signal, a.order) < std::tie(b.at_ps, b.signal, b.order);
+    });
+    for (size_t i = 0; i < changes_.size(); ++i) {
+      const Change& c = changes_[i];
+      if (i + 1 < changes_.size() && changes_[i + 1].at_ps == c.at_ps && changes_[i + 1].signal == c.signal) continue;
+      if (i == 0 || changes_[i - 1].at_ps != c.at_ps) out(fmt::format("#{}\n", c.at_ps));
+      out(value_change(signals_[c.signal], c.value, identifier(c.signal)));
     }
-    return out;
   }
 
  private:
+  struct Change {  // 24 bytes: a long run makes millions
+    uint64_t at_ps;
+    uint32_t signal;
+    uint32_t order;  // when it was made, for "the last one counts"
+    uint64_t value;
+  };
   std::vector<Signal> signals_;
-  std::map<uint64_t, std::map<size_t, uint64_t>> changes_;
+  std::vector<Change> changes_;
 };
 
 uint64_t ps(double ns) { return uint64_t(std::llround(ns * 1000.0)); }
 
 }  // namespace
 
-std::string run_vcd(const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
+void write_run_vcd(const scenarios::Scenario& scenario, const scenarios::RunResult& result, const TextSink& out) {
   Dump dump;
   const size_t irq = dump.add("irq", 1);
   std::map<uint64_t, uint64_t> handler_end;  // delivery -> last answer reaped
@@ -87,7 +102,7 @@ std::string run_vcd(const scenarios::Scenario& scenario, const scenarios::RunRes
     const size_t id = dump.add(series.name, 32);
     for (const auto& p : series.points) dump.change(ps(p.at_ns), id, p.value);
   }
-  return dump.text(scenario.source);
+  dump.write(scenario.source, out);
 }
 
 }  // namespace vvsim::analysis

@@ -6,12 +6,12 @@
 // only; deterministic (no date in the header).
 #pragma once
 
-#include <string>
-
+#include "analysis/text_sink.h"
 #include "scenarios/runner.h"
 
 namespace vvsim::analysis {
 
-std::string run_vcd(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
+// Writes the dump to `out` piece by piece (a long run's is never held whole).
+void write_run_vcd(const scenarios::Scenario& scenario, const scenarios::RunResult& result, const TextSink& out);
 
 }  // namespace vvsim::analysis

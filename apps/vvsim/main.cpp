@@ -133,21 +133,28 @@ int run(const RunArgs& args) {
   // A failed write is reported after the terminal summary, which it must not cost.
   std::vector<std::string> write_errors;
   live.finish(write_errors);
-  const auto write = [&write_errors](const std::string& path, const std::function<std::string()>& text) {
+  const auto write_streamed = [&write_errors](const std::string& path,
+                                              const std::function<void(const analysis::TextSink&)>& produce) {
     if (path.empty()) return;
     try {
-      app::write_output_file(path, text());
+      app::write_output_file(path, produce);
     } catch (const std::exception& e) {
       write_errors.push_back(e.what());
     }
+  };
+  const auto write = [&](const std::string& path, const std::function<std::string()>& text) {
+    write_streamed(path, [&](const analysis::TextSink& out) { out(text()); });
   };
   // The frames folded once for the summary and the terminal: as the run went, or now from its records.
   const analysis::RunFold kept = live.fold() ? analysis::RunFold{} : analysis::fold_records(scenario, result);
   const analysis::RunFold* fold = live.fold() ? live.fold() : &kept;
   write(summary_path, [&] { return analysis::summary_json(scenario, result, fold).dump(2) + "\n"; });
-  write(args.trace, [&] { return analysis::chrome_trace(scenario, result).dump() + "\n"; });
+  write_streamed(args.trace, [&](const analysis::TextSink& out) {
+    analysis::write_chrome_trace(scenario, result, out);
+    out("\n");
+  });
   if (!live.writes_csv()) write(args.csv, [&] { return analysis::frames_csv(scenario, result); });
-  write(args.vcd, [&] { return analysis::run_vcd(scenario, result); });
+  write_streamed(args.vcd, [&](const analysis::TextSink& out) { analysis::write_run_vcd(scenario, result, out); });
   write(args.report, [&] { return analysis::run_report_html(scenario, result); });
   if (!args.quiet) {
     std::cout << analysis::human_summary(scenario, result, fold);

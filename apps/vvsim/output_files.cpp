@@ -36,11 +36,22 @@ void check_output_file(const std::string& option, const std::string& path) {
 }
 
 void write_output_file(const std::string& path, const std::string& text) {
-  const auto fail = [&path] { return std::runtime_error(fmt::format("cannot write {}: {}", path, std::strerror(errno))); };
+  write_output_file(path, [&text](const analysis::TextSink& out) { out(text); });
+}
+
+void write_output_file(const std::string& path, const std::function<void(const analysis::TextSink&)>& produce) {
+  const auto fail = [&path](int error) {
+    return std::runtime_error(fmt::format("cannot write {}: {}", path, std::strerror(error)));
+  };
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "wb"), std::fclose);
-  if (!file) throw fail();
-  if (std::fwrite(text.data(), 1, text.size(), file.get()) != text.size() || std::fflush(file.get()) != 0) throw fail();
-  if (std::fclose(file.release()) != 0) throw fail();
+  if (!file) throw fail(errno);
+  int error = 0;  // errno of the first failed write; the rest is not attempted
+  produce([&](std::string_view piece) {
+    if (error == 0 && std::fwrite(piece.data(), 1, piece.size(), file.get()) != piece.size()) error = errno;
+  });
+  if (error == 0 && std::fflush(file.get()) != 0) error = errno;
+  if (error != 0) throw fail(error);
+  if (std::fclose(file.release()) != 0) throw fail(errno);
 }
 
 SectionedFile::SectionedFile(std::string path, size_t sections, std::string head)

@@ -8,11 +8,14 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
+#include <functional>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "analysis/text_sink.h"
 
 namespace vvsim::app {
 
@@ -25,6 +28,8 @@ void check_output_file(const std::string& option, const std::string& path);
 
 // Writes `text` to `path`, replacing it.
 void write_output_file(const std::string& path, const std::string& text);
+// Writes to `path`, replacing it, the pieces `produce` hands its sink, as they come.
+void write_output_file(const std::string& path, const std::function<void(const analysis::TextSink&)>& produce);
 
 // A file written while a run goes, so its rows need not be kept to the end:
 // one section per stream, in section order, although rows arrive interleaved

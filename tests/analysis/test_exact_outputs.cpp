@@ -26,7 +26,9 @@ scenarios::Scenario paced() {
 BOOST_AUTO_TEST_CASE(counter_samples_only_on_change) {
   const auto scenario = paced();
   const auto result = scenarios::run_scenario(scenario, scenarios::prepare_streams(scenario));
-  const auto trace = analysis::chrome_trace(scenario, result);
+  std::string text;
+  analysis::write_chrome_trace(scenario, result, [&text](std::string_view piece) { text += piece; });
+  const auto trace = nlohmann::json::parse(text);
   std::map<std::string, std::vector<double>> samples;
   for (const auto& e : trace["traceEvents"])
     if (e["ph"] == "C") samples[e["name"].get<std::string>()].push_back(e["args"].begin()->get<double>());
