@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <tuple>
 #include <vector>
 
@@ -63,10 +64,12 @@ class Dump {
     std::sort(changes_.begin(), changes_.end(), [](const Change& a, const Change& b) {
       return std::tie(a.at_ps, a.signal, a.order) < std::tie(b.at_ps, b.signal, b.order);
     });
+    std::optional<uint64_t> written_at;
     for (size_t i = 0; i < changes_.size(); ++i) {
       const Change& c = changes_[i];
       if (i + 1 < changes_.size() && changes_[i + 1].at_ps == c.at_ps && changes_[i + 1].signal == c.signal) continue;
-      if (i == 0 || changes_[i - 1].at_ps != c.at_ps) out(fmt::format("#{}\n", c.at_ps));
+      if (written_at != c.at_ps) out(fmt::format("#{}\n", c.at_ps));
+      written_at = c.at_ps;
       out(value_change(signals_[c.signal], c.value, identifier(c.signal)));
     }
   }
