@@ -68,7 +68,7 @@ ordered_json stream_json(const scenarios::StreamResult& s, const LatencyCounts& 
                          const ordered_json& stages) {
   if (s.encode) return encoder_stream_json(s, latencies, stages);
   const auto& r = s.report;
-  return ordered_json{
+  ordered_json stream{
       {"name", s.name},
       {"codec", codec::fourcc_of(s.codec)},
       {"stream_id", r.stream_id},
@@ -102,6 +102,9 @@ ordered_json stream_json(const scenarios::StreamResult& s, const LatencyCounts& 
       {"resources", {{"input", r.input_resources}, {"output", r.output_resources}}},
       {"problems", r.problems},
   };
+  // virtio-media only (a v6 driver has no control to ask): the stream's codec's profiles as the device lists them.
+  if (!r.device_profiles.empty()) stream["device_profiles"] = r.device_profiles;
+  return stream;
 }
 
 // The run's frames folded: `live` when the run folded them, else made from

@@ -87,6 +87,7 @@ struct DecodeReport {
   uint32_t resets = 0;
   uint32_t frame_drains = 0;
   std::vector<std::string> raw_answers;  // result of each raw command, e.g. "ERR_INVALID_COMMAND"
+  std::vector<std::string> device_profiles;  // the profiles the device lists for the stream's codec (virtio-media)
   std::optional<uint64_t> first_timestamp_after_reset;
   bool drained = false, destroyed = false;
   std::string destroy_result;  // the destroy's answer (e.g. INVALID_STREAM_ID after an error closed the stream)

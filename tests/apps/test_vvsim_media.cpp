@@ -147,11 +147,46 @@ BOOST_AUTO_TEST_CASE(device_reset_opens_a_new_session_and_resumes_at_the_next_ke
   BOOST_REQUIRE(second_open != names.end());
   BOOST_TEST(*std::prev(second_open) == "IOCTL QBUF");  // feeding, then the reset: no teardown before it
   const uint32_t b = st["resources"]["input"];           // OUTPUT buffers: a QUERYBUF and an MMAP each
-  std::vector<std::string> init = {"OPEN", "IOCTL SUBSCRIBE_EVENT", "IOCTL SUBSCRIBE_EVENT", "IOCTL S_FMT", "IOCTL REQBUFS"};
+  // The VP8 profile menu first: its range 0..3 (<linux/v4l2-controls.h>), one QUERYMENU per index.
+  std::vector<std::string> init = {"OPEN", "IOCTL QUERY_EXT_CTRL", "IOCTL QUERYMENU", "IOCTL QUERYMENU", "IOCTL QUERYMENU",
+                                   "IOCTL QUERYMENU", "IOCTL SUBSCRIBE_EVENT", "IOCTL SUBSCRIBE_EVENT", "IOCTL S_FMT",
+                                   "IOCTL REQBUFS"};
   for (uint32_t i = 0; i < b; ++i) init.insert(init.end(), {"IOCTL QUERYBUF", "MMAP"});
   init.push_back("IOCTL STREAMON");
   BOOST_REQUIRE(size_t(names.end() - second_open) >= init.size());
   BOOST_TEST(std::vector<std::string>(second_open, second_open + long(init.size())) == init, boost::test_tools::per_element());
+}
+
+// The client reads its codec's profile menu right after OPEN (QUERY_EXT_CTRL, then QUERYMENU over the range, as
+// Chromium's V4L2 decoder does) and the summary lists what the device offered: docs/codec.md's profiles of the
+// H.264 backend. libavcodec's range is Constrained Baseline (1) to High (4), Extended (3) skipped: 4 QUERYMENU.
+// v6 has no control to ask, so no list.
+BOOST_AUTO_TEST_CASE(the_device_profile_menu_reaches_the_summary_under_media) {
+  const std::string dir = scratch("media_profiles");
+  const auto r = run_vvsim("run " + kSrc + "/scenarios/decode_h264.yaml --quiet --set protocol=media --out " + dir +
+                               " --trace " + dir + "/trace.json",
+                           "media_profiles");
+  BOOST_REQUIRE_MESSAGE(r.status == 0, r.err);
+  const auto st = summary(dir)["streams"][0];
+  const std::vector<std::string> libavcodec = {"Constrained Baseline", "Main", "High"};
+  BOOST_TEST(st["device_profiles"].get<std::vector<std::string>>() == libavcodec, boost::test_tools::per_element());
+  BOOST_TEST(st["problems"].empty());
+  const auto names = traced_commands(dir + "/trace.json");
+  const std::vector<std::string> start = {"OPEN", "IOCTL QUERY_EXT_CTRL", "IOCTL QUERYMENU", "IOCTL QUERYMENU",
+                                          "IOCTL QUERYMENU", "IOCTL QUERYMENU", "IOCTL SUBSCRIBE_EVENT"};
+  BOOST_REQUIRE(names.size() >= start.size());
+  BOOST_TEST(std::vector<std::string>(names.begin(), names.begin() + long(start.size())) == start,
+             boost::test_tools::per_element());
+
+  const std::string oh = scratch("media_profiles_openh264");
+  const auto o = run_vvsim("run " + kSrc + "/scenarios/decode_h264.yaml --quiet --set protocol=media" +
+                               " --set device.decoders.H264=openh264 --out " + oh,
+                           "media_profiles_openh264");
+  BOOST_REQUIRE_MESSAGE(o.status == 0, o.err);
+  const std::vector<std::string> openh264 = {"Constrained Baseline"};
+  BOOST_TEST(summary(oh)["streams"][0]["device_profiles"].get<std::vector<std::string>>() == openh264,
+             boost::test_tools::per_element());
+  BOOST_TEST(!run("decode_h264", "v6", 0)["streams"][0].contains("device_profiles"));
 }
 
 // bad_input under media: its raw commands are v6 bytes, which virtio-media reads as a header too short (4 of 8

@@ -167,8 +167,9 @@ BOOST_AUTO_TEST_CASE(a_seek_without_the_flush_keeps_decoding) {
 // crosvm's blocking worker only once the buffers come.
 constexpr double kWithheldMs = 5;
 const auto paced = [](MediaDecodeConfig& c) { c.feed_fps = 1000; };  // one VP8 frame per millisecond
-// OPEN, 2 SUBSCRIBE, S_FMT, REQBUFS, 4 x (QUERYBUF + MMAP), STREAMON, the first QBUF; then the second QBUF.
-constexpr size_t kSecondQbuf = 5 + 8 + 1 + 1;
+// OPEN, 2 SUBSCRIBE, S_FMT, REQBUFS, the VP8 profile menu (QUERY_EXT_CTRL and a QUERYMENU for each of 0..3),
+// 4 x (QUERYBUF + MMAP), STREAMON, the first QBUF; then the second QBUF.
+constexpr size_t kSecondQbuf = 5 + 5 + 8 + 1 + 1;
 
 BOOST_AUTO_TEST_CASE(a_backlog_device_answers_commands_while_the_eventq_is_empty) {
   const sc_core::sc_time withheld(kWithheldMs, sc_core::SC_MS);

@@ -259,7 +259,8 @@ BOOST_AUTO_TEST_CASE(ioctl_table_matches_the_vidioc_macros) {
       {VIDIOC_CREATE_BUFS, Ioctl::CreateBufs},  {VIDIOC_PREPARE_BUF, Ioctl::PrepareBuf},
       {VIDIOC_G_SELECTION, Ioctl::GSelection},  {VIDIOC_S_SELECTION, Ioctl::SSelection},
       {VIDIOC_DECODER_CMD, Ioctl::DecoderCmd},  {VIDIOC_TRY_DECODER_CMD, Ioctl::TryDecoderCmd},
-      {VIDIOC_QUERY_EXT_CTRL, Ioctl::QueryExtCtrl},
+      {VIDIOC_QUERY_EXT_CTRL, Ioctl::QueryExtCtrl},      {VIDIOC_QUERYCTRL, Ioctl::QueryCtrl},
+      {VIDIOC_QUERYMENU, Ioctl::QueryMenu},
   };
   for (const auto& w : wants) {
     const auto info = ioctl_info(_IOC_NR(w.number));

@@ -32,7 +32,7 @@ v4l2::Format capture_layout(uint32_t width, uint32_t height) {
 }
 
 DecoderSession::DecoderSession(uint32_t id, const MediaDeviceProfile& profile, ShmRegion& shm, DecoderFactory decoders)
-    : MediaSession(id, profile, shm), decoders_(std::move(decoders)) {
+    : MediaSession(id, profile, shm), controls_(decoder_controls(profile)), decoders_(std::move(decoders)) {
   output_fmt_.type = v4l2::kBufTypeVideoOutputMplane;
   output_fmt_.pixelformat = v4l2::kPixFmtH264;
   output_fmt_.field = v4l2::kFieldNone;
@@ -60,7 +60,14 @@ IoctlReply DecoderSession::ioctl(uint32_t code, const Bytes& in) {
     case Ioctl::DecoderCmd: return decoder_cmd(in, false);
     case Ioctl::TryDecoderCmd: return decoder_cmd(in, true);
     case Ioctl::GSelection: return get_selection(in);
-    case Ioctl::GCtrl: return get_ctrl(in);
+    case Ioctl::QueryCtrl: return query_ctrl(in, false);
+    case Ioctl::QueryExtCtrl: return query_ctrl(in, true);
+    case Ioctl::QueryMenu: return query_menu(in);
+    case Ioctl::GCtrl: return ctrl(in, false);
+    case Ioctl::SCtrl: return ctrl(in, true);
+    case Ioctl::GExtCtrls:
+    case Ioctl::SExtCtrls:
+    case Ioctl::TryExtCtrls: return ext_ctrls(in, code);
     case Ioctl::GParm: return parm(in, false);
     case Ioctl::SParm: return parm(in, true);
     default: return refuse(v4l2::kEnotty);  // an encoder's, a camera's, or one vvsim does not model
@@ -195,11 +202,25 @@ IoctlReply DecoderSession::get_selection(const Bytes& in) {
   return answer(s);
 }
 
-IoctlReply DecoderSession::get_ctrl(const Bytes& in) {
-  v4l2::Control c = *read<v4l2::Control>(in);
-  if (c.id != v4l2::kCidMinBuffersForCapture) return refuse(v4l2::kEinval);
-  c.value = int32_t(min_capture_buffers_);
-  return answer(c);
+// QUERYCTRL is QUERY_EXT_CTRL in the old structure (the kernel's
+// v4l2_query_ext_ctrl_to_v4l2_queryctrl): the same control, 32-bit ranges.
+IoctlReply DecoderSession::query_ctrl(const Bytes& in, bool extended) {
+  const uint32_t id = tlm_virtio::le::get32(in.data());
+  const ControlInfo* c = controls_.query(id);
+  if (!c) return refuse(v4l2::kEinval);
+  if (!extended)
+    return answer(v4l2::QueryCtrl{c->id, c->type, c->name, c->minimum, c->maximum, c->step, c->default_value, c->flags});
+  constexpr uint32_t kElemSize = 4;  // INTEGER and MENU values are s32
+  return answer(v4l2::QueryExtCtrl{c->id, c->type, c->name, c->minimum, c->maximum, uint64_t(c->step), c->default_value,
+                                   c->flags, kElemSize, 1, 0});
+}
+
+IoctlReply DecoderSession::query_menu(const Bytes& in) {
+  v4l2::QueryMenu m = *read<v4l2::QueryMenu>(in);
+  const auto name = controls_.menu_item(m.id, m.index);
+  if (!name) return refuse(v4l2::kEinval);
+  m.name = *name;
+  return answer(m);
 }
 
 IoctlReply DecoderSession::parm(const Bytes& in, bool set) {

@@ -16,7 +16,9 @@
 #include <vector>
 
 #include "codec/codec.h"
+#include "models/protocols/media/media_controls.h"
 #include "models/protocols/media/media_session.h"
+#include "models/protocols/media/v4l2_constants.h"
 
 namespace vvsim::virtio_media {
 
@@ -100,19 +102,24 @@ class DecoderSession : public MediaSession {
   IoctlReply stream(const Bytes& in, bool on);
   IoctlReply decoder_cmd(const Bytes& in, bool try_only);
   IoctlReply get_selection(const Bytes& in);
-  IoctlReply get_ctrl(const Bytes& in);
+  IoctlReply query_ctrl(const Bytes& in, bool extended);
+  IoctlReply query_menu(const Bytes& in);
+  uint32_t get_control(uint32_t id, int64_t& value) const override { return controls_.get(id, value); }
+  uint32_t set_control(uint32_t id, int64_t value, bool try_only) override { return controls_.set(id, value, try_only); }
   IoctlReply parm(const Bytes& in, bool set);
 
   void stream_off(MediaQueue& q);
   void apply_format(const codec::StreamFormat& f);
   const v4l2::Format& format_of(const MediaQueue& q) const override;
-  uint32_t min_buffers(const MediaQueue& q) const override { return &q == &capture_ ? min_capture_buffers_ : 0; }
+  uint32_t min_buffers(const MediaQueue& q) const override {
+    return &q == &capture_ ? uint32_t(controls_.current(v4l2::kCidMinBuffersForCapture)) : 0;
+  }
   bool subscribable(uint32_t type) const override;
 
   codec::CodecId codec_ = codec::CodecId::H264;
   v4l2::Format output_fmt_, capture_fmt_;
   codec::Rect visible_;
-  uint32_t min_capture_buffers_ = 1;
+  ControlSet controls_;  // MIN_BUFFERS_FOR_CAPTURE (set from the header) and the profile menus
   std::unique_ptr<codec::Decoder> decoder_;
   std::deque<Pending> pending_;
   bool header_seen_ = false;

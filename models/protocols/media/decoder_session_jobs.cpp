@@ -14,7 +14,7 @@ using v4l2::micros_of;
 void DecoderSession::apply_format(const codec::StreamFormat& f) {
   capture_fmt_ = capture_layout(f.coded_width, f.coded_height);
   visible_ = f.visible;
-  min_capture_buffers_ = std::max<uint32_t>(1, f.min_output_buffers);
+  controls_.update(v4l2::kCidMinBuffersForCapture, int32_t(std::max<uint32_t>(1, f.min_output_buffers)));
   raise_event(v4l2::kEventSourceChange, v4l2::kEventSrcChResolution);
 }
 

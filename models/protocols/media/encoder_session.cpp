@@ -18,7 +18,6 @@ namespace {
 constexpr uint32_t kMinDimension = 16;
 constexpr uint32_t kMaxFramerate = 240;        // the encoders' limit (check_encoder_config)
 constexpr uint32_t kCapTimePerFrame = 0x1000;  // V4L2_CAP_TIMEPERFRAME
-constexpr uint32_t kMaxExtControls = 64;       // more in one call is refused (V4L2 allows 1024; vvsim knows 3)
 
 uint32_t even_within(uint32_t v, uint32_t max) { return std::clamp((v + 1) & ~1u, kMinDimension, max & ~1u); }
 
@@ -211,43 +210,6 @@ uint32_t EncoderSession::set_control(uint32_t id, int64_t value, bool try_only) 
   if (id == v4l2::kCidMpegVideoGopSize) gop_size_ = uint32_t(value), encoder_.reset();
   if (id == v4l2::kCidMpegVideoForceKeyFrame) force_key_next_ = true;
   return 0;
-}
-
-IoctlReply EncoderSession::ctrl(const Bytes& in, bool set) {
-  v4l2::Control c = *read<v4l2::Control>(in);
-  int64_t value = c.value;
-  const uint32_t status = set ? set_control(c.id, value, false) : get_control(c.id, value);
-  if (status) return refuse(status);
-  if (!set) c.value = int32_t(value);
-  return answer(c);
-}
-
-// G/S/TRY_EXT_CTRLS: the control array follows the header (§Pointers); the
-// answer carries both, on failure too, so error_idx reaches the driver. S
-// checks every control before it sets any (error_idx = count when that fails).
-IoctlReply EncoderSession::ext_ctrls(const Bytes& in, uint32_t code) {
-  v4l2::ExtControls h = *read<v4l2::ExtControls>(in);
-  const bool which_ok = h.which == v4l2::kCtrlWhichCurVal || h.which == v4l2::kCtrlClassCodec;
-  if (!which_ok || h.count > kMaxExtControls || in.size() < v4l2::ExtControls::kSize + h.count * v4l2::ExtControl::kSize)
-    return refuse(v4l2::kEinval);
-  std::vector<v4l2::ExtControl> controls;
-  for (uint32_t i = 0; i < h.count; ++i)
-    controls.push_back(v4l2::ExtControl::decode(in.data() + v4l2::ExtControls::kSize + i * v4l2::ExtControl::kSize));
-  uint32_t status = 0;
-  h.error_idx = h.count;
-  for (uint32_t i = 0; i < h.count && !status; ++i) {
-    int64_t value = int32_t(uint32_t(controls[i].value64));  // an INTEGER control is its low 32 bits
-    status = code == uint32_t(Ioctl::GExtCtrls) ? get_control(controls[i].id, value) : set_control(controls[i].id, value, true);
-    if (status) h.error_idx = code == uint32_t(Ioctl::SExtCtrls) ? h.count : i;
-    else controls[i].value64 = value;
-  }
-  if (!status && code == uint32_t(Ioctl::SExtCtrls))
-    for (const auto& c : controls) set_control(c.id, int32_t(uint32_t(c.value64)), false);
-  Bytes payload(v4l2::ExtControls::kSize + controls.size() * v4l2::ExtControl::kSize, 0);
-  h.encode(payload.data());
-  for (size_t i = 0; i < controls.size(); ++i)
-    controls[i].encode(payload.data() + v4l2::ExtControls::kSize + i * v4l2::ExtControl::kSize);
-  return {status, std::move(payload), true};
 }
 
 }  // namespace vvsim::virtio_media

@@ -91,11 +91,8 @@ class EncoderSession : public MediaSession {
   IoctlReply stream(const Bytes& in, bool on);
   IoctlReply encoder_cmd(const Bytes& in, bool try_only);
   IoctlReply parm(const Bytes& in, bool set);
-  IoctlReply ctrl(const Bytes& in, bool set);
-  IoctlReply ext_ctrls(const Bytes& in, uint32_t code);
-  // One control: its value (get), or checks it and, unless `try_only`, applies it; 0 or an errno.
-  uint32_t get_control(uint32_t id, int64_t& value) const;
-  uint32_t set_control(uint32_t id, int64_t value, bool try_only);
+  uint32_t get_control(uint32_t id, int64_t& value) const override;
+  uint32_t set_control(uint32_t id, int64_t value, bool try_only) override;
   void stream_off(MediaQueue& q);
   void cancel_drain();
   // Initialization 8: frames go into CAPTURE buffers only once CAPTURE streams (OUTPUT too, for a job).

@@ -6,6 +6,7 @@
 
 #include "models/protocols/media/decoder_session.h"
 #include "models/protocols/media/media_client_calls.h"
+#include "models/protocols/media/media_controls.h"
 #include "models/protocols/media/media_ioctls.h"
 
 namespace vvsim::virtio_media {
@@ -48,10 +49,32 @@ bool MediaDecodeClient::open_and_stream_output() {
   }
   session_ = *opened, open_ = true;
   report_.session_id = session_;
+  query_profiles();
   for (uint32_t type : {v4l2::kEventSourceChange, v4l2::kEventEos})
     if (!check(call(code(Ioctl::SubscribeEvent), bytes_of(v4l2::EventSubscription{type}), 0), "SUBSCRIBE_EVENT"))
       return false;
   return setup_output() && check(call(code(Ioctl::StreamOn), type_payload(kOutput), 0), "STREAMON(OUTPUT)");
+}
+
+// Querying Capabilities as Chromium's V4L2 decoder enumerates a coded format's
+// profiles (GStreamer's v4l2 plugin the same way): the profile control's range,
+// then QUERYMENU for each index in it, EINVAL marking an item not offered. The
+// Linux driver has only QUERY_EXT_CTRL, the kernel answering QUERYCTRL through
+// it, so that is what travels. A device without the control is no problem:
+// Chromium then assumes default profiles. The list goes into the report.
+void MediaDecodeClient::query_profiles() {
+  report_.device_profiles.clear();  // a reopened session asks again
+  v4l2::QueryExtCtrl q;
+  q.id = profile_control_id(config_.codec);
+  const MediaReply range = call(code(Ioctl::QueryExtCtrl), bytes_of(q), uint32_t(v4l2::QueryExtCtrl::kSize));
+  if (range.status != 0 || range.payload.size() < v4l2::QueryExtCtrl::kSize) return;
+  q = v4l2::QueryExtCtrl::decode(range.payload.data());
+  for (int64_t index = std::max<int64_t>(q.minimum, 0); index <= q.maximum; ++index) {
+    const MediaReply item = call(code(Ioctl::QueryMenu), bytes_of(v4l2::QueryMenu{q.id, uint32_t(index), {}}),
+                                 uint32_t(v4l2::QueryMenu::kSize));
+    if (item.status == 0 && item.payload.size() >= v4l2::QueryMenu::kSize)
+      report_.device_profiles.push_back(v4l2::QueryMenu::decode(item.payload.data()).name);
+  }
 }
 
 // Status = 0 mid-stream: the device drops the session, its buffers and mappings (no CLOSE, no

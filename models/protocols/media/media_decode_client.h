@@ -1,6 +1,7 @@
 // A V4L2 memory-to-memory decode client on the virtio-media driver, in the
 // order ffmpeg's v4l2m2m decoder and GStreamer's v4l2 decoder follow
-// dev-decoder.rst: OPEN, SUBSCRIBE(SOURCE_CHANGE, EOS), S_FMT(OUTPUT),
+// dev-decoder.rst: OPEN, the coded format's profiles (QUERY_EXT_CTRL and
+// QUERYMENU, as Chromium and GStreamer probe them), SUBSCRIBE(SOURCE_CHANGE, EOS), S_FMT(OUTPUT),
 // REQBUFS(OUTPUT), QUERYBUF + MMAP per buffer (MMAP memory), STREAMON(OUTPUT),
 // QBUF bitstream units; on SOURCE_CHANGE: G_FMT, G_SELECTION,
 // G_CTRL(MIN_BUFFERS_FOR_CAPTURE), REQBUFS(CAPTURE), map, QBUF, STREAMON; a
@@ -80,6 +81,7 @@ struct MediaDecodeReport {
   uint32_t resets = 0;
   std::optional<uint64_t> first_timestamp_after_reset;
   std::vector<std::string> raw_answers;     // each raw command's answer: "OK", "ENOTTY (25)", "no response"
+  std::vector<std::string> device_profiles;  // the QUERYMENU items of the codec's profile control, at start-up
   bool seeked = false, closed_mid_stream = false;
   std::map<uint64_t, sc_core::sc_time> input_queued;  // by timestamp: the QBUF of its first unit
   std::vector<std::string> problems;
@@ -107,6 +109,7 @@ class MediaDecodeClient {
     uint64_t queued_timestamp = 0;  // OUTPUT: tells a DQBUF from before a seek from the current one
   };
   bool open_and_stream_output();
+  void query_profiles();
   bool reset_and_reopen();
   bool setup_output();
   bool setup_capture();

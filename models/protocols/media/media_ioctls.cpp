@@ -24,6 +24,8 @@ constexpr IoctlInfo kIoctls[] = {
     {Ioctl::SParm, "S_PARM", D::ReadWrite, v4l2::StreamParm::kSize, false},
     {Ioctl::GCtrl, "G_CTRL", D::ReadWrite, v4l2::Control::kSize, false},
     {Ioctl::SCtrl, "S_CTRL", D::ReadWrite, v4l2::Control::kSize, false},
+    {Ioctl::QueryCtrl, "QUERYCTRL", D::ReadWrite, v4l2::QueryCtrl::kSize, false},
+    {Ioctl::QueryMenu, "QUERYMENU", D::ReadWrite, v4l2::QueryMenu::kSize, false},
     {Ioctl::GJpegComp, "G_JPEGCOMP", D::Read, 140, true},
     {Ioctl::SJpegComp, "S_JPEGCOMP", D::Write, 140, true},
     {Ioctl::TryFmt, "TRY_FMT", D::ReadWrite, v4l2::Format::kSize, false},
@@ -43,7 +45,7 @@ constexpr IoctlInfo kIoctls[] = {
     {Ioctl::SSelection, "S_SELECTION", D::ReadWrite, v4l2::Selection::kSize, false},
     {Ioctl::DecoderCmd, "DECODER_CMD", D::ReadWrite, v4l2::DecoderCmd::kSize, false},
     {Ioctl::TryDecoderCmd, "TRY_DECODER_CMD", D::ReadWrite, v4l2::DecoderCmd::kSize, false},
-    {Ioctl::QueryExtCtrl, "QUERY_EXT_CTRL", D::ReadWrite, 232, false},
+    {Ioctl::QueryExtCtrl, "QUERY_EXT_CTRL", D::ReadWrite, v4l2::QueryExtCtrl::kSize, false},
 };
 
 }  // namespace

@@ -16,7 +16,8 @@ enum class IoctlDir { None, Write, Read, ReadWrite };
 
 enum class Ioctl : uint32_t {
   QueryCap = 0, EnumFmt = 2, GFmt = 4, SFmt = 5, ReqBufs = 8, QueryBuf = 9, QBuf = 15, ExpBuf = 16, DqBuf = 17,
-  StreamOn = 18, StreamOff = 19, GParm = 21, SParm = 22, GCtrl = 27, SCtrl = 28, GJpegComp = 61, SJpegComp = 62,
+  StreamOn = 18, StreamOff = 19, GParm = 21, SParm = 22, GCtrl = 27, SCtrl = 28, QueryCtrl = 36, QueryMenu = 37,
+  GJpegComp = 61, SJpegComp = 62,
   TryFmt = 64, LogStatus = 70, GExtCtrls = 71, SExtCtrls = 72, TryExtCtrls = 73, EnumFrameSizes = 74,
   EncoderCmd = 77, TryEncoderCmd = 78, DqEvent = 89, SubscribeEvent = 90, UnsubscribeEvent = 91,
   CreateBufs = 92, PrepareBuf = 93, GSelection = 94, SSelection = 95, DecoderCmd = 96, TryDecoderCmd = 97,

@@ -109,6 +109,7 @@ void fill_stream(const MediaDecodeReport& m, models::StreamRecord& s) {
   s.report.resets = m.resets;
   s.report.first_timestamp_after_reset = m.first_timestamp_after_reset;
   s.report.raw_answers = m.raw_answers;
+  s.report.device_profiles = m.device_profiles;
   s.report.problems = m.problems;
   s.units_fed = m.units_fed;
 }

@@ -14,6 +14,8 @@ namespace vvsim::virtio_media {
 namespace {
 
 constexpr uint32_t kEventAll = 0;  // V4L2_EVENT_ALL
+constexpr uint32_t kMaxExtControls = 64;  // more in one call is refused (V4L2 allows 1024; vvsim's roles know at most 6)
+constexpr uint32_t kCtrlClassMask = 0x0fff0000;  // V4L2_CTRL_ID2WHICH
 
 // The planes that follow a multi-planar v4l2_buffer (§Pointers: immediately after it).
 std::optional<std::vector<v4l2::Plane>> planes_after(const Bytes& in, const v4l2::Buffer& b) {
@@ -228,6 +230,48 @@ void MediaSession::dequeue_event(const MediaQueue& q, uint32_t index, uint32_t b
   e.planes[0].length = b.length;
   if (q.memory == v4l2::kMemoryMmap) e.planes[0].m = b.shm_offset;
   outbox_.push_back(encode(e));
+}
+
+IoctlReply MediaSession::ctrl(const Bytes& in, bool set) {
+  v4l2::Control c = *read<v4l2::Control>(in);
+  int64_t value = c.value;
+  const uint32_t status = set ? set_control(c.id, value, false) : get_control(c.id, value);
+  if (status) return refuse(status);
+  if (!set) c.value = int32_t(value);
+  return answer(c);
+}
+
+// G/S/TRY_EXT_CTRLS: the control array follows the header (§Pointers); the
+// answer carries both, on failure too, so error_idx reaches the driver. A
+// control outside the class `which` names fails at its index; S checks every
+// control before it sets any (error_idx = count when a value fails).
+IoctlReply MediaSession::ext_ctrls(const Bytes& in, uint32_t code) {
+  v4l2::ExtControls h = *read<v4l2::ExtControls>(in);
+  if (h.count > kMaxExtControls || in.size() < v4l2::ExtControls::kSize + h.count * v4l2::ExtControl::kSize)
+    return refuse(v4l2::kEinval);
+  std::vector<v4l2::ExtControl> controls;
+  for (uint32_t i = 0; i < h.count; ++i)
+    controls.push_back(v4l2::ExtControl::decode(in.data() + v4l2::ExtControls::kSize + i * v4l2::ExtControl::kSize));
+  uint32_t status = 0;
+  h.error_idx = h.count;
+  for (uint32_t i = 0; i < h.count && !status; ++i) {
+    const uint32_t id = controls[i].id;
+    if (h.which != v4l2::kCtrlWhichCurVal && (id & kCtrlClassMask) != h.which) {
+      status = v4l2::kEinval, h.error_idx = i;
+      break;
+    }
+    int64_t value = int32_t(uint32_t(controls[i].value64));  // an INTEGER or MENU control is its low 32 bits
+    status = code == uint32_t(Ioctl::GExtCtrls) ? get_control(id, value) : set_control(id, value, true);
+    if (status) h.error_idx = code == uint32_t(Ioctl::SExtCtrls) ? h.count : i;
+    else controls[i].value64 = value;
+  }
+  if (!status && code == uint32_t(Ioctl::SExtCtrls))
+    for (const auto& c : controls) set_control(c.id, int32_t(uint32_t(c.value64)), false);
+  Bytes payload(v4l2::ExtControls::kSize + controls.size() * v4l2::ExtControl::kSize, 0);
+  h.encode(payload.data());
+  for (size_t i = 0; i < controls.size(); ++i)
+    controls[i].encode(payload.data() + v4l2::ExtControls::kSize + i * v4l2::ExtControl::kSize);
+  return {status, std::move(payload), true};
 }
 
 }  // namespace vvsim::virtio_media

@@ -102,6 +102,13 @@ class MediaSession {
   std::optional<IoctlReply> refused_before_dispatch(uint32_t code, const Bytes& in) const;
   IoctlReply get_fmt(const Bytes& in) const;
 
+  // G/S_CTRL and G/S/TRY_EXT_CTRLS over the role's controls (get_control, set_control).
+  IoctlReply ctrl(const Bytes& in, bool set);
+  IoctlReply ext_ctrls(const Bytes& in, uint32_t code);
+  // One control: its value (get), or checks it and, unless `try_only`, applies it; 0 or an errno.
+  virtual uint32_t get_control(uint32_t id, int64_t& value) const = 0;
+  virtual uint32_t set_control(uint32_t id, int64_t value, bool try_only) = 0;
+
   // The role's answers for the shared handlers: a queue's current format (its
   // plane's sizeimage is a new buffer's length), the fewest buffers REQBUFS
   // gives, the events one may subscribe to.

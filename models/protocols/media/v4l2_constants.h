@@ -58,6 +58,12 @@ constexpr uint32_t kSelTgtCompose = 0x100, kSelTgtComposeDefault = 0x101, kSelTg
 
 // Controls
 constexpr uint32_t kCidMinBuffersForCapture = 0x00980927;
+constexpr uint32_t kCidMpeg2Profile = 0x00990a0f, kCidH264Profile = 0x00990a6b;  // V4L2_CID_MPEG_VIDEO_*_PROFILE
+constexpr uint32_t kCidVp8Profile = 0x00990aff, kCidVp9Profile = 0x00990b00, kCidHevcProfile = 0x00990b67;
+constexpr uint32_t kCtrlTypeInteger = 1, kCtrlTypeMenu = 3;  // enum v4l2_ctrl_type
+constexpr uint32_t kCtrlFlagReadOnly = 0x0004, kCtrlFlagVolatile = 0x0080;
+constexpr uint32_t kCtrlFlagNextCtrl = 0x80000000, kCtrlFlagNextCompound = 0x40000000;  // in a query's id
+constexpr uint32_t kMaxFrames = 32;  // VIDEO_MAX_FRAME
 constexpr uint32_t kCtrlClassCodec = 0x00990000;  // V4L2_CTRL_CLASS_CODEC (was _MPEG)
 constexpr uint32_t kCtrlWhichCurVal = 0;
 constexpr uint32_t kCidMpegVideoGopSize = 0x009909cb, kCidMpegVideoBitrate = 0x009909cf;

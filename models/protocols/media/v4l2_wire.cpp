@@ -35,6 +35,9 @@ static_assert(Control::kSize == 2 * 4);
 static_assert(ExtControls::kSize == 5 * 4 + 4 + 8, "controls pointer aligned to 8");
 static_assert(ExtControl::kSize == 3 * 4 + 8);
 static_assert(StreamParm::kSize == 4 + 200);
+static_assert(QueryCtrl::kSize == 2 * 4 + 32 + 5 * 4 + 2 * 4);
+static_assert(QueryExtCtrl::kSize == 2 * 4 + 32 + 4 * 8 + 4 * 4 + 4 * 4 + 32 * 4, "...dims[4], reserved[32]");
+static_assert(QueryMenu::kSize == 2 * 4 + 32 + 4, "packed: no tail padding after the 8-byte union");
 
 void put_string(uint8_t* out, size_t capacity, const std::string& s) {
   const size_t n = std::min(s.size(), capacity - 1);
@@ -289,6 +292,54 @@ void ExtControl::encode(uint8_t* out) const {
 ExtControl ExtControl::decode(const uint8_t* in) {
   return {le::get32(in), le::get32(in + 4), int64_t(le::get64(in + 12))};
 }
+
+void QueryCtrl::encode(uint8_t* out) const {
+  std::fill(out, out + kSize, 0);
+  le::put32(out + 0, id);
+  le::put32(out + 4, type);
+  put_string(out + 8, 32, name);
+  le::put32(out + 40, uint32_t(minimum));
+  le::put32(out + 44, uint32_t(maximum));
+  le::put32(out + 48, uint32_t(step));
+  le::put32(out + 52, uint32_t(default_value));
+  le::put32(out + 56, flags);
+}
+
+QueryCtrl QueryCtrl::decode(const uint8_t* in) {
+  return {le::get32(in),          le::get32(in + 4),          get_string(in + 8, 32),
+          int32_t(le::get32(in + 40)), int32_t(le::get32(in + 44)), int32_t(le::get32(in + 48)),
+          int32_t(le::get32(in + 52)), le::get32(in + 56)};
+}
+
+void QueryExtCtrl::encode(uint8_t* out) const {
+  std::fill(out, out + kSize, 0);
+  le::put32(out + 0, id);
+  le::put32(out + 4, type);
+  put_string(out + 8, 32, name);
+  le::put64(out + 40, uint64_t(minimum));
+  le::put64(out + 48, uint64_t(maximum));
+  le::put64(out + 56, step);
+  le::put64(out + 64, uint64_t(default_value));
+  le::put32(out + 72, flags);
+  le::put32(out + 76, elem_size);
+  le::put32(out + 80, elems);
+  le::put32(out + 84, nr_of_dims);
+}
+
+QueryExtCtrl QueryExtCtrl::decode(const uint8_t* in) {
+  return {le::get32(in),          le::get32(in + 4),          get_string(in + 8, 32),    int64_t(le::get64(in + 40)),
+          int64_t(le::get64(in + 48)), le::get64(in + 56),    int64_t(le::get64(in + 64)), le::get32(in + 72),
+          le::get32(in + 76),     le::get32(in + 80),         le::get32(in + 84)};
+}
+
+void QueryMenu::encode(uint8_t* out) const {
+  std::fill(out, out + kSize, 0);
+  le::put32(out + 0, id);
+  le::put32(out + 4, index);
+  put_string(out + 8, 32, name);
+}
+
+QueryMenu QueryMenu::decode(const uint8_t* in) { return {le::get32(in), le::get32(in + 4), get_string(in + 8, 32)}; }
 
 void StreamParm::encode(uint8_t* out) const {
   std::fill(out, out + kSize, 0);

@@ -159,6 +159,40 @@ struct ExtControl {  // struct v4l2_ext_control (packed); value64 covers value
   static ExtControl decode(const uint8_t* in);
 };
 
+// struct v4l2_queryctrl: the 32-bit view of a control (VIDIOC_QUERYCTRL).
+struct QueryCtrl {
+  static constexpr size_t kSize = 68;
+  uint32_t id = 0, type = 0;
+  std::string name;  // at most 31 bytes and a NUL
+  int32_t minimum = 0, maximum = 0, step = 0, default_value = 0;
+  uint32_t flags = 0;
+  void encode(uint8_t* out) const;
+  static QueryCtrl decode(const uint8_t* in);
+};
+
+// struct v4l2_query_ext_ctrl (VIDIOC_QUERY_EXT_CTRL); dims travel as zero (no arrays).
+struct QueryExtCtrl {
+  static constexpr size_t kSize = 232;
+  uint32_t id = 0, type = 0;
+  std::string name;
+  int64_t minimum = 0, maximum = 0;
+  uint64_t step = 0;
+  int64_t default_value = 0;
+  uint32_t flags = 0, elem_size = 0, elems = 0, nr_of_dims = 0;
+  void encode(uint8_t* out) const;
+  static QueryExtCtrl decode(const uint8_t* in);
+};
+
+// struct v4l2_querymenu (packed): a MENU control's item name (the union's
+// `value` member is an INTEGER_MENU's, which vvsim has none of).
+struct QueryMenu {
+  static constexpr size_t kSize = 44;
+  uint32_t id = 0, index = 0;
+  std::string name;
+  void encode(uint8_t* out) const;
+  static QueryMenu decode(const uint8_t* in);
+};
+
 // struct v4l2_streamparm; capture and output share the offsets used here.
 struct StreamParm {
   static constexpr size_t kSize = 204;
