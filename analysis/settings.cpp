@@ -2,30 +2,12 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <yaml-cpp/yaml.h>
 
 #include <map>
 
 namespace vvsim::analysis {
 
 namespace {
-
-// Leaf path -> value text, in document order.
-void flatten(const YAML::Node& node, const std::string& path, std::vector<std::pair<std::string, std::string>>& out) {
-  if (node.IsMap()) {
-    for (const auto& e : node) flatten(e.second, (path.empty() ? "" : path + ".") + e.first.Scalar(), out);
-    return;
-  }
-  YAML::Emitter text;
-  text << YAML::Flow << node;
-  out.push_back({path, text.c_str()});
-}
-
-std::vector<std::pair<std::string, std::string>> profile_values(const models::PlatformProfile& profile) {
-  std::vector<std::pair<std::string, std::string>> values;
-  flatten(YAML::Load(models::to_yaml(profile)), "", values);
-  return values;
-}
 
 std::string features_text(const std::string& protocol, uint64_t bits) {
   std::vector<std::string> names;
@@ -62,8 +44,8 @@ scenarios::Scenario defaults_for(const scenarios::Scenario& scenario) {
 
 std::vector<Setting> effective_settings(const scenarios::Scenario& scenario) {
   const scenarios::Scenario defaults = defaults_for(scenario);
-  auto values = profile_values(scenario.platform);
-  const auto default_profile = profile_values(defaults.platform);
+  auto values = models::profile_fields(scenario.platform);
+  const auto default_profile = models::profile_fields(defaults.platform);
   const std::map<std::string, std::string> default_of(default_profile.begin(), default_profile.end());
   std::vector<Setting> settings;
   for (const auto& [key, value] : values) settings.push_back({key, value, default_of.at(key)});

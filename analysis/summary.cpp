@@ -155,7 +155,7 @@ ordered_json summary_json(const scenarios::Scenario& scenario, const scenarios::
   uint64_t drc = 0, errors = 0;
   RunFold made;
   const RunFold& fold = run_fold(scenario, result, live, made);
-  const auto settings = effective_settings(scenario);  // two YAML round trips of the profile: made once
+  const auto settings = effective_settings(scenario);  // the profile listed twice (the run's and the defaults): made once
   for (size_t i = 0; i < result.streams.size(); ++i) {
     const auto& s = result.streams[i];
     const LatencyCounts& l = fold[i].latency;

@@ -1,15 +1,10 @@
 #include "codec/libav_decoder.h"
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-#include <libavutil/log.h>
-#include <libavutil/pixdesc.h>
-}
-
 #include <fmt/format.h>
 
 #include "codec/content_refusal.h"
 #include "codec/decoder_support.h"
+#include "codec/libav_library.h"
 #include "codec/start_code_headers.h"
 #include "codec/image_layout.h"
 
@@ -29,7 +24,7 @@ bool is_carried(AVPixelFormat f) {
 
 std::string av_error_text(int error) {
   char text[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(error, text, sizeof text);
+  libav().av_strerror(error, text, sizeof text);
   return text;
 }
 
@@ -38,7 +33,7 @@ const char* codec_name(AVCodecID id) {
     case AV_CODEC_ID_H264: return "H.264";
     case AV_CODEC_ID_HEVC: return "HEVC";
     case AV_CODEC_ID_MPEG2VIDEO: return "MPEG-2";
-    default: return avcodec_get_name(id);
+    default: return libav().avcodec_get_name(id);
   }
 }
 
@@ -46,8 +41,8 @@ const char* codec_name(AVCodecID id) {
 // stream's profile, chroma format and bit depth; empty when one carries it.
 std::string unsupported_reason(const AVCodecContext* ctx, AVPixelFormat f) {
   if (is_carried(f)) return {};
-  const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(f);
-  const char* profile = avcodec_profile_name(ctx->codec_id, ctx->profile);
+  const AVPixFmtDescriptor* desc = libav().av_pix_fmt_desc_get(f);
+  const char* profile = libav().avcodec_profile_name(ctx->codec_id, ctx->profile);
   std::string chroma = "unknown chroma format";
   int depth = 0;
   if (desc) {
@@ -76,7 +71,7 @@ AVPixelFormat LibavDecoder::pick_format(AVCodecContext* ctx, const AVPixelFormat
     return AV_PIX_FMT_NONE;
   }
   for (const AVPixelFormat* f = offered; *f != AV_PIX_FMT_NONE; ++f) {
-    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(*f);
+    const AVPixFmtDescriptor* desc = libav().av_pix_fmt_desc_get(*f);
     if (desc && (desc->flags & AV_PIX_FMT_FLAG_HWACCEL)) continue;
     self->refused_ = unsupported_reason(ctx, *f);
     if (self->refused_.empty()) return *f;
@@ -94,11 +89,11 @@ bool LibavDecoder::open() {
                        : codec_ == CodecId::MPEG2 ? AV_CODEC_ID_MPEG2VIDEO
                                                   : AV_CODEC_ID_H264;
   // Its errors reach the user as unit statuses, not as log lines between vvsim's.
-  av_log_set_level(AV_LOG_QUIET);
-  const AVCodec* library = avcodec_find_decoder(id);
-  ctx_ = library ? avcodec_alloc_context3(library) : nullptr;
-  packet_ = av_packet_alloc();
-  frame_ = av_frame_alloc();
+  libav().av_log_set_level(AV_LOG_QUIET);
+  const AVCodec* library = libav().avcodec_find_decoder(id);
+  ctx_ = library ? libav().avcodec_alloc_context3(library) : nullptr;
+  packet_ = libav().av_packet_alloc();
+  frame_ = libav().av_frame_alloc();
   if (!ctx_ || !packet_ || !frame_) {
     close();
     return false;
@@ -106,7 +101,7 @@ bool LibavDecoder::open() {
   ctx_->thread_count = 1;  // no frame or slice threads: the same pictures on every run
   ctx_->opaque = this;
   ctx_->get_format = pick_format;
-  if (avcodec_open2(ctx_, library, nullptr) < 0) {
+  if (libav().avcodec_open2(ctx_, library, nullptr) < 0) {
     close();
     return false;
   }
@@ -114,9 +109,9 @@ bool LibavDecoder::open() {
 }
 
 void LibavDecoder::close() {
-  avcodec_free_context(&ctx_);
-  av_packet_free(&packet_);
-  av_frame_free(&frame_);
+  libav().avcodec_free_context(&ctx_);
+  libav().av_packet_free(&packet_);
+  libav().av_frame_free(&frame_);
 }
 
 void LibavDecoder::reset() {
@@ -241,7 +236,7 @@ bool LibavDecoder::send_unless_tuning_in(const uint8_t* data, size_t size, uint6
 
 void LibavDecoder::drain_library(DecodeResult& result) {
   send(nullptr, 0, 0, result);
-  avcodec_flush_buffers(ctx_);
+  libav().avcodec_flush_buffers(ctx_);
 }
 
 void LibavDecoder::release_pictures(DecodeResult& result, bool drain) {
@@ -255,13 +250,13 @@ void LibavDecoder::release_pictures(DecodeResult& result, bool drain) {
 void LibavDecoder::send(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
   AVPacket* packet = nullptr;  // null: drain
   if (data) {
-    av_packet_unref(packet_);
+    libav().av_packet_unref(packet_);
     packet_->data = const_cast<uint8_t*>(data);  // not refcounted: libavcodec copies it
     packet_->size = static_cast<int>(size);
     packet_->pts = static_cast<int64_t>(timestamp);
     packet = packet_;
   }
-  const int sent = avcodec_send_packet(ctx_, packet);
+  const int sent = libav().avcodec_send_packet(ctx_, packet);
   if (!refused_.empty() || sent < 0) {
     result.status = refused_.empty() ? UnitStatus::Corrupt : UnitStatus::Unsupported;
     result.message = refused_.empty() ? "libavcodec: " + av_error_text(sent) : refused_;
@@ -270,12 +265,12 @@ void LibavDecoder::send(const uint8_t* data, size_t size, uint64_t timestamp, De
 }
 
 void LibavDecoder::receive_pictures(DecodeResult& result) {
-  while (avcodec_receive_frame(ctx_, frame_) == 0) {
+  while (libav().avcodec_receive_frame(ctx_, frame_) == 0) {
     const std::string why = unsupported_reason(ctx_, static_cast<AVPixelFormat>(frame_->format));
     if (!why.empty()) {
       result.status = UnitStatus::Unsupported;
       result.message = why;
-      av_frame_unref(frame_);
+      libav().av_frame_unref(frame_);
       continue;
     }
     take_picture(result);
@@ -285,8 +280,8 @@ void LibavDecoder::receive_pictures(DecodeResult& result) {
 void LibavDecoder::take_picture(DecodeResult& result) {
   const uint32_t w = static_cast<uint32_t>(frame_->width), h = static_cast<uint32_t>(frame_->height);
   // The picture holds its own reference to the frame buffer: valid however long it is kept.
-  std::shared_ptr<AVFrame> held(av_frame_alloc(), [](AVFrame* f) { av_frame_free(&f); });
-  av_frame_move_ref(held.get(), frame_);
+  std::shared_ptr<AVFrame> held(libav().av_frame_alloc(), [](AVFrame* f) { libav().av_frame_free(&f); });
+  libav().av_frame_move_ref(held.get(), frame_);
   Picture p;
   p.width = w;
   p.height = h;

@@ -1,24 +1,48 @@
 #include "codec/library_versions.h"
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-}
-
 #include <fmt/format.h>
 #include <vpx/vpx_codec.h>
 #include <wels/codec_api.h>
 
+#include <stdexcept>
+
+#include "codec/libav_library.h"
+
 namespace vvsim::codec {
 
+namespace {
+
+std::string openh264_version() {
+  OpenH264Version v;
+  WelsGetCodecVersionEx(&v);
+  return fmt::format("{}.{}.{}", v.uMajor, v.uMinor, v.uRevision);
+}
+
+std::string libavcodec_version() {
+  try {
+    const unsigned v = libav().avcodec_version();
+    return fmt::format("{}.{}.{}", AV_VERSION_MAJOR(v), AV_VERSION_MINOR(v), AV_VERSION_MICRO(v));
+  } catch (const std::runtime_error& e) {
+    return fmt::format("(not loaded: {})", e.what());
+  }
+}
+
+}  // namespace
+
+std::string library_version(DecoderBackend backend) {
+  switch (backend) {
+    case DecoderBackend::Libvpx: return vpx_codec_version_str();
+    case DecoderBackend::Openh264: return openh264_version();
+    case DecoderBackend::Libavcodec: return libavcodec_version();
+  }
+  return "?";
+}
+
 std::vector<std::pair<std::string, std::string>> library_versions() {
-  OpenH264Version h264;
-  WelsGetCodecVersionEx(&h264);
-  const unsigned av = avcodec_version();
-  return {
-      {"libvpx", vpx_codec_version_str()},
-      {"openh264", fmt::format("{}.{}.{}", h264.uMajor, h264.uMinor, h264.uRevision)},
-      {"libavcodec", fmt::format("{}.{}.{}", AV_VERSION_MAJOR(av), AV_VERSION_MINOR(av), AV_VERSION_MICRO(av))},
-  };
+  std::vector<std::pair<std::string, std::string>> versions;
+  for (const auto backend : {DecoderBackend::Libvpx, DecoderBackend::Openh264, DecoderBackend::Libavcodec})
+    versions.emplace_back(backend_name(backend), library_version(backend));
+  return versions;
 }
 
 }  // namespace vvsim::codec

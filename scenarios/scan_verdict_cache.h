@@ -1,7 +1,7 @@
 // The verdict of codec::scan_disagreement for a stream's units, kept on disk
 // beside the generated inputs (generated_input_cache_dir) and named by a hash
 // of everything that decides it: the units' bytes and timestamps, the codec,
-// the decoder backend, the codec libraries' versions and vvsim's codec
+// the decoder backend and its library's version, and vvsim's codec
 // sources. A timing-only run of a file decodes it once for real; later runs
 // and a sweep's points read the verdict. Format: docs/performance.md.
 #pragma once

@@ -96,4 +96,11 @@ std::string to_yaml(const PlatformProfile& profile) {
   return std::string(out.c_str()) + "\n";
 }
 
+std::vector<ProfileField> profile_fields(const PlatformProfile& profile) {
+  std::vector<ProfileField> fields;
+  ProfileWriter writer(fields);
+  describe_platform(writer, profile);
+  return fields;
+}
+
 }  // namespace vvsim::models

@@ -177,5 +177,8 @@ PlatformProfile parse_platform_profile(const std::string& yaml, const std::strin
                                        const std::vector<std::string>& overrides = {});
 // Every field, in the layout of profiles/default.yaml (without comments).
 std::string to_yaml(const PlatformProfile& profile);
+// Every field as (key path, its value's YAML text), in to_yaml's order: the
+// leaves of to_yaml's document read back, without writing and parsing it.
+std::vector<ProfileField> profile_fields(const PlatformProfile& profile);
 
 }  // namespace vvsim::models

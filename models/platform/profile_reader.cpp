@@ -209,41 +209,64 @@ void ProfileReader::finish() const {
   }
 }
 
-void ProfileWriter::field(const char* key, uint64_t value, Limits) {
-  out_ << YAML::Key << key << YAML::Value << value;
+void ProfileWriter::put_plain(const char* key, const std::string& text) {
+  if (out_) {
+    *out_ << YAML::Key << key << YAML::Value << text;
+  } else {
+    fields_->emplace_back(path_ + key, text);
+  }
 }
 
-void ProfileWriter::field(const char* key, uint32_t value, Limits) {
-  out_ << YAML::Key << key << YAML::Value << value;
+template <class Value>
+void ProfileWriter::put_alone(const char* key, const Value& value) {
+  YAML::Emitter alone;
+  alone << YAML::Flow << value;
+  fields_->emplace_back(path_ + key, alone.c_str());
 }
 
-void ProfileWriter::field(const char* key, uint16_t value, Limits) {
-  out_ << YAML::Key << key << YAML::Value << value;
+template <class Unsigned>
+void ProfileWriter::put_unsigned(const char* key, Unsigned value) {
+  if (out_) {
+    *out_ << YAML::Key << key << YAML::Value << value;
+  } else {
+    fields_->emplace_back(path_ + key, std::to_string(value));
+  }
 }
+
+void ProfileWriter::field(const char* key, uint64_t value, Limits) { put_unsigned(key, value); }
+
+void ProfileWriter::field(const char* key, uint32_t value, Limits) { put_unsigned(key, value); }
+
+void ProfileWriter::field(const char* key, uint16_t value, Limits) { put_unsigned(key, value); }
 
 void ProfileWriter::field(const char* key, const std::string& value) {
-  out_ << YAML::Key << key << YAML::Value << value;
+  if (!out_) return put_alone(key, value);
+  *out_ << YAML::Key << key << YAML::Value << value;
 }
 
 void ProfileWriter::field(const char* key, const std::vector<std::string>& values) {
-  out_ << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
-  for (const auto& v : values) out_ << v;
-  out_ << YAML::EndSeq;
+  if (!out_) return put_alone(key, values);
+  *out_ << YAML::Key << key << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& v : values) *out_ << v;
+  *out_ << YAML::EndSeq;
 }
 
 // The shortest text that reads back as the same double (1.1, not 1.1000000000000001).
-void ProfileWriter::field(const char* key, double value, Limits) {
-  out_ << YAML::Key << key << YAML::Value << fmt::format("{}", value);
-}
+void ProfileWriter::field(const char* key, double value, Limits) { put_plain(key, fmt::format("{}", value)); }
 
-void ProfileWriter::field(const char* key, bool value) {
-  out_ << YAML::Key << key << YAML::Value << (value ? "true" : "false");
-}
+void ProfileWriter::field(const char* key, bool value) { put_plain(key, value ? "true" : "false"); }
 
 void ProfileWriter::section(const char* key, const std::function<void(ProfileWriter&)>& describe) {
-  out_ << YAML::Key << key << YAML::Value << YAML::BeginMap;
+  if (out_) {
+    *out_ << YAML::Key << key << YAML::Value << YAML::BeginMap;
+    describe(*this);
+    *out_ << YAML::EndMap;
+    return;
+  }
+  const std::string outer = path_;
+  path_ += std::string(key) + ".";
   describe(*this);
-  out_ << YAML::EndMap;
+  path_ = outer;
 }
 
 void apply_override(YAML::Node& root, const std::string& assignment, OverrideMap& overrides) {

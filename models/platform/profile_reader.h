@@ -139,9 +139,17 @@ class ProfileReader {
   std::set<std::string> asked_;
 };
 
+// (key path, value as YAML text), e.g. ("bus.clock_mhz", "400").
+using ProfileField = std::pair<std::string, std::string>;
+
+// Writes the fields as YAML into an emitter, or lists them as ProfileFields
+// in the same order, each value's text what YAML writes for that value alone
+// (what reading the emitter's document back and writing each leaf would give,
+// without the cost of that round trip).
 class ProfileWriter {
  public:
-  explicit ProfileWriter(YAML::Emitter& out) : out_(out) {}
+  explicit ProfileWriter(YAML::Emitter& out) : out_(&out) {}
+  explicit ProfileWriter(std::vector<ProfileField>& fields) : fields_(&fields) {}
 
   void field(const char* key, uint64_t value, Limits = {});
   void field(const char* key, uint32_t value, Limits = {});
@@ -163,7 +171,19 @@ class ProfileWriter {
   void section(const char* key, const std::function<void(ProfileWriter&)>& describe);
 
  private:
-  YAML::Emitter& out_;
+  // Decimal digits, a plain scalar.
+  template <class Unsigned>
+  void put_unsigned(const char* key, Unsigned value);
+  // A double or a bool as the text the emitter writes as it is (a plain scalar).
+  void put_plain(const char* key, const std::string& text);
+  // A string or a list of strings as a field: written alone, the emitter
+  // decides its quoting.
+  template <class Value>
+  void put_alone(const char* key, const Value& value);
+
+  YAML::Emitter* out_ = nullptr;
+  std::vector<ProfileField>* fields_ = nullptr;
+  std::string path_;  // the key path of the section being listed, "" or ending in '.'
 };
 
 // Parses "key.path=value" and sets that key in `root`, creating maps on the

@@ -3,16 +3,13 @@
 #define BOOST_TEST_MODULE decoder_caps
 #include <boost/test/unit_test.hpp>
 
-extern "C" {
-#include <libavcodec/avcodec.h>
-}
-
 #include <algorithm>
 #include <cmath>
 #include <set>
 #include <string>
 
 #include "codec/decoder_caps.h"
+#include "codec/libav_library.h"
 
 using namespace vvsim::codec;
 
@@ -20,7 +17,7 @@ namespace {
 
 std::set<std::string> libavcodec_profile_names(AVCodecID id) {
   std::set<std::string> names;
-  const AVCodec* c = avcodec_find_decoder(id);
+  const AVCodec* c = libav().avcodec_find_decoder(id);
   BOOST_REQUIRE(c && c->profiles);
   for (const AVProfile* p = c->profiles; p->profile != FF_PROFILE_UNKNOWN; ++p) names.insert(p->name);
   return names;

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "models/platform/platform_profile.h"
+#include "models/platform/protocol.h"
 #include "models/protocols/v6/video_device_profile_fields.h"
 
 using namespace vvsim::models;
@@ -205,19 +206,21 @@ BOOST_AUTO_TEST_CASE(override_errors_name_the_override) {
   BOOST_TEST(contains(file, "bad.yaml:2:14"));
 }
 
-// Every field set to a value unlike its default, written out and read back.
-BOOST_AUTO_TEST_CASE(round_trip_of_every_field) {
-  PlatformProfile original;
-  original.address_map.mmio_base = 0x1234'5000;
-  original.memory.size_bytes = 0x1000'0000;
-  original.bus.clock_mhz = 812.5;
-  original.bus.bytes_per_cycle = 32;
-  original.bus.latency_cycles = 7;
-  original.interrupt.delivery_latency_ns = 444;
-  original.engine.clock_mhz = 733.25;
-  original.engine.num_cores = 5;
+namespace {
+
+// Every field set to a value unlike its default.
+PlatformProfile every_field_changed() {
+  PlatformProfile p;
+  p.address_map.mmio_base = 0x1234'5000;
+  p.memory.size_bytes = 0x1000'0000;
+  p.bus.clock_mhz = 812.5;
+  p.bus.bytes_per_cycle = 32;
+  p.bus.latency_cycles = 7;
+  p.interrupt.delivery_latency_ns = 444;
+  p.engine.clock_mhz = 733.25;
+  p.engine.num_cores = 5;
   uint64_t next = 1;
-  for (CodecCost* table : {original.engine.decode, original.engine.encode}) {
+  for (CodecCost* table : {p.engine.decode, p.engine.encode}) {
     for (size_t i = 0; i < kCodecCount; ++i) {
       table[i].cycles_per_unit = next++;
       table[i].cycles_per_macroblock = next++;
@@ -228,10 +231,29 @@ BOOST_AUTO_TEST_CASE(round_trip_of_every_field) {
       table[i].cycles_no_picture = next++;
     }
   }
-  original.driver.command_submit_ns = 11;
-  original.driver.interrupt_handle_ns = 22;
-  original.driver.frame_consume_ns = 33;
-  v6_device_profile(original) = every_device_value_changed();
+  p.driver.command_submit_ns = 11;
+  p.driver.interrupt_handle_ns = 22;
+  p.driver.frame_consume_ns = 33;
+  v6_device_profile(p) = every_device_value_changed();
+  return p;
+}
+
+// Each leaf of a YAML document as (key path, the leaf written alone in flow style).
+void flatten(const YAML::Node& node, const std::string& path, std::vector<ProfileField>& leaves) {
+  if (node.IsMap()) {
+    for (const auto& e : node) flatten(e.second, (path.empty() ? "" : path + ".") + e.first.Scalar(), leaves);
+    return;
+  }
+  YAML::Emitter text;
+  text << YAML::Flow << node;
+  leaves.emplace_back(path, text.c_str());
+}
+
+}  // namespace
+
+// Every field set to a value unlike its default, written out and read back.
+BOOST_AUTO_TEST_CASE(round_trip_of_every_field) {
+  const PlatformProfile original = every_field_changed();
 
   const std::string text = to_yaml(original);
   BOOST_TEST_MESSAGE(text);
@@ -298,4 +320,26 @@ BOOST_AUTO_TEST_CASE(mmio_window_must_lie_above_guest_memory) {
   const auto ok = parse_platform_profile("memory:\n  size_bytes: 0x100000000\naddress_map:\n  mmio_base: 0x100000000\n",
                                          "moved.yaml");
   BOOST_CHECK_EQUAL(ok.address_map.mmio_base, 0x100000000ull);
+}
+
+// The settings of a run list profile_fields: the same pairs as the written
+// profile read back by yaml-cpp's parser, for the defaults, every field
+// changed, the shipped Venus profile and the virtio-media device.
+BOOST_AUTO_TEST_CASE(profile_fields_are_the_written_profiles_leaves) {
+  PlatformProfile media;
+  media.device = DeviceSection(find_protocol("media")->make_device_profile());
+  const PlatformProfile profiles[] = {PlatformProfile{}, every_field_changed(),
+                                      load_platform_profile(std::string(VVSIM_SOURCE_DIR) + "/profiles/venus_sdm845.yaml"),
+                                      media};
+  for (const PlatformProfile& profile : profiles) {
+    std::vector<ProfileField> leaves;
+    flatten(YAML::Load(to_yaml(profile)), "", leaves);
+    const std::vector<ProfileField> fields = profile_fields(profile);
+    BOOST_TEST(leaves.size() > 100u);
+    BOOST_REQUIRE_EQUAL(fields.size(), leaves.size());
+    for (size_t i = 0; i < fields.size(); ++i) {
+      BOOST_TEST(fields[i].first == leaves[i].first);
+      BOOST_TEST(fields[i].second == leaves[i].second, leaves[i].first);
+    }
+  }
 }
