@@ -9,6 +9,7 @@
 #include <iterator>
 
 #include "codec/elementary_stream.h"
+#include "codec/start_code_headers.h"
 #include "codec/unit_header.h"
 
 namespace vvsim::codec {
@@ -222,6 +223,38 @@ OpenedStream open_bitstream_file(const std::string& path) {
   out.codec = f.codec, out.width = f.width, out.height = f.height, out.status = f.status;
   if (out.status) out.units = std::make_shared<FileUnits>(std::move(f.file.in), std::move(f.places));
   return out;
+}
+
+AccessUnitSource::AccessUnitSource(CodecId codec, std::shared_ptr<UnitSource> nal_units)
+    : nal_units_(std::move(nal_units)) {
+  bool has_slice = false;
+  for (size_t i = 0; i < nal_units_->size(); ++i) {
+    const auto& d = nal_units_->unit(i).data;
+    const auto nal = codec == CodecId::HEVC ? parse_hevc_nal(d.data(), d.size()) : parse_nal(d.data(), d.size());
+    // A unit that is no NAL unit stays with its access unit: the decoder says what it is.
+    const bool begins = nal && (codec == CodecId::HEVC ? starts_hevc_access_unit(*nal, has_slice)
+                                                       : starts_access_unit(*nal, has_slice));
+    if (first_nal_.empty() || begins) {
+      first_nal_.push_back(i);
+      timestamps_.push_back(nal_units_->unit(i).timestamp);
+      has_slice = false;
+    }
+    // The picture's timestamp is its first slice's, as AccessUnitAssembler takes it.
+    if (nal && nal->is_slice && !has_slice) timestamps_.back() = nal_units_->unit(i).timestamp;
+    has_slice = has_slice || (nal && nal->is_slice);
+  }
+}
+
+const BitstreamUnit& AccessUnitSource::unit(size_t i) {
+  const size_t end = i + 1 < first_nal_.size() ? first_nal_[i + 1] : nal_units_->size();
+  current_.data.clear();
+  for (size_t n = first_nal_.at(i); n < end; ++n) {
+    const BitstreamUnit& nal = nal_units_->unit(n);
+    current_.data.insert(current_.data.end(), nal.data.begin(), nal.data.end());
+  }
+  current_.timestamp = timestamps_[i];
+  current_.ends_frame = true;
+  return current_;
 }
 
 uint32_t bitstream_buffer_bytes(uint32_t width, uint32_t height) {

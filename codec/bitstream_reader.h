@@ -64,6 +64,23 @@ class UnitsInMemory : public UnitSource {
   std::vector<BitstreamUnit> units_;
 };
 
+// The units of an H.264/HEVC NAL unit source gathered into one unit per
+// access unit (InputUnit::AccessUnit), where the stream index begins one
+// (starts_access_unit, starts_hevc_access_unit): its NAL units back to back,
+// with the timestamp of its first slice (of its first NAL unit without one).
+class AccessUnitSource : public UnitSource {
+ public:
+  AccessUnitSource(CodecId codec, std::shared_ptr<UnitSource> nal_units);
+  size_t size() const override { return first_nal_.size(); }
+  const BitstreamUnit& unit(size_t i) override;
+
+ private:
+  std::shared_ptr<UnitSource> nal_units_;
+  std::vector<size_t> first_nal_;  // of each access unit; the next one's (or the end) ends it
+  std::vector<uint64_t> timestamps_;
+  BitstreamUnit current_;
+};
+
 // Bytes a bitstream buffer needs for one compressed picture of a stream of
 // coded size width x height, as V4L2 drivers compute a compressed format's
 // sizeimage: half a 4:2:0 picture of the size aligned to 32 (the Venus

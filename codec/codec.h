@@ -119,21 +119,30 @@ struct DecodeResult {
   UnitWork work;
 };
 
+// What one H.264/HEVC input unit holds: one NAL unit (the v6 spec's unit), or
+// one whole access unit (AUD, parameter sets, SEI and every slice of a picture,
+// as V4L2_PIX_FMT_H264 buffers and most hardware decoders take them), which
+// the decoder splits into its NAL units and closes at the unit's end.
+enum class InputUnit { Nal, AccessUnit };
+
 class Decoder {
  public:
   virtual ~Decoder() = default;
   virtual CodecId codec() const = 0;
-  // One v6 input unit (a VP8/VP9 frame, an H.264/HEVC NAL unit, an MPEG-2
-  // access unit) with its timestamp.
+  // One input unit (a VP8/VP9 frame, an H.264/HEVC NAL unit or access unit as
+  // take_input_units says, an MPEG-2 access unit) with its timestamp.
   virtual DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) = 0;
   // End of stream / drain: return every picture still held, in presentation order.
   virtual DecodeResult flush() = 0;
   // Forget all state (STOP / seek); the next decodable unit is a key frame.
   virtual void reset() = 0;
   void limit_picture_size(PictureSizeLimit limit) { size_limit_ = limit; }
+  // What an H.264/HEVC unit holds (other codecs ignore it); set before the first unit.
+  void take_input_units(InputUnit unit) { input_unit_ = unit; }
 
  protected:
   PictureSizeLimit size_limit_;
+  InputUnit input_unit_ = InputUnit::Nal;
 };
 
 // The libraries a decoder can be built on.

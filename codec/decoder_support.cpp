@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "codec/byte_source.h"
 #include "codec/content_refusal.h"
+#include "codec/elementary_stream.h"
 #include "codec/start_code_headers.h"
 
 namespace vvsim::codec {
@@ -24,6 +26,50 @@ std::optional<DecodeResult> refuse_unit(bool library_ready, const char* library,
     return result;
   }
   return std::nullopt;
+}
+
+namespace {
+
+// One NAL unit's result into its access unit's (decode_nal_units_of).
+void add_nal_result(DecodeResult&& nal, DecodeResult& au) {
+  const bool worse = nal.status != UnitStatus::Ok && au.status == UnitStatus::Ok;
+  if (worse || (au.message.empty() && nal.status == au.status)) {
+    au.status = nal.status;
+    au.message = std::move(nal.message);
+    au.about_timestamp = nal.about_timestamp;
+  }
+  for (auto& p : nal.pictures) au.pictures.push_back(std::move(p));
+  UnitWork& w = au.work;
+  w.bitstream_bytes += nal.work.bitstream_bytes;
+  w.continues_picture = w.continues_picture || nal.work.continues_picture;
+  if (w.coded_width == 0) w.coded_width = nal.work.coded_width, w.coded_height = nal.work.coded_height;
+  if (w.frame_type == FrameType::Unknown) w.frame_type = nal.work.frame_type;
+  if (w.macroblocks != 0 || nal.work.macroblocks == 0) return;
+  w.macroblocks = nal.work.macroblocks;  // the picture, charged on its first slice
+  w.frame_type = nal.work.frame_type;
+  w.coded_width = nal.work.coded_width, w.coded_height = nal.work.coded_height;
+  w.visible_width = nal.work.visible_width, w.visible_height = nal.work.visible_height;
+}
+
+}  // namespace
+
+bool decode_nal_units_of(CodecId codec, const uint8_t* data, size_t size, const NalUnitStep& nal_unit,
+                         DecodeResult& result) {
+  result = DecodeResult{};
+  MemorySource source(data, size);
+  const StreamIndex index = index_elementary_stream(source, codec);
+  if (!index.status) {
+    result.status = UnitStatus::Corrupt;
+    result.work.bitstream_bytes = static_cast<uint32_t>(size);
+    result.message = "access unit: " + index.status.error().message;
+    return false;
+  }
+  for (const UnitPlace& place : index.units) {
+    DecodeResult nal;
+    nal_unit(data + place.offset, place.size, nal);
+    add_nal_result(std::move(nal), result);
+  }
+  return true;
 }
 
 void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst) {

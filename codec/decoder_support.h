@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,6 +29,16 @@ std::optional<UnitHeader> admit_vpx_unit(CodecId codec, bool library_ready, cons
 std::optional<NalInfo> admit_nal_unit(CodecId codec, const char* library, bool library_ready,
                                       const PictureSizeLimit& limit, const uint8_t* data, size_t size,
                                       DecodeResult& result);
+
+// A unit of InputUnit::AccessUnit (H.264 or HEVC): cut into its NAL units as
+// the stream index cuts a file (codec/elementary_stream.h), each given to
+// `nal_unit` with a result of its own, summed into `result` as one unit's:
+// every byte, the picture of its first slice, the pictures released, the
+// first failure. The caller then closes the access unit. False (with
+// `result` saying why) when the unit is not start-code delimited.
+using NalUnitStep = std::function<void(const uint8_t* data, size_t size, DecodeResult& result)>;
+bool decode_nal_units_of(CodecId codec, const uint8_t* data, size_t size, const NalUnitStep& nal_unit,
+                         DecodeResult& result);
 
 // Copies `height` rows of `width` bytes from a strided plane.
 void copy_plane(const uint8_t* src, int stride, uint32_t width, uint32_t height, std::vector<uint8_t>& dst);

@@ -55,8 +55,21 @@ void H264Decoder::reset() {
 
 DecodeResult H264Decoder::decode(const uint8_t* data, size_t size, uint64_t timestamp) {
   DecodeResult result;
+  if (input_unit_ == InputUnit::Nal) {
+    if (!decode_nal_unit(data, size, timestamp, result)) return result;  // refused: nothing leaves with it
+  } else {
+    const auto nal_unit = [&](const uint8_t* d, size_t n, DecodeResult& r) { decode_nal_unit(d, n, timestamp, r); };
+    if (decode_nal_units_of(CodecId::H264, data, size, nal_unit, result))
+      if (const auto au = access_units_.finish()) decode_access_unit(*au, result);  // the unit's end ends it
+  }
+  release_pictures(result, false);
+  result.work.produces_picture = !result.pictures.empty();
+  return result;
+}
+
+bool H264Decoder::decode_nal_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
   const auto nal = admit_nal_unit(CodecId::H264, "openh264", decoder_ != nullptr, size_limit_, data, size, result);
-  if (!nal) return result;
+  if (!nal) return false;
   const bool had_slice = access_units_.has_slice(), begins = starts_access_unit(*nal, had_slice);
   const auto completed =
       access_units_.add(*nal, begins, nal->type == uint8_t(NalType::Idr), data, size, timestamp);
@@ -66,9 +79,7 @@ DecodeResult H264Decoder::decode(const uint8_t* data, size_t size, uint64_t time
   // Skipped before an IDR picture (decode_access_unit): no work.
   if (nal->is_slice && !(waiting_for_idr_ && !access_units_.is_random_access()))
     picture_work_.charge_slice(data, size, begins || !had_slice, result.work);
-  release_pictures(result, false);
-  result.work.produces_picture = !result.pictures.empty();
-  return result;
+  return true;
 }
 
 void H264Decoder::release_pictures(DecodeResult& result, bool drain) {

@@ -1,6 +1,7 @@
 // H.264 decoding on openh264. The v6 unit is one NAL unit: NALs are gathered
 // into access units (H.264 §7.4.1.2.3) and an access unit is decoded when the
-// first NAL of the next one arrives, or at flush. Pictures leave in
+// first NAL of the next one arrives, or at flush; a unit of
+// InputUnit::AccessUnit is cut into its NAL units and decoded at its end. Pictures leave in
 // presentation order with the timestamp of their access unit's first NAL.
 #pragma once
 
@@ -34,6 +35,8 @@ class H264Decoder : public Decoder {
  private:
   bool open();
   void close();
+  // False when the NAL unit is refused (`result` says why).
+  bool decode_nal_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
   void decode_access_unit(const AccessUnit& au, DecodeResult& result);
   void take_picture(const SBufferInfo& info, uint8_t* planes[3], DecodeResult& result);
   // Every picture openh264 holds for reordering comes out; decoding goes on.

@@ -134,6 +134,8 @@ DecodeResult LibavDecoder::decode(const uint8_t* data, size_t size, uint64_t tim
   DecodeResult result;
   if (codec_ == CodecId::MPEG2) {
     decode_mpeg2_unit(data, size, timestamp, result);
+  } else if (input_unit_ == InputUnit::AccessUnit) {
+    decode_whole_access_unit(data, size, timestamp, result);
   } else {
     decode_nal_unit(data, size, timestamp, result);
   }
@@ -165,6 +167,13 @@ void LibavDecoder::decode_nal_unit(const uint8_t* data, size_t size, uint64_t ti
   picture_work_.note_parameter_set(*nal, data, size);
   output_order_.note_nal(*nal, data, size, begins || !had_slice);
   if (charged) picture_work_.charge_slice(data, size, begins || !had_slice, result.work);
+}
+
+void LibavDecoder::decode_whole_access_unit(const uint8_t* data, size_t size, uint64_t timestamp,
+                                            DecodeResult& result) {
+  const auto nal_unit = [&](const uint8_t* d, size_t n, DecodeResult& r) { decode_nal_unit(d, n, timestamp, r); };
+  if (!decode_nal_units_of(codec_, data, size, nal_unit, result)) return;
+  if (const auto au = access_units_.finish()) decode_access_unit(*au, result);  // the unit's end ends it
 }
 
 void LibavDecoder::decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {

@@ -1,8 +1,10 @@
 // H.264, HEVC and MPEG-2 decoding on libavcodec (FFmpeg), single-threaded
 // for determinism. The H.264/HEVC v6 unit is one NAL unit: NAL units are
 // gathered into access units (codec/access_unit.h) and each access unit goes
-// to libavcodec as one packet; an MPEG-2 unit is one access unit already. Pictures leave in presentation order with the timestamp of their
-// access unit's first NAL unit; libavcodec's frame buffers are lent, not
+// to libavcodec as one packet; a unit of InputUnit::AccessUnit is cut into its
+// NAL units and its access unit ends with it; an MPEG-2 unit is one access
+// unit already. Pictures leave in presentation order with the timestamp of
+// their access unit's first slice; libavcodec's frame buffers are lent, not
 // copied. Tune-in is libavcodec's default: decoding starts at an H.264 IDR
 // picture or recovery point (SEI), an HEVC IRAP picture, an MPEG-2 I picture;
 // access units before it are skipped.
@@ -54,6 +56,8 @@ class LibavDecoder : public Decoder {
   // Sends one packet (null: end of stream) and collects the pictures it releases.
   void send(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
   void decode_nal_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
+  // A unit of InputUnit::AccessUnit: its NAL units, then the access unit decoded.
+  void decode_whole_access_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
   void decode_mpeg2_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result);
   void decode_access_unit(const AccessUnit& au, DecodeResult& result);
   // Sends an access unit unless the decoder is still waiting for a tune-in

@@ -124,6 +124,23 @@ class ScanVpxDecoder : public Decoder {
   uint32_t width_ = 0, height_ = 0;
 };
 
+// A unit of a start-code scan (ScanH264Decoder, ScanHevcDecoder), as the
+// backends take it: one NAL unit, or a whole access unit cut into its NAL
+// units and decoded at the unit's end (InputUnit::AccessUnit).
+template <class Scan>
+DecodeResult decode_scanned(Scan& scan, CodecId codec, InputUnit input, const uint8_t* data, size_t size,
+                            uint64_t timestamp) {
+  DecodeResult result;
+  if (input == InputUnit::Nal) {
+    if (!scan.scan_nal_unit(data, size, timestamp, result)) return result;
+  } else {
+    const auto nal_unit = [&](const uint8_t* d, size_t n, DecodeResult& r) { scan.scan_nal_unit(d, n, timestamp, r); };
+    if (decode_nal_units_of(codec, data, size, nal_unit, result)) scan.decode_access_unit(result);
+  }
+  scan.finish_unit(result);
+  return result;
+}
+
 // Mirrors LibavDecoder's access-unit assembly and tune-in (at an IDR picture
 // or a recovery point); every access unit with a slice is a picture that
 // leaves when the output order model (codec/output_order.h) releases it.
@@ -136,9 +153,12 @@ class ScanH264Decoder : public Decoder {
   CodecId codec() const override { return CodecId::H264; }
 
   DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
-    DecodeResult result;
+    return decode_scanned(*this, CodecId::H264, input_unit_, data, size, timestamp);
+  }
+  // One NAL unit; false when it is refused (`result` says why).
+  bool scan_nal_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
     const auto nal = admit_nal_unit(CodecId::H264, "scan", true, size_limit_, data, size, result);
-    if (!nal) return result;
+    if (!nal) return false;
     const bool had_slice = au_has_slice_, begins = starts_access_unit(*nal, had_slice);
     if (begins) decode_access_unit(result);
     if (!au_open_ || (nal->is_slice && !au_has_slice_)) au_timestamp_ = timestamp;  // as AccessUnitAssembler
@@ -152,9 +172,9 @@ class ScanH264Decoder : public Decoder {
     au_is_idr_ = au_is_idr_ || nal->type == uint8_t(NalType::Idr) || sei_has_recovery_point(data, size);
     if (nal->is_slice && !(waiting_for_idr_ && !au_is_idr_))
       picture_work_.charge_slice(data, size, begins || !had_slice, result.work);
-    format_.finish(result, false);
-    return result;
+    return true;
   }
+  void finish_unit(DecodeResult& result) { format_.finish(result, false); }
   DecodeResult flush() override {
     DecodeResult result;
     decode_access_unit(result);
@@ -172,7 +192,7 @@ class ScanH264Decoder : public Decoder {
     decoded_.clear();
   }
 
- private:
+  // Ends the access unit being gathered: the next one begins, or the stream or the unit ends.
   void decode_access_unit(DecodeResult& result) {
     const bool open = au_open_, has_slice = au_has_slice_, is_idr = au_is_idr_;
     au_open_ = au_has_slice_ = au_is_idr_ = false;
@@ -188,6 +208,7 @@ class ScanH264Decoder : public Decoder {
     decoded_.show(output_order_.picture_decoded(au_timestamp_), format_, result);
   }
 
+ private:
   bool drain_drops_references_;
   FormatTracker format_;
   H264PictureWork picture_work_;
@@ -209,9 +230,12 @@ class ScanHevcDecoder : public Decoder {
   CodecId codec() const override { return CodecId::HEVC; }
 
   DecodeResult decode(const uint8_t* data, size_t size, uint64_t timestamp) override {
-    DecodeResult result;
+    return decode_scanned(*this, CodecId::HEVC, input_unit_, data, size, timestamp);
+  }
+  // One NAL unit; false when it is refused (`result` says why).
+  bool scan_nal_unit(const uint8_t* data, size_t size, uint64_t timestamp, DecodeResult& result) {
     const auto nal = admit_nal_unit(CodecId::HEVC, "scan", true, size_limit_, data, size, result);
-    if (!nal) return result;
+    if (!nal) return false;
     if (starts_hevc_access_unit(*nal, au_has_slice_)) decode_access_unit(result);
     if (!au_open_ || (nal->is_slice && !au_has_slice_)) au_timestamp_ = timestamp;  // as AccessUnitAssembler
     au_open_ = true;
@@ -224,9 +248,9 @@ class ScanHevcDecoder : public Decoder {
     au_is_irap_ = au_is_irap_ || nal->frame_type == FrameType::Key;
     if (nal->is_slice && !(waiting_for_irap_ && !au_is_irap_) && !order_.pending_skipped())
       picture_work_.charge_slice(data, size, result.work);
-    format_.finish(result, false);
-    return result;
+    return true;
   }
+  void finish_unit(DecodeResult& result) { format_.finish(result, false); }
   DecodeResult flush() override {
     DecodeResult result;
     decode_access_unit(result);
@@ -247,7 +271,7 @@ class ScanHevcDecoder : public Decoder {
     decoded_.clear();
   }
 
- private:
+  // Ends the access unit being gathered: the next one begins, or the stream or the unit ends.
   void decode_access_unit(DecodeResult& result) {
     const bool open = au_open_, has_slice = au_has_slice_, is_irap = au_is_irap_;
     au_open_ = au_has_slice_ = au_is_irap_ = false;
@@ -271,6 +295,7 @@ class ScanHevcDecoder : public Decoder {
     decoded_.show(leaving.output, format_, result);
   }
 
+ private:
   FormatTracker format_;
   HevcPictureWork picture_work_;
   HevcOutputOrder order_;

@@ -189,6 +189,10 @@ models::StreamPlan stream_plan(const Scenario& scenario, const PreparedStream& s
   plan.codec = st.codec;
   plan.application = st.spec;
   plan.units = st.units;
+  // The driver's input_unit: the device then closes an access unit at each resource's end.
+  const bool nal_codec = st.codec == codec::CodecId::H264 || st.codec == codec::CodecId::HEVC;
+  if (st.units && nal_codec && scenario.platform.driver.input_unit == codec::InputUnit::AccessUnit)
+    plan.units = std::make_shared<codec::AccessUnitSource>(st.codec, st.units);
   plan.encode = st.spec.encode;
   plan.seed = scenario.seed + index;
   if (!st.spec.encode && scenario.initial_format == InitialFormat::FromStream)

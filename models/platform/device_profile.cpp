@@ -21,6 +21,14 @@ const NamedValues<codec::DecoderBackend>& h264_decoder_names() {
   return names;
 }
 
+DecoderMaker taking_input_units(DecoderMaker decoders, codec::InputUnit unit) {
+  return [decoders = std::move(decoders), unit](codec::CodecId codec) {
+    auto decoder = decoders(codec);
+    if (decoder) decoder->take_input_units(unit);
+    return decoder;
+  };
+}
+
 void check_at(const ProfileReader& where, const char* key, const std::function<void()>& validate) {
   try {
     validate();

@@ -38,6 +38,12 @@ inline codec::DecoderBackend decoder_backend_for(codec::CodecId codec, codec::De
   return codec == codec::CodecId::H264 ? h264 : codec::decoder_backends(codec).front();
 }
 
+// What a device builds its decoders with, by codec.
+using DecoderMaker = std::function<std::unique_ptr<codec::Decoder>(codec::CodecId)>;
+// `decoders` whose every decoder takes H.264/HEVC units as `unit` says (the
+// driver's `input_unit`, which both protocols' devices follow).
+DecoderMaker taking_input_units(DecoderMaker decoders, codec::InputUnit unit);
+
 // Runs `validate` (which throws std::invalid_argument on a bad relation
 // between values); its complaint is raised as a ProfileError at `key` of `where`.
 void check_at(const ProfileReader& where, const char* key, const std::function<void()>& validate);

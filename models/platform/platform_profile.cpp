@@ -31,6 +31,12 @@ const NamedValues<tlm_virtio::BusArbitration>& bus_arbitration_names() {
   return names;
 }
 
+const NamedValues<codec::InputUnit>& input_unit_names() {
+  static const NamedValues<codec::InputUnit> names = {{"nal", codec::InputUnit::Nal},
+                                                      {"access_unit", codec::InputUnit::AccessUnit}};
+  return names;
+}
+
 namespace {
 
 double delay_ps(double cycles, double clock_mhz) { return cycles * 1e6 / clock_mhz; }

@@ -22,6 +22,11 @@ struct GuestDriverCosts {
   uint64_t interrupt_handle_ns = 5'000;  // IRQ entry, ack, walk the used ring, wake the waiter
   uint64_t frame_consume_ns = 1'000;     // hand one decoded/encoded buffer to the application
   bool event_idx = true;  // negotiate VIRTIO_F_EVENT_IDX (used_event/avail_event suppression), as Linux does
+  // What one H.264/HEVC input resource carries: one NAL unit (the v6 spec) or
+  // one whole access unit (V4L2_PIX_FMT_H264's buffer, Chromium, GStreamer).
+  // The device's decoders are told the same, as a driver and its device agree
+  // on it out of band (no v6 or virtio-media field carries it).
+  codec::InputUnit input_unit = codec::InputUnit::Nal;
 };
 
 // The guest machine the driver runs on.
@@ -53,6 +58,8 @@ const NamedValues<CostCombine>& cost_combine_names();
 // YAML names of OutputWrite: after_decode, during_decode.
 const NamedValues<OutputWrite>& output_write_names();
 const NamedValues<tlm_virtio::BusArbitration>& bus_arbitration_names();
+// YAML names of codec::InputUnit: nal, access_unit.
+const NamedValues<codec::InputUnit>& input_unit_names();
 
 // Reading and writing share one description of the fields (profile_reader.h).
 template <class V, class P>
@@ -112,6 +119,7 @@ void describe_driver(V& v, P& driver) {
   v.field("interrupt_handle_ns", driver.interrupt_handle_ns, ns);
   v.field("frame_consume_ns", driver.frame_consume_ns, ns);
   v.field("event_idx", driver.event_idx);
+  v.choice("input_unit", driver.input_unit, input_unit_names());
 }
 
 template <class V, class P>

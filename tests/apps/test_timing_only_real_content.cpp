@@ -124,3 +124,23 @@ BOOST_AUTO_TEST_CASE(hevc_with_b_pyramid_and_a_size_change_times_the_same_in_a_t
   expect_timing_only_equals_full(file, dir, 32);
   expect_same_frames(vvsim_frames(file, dir), ffmpeg_frames(file, dir), 0, 0);
 }
+
+// One whole access unit per input resource (driver.input_unit: access_unit):
+// H.264 with a B-pyramid and two slices per picture, under v6 and
+// virtio-media, and HEVC with B-frames and slices: the scan splits each
+// resource and ends its access unit as the backends do.
+BOOST_AUTO_TEST_CASE(access_unit_resources_time_the_same_in_a_timing_only_run) {
+  const std::string dir = workdir("tonly_access_units"), h264 = dir + "/in.h264", hevc = dir + "/in.hevc";
+  encode(h264, "176x144", 30,
+         "-c:v libx264 -x264-params slices=2:bframes=3:b-pyramid=normal:keyint=12:min-keyint=12:scenecut=0", dir);
+  encode(hevc, "176x144", 16, "-c:v libx265 -x265-params slices=2:bframes=2:log-level=error", dir);
+  const std::string access_units = " --set platform.driver.input_unit=access_unit";
+  for (const char* protocol : {"v6", "media"}) {
+    BOOST_TEST_CONTEXT(protocol) {
+      std::filesystem::create_directories(dir + "/" + protocol);
+      expect_timing_only_equals_full(h264, dir + "/" + protocol, 30, access_units + " --set protocol=" + protocol);
+    }
+  }
+  std::filesystem::create_directories(dir + "/hevc");
+  expect_timing_only_equals_full(hevc, dir + "/hevc", 16, access_units);
+}

@@ -6,6 +6,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -15,6 +16,7 @@
 #include "codec/scan_decoder.h"
 #include "codec/start_code_headers.h"
 #include "codec/unit_header.h"
+#include "models/engine/codec_engine.h"
 #include "tests/apps/real_content.h"
 
 using namespace real_content;
@@ -141,7 +143,58 @@ void check_h264_work(const std::string& file, const std::string& dir, size_t pic
                    every_decoder(CodecId::H264, unable));
 }
 
+// The packets trace_headers reads (one access unit each), by their size.
+std::vector<long> packet_bytes(const std::string& file, const std::string& dir) {
+  std::vector<long> out;
+  for (const auto& [name, value] : trace(file, dir))
+    if (name == "Packet") out.push_back(value);
+  return out;
+}
+
 }  // namespace
+
+// One whole access unit per unit (InputUnit::AccessUnit), four slices per
+// picture and B-frames: each unit is charged its own picture once (the
+// macroblocks and type of its first slice, from the trace) and all its bytes
+// (the trace's packet), so under the default profile it costs
+//   cycles_per_unit + cycles_per_byte * bytes + round(cycles_per_macroblock * macroblocks * factor(type))
+// on every backend and the scan.
+BOOST_AUTO_TEST_CASE(h264_access_unit_units_are_charged_one_picture_each) {
+  const std::string dir = workdir("work_h264_access_units"), file = dir + "/a.h264";
+  encode(file, "176x144", 12, "-c:v libx264 -x264-params slices=4:bframes=2", dir);
+  std::vector<CodedPicture> pictures;
+  for (const auto& slice : h264_expected_per_slice(file, dir))
+    if (slice.macroblocks != 0) pictures.push_back(slice);
+  const auto bytes = packet_bytes(file, dir);
+  BOOST_REQUIRE_EQUAL(pictures.size(), 12u);
+  BOOST_REQUIRE_EQUAL(bytes.size(), pictures.size());
+  BOOST_REQUIRE_NE(picture_types(file, dir).find('B'), std::string::npos);
+  const ParsedStream stream = read_bitstream_file(file);
+  BOOST_REQUIRE(stream.status.ok());
+  AccessUnitSource units(CodecId::H264, std::make_shared<UnitsInMemory>(stream.units));
+  BOOST_REQUIRE_EQUAL(units.size(), pictures.size());
+  const auto& cost = vvsim::models::CodecEngineProfile{}.cost(vvsim::models::JobKind::Decode, CodecId::H264);
+  for (auto& [name, decoder] : every_decoder(CodecId::H264)) {
+    decoder->take_input_units(InputUnit::AccessUnit);
+    for (size_t i = 0; i < units.size(); ++i) {
+      const auto& u = units.unit(i);
+      const auto result = decoder->decode(u.data.data(), u.data.size(), u.timestamp);
+      const CodedPicture& e = pictures[i];
+      const double factor = e.frame_type == FrameType::Key           ? cost.key_frame_factor
+                            : e.frame_type == FrameType::BiPredicted ? cost.bipred_frame_factor
+                                                                     : cost.inter_frame_factor;
+      const uint64_t cycles = cost.cycles_per_unit + cost.cycles_per_byte * uint64_t(bytes[i]) +
+                              uint64_t(std::llround(double(cost.cycles_per_macroblock * e.macroblocks) * factor));
+      BOOST_TEST_CONTEXT(name << " access unit " << i) {
+        BOOST_CHECK(result.status == UnitStatus::Ok);
+        BOOST_CHECK_EQUAL(result.work.bitstream_bytes, uint32_t(bytes[i]));
+        BOOST_CHECK_EQUAL(result.work.macroblocks, e.macroblocks);
+        BOOST_CHECK(result.work.frame_type == e.frame_type);
+        BOOST_CHECK_EQUAL(vvsim::models::unit_cycles(cost, result.work), cycles);
+      }
+    }
+  }
+}
 
 // Four slices per picture, B-frames, then a second sequence of another size:
 // each picture is charged once (on its first slice), for its own SPS's size:

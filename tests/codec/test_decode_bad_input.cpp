@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <fstream>
+#include <memory>
 
+#include "codec/scan_decoder.h"
 #include "codec/unit_header.h"
 #include "decode_support.h"
 
@@ -172,4 +174,32 @@ BOOST_AUTO_TEST_CASE(annexb_access_unit_boundaries) {
   BOOST_CHECK_EQUAL(frames, 20u);
   BOOST_CHECK_EQUAL(s.units.back().timestamp, 19000u);
   for (const auto& u : s.units) BOOST_CHECK_EQUAL(start_code_length(u.data.data(), u.data.size()) > 0, true);
+}
+
+// One access unit per unit: a unit that is not start-code delimited is corrupt
+// with a message naming the place, on every H.264/HEVC backend and the scan,
+// and the decoder goes on with the next access unit (the fixture's first one,
+// SPS, PPS, SEI and IDR slice, gives its picture at once: no reordering).
+BOOST_AUTO_TEST_CASE(access_unit_units_without_start_code_are_corrupt) {
+  const ParsedStream s = read_bitstream_file(fixture("h264_x264_baseline.h264"));
+  AccessUnitSource units(CodecId::H264, std::make_shared<UnitsInMemory>(s.units));
+  BOOST_REQUIRE_EQUAL(units.size(), 20u);
+  std::vector<std::unique_ptr<Decoder>> decoders;
+  for (const auto backend : decoder_backends(CodecId::H264)) decoders.push_back(make_decoder(CodecId::H264, backend));
+  decoders.push_back(make_scan_decoder(CodecId::H264));
+  decoders.push_back(make_decoder(CodecId::HEVC));
+  decoders.push_back(make_scan_decoder(CodecId::HEVC));
+  const std::vector<uint8_t> garbage = {0x67, 0x42, 0xc0, 0x1e};
+  for (auto& d : decoders) {
+    d->take_input_units(InputUnit::AccessUnit);
+    const auto bad = d->decode(garbage.data(), garbage.size(), 0);
+    BOOST_CHECK(bad.status == UnitStatus::Corrupt);
+    BOOST_CHECK_NE(bad.message.find("access unit: offset 0: byte 0x67 before the first start code"), std::string::npos);
+    BOOST_CHECK_EQUAL(d->decode(nullptr, 0, 0).message, "access unit: offset 0: no start code found");
+    if (d->codec() != CodecId::H264) continue;
+    const auto& first = units.unit(0);
+    const auto picture = d->decode(first.data.data(), first.data.size(), first.timestamp);
+    BOOST_CHECK(picture.status == UnitStatus::Ok);
+    BOOST_CHECK_EQUAL(picture.pictures.size(), 1u);
+  }
 }

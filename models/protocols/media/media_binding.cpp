@@ -40,7 +40,8 @@ MediaDriverProfile driver_profile(const models::GuestParts& parts) {
 MediaProtocolDevice::MediaProtocolDevice(const models::DeviceParts& parts, const MediaDeviceProfile& profile,
                                          DecoderSession::DecoderFactory decoders)
     : device("media", profile, parts.engine, shm_base(parts.profile, profile),
-             decoders ? std::move(decoders) : platform_decoders(parts, profile.h264_decoder)) {}
+             models::taking_input_units(decoders ? std::move(decoders) : platform_decoders(parts, profile.h264_decoder),
+                                        parts.profile.driver.input_unit)) {}
 
 MediaProtocolDriver::MediaProtocolDriver(const models::GuestParts& parts)
     : driver(parts.system.cpu.port, parts.profile.address_map.mmio_base, parts.system.irq, parts.memory,

@@ -35,7 +35,8 @@ DecoderFactory platform_decoders(const models::DeviceParts& parts, codec::Decode
 
 V6Device::V6Device(const models::DeviceParts& parts, const VideoDeviceProfile& profile, DecoderFactory decoders)
     : device("video", profile, parts.engine,
-             decoders ? std::move(decoders) : platform_decoders(parts, profile.h264_decoder)) {
+             models::taking_input_units(decoders ? std::move(decoders) : platform_decoders(parts, profile.h264_decoder),
+                                        parts.profile.driver.input_unit)) {
   device.use_encoders([](const codec::EncoderConfig& c) { return codec::make_encoder(c); });
   device.use_host_threads(parts.host_threads);
 }
