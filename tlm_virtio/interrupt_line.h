@@ -48,8 +48,15 @@ class InterruptLine : public sc_core::sc_module, public InterruptSignalIf, publi
   sc_core::sc_time latency_;
   bool device_level_ = false;
   bool cpu_level_ = false;
-  std::deque<bool> in_flight_;
-  sc_core::sc_event_queue arrivals_;
+  struct Change {
+    bool level;
+    sc_core::sc_time due;  // when the CPU sees it
+  };
+  // Changes on their way, in order: one latency for all keeps them due in
+  // the order made, so one event, notified for the front change, does what
+  // an sc_event_queue would, without its allocation and second process per change.
+  std::deque<Change> in_flight_;
+  sc_core::sc_event arrival_;
   sc_core::sc_event cpu_edge_;
   uint64_t delivered_ = 0;
 };

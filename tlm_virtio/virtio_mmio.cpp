@@ -266,7 +266,7 @@ PopResult VirtioMmio::pop(unsigned queue) {
     set_device_needs_reset(result.error().message);
   } else if (result->has_value()) {
     DescriptorChain& chain = **result;
-    queues_[queue].outstanding[chain.id] = chain.writable_bytes();
+    queues_[queue].outstanding_nodes.put(queues_[queue].outstanding, chain.id, chain.writable_bytes());
     traffic_[queue].taken(chain);
     chain.epoch = epoch;
   }
@@ -292,7 +292,7 @@ void VirtioMmio::check_used(unsigned queue, Queue& q, const DescriptorChain& cha
     report_ring(queue, kUsedLenBounded,
                 fmt::format("queue {}: used len {} for head {}, whose writable descriptors hold {} bytes", queue,
                             written, chain.id, it->second));
-  q.outstanding.erase(it);
+  q.outstanding_nodes.erase(q.outstanding, it);
 }
 
 void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t written) {

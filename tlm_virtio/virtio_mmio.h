@@ -17,6 +17,7 @@
 #include "tlm_virtio/interrupt_coalescer.h"
 #include "tlm_virtio/interrupt_line.h"
 #include "tlm_virtio/memory_port.h"
+#include "tlm_virtio/node_recycler.h"
 #include "tlm_virtio/queue_traffic.h"
 #include "tlm_virtio/ring_rules.h"
 #include "tlm_virtio/virtio_device.h"
@@ -89,6 +90,7 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
     std::shared_ptr<VirtqueueDevice> ring;
     // Chains the device took and has not returned: id -> bytes it may write.
     std::map<ChainId, uint64_t> outstanding;
+    NodeRecycler<std::map<ChainId, uint64_t>> outstanding_nodes;  // a chain comes and goes with every command
   };
   // Several device threads may complete chains of one queue; a used-ring
   // update spans bus waits, so they take turns (one lock per queue).

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "models/virtio_host/device_transport.h"
+#include "tlm_virtio/node_recycler.h"
 
 namespace vvsim::virtio_video {
 
@@ -38,7 +39,9 @@ class CompletionTable {
   size_t size() const { return held_.size(); }
 
  private:
-  std::unordered_map<CompletionTag, PendingCompletion> held_;
+  using HeldMap = std::unordered_map<CompletionTag, PendingCompletion>;
+  HeldMap held_;
+  tlm_virtio::NodeRecycler<HeldMap> held_nodes_;  // a command comes and goes with every round trip
 };
 
 }  // namespace vvsim::virtio_video

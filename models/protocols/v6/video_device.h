@@ -150,6 +150,8 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   void dispatch(const DeviceTransport::Chain& chain, const PendingCompletion& answer_to);
   // The command's type once the chain may be acted on; nothing after answering why not.
   std::optional<CmdType> admit(const DeviceTransport::Chain& c, const PendingCompletion& chain);
+  // stats_.commands_by_type[name], found by the name's address after its first use.
+  uint64_t& command_count(const char* name);
   void on_query_caps(ByteSpan bytes, const PendingCompletion& chain);
   void on_stream_create(ByteSpan bytes, const PendingCompletion& chain);
   void on_stream_destroy(ByteSpan bytes, const PendingCompletion& chain);
@@ -276,6 +278,7 @@ class VideoDevice : public sc_core::sc_module, public tlm_virtio::VirtioDevice {
   // answered; stream state keeps only tags into it.
   CompletionTable completions_;
   VideoDeviceStats stats_;
+  std::vector<std::pair<const char*, uint64_t*>> command_counts_;  // command_count's cache
   std::vector<std::string> diagnostics_;
 };
 

@@ -49,10 +49,20 @@ void VideoDevice::dispatch(const DeviceTransport::Chain& c, const PendingComplet
   if (const auto type = admit(c, answer_to)) (this->*handler_of(*type))(ByteSpan(c.readable), answer_to);
 }
 
+// The names are static strings: each is looked up (and its key string made) in
+// the map once, not once per command.
+uint64_t& VideoDevice::command_count(const char* name) {
+  for (const auto& [known, count] : command_counts_)
+    if (known == name) return *count;
+  uint64_t* count = &stats_.commands_by_type[name];  // map values stay where they are
+  command_counts_.push_back({name, count});
+  return *count;
+}
+
 std::optional<CmdType> VideoDevice::admit(const DeviceTransport::Chain& c, const PendingCompletion& chain) {
   const auto code = decode_cmd_type(ByteSpan(c.readable));
   const std::optional<CmdType> cmd = cmd_type_from_wire(code ? *code : 0);  // 0 is no command: a short one is unknown
-  ++stats_.commands_by_type[cmd.has_value() ? cmd_type_name(cmd.value()) : "UNKNOWN"];
+  ++command_count(cmd.has_value() ? cmd_type_name(cmd.value()) : "UNKNOWN");
   if (!cmd.has_value()) {
     answer_result(chain.tag, faults_.unknown_command(),
                   code ? fmt::format("unknown command code {:#x}", *code) : code.error().message);
@@ -192,7 +202,7 @@ void VideoDevice::on_stream_stop(ByteSpan bytes, const PendingCompletion& chain)
 }
 
 Result VideoDevice::unblock_output(uint32_t stream_id) {
-  ++stats_.commands_by_type["STREAM_UNBLOCK"];
+  ++command_count("STREAM_UNBLOCK");
   auto it = streams_.find(stream_id);
   if (it == streams_.end()) return Result::ErrInvalidStreamId;
   VideoStream& s = *it->second;
