@@ -58,9 +58,4 @@ std::shared_ptr<const void> VpxFramePool::lend(const vpx_image_t& img) {
   });
 }
 
-size_t VpxFramePool::frames() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return frames_.size();
-}
-
 }  // namespace vvsim::codec

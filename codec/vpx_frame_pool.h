@@ -23,8 +23,6 @@ class VpxFramePool : public std::enable_shared_from_this<VpxFramePool> {
   // Holds the frame buffer of `img` (one of this pool's) until the result is dropped.
   std::shared_ptr<const void> lend(const vpx_image_t& img);
 
-  size_t frames() const;  // buffers allocated so far (what the pool costs in memory)
-
  private:
   struct Frame {
     std::vector<uint8_t> bytes;
@@ -35,7 +33,7 @@ class VpxFramePool : public std::enable_shared_from_this<VpxFramePool> {
   Frame& free_frame(size_t min_size);  // lock held
   void let_go(Frame& frame);
 
-  mutable std::mutex mutex_;  // the decoding thread takes frames; any thread drops pictures
+  std::mutex mutex_;  // the decoding thread takes frames; any thread drops pictures
   std::vector<std::unique_ptr<Frame>> frames_;
 };
 
