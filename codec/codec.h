@@ -48,12 +48,13 @@ struct Picture {
   std::vector<uint8_t> y, u, v;
   // Instead of y/u/v, a decoder may lend the planes of its own frame buffer
   // (no copy per frame): valid until the decoder's next call, which may reuse
-  // the buffer; `keep` holds the buffer across the decoder's reset or
-  // destruction. Encoders take pictures with their own planes.
+  // the buffer, unless `held`; `keep` holds the buffer across the decoder's
+  // reset or destruction. Encoders take pictures with their own planes.
   struct LentPlanes {
     std::array<const uint8_t*, 3> data{};  // Y, U, V
     std::array<uint32_t, 3> stride{};      // bytes between two rows
     std::shared_ptr<const void> keep;
+    bool held = false;  // the decoder writes no more into the buffer while `keep` is held
   };
   std::optional<LentPlanes> lent;
   // First byte of row `row` of plane 0 (Y), 1 (U) or 2 (V), lent or owned.

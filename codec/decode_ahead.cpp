@@ -29,16 +29,24 @@ void DecodeWorkers::worker_loop() {
 }
 
 bool DecodeWorkers::run_one(std::unique_lock<std::mutex>& lock) {
-  if (ready_.empty()) return false;
-  DecodeAhead* stream = ready_.front();
-  ready_.pop_front();
-  stream->in_ready_ = false;
+  DecodeAhead* stream = most_needed();
+  if (!stream) return false;
   DecodeAhead::Call& call = stream->start_next();
   lock.unlock();
   stream->run(call);
   lock.lock();
   stream->finish(call);
   return true;
+}
+
+DecodeAhead* DecodeWorkers::most_needed() {
+  const auto first = std::min_element(ready_.begin(), ready_.end(), [](const DecodeAhead* a, const DecodeAhead* b) {
+    return a->calls_[a->done_].order < b->calls_[b->done_].order;
+  });
+  if (first == ready_.end()) return nullptr;
+  DecodeAhead* stream = *first;
+  stream->leave_ready();
+  return stream;
 }
 
 void DecodeWorkers::make_ready(DecodeAhead& stream) {
@@ -72,6 +80,7 @@ uint64_t DecodeAhead::submit_flush() {
 uint64_t DecodeAhead::submit(Call call) {
   std::lock_guard<std::mutex> lock(workers_.mutex_);
   call.ticket = next_ticket_++;
+  call.order = workers_.submitted_++;
   calls_.push_back(std::move(call));
   workers_.make_ready(*this);
   return calls_.back().ticket;
@@ -131,9 +140,12 @@ DecodeAhead::Call& DecodeAhead::start_next() {
 void DecodeAhead::run(Call& call) {
   try {
     call.result = call.flush ? decoder_->flush() : decoder_->decode(call.unit.data(), call.unit.size(), call.timestamp);
-    // The decoder may reuse a lent buffer on its next call, which a worker may make before the picture is written.
+    // The decoder may reuse a lent buffer on its next call, which a worker may
+    // make before the picture is written, unless the picture holds it.
     if (workers_.worker_threads() > 0) {
-      for (auto& picture : call.result.pictures) picture = owned_picture(picture);
+      for (auto& picture : call.result.pictures) {
+        if (picture.lent && !picture.lent->held) picture = owned_picture(picture);
+      }
     }
   } catch (...) {
     call.error = std::current_exception();

@@ -44,11 +44,13 @@ class DecodeWorkers {
   // False when there is none.
   bool run_one(std::unique_lock<std::mutex>& lock);
   void make_ready(DecodeAhead& stream);  // lock held
+  DecodeAhead* most_needed();           // lock held; out of ready_, or null
 
   std::mutex mutex_;
   std::condition_variable work_ready_;  // a call may start, or stopping
   std::condition_variable call_done_;   // a call finished
-  std::deque<DecodeAhead*> ready_;      // streams whose next call may start, oldest first
+  std::vector<DecodeAhead*> ready_;     // streams whose next call may start
+  uint64_t submitted_ = 0;              // calls submitted to every stream so far
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };
@@ -80,6 +82,10 @@ class DecodeAhead {
   friend class DecodeWorkers;
   struct Call {
     uint64_t ticket = 0;
+    // Submitted before every call of any stream with a greater one: the
+    // simulation takes results about in this order, so workers start the
+    // smallest first.
+    uint64_t order = 0;
     bool flush = false;
     std::vector<uint8_t> unit;
     uint64_t timestamp = 0;

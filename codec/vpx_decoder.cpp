@@ -22,8 +22,10 @@ bool VpxDecoder::open() {
   vpx_codec_iface_t* iface = codec_ == CodecId::VP8 ? vpx_codec_vp8_dx() : vpx_codec_vp9_dx();
   auto ctx = std::make_unique<vpx_codec_ctx_t>();
   ctx_.reset();
+  pool_.reset();
   if (vpx_codec_dec_init(ctx.get(), iface, &cfg, 0) != VPX_CODEC_OK) return false;
-  ctx_.reset(ctx.release(), [](vpx_codec_ctx_t* c) {
+  pool_ = VpxFramePool::attach(ctx.get());
+  ctx_.reset(ctx.release(), [pool = pool_](vpx_codec_ctx_t* c) {  // libvpx releases its frames into the pool
     vpx_codec_destroy(c);
     delete c;
   });
@@ -71,7 +73,12 @@ void VpxDecoder::collect_pictures(DecodeResult& result, uint64_t timestamp) {
       lent.data[plane] = img->planes[plane];
       lent.stride[plane] = static_cast<uint32_t>(img->stride[plane]);
     }
-    lent.keep = ctx_;
+    if (pool_) {
+      lent.keep = pool_->lend(*img);
+      lent.held = true;
+    } else {
+      lent.keep = ctx_;
+    }
     p.lent = std::move(lent);
     p.timestamp = timestamp;
     int corrupted = 0;

@@ -8,6 +8,7 @@
 
 #include "codec/codec.h"
 #include "codec/decoder_support.h"
+#include "codec/vpx_frame_pool.h"
 #include "codec/work_accounting.h"
 
 namespace vvsim::codec {
@@ -32,7 +33,9 @@ class VpxDecoder : public Decoder {
   void collect_pictures(DecodeResult& result, uint64_t timestamp);
 
   CodecId codec_;
-  // Shared with the pictures lent out of its frame buffers, which may outlive
+  // VP9's frame buffers, each held by the pictures lent it (null for VP8).
+  std::shared_ptr<VpxFramePool> pool_;
+  // Shared with the pictures lent out of VP8's frame buffers, which may outlive
   // a reset (a new context) or the decoder; null when libvpx refused to open.
   std::shared_ptr<vpx_codec_ctx_t> ctx_;
   bool waiting_for_key_ = true;  // after start, reset or a corrupt unit

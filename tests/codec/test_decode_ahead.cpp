@@ -2,7 +2,8 @@
 // DecodeAhead on 1, 2 and 4 host threads, all units queued before any is
 // taken, must give the reference decoders' output (fixtures/reference.md5:
 // vpxdec / ffmpeg), every work figure of a plain decoder, the same results
-// after a reset mid-stream, and the decoder's exception at its own unit.
+// after a reset mid-stream, the decoder's exception at its own unit, and
+// VP9 pictures that hold their frame buffers (no copy) as long as they live.
 #define BOOST_TEST_MODULE decode_ahead
 #include <boost/test/unit_test.hpp>
 
@@ -129,4 +130,51 @@ BOOST_AUTO_TEST_CASE(a_decoder_exception_arrives_with_its_own_unit) {
   BOOST_CHECK_EQUAL(ahead.take(tickets[1]).work.bitstream_bytes, 2u);
   BOOST_CHECK_THROW(ahead.take(tickets[2]), std::runtime_error);
   BOOST_CHECK_EQUAL(ahead.take(tickets[3]).work.bitstream_bytes, 4u);
+}
+
+// VP9's pictures hold their libvpx frame buffers (no copy when decoded ahead):
+// every picture of a stream kept lent past the decoder's later calls, a reset
+// and the decoder's end must still be the reference decoder's output. VP8's
+// buffers cannot be lent for longer: its pictures are copied when decoded ahead.
+BOOST_AUTO_TEST_CASE(vp9_pictures_keep_their_frame_buffers_past_later_calls_a_reset_and_the_decoder) {
+  const auto refs = load_references();
+  for (const char* name : {"vp9_drc.ivf", "vp9_176x144.ivf"}) {
+    BOOST_TEST_CONTEXT(name) {
+      const ParsedStream stream = read_bitstream_file(fixture(name));
+      auto decoder = make_decoder(stream.codec);
+      std::vector<Picture> kept;
+      for (const auto& u : stream.units) {
+        for (auto& p : decoder->decode(u.data.data(), u.data.size(), u.timestamp).pictures) {
+          BOOST_CHECK(p.lent && p.lent->held);
+          kept.push_back(std::move(p));
+        }
+      }
+      decoder->reset();
+      for (size_t i = 0; i < 5 && i < stream.units.size(); ++i)  // buffers no picture holds are reused
+        decoder->decode(stream.units[i].data.data(), stream.units[i].data.size(), 0);
+      decoder.reset();
+      std::vector<uint8_t> i420;
+      for (const auto& p : kept) append_i420(owned_picture(p), i420);
+      BOOST_CHECK_EQUAL(md5_hex(i420), refs.at(name).md5);
+    }
+  }
+  const ParsedStream vp8 = read_bitstream_file(fixture("vp8_176x144.ivf"));
+  auto decoder = make_decoder(vp8.codec);
+  const auto result = decoder->decode(vp8.units[0].data.data(), vp8.units[0].data.size(), 0);
+  BOOST_REQUIRE_EQUAL(result.pictures.size(), 1u);
+  BOOST_CHECK(result.pictures[0].lent && !result.pictures[0].lent->held);
+}
+
+BOOST_AUTO_TEST_CASE(decoded_ahead_vp9_pictures_come_lent_and_vp8_pictures_owned) {
+  DecodeWorkers workers(2);
+  for (const char* name : {"vp9_176x144.ivf", "vp8_176x144.ivf"}) {
+    const ParsedStream stream = read_bitstream_file(fixture(name));
+    DecodeAhead ahead(make_decoder(stream.codec), workers);
+    std::vector<uint64_t> tickets;
+    for (const auto& u : stream.units) tickets.push_back(ahead.submit_decode(u.data, u.timestamp));
+    const bool vp9 = stream.codec == CodecId::VP9;
+    for (uint64_t t : tickets) {
+      for (const auto& p : ahead.take(t).pictures) BOOST_CHECK_EQUAL(p.lent.has_value(), vp9);
+    }
+  }
 }
