@@ -24,6 +24,7 @@
 #include "models/protocols/media/media_controls.h"
 #include "models/protocols/media/media_ioctls.h"
 #include "models/protocols/media/v4l2_constants.h"
+#include "tests/media/wire_images.h"
 
 using namespace vvsim;
 using namespace vvsim::virtio_media;
@@ -31,19 +32,8 @@ using v4l2::bytes_of;
 
 namespace {
 
-template <class T>
-Bytes image(const T& s) {
-  Bytes b(sizeof(T));
-  std::memcpy(b.data(), &s, sizeof(T));
-  return b;
-}
-
-template <class W>
-Bytes encoded(const W& w) {
-  Bytes b(W::kSize, 0xAA);
-  w.encode(b.data());
-  return b;
-}
+using test::encoded;
+using test::image;
 
 void with_device(const std::function<void(MediaDriver&, uint32_t session)>& body, MediaDeviceProfile device = {}) {
   MediaPlatform platform("platform", models::PlatformProfile{}, device);

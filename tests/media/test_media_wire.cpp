@@ -15,6 +15,7 @@
 #include "models/protocols/media/media_ioctls.h"
 #include "models/protocols/media/media_wire.h"
 #include "models/protocols/media/v4l2_constants.h"
+#include "tests/media/wire_images.h"
 
 using namespace vvsim::virtio_media;
 
@@ -23,20 +24,8 @@ static_assert(sizeof(void*) == 8, "the spec's layout is the 64-bit one");
 
 namespace {
 
-// The bytes of a host struct: on this 64-bit little-endian host, the wire image.
-template <class T>
-Bytes image(const T& s) {
-  Bytes b(sizeof(T));
-  std::memcpy(b.data(), &s, sizeof(T));
-  return b;
-}
-
-template <class W>
-Bytes encoded(const W& w) {
-  Bytes b(W::kSize, 0xAA);
-  w.encode(b.data());
-  return b;
-}
+using test::encoded;
+using test::image;
 
 }  // namespace
 
