@@ -173,7 +173,8 @@ BOOST_AUTO_TEST_CASE(h264_access_unit_units_are_charged_one_picture_each) {
   BOOST_REQUIRE(stream.status.ok());
   AccessUnitSource units(CodecId::H264, std::make_shared<UnitsInMemory>(stream.units));
   BOOST_REQUIRE_EQUAL(units.size(), pictures.size());
-  const auto& cost = vvsim::models::CodecEngineProfile{}.cost(vvsim::models::JobKind::Decode, CodecId::H264);
+  const vvsim::models::CodecEngineProfile profile;  // cost() refers into it
+  const auto& cost = profile.cost(vvsim::models::JobKind::Decode, CodecId::H264);
   for (auto& [name, decoder] : every_decoder(CodecId::H264)) {
     decoder->take_input_units(InputUnit::AccessUnit);
     for (size_t i = 0; i < units.size(); ++i) {
