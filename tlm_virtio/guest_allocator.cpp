@@ -2,22 +2,42 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace vvsim::tlm_virtio {
 
-GuestAllocator::GuestAllocator(uint64_t base, uint64_t size) { free_[base] = size; }
+namespace {
+
+template <typename Ranges>
+auto first_at_or_after(Ranges& ranges, uint64_t start) {
+  return std::lower_bound(ranges.begin(), ranges.end(), start,
+                          [](const auto& range, uint64_t at) { return range.start < at; });
+}
+
+}  // namespace
+
+GuestAllocator::GuestAllocator(uint64_t base, uint64_t size) { free_.push_back({base, size}); }
 
 Result<uint64_t> GuestAllocator::allocate(uint64_t size, uint64_t align) {
   if (size == 0 || align == 0 || (align & (align - 1)) != 0)
     return Error{fmt::format("guest memory: block of {} bytes aligned to {} refused (size 0 or alignment not a power of two)", size, align)};
   for (auto it = free_.begin(); it != free_.end(); ++it) {
-    const uint64_t start = it->first, len = it->second;
+    const uint64_t start = it->start, len = it->size;
     const uint64_t addr = (start + align - 1) & ~(align - 1);
     if (addr < start || addr - start > len || len - (addr - start) < size) continue;
-    free_nodes_.erase(free_, it);
-    if (addr > start) free_nodes_.put(free_, start, addr - start);
-    const uint64_t end = addr + size;
-    if (start + len > end) free_nodes_.put(free_, end, start + len - end);
-    used_nodes_.put(used_, addr, {addr, size});
+    const uint64_t end = addr + size, tail = start + len - end;
+    // The free range keeps its head (the alignment gap) and its tail.
+    if (addr > start && tail > 0) {
+      it->size = addr - start;
+      free_.insert(it + 1, Range{end, tail});
+    } else if (addr > start) {
+      it->size = addr - start;
+    } else if (tail > 0) {
+      *it = Range{end, tail};
+    } else {
+      free_.erase(it);
+    }
+    used_.insert(first_at_or_after(used_, addr), Range{addr, size});
     in_use_ += size;
     return addr;
   }
@@ -25,26 +45,25 @@ Result<uint64_t> GuestAllocator::allocate(uint64_t size, uint64_t align) {
 }
 
 bool GuestAllocator::release(uint64_t addr) {
-  auto it = used_.find(addr);
-  if (it == used_.end()) return false;
-  uint64_t start = it->second.first, size = it->second.second;
+  const auto it = first_at_or_after(used_, addr);
+  if (it == used_.end() || it->start != addr) return false;
+  uint64_t start = it->start, size = it->size;
   in_use_ -= size;
-  used_nodes_.erase(used_, it);
+  used_.erase(it);
   // Merge with the free neighbours.
-  auto next = free_.lower_bound(start);
-  if (next != free_.end() && start + size == next->first) {
-    size += next->second;
-    const auto merged = next++;
-    free_nodes_.erase(free_, merged);
+  auto next = first_at_or_after(free_, start);
+  const bool joins_next = next != free_.end() && start + size == next->start;
+  const bool joins_prev = next != free_.begin() && std::prev(next)->start + std::prev(next)->size == start;
+  if (joins_prev && joins_next) {
+    std::prev(next)->size += size + next->size;
+    free_.erase(next);
+  } else if (joins_prev) {
+    std::prev(next)->size += size;
+  } else if (joins_next) {
+    *next = Range{start, size + next->size};
+  } else {
+    free_.insert(next, Range{start, size});
   }
-  if (next != free_.begin()) {
-    auto prev = std::prev(next);
-    if (prev->first + prev->second == start) {
-      prev->second += size;
-      return true;
-    }
-  }
-  free_nodes_.put(free_, start, size);
   return true;
 }
 

@@ -3,11 +3,9 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <vector>
 
 #include "common/result.h"
-
-#include "tlm_virtio/node_recycler.h"
 
 namespace vvsim::tlm_virtio {
 
@@ -23,12 +21,14 @@ class GuestAllocator {
   uint64_t bytes_in_use() const { return in_use_; }
 
  private:
-  using FreeMap = std::map<uint64_t, uint64_t>;                           // start -> size
-  using UsedMap = std::map<uint64_t, std::pair<uint64_t, uint64_t>>;  // addr -> (block start, block size)
-  FreeMap free_;
-  UsedMap used_;
-  NodeRecycler<FreeMap> free_nodes_;  // blocks come and go with every command
-  NodeRecycler<UsedMap> used_nodes_;
+  struct Range {
+    uint64_t start, size;
+  };
+  // Both sorted by start. Sorted vectors, not maps: a command takes and gives
+  // back two blocks, and the lists are a few dozen entries long, so a search
+  // and a short move cost less than a tree's node rebalancing.
+  std::vector<Range> free_;
+  std::vector<Range> used_;
   uint64_t in_use_ = 0;
 };
 
