@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "tlm_virtio/sim_now.h"
+
 namespace vvsim::tlm_virtio {
 
 namespace {
@@ -64,7 +66,7 @@ void Bus::account(int initiator, uint64_t bytes, const sc_core::sc_time& start, 
 sc_core::sc_time Bus::schedule(int initiator, uint64_t bytes, const sc_core::sc_time& offset) {
   // The data may go once the latency has passed (overlapping other transfers'
   // data); it shares the data path burst by burst with the transfers it meets.
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = sim_now();
   const sc_core::sc_time ready = now + offset + memory_latency_;
   const uint64_t n = beats(bytes);
   last_booking_ = ++bookings_made_;
@@ -94,7 +96,7 @@ bool Bus::moved_end(uint64_t booking, sc_core::sc_time& end) {
 
 sc_core::sc_time Bus::schedule_register(int initiator, uint64_t bytes, const sc_core::sc_time& offset) {
   last_booking_ = 0;
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = sim_now();
   const sc_core::sc_time ready = now + offset;
   const sc_core::sc_time start = ready > registers_busy_until_ ? ready : registers_busy_until_;
   const sc_core::sc_time occupancy = cycles(profile_.register_latency_cycles + beats(bytes));

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "tlm_virtio/sim_now.h"
+
 namespace vvsim::tlm_virtio {
 
 GuestProcessors::GuestProcessors(uint32_t count) : cpus_(count) {
@@ -23,7 +25,7 @@ size_t GuestProcessors::cpu_for_thread() const {
 // An idle CPU if there is one, else the lowest-numbered CPU running no
 // handler (its thread work is preempted), else the one whose handler ends first.
 size_t GuestProcessors::cpu_for_handler() const {
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = sim_now();
   for (size_t c = 0; c < cpus_.size(); ++c)
     if (std::max(cpus_[c].threads_until, cpus_[c].handler_until) <= now) return c;
   size_t best = 0;
@@ -39,7 +41,7 @@ void GuestProcessors::run_thread(const sc_core::sc_time& time) {
     sc_core::wait(time);
     return;
   }
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = sim_now();
   booked_ += time;
   const size_t c = cpu_for_thread();
   Cpu& cpu = cpus_[c];
@@ -60,7 +62,7 @@ void GuestProcessors::run_handler(const sc_core::sc_time& time) {
     sc_core::wait(time);
     return;
   }
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = sim_now();
   booked_ += time;
   Cpu& cpu = cpus_[cpu_for_handler()];
   const sc_core::sc_time start = std::max(now, cpu.handler_until);

@@ -4,6 +4,7 @@
 #include <iterator>
 
 #include "tlm_virtio/le_bytes.h"
+#include "tlm_virtio/sim_now.h"
 
 namespace vvsim::tlm_virtio {
 
@@ -85,7 +86,7 @@ void MemoryPort::wait_for_moved(const std::vector<uint64_t>& mine) {
         latest = std::max(latest, end);
       }
     if (!moved) return;
-    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    const sc_core::sc_time now = sim_now();
     if (latest <= now) return;
     sc_core::wait(latest - now);
   }
@@ -95,14 +96,14 @@ MemoryPort::Posted MemoryPort::post(const std::function<void()>& accesses) {
   Batch batch(*this);  // books without waiting; what its end would wait for goes to the caller
   accesses();
   Posted posted;
-  posted.end = sc_core::sc_time_stamp() + local_offset_;
+  posted.end = sim_now() + local_offset_;
   posted.bookings.swap(bookings_);
   local_offset_ = sc_core::SC_ZERO_TIME;
   return posted;
 }
 
 void MemoryPort::wait_for(const Posted& posted) {
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = sim_now();
   if (posted.end > now) sc_core::wait(posted.end - now);
   if (!posted.bookings.empty()) wait_for_moved(posted.bookings);
 }

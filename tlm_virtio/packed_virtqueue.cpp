@@ -148,7 +148,7 @@ PopResult PackedVirtqueueDevice::pop() {
                      fmt::format("{}: AVAIL and USED both {} in a descriptor made available in the lap of wrap "
                                  "counter {}",
                                  where(next_avail_.slot), int(avail), int(next_avail_.wrap))};
-  std::optional<DescriptorChain> chain(std::in_place);
+  std::optional<DescriptorChain> chain(fresh_chain());
   uint16_t count = 0, id = 0;
   if (auto walked = walk(first, *chain, count, id); !walked) return walked.error();
   if (outstanding_.count(id))

@@ -108,7 +108,7 @@ PopResult SplitVirtqueueDevice::pop() {
     return RingError{kHeadInRange, fmt::format("{}: available ring entry {} names head {} past the queue size {}", name_,
                                                slot, head, addrs_.size)};
   }
-  std::optional<DescriptorChain> chain(std::in_place);
+  std::optional<DescriptorChain> chain(fresh_chain());
   chain->id = ChainId{head};
   if (auto walked = walk(head, *chain); !walked) return walked.error();
   ++last_avail_;

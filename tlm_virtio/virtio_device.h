@@ -38,6 +38,8 @@ class VirtioController {
   // Returns a chain to the driver and interrupts it unless suppressed. Chains
   // from before a reset are dropped.
   virtual void push(unsigned queue, const DescriptorChain& chain, uint32_t written) = 0;
+  // Hands a pushed chain back so the queue's next pop reuses its segment lists.
+  virtual void recycle(unsigned queue, DescriptorChain&& chain) = 0;
   // Copies a chain's readable bytes (at most `max_bytes`) / writes into its writable part.
   virtual Status gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes = UINT64_MAX) = 0;
   virtual Status scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) = 0;

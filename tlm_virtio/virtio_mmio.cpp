@@ -321,6 +321,11 @@ void VirtioMmio::push(unsigned queue, const DescriptorChain& chain, uint32_t wri
   lock.unlock();
 }
 
+void VirtioMmio::recycle(unsigned queue, DescriptorChain&& chain) {
+  if (chain.epoch != epoch_ || queue >= queues_.size() || !queues_[queue].ring) return;  // its ring is gone
+  queues_[queue].ring->recycle(std::move(chain));
+}
+
 Status VirtioMmio::gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes) {
   return gather_chain(dma_port, chain, out, max_bytes);
 }

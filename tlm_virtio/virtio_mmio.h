@@ -56,6 +56,7 @@ class VirtioMmio : public sc_core::sc_module, public VirtioController {
   // VirtioController
   PopResult pop(unsigned queue) override;
   void push(unsigned queue, const DescriptorChain& chain, uint32_t written) override;
+  void recycle(unsigned queue, DescriptorChain&& chain) override;
   Status gather(const DescriptorChain& chain, std::vector<uint8_t>& out, uint64_t max_bytes = UINT64_MAX) override;
   Status scatter(const DescriptorChain& chain, const uint8_t* data, uint64_t len) override;
   MemoryPort& dma() override { return dma_port; }

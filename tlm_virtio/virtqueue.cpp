@@ -12,6 +12,15 @@ uint64_t total_bytes(const std::vector<Segment>& segments) {
 }
 }  // namespace
 
+DescriptorChain VirtqueueDevice::fresh_chain() {
+  DescriptorChain chain = std::move(spare_);
+  chain.readable.clear();
+  chain.writable.clear();
+  chain.id = ChainId{};
+  chain.epoch = 0;
+  return chain;
+}
+
 uint64_t DescriptorChain::readable_bytes() const { return total_bytes(readable); }
 uint64_t DescriptorChain::writable_bytes() const { return total_bytes(writable); }
 

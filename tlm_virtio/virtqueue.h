@@ -94,6 +94,16 @@ class VirtqueueDevice {
   virtual void set_kicks_wanted(bool wanted) = 0;
   virtual const std::string& name() const = 0;
   virtual uint16_t size() const = 0;
+  // A chain the device is done with: the next pop() fills its segment lists
+  // (their capacity kept), so a chain per command allocates nothing.
+  void recycle(DescriptorChain&& chain) { spare_ = std::move(chain); }
+
+ protected:
+  // An empty chain in the lists of the last one recycled.
+  DescriptorChain fresh_chain();
+
+ private:
+  DescriptorChain spare_;
 };
 
 // The driver's view of one queue.

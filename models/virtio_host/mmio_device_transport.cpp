@@ -34,7 +34,7 @@ std::optional<DeviceTransport::Chain> MmioDeviceTransport::pop(uint32_t queue, s
 void MmioDeviceTransport::complete(uint32_t queue, tlm_virtio::ChainId id, uint32_t written) {
   auto it = held_.find({queue, id});
   if (it == held_.end()) return;  // popped before a reset: its ring is gone
-  const tlm_virtio::DescriptorChain chain = held_nodes_.take(held_, it);
+  tlm_virtio::DescriptorChain chain = held_nodes_.take(held_, it);
   controller_.push(queue, chain, written);
   if (duplicate_push_pending_) {
     duplicate_push_pending_ = false;
@@ -42,6 +42,7 @@ void MmioDeviceTransport::complete(uint32_t queue, tlm_virtio::ChainId id, uint3
   }
   if (observer_)
     observer_->on_chain_returned(sc_core::sc_time_stamp().value(), queue, chain, written, peek_written(chain, written));
+  controller_.recycle(queue, std::move(chain));
 }
 
 std::vector<uint8_t> MmioDeviceTransport::peek_written(const tlm_virtio::DescriptorChain& chain, uint32_t len) {
