@@ -2,7 +2,7 @@
 // run need not keep one record per frame: exact latency percentiles (a count
 // per distinct value, analysis/latency_counts.h) and the sums behind the mean
 // stage breakdown. Folded after the run from the kept records, or as the run
-// goes by a LiveFold (a scenarios::FrameObserver); both give the same bytes.
+// goes by a LiveFold (a scenarios::RunObserver); both give the same bytes.
 #pragma once
 
 #include <array>
@@ -32,7 +32,7 @@ RunFold fold_records(const scenarios::Scenario& scenario, const scenarios::RunRe
 // the frames not yet taken only: a frame's marks go once it is taken (a frame
 // decoded again, after a seek or a reset, is marked again). `on_frame`, when
 // set, hears each frame as frames_csv would list it (to stream its row).
-class LiveFold : public scenarios::FrameObserver {
+class LiveFold : public scenarios::RunObserver {
  public:
   LiveFold(const scenarios::Scenario& scenario, size_t streams,
            std::function<void(const FrameStages&)> on_frame = nullptr);

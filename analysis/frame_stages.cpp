@@ -51,7 +51,7 @@ void fill_stages(FrameStages& f, const MarkTimes& m, double interrupted, double 
 
 DepthSeries ring_series(const char* name, uint32_t size, const std::vector<models::DepthSample>& samples) {
   DepthSeries series{name, size, {{0, 0}}};
-  for (const auto& s : samples) series.points.push_back({double(s.at_ps) / 1000.0, s.depth});
+  for (const auto& s : samples) series.points.push_back(depth_point(s));
   return series;
 }
 
@@ -154,34 +154,43 @@ std::vector<uint64_t> key_frame_timestamps(const guest::EncodeReport& report) {
 
 std::vector<DepthSeries> depth_series(const scenarios::Scenario&, const scenarios::RunResult& result) {
   std::vector<DepthSeries> out;
-  out.push_back(ring_series("commandq descriptors in use", result.commandq_size, result.commandq_depth));
-  out.push_back(ring_series("eventq buffers held by device", result.eventq_size, result.eventq_depth));
+  out.push_back(ring_series(kCommandqSeries, result.commandq_size, result.commandq_depth));
+  out.push_back(ring_series(kEventqSeries, result.eventq_size, result.eventq_depth));
   for (const auto& s : result.streams) {
     if (s.encode) continue;
     for (auto queue : {guest::BufferQueue::Input, guest::BufferQueue::Output}) {
       const bool input = queue == guest::BufferQueue::Input;
-      DepthSeries d{fmt::format("{} {} held by device", s.name, input ? "INPUT" : "OUTPUT"),
-                    input ? s.report.input_resources : s.report.output_resources,
+      DepthSeries d{held_series_name(s.name, queue), input ? s.report.input_resources : s.report.output_resources,
                     {{0, 0}}};
       for (const auto& q : s.report.queue_depth)
-        if (q.queue == queue) d.points.push_back({ns(q.at), q.device_held});
+        if (q.queue == queue) d.points.push_back(depth_point(q));
       out.push_back(std::move(d));
     }
   }
   return out;
 }
 
+std::string held_series_name(const std::string& stream, guest::BufferQueue queue) {
+  return fmt::format("{} {} held by device", stream, queue == guest::BufferQueue::Input ? "INPUT" : "OUTPUT");
+}
+
+DepthPoint depth_point(const models::DepthSample& sample) { return {double(sample.at_ps) / 1000.0, sample.depth}; }
+DepthPoint depth_point(const guest::QueueDepthSample& sample) { return {ns(sample.at), sample.device_held}; }
+
 std::vector<BusUtilisation> bus_utilisation(const scenarios::RunResult& result) {
-  constexpr const char* kInitiators[] = {"CPU", "DMA"};  // binding order of the bus
-  const double window = double(scenarios::RunResult::kBusWindowPs);
   std::vector<BusUtilisation> out;
   for (size_t i = 0; i < result.bus_busy_ps.size(); ++i) {
-    BusUtilisation u{kInitiators[i], {}};
+    BusUtilisation u{kBusInitiators[i], {}};
     const auto& busy = result.bus_busy_ps[i];
-    for (size_t w = 0; w < busy.size(); ++w) u.points.push_back({double(w) * window / 1000.0, 100.0 * double(busy[w]) / window});
+    for (size_t w = 0; w < busy.size(); ++w) u.points.push_back(utilisation_point(w, busy[w]));
     out.push_back(std::move(u));
   }
   return out;
+}
+
+UtilisationPoint utilisation_point(size_t window, uint64_t busy_ps) {
+  const double length = double(scenarios::RunResult::kBusWindowPs);
+  return {double(window) * length / 1000.0, 100.0 * double(busy_ps) / length};
 }
 
 }  // namespace vvsim::analysis

@@ -80,6 +80,12 @@ struct DepthSeries {
 // The commandq's descriptors in use, the eventq buffers the device holds,
 // then per decoder stream the INPUT and OUTPUT resources the device holds.
 std::vector<DepthSeries> depth_series(const scenarios::Scenario& scenario, const scenarios::RunResult& result);
+// The series' names and points, for outputs that draw them as they come.
+inline constexpr const char* kCommandqSeries = "commandq descriptors in use";
+inline constexpr const char* kEventqSeries = "eventq buffers held by device";
+std::string held_series_name(const std::string& stream, guest::BufferQueue queue);
+DepthPoint depth_point(const models::DepthSample& sample);
+DepthPoint depth_point(const guest::QueueDepthSample& sample);
 
 // The share of each bus window (RunResult::kBusWindowPs) an initiator's
 // transfers took, in percent, at each window's start.
@@ -87,10 +93,13 @@ struct UtilisationPoint {
   double at_ns = 0;
   double percent = 0;
 };
+inline constexpr const char* kBusInitiators[] = {"CPU", "DMA"};  // RunResult::bus_busy_ps's order (the bus's bindings)
 struct BusUtilisation {
   std::string initiator;  // "CPU" (the guest), "DMA" (the device)
   std::vector<UtilisationPoint> points;
 };
 std::vector<BusUtilisation> bus_utilisation(const scenarios::RunResult& result);
+// Window `window`'s point, when `busy_ps` of an initiator's transfers fell in it.
+UtilisationPoint utilisation_point(size_t window, uint64_t busy_ps);
 
 }  // namespace vvsim::analysis

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <map>
-
 #include "analysis/frame_stages.h"
 
 namespace vvsim::analysis {
@@ -23,21 +21,6 @@ constexpr int kFirstCoreTrack = 10;
 constexpr int kFirstStreamTrack = 100;
 constexpr double kInstantUs = 0.001;  // flows bind to slices: a submission is a 1 ns slice
 
-// The trace's event array, written to its sink as each event is added.
-class TraceEvents {
- public:
-  explicit TraceEvents(const TextSink& out) : out_(out) {}
-  void push_back(const ordered_json& event) {
-    if (!first_) out_(",");
-    out_(event.dump());
-    first_ = false;
-  }
-
- private:
-  const TextSink& out_;
-  bool first_ = true;
-};
-
 double us(uint64_t ps) { return double(ps) / 1e6; }
 
 ordered_json track_name(int tid, const std::string& name) {
@@ -49,11 +32,11 @@ ordered_json slice(int tid, const std::string& cat, const std::string& name, dou
 }
 
 // Overlapping spans on one track: async begin/end pairs.
-void add_span(TraceEvents& events, int tid, const std::string& cat, const std::string& name, uint64_t id, double begin,
-              double end, const ordered_json& args = ordered_json::object()) {
-  events.push_back({{"ph", "b"}, {"pid", kPid}, {"tid", tid}, {"cat", cat}, {"name", name}, {"id", id}, {"ts", begin},
-                    {"args", args}});
-  events.push_back({{"ph", "e"}, {"pid", kPid}, {"tid", tid}, {"cat", cat}, {"name", name}, {"id", id}, {"ts", end}});
+std::pair<ordered_json, ordered_json> span(int tid, const std::string& cat, const std::string& name, uint64_t id,
+                                           double begin, double end, const ordered_json& args = ordered_json::object()) {
+  return {{{"ph", "b"}, {"pid", kPid}, {"tid", tid}, {"cat", cat}, {"name", name}, {"id", id}, {"ts", begin},
+           {"args", args}},
+          {{"ph", "e"}, {"pid", kPid}, {"tid", tid}, {"cat", cat}, {"name", name}, {"id", id}, {"ts", end}}};
 }
 
 ordered_json command_args(const models::CommandRecord& c) {
@@ -62,111 +45,174 @@ ordered_json command_args(const models::CommandRecord& c) {
   return args;
 }
 
-void add_commands(TraceEvents& events, const scenarios::RunResult& result) {
-  // One handler run per interrupt delivery: from delivery to its last reaped answer.
-  std::map<uint64_t, uint64_t> handler_end;
-  for (const auto& c : result.commands) {
-    auto& end = handler_end[c.interrupted_ps];
-    end = std::max(end, c.answered_ps);
-  }
-  for (const auto& [delivered, end] : handler_end)
-    events.push_back(slice(kInterruptTrack, "interrupt", "interrupt handler", us(delivered), us(end - delivered)));
-  for (const auto& c : result.commands) {
-    const std::string& name = c.label;
-    add_span(events, kCommandTrack, "command", name, c.ticket, us(c.submitted_ps), us(c.answered_ps), command_args(c));
-    events.push_back(slice(kSubmitTrack, "submit", name, us(c.submitted_ps), kInstantUs));
-    ordered_json flow = {{"pid", kPid}, {"cat", "command"}, {"name", name}, {"id", c.ticket}};
-    flow["ph"] = "s";
-    flow["tid"] = kSubmitTrack;
-    flow["ts"] = us(c.submitted_ps);
-    events.push_back(flow);
-    flow["ph"] = "f";
-    flow["bp"] = "e";
-    flow["tid"] = kInterruptTrack;
-    flow["ts"] = us(c.answered_ps);
-    events.push_back(flow);
-  }
-}
-
-void add_frame_writes(TraceEvents& events, const scenarios::RunResult& result) {
-  std::map<std::pair<uint32_t, uint64_t>, uint64_t> started;  // (stream id, timestamp) -> write start
-  for (const auto& m : result.stage_marks) {
-    if (m.stage == models::DeviceStage::OutputWriteStarted) started[{m.stream_id, m.timestamp}] = m.at.value();
-    if (m.stage != models::DeviceStage::OutputWriteFinished) continue;
-    auto it = started.find({m.stream_id, m.timestamp});
-    if (it == started.end()) continue;
-    events.push_back(slice(kBusTrack, "dma", fmt::format("stream {} frame ts {}", m.stream_id, m.timestamp),
-                           us(it->second), us(m.at.value() - it->second)));
-    started.erase(it);
-  }
-}
-
-// Each event as the driver's handler received it.
-void add_events(TraceEvents& events, const scenarios::RunResult& result) {
-  for (const auto& e : result.events_received) {
-    const bool drc = e.kind == models::EventKind::ResolutionChange;
-    ordered_json instant = {{"ph", "i"}, {"pid", kPid}, {"tid", kEventTrack}, {"cat", "event"},
-                            {"name", fmt::format("{} stream {}", drc ? "DRC" : "ERROR", e.stream_id)},
-                            {"ts", us(e.received_ps)}, {"s", "t"},
-                            {"args", {{"stream_id", e.stream_id}, {drc ? "queue_type" : "error", e.detail}}}};
-    events.push_back(std::move(instant));
-  }
-}
-
-// A counter track holds each sample until the next one, so only changes are
-// written (an idle run's bus windows were almost all repeated zeros).
-template <class Points, class ValueOf>
-void add_counter_track(TraceEvents& events, const std::string& name, const char* arg, const Points& points,
-                       ValueOf value_of) {
-  bool first = true;
-  double last = 0;
-  for (const auto& p : points) {
-    const double value = value_of(p);
-    if (!first && value == last) continue;
-    events.push_back({{"ph", "C"}, {"pid", kPid}, {"name", name}, {"ts", p.at_ns / 1000.0}, {"args", {{arg, value}}}});
-    first = false;
-    last = value;
-  }
-}
-
-void add_counters(TraceEvents& events, const scenarios::Scenario& scenario, const scenarios::RunResult& result) {
-  for (const auto& u : bus_utilisation(result))
-    add_counter_track(events, "bus utilisation " + u.initiator + " (%)", "percent", u.points,
-                      [](const auto& p) { return p.percent; });
-  for (const auto& series : depth_series(scenario, result))
-    add_counter_track(events, series.name, "depth", series.points, [](const auto& p) { return double(p.value); });
+ordered_json event_instant(const models::EventRecord& e) {
+  const bool drc = e.kind == models::EventKind::ResolutionChange;
+  return {{"ph", "i"}, {"pid", kPid}, {"tid", kEventTrack}, {"cat", "event"},
+          {"name", fmt::format("{} stream {}", drc ? "DRC" : "ERROR", e.stream_id)},
+          {"ts", us(e.received_ps)}, {"s", "t"},
+          {"args", {{"stream_id", e.stream_id}, {drc ? "queue_type" : "error", e.detail}}}};
 }
 
 }  // namespace
 
-void write_chrome_trace(const scenarios::Scenario& scenario, const scenarios::RunResult& result, const TextSink& out) {
-  out(R"({"displayTimeUnit":"ns","traceEvents":[)");
-  TraceEvents events(out);
-  events.push_back({{"ph", "M"}, {"pid", kPid}, {"name", "process_name"}, {"args", {{"name", "vvsim: " + scenario.source}}}});
-  events.push_back(track_name(kSubmitTrack, "driver: submit"));
-  events.push_back(track_name(kInterruptTrack, "driver: interrupt"));
-  events.push_back(track_name(kCommandTrack, "driver: commandq"));
-  events.push_back(track_name(kBusTrack, "bus: frame writes"));
-  events.push_back(track_name(kEventTrack, "driver: eventq"));
-  for (size_t c = 0; c < result.cores.size(); ++c)
-    events.push_back(track_name(kFirstCoreTrack + int(c), fmt::format("codec core {}", c)));
-  for (size_t i = 0; i < result.streams.size(); ++i)
-    events.push_back(track_name(kFirstStreamTrack + int(i), "application: " + result.streams[i].name));
+LiveTrace::LiveTrace(const scenarios::Scenario& scenario, TextSink out)
+    : scenario_(scenario), out_(std::move(out)), bus_(std::size(kBusInitiators)) {
+  for (const char* initiator : kBusInitiators)
+    bus_counters_.push_back({fmt::format("bus utilisation {} (%)", initiator), "percent"});
+  // depth_series's order; each series starts at 0 at time 0.
+  depth_counters_.push_back({kCommandqSeries, "depth"});
+  depth_counters_.push_back({kEventqSeries, "depth"});
+  for (const auto& s : scenario.streams) {
+    held_series_.push_back(depth_counters_.size());
+    if (s.encode) continue;
+    depth_counters_.push_back({held_series_name(s.name, guest::BufferQueue::Input), "depth"});
+    depth_counters_.push_back({held_series_name(s.name, guest::BufferQueue::Output), "depth"});
+  }
+}
 
-  add_commands(events, result);
-  for (const auto& j : result.core_slices) {
-    events.push_back(slice(kFirstCoreTrack + int(j.core), "codec", j.cancelled ? j.owner + " (cancelled)" : j.owner,
-                           us(j.start_ps), us(j.end_ps - j.start_ps)));
+void LiveTrace::write_head() {
+  head_written_ = true;
+  const scenarios::Scenario& scenario = scenario_;
+  out_(R"({"displayTimeUnit":"ns","traceEvents":[)");
+  out_(ordered_json{{"ph", "M"}, {"pid", kPid}, {"name", "process_name"}, {"args", {{"name", "vvsim: " + scenario.source}}}}
+           .dump());
+  emit(track_name(kSubmitTrack, "driver: submit").dump());
+  emit(track_name(kInterruptTrack, "driver: interrupt").dump());
+  emit(track_name(kCommandTrack, "driver: commandq").dump());
+  emit(track_name(kBusTrack, "bus: frame writes").dump());
+  emit(track_name(kEventTrack, "driver: eventq").dump());
+  for (uint32_t c = 0; c < scenario.platform.engine.num_cores; ++c)
+    emit(track_name(kFirstCoreTrack + int(c), fmt::format("codec core {}", c)).dump());
+  for (size_t i = 0; i < scenario.streams.size(); ++i)
+    emit(track_name(kFirstStreamTrack + int(i), "application: " + scenario.streams[i].name).dump());
+  for (auto& c : depth_counters_) count(c, 0, 0);
+}
+
+void LiveTrace::emit(const std::string& event) {
+  if (!head_written_) write_head();
+  out_(",");
+  out_(event);
+}
+
+void LiveTrace::count(Counter& counter, double at_ns, double value) {
+  if (counter.written && value == counter.last) return;
+  emit(ordered_json{{"ph", "C"}, {"pid", kPid}, {"name", counter.name}, {"ts", at_ns / 1000.0},
+                    {"args", {{counter.arg, value}}}}
+           .dump());
+  counter.written = true;
+  counter.last = value;
+}
+
+void LiveTrace::stage_mark(const models::DeviceStageMark& m) {
+  const std::pair<uint32_t, uint64_t> key{m.stream_id, m.timestamp};
+  if (m.stage == models::DeviceStage::OutputWriteStarted) write_start_[key] = m.at.value();
+  if (m.stage != models::DeviceStage::OutputWriteFinished) return;
+  auto it = write_start_.find(key);
+  if (it == write_start_.end()) return;
+  emit(slice(kBusTrack, "dma", fmt::format("stream {} frame ts {}", m.stream_id, m.timestamp), us(it->second),
+             us(m.at.value() - it->second))
+           .dump());
+  write_start_.erase(it);
+}
+
+void LiveTrace::frame_taken(size_t stream, const guest::FrameRecord& record, const std::optional<sc_core::sc_time>& queued) {
+  if (!queued) return;  // as frame_stages: no queueing, no span
+  frame_span(stream, record.timestamp, double(queued->value()) / 1000.0, double(record.answered.value()) / 1000.0);
+}
+
+void LiveTrace::frame_span(size_t stream, uint64_t timestamp, double queued_ns, double taken_ns) {
+  const auto [begin, end] = span(kFirstStreamTrack + int(stream), "frame", fmt::format("frame ts {}", timestamp),
+                                 ++frame_id_, queued_ns / 1000.0, taken_ns / 1000.0);
+  emit(begin.dump());
+  emit(end.dump());
+}
+
+// One handler run per interrupt delivery, from delivery to its last reaped
+// answer. Runs follow each other on the driver's one handler thread, so a
+// command reaped by a later delivery closes every earlier run.
+void LiveTrace::close_handler_runs_before(uint64_t delivered_ps) {
+  for (auto it = handler_end_ps_.begin(); it != handler_end_ps_.end() && it->first < delivered_ps;) {
+    emit(slice(kInterruptTrack, "interrupt", "interrupt handler", us(it->first), us(it->second - it->first)).dump());
+    it = handler_end_ps_.erase(it);
   }
-  add_frame_writes(events, result);
-  add_events(events, result);
-  uint64_t frame_id = 0;
-  for (const auto& f : frame_stages(scenario, result)) {
-    add_span(events, kFirstStreamTrack + int(f.stream), "frame", fmt::format("frame ts {}", f.timestamp), ++frame_id,
-             f.queued_ns / 1000.0, f.taken_ns / 1000.0);
+}
+
+void LiveTrace::command_answered(const models::CommandRecord& c) {
+  close_handler_runs_before(c.interrupted_ps);
+  auto& end = handler_end_ps_[c.interrupted_ps];
+  end = std::max(end, c.answered_ps);
+  const std::string& name = c.label;
+  const auto [begin, answered] = span(kCommandTrack, "command", name, c.ticket, us(c.submitted_ps), us(c.answered_ps),
+                                      command_args(c));
+  emit(begin.dump());
+  emit(answered.dump());
+  emit(slice(kSubmitTrack, "submit", name, us(c.submitted_ps), kInstantUs).dump());
+  ordered_json flow = {{"pid", kPid}, {"cat", "command"}, {"name", name}, {"id", c.ticket}};
+  flow["ph"] = "s";
+  flow["tid"] = kSubmitTrack;
+  flow["ts"] = us(c.submitted_ps);
+  emit(flow.dump());
+  flow["ph"] = "f";
+  flow["bp"] = "e";
+  flow["tid"] = kInterruptTrack;
+  flow["ts"] = us(c.answered_ps);
+  emit(flow.dump());
+}
+
+void LiveTrace::core_job(const scenarios::CoreSlice& j) {
+  emit(slice(kFirstCoreTrack + int(j.core), "codec", j.cancelled ? j.owner + " (cancelled)" : j.owner, us(j.start_ps),
+             us(j.end_ps - j.start_ps))
+           .dump());
+}
+
+// A window is final once the simulation has passed its end: the bus books no
+// transfer to start before the time it is booked at.
+void LiveTrace::bus_transfer(int initiator, uint64_t start_ps, uint64_t length_ps, uint64_t now_ps) {
+  if (initiator < 0 || size_t(initiator) >= bus_.size()) return;
+  BusWindows& b = bus_[size_t(initiator)];
+  constexpr uint64_t kWindow = scenarios::RunResult::kBusWindowPs;
+  write_bus_windows(size_t(initiator), now_ps / kWindow);
+  while (length_ps > 0) {
+    const uint64_t window = std::max(start_ps / kWindow, b.first);  // never before `first` (see above)
+    const uint64_t part = std::min(length_ps, (window + 1) * kWindow - start_ps);
+    if (b.busy_ps.size() <= window - b.first) b.busy_ps.resize(window - b.first + 1, 0);
+    b.busy_ps[window - b.first] += part;
+    start_ps += part, length_ps -= part;
   }
-  add_counters(events, scenario, result);
-  out("]}");
+}
+
+// Writes the initiator's windows before `before_window` that a transfer has reached.
+void LiveTrace::write_bus_windows(size_t initiator, uint64_t before_window) {
+  BusWindows& b = bus_[initiator];
+  for (; b.first < before_window && !b.busy_ps.empty(); ++b.first) {
+    const UtilisationPoint p = utilisation_point(b.first, b.busy_ps.front());
+    count(bus_counters_[initiator], p.at_ns, p.percent);
+    b.busy_ps.pop_front();
+  }
+}
+
+void LiveTrace::ring_depth(models::RingQueue queue, const models::DepthSample& sample) {
+  const DepthPoint p = depth_point(sample);
+  count(depth_counters_[queue == models::RingQueue::Commandq ? 0 : 1], p.at_ns, double(p.value));
+}
+
+void LiveTrace::queue_depth(size_t stream, const guest::QueueDepthSample& sample) {
+  if (stream >= held_series_.size()) return;
+  const DepthPoint p = depth_point(sample);
+  const size_t series = held_series_[stream] + (sample.queue == guest::BufferQueue::Output ? 1 : 0);
+  count(depth_counters_[series], p.at_ns, double(p.value));
+}
+
+void LiveTrace::finish(const scenarios::RunResult& result) {
+  if (!head_written_) write_head();
+  close_handler_runs_before(UINT64_MAX);
+  for (size_t i = 0; i < bus_.size(); ++i) write_bus_windows(i, UINT64_MAX);
+  for (const auto& e : result.events_received) emit(event_instant(e).dump());
+  if (std::any_of(scenario_.streams.begin(), scenario_.streams.end(), [](const auto& s) { return s.encode; }))
+    for (const auto& f : frame_stages(scenario_, result))
+      if (f.stream < scenario_.streams.size() && scenario_.streams[f.stream].encode)
+        frame_span(f.stream, f.timestamp, f.queued_ns, f.taken_ns);
+  out_("]}");
 }
 
 }  // namespace vvsim::analysis

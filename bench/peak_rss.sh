@@ -2,7 +2,8 @@
 # Peak resident memory of long runs, to see what grows with run length.
 # Usage: bench/peak_rss.sh [BUILD_DIR] [TIMING_FRAMES...]   (defaults: build, 10000 100000;
 # a run takes at most 1,000,000 units)
-# Env: FULL_FRAMES="1000 10000" (1080p full runs; empty: none).
+# Env: FULL_FRAMES="1000 10000" (1080p full runs; empty: none); TRACE=1: every
+# run writes a trace too (--trace; it is written as the run goes).
 # Makes one GOP-aligned chunk of VP8 (ffmpeg testsrc, a key frame at its start)
 # and repeats it in an IVF to each length (timestamps go on), so a long stream
 # costs no long encode. For each length prints the peak RSS (kernel's maxrss
@@ -71,7 +72,7 @@ measure() {  # measure LABEL CHUNK MODE_ARGS FRAMES...
     repeat_ivf "$chunk_file" "$n" "$work/long.ivf"
     scenario "$work/long.ivf" "$work/long.yaml"
     # shellcheck disable=SC2086
-    kib=$(peak_kib "$work/long.yaml" $mode --out "$work/out" --host-threads 1)
+    kib=$(peak_kib "$work/long.yaml" $mode --out "$work/out" --host-threads 1 ${TRACE:+--trace "$work/out/trace.json"})
     growth=""
     [ "$prev_frames" -gt 0 ] && growth=$(printf "%.0f B/frame since %d" \
       "$(echo "($kib - $prev_kib) * 1024 / ($n - $prev_frames)" | bc -l)" "$prev_frames")

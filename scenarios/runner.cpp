@@ -69,15 +69,22 @@ void add_bus_time(RunResult& r, int initiator, uint64_t start_ps, uint64_t lengt
 
 // The platform's analysis records: bus time and codec core occupancy (observed, never fed back).
 void record_platform_observations(models::VideoPlatform& p, RunResult& r, const RunOptions& options) {
-  if (options.keep_bus_windows)
-    p.system.bus.observe_transfers([&r](int initiator, const sc_core::sc_time& start, const sc_core::sc_time& occupancy) {
-      add_bus_time(r, initiator, start.value(), occupancy.value());
+  RunObserver* observer = options.observer;
+  const bool keep_windows = options.keep_bus_windows, keep_slices = options.keep_core_slices;
+  if (keep_windows || observer)
+    p.system.bus.observe_transfers([&r, observer, keep_windows](int initiator, const sc_core::sc_time& start,
+                                                                const sc_core::sc_time& occupancy) {
+      if (keep_windows) add_bus_time(r, initiator, start.value(), occupancy.value());
+      if (observer) observer->bus_transfer(initiator, start.value(), occupancy.value(), sc_core::sc_time_stamp().value());
     });
-  if (!options.keep_core_slices) return;
-  p.engine.add_listener([&r](models::CodecEngine::JobEventKind kind, const models::CodecEngine::JobRecord& job) {
+  if (!keep_slices && !observer) return;
+  p.engine.add_listener([&r, observer, keep_slices](models::CodecEngine::JobEventKind kind,
+                                                    const models::CodecEngine::JobRecord& job) {
     if (kind == models::CodecEngine::JobEventKind::Started || job.core == models::CodecEngine::kNoCore) return;
-    r.core_slices.push_back({job.core, job.owner, job.started.value(), job.finished.value(),
-                             kind == models::CodecEngine::JobEventKind::Cancelled});
+    const CoreSlice slice{job.core, job.owner, job.started.value(), job.finished.value(),
+                          kind == models::CodecEngine::JobEventKind::Cancelled};
+    if (observer) observer->core_job(slice);
+    if (keep_slices) r.core_slices.push_back(slice);
   });
 }
 
@@ -225,6 +232,7 @@ class Run {
   ProgressLine progress_;
   std::ofstream dump_;
   std::vector<std::unique_ptr<codec::FrameChecksum>> checksums_;
+  std::vector<models::DeviceStageMark> stage_marks_;  // kept here while an observer hears them
   std::optional<uint64_t> first_frame_ps_;  // when a decoder stream's application took the run's first frame
   models::RunPlan plan_;
   std::unique_ptr<models::ProtocolRun> protocol_run_;
@@ -264,6 +272,7 @@ void Run::on_violation(const conformance::Violation& v) {
 }
 
 void Run::on_command(models::CommandRecord&& c) {
+  if (options_.observer) options_.observer->command_answered(c);
   const bool any_encoder = std::any_of(streams_.begin(), streams_.end(), [](const auto& s) { return s.spec.encode; });
   if (options_.keep_all_commands || any_encoder || !first_frame_ps_ || c.answered_ps <= *first_frame_ps_)
     result_.commands.push_back(std::move(c));
@@ -280,8 +289,14 @@ models::RunPlan Run::run_plan() {
   if (options_.strict) plan.on_violation = [this](const conformance::Violation& v) { on_violation(v); };
   plan.on_command = [this](models::CommandRecord&& c) { on_command(std::move(c)); };
   plan.depth_samples = options_.keep_depth_samples;
-  FrameObserver* observer = options_.frame_observer;
-  if (observer) plan.on_stage_mark = [observer](const models::DeviceStageMark& m) { observer->stage_mark(m); };
+  RunObserver* observer = options_.observer;
+  if (observer) {
+    plan.on_stage_mark = [this, observer](const models::DeviceStageMark& m) {
+      observer->stage_mark(m);
+      if (options_.keep_frame_records) stage_marks_.push_back(m);
+    };
+    plan.on_ring_depth = [observer](models::RingQueue q, const models::DepthSample& d) { observer->ring_depth(q, d); };
+  }
   for (size_t i = 0; i < streams_.size(); ++i) {
     const PreparedStream& st = streams_[i];
     StreamResult& s = result_.streams[i];
@@ -292,7 +307,9 @@ models::RunPlan Run::run_plan() {
     models::StreamPlan stream = stream_plan(scenario_, st, i);
     codec::FrameChecksum* checksum = checksums_.back().get();
     std::ofstream* sink_file = i == 0 && dump_.is_open() ? &dump_ : nullptr;
-    stream.keep_frame_records = observer == nullptr;
+    stream.keep_frame_records = options_.keep_frame_records;
+    if (observer)
+      stream.on_queue_depth = [observer, i](const guest::QueueDepthSample& d) { observer->queue_depth(i, d); };
     stream.frame_sink = [checksum, sink_file, observer, i, this](const guest::DecodedFrame& f) {
       progress_.frame_out();
       if (!first_frame_ps_) first_frame_ps_ = f.record.answered.value();
@@ -313,6 +330,7 @@ void Run::collect_streams() {
   std::vector<models::StreamRecord*> records;
   for (auto& s : result_.streams) records.push_back(&s);
   protocol_run_->finish(result_, records);
+  if (options_.observer) result_.stage_marks = std::move(stage_marks_);  // the protocol kept none: the observer heard them
   for (size_t i = 0; i < result_.streams.size(); ++i) {
     auto& s = result_.streams[i];
     const bool encoder = streams_[i].spec.encode.has_value();
@@ -374,8 +392,8 @@ RunResult Run::execute() {
 RunResult run_scenario(const Scenario& scenario, const std::vector<PreparedStream>& streams, const RunOptions& options) {
   if (options.timing_only) check_timing_only(scenario, streams, options.cache_dir);
   // An encoder stream's frames come from its units and stage marks after the run (analysis/frame_stages.h).
-  if (options.frame_observer && std::any_of(streams.begin(), streams.end(), [](const auto& s) { return s.spec.encode; }))
-    throw std::invalid_argument("run_scenario: a frame observer takes decoder streams only");
+  if (!options.keep_frame_records && std::any_of(streams.begin(), streams.end(), [](const auto& s) { return s.spec.encode; }))
+    throw std::invalid_argument("run_scenario: frame records can be dropped for decoder streams only");
   const models::ProtocolBinding* protocol = models::find_protocol(scenario.protocol);
   if (!protocol) throw ProfileError(fmt::format("{}: protocol '{}' is not known", scenario.source, scenario.protocol));
   return Run(scenario, streams, options, *protocol).execute();

@@ -89,16 +89,24 @@ struct RunResult : models::RunRecords {
   double core_wait_ns = 0;
 };
 
-// Hears a decoder run's per-frame records as the run makes them, for outputs
-// that fold or stream them instead of keeping them to the end (they grow with
-// the run's length). Observes only.
-class FrameObserver {
+// Hears a run's records as the run makes them, for outputs that fold or
+// stream them instead of keeping them to the end (they grow with the run's
+// length). Observes only; each hook is called on the simulation thread, in
+// simulated-time order of the records it hears.
+class RunObserver {
  public:
-  virtual ~FrameObserver() = default;
-  virtual void stage_mark(const models::DeviceStageMark& mark) = 0;
-  // Stream `stream`'s application took a frame whose timestamp's first unit it queued at `queued` (none: never).
-  virtual void frame_taken(size_t stream, const guest::FrameRecord& record,
-                           const std::optional<sc_core::sc_time>& queued) = 0;
+  virtual ~RunObserver() = default;
+  virtual void stage_mark(const models::DeviceStageMark&) {}
+  // Decoder stream `stream`'s application took a frame whose timestamp's first unit it queued at `queued` (none: never).
+  virtual void frame_taken(size_t /*stream*/, const guest::FrameRecord&, const std::optional<sc_core::sc_time>& /*queued*/) {}
+  virtual void command_answered(const models::CommandRecord&) {}
+  virtual void core_job(const CoreSlice&) {}
+  // A bus transfer of `initiator` (0: guest CPU, 1: device DMA), booked at `now_ps`
+  // to occupy the data path from `start_ps` (never before `now_ps`) for `length_ps`.
+  virtual void bus_transfer(int /*initiator*/, uint64_t /*start_ps*/, uint64_t /*length_ps*/, uint64_t /*now_ps*/) {}
+  virtual void ring_depth(models::RingQueue, const models::DepthSample&) {}
+  // The resources decoder stream `stream`'s device holds changed.
+  virtual void queue_depth(size_t /*stream*/, const guest::QueueDepthSample&) {}
 };
 
 struct RunOptions {
@@ -124,11 +132,12 @@ struct RunOptions {
   bool keep_core_slices = true;
   // The bus time per window (RunResult::bus_busy_ps) the trace and the report draw; grows with simulated time.
   bool keep_bus_windows = true;
-  // When set, every stage mark and taken frame goes to it as it happens and
-  // the result keeps none of them (stage_marks, each report's frames and the
-  // queueing times of taken frames; the frame counts stay). Decoder streams
-  // only: run_scenario refuses it for a scenario with an encoder stream.
-  FrameObserver* frame_observer = nullptr;
+  // When set, hears the run's records as they come (RunObserver).
+  RunObserver* observer = nullptr;
+  // False: the result keeps no stage mark, frame record or queueing time of a
+  // taken frame (the frame counts stay); an observer folds them instead.
+  // Decoder streams only: run_scenario refuses it for a scenario with an encoder stream.
+  bool keep_frame_records = true;
 };
 
 // Throws models::ProfileError when a timing-only run cannot reproduce the

@@ -27,10 +27,10 @@
 
 #include "analysis/html_report.h"
 #include "analysis/summary.h"
-#include "analysis/trace.h"
 #include "analysis/vcd.h"
 #include "apps/vvsim/compare_command.h"
 #include "apps/vvsim/help_text.h"
+#include "apps/vvsim/live_outputs.h"
 #include "apps/vvsim/output_files.h"
 #include "apps/vvsim/sweep_command.h"
 #include "scenarios/runner.h"
@@ -78,38 +78,6 @@ void check_outputs(const RunArgs& args, const std::string& summary_path) {
     if (!path->empty()) app::check_output_file(option, *path);
 }
 
-// The outputs a run feeds as it goes instead of from kept records. Without a
-// trace or a report (they read every frame's record and stage mark), a run of
-// decoder streams folds its frames for the summary as they are taken and
-// writes each CSV row as it comes: its memory does not grow with its length.
-class LiveOutputs {
- public:
-  LiveOutputs(const RunArgs& args, const scenarios::Scenario& scenario,
-              const std::vector<scenarios::PreparedStream>& streams) {
-    const bool any_encoder = std::any_of(streams.begin(), streams.end(), [](const auto& s) { return s.spec.encode; });
-    if (!args.trace.empty() || !args.report.empty() || any_encoder) return;
-    std::function<void(const analysis::FrameStages&)> row;
-    if (!args.csv.empty()) {
-      csv_.emplace(args.csv, streams.size(), analysis::frames_csv_header());
-      row = [this, &streams](const analysis::FrameStages& f) {
-        csv_->append(f.stream, analysis::frames_csv_row(streams[f.stream].spec.name, f));
-      };
-    }
-    fold_.emplace(scenario, streams.size(), std::move(row));
-  }
-  scenarios::FrameObserver* observer() { return fold_ ? &*fold_ : nullptr; }
-  const analysis::RunFold* fold() const { return fold_ ? &fold_->fold() : nullptr; }
-  bool writes_csv() const { return csv_.has_value(); }
-  void finish(std::vector<std::string>& errors) {
-    if (!csv_) return;
-    if (auto error = csv_->finish()) errors.push_back(std::move(*error));
-  }
-
- private:
-  std::optional<app::SectionedFile> csv_;
-  std::optional<analysis::LiveFold> fold_;
-};
-
 int run(const RunArgs& args) {
   auto scenario = scenarios::load_scenario(args.scenario, args.overrides);
   if (args.seed) scenario.seed = parse_seed(*args.seed);
@@ -119,20 +87,22 @@ int run(const RunArgs& args) {
   check_outputs(args, summary_path);
   const auto streams = scenarios::prepare_streams(scenario, args.input, args.cache_dir);
   const bool terminal = isatty(STDERR_FILENO) != 0;
-  // Only the records the requested outputs read are kept (they grow with the run).
-  const bool trace_or_vcd = !args.trace.empty() || !args.vcd.empty();
+  // Only the records the requested outputs read after the run are kept (they
+  // grow with the run); the trace hears the run as it goes.
+  const bool vcd = !args.vcd.empty(), report = !args.report.empty();
   scenarios::RunOptions options{args.dump_frames,  terminal && !args.quiet,
                                 args.timing_only,  args.strict,
                                 args.host_threads, args.cache_dir,
-                                trace_or_vcd,      !args.vcd.empty() || !args.report.empty()};
-  options.keep_core_slices = trace_or_vcd;
-  options.keep_bus_windows = !args.trace.empty() || !args.report.empty();
-  LiveOutputs live(args, scenario, streams);
-  options.frame_observer = live.observer();
+                                vcd,               vcd || report};
+  options.keep_core_slices = vcd;
+  options.keep_bus_windows = report;
+  app::LiveOutputs live(scenario, streams, args.trace, args.csv, report);
+  options.observer = live.observer();
+  options.keep_frame_records = !live.folds_frames();
   const auto result = scenarios::run_scenario(scenario, streams, options);
   // A failed write is reported after the terminal summary, which it must not cost.
   std::vector<std::string> write_errors;
-  live.finish(write_errors);
+  live.finish(result, write_errors);
   const auto write_streamed = [&write_errors](const std::string& path,
                                               const std::function<void(const analysis::TextSink&)>& produce) {
     if (path.empty()) return;
@@ -149,10 +119,6 @@ int run(const RunArgs& args) {
   const analysis::RunFold kept = live.fold() ? analysis::RunFold{} : analysis::fold_records(scenario, result);
   const analysis::RunFold* fold = live.fold() ? live.fold() : &kept;
   write(summary_path, [&] { return analysis::summary_json(scenario, result, fold).dump(2) + "\n"; });
-  write_streamed(args.trace, [&](const analysis::TextSink& out) {
-    analysis::write_chrome_trace(scenario, result, out);
-    out("\n");
-  });
   if (!live.writes_csv()) write(args.csv, [&] { return analysis::frames_csv(scenario, result); });
   write_streamed(args.vcd, [&](const analysis::TextSink& out) { analysis::write_run_vcd(scenario, result, out); });
   write(args.report, [&] { return analysis::run_report_html(scenario, result); });

@@ -66,11 +66,11 @@ void SectionedFile::open() {
   write(files_[0].get(), head_);
 }
 
-void SectionedFile::write(std::FILE* file, const std::string& text) {
+void SectionedFile::write(std::FILE* file, std::string_view text) {
   if (error_ == 0 && std::fwrite(text.data(), 1, text.size(), file) != text.size()) error_ = errno;
 }
 
-void SectionedFile::append(size_t section, const std::string& text) {
+void SectionedFile::append(size_t section, std::string_view text) {
   if (files_.empty()) open();
   if (section < files_.size()) write(files_[section].get(), text);
 }
@@ -81,7 +81,7 @@ std::optional<std::string> SectionedFile::finish() {
   for (size_t i = 1; i < files_.size() && error_ == 0; ++i) {
     std::rewind(files_[i].get());
     for (size_t n; (n = std::fread(buffer.data(), 1, buffer.size(), files_[i].get())) > 0;)
-      write(files_[0].get(), std::string(buffer.data(), n));
+      write(files_[0].get(), std::string_view(buffer.data(), n));
     if (std::ferror(files_[i].get()) && error_ == 0) error_ = errno;
   }
   if (error_ == 0 && std::fclose(files_[0].release()) != 0) error_ = errno;

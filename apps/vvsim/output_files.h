@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "analysis/text_sink.h"
@@ -38,7 +39,7 @@ void write_output_file(const std::string& path, const std::function<void(const a
 class SectionedFile {
  public:
   SectionedFile(std::string path, size_t sections, std::string head);
-  void append(size_t section, const std::string& text);
+  void append(size_t section, std::string_view text);
   // "cannot write PATH: reason" when a write failed, else nothing. Returned,
   // not thrown: the caller lists it with the run's other write errors, and
   // no exception then unwinds through frames a sanitizer tracks across the
@@ -48,7 +49,7 @@ class SectionedFile {
  private:
   using File = std::unique_ptr<std::FILE, int (*)(std::FILE*)>;
   void open();
-  void write(std::FILE* file, const std::string& text);
+  void write(std::FILE* file, std::string_view text);
   std::string path_, head_;
   size_t sections_ = 1;
   std::vector<File> files_;  // [0] the file itself, then one spool per further section; empty until opened

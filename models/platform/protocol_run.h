@@ -70,6 +70,9 @@ struct StreamPlan {
   // Keep each taken frame's record (DecodeReport::frames and its queueing
   // time); false when the frame sink folds them as they come (they grow with the run).
   bool keep_frame_records = true;
+  // Hears each sample of the resources the device holds (DecodeReport::queue_depth's),
+  // whether or not RunPlan::depth_samples keeps them; a decoder stream's only.
+  std::function<void(const guest::QueueDepthSample&)> on_queue_depth;
 };
 
 // A command the driver sent, with its answer, in the protocol's own words.
@@ -81,6 +84,12 @@ struct CommandRecord {
   std::string result;           // e.g. "OK", "ERR_CANCELED", "no response"
   std::optional<uint32_t> stream_id;
 };
+
+struct DepthSample {
+  uint64_t at_ps = 0;
+  uint32_t depth = 0;
+};
+enum class RingQueue { Commandq, Eventq };
 
 struct RunPlan {
   std::vector<StreamPlan> streams;
@@ -97,6 +106,9 @@ struct RunPlan {
   // stream's DecodeReport::queue_depth). They grow with every queue change and
   // only waveforms and plots read them.
   bool depth_samples = true;
+  // Hears each change of the commandq's descriptors in use and of the eventq
+  // buffers the device holds, whether or not depth_samples keeps them.
+  std::function<void(RingQueue, const DepthSample&)> on_ring_depth;
   // Hears each device stage mark as the device makes it; when set, the
   // protocol keeps none (RunRecords::stage_marks stays empty).
   std::function<void(const DeviceStageMark&)> on_stage_mark;
@@ -125,11 +137,6 @@ struct EventRecord {
 // A record's nanoseconds from a SystemC time (1 ps resolution): one correctly rounded
 // division, so JSON shows at most three decimals, never float noise.
 inline double ns_of(const sc_core::sc_time& t) { return double(t.value()) / 1000.0; }
-
-struct DepthSample {
-  uint64_t at_ps = 0;
-  uint32_t depth = 0;
-};
 
 // What the protocol's device, driver and monitor saw over the run.
 struct RunRecords {

@@ -25,9 +25,12 @@ scenarios::Scenario paced() {
 
 BOOST_AUTO_TEST_CASE(counter_samples_only_on_change) {
   const auto scenario = paced();
-  const auto result = scenarios::run_scenario(scenario, scenarios::prepare_streams(scenario));
   std::string text;
-  analysis::write_chrome_trace(scenario, result, [&text](std::string_view piece) { text += piece; });
+  analysis::LiveTrace live(scenario, [&text](std::string_view piece) { text += piece; });
+  scenarios::RunOptions options;
+  options.observer = &live;
+  const auto result = scenarios::run_scenario(scenario, scenarios::prepare_streams(scenario), options);
+  live.finish(result);
   const auto trace = nlohmann::json::parse(text);
   std::map<std::string, std::vector<double>> samples;
   for (const auto& e : trace["traceEvents"])

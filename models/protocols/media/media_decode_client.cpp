@@ -477,14 +477,18 @@ std::string MediaDecodeClient::waiting_for() const {
 }
 
 void MediaDecodeClient::note_depths() {
-  if (!config_.depth_samples) return;
+  if (!config_.depth_samples && !config_.on_queue_depth) return;
   const auto held = [](const std::vector<Buffer>& buffers) {
     return uint32_t(std::count_if(buffers.begin(), buffers.end(), [](const Buffer& b) { return b.queued; }));
   };
+  const auto note = [this](guest::BufferQueue queue, uint32_t depth) {
+    const guest::QueueDepthSample sample{sc_core::sc_time_stamp(), queue, depth};
+    if (config_.depth_samples) report_.queue_depth.push_back(sample);
+    if (config_.on_queue_depth) config_.on_queue_depth(sample);
+  };
   const uint32_t output = held(output_), capture = held(capture_);
-  if (output != output_held_) report_.queue_depth.push_back({sc_core::sc_time_stamp(), guest::BufferQueue::Input, output});
-  if (capture != capture_held_)
-    report_.queue_depth.push_back({sc_core::sc_time_stamp(), guest::BufferQueue::Output, capture});
+  if (output != output_held_) note(guest::BufferQueue::Input, output);
+  if (capture != capture_held_) note(guest::BufferQueue::Output, capture);
   output_held_ = output, capture_held_ = capture;
 }
 

@@ -65,6 +65,7 @@ struct MediaDecodeConfig {
   std::function<void(const MediaFrame&)> frame_sink;
   bool keep_frame_records = true;  // false: the sink folds them (models::StreamPlan::keep_frame_records)
   bool depth_samples = true;       // record MediaDecodeReport::queue_depth (models::RunPlan::depth_samples)
+  std::function<void(const guest::QueueDepthSample&)> on_queue_depth;  // models::StreamPlan::on_queue_depth
 };
 
 struct MediaDecodeReport {

@@ -51,6 +51,7 @@ MediaDecodeConfig client_config(const models::StreamPlan& st, bool timing_only, 
   c.misbehaviour = a.misbehaviour;
   c.keep_frame_records = st.keep_frame_records;
   c.depth_samples = depth_samples;
+  c.on_queue_depth = st.on_queue_depth;
   if (st.frame_sink) {
     const guest::FrameSink sink = st.frame_sink;
     c.frame_sink = [sink, timing_only](const MediaFrame& f) {
@@ -138,9 +139,13 @@ void MediaRun::start() {
     });
   if (plan_.on_stage_mark) device_.set_probe(plan_.on_stage_mark);
   else device_.set_probe([this](const models::DeviceStageMark& m) { stage_marks_.push_back(m); });
-  if (plan_.depth_samples)
+  if (plan_.depth_samples || plan_.on_ring_depth)
     driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
-      (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});
+      const models::DepthSample sample{at.value(), in_use};
+      const bool commandq = queue == kCommandQueue;
+      if (plan_.depth_samples) (commandq ? commandq_depth_ : eventq_depth_).push_back(sample);
+      if (plan_.on_ring_depth)
+        plan_.on_ring_depth(commandq ? models::RingQueue::Commandq : models::RingQueue::Eventq, sample);
     });
   for (const auto& st : plan_.streams) {
     encoders_.push_back(st.encode ? std::make_unique<MediaEncodeClient>(driver_, encoder_config(st)) : nullptr);

@@ -10,6 +10,7 @@ DecodeSession::DecodeSession(VideoDriver& driver, DecodeSessionConfig config)
     : StreamClient(driver), config_(std::move(config)), misbehaviour_(config_.misbehaviour) {
   scatter_buffers(config_.scatter_buffers);
   keep_depth_samples(config_.depth_samples);
+  observe_depth(config_.on_queue_depth);
 }
 
 bool DecodeSession::setup() {

@@ -76,6 +76,7 @@ struct DecodeSessionConfig {
   bool timing_only = false;
   // Record the device-held resources over time (DecodeReport::queue_depth; see models::RunPlan).
   bool depth_samples = true;
+  std::function<void(const guest::QueueDepthSample&)> on_queue_depth;  // models::StreamPlan::on_queue_depth
   // The departures from the driver's rules this application commits on purpose
   // (applied by DecodeMisbehaviour; none: a conforming application).
   guest::Misbehaviour misbehaviour;

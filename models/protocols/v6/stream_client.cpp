@@ -196,11 +196,13 @@ uint64_t StreamClient::queue_resource(QueueType queue, uint32_t resource, uint64
 }
 
 void StreamClient::sample_depth(QueueType queue) {
-  if (!keep_depth_samples_) return;
+  if (!keep_depth_samples_ && !depth_observer_) return;
   uint32_t held = 0;
   for (const auto& [ticket, p] : pending_) held += p.queue == queue;
-  depth_samples_.push_back(
-      {sc_core::sc_time_stamp(), queue == QueueType::Input ? guest::BufferQueue::Input : guest::BufferQueue::Output, held});
+  const QueueDepthSample sample{sc_core::sc_time_stamp(),
+                                queue == QueueType::Input ? guest::BufferQueue::Input : guest::BufferQueue::Output, held};
+  if (keep_depth_samples_) depth_samples_.push_back(sample);
+  if (depth_observer_) depth_observer_(sample);
 }
 
 std::vector<StreamClient::AnsweredQueue> StreamClient::take_answered() {

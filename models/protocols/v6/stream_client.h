@@ -35,6 +35,8 @@ class StreamClient {
   void scatter_buffers(bool scatter) { scatter_ = scatter; }
   // Record the resources the device holds after each change (depth_samples_).
   void keep_depth_samples(bool keep) { keep_depth_samples_ = keep; }
+  // Hears each sample, kept or not.
+  void observe_depth(std::function<void(const QueueDepthSample&)> observer) { depth_observer_ = std::move(observer); }
   void write_buffer(const GuestBuffer& b, const uint8_t* data, size_t size);
   void read_buffer(const GuestBuffer& b, uint8_t* data, size_t size);
   // A read of `size` bytes that leaves them where they lie in guest memory:
@@ -97,6 +99,7 @@ class StreamClient {
   bool scatter_ = false;
   bool keep_depth_samples_ = true;
   std::vector<QueueDepthSample> depth_samples_;
+  std::function<void(const QueueDepthSample&)> depth_observer_;
 };
 
 }  // namespace vvsim::virtio_video

@@ -57,6 +57,7 @@ DecodeSessionConfig decode_config(const models::StreamPlan& st, const models::Ru
   config.scatter_buffers = app.scatter_buffers;
   config.timing_only = plan.timing_only;
   config.depth_samples = plan.depth_samples;
+  config.on_queue_depth = st.on_queue_depth;
   config.misbehaviour = app.misbehaviour;
   config.output_hold = sc_core::sc_time(double(app.output_hold_us), sc_core::SC_US);
   config.stream_size = st.initial_size;
@@ -108,9 +109,13 @@ void V6Run::observe() {
   attach_monitor();
   if (plan_.on_stage_mark) device_.set_probe(plan_.on_stage_mark);
   else device_.set_probe([this](const models::DeviceStageMark& m) { stage_marks_.push_back(m); });
-  if (plan_.depth_samples)
+  if (plan_.depth_samples || plan_.on_ring_depth)
     driver_.observe_virtqueues([this](sc_core::sc_time at, uint32_t queue, uint16_t in_use) {
-      (queue == kCommandQueue ? commandq_depth_ : eventq_depth_).push_back({at.value(), in_use});
+      const models::DepthSample sample{at.value(), in_use};
+      const bool commandq = queue == kCommandQueue;
+      if (plan_.depth_samples) (commandq ? commandq_depth_ : eventq_depth_).push_back(sample);
+      if (plan_.on_ring_depth)
+        plan_.on_ring_depth(commandq ? models::RingQueue::Commandq : models::RingQueue::Eventq, sample);
     });
   if (plan_.on_command)
     driver_.observe_answers([this](const CommandTiming& c) {
